@@ -1,0 +1,123 @@
+//! Pass 5: the open string sets. Each becomes a Rust enum with one variant
+//! per known value and `Other(String)`, which keeps any value the server adds
+//! later and writes it back unchanged.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::normalize::OpenEnum;
+
+pub fn generate(enums: &[OpenEnum]) -> TokenStream {
+    let items = enums.iter().map(generate_one);
+    quote! {
+        //! Open sets of strings: every value known to the spec has a variant,
+        //! and any other value is kept in `Other`.
+        #(#items)*
+    }
+}
+
+/// The Rust variant name of each value, unique within the enum.
+pub fn variant_names(values: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for value in values {
+        let mut name = value.to_upper_camel_case();
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            name = format!("V{name}");
+        }
+        if name == "Other" {
+            name = "OtherValue".to_string();
+        }
+        let base = name.clone();
+        let mut n = 2;
+        while names.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        names.push(name);
+    }
+    names
+}
+
+fn generate_one(e: &OpenEnum) -> TokenStream {
+    let name = format_ident!("{}", e.name);
+    let doc = e
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("An open set of `{}` values.", e.name));
+    let variants: Vec<_> = variant_names(&e.values)
+        .iter()
+        .map(|v| format_ident!("{}", v))
+        .collect();
+    let values = &e.values;
+    let variant_docs = values.iter().map(|v| format!("`{v}`"));
+    quote! {
+        #[doc = #doc]
+        ///
+        /// Values this crate does not know are kept in [`Self::Other`] and
+        /// serialized back unchanged.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants, )*
+            /// A value not known when this crate was generated, kept verbatim.
+            Other(::std::string::String),
+        }
+
+        impl #name {
+            /// Every value known when this crate was generated.
+            pub const KNOWN: &'static [Self] = &[ #( Self::#variants, )* ];
+
+            /// The value as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #values, )*
+                    Self::Other(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#variants, )*
+                    other => Self::Other(other.to_string()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::Other(_) => Self::Other(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::std::string::String::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}

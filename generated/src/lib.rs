@@ -1,0 +1,74 @@
+//! A typed async client for the [Anthropic HTTP API](https://docs.claude.com/en/api/overview),
+//! generated from the OpenAPI spec in this repository.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//!
+//! # async fn run() -> Result<(), anthropic_client::Error> {
+//! // Reads ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL, if set).
+//! let client = anthropic_client::Client::from_env()?;
+//!
+//! // One request: a model by id.
+//! let model = client.models().retrieve("claude-sonnet-4-20250514").send().await?;
+//! println!("{} ({:?})", model.display_name, model.request_id());
+//!
+//! // Every model, page after page.
+//! let ids: Vec<String> = client
+//!     .models()
+//!     .list()
+//!     .limit(100)
+//!     .items()
+//!     .map_ok(|m| m.id)
+//!     .try_collect()
+//!     .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! What the client does for every request:
+//! - sends the API key (`x-api-key`) and the API version (`anthropic-version`),
+//!   plus any default `anthropic-beta` values configured on the client;
+//! - retries connection errors, timeouts, 408, 409, 429 and 5xx responses
+//!   (2 retries by default), honouring `x-should-retry`, `retry-after-ms` and
+//!   `retry-after`, else backing off exponentially from 0.5 s up to 8 s;
+//! - times out after 10 minutes overall (5 s to connect) unless configured;
+//! - returns one [`Error`] type that tells an invalid argument, a transport
+//!   failure, an API error and an undecodable body apart.
+//!
+//! Unknown response fields are ignored, and open sets of values (such as
+//! [`types::AnthropicBeta`] or [`types::ErrorType`]) keep values this crate
+//! does not know in an `Other` variant, so a program built today keeps working
+//! when the API grows.
+
+mod checks;
+mod client;
+mod error;
+mod header_list;
+pub mod pagination;
+mod request;
+mod response;
+mod retry;
+mod transport;
+
+#[doc(hidden)]
+pub mod generated;
+
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, DecodeError, Error};
+pub use generated::meta::{API_KEY_HEADER, API_VERSION, DEFAULT_BASE_URL};
+pub use generated::resources::*;
+pub use header_list::CommaSeparated;
+pub use request::{Request, RequestOptions};
+pub use response::{RateLimit, RateLimits, Response};
+
+/// The API's types: every schema of the spec, and the open sets of values.
+pub mod types {
+    pub use crate::generated::open_enums::*;
+    pub use crate::generated::raw::types::*;
+}
+
+/// The low-level client progenitor generated, for what the resources above
+/// do not cover. Requests made through it still get authentication and
+/// retries, but return progenitor's own error type.
+pub mod raw {
+    pub use crate::generated::raw::*;
+}

@@ -1,0 +1,274 @@
+//! What every request goes through, whichever operation sends it: the
+//! authentication and version headers, the timeout, the retry loop and a
+//! bounded read of the body. It plugs into progenitor's client as its
+//! `ClientHooks::exec`, so the raw client gets it too.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::StatusCode;
+
+use crate::generated::meta::{API_KEY_HEADER, API_VERSION};
+use crate::request::RequestOptions;
+use crate::response::header_str;
+use crate::retry;
+
+/// The configuration every request reads; the progenitor client's inner type.
+#[derive(Clone)]
+pub struct Transport {
+    pub(crate) config: Arc<Config>,
+}
+
+pub(crate) struct Config {
+    pub(crate) api_key: HeaderValue,
+    pub(crate) betas: Vec<String>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) max_retries: u32,
+    pub(crate) timeout: Duration,
+    pub(crate) max_response_bytes: usize,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.config;
+        f.debug_struct("Transport")
+            .field("api_key", &"<redacted>")
+            .field("betas", &c.betas)
+            .field("headers", &c.headers.keys().collect::<Vec<_>>())
+            .field("max_retries", &c.max_retries)
+            .field("timeout", &c.timeout)
+            .field("max_response_bytes", &c.max_response_bytes)
+            .finish()
+    }
+}
+
+tokio::task_local! {
+    /// The per-call options going in, and what the response said coming out,
+    /// for one `send()` of the public API.
+    static CALL: CallContext;
+}
+
+struct CallContext {
+    options: RequestOptions,
+    streaming: bool,
+    outcome: Mutex<Outcome>,
+}
+
+/// What the transport saw of the final response of a call.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    pub(crate) status: Option<StatusCode>,
+    pub(crate) headers: HeaderMap,
+    /// Set when the body exceeded the size limit and was cut there.
+    pub(crate) truncated_at: Option<usize>,
+}
+
+/// Runs `call` with `options` in effect for every request it makes, and
+/// returns what the transport saw of the response beside its result.
+pub(crate) async fn scoped<F: Future>(
+    options: RequestOptions,
+    streaming: bool,
+    call: F,
+) -> (F::Output, Outcome) {
+    let context = CallContext {
+        options,
+        streaming,
+        outcome: Mutex::new(Outcome::default()),
+    };
+    CALL.scope(context, async move {
+        let output = call.await;
+        let outcome = CALL
+            .try_with(|c| c.outcome.lock().map(|mut o| std::mem::take(&mut *o)).unwrap_or_default())
+            .unwrap_or_default();
+        (output, outcome)
+    })
+    .await
+}
+
+fn record(update: impl FnOnce(&mut Outcome)) {
+    let _ = CALL.try_with(|c| {
+        if let Ok(mut outcome) = c.outcome.lock() {
+            update(&mut outcome);
+        }
+    });
+}
+
+impl progenitor_client::ClientHooks<Transport> for crate::generated::raw::Client {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.inner.execute(&self.client, request, info.operation_id).await
+    }
+}
+
+impl Transport {
+    async fn execute(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+        operation: &str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let (options, streaming) = CALL
+            .try_with(|c| (c.options.clone(), c.streaming))
+            .unwrap_or_default();
+        self.prepare(&mut request, &options, streaming);
+        let max_retries = options.max_retries.unwrap_or(self.config.max_retries);
+        let mut retries_done = 0u32;
+        loop {
+            // Keep a copy to send again; a body that cannot be copied (a
+            // stream) cannot be replayed, so such a request is sent once.
+            let spare = if retries_done < max_retries {
+                request.try_clone()
+            } else {
+                None
+            };
+            let result = client.execute(request).await;
+            let Some(next) = spare else {
+                // No retry left, or a body that cannot be replayed: final.
+                return self.finish(result?, streaming).await;
+            };
+            let retry_headers = match result {
+                Ok(response) if retry::should_retry(response.status(), response.headers()) => {
+                    Some((response.status(), response.headers().clone()))
+                }
+                Ok(response) => match self.finish(response, streaming).await {
+                    Ok(response) => return Ok(response),
+                    Err(e) => {
+                        log_transport_retry(operation, retries_done, max_retries, &e);
+                        None
+                    }
+                },
+                Err(e) => {
+                    log_transport_retry(operation, retries_done, max_retries, &e);
+                    None
+                }
+            };
+            let wait = retry::delay(retry_headers.as_ref().map(|(_, h)| h), retries_done, rand::random());
+            if let Some((status, headers)) = &retry_headers {
+                tracing::warn!(
+                    operation,
+                    status = status.as_u16(),
+                    attempt = retries_done + 1,
+                    max_retries,
+                    wait_ms = wait.as_millis() as u64,
+                    request_id = header_str(headers, "request-id").unwrap_or(""),
+                    "retrying after an error status"
+                );
+            }
+            tokio::time::sleep(wait).await;
+            request = next;
+            retries_done += 1;
+        }
+    }
+
+    /// Hands a final response on: streamed as it comes, or read whole.
+    async fn finish(&self, response: reqwest::Response, streaming: bool) -> reqwest::Result<reqwest::Response> {
+        if streaming {
+            record_response(response.status(), response.headers());
+            Ok(response)
+        } else {
+            self.buffer(response).await
+        }
+    }
+
+    fn prepare(&self, request: &mut reqwest::Request, options: &RequestOptions, streaming: bool) {
+        let config = &self.config;
+        let headers = request.headers_mut();
+        // Progenitor sends its own `api-version` header, which the API does not know.
+        headers.remove("api-version");
+        for (name, value) in &config.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        let mut key = config.api_key.clone();
+        key.set_sensitive(true);
+        headers.insert(HeaderName::from_static(API_KEY_HEADER), key);
+        headers.insert(
+            HeaderName::from_static("anthropic-version"),
+            HeaderValue::from_static(API_VERSION),
+        );
+        merge_betas(headers, &config.betas);
+        for (name, value) in &options.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        if !streaming {
+            *request.timeout_mut() = Some(options.timeout.unwrap_or(config.timeout));
+        } else if let Some(timeout) = options.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
+    }
+
+    /// Reads the whole body inside the retry loop, so a connection that breaks
+    /// mid-body is retried like one that breaks before, and stops at the size
+    /// limit so a huge body cannot exhaust memory.
+    async fn buffer(&self, mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+        let limit = self.config.max_response_bytes;
+        let expected = response.content_length().unwrap_or(0) as usize;
+        let mut body = Vec::with_capacity(expected.min(limit));
+        let mut truncated = false;
+        while let Some(chunk) = response.chunk().await? {
+            let room = limit - body.len();
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let status = response.status();
+        record_response(status, response.headers());
+        if truncated {
+            record(|o| o.truncated_at = Some(limit));
+        }
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = response.version();
+        *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
+        Ok(reqwest::Response::from(rebuilt))
+    }
+}
+
+fn log_transport_retry(operation: &str, done: u32, max_retries: u32, error: &reqwest::Error) {
+    tracing::warn!(
+        operation,
+        attempt = done + 1,
+        max_retries,
+        error = %error,
+        "retrying after a transport error"
+    );
+}
+
+fn record_response(status: StatusCode, headers: &HeaderMap) {
+    record(|o| {
+        o.status = Some(status);
+        o.headers = headers.clone();
+    });
+}
+
+/// Adds the client's default betas to the request's `anthropic-beta` header,
+/// keeping the request's own first and writing each value once.
+fn merge_betas(headers: &mut HeaderMap, defaults: &[String]) {
+    if defaults.is_empty() {
+        return;
+    }
+    let mut values: Vec<String> = headers
+        .get_all("anthropic-beta")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
+    for beta in defaults {
+        if !values.contains(beta) {
+            values.push(beta.clone());
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(&values.join(",")) {
+        headers.insert(HeaderName::from_static("anthropic-beta"), value);
+    }
+}
