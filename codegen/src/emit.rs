@@ -43,7 +43,10 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error>
         let target = dir.join(&file.path);
         let temp = dir.join(format!(
             ".{}.staged",
-            file.path.file_name().and_then(|n| n.to_str()).unwrap_or("file")
+            file.path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("file")
         ));
         if let Err(source) = std::fs::write(&temp, &file.contents) {
             for (temp, _) in &staged {

@@ -55,7 +55,11 @@ pub fn generate_from_str(path: &Path, text: &str, spec_label: &str) -> Result<Ou
     generate_loaded(&spec, spec_label, started)
 }
 
-fn generate_loaded(spec: &load::LoadedSpec, label: &str, started: Instant) -> Result<Output, Error> {
+fn generate_loaded(
+    spec: &load::LoadedSpec,
+    label: &str,
+    started: Instant,
+) -> Result<Output, Error> {
     validate::validate(spec)?;
     let normalized = normalize::normalize(spec)?;
     let raw = raw::generate(&normalized)?;

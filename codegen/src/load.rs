@@ -173,7 +173,9 @@ pub fn locate_line(text: &str, pointer: &str) -> Option<usize> {
         } else {
             let block = first.key_indent;
             (lo..hi)
-                .find(|&i| lines[i].key_indent == block && lines[i].key.as_deref() == Some(&segment))
+                .find(|&i| {
+                    lines[i].key_indent == block && lines[i].key.as_deref() == Some(&segment)
+                })
                 .map(|i| {
                     let end = (i + 1..hi)
                         .find(|&k| {

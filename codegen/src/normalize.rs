@@ -111,7 +111,8 @@ fn hoist_header_lists(
         let Parameter::Header { parameter_data, .. } = param else {
             return;
         };
-        let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &mut parameter_data.format
+        let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) =
+            &mut parameter_data.format
         else {
             return;
         };
@@ -119,9 +120,9 @@ fn hoist_header_lists(
             return;
         };
         let item = match &array.items {
-            Some(ReferenceOr::Reference { reference }) => {
-                reference.trim_start_matches("#/components/schemas/").to_string()
-            }
+            Some(ReferenceOr::Reference { reference }) => reference
+                .trim_start_matches("#/components/schemas/")
+                .to_string(),
             _ => {
                 problems.push(spec.problem(
                     &format!("{pointer}/schema/items"),
@@ -149,7 +150,10 @@ fn hoist_header_lists(
     if let Some(components) = &mut api.components {
         for (name, param) in components.parameters.iter_mut() {
             if let ReferenceOr::Item(param) = param {
-                visit(param, format!("/components/parameters/{}", escape_segment(name)));
+                visit(
+                    param,
+                    format!("/components/parameters/{}", escape_segment(name)),
+                );
             }
         }
     }

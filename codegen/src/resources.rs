@@ -225,7 +225,10 @@ fn resolve_parameter<'a>(api: &'a OpenAPI, p: &'a ReferenceOr<Parameter>) -> Opt
     }
 }
 
-fn resolve_schema<'a>(api: &'a OpenAPI, s: &'a ReferenceOr<Schema>) -> Option<(Option<&'a str>, &'a Schema)> {
+fn resolve_schema<'a>(
+    api: &'a OpenAPI,
+    s: &'a ReferenceOr<Schema>,
+) -> Option<(Option<&'a str>, &'a Schema)> {
     match s {
         ReferenceOr::Item(s) => Some((None, s)),
         ReferenceOr::Reference { reference } => {
@@ -255,7 +258,11 @@ fn page_info(api: &OpenAPI, op: &Operation, params: &[Param]) -> Option<PageInfo
     if !(has("after_id") && has("before_id")) {
         return None;
     }
-    let response = match op.responses.responses.get(&openapiv3::StatusCode::Code(200))? {
+    let response = match op
+        .responses
+        .responses
+        .get(&openapiv3::StatusCode::Code(200))?
+    {
         ReferenceOr::Item(r) => r,
         ReferenceOr::Reference { .. } => return None,
     };
@@ -381,7 +388,10 @@ fn operation_method(op: &Op) -> TokenStream {
     }
 }
 
-fn request_impl(op: &Op, builders: &BTreeMap<String, Vec<syn::ImplItemFn>>) -> Result<TokenStream, Error> {
+fn request_impl(
+    op: &Op,
+    builders: &BTreeMap<String, Vec<syn::ImplItemFn>>,
+) -> Result<TokenStream, Error> {
     let alias = request_alias(op);
     let builder = format_ident!("{}", op.builder);
     let id = &op.id;
@@ -389,7 +399,10 @@ fn request_impl(op: &Op, builders: &BTreeMap<String, Vec<syn::ImplItemFn>>) -> R
         "A request to `{}`: set its parameters, then [`send`]({alias}::send) it.",
         op.id
     );
-    let raw_fns = builders.get(&op.builder).map(Vec::as_slice).unwrap_or_default();
+    let raw_fns = builders
+        .get(&op.builder)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let mut setters = Vec::new();
     let mut success = None;
     for f in raw_fns {
@@ -506,7 +519,8 @@ fn setter(op: &Op, f: &syn::ImplItemFn) -> TokenStream {
     let target = setter_target(f);
     let bounded = param.filter(|p| p.minimum.is_some() || p.maximum.is_some());
     let is_path = param.is_some_and(|p| p.path);
-    let backward = (op.page.is_some() && name_str == "before_id").then(|| quote!(self.backward = true;));
+    let backward =
+        (op.page.is_some() && name_str == "before_id").then(|| quote!(self.backward = true;));
     let body = match (target, bounded, is_path) {
         (Some(target), Some(p), _) => {
             let min = opt_f64(p.minimum);

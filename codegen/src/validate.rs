@@ -56,7 +56,10 @@ fn check_version(spec: &LoadedSpec, problems: &mut Vec<SpecProblem>) {
     if !spec.api.openapi.starts_with("3.0.") {
         problems.push(spec.problem(
             "/openapi",
-            format!("OpenAPI version {} is not 3.0.x, which progenitor reads", spec.api.openapi),
+            format!(
+                "OpenAPI version {} is not 3.0.x, which progenitor reads",
+                spec.api.openapi
+            ),
         ));
     }
 }
@@ -79,7 +82,12 @@ fn check_refs(spec: &LoadedSpec, value: &Value, pointer: String, problems: &mut 
                 }
             }
             for (key, child) in map {
-                check_refs(spec, child, format!("{pointer}/{}", escape_segment(key)), problems);
+                check_refs(
+                    spec,
+                    child,
+                    format!("{pointer}/{}", escape_segment(key)),
+                    problems,
+                );
             }
         }
         Value::Array(items) => {
@@ -109,7 +117,9 @@ fn check_dropped(
                     None if is_default(child) => {}
                     None => problems.push(spec.problem(
                         &here,
-                        format!("`{key}` is not an OpenAPI 3.0 construct here and would be ignored"),
+                        format!(
+                            "`{key}` is not an OpenAPI 3.0 construct here and would be ignored"
+                        ),
                     )),
                 }
             }
@@ -168,7 +178,9 @@ fn check_operations(spec: &LoadedSpec, problems: &mut Vec<SpecProblem>) {
                 if !id.starts_with(&prefix) || id.len() == prefix.len() {
                     problems.push(spec.problem(
                         &format!("{pointer}/operationId"),
-                        format!("operationId `{id}` must start with its tag, as `{prefix}<method>`"),
+                        format!(
+                            "operationId `{id}` must start with its tag, as `{prefix}<method>`"
+                        ),
                     ));
                 }
             }
@@ -194,7 +206,10 @@ fn check_operations(spec: &LoadedSpec, problems: &mut Vec<SpecProblem>) {
                 if param.parameter_data_ref().description.is_none() {
                     problems.push(spec.problem(
                         &format!("{pointer}/parameters/{i}"),
-                        format!("parameter `{}` has no description", param.parameter_data_ref().name),
+                        format!(
+                            "parameter `{}` has no description",
+                            param.parameter_data_ref().name
+                        ),
                     ));
                 }
             }
@@ -220,7 +235,8 @@ fn check_descriptions(spec: &LoadedSpec, problems: &mut Vec<SpecProblem>) {
         for (name, schema) in schemas {
             let pointer = format!("/components/schemas/{}", escape_segment(name));
             if schema.get("description").is_none() {
-                problems.push(spec.problem(&pointer, format!("schema `{name}` has no description")));
+                problems
+                    .push(spec.problem(&pointer, format!("schema `{name}` has no description")));
             }
             check_property_descriptions(spec, schema, &pointer, problems);
         }
@@ -250,7 +266,12 @@ fn check_property_descriptions(
     for key in ["oneOf", "anyOf", "allOf"] {
         if let Some(Value::Array(members)) = schema.get(key) {
             for (i, member) in members.iter().enumerate() {
-                check_property_descriptions(spec, member, &format!("{pointer}/{key}/{i}"), problems);
+                check_property_descriptions(
+                    spec,
+                    member,
+                    &format!("{pointer}/{key}/{i}"),
+                    problems,
+                );
             }
         }
     }

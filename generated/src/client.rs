@@ -99,7 +99,10 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
-            .field("headers", &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field(
+                "headers",
+                &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .field("http_client", &self.http_client.is_some())
             .finish()
     }
@@ -181,8 +184,9 @@ impl ClientBuilder {
             invalid("no API key: set ANTHROPIC_API_KEY or call ClientBuilder::api_key".to_string())
         })?;
         // The message must not quote the key.
-        let api_key = HeaderValue::from_str(&key)
-            .map_err(|_| invalid("the API key contains characters a header cannot carry".to_string()))?;
+        let api_key = HeaderValue::from_str(&key).map_err(|_| {
+            invalid("the API key contains characters a header cannot carry".to_string())
+        })?;
         let base_url = self
             .base_url
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
@@ -196,8 +200,11 @@ impl ClientBuilder {
         for (name, value) in &self.headers {
             let header_name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| invalid(format!("`{name}` is not a valid header name")))?;
-            let header_value = HeaderValue::from_str(value)
-                .map_err(|_| invalid(format!("the value of header `{name}` is not a valid header value")))?;
+            let header_value = HeaderValue::from_str(value).map_err(|_| {
+                invalid(format!(
+                    "the value of header `{name}` is not a valid header value"
+                ))
+            })?;
             headers.insert(header_name, header_value);
         }
         let betas: Vec<String> = self.betas.iter().map(|b| b.to_string()).collect();

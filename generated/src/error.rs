@@ -58,7 +58,13 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.error_type(), self.message())?;
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.error_type(),
+            self.message()
+        )?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }

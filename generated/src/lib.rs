@@ -49,7 +49,9 @@ mod response;
 mod retry;
 mod transport;
 
+// Formatted by the generator (prettyplease), not by rustfmt.
 #[doc(hidden)]
+#[rustfmt::skip]
 pub mod generated;
 
 pub use client::{Client, ClientBuilder};

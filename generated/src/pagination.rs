@@ -51,7 +51,8 @@ where
             let (fetching, cursor) = pending?;
             match fetching.await {
                 Ok(page) => {
-                    let next = next_cursor(page.body(), backward).filter(|next| Some(next) != cursor.as_ref());
+                    let next = next_cursor(page.body(), backward)
+                        .filter(|next| Some(next) != cursor.as_ref());
                     Some((Ok(page), next.map(Some)))
                 }
                 Err(e) => Some((Err(e), None)),

@@ -62,8 +62,12 @@ impl<B> Request<B> {
     pub fn header(mut self, name: &str, value: &str) -> Self {
         let name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| format!("`{name}` is not a valid header name"));
-        let value = HeaderValue::from_str(value)
-            .map_err(|_| format!("the value of header `{}` is not a valid header value", name.as_ref().map(|n| n.as_str()).unwrap_or("?")));
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            format!(
+                "the value of header `{}` is not a valid header value",
+                name.as_ref().map(|n| n.as_str()).unwrap_or("?")
+            )
+        });
         match (name, value) {
             (Ok(name), Ok(value)) => self.options.headers.push((name, value)),
             (Err(e), _) | (_, Err(e)) => self.check(Err(e)),
@@ -121,7 +125,11 @@ async fn convert<T>(
             Err(Raw::InvalidResponsePayload(bytes, _)) => bytes,
             _ => Bytes::new(),
         };
-        return Err(decode(body, format!("the body exceeds the client's limit of {limit} bytes"), outcome));
+        return Err(decode(
+            body,
+            format!("the body exceeds the client's limit of {limit} bytes"),
+            outcome,
+        ));
     }
     match result {
         Ok(value) => {
@@ -151,7 +159,11 @@ async fn convert<T>(
         Err(Raw::UnexpectedResponse(response)) => {
             let status = response.status();
             let body = response.bytes().await.unwrap_or_default();
-            Err(decode(body, format!("status {} is not one the spec lists", status.as_u16()), outcome))
+            Err(decode(
+                body,
+                format!("status {} is not one the spec lists", status.as_u16()),
+                outcome,
+            ))
         }
         Err(Raw::Custom(message)) => Err(decode(Bytes::new(), message, outcome)),
     }

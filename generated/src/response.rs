@@ -94,7 +94,8 @@ impl RateLimits {
         let limit = |kind: &str| RateLimit {
             limit: header_u64(headers, &format!("anthropic-ratelimit-{kind}-limit")),
             remaining: header_u64(headers, &format!("anthropic-ratelimit-{kind}-remaining")),
-            reset: header_str(headers, &format!("anthropic-ratelimit-{kind}-reset")).map(str::to_string),
+            reset: header_str(headers, &format!("anthropic-ratelimit-{kind}-reset"))
+                .map(str::to_string),
         };
         Self {
             requests: limit("requests"),

@@ -38,7 +38,9 @@ pub(crate) fn delay(headers: Option<&HeaderMap>, retry: u32, jitter: f64) -> Dur
 }
 
 fn server_delay(headers: &HeaderMap) -> Option<f64> {
-    if let Some(ms) = header_str(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok()) {
+    if let Some(ms) =
+        header_str(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok())
+    {
         if ms.is_finite() {
             return Some(ms / 1000.0);
         }
@@ -72,10 +74,16 @@ mod tests {
     fn status_rules() {
         let none = HeaderMap::new();
         for code in [408, 409, 429, 500, 502, 503, 529] {
-            assert!(should_retry(StatusCode::from_u16(code).expect("status"), &none), "{code}");
+            assert!(
+                should_retry(StatusCode::from_u16(code).expect("status"), &none),
+                "{code}"
+            );
         }
         for code in [400, 401, 403, 404, 413] {
-            assert!(!should_retry(StatusCode::from_u16(code).expect("status"), &none), "{code}");
+            assert!(
+                !should_retry(StatusCode::from_u16(code).expect("status"), &none),
+                "{code}"
+            );
         }
     }
 
@@ -96,7 +104,10 @@ mod tests {
         let future = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(10));
         let date = headers(&[("retry-after", future.as_str())]);
         let waited = delay(Some(&date), 0, 0.0);
-        assert!(waited > Duration::from_secs(8) && waited <= Duration::from_secs(10), "{waited:?}");
+        assert!(
+            waited > Duration::from_secs(8) && waited <= Duration::from_secs(10),
+            "{waited:?}"
+        );
     }
 
     #[test]

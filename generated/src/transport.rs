@@ -81,7 +81,12 @@ pub(crate) async fn scoped<F: Future>(
     CALL.scope(context, async move {
         let output = call.await;
         let outcome = CALL
-            .try_with(|c| c.outcome.lock().map(|mut o| std::mem::take(&mut *o)).unwrap_or_default())
+            .try_with(|c| {
+                c.outcome
+                    .lock()
+                    .map(|mut o| std::mem::take(&mut *o))
+                    .unwrap_or_default()
+            })
             .unwrap_or_default();
         (output, outcome)
     })
@@ -102,7 +107,9 @@ impl progenitor_client::ClientHooks<Transport> for crate::generated::raw::Client
         request: reqwest::Request,
         info: &progenitor_client::OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        self.inner.execute(&self.client, request, info.operation_id).await
+        self.inner
+            .execute(&self.client, request, info.operation_id)
+            .await
     }
 }
 
@@ -148,7 +155,11 @@ impl Transport {
                     None
                 }
             };
-            let wait = retry::delay(retry_headers.as_ref().map(|(_, h)| h), retries_done, rand::random());
+            let wait = retry::delay(
+                retry_headers.as_ref().map(|(_, h)| h),
+                retries_done,
+                rand::random(),
+            );
             if let Some((status, headers)) = &retry_headers {
                 tracing::warn!(
                     operation,
@@ -167,7 +178,11 @@ impl Transport {
     }
 
     /// Hands a final response on: streamed as it comes, or read whole.
-    async fn finish(&self, response: reqwest::Response, streaming: bool) -> reqwest::Result<reqwest::Response> {
+    async fn finish(
+        &self,
+        response: reqwest::Response,
+        streaming: bool,
+    ) -> reqwest::Result<reqwest::Response> {
         if streaming {
             record_response(response.status(), response.headers());
             Ok(response)

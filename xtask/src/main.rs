@@ -18,7 +18,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate(&root, args.iter().any(|a| a == "--check")),
         Some("test") => test(&root, &args[1..]),
-        _ => Err("usage: cargo xtask generate [--check] | cargo xtask test [-- <cargo test args>]".to_string()),
+        _ => Err(
+            "usage: cargo xtask generate [--check] | cargo xtask test [-- <cargo test args>]"
+                .to_string(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -68,12 +71,17 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
 }
 
 fn display(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).display().to_string()
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
-    let status = cmd.status().map_err(|e| format!("cannot run {shown}: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
