@@ -1,0 +1,1 @@
+//! Each error status, malformed bodies, typed errors and predicates.

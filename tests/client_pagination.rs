@@ -1,0 +1,1 @@
+//! Auto-pagination both ways over several pages, including a retried page.

@@ -1,0 +1,1 @@
+//! Configuration, per-request overrides, client-side checks, percent-encoding, secret redaction.

@@ -1,0 +1,1 @@
+//! Retry rules: statuses, x-should-retry, retry-after(-ms), backoff, replayability, logging.

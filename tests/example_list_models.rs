@@ -1,0 +1,1 @@
+//! The list_models example against a local server.

@@ -1,0 +1,1 @@
+//! Streaming Messages: SSE parsing, typed events, the accumulated message.

@@ -1,0 +1,1 @@
+//! Contract tests: every operation validated by Prism serving the spec.

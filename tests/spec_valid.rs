@@ -1,0 +1,1 @@
+//! spec/anthropic.yaml passes a standard OpenAPI validator.
