@@ -3,8 +3,8 @@
 //! The work is a pipeline of passes, one module each:
 //! [`load`] reads the YAML, [`validate`] applies the project's rules,
 //! [`normalize`] reshapes what progenitor cannot handle, `raw` runs
-//! progenitor, `open_enums`, `meta` and `resources` add what progenitor
-//! lacks, `format` pretty-prints, and [`emit`] writes (or checks) the files.
+//! progenitor, `open_enums`, `unions`, `meta` and `resources` add what
+//! progenitor lacks, `format` pretty-prints, and [`emit`] writes (or checks) the files.
 //! Nothing touches the disk until every pass has succeeded.
 
 pub mod emit;
@@ -16,6 +16,7 @@ pub mod normalize;
 mod open_enums;
 mod raw;
 mod resources;
+mod unions;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
@@ -65,6 +66,7 @@ fn generate_loaded(
     let raw = raw::generate(&normalized)?;
     let resources = resources::generate(spec, &raw.file)?;
     let open_enums = format::parse("open_enums", open_enums::generate(&normalized.open_enums))?;
+    let unions = format::parse("unions", unions::generate(&normalized.tagged_unions))?;
     let meta = format::parse("meta", meta::generate(spec)?)?;
     format::debug_dump(&resources.tokens);
     let resources_file = format::parse("resources", resources.tokens)?;
@@ -76,6 +78,7 @@ fn generate_loaded(
         ("open_enums.rs", &open_enums),
         ("raw.rs", &raw.file),
         ("resources.rs", &resources_file),
+        ("unions.rs", &unions),
     ]
     .into_iter()
     .map(|(name, file)| GeneratedFile {
@@ -87,7 +90,7 @@ fn generate_loaded(
     Ok(Output {
         stats: Stats {
             operations: resources.operations,
-            types: raw.type_count + normalized.open_enums.len(),
+            types: raw.type_count + normalized.open_enums.len() + normalized.tagged_unions.len(),
             lines,
             millis: started.elapsed().as_millis(),
         },
@@ -103,8 +106,9 @@ fn module_tokens() -> proc_macro2::TokenStream {
         pub mod open_enums;
         /// Progenitor's client: every operation as a builder, and every schema
         /// as a type. The crate's public API wraps it.
-        #[allow(clippy::all, missing_docs, unused_imports, rustdoc::all)]
+        #[allow(clippy::all, missing_docs, unused_imports, dead_code, rustdoc::all)]
         pub mod raw;
         pub mod resources;
+        pub mod unions;
     }
 }

@@ -29,6 +29,13 @@ pub fn generate(normalized: &Normalized) -> Result<RawOutput, Error> {
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
+    for union in &normalized.tagged_unions {
+        settings.with_replacement(
+            &union.name,
+            format!("crate::types::{}", union.name),
+            std::iter::empty(),
+        );
+    }
     for list in &normalized.header_lists {
         settings.with_replacement(
             &list.name,

@@ -11,7 +11,7 @@ use openapiv3::{
     OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type,
 };
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
 use crate::error::Error;
 use crate::load::LoadedSpec;
@@ -26,6 +26,8 @@ struct Op<'s> {
     op: &'s Operation,
     params: Vec<Param>,
     page: Option<PageInfo>,
+    /// Progenitor's `body` setter, for operations with a body.
+    body: Option<syn::ImplItemFn>,
 }
 
 struct Param {
@@ -201,6 +203,10 @@ fn describe<'s>(
         })
         .collect::<Vec<_>>();
     let page = page_info(api, op, &params);
+    let body = builders
+        .get(&builder)
+        .and_then(|fns| fns.iter().find(|f| f.sig.ident == "body"))
+        .cloned();
     Ok(Op {
         id,
         tag: tag_name.split('-').map(str::to_string).collect(),
@@ -209,6 +215,7 @@ fn describe<'s>(
         op,
         params,
         page,
+        body,
     })
 }
 
@@ -373,17 +380,44 @@ fn operation_method(op: &Op) -> TokenStream {
             p.description.as_deref().unwrap_or("a path parameter")
         )
     });
+    // The body, when there is one, is the last argument.
+    let (body_generic, body_arg, body_bound, body_set, body_doc) = match &op.body {
+        Some(setter) => (
+            Some(quote!(Bd)),
+            Some(quote!(body: Bd)),
+            // Progenitor's own bounds on its `body<V>` setter, with `V` renamed.
+            setter.sig.generics.where_clause.as_ref().map(|w| {
+                let predicates = w
+                    .predicates
+                    .iter()
+                    .map(|p| rename_ident(p.to_token_stream(), "V", "Bd"));
+                quote!(#(#predicates,)*)
+            }),
+            Some(quote!(.body(body))),
+            Some(format!(
+                "`body`: {}",
+                body_description(op).unwrap_or_else(|| "the request body".to_string())
+            )),
+        ),
+        None => (None, None, None, None, None),
+    };
+    let body_doc = body_doc.into_iter();
     quote! {
         #[doc = #doc]
         #(
             #[doc = ""]
             #[doc = #arg_docs]
         )*
-        pub fn #method<#(#generics),*>(&self, #(#arg_idents: #generics),*) -> #alias<'a>
-        where #(#generics: ::std::convert::TryInto<::std::string::String>,)*
+        #(
+            #[doc = ""]
+            #[doc = #body_doc]
+        )*
+        pub fn #method<#(#generics,)* #body_generic>(&self, #(#arg_idents: #generics,)* #body_arg) -> #alias<'a>
+        where #(#generics: ::std::convert::TryInto<::std::string::String>,)* #body_bound
         {
             crate::Request::new(builder::#builder::new(&self.client.raw))
                 #( .#arg_idents(#arg_idents) )*
+                #body_set
         }
     }
 }
@@ -561,14 +595,14 @@ fn setter(op: &Op, f: &syn::ImplItemFn) -> TokenStream {
 }
 
 fn body_doc(op: &Op, fallback: &str) -> String {
-    op.op
-        .request_body
-        .as_ref()
-        .and_then(|b| match b {
-            ReferenceOr::Item(b) => b.description.clone(),
-            ReferenceOr::Reference { .. } => None,
-        })
-        .unwrap_or_else(|| fallback.to_string())
+    body_description(op).unwrap_or_else(|| fallback.to_string())
+}
+
+fn body_description(op: &Op) -> Option<String> {
+    op.op.request_body.as_ref().and_then(|b| match b {
+        ReferenceOr::Item(b) => b.description.clone(),
+        ReferenceOr::Reference { .. } => None,
+    })
 }
 
 fn opt_f64(v: Option<f64>) -> TokenStream {
@@ -628,4 +662,22 @@ fn page_impl(page: &PageInfo) -> TokenStream {
             fn into_items(self) -> ::std::vec::Vec<Self::Item> { self.data }
         }
     }
+}
+
+/// `tokens` with every identifier `from` replaced by `to`.
+fn rename_ident(tokens: TokenStream, from: &str, to: &str) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            proc_macro2::TokenTree::Ident(ident) if ident == from => {
+                proc_macro2::TokenTree::Ident(proc_macro2::Ident::new(to, ident.span()))
+            }
+            proc_macro2::TokenTree::Group(group) => {
+                let mut renamed = proc_macro2::Group::new(group.delimiter(), rename_ident(group.stream(), from, to));
+                renamed.set_span(group.span());
+                proc_macro2::TokenTree::Group(renamed)
+            }
+            other => other,
+        })
+        .collect()
 }

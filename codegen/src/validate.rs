@@ -115,6 +115,8 @@ fn check_dropped(
                 match parsed.get(key) {
                     Some(parsed_child) => check_dropped(spec, child, parsed_child, here, problems),
                     None if is_default(child) => {}
+                    // Kept by the normalize pass, which moves it onto an `allOf` wrapper.
+                    None if key == "description" && raw.contains_key("$ref") => {}
                     None => problems.push(spec.problem(
                         &here,
                         format!(

@@ -66,6 +66,7 @@ pub use response::{RateLimit, RateLimits, Response};
 pub mod types {
     pub use crate::generated::open_enums::*;
     pub use crate::generated::raw::types::*;
+    pub use crate::generated::unions::*;
 }
 
 /// The low-level client progenitor generated, for what the resources above

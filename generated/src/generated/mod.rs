@@ -6,6 +6,7 @@ pub mod meta;
 pub mod open_enums;
 /// Progenitor's client: every operation as a builder, and every schema
 /// as a type. The crate's public API wraps it.
-#[allow(clippy::all, missing_docs, unused_imports, rustdoc::all)]
+#[allow(clippy::all, missing_docs, unused_imports, dead_code, rustdoc::all)]
 pub mod raw;
 pub mod resources;
+pub mod unions;

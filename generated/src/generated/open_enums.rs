@@ -266,3 +266,492 @@ impl<'de> ::serde::Deserialize<'de> for ErrorType {
         ::std::string::String::deserialize(deserializer).map(Self::from)
     }
 }
+///Identifier of a Claude model. Any string is accepted; the listed values are the models known when this spec was written.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Model {
+    ///`claude-opus-4-6`
+    ClaudeOpus46,
+    ///`claude-opus-4-5-20251101`
+    ClaudeOpus4520251101,
+    ///`claude-opus-4-5`
+    ClaudeOpus45,
+    ///`claude-3-7-sonnet-latest`
+    Claude37SonnetLatest,
+    ///`claude-3-7-sonnet-20250219`
+    Claude37Sonnet20250219,
+    ///`claude-3-5-haiku-latest`
+    Claude35HaikuLatest,
+    ///`claude-3-5-haiku-20241022`
+    Claude35Haiku20241022,
+    ///`claude-haiku-4-5`
+    ClaudeHaiku45,
+    ///`claude-haiku-4-5-20251001`
+    ClaudeHaiku4520251001,
+    ///`claude-sonnet-4-20250514`
+    ClaudeSonnet420250514,
+    ///`claude-sonnet-4-0`
+    ClaudeSonnet40,
+    ///`claude-4-sonnet-20250514`
+    Claude4Sonnet20250514,
+    ///`claude-sonnet-4-5`
+    ClaudeSonnet45,
+    ///`claude-sonnet-4-5-20250929`
+    ClaudeSonnet4520250929,
+    ///`claude-opus-4-0`
+    ClaudeOpus40,
+    ///`claude-opus-4-20250514`
+    ClaudeOpus420250514,
+    ///`claude-4-opus-20250514`
+    Claude4Opus20250514,
+    ///`claude-opus-4-1-20250805`
+    ClaudeOpus4120250805,
+    ///`claude-3-opus-latest`
+    Claude3OpusLatest,
+    ///`claude-3-opus-20240229`
+    Claude3Opus20240229,
+    ///`claude-3-haiku-20240307`
+    Claude3Haiku20240307,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+impl Model {
+    /// Every value known when this crate was generated.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ClaudeOpus46,
+        Self::ClaudeOpus4520251101,
+        Self::ClaudeOpus45,
+        Self::Claude37SonnetLatest,
+        Self::Claude37Sonnet20250219,
+        Self::Claude35HaikuLatest,
+        Self::Claude35Haiku20241022,
+        Self::ClaudeHaiku45,
+        Self::ClaudeHaiku4520251001,
+        Self::ClaudeSonnet420250514,
+        Self::ClaudeSonnet40,
+        Self::Claude4Sonnet20250514,
+        Self::ClaudeSonnet45,
+        Self::ClaudeSonnet4520250929,
+        Self::ClaudeOpus40,
+        Self::ClaudeOpus420250514,
+        Self::Claude4Opus20250514,
+        Self::ClaudeOpus4120250805,
+        Self::Claude3OpusLatest,
+        Self::Claude3Opus20240229,
+        Self::Claude3Haiku20240307,
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClaudeOpus46 => "claude-opus-4-6",
+            Self::ClaudeOpus4520251101 => "claude-opus-4-5-20251101",
+            Self::ClaudeOpus45 => "claude-opus-4-5",
+            Self::Claude37SonnetLatest => "claude-3-7-sonnet-latest",
+            Self::Claude37Sonnet20250219 => "claude-3-7-sonnet-20250219",
+            Self::Claude35HaikuLatest => "claude-3-5-haiku-latest",
+            Self::Claude35Haiku20241022 => "claude-3-5-haiku-20241022",
+            Self::ClaudeHaiku45 => "claude-haiku-4-5",
+            Self::ClaudeHaiku4520251001 => "claude-haiku-4-5-20251001",
+            Self::ClaudeSonnet420250514 => "claude-sonnet-4-20250514",
+            Self::ClaudeSonnet40 => "claude-sonnet-4-0",
+            Self::Claude4Sonnet20250514 => "claude-4-sonnet-20250514",
+            Self::ClaudeSonnet45 => "claude-sonnet-4-5",
+            Self::ClaudeSonnet4520250929 => "claude-sonnet-4-5-20250929",
+            Self::ClaudeOpus40 => "claude-opus-4-0",
+            Self::ClaudeOpus420250514 => "claude-opus-4-20250514",
+            Self::Claude4Opus20250514 => "claude-4-opus-20250514",
+            Self::ClaudeOpus4120250805 => "claude-opus-4-1-20250805",
+            Self::Claude3OpusLatest => "claude-3-opus-latest",
+            Self::Claude3Opus20240229 => "claude-3-opus-20240229",
+            Self::Claude3Haiku20240307 => "claude-3-haiku-20240307",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for Model {
+    fn from(value: &str) -> Self {
+        match value {
+            "claude-opus-4-6" => Self::ClaudeOpus46,
+            "claude-opus-4-5-20251101" => Self::ClaudeOpus4520251101,
+            "claude-opus-4-5" => Self::ClaudeOpus45,
+            "claude-3-7-sonnet-latest" => Self::Claude37SonnetLatest,
+            "claude-3-7-sonnet-20250219" => Self::Claude37Sonnet20250219,
+            "claude-3-5-haiku-latest" => Self::Claude35HaikuLatest,
+            "claude-3-5-haiku-20241022" => Self::Claude35Haiku20241022,
+            "claude-haiku-4-5" => Self::ClaudeHaiku45,
+            "claude-haiku-4-5-20251001" => Self::ClaudeHaiku4520251001,
+            "claude-sonnet-4-20250514" => Self::ClaudeSonnet420250514,
+            "claude-sonnet-4-0" => Self::ClaudeSonnet40,
+            "claude-4-sonnet-20250514" => Self::Claude4Sonnet20250514,
+            "claude-sonnet-4-5" => Self::ClaudeSonnet45,
+            "claude-sonnet-4-5-20250929" => Self::ClaudeSonnet4520250929,
+            "claude-opus-4-0" => Self::ClaudeOpus40,
+            "claude-opus-4-20250514" => Self::ClaudeOpus420250514,
+            "claude-4-opus-20250514" => Self::Claude4Opus20250514,
+            "claude-opus-4-1-20250805" => Self::ClaudeOpus4120250805,
+            "claude-3-opus-latest" => Self::Claude3OpusLatest,
+            "claude-3-opus-20240229" => Self::Claude3Opus20240229,
+            "claude-3-haiku-20240307" => Self::Claude3Haiku20240307,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Model {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for Model {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for Model {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Model {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Model {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::string::String::deserialize(deserializer).map(Self::from)
+    }
+}
+///Why the model stopped: `end_turn` (natural end), `max_tokens` (token limit reached), `stop_sequence` (a custom stop sequence), `tool_use` (it called tools), `pause_turn` (a long turn paused; send the reply back to go on), `refusal` (safety classifiers stepped in). New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StopReason {
+    ///`end_turn`
+    EndTurn,
+    ///`max_tokens`
+    MaxTokens,
+    ///`stop_sequence`
+    StopSequence,
+    ///`tool_use`
+    ToolUse,
+    ///`pause_turn`
+    PauseTurn,
+    ///`refusal`
+    Refusal,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+impl StopReason {
+    /// Every value known when this crate was generated.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EndTurn,
+        Self::MaxTokens,
+        Self::StopSequence,
+        Self::ToolUse,
+        Self::PauseTurn,
+        Self::Refusal,
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EndTurn => "end_turn",
+            Self::MaxTokens => "max_tokens",
+            Self::StopSequence => "stop_sequence",
+            Self::ToolUse => "tool_use",
+            Self::PauseTurn => "pause_turn",
+            Self::Refusal => "refusal",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for StopReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "end_turn" => Self::EndTurn,
+            "max_tokens" => Self::MaxTokens,
+            "stop_sequence" => Self::StopSequence,
+            "tool_use" => Self::ToolUse,
+            "pause_turn" => Self::PauseTurn,
+            "refusal" => Self::Refusal,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for StopReason {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for StopReason {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for StopReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for StopReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StopReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::string::String::deserialize(deserializer).map(Self::from)
+    }
+}
+///Name of a server tool in a `server_tool_use` block. Any string may appear; the listed values are the known ones.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ServerToolUseBlockName {
+    ///`web_search`
+    WebSearch,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+impl ServerToolUseBlockName {
+    /// Every value known when this crate was generated.
+    pub const KNOWN: &'static [Self] = &[Self::WebSearch];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WebSearch => "web_search",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for ServerToolUseBlockName {
+    fn from(value: &str) -> Self {
+        match value {
+            "web_search" => Self::WebSearch,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ServerToolUseBlockName {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for ServerToolUseBlockName {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for ServerToolUseBlockName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ServerToolUseBlockName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::string::String::deserialize(deserializer).map(Self::from)
+    }
+}
+///Why a web search failed. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebSearchToolResultErrorCode {
+    ///`invalid_tool_input`
+    InvalidToolInput,
+    ///`unavailable`
+    Unavailable,
+    ///`max_uses_exceeded`
+    MaxUsesExceeded,
+    ///`too_many_requests`
+    TooManyRequests,
+    ///`query_too_long`
+    QueryTooLong,
+    ///`request_too_large`
+    RequestTooLarge,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+impl WebSearchToolResultErrorCode {
+    /// Every value known when this crate was generated.
+    pub const KNOWN: &'static [Self] = &[
+        Self::InvalidToolInput,
+        Self::Unavailable,
+        Self::MaxUsesExceeded,
+        Self::TooManyRequests,
+        Self::QueryTooLong,
+        Self::RequestTooLarge,
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidToolInput => "invalid_tool_input",
+            Self::Unavailable => "unavailable",
+            Self::MaxUsesExceeded => "max_uses_exceeded",
+            Self::TooManyRequests => "too_many_requests",
+            Self::QueryTooLong => "query_too_long",
+            Self::RequestTooLarge => "request_too_large",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for WebSearchToolResultErrorCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalid_tool_input" => Self::InvalidToolInput,
+            "unavailable" => Self::Unavailable,
+            "max_uses_exceeded" => Self::MaxUsesExceeded,
+            "too_many_requests" => Self::TooManyRequests,
+            "query_too_long" => Self::QueryTooLong,
+            "request_too_large" => Self::RequestTooLarge,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WebSearchToolResultErrorCode {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for WebSearchToolResultErrorCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for WebSearchToolResultErrorCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for WebSearchToolResultErrorCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultErrorCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::string::String::deserialize(deserializer).map(Self::from)
+    }
+}
+///Which service tier served the request. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UsageServiceTier {
+    ///`standard`
+    Standard,
+    ///`priority`
+    Priority,
+    ///`batch`
+    Batch,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+impl UsageServiceTier {
+    /// Every value known when this crate was generated.
+    pub const KNOWN: &'static [Self] = &[Self::Standard, Self::Priority, Self::Batch];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::Priority => "priority",
+            Self::Batch => "batch",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for UsageServiceTier {
+    fn from(value: &str) -> Self {
+        match value {
+            "standard" => Self::Standard,
+            "priority" => Self::Priority,
+            "batch" => Self::Batch,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UsageServiceTier {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Other(_) => Self::Other(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for UsageServiceTier {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for UsageServiceTier {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for UsageServiceTier {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UsageServiceTier {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::string::String::deserialize(deserializer).map(Self::from)
+    }
+}

@@ -8,6 +8,254 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///Image data carried inline, base64-encoded.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Base64ImageSource {
+        ///The image bytes, base64-encoded.
+        pub data: ::std::string::String,
+        ///MIME type of the image.
+        pub media_type: Base64ImageSourceMediaType,
+        ///Always `base64`.
+        #[serde(rename = "type")]
+        pub type_: Base64ImageSourceType,
+    }
+    impl Base64ImageSource {
+        pub fn builder() -> builder::Base64ImageSource {
+            Default::default()
+        }
+    }
+    ///MIME type of the image.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum Base64ImageSourceMediaType {
+        #[serde(rename = "image/jpeg")]
+        ImageJpeg,
+        #[serde(rename = "image/png")]
+        ImagePng,
+        #[serde(rename = "image/gif")]
+        ImageGif,
+        #[serde(rename = "image/webp")]
+        ImageWebp,
+    }
+    impl ::std::fmt::Display for Base64ImageSourceMediaType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ImageJpeg => f.write_str("image/jpeg"),
+                Self::ImagePng => f.write_str("image/png"),
+                Self::ImageGif => f.write_str("image/gif"),
+                Self::ImageWebp => f.write_str("image/webp"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Base64ImageSourceMediaType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "image/jpeg" => Ok(Self::ImageJpeg),
+                "image/png" => Ok(Self::ImagePng),
+                "image/gif" => Ok(Self::ImageGif),
+                "image/webp" => Ok(Self::ImageWebp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Base64ImageSourceMediaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Base64ImageSourceMediaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `base64`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum Base64ImageSourceType {
+        #[serde(rename = "base64")]
+        Base64,
+    }
+    impl ::std::fmt::Display for Base64ImageSourceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Base64 => f.write_str("base64"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Base64ImageSourceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "base64" => Ok(Self::Base64),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Base64ImageSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Base64ImageSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A PDF carried inline, base64-encoded.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Base64PdfSource {
+        ///The PDF bytes, base64-encoded.
+        pub data: ::std::string::String,
+        ///Always `application/pdf`.
+        pub media_type: Base64PdfSourceMediaType,
+        ///Always `base64`.
+        #[serde(rename = "type")]
+        pub type_: Base64PdfSourceType,
+    }
+    impl Base64PdfSource {
+        pub fn builder() -> builder::Base64PdfSource {
+            Default::default()
+        }
+    }
+    ///Always `application/pdf`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum Base64PdfSourceMediaType {
+        #[serde(rename = "application/pdf")]
+        ApplicationPdf,
+    }
+    impl ::std::fmt::Display for Base64PdfSourceMediaType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ApplicationPdf => f.write_str("application/pdf"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Base64PdfSourceMediaType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "application/pdf" => Ok(Self::ApplicationPdf),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Base64PdfSourceMediaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Base64PdfSourceMediaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `base64`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum Base64PdfSourceType {
+        #[serde(rename = "base64")]
+        Base64,
+    }
+    impl ::std::fmt::Display for Base64PdfSourceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Base64 => f.write_str("base64"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Base64PdfSourceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "base64" => Ok(Self::Base64),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Base64PdfSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Base64PdfSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///One page of beta models.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BetaListModelsResponse {
@@ -96,6 +344,1164 @@ pub mod types {
             value.parse()
         }
     }
+    ///A prompt-cache breakpoint placed on the block that carries it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CacheControlEphemeral {
+        ///How long the cache entry lives: `5m` (five minutes, the default) or `1h` (one hour).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ttl: ::std::option::Option<CacheControlEphemeralTtl>,
+        ///Always `ephemeral`.
+        #[serde(rename = "type")]
+        pub type_: CacheControlEphemeralType,
+    }
+    impl CacheControlEphemeral {
+        pub fn builder() -> builder::CacheControlEphemeral {
+            Default::default()
+        }
+    }
+    ///How long the cache entry lives: `5m` (five minutes, the default) or `1h` (one hour).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CacheControlEphemeralTtl {
+        #[serde(rename = "5m")]
+        X5m,
+        #[serde(rename = "1h")]
+        X1h,
+    }
+    impl ::std::fmt::Display for CacheControlEphemeralTtl {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X5m => f.write_str("5m"),
+                Self::X1h => f.write_str("1h"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CacheControlEphemeralTtl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "5m" => Ok(Self::X5m),
+                "1h" => Ok(Self::X1h),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CacheControlEphemeralTtl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CacheControlEphemeralTtl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `ephemeral`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CacheControlEphemeralType {
+        #[serde(rename = "ephemeral")]
+        Ephemeral,
+    }
+    impl ::std::fmt::Display for CacheControlEphemeralType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Ephemeral => f.write_str("ephemeral"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CacheControlEphemeralType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ephemeral" => Ok(Self::Ephemeral),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CacheControlEphemeralType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CacheControlEphemeralType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Tokens written to the prompt cache, split by entry lifetime.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CacheCreation {
+        ///Input tokens written to one-hour cache entries.
+        pub ephemeral_1h_input_tokens: i64,
+        ///Input tokens written to five-minute cache entries.
+        pub ephemeral_5m_input_tokens: i64,
+    }
+    impl CacheCreation {
+        pub fn builder() -> builder::CacheCreation {
+            Default::default()
+        }
+    }
+    ///A citation of a character range of a plain-text document.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CitationCharLocation {
+        ///The passage being cited.
+        pub cited_text: ::std::string::String,
+        ///Zero-based position of the cited document among the request's documents.
+        pub document_index: i64,
+        ///Title of the cited document, or null when it has none.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub document_title: ::std::option::Option<::std::string::String>,
+        ///Character offset where the cited range ends (exclusive).
+        pub end_char_index: i64,
+        ///Id of the uploaded file the cited document came from, or null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub file_id: ::std::option::Option<::std::string::String>,
+        ///Character offset where the cited range starts.
+        pub start_char_index: i64,
+        ///Always `char_location`.
+        #[serde(rename = "type")]
+        pub type_: CitationCharLocationType,
+    }
+    impl CitationCharLocation {
+        pub fn builder() -> builder::CitationCharLocation {
+            Default::default()
+        }
+    }
+    ///Cites a character range of a plain-text document.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CitationCharLocationParam {
+        ///The passage being cited.
+        pub cited_text: ::std::string::String,
+        ///Zero-based position of the cited document among the request's documents.
+        pub document_index: i64,
+        ///Title of the cited document, or null when it has none.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub document_title: ::std::option::Option<::std::string::String>,
+        ///Character offset where the cited range ends (exclusive).
+        pub end_char_index: i64,
+        ///Character offset where the cited range starts.
+        pub start_char_index: i64,
+        ///Always `char_location`.
+        #[serde(rename = "type")]
+        pub type_: CitationCharLocationParamType,
+    }
+    impl CitationCharLocationParam {
+        pub fn builder() -> builder::CitationCharLocationParam {
+            Default::default()
+        }
+    }
+    ///Always `char_location`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CitationCharLocationParamType {
+        #[serde(rename = "char_location")]
+        CharLocation,
+    }
+    impl ::std::fmt::Display for CitationCharLocationParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CharLocation => f.write_str("char_location"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CitationCharLocationParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "char_location" => Ok(Self::CharLocation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CitationCharLocationParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CitationCharLocationParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `char_location`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CitationCharLocationType {
+        #[serde(rename = "char_location")]
+        CharLocation,
+    }
+    impl ::std::fmt::Display for CitationCharLocationType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CharLocation => f.write_str("char_location"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CitationCharLocationType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "char_location" => Ok(Self::CharLocation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CitationCharLocationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CitationCharLocationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A citation of a range of blocks of a document given as content blocks.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CitationContentBlockLocation {
+        ///The passage being cited.
+        pub cited_text: ::std::string::String,
+        ///Zero-based position of the cited document among the request's documents.
+        pub document_index: i64,
+        ///Title of the cited document, or null when it has none.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub document_title: ::std::option::Option<::std::string::String>,
+        ///Index of the block where the cited range ends (exclusive).
+        pub end_block_index: i64,
+        ///Id of the uploaded file the cited document came from, or null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub file_id: ::std::option::Option<::std::string::String>,
+        ///Index of the first cited block.
+        pub start_block_index: i64,
+        ///Always `content_block_location`.
+        #[serde(rename = "type")]
+        pub type_: CitationContentBlockLocationType,
+    }
+    impl CitationContentBlockLocation {
+        pub fn builder() -> builder::CitationContentBlockLocation {
+            Default::default()
+        }
+    }
+    ///Cites a range of blocks of a document given as content blocks.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CitationContentBlockLocationParam {
+        ///The passage being cited.
+        pub cited_text: ::std::string::String,
+        ///Zero-based position of the cited document among the request's documents.
+        pub document_index: i64,
+        ///Title of the cited document, or null when it has none.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub document_title: ::std::option::Option<::std::string::String>,
+        ///Index of the block where the cited range ends (exclusive).
+        pub end_block_index: i64,
+        ///Index of the first cited block.
+        pub start_block_index: i64,
+        ///Always `content_block_location`.
+        #[serde(rename = "type")]
+        pub type_: CitationContentBlockLocationParamType,
+    }
+    impl CitationContentBlockLocationParam {
+        pub fn builder() -> builder::CitationContentBlockLocationParam {
+            Default::default()
+        }
+    }
+    ///Always `content_block_location`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CitationContentBlockLocationParamType {
+        #[serde(rename = "content_block_location")]
+        ContentBlockLocation,
+    }
+    impl ::std::fmt::Display for CitationContentBlockLocationParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ContentBlockLocation => f.write_str("content_block_location"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CitationContentBlockLocationParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "content_block_location" => Ok(Self::ContentBlockLocation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CitationContentBlockLocationParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CitationContentBlockLocationParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `content_block_location`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CitationContentBlockLocationType {
+        #[serde(rename = "content_block_location")]
+        ContentBlockLocation,
+    }
+    impl ::std::fmt::Display for CitationContentBlockLocationType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ContentBlockLocation => f.write_str("content_block_location"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CitationContentBlockLocationType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "content_block_location" => Ok(Self::ContentBlockLocation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CitationContentBlockLocationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CitationContentBlockLocationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A citation of a page range of a PDF document.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CitationPageLocation {
+        ///The passage being cited.
+        pub cited_text: ::std::string::String,
+        ///Zero-based position of the cited document among the request's documents.
+        pub document_index: i64,
+        ///Title of the cited document, or null when it has none.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub document_title: ::std::option::Option<::std::string::String>,
+        ///Page number where the cited range ends (exclusive).
+        pub end_page_number: i64,
+        ///Id of the uploaded file the cited document came from, or null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub file_id: ::std::option::Option<::std::string::String>,
+        ///Page number where the cited range starts.
+        pub start_page_number: i64,
+        ///Always `page_location`.
+        #[serde(rename = "type")]
+        pub type_: CitationPageLocationType,
+    }
+    impl CitationPageLocation {
+        pub fn builder() -> builder::CitationPageLocation {
+            Default::default()
+        }
+    }
+    ///Cites a page range of a PDF document.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CitationPageLocationParam {
+        ///The passage being cited.
+        pub cited_text: ::std::string::String,
+        ///Zero-based position of the cited document among the request's documents.
+        pub document_index: i64,
+        ///Title of the cited document, or null when it has none.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub document_title: ::std::option::Option<::std::string::String>,
+        ///Page number where the cited range ends (exclusive).
+        pub end_page_number: i64,
+        ///Page number where the cited range starts.
+        pub start_page_number: i64,
+        ///Always `page_location`.
+        #[serde(rename = "type")]
+        pub type_: CitationPageLocationParamType,
+    }
+    impl CitationPageLocationParam {
+        pub fn builder() -> builder::CitationPageLocationParam {
+            Default::default()
+        }
+    }
+    ///Always `page_location`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CitationPageLocationParamType {
+        #[serde(rename = "page_location")]
+        PageLocation,
+    }
+    impl ::std::fmt::Display for CitationPageLocationParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PageLocation => f.write_str("page_location"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CitationPageLocationParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "page_location" => Ok(Self::PageLocation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CitationPageLocationParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CitationPageLocationParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `page_location`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CitationPageLocationType {
+        #[serde(rename = "page_location")]
+        PageLocation,
+    }
+    impl ::std::fmt::Display for CitationPageLocationType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PageLocation => f.write_str("page_location"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CitationPageLocationType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "page_location" => Ok(Self::PageLocation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CitationPageLocationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CitationPageLocationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Cites a range of blocks inside a `search_result` content block.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CitationSearchResultLocationParam {
+        ///The passage being cited.
+        pub cited_text: ::std::string::String,
+        ///Index of the block where the cited range ends (exclusive).
+        pub end_block_index: i64,
+        ///Zero-based position of the cited search result among the request's search results.
+        pub search_result_index: i64,
+        ///Source of the cited search result (for example its URL).
+        pub source: ::std::string::String,
+        ///Index of the first cited block.
+        pub start_block_index: i64,
+        ///Title of the cited search result, or null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub title: ::std::option::Option<::std::string::String>,
+        ///Always `search_result_location`.
+        #[serde(rename = "type")]
+        pub type_: CitationSearchResultLocationParamType,
+    }
+    impl CitationSearchResultLocationParam {
+        pub fn builder() -> builder::CitationSearchResultLocationParam {
+            Default::default()
+        }
+    }
+    ///Always `search_result_location`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CitationSearchResultLocationParamType {
+        #[serde(rename = "search_result_location")]
+        SearchResultLocation,
+    }
+    impl ::std::fmt::Display for CitationSearchResultLocationParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SearchResultLocation => f.write_str("search_result_location"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CitationSearchResultLocationParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "search_result_location" => Ok(Self::SearchResultLocation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CitationSearchResultLocationParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CitationSearchResultLocationParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Cites a web search result.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CitationWebSearchResultLocationParam {
+        ///The passage being cited.
+        pub cited_text: ::std::string::String,
+        ///Opaque reference to the cited passage, as returned by the API.
+        pub encrypted_index: ::std::string::String,
+        ///Title of the cited page, or null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub title: ::std::option::Option<::std::string::String>,
+        ///Always `web_search_result_location`.
+        #[serde(rename = "type")]
+        pub type_: CitationWebSearchResultLocationParamType,
+        ///Address of the cited page.
+        pub url: ::std::string::String,
+    }
+    impl CitationWebSearchResultLocationParam {
+        pub fn builder() -> builder::CitationWebSearchResultLocationParam {
+            Default::default()
+        }
+    }
+    ///Always `web_search_result_location`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CitationWebSearchResultLocationParamType {
+        #[serde(rename = "web_search_result_location")]
+        WebSearchResultLocation,
+    }
+    impl ::std::fmt::Display for CitationWebSearchResultLocationParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WebSearchResultLocation => {
+                    f.write_str("web_search_result_location")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for CitationWebSearchResultLocationParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "web_search_result_location" => Ok(Self::WebSearchResultLocation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CitationWebSearchResultLocationParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CitationWebSearchResultLocationParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Citation settings for a document or search result.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CitationsConfigParam {
+        ///Whether the model may cite this source.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+    }
+    impl CitationsConfigParam {
+        pub fn builder() -> builder::CitationsConfigParam {
+            Default::default()
+        }
+    }
+    ///A citation to add to a text block.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CitationsDelta {
+        ///The citation.
+        pub citation: crate::types::TextCitation,
+        ///Always `citations_delta`.
+        #[serde(rename = "type")]
+        pub type_: CitationsDeltaType,
+    }
+    impl CitationsDelta {
+        pub fn builder() -> builder::CitationsDelta {
+            Default::default()
+        }
+    }
+    ///Always `citations_delta`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CitationsDeltaType {
+        #[serde(rename = "citations_delta")]
+        CitationsDelta,
+    }
+    impl ::std::fmt::Display for CitationsDeltaType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CitationsDelta => f.write_str("citations_delta"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CitationsDeltaType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "citations_delta" => Ok(Self::CitationsDelta),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CitationsDeltaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CitationsDeltaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A citation of a range of blocks inside a `search_result` content block.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CitationsSearchResultLocation {
+        ///The passage being cited.
+        pub cited_text: ::std::string::String,
+        ///Index of the block where the cited range ends (exclusive).
+        pub end_block_index: i64,
+        ///Zero-based position of the cited search result among the request's search results.
+        pub search_result_index: i64,
+        ///Source of the cited search result.
+        pub source: ::std::string::String,
+        ///Index of the first cited block.
+        pub start_block_index: i64,
+        ///Title of the cited search result, or null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub title: ::std::option::Option<::std::string::String>,
+        ///Always `search_result_location`.
+        #[serde(rename = "type")]
+        pub type_: CitationsSearchResultLocationType,
+    }
+    impl CitationsSearchResultLocation {
+        pub fn builder() -> builder::CitationsSearchResultLocation {
+            Default::default()
+        }
+    }
+    ///Always `search_result_location`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CitationsSearchResultLocationType {
+        #[serde(rename = "search_result_location")]
+        SearchResultLocation,
+    }
+    impl ::std::fmt::Display for CitationsSearchResultLocationType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SearchResultLocation => f.write_str("search_result_location"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CitationsSearchResultLocationType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "search_result_location" => Ok(Self::SearchResultLocation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CitationsSearchResultLocationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CitationsSearchResultLocationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A citation of a web search result.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CitationsWebSearchResultLocation {
+        ///The passage being cited.
+        pub cited_text: ::std::string::String,
+        ///Opaque reference to the cited passage; send it back unchanged.
+        pub encrypted_index: ::std::string::String,
+        ///Title of the cited page, or null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub title: ::std::option::Option<::std::string::String>,
+        ///Always `web_search_result_location`.
+        #[serde(rename = "type")]
+        pub type_: CitationsWebSearchResultLocationType,
+        ///Address of the cited page.
+        pub url: ::std::string::String,
+    }
+    impl CitationsWebSearchResultLocation {
+        pub fn builder() -> builder::CitationsWebSearchResultLocation {
+            Default::default()
+        }
+    }
+    ///Always `web_search_result_location`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CitationsWebSearchResultLocationType {
+        #[serde(rename = "web_search_result_location")]
+        WebSearchResultLocation,
+    }
+    impl ::std::fmt::Display for CitationsWebSearchResultLocationType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WebSearchResultLocation => {
+                    f.write_str("web_search_result_location")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for CitationsWebSearchResultLocationType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "web_search_result_location" => Ok(Self::WebSearchResultLocation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CitationsWebSearchResultLocationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CitationsWebSearchResultLocationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A document made of content blocks (text and images).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ContentBlockSource {
+        ///The document's content: a string or a list of text and image blocks.
+        pub content: ContentBlockSourceBody,
+        ///Always `content`.
+        #[serde(rename = "type")]
+        pub type_: ContentBlockSourceType,
+    }
+    impl ContentBlockSource {
+        pub fn builder() -> builder::ContentBlockSource {
+            Default::default()
+        }
+    }
+    ///Content of a content-block document: a string, or a list of text and image blocks.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ContentBlockSourceBody {
+        String(::std::string::String),
+        Array(::std::vec::Vec<crate::types::ContentBlockSourceContent>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<crate::types::ContentBlockSourceContent>>
+    for ContentBlockSourceBody {
+        fn from(
+            value: ::std::vec::Vec<crate::types::ContentBlockSourceContent>,
+        ) -> Self {
+            Self::Array(value)
+        }
+    }
+    ///Always `content`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ContentBlockSourceType {
+        #[serde(rename = "content")]
+        Content,
+    }
+    impl ::std::fmt::Display for ContentBlockSourceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Content => f.write_str("content"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ContentBlockSourceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "content" => Ok(Self::Content),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ContentBlockSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ContentBlockSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A document (PDF, plain text or custom content) in the input.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DocumentBlockParam {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///Whether the model may cite this document.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub citations: ::std::option::Option<CitationsConfigParam>,
+        ///Extra context about the document, given to the model but never cited.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub context: ::std::option::Option<::std::string::String>,
+        ///Where the document comes from: base64 PDF, plain text, content blocks, or a PDF URL.
+        pub source: DocumentBlockParamSource,
+        ///Title of the document.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        ///Always `document`.
+        #[serde(rename = "type")]
+        pub type_: DocumentBlockParamType,
+    }
+    impl DocumentBlockParam {
+        pub fn builder() -> builder::DocumentBlockParam {
+            Default::default()
+        }
+    }
+    ///Where the document comes from: base64 PDF, plain text, content blocks, or a PDF URL.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum DocumentBlockParamSource {
+        Base64PdfSource(Base64PdfSource),
+        PlainTextSource(PlainTextSource),
+        ContentBlockSource(ContentBlockSource),
+        UrlpdfSource(UrlpdfSource),
+    }
+    impl ::std::convert::From<Base64PdfSource> for DocumentBlockParamSource {
+        fn from(value: Base64PdfSource) -> Self {
+            Self::Base64PdfSource(value)
+        }
+    }
+    impl ::std::convert::From<PlainTextSource> for DocumentBlockParamSource {
+        fn from(value: PlainTextSource) -> Self {
+            Self::PlainTextSource(value)
+        }
+    }
+    impl ::std::convert::From<ContentBlockSource> for DocumentBlockParamSource {
+        fn from(value: ContentBlockSource) -> Self {
+            Self::ContentBlockSource(value)
+        }
+    }
+    impl ::std::convert::From<UrlpdfSource> for DocumentBlockParamSource {
+        fn from(value: UrlpdfSource) -> Self {
+            Self::UrlpdfSource(value)
+        }
+    }
+    ///Always `document`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum DocumentBlockParamType {
+        #[serde(rename = "document")]
+        Document,
+    }
+    impl ::std::fmt::Display for DocumentBlockParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Document => f.write_str("document"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DocumentBlockParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "document" => Ok(Self::Document),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DocumentBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DocumentBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///What went wrong.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorDetail {
@@ -176,6 +1582,221 @@ pub mod types {
             value.parse()
         }
     }
+    ///An image in the input.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ImageBlockParam {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///Where the image bytes come from: inline base64 data or a URL.
+        pub source: ImageBlockParamSource,
+        ///Always `image`.
+        #[serde(rename = "type")]
+        pub type_: ImageBlockParamType,
+    }
+    impl ImageBlockParam {
+        pub fn builder() -> builder::ImageBlockParam {
+            Default::default()
+        }
+    }
+    ///Where the image bytes come from: inline base64 data or a URL.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ImageBlockParamSource {
+        Base64ImageSource(Base64ImageSource),
+        UrlImageSource(UrlImageSource),
+    }
+    impl ::std::convert::From<Base64ImageSource> for ImageBlockParamSource {
+        fn from(value: Base64ImageSource) -> Self {
+            Self::Base64ImageSource(value)
+        }
+    }
+    impl ::std::convert::From<UrlImageSource> for ImageBlockParamSource {
+        fn from(value: UrlImageSource) -> Self {
+            Self::UrlImageSource(value)
+        }
+    }
+    ///Always `image`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ImageBlockParamType {
+        #[serde(rename = "image")]
+        Image,
+    }
+    impl ::std::fmt::Display for ImageBlockParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Image => f.write_str("image"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageBlockParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "image" => Ok(Self::Image),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImageBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImageBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///More of a tool call's input, as a fragment of JSON text; concatenate the fragments and parse the result when the block stops.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct InputJsonDelta {
+        ///The next piece of the input's JSON text.
+        pub partial_json: ::std::string::String,
+        ///Always `input_json_delta`.
+        #[serde(rename = "type")]
+        pub type_: InputJsonDeltaType,
+    }
+    impl InputJsonDelta {
+        pub fn builder() -> builder::InputJsonDelta {
+            Default::default()
+        }
+    }
+    ///Always `input_json_delta`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum InputJsonDeltaType {
+        #[serde(rename = "input_json_delta")]
+        InputJsonDelta,
+    }
+    impl ::std::fmt::Display for InputJsonDeltaType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::InputJsonDelta => f.write_str("input_json_delta"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for InputJsonDeltaType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "input_json_delta" => Ok(Self::InputJsonDelta),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for InputJsonDeltaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for InputJsonDeltaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Structured output: the reply is JSON that matches a given schema.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct JsonOutputFormat {
+        ///The JSON Schema the output must follow.
+        pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Always `json_schema`.
+        #[serde(rename = "type")]
+        pub type_: JsonOutputFormatType,
+    }
+    impl JsonOutputFormat {
+        pub fn builder() -> builder::JsonOutputFormat {
+            Default::default()
+        }
+    }
+    ///Always `json_schema`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum JsonOutputFormatType {
+        #[serde(rename = "json_schema")]
+        JsonSchema,
+    }
+    impl ::std::fmt::Display for JsonOutputFormatType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::JsonSchema => f.write_str("json_schema"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for JsonOutputFormatType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "json_schema" => Ok(Self::JsonSchema),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for JsonOutputFormatType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for JsonOutputFormatType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///One page of models.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListModelsResponse {
@@ -192,6 +1813,596 @@ pub mod types {
     }
     impl ListModelsResponse {
         pub fn builder() -> builder::ListModelsResponse {
+            Default::default()
+        }
+    }
+    ///A message generated by the model.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Message {
+        ///What the model generated, as content blocks. When the request ended with an `assistant` turn, this continues that turn.
+        pub content: ::std::vec::Vec<crate::types::ContentBlock>,
+        ///Unique identifier of the message; its format and length may change.
+        pub id: ::std::string::String,
+        ///The model that generated the message.
+        pub model: crate::types::Model,
+        ///Always `assistant`.
+        pub role: MessageRole,
+        ///Why generation stopped. Never null in a complete message; null in the `message_start` event of a stream.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub stop_reason: ::std::option::Option<crate::types::StopReason>,
+        ///The custom stop sequence that ended generation, or null when none did.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub stop_sequence: ::std::option::Option<::std::string::String>,
+        ///Always `message`.
+        #[serde(rename = "type")]
+        pub type_: MessageType,
+        ///Token counts for billing and rate limits. They do not map one-to-one to the visible content.
+        pub usage: Usage,
+    }
+    impl Message {
+        pub fn builder() -> builder::Message {
+            Default::default()
+        }
+    }
+    ///Body of a request that counts the input tokens of a would-be message without generating one.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessageCountTokensParams {
+        ///The conversation so far, as alternating `user` and `assistant` turns (consecutive turns of one role are merged). If the last turn is `assistant`, the reply continues from its content. At most 100,000 messages; there is no `system` role (use the top-level `system`).
+        pub messages: ::std::vec::Vec<MessageParam>,
+        ///The model that generates the reply.
+        pub model: crate::types::Model,
+        ///Settings for the model's output, such as effort and a structured output format.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output_config: ::std::option::Option<OutputConfig>,
+        ///System prompt giving Claude context and instructions, as a plain string or as a list of text blocks.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub system: ::std::option::Option<MessageCountTokensParamsSystem>,
+        ///Turns extended thinking on, off or to adaptive; when on, the reply starts with `thinking` blocks.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thinking: ::std::option::Option<crate::types::ThinkingConfigParam>,
+        ///How the model may use the tools: freely, at least one, one named tool, or none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tool_choice: ::std::option::Option<crate::types::ToolChoice>,
+        ///Tools the model could call, counted as part of the input.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tools: ::std::vec::Vec<MessageCountTokensTool>,
+    }
+    impl MessageCountTokensParams {
+        pub fn builder() -> builder::MessageCountTokensParams {
+            Default::default()
+        }
+    }
+    ///System prompt giving Claude context and instructions, as a plain string or as a list of text blocks.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MessageCountTokensParamsSystem {
+        String(::std::string::String),
+        Array(::std::vec::Vec<TextBlockParam>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<TextBlockParam>>
+    for MessageCountTokensParamsSystem {
+        fn from(value: ::std::vec::Vec<TextBlockParam>) -> Self {
+            Self::Array(value)
+        }
+    }
+    ///A tool definition counted by token counting; the same choices as `ToolUnion`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MessageCountTokensTool {
+        Tool(Tool),
+        ToolBash20250124(ToolBash20250124),
+        ToolTextEditor20250124(ToolTextEditor20250124),
+        ToolTextEditor20250429(ToolTextEditor20250429),
+        ToolTextEditor20250728(ToolTextEditor20250728),
+        WebSearchTool20250305(WebSearchTool20250305),
+    }
+    impl ::std::convert::From<Tool> for MessageCountTokensTool {
+        fn from(value: Tool) -> Self {
+            Self::Tool(value)
+        }
+    }
+    impl ::std::convert::From<ToolBash20250124> for MessageCountTokensTool {
+        fn from(value: ToolBash20250124) -> Self {
+            Self::ToolBash20250124(value)
+        }
+    }
+    impl ::std::convert::From<ToolTextEditor20250124> for MessageCountTokensTool {
+        fn from(value: ToolTextEditor20250124) -> Self {
+            Self::ToolTextEditor20250124(value)
+        }
+    }
+    impl ::std::convert::From<ToolTextEditor20250429> for MessageCountTokensTool {
+        fn from(value: ToolTextEditor20250429) -> Self {
+            Self::ToolTextEditor20250429(value)
+        }
+    }
+    impl ::std::convert::From<ToolTextEditor20250728> for MessageCountTokensTool {
+        fn from(value: ToolTextEditor20250728) -> Self {
+            Self::ToolTextEditor20250728(value)
+        }
+    }
+    impl ::std::convert::From<WebSearchTool20250305> for MessageCountTokensTool {
+        fn from(value: WebSearchTool20250305) -> Self {
+            Self::WebSearchTool20250305(value)
+        }
+    }
+    ///Body of a request that asks the model for the next message in a conversation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessageCreateParams {
+        ///Geographic region to run inference in; the workspace's `default_inference_geo` applies when omitted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub inference_geo: ::std::option::Option<::std::string::String>,
+        ///Upper bound on the number of tokens to generate; the model may stop earlier. Each model has its own maximum.
+        pub max_tokens: i64,
+        ///The conversation so far, as alternating `user` and `assistant` turns (consecutive turns of one role are merged). If the last turn is `assistant`, the reply continues from its content. At most 100,000 messages; there is no `system` role (use the top-level `system`).
+        pub messages: ::std::vec::Vec<MessageParam>,
+        ///Information about the request, such as the end user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<Metadata>,
+        ///The model that generates the reply.
+        pub model: crate::types::Model,
+        ///Settings for the model's output, such as effort and a structured output format.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output_config: ::std::option::Option<OutputConfig>,
+        ///Whether the request may use priority capacity when available (`auto`) or only standard capacity (`standard_only`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub service_tier: ::std::option::Option<MessageCreateParamsServiceTier>,
+        ///Extra strings that end generation when produced; the reply then has stop_reason `stop_sequence` and names the matched string in `stop_sequence`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub stop_sequences: ::std::vec::Vec<::std::string::String>,
+        ///When true, the response is a stream of server-sent events instead of a single message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stream: ::std::option::Option<bool>,
+        ///System prompt giving Claude context and instructions, as a plain string or as a list of text blocks.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub system: ::std::option::Option<MessageCreateParamsSystem>,
+        ///Sampling randomness, from 0.0 to 1.0 (default 1.0): lower suits analytical tasks, higher suits creative ones. Even 0.0 is not fully deterministic.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub temperature: ::std::option::Option<f64>,
+        ///Turns extended thinking on, off or to adaptive; when on, the reply starts with `thinking` blocks.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thinking: ::std::option::Option<crate::types::ThinkingConfigParam>,
+        ///How the model may use the tools: freely, at least one, one named tool, or none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tool_choice: ::std::option::Option<crate::types::ToolChoice>,
+        ///Tools the model may call: client tools (your own, described by a JSON schema) and server tools run by Anthropic (such as web search).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tools: ::std::vec::Vec<ToolUnion>,
+        ///Sample only among the K most likely next tokens, cutting off the low-probability tail. For advanced use; usually set temperature instead.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub top_k: ::std::option::Option<i64>,
+        ///Nucleus sampling: sample from the smallest set of tokens whose cumulative probability reaches this value. For advanced use; change temperature or top_p, not both.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub top_p: ::std::option::Option<f64>,
+    }
+    impl MessageCreateParams {
+        pub fn builder() -> builder::MessageCreateParams {
+            Default::default()
+        }
+    }
+    ///Whether the request may use priority capacity when available (`auto`) or only standard capacity (`standard_only`).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum MessageCreateParamsServiceTier {
+        #[serde(rename = "auto")]
+        Auto,
+        #[serde(rename = "standard_only")]
+        StandardOnly,
+    }
+    impl ::std::fmt::Display for MessageCreateParamsServiceTier {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Auto => f.write_str("auto"),
+                Self::StandardOnly => f.write_str("standard_only"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MessageCreateParamsServiceTier {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "auto" => Ok(Self::Auto),
+                "standard_only" => Ok(Self::StandardOnly),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MessageCreateParamsServiceTier {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for MessageCreateParamsServiceTier {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///System prompt giving Claude context and instructions, as a plain string or as a list of text blocks.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MessageCreateParamsSystem {
+        String(::std::string::String),
+        Array(::std::vec::Vec<TextBlockParam>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<TextBlockParam>>
+    for MessageCreateParamsSystem {
+        fn from(value: ::std::vec::Vec<TextBlockParam>) -> Self {
+            Self::Array(value)
+        }
+    }
+    ///Cumulative token counts reported in a `message_delta` event.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessageDeltaUsage {
+        ///Input tokens written to the cache so far.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cache_creation_input_tokens: ::std::option::Option<i64>,
+        ///Input tokens read from the cache so far.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cache_read_input_tokens: ::std::option::Option<i64>,
+        ///Input tokens used so far.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub input_tokens: ::std::option::Option<i64>,
+        ///Output tokens used so far.
+        pub output_tokens: i64,
+        ///Server tool requests made so far.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub server_tool_use: ::std::option::Option<ServerToolUsage>,
+    }
+    impl MessageDeltaUsage {
+        pub fn builder() -> builder::MessageDeltaUsage {
+            Default::default()
+        }
+    }
+    ///An error that happened after the stream started (for example an overloaded API); it ends the stream. Not in the reference pages.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessageErrorEvent {
+        ///What went wrong.
+        pub error: ErrorDetail,
+        ///Always `error`.
+        #[serde(rename = "type")]
+        pub type_: MessageErrorEventType,
+    }
+    impl MessageErrorEvent {
+        pub fn builder() -> builder::MessageErrorEvent {
+            Default::default()
+        }
+    }
+    ///Always `error`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum MessageErrorEventType {
+        #[serde(rename = "error")]
+        Error,
+    }
+    impl ::std::fmt::Display for MessageErrorEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Error => f.write_str("error"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MessageErrorEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "error" => Ok(Self::Error),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MessageErrorEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MessageErrorEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///One input turn of the conversation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessageParam {
+        ///The turn's content: a string (shorthand for one text block) or a list of content blocks.
+        pub content: MessageParamContent,
+        ///Who spoke this turn.
+        pub role: MessageParamRole,
+    }
+    impl MessageParam {
+        pub fn builder() -> builder::MessageParam {
+            Default::default()
+        }
+    }
+    ///The turn's content: a string (shorthand for one text block) or a list of content blocks.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MessageParamContent {
+        String(::std::string::String),
+        Array(::std::vec::Vec<crate::types::ContentBlockParam>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<crate::types::ContentBlockParam>>
+    for MessageParamContent {
+        fn from(value: ::std::vec::Vec<crate::types::ContentBlockParam>) -> Self {
+            Self::Array(value)
+        }
+    }
+    ///Who spoke this turn.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum MessageParamRole {
+        #[serde(rename = "user")]
+        User,
+        #[serde(rename = "assistant")]
+        Assistant,
+    }
+    impl ::std::fmt::Display for MessageParamRole {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::User => f.write_str("user"),
+                Self::Assistant => f.write_str("assistant"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MessageParamRole {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "user" => Ok(Self::User),
+                "assistant" => Ok(Self::Assistant),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MessageParamRole {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MessageParamRole {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A keep-alive event with no content; may appear anywhere in a stream. Not in the reference pages.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessagePingEvent {
+        ///Always `ping`.
+        #[serde(rename = "type")]
+        pub type_: MessagePingEventType,
+    }
+    impl MessagePingEvent {
+        pub fn builder() -> builder::MessagePingEvent {
+            Default::default()
+        }
+    }
+    ///Always `ping`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum MessagePingEventType {
+        #[serde(rename = "ping")]
+        Ping,
+    }
+    impl ::std::fmt::Display for MessagePingEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Ping => f.write_str("ping"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MessagePingEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ping" => Ok(Self::Ping),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MessagePingEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MessagePingEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `assistant`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum MessageRole {
+        #[serde(rename = "assistant")]
+        Assistant,
+    }
+    impl ::std::fmt::Display for MessageRole {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Assistant => f.write_str("assistant"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MessageRole {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "assistant" => Ok(Self::Assistant),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MessageRole {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MessageRole {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The result of counting tokens.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessageTokensCount {
+        ///Total tokens of the messages, system prompt and tools.
+        pub input_tokens: i64,
+    }
+    impl MessageTokensCount {
+        pub fn builder() -> builder::MessageTokensCount {
+            Default::default()
+        }
+    }
+    ///Always `message`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum MessageType {
+        #[serde(rename = "message")]
+        Message,
+    }
+    impl ::std::fmt::Display for MessageType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Message => f.write_str("message"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MessageType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "message" => Ok(Self::Message),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MessageType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MessageType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Information that describes the request.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Metadata {
+        ///An opaque id (such as a UUID or a hash) for the end user behind the request, used to help detect abuse; never put a name, email or phone number here.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+    }
+    impl Metadata {
+        pub fn builder() -> builder::Metadata {
             Default::default()
         }
     }
@@ -264,8 +2475,4037 @@ pub mod types {
             value.parse()
         }
     }
+    ///Settings for the model's output.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct OutputConfig {
+        ///How much effort the model spends on the answer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub effort: ::std::option::Option<OutputConfigEffort>,
+        ///Constrains the reply to JSON that follows a schema.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub format: ::std::option::Option<JsonOutputFormat>,
+    }
+    impl OutputConfig {
+        pub fn builder() -> builder::OutputConfig {
+            Default::default()
+        }
+    }
+    ///How much effort the model spends on the answer.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum OutputConfigEffort {
+        #[serde(rename = "low")]
+        Low,
+        #[serde(rename = "medium")]
+        Medium,
+        #[serde(rename = "high")]
+        High,
+        #[serde(rename = "max")]
+        Max,
+    }
+    impl ::std::fmt::Display for OutputConfigEffort {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Low => f.write_str("low"),
+                Self::Medium => f.write_str("medium"),
+                Self::High => f.write_str("high"),
+                Self::Max => f.write_str("max"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OutputConfigEffort {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "low" => Ok(Self::Low),
+                "medium" => Ok(Self::Medium),
+                "high" => Ok(Self::High),
+                "max" => Ok(Self::Max),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OutputConfigEffort {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for OutputConfigEffort {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A document given as plain text.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PlainTextSource {
+        ///The document's text.
+        pub data: ::std::string::String,
+        ///Always `text/plain`.
+        pub media_type: PlainTextSourceMediaType,
+        ///Always `text`.
+        #[serde(rename = "type")]
+        pub type_: PlainTextSourceType,
+    }
+    impl PlainTextSource {
+        pub fn builder() -> builder::PlainTextSource {
+            Default::default()
+        }
+    }
+    ///Always `text/plain`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PlainTextSourceMediaType {
+        #[serde(rename = "text/plain")]
+        TextPlain,
+    }
+    impl ::std::fmt::Display for PlainTextSourceMediaType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TextPlain => f.write_str("text/plain"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PlainTextSourceMediaType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text/plain" => Ok(Self::TextPlain),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PlainTextSourceMediaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PlainTextSourceMediaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `text`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PlainTextSourceType {
+        #[serde(rename = "text")]
+        Text,
+    }
+    impl ::std::fmt::Display for PlainTextSourceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Text => f.write_str("text"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PlainTextSourceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text" => Ok(Self::Text),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PlainTextSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PlainTextSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Adds to the content block at position `index`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RawContentBlockDeltaEvent {
+        ///The piece to append to the block.
+        pub delta: crate::types::RawContentBlockDelta,
+        ///Position of the block in the message's content.
+        pub index: i64,
+        ///Always `content_block_delta`.
+        #[serde(rename = "type")]
+        pub type_: RawContentBlockDeltaEventType,
+    }
+    impl RawContentBlockDeltaEvent {
+        pub fn builder() -> builder::RawContentBlockDeltaEvent {
+            Default::default()
+        }
+    }
+    ///Always `content_block_delta`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum RawContentBlockDeltaEventType {
+        #[serde(rename = "content_block_delta")]
+        ContentBlockDelta,
+    }
+    impl ::std::fmt::Display for RawContentBlockDeltaEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ContentBlockDelta => f.write_str("content_block_delta"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RawContentBlockDeltaEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "content_block_delta" => Ok(Self::ContentBlockDelta),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RawContentBlockDeltaEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RawContentBlockDeltaEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Opens a new content block at position `index`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RawContentBlockStartEvent {
+        ///The block in its starting state (for example, empty text), to be filled by deltas.
+        pub content_block: crate::types::ContentBlock,
+        ///Position of the block in the message's content.
+        pub index: i64,
+        ///Always `content_block_start`.
+        #[serde(rename = "type")]
+        pub type_: RawContentBlockStartEventType,
+    }
+    impl RawContentBlockStartEvent {
+        pub fn builder() -> builder::RawContentBlockStartEvent {
+            Default::default()
+        }
+    }
+    ///Always `content_block_start`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum RawContentBlockStartEventType {
+        #[serde(rename = "content_block_start")]
+        ContentBlockStart,
+    }
+    impl ::std::fmt::Display for RawContentBlockStartEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ContentBlockStart => f.write_str("content_block_start"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RawContentBlockStartEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "content_block_start" => Ok(Self::ContentBlockStart),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RawContentBlockStartEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RawContentBlockStartEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Closes the content block at position `index`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RawContentBlockStopEvent {
+        ///Position of the block in the message's content.
+        pub index: i64,
+        ///Always `content_block_stop`.
+        #[serde(rename = "type")]
+        pub type_: RawContentBlockStopEventType,
+    }
+    impl RawContentBlockStopEvent {
+        pub fn builder() -> builder::RawContentBlockStopEvent {
+            Default::default()
+        }
+    }
+    ///Always `content_block_stop`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum RawContentBlockStopEventType {
+        #[serde(rename = "content_block_stop")]
+        ContentBlockStop,
+    }
+    impl ::std::fmt::Display for RawContentBlockStopEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ContentBlockStop => f.write_str("content_block_stop"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RawContentBlockStopEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "content_block_stop" => Ok(Self::ContentBlockStop),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RawContentBlockStopEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RawContentBlockStopEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Updates top-level fields of the message near the end of the stream.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RawMessageDeltaEvent {
+        pub delta: RawMessageDeltaEventDelta,
+        ///Always `message_delta`.
+        #[serde(rename = "type")]
+        pub type_: RawMessageDeltaEventType,
+        ///Cumulative token counts so far.
+        pub usage: MessageDeltaUsage,
+    }
+    impl RawMessageDeltaEvent {
+        pub fn builder() -> builder::RawMessageDeltaEvent {
+            Default::default()
+        }
+    }
+    ///The message fields that changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RawMessageDeltaEventDelta {
+        ///Why generation stopped, or null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub stop_reason: ::std::option::Option<crate::types::StopReason>,
+        ///The custom stop sequence that ended generation, or null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub stop_sequence: ::std::option::Option<::std::string::String>,
+    }
+    impl RawMessageDeltaEventDelta {
+        pub fn builder() -> builder::RawMessageDeltaEventDelta {
+            Default::default()
+        }
+    }
+    ///Always `message_delta`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum RawMessageDeltaEventType {
+        #[serde(rename = "message_delta")]
+        MessageDelta,
+    }
+    impl ::std::fmt::Display for RawMessageDeltaEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::MessageDelta => f.write_str("message_delta"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RawMessageDeltaEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "message_delta" => Ok(Self::MessageDelta),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RawMessageDeltaEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for RawMessageDeltaEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Opens the stream with a message whose content is still empty.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RawMessageStartEvent {
+        ///The message so far, with empty content and a null stop reason.
+        pub message: Message,
+        ///Always `message_start`.
+        #[serde(rename = "type")]
+        pub type_: RawMessageStartEventType,
+    }
+    impl RawMessageStartEvent {
+        pub fn builder() -> builder::RawMessageStartEvent {
+            Default::default()
+        }
+    }
+    ///Always `message_start`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum RawMessageStartEventType {
+        #[serde(rename = "message_start")]
+        MessageStart,
+    }
+    impl ::std::fmt::Display for RawMessageStartEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::MessageStart => f.write_str("message_start"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RawMessageStartEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "message_start" => Ok(Self::MessageStart),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RawMessageStartEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for RawMessageStartEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Closes the stream; the message is complete.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RawMessageStopEvent {
+        ///Always `message_stop`.
+        #[serde(rename = "type")]
+        pub type_: RawMessageStopEventType,
+    }
+    impl RawMessageStopEvent {
+        pub fn builder() -> builder::RawMessageStopEvent {
+            Default::default()
+        }
+    }
+    ///Always `message_stop`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum RawMessageStopEventType {
+        #[serde(rename = "message_stop")]
+        MessageStop,
+    }
+    impl ::std::fmt::Display for RawMessageStopEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::MessageStop => f.write_str("message_stop"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RawMessageStopEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "message_stop" => Ok(Self::MessageStop),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RawMessageStopEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for RawMessageStopEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Reasoning that was encrypted because part of it was flagged.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RedactedThinkingBlock {
+        ///Opaque encrypted reasoning; pass it back unchanged in later turns.
+        pub data: ::std::string::String,
+        ///Always `redacted_thinking`.
+        #[serde(rename = "type")]
+        pub type_: RedactedThinkingBlockType,
+    }
+    impl RedactedThinkingBlock {
+        pub fn builder() -> builder::RedactedThinkingBlock {
+            Default::default()
+        }
+    }
+    ///A redacted thinking block from an earlier reply, passed back unchanged.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RedactedThinkingBlockParam {
+        ///Opaque encrypted thinking content.
+        pub data: ::std::string::String,
+        ///Always `redacted_thinking`.
+        #[serde(rename = "type")]
+        pub type_: RedactedThinkingBlockParamType,
+    }
+    impl RedactedThinkingBlockParam {
+        pub fn builder() -> builder::RedactedThinkingBlockParam {
+            Default::default()
+        }
+    }
+    ///Always `redacted_thinking`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum RedactedThinkingBlockParamType {
+        #[serde(rename = "redacted_thinking")]
+        RedactedThinking,
+    }
+    impl ::std::fmt::Display for RedactedThinkingBlockParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::RedactedThinking => f.write_str("redacted_thinking"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RedactedThinkingBlockParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "redacted_thinking" => Ok(Self::RedactedThinking),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RedactedThinkingBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RedactedThinkingBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `redacted_thinking`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum RedactedThinkingBlockType {
+        #[serde(rename = "redacted_thinking")]
+        RedactedThinking,
+    }
+    impl ::std::fmt::Display for RedactedThinkingBlockType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::RedactedThinking => f.write_str("redacted_thinking"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RedactedThinkingBlockType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "redacted_thinking" => Ok(Self::RedactedThinking),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RedactedThinkingBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for RedactedThinkingBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A search result supplied by the caller, which the model can read and cite.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SearchResultBlockParam {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///Whether the model may cite this result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub citations: ::std::option::Option<CitationsConfigParam>,
+        ///The text of the search result.
+        pub content: ::std::vec::Vec<TextBlockParam>,
+        ///Where the result comes from, such as a URL.
+        pub source: ::std::string::String,
+        ///Title of the search result.
+        pub title: ::std::string::String,
+        ///Always `search_result`.
+        #[serde(rename = "type")]
+        pub type_: SearchResultBlockParamType,
+    }
+    impl SearchResultBlockParam {
+        pub fn builder() -> builder::SearchResultBlockParam {
+            Default::default()
+        }
+    }
+    ///Always `search_result`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum SearchResultBlockParamType {
+        #[serde(rename = "search_result")]
+        SearchResult,
+    }
+    impl ::std::fmt::Display for SearchResultBlockParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SearchResult => f.write_str("search_result"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SearchResultBlockParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "search_result" => Ok(Self::SearchResult),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SearchResultBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SearchResultBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Counts of server tool requests.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ServerToolUsage {
+        ///Number of web searches run.
+        pub web_search_requests: i64,
+    }
+    impl ServerToolUsage {
+        pub fn builder() -> builder::ServerToolUsage {
+            Default::default()
+        }
+    }
+    ///A call of a server tool, run by Anthropic.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ServerToolUseBlock {
+        ///Identifier of this call.
+        pub id: ::std::string::String,
+        ///Arguments of the call.
+        pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Which server tool was called.
+        pub name: crate::types::ServerToolUseBlockName,
+        ///Always `server_tool_use`.
+        #[serde(rename = "type")]
+        pub type_: ServerToolUseBlockType,
+    }
+    impl ServerToolUseBlock {
+        pub fn builder() -> builder::ServerToolUseBlock {
+            Default::default()
+        }
+    }
+    ///A server tool call made by the model in an earlier turn.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ServerToolUseBlockParam {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///Identifier of the server tool call.
+        pub id: ::std::string::String,
+        ///Arguments of the call.
+        pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Name of the server tool called.
+        pub name: ServerToolUseBlockParamName,
+        ///Always `server_tool_use`.
+        #[serde(rename = "type")]
+        pub type_: ServerToolUseBlockParamType,
+    }
+    impl ServerToolUseBlockParam {
+        pub fn builder() -> builder::ServerToolUseBlockParam {
+            Default::default()
+        }
+    }
+    ///Name of the server tool called.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ServerToolUseBlockParamName {
+        #[serde(rename = "web_search")]
+        WebSearch,
+    }
+    impl ::std::fmt::Display for ServerToolUseBlockParamName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WebSearch => f.write_str("web_search"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolUseBlockParamName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "web_search" => Ok(Self::WebSearch),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ServerToolUseBlockParamName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ServerToolUseBlockParamName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `server_tool_use`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ServerToolUseBlockParamType {
+        #[serde(rename = "server_tool_use")]
+        ServerToolUse,
+    }
+    impl ::std::fmt::Display for ServerToolUseBlockParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ServerToolUse => f.write_str("server_tool_use"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolUseBlockParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "server_tool_use" => Ok(Self::ServerToolUse),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ServerToolUseBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ServerToolUseBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `server_tool_use`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ServerToolUseBlockType {
+        #[serde(rename = "server_tool_use")]
+        ServerToolUse,
+    }
+    impl ::std::fmt::Display for ServerToolUseBlockType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ServerToolUse => f.write_str("server_tool_use"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolUseBlockType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "server_tool_use" => Ok(Self::ServerToolUse),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ServerToolUseBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ServerToolUseBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The signature of a thinking block, sent just before the block stops.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SignatureDelta {
+        ///The block's signature.
+        pub signature: ::std::string::String,
+        ///Always `signature_delta`.
+        #[serde(rename = "type")]
+        pub type_: SignatureDeltaType,
+    }
+    impl SignatureDelta {
+        pub fn builder() -> builder::SignatureDelta {
+            Default::default()
+        }
+    }
+    ///Always `signature_delta`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum SignatureDeltaType {
+        #[serde(rename = "signature_delta")]
+        SignatureDelta,
+    }
+    impl ::std::fmt::Display for SignatureDeltaType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SignatureDelta => f.write_str("signature_delta"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SignatureDeltaType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "signature_delta" => Ok(Self::SignatureDelta),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SignatureDeltaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SignatureDeltaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Generated text.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TextBlock {
+        ///Sources that back this text, or null. The kind depends on the source: PDFs give page locations, plain text gives character locations, content documents give block locations.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub citations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::TextCitation>,
+        >,
+        ///The text.
+        pub text: ::std::string::String,
+        ///Always `text`.
+        #[serde(rename = "type")]
+        pub type_: TextBlockType,
+    }
+    impl TextBlock {
+        pub fn builder() -> builder::TextBlock {
+            Default::default()
+        }
+    }
+    ///A block of plain text in the input.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TextBlockParam {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///Sources that back this text, as earlier returned by the API.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub citations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::TextCitationParam>,
+        >,
+        ///The text.
+        pub text: ::std::string::String,
+        ///Always `text`.
+        #[serde(rename = "type")]
+        pub type_: TextBlockParamType,
+    }
+    impl TextBlockParam {
+        pub fn builder() -> builder::TextBlockParam {
+            Default::default()
+        }
+    }
+    ///Always `text`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum TextBlockParamType {
+        #[serde(rename = "text")]
+        Text,
+    }
+    impl ::std::fmt::Display for TextBlockParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Text => f.write_str("text"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TextBlockParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text" => Ok(Self::Text),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TextBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TextBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `text`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum TextBlockType {
+        #[serde(rename = "text")]
+        Text,
+    }
+    impl ::std::fmt::Display for TextBlockType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Text => f.write_str("text"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TextBlockType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text" => Ok(Self::Text),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TextBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TextBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///More text for a text block.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TextDelta {
+        ///The text to append.
+        pub text: ::std::string::String,
+        ///Always `text_delta`.
+        #[serde(rename = "type")]
+        pub type_: TextDeltaType,
+    }
+    impl TextDelta {
+        pub fn builder() -> builder::TextDelta {
+            Default::default()
+        }
+    }
+    ///Always `text_delta`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum TextDeltaType {
+        #[serde(rename = "text_delta")]
+        TextDelta,
+    }
+    impl ::std::fmt::Display for TextDeltaType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TextDelta => f.write_str("text_delta"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TextDeltaType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text_delta" => Ok(Self::TextDelta),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TextDeltaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TextDeltaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The model's reasoning before its answer.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ThinkingBlock {
+        ///Opaque signature; pass the block back unchanged in later turns.
+        pub signature: ::std::string::String,
+        ///The reasoning text.
+        pub thinking: ::std::string::String,
+        ///Always `thinking`.
+        #[serde(rename = "type")]
+        pub type_: ThinkingBlockType,
+    }
+    impl ThinkingBlock {
+        pub fn builder() -> builder::ThinkingBlock {
+            Default::default()
+        }
+    }
+    ///A thinking block from an earlier reply, passed back unchanged.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ThinkingBlockParam {
+        ///Opaque signature that proves the block came from the model.
+        pub signature: ::std::string::String,
+        ///The thinking text.
+        pub thinking: ::std::string::String,
+        ///Always `thinking`.
+        #[serde(rename = "type")]
+        pub type_: ThinkingBlockParamType,
+    }
+    impl ThinkingBlockParam {
+        pub fn builder() -> builder::ThinkingBlockParam {
+            Default::default()
+        }
+    }
+    ///Always `thinking`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ThinkingBlockParamType {
+        #[serde(rename = "thinking")]
+        Thinking,
+    }
+    impl ::std::fmt::Display for ThinkingBlockParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Thinking => f.write_str("thinking"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ThinkingBlockParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "thinking" => Ok(Self::Thinking),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ThinkingBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ThinkingBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `thinking`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ThinkingBlockType {
+        #[serde(rename = "thinking")]
+        Thinking,
+    }
+    impl ::std::fmt::Display for ThinkingBlockType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Thinking => f.write_str("thinking"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ThinkingBlockType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "thinking" => Ok(Self::Thinking),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ThinkingBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ThinkingBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The model decides how much to think.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ThinkingConfigAdaptive {
+        ///Always `adaptive`.
+        #[serde(rename = "type")]
+        pub type_: ThinkingConfigAdaptiveType,
+    }
+    impl ThinkingConfigAdaptive {
+        pub fn builder() -> builder::ThinkingConfigAdaptive {
+            Default::default()
+        }
+    }
+    ///Always `adaptive`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ThinkingConfigAdaptiveType {
+        #[serde(rename = "adaptive")]
+        Adaptive,
+    }
+    impl ::std::fmt::Display for ThinkingConfigAdaptiveType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Adaptive => f.write_str("adaptive"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ThinkingConfigAdaptiveType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "adaptive" => Ok(Self::Adaptive),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ThinkingConfigAdaptiveType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ThinkingConfigAdaptiveType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Extended thinking off.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ThinkingConfigDisabled {
+        ///Always `disabled`.
+        #[serde(rename = "type")]
+        pub type_: ThinkingConfigDisabledType,
+    }
+    impl ThinkingConfigDisabled {
+        pub fn builder() -> builder::ThinkingConfigDisabled {
+            Default::default()
+        }
+    }
+    ///Always `disabled`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ThinkingConfigDisabledType {
+        #[serde(rename = "disabled")]
+        Disabled,
+    }
+    impl ::std::fmt::Display for ThinkingConfigDisabledType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Disabled => f.write_str("disabled"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ThinkingConfigDisabledType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "disabled" => Ok(Self::Disabled),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ThinkingConfigDisabledType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ThinkingConfigDisabledType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Extended thinking on, with a fixed token budget.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ThinkingConfigEnabled {
+        ///Tokens the model may spend reasoning before it answers; larger budgets allow deeper analysis. At least 1024 and below `max_tokens`.
+        pub budget_tokens: i64,
+        ///Always `enabled`.
+        #[serde(rename = "type")]
+        pub type_: ThinkingConfigEnabledType,
+    }
+    impl ThinkingConfigEnabled {
+        pub fn builder() -> builder::ThinkingConfigEnabled {
+            Default::default()
+        }
+    }
+    ///Always `enabled`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ThinkingConfigEnabledType {
+        #[serde(rename = "enabled")]
+        Enabled,
+    }
+    impl ::std::fmt::Display for ThinkingConfigEnabledType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Enabled => f.write_str("enabled"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ThinkingConfigEnabledType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "enabled" => Ok(Self::Enabled),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ThinkingConfigEnabledType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ThinkingConfigEnabledType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///More reasoning text for a thinking block.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ThinkingDelta {
+        ///The reasoning text to append.
+        pub thinking: ::std::string::String,
+        ///Always `thinking_delta`.
+        #[serde(rename = "type")]
+        pub type_: ThinkingDeltaType,
+    }
+    impl ThinkingDelta {
+        pub fn builder() -> builder::ThinkingDelta {
+            Default::default()
+        }
+    }
+    ///Always `thinking_delta`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ThinkingDeltaType {
+        #[serde(rename = "thinking_delta")]
+        ThinkingDelta,
+    }
+    impl ::std::fmt::Display for ThinkingDeltaType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ThinkingDelta => f.write_str("thinking_delta"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ThinkingDeltaType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "thinking_delta" => Ok(Self::ThinkingDelta),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ThinkingDeltaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ThinkingDeltaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A custom client tool, described by a JSON schema for its input.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Tool {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///What the tool does and when to use it; strongly recommended, and the more detail the better the model uses it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Streams this tool's input incrementally when true, disables that when false; null (the default) follows the beta headers.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub eager_input_streaming: ::std::option::Option<bool>,
+        pub input_schema: ToolInputSchema,
+        ///Name the model uses to call the tool, as it appears in `tool_use` blocks.
+        pub name: ::std::string::String,
+        ///If true, tool names and inputs are validated strictly against the schema.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub strict: ::std::option::Option<bool>,
+        ///Always `custom`; may be omitted.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<ToolType>,
+    }
+    impl Tool {
+        pub fn builder() -> builder::Tool {
+            Default::default()
+        }
+    }
+    ///The Anthropic-defined bash tool, version 2025-01-24.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolBash20250124 {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///Name the model uses to call the tool; always `bash`.
+        pub name: ToolBash20250124Name,
+        ///If true, tool names and inputs are validated strictly against the schema.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub strict: ::std::option::Option<bool>,
+        ///Always `bash_20250124`.
+        #[serde(rename = "type")]
+        pub type_: ToolBash20250124Type,
+    }
+    impl ToolBash20250124 {
+        pub fn builder() -> builder::ToolBash20250124 {
+            Default::default()
+        }
+    }
+    ///Name the model uses to call the tool; always `bash`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolBash20250124Name {
+        #[serde(rename = "bash")]
+        Bash,
+    }
+    impl ::std::fmt::Display for ToolBash20250124Name {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Bash => f.write_str("bash"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolBash20250124Name {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "bash" => Ok(Self::Bash),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolBash20250124Name {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolBash20250124Name {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `bash_20250124`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolBash20250124Type {
+        #[serde(rename = "bash_20250124")]
+        Bash20250124,
+    }
+    impl ::std::fmt::Display for ToolBash20250124Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Bash20250124 => f.write_str("bash_20250124"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolBash20250124Type {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "bash_20250124" => Ok(Self::Bash20250124),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolBash20250124Type {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolBash20250124Type {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The model must call one of the available tools.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolChoiceAny {
+        ///If true, the model calls exactly one tool. Defaults to false.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disable_parallel_tool_use: ::std::option::Option<bool>,
+        ///Always `any`.
+        #[serde(rename = "type")]
+        pub type_: ToolChoiceAnyType,
+    }
+    impl ToolChoiceAny {
+        pub fn builder() -> builder::ToolChoiceAny {
+            Default::default()
+        }
+    }
+    ///Always `any`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolChoiceAnyType {
+        #[serde(rename = "any")]
+        Any,
+    }
+    impl ::std::fmt::Display for ToolChoiceAnyType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Any => f.write_str("any"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolChoiceAnyType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "any" => Ok(Self::Any),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolChoiceAnyType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceAnyType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The model decides by itself whether to call tools.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolChoiceAuto {
+        ///If true, the model calls at most one tool. Defaults to false.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disable_parallel_tool_use: ::std::option::Option<bool>,
+        ///Always `auto`.
+        #[serde(rename = "type")]
+        pub type_: ToolChoiceAutoType,
+    }
+    impl ToolChoiceAuto {
+        pub fn builder() -> builder::ToolChoiceAuto {
+            Default::default()
+        }
+    }
+    ///Always `auto`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolChoiceAutoType {
+        #[serde(rename = "auto")]
+        Auto,
+    }
+    impl ::std::fmt::Display for ToolChoiceAutoType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Auto => f.write_str("auto"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolChoiceAutoType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "auto" => Ok(Self::Auto),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolChoiceAutoType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceAutoType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The model may not call any tool.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolChoiceNone {
+        ///Always `none`.
+        #[serde(rename = "type")]
+        pub type_: ToolChoiceNoneType,
+    }
+    impl ToolChoiceNone {
+        pub fn builder() -> builder::ToolChoiceNone {
+            Default::default()
+        }
+    }
+    ///Always `none`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolChoiceNoneType {
+        #[serde(rename = "none")]
+        None,
+    }
+    impl ::std::fmt::Display for ToolChoiceNoneType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::None => f.write_str("none"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolChoiceNoneType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "none" => Ok(Self::None),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolChoiceNoneType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceNoneType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The model must call the tool named in `name`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolChoiceTool {
+        ///If true, the model calls exactly one tool. Defaults to false.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disable_parallel_tool_use: ::std::option::Option<bool>,
+        ///Name of the tool to call.
+        pub name: ::std::string::String,
+        ///Always `tool`.
+        #[serde(rename = "type")]
+        pub type_: ToolChoiceToolType,
+    }
+    impl ToolChoiceTool {
+        pub fn builder() -> builder::ToolChoiceTool {
+            Default::default()
+        }
+    }
+    ///Always `tool`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolChoiceToolType {
+        #[serde(rename = "tool")]
+        Tool,
+    }
+    impl ::std::fmt::Display for ToolChoiceToolType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Tool => f.write_str("tool"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolChoiceToolType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "tool" => Ok(Self::Tool),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolChoiceToolType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceToolType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///JSON Schema of the tool's input, the shape of `input` in the model's `tool_use` blocks. Any other JSON Schema keywords are kept as given.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolInputSchema {
+        ///The input's properties, as JSON Schema.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Names of the input's required properties.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub required: ::std::vec::Vec<::std::string::String>,
+        ///Always `object`.
+        #[serde(rename = "type")]
+        pub type_: ToolInputSchemaType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ToolInputSchema {
+        pub fn builder() -> builder::ToolInputSchema {
+            Default::default()
+        }
+    }
+    ///Always `object`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolInputSchemaType {
+        #[serde(rename = "object")]
+        Object,
+    }
+    impl ::std::fmt::Display for ToolInputSchemaType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Object => f.write_str("object"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolInputSchemaType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "object" => Ok(Self::Object),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolInputSchemaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolInputSchemaType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The outcome of a client tool call, sent back to the model.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolResultBlockParam {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///What the tool produced: a string or a list of text, image, search result and document blocks.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<ToolResultBlockParamContent>,
+        ///Set to true when the tool call failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_error: ::std::option::Option<bool>,
+        ///Id of the `tool_use` block this result answers.
+        pub tool_use_id: ::std::string::String,
+        ///Always `tool_result`.
+        #[serde(rename = "type")]
+        pub type_: ToolResultBlockParamType,
+    }
+    impl ToolResultBlockParam {
+        pub fn builder() -> builder::ToolResultBlockParam {
+            Default::default()
+        }
+    }
+    ///What the tool produced: a string or a list of text, image, search result and document blocks.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ToolResultBlockParamContent {
+        String(::std::string::String),
+        Array(::std::vec::Vec<ToolResultBlockParamContentArrayItem>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<ToolResultBlockParamContentArrayItem>>
+    for ToolResultBlockParamContent {
+        fn from(value: ::std::vec::Vec<ToolResultBlockParamContentArrayItem>) -> Self {
+            Self::Array(value)
+        }
+    }
+    ///`ToolResultBlockParamContentArrayItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ToolResultBlockParamContentArrayItem {
+        TextBlockParam(TextBlockParam),
+        ImageBlockParam(ImageBlockParam),
+        SearchResultBlockParam(SearchResultBlockParam),
+        DocumentBlockParam(DocumentBlockParam),
+    }
+    impl ::std::convert::From<TextBlockParam> for ToolResultBlockParamContentArrayItem {
+        fn from(value: TextBlockParam) -> Self {
+            Self::TextBlockParam(value)
+        }
+    }
+    impl ::std::convert::From<ImageBlockParam> for ToolResultBlockParamContentArrayItem {
+        fn from(value: ImageBlockParam) -> Self {
+            Self::ImageBlockParam(value)
+        }
+    }
+    impl ::std::convert::From<SearchResultBlockParam>
+    for ToolResultBlockParamContentArrayItem {
+        fn from(value: SearchResultBlockParam) -> Self {
+            Self::SearchResultBlockParam(value)
+        }
+    }
+    impl ::std::convert::From<DocumentBlockParam>
+    for ToolResultBlockParamContentArrayItem {
+        fn from(value: DocumentBlockParam) -> Self {
+            Self::DocumentBlockParam(value)
+        }
+    }
+    ///Always `tool_result`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolResultBlockParamType {
+        #[serde(rename = "tool_result")]
+        ToolResult,
+    }
+    impl ::std::fmt::Display for ToolResultBlockParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ToolResult => f.write_str("tool_result"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolResultBlockParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "tool_result" => Ok(Self::ToolResult),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolResultBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolResultBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The Anthropic-defined text editor tool, version 2025-01-24.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolTextEditor20250124 {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///Name the model uses to call the tool; always `str_replace_editor`.
+        pub name: ToolTextEditor20250124Name,
+        ///If true, tool names and inputs are validated strictly against the schema.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub strict: ::std::option::Option<bool>,
+        ///Always `text_editor_20250124`.
+        #[serde(rename = "type")]
+        pub type_: ToolTextEditor20250124Type,
+    }
+    impl ToolTextEditor20250124 {
+        pub fn builder() -> builder::ToolTextEditor20250124 {
+            Default::default()
+        }
+    }
+    ///Name the model uses to call the tool; always `str_replace_editor`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolTextEditor20250124Name {
+        #[serde(rename = "str_replace_editor")]
+        StrReplaceEditor,
+    }
+    impl ::std::fmt::Display for ToolTextEditor20250124Name {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StrReplaceEditor => f.write_str("str_replace_editor"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolTextEditor20250124Name {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "str_replace_editor" => Ok(Self::StrReplaceEditor),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolTextEditor20250124Name {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250124Name {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `text_editor_20250124`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolTextEditor20250124Type {
+        #[serde(rename = "text_editor_20250124")]
+        TextEditor20250124,
+    }
+    impl ::std::fmt::Display for ToolTextEditor20250124Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TextEditor20250124 => f.write_str("text_editor_20250124"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolTextEditor20250124Type {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text_editor_20250124" => Ok(Self::TextEditor20250124),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolTextEditor20250124Type {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250124Type {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The Anthropic-defined text editor tool, version 2025-04-29.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolTextEditor20250429 {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///Name the model uses to call the tool; always `str_replace_based_edit_tool`.
+        pub name: ToolTextEditor20250429Name,
+        ///If true, tool names and inputs are validated strictly against the schema.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub strict: ::std::option::Option<bool>,
+        ///Always `text_editor_20250429`.
+        #[serde(rename = "type")]
+        pub type_: ToolTextEditor20250429Type,
+    }
+    impl ToolTextEditor20250429 {
+        pub fn builder() -> builder::ToolTextEditor20250429 {
+            Default::default()
+        }
+    }
+    ///Name the model uses to call the tool; always `str_replace_based_edit_tool`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolTextEditor20250429Name {
+        #[serde(rename = "str_replace_based_edit_tool")]
+        StrReplaceBasedEditTool,
+    }
+    impl ::std::fmt::Display for ToolTextEditor20250429Name {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StrReplaceBasedEditTool => {
+                    f.write_str("str_replace_based_edit_tool")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolTextEditor20250429Name {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "str_replace_based_edit_tool" => Ok(Self::StrReplaceBasedEditTool),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolTextEditor20250429Name {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250429Name {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `text_editor_20250429`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolTextEditor20250429Type {
+        #[serde(rename = "text_editor_20250429")]
+        TextEditor20250429,
+    }
+    impl ::std::fmt::Display for ToolTextEditor20250429Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TextEditor20250429 => f.write_str("text_editor_20250429"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolTextEditor20250429Type {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text_editor_20250429" => Ok(Self::TextEditor20250429),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolTextEditor20250429Type {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250429Type {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The Anthropic-defined text editor tool, version 2025-07-28.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolTextEditor20250728 {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///Most characters shown when viewing a file; the whole file when omitted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_characters: ::std::option::Option<i64>,
+        ///Name the model uses to call the tool; always `str_replace_based_edit_tool`.
+        pub name: ToolTextEditor20250728Name,
+        ///If true, tool names and inputs are validated strictly against the schema.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub strict: ::std::option::Option<bool>,
+        ///Always `text_editor_20250728`.
+        #[serde(rename = "type")]
+        pub type_: ToolTextEditor20250728Type,
+    }
+    impl ToolTextEditor20250728 {
+        pub fn builder() -> builder::ToolTextEditor20250728 {
+            Default::default()
+        }
+    }
+    ///Name the model uses to call the tool; always `str_replace_based_edit_tool`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolTextEditor20250728Name {
+        #[serde(rename = "str_replace_based_edit_tool")]
+        StrReplaceBasedEditTool,
+    }
+    impl ::std::fmt::Display for ToolTextEditor20250728Name {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StrReplaceBasedEditTool => {
+                    f.write_str("str_replace_based_edit_tool")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolTextEditor20250728Name {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "str_replace_based_edit_tool" => Ok(Self::StrReplaceBasedEditTool),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolTextEditor20250728Name {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250728Name {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `text_editor_20250728`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolTextEditor20250728Type {
+        #[serde(rename = "text_editor_20250728")]
+        TextEditor20250728,
+    }
+    impl ::std::fmt::Display for ToolTextEditor20250728Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TextEditor20250728 => f.write_str("text_editor_20250728"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolTextEditor20250728Type {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text_editor_20250728" => Ok(Self::TextEditor20250728),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolTextEditor20250728Type {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250728Type {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `custom`; may be omitted.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolType {
+        #[serde(rename = "custom")]
+        Custom,
+    }
+    impl ::std::fmt::Display for ToolType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Custom => f.write_str("custom"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "custom" => Ok(Self::Custom),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A tool definition: a custom client tool, or one of the Anthropic-defined tools. Not tagged: `type` may be left out for a custom tool; the members are told apart by `type` (and `input_schema` for custom tools).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ToolUnion {
+        Tool(Tool),
+        ToolBash20250124(ToolBash20250124),
+        ToolTextEditor20250124(ToolTextEditor20250124),
+        ToolTextEditor20250429(ToolTextEditor20250429),
+        ToolTextEditor20250728(ToolTextEditor20250728),
+        WebSearchTool20250305(WebSearchTool20250305),
+    }
+    impl ::std::convert::From<Tool> for ToolUnion {
+        fn from(value: Tool) -> Self {
+            Self::Tool(value)
+        }
+    }
+    impl ::std::convert::From<ToolBash20250124> for ToolUnion {
+        fn from(value: ToolBash20250124) -> Self {
+            Self::ToolBash20250124(value)
+        }
+    }
+    impl ::std::convert::From<ToolTextEditor20250124> for ToolUnion {
+        fn from(value: ToolTextEditor20250124) -> Self {
+            Self::ToolTextEditor20250124(value)
+        }
+    }
+    impl ::std::convert::From<ToolTextEditor20250429> for ToolUnion {
+        fn from(value: ToolTextEditor20250429) -> Self {
+            Self::ToolTextEditor20250429(value)
+        }
+    }
+    impl ::std::convert::From<ToolTextEditor20250728> for ToolUnion {
+        fn from(value: ToolTextEditor20250728) -> Self {
+            Self::ToolTextEditor20250728(value)
+        }
+    }
+    impl ::std::convert::From<WebSearchTool20250305> for ToolUnion {
+        fn from(value: WebSearchTool20250305) -> Self {
+            Self::WebSearchTool20250305(value)
+        }
+    }
+    ///A call of a client tool; run it and answer with a `tool_result` block.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolUseBlock {
+        ///Identifier of this call, to quote in the `tool_result`.
+        pub id: ::std::string::String,
+        ///Arguments of the call, shaped by the tool's input schema.
+        pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Name of the tool called.
+        pub name: ::std::string::String,
+        ///Always `tool_use`.
+        #[serde(rename = "type")]
+        pub type_: ToolUseBlockType,
+    }
+    impl ToolUseBlock {
+        pub fn builder() -> builder::ToolUseBlock {
+            Default::default()
+        }
+    }
+    ///A client tool call made by the model in an earlier turn.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToolUseBlockParam {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///Identifier of the tool call, matched by the `tool_result` that answers it.
+        pub id: ::std::string::String,
+        ///Arguments of the call, shaped by the tool's input schema.
+        pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Name of the tool called.
+        pub name: ::std::string::String,
+        ///Always `tool_use`.
+        #[serde(rename = "type")]
+        pub type_: ToolUseBlockParamType,
+    }
+    impl ToolUseBlockParam {
+        pub fn builder() -> builder::ToolUseBlockParam {
+            Default::default()
+        }
+    }
+    ///Always `tool_use`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolUseBlockParamType {
+        #[serde(rename = "tool_use")]
+        ToolUse,
+    }
+    impl ::std::fmt::Display for ToolUseBlockParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ToolUse => f.write_str("tool_use"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolUseBlockParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "tool_use" => Ok(Self::ToolUse),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolUseBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolUseBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `tool_use`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ToolUseBlockType {
+        #[serde(rename = "tool_use")]
+        ToolUse,
+    }
+    impl ::std::fmt::Display for ToolUseBlockType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ToolUse => f.write_str("tool_use"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ToolUseBlockType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "tool_use" => Ok(Self::ToolUse),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ToolUseBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ToolUseBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///An image fetched from a URL.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UrlImageSource {
+        ///Always `url`.
+        #[serde(rename = "type")]
+        pub type_: UrlImageSourceType,
+        ///Address of the image.
+        pub url: ::std::string::String,
+    }
+    impl UrlImageSource {
+        pub fn builder() -> builder::UrlImageSource {
+            Default::default()
+        }
+    }
+    ///Always `url`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum UrlImageSourceType {
+        #[serde(rename = "url")]
+        Url,
+    }
+    impl ::std::fmt::Display for UrlImageSourceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Url => f.write_str("url"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UrlImageSourceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "url" => Ok(Self::Url),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UrlImageSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UrlImageSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A PDF fetched from a URL.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UrlpdfSource {
+        ///Always `url`.
+        #[serde(rename = "type")]
+        pub type_: UrlpdfSourceType,
+        ///Address of the PDF.
+        pub url: ::std::string::String,
+    }
+    impl UrlpdfSource {
+        pub fn builder() -> builder::UrlpdfSource {
+            Default::default()
+        }
+    }
+    ///Always `url`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum UrlpdfSourceType {
+        #[serde(rename = "url")]
+        Url,
+    }
+    impl ::std::fmt::Display for UrlpdfSourceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Url => f.write_str("url"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UrlpdfSourceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "url" => Ok(Self::Url),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UrlpdfSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UrlpdfSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Token counts of a request, used for billing and rate limits. Total input is `input_tokens` plus the cache creation and cache read counts.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Usage {
+        ///Tokens written to the cache, split by entry lifetime.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cache_creation: ::std::option::Option<CacheCreation>,
+        ///Input tokens written to the cache.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cache_creation_input_tokens: ::std::option::Option<i64>,
+        ///Input tokens read from the cache.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cache_read_input_tokens: ::std::option::Option<i64>,
+        ///Geographic region where inference ran.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub inference_geo: ::std::option::Option<::std::string::String>,
+        ///Input tokens used (excluding cache writes and reads).
+        pub input_tokens: i64,
+        ///Output tokens used; never zero, even for an empty reply.
+        pub output_tokens: i64,
+        ///How many server tool requests were made.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub server_tool_use: ::std::option::Option<ServerToolUsage>,
+        ///The service tier that served the request.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub service_tier: ::std::option::Option<crate::types::UsageServiceTier>,
+    }
+    impl Usage {
+        pub fn builder() -> builder::Usage {
+            Default::default()
+        }
+    }
+    ///One web search result.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebSearchResultBlock {
+        ///Opaque encrypted page content; pass it back unchanged.
+        pub encrypted_content: ::std::string::String,
+        ///How old the page is, or null when unknown.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub page_age: ::std::option::Option<::std::string::String>,
+        ///Title of the page.
+        pub title: ::std::string::String,
+        ///Always `web_search_result`.
+        #[serde(rename = "type")]
+        pub type_: WebSearchResultBlockType,
+        ///Address of the page.
+        pub url: ::std::string::String,
+    }
+    impl WebSearchResultBlock {
+        pub fn builder() -> builder::WebSearchResultBlock {
+            Default::default()
+        }
+    }
+    ///One web search result, passed back as returned.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebSearchResultBlockParam {
+        ///Opaque encrypted page content.
+        pub encrypted_content: ::std::string::String,
+        ///How old the page is, when known.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page_age: ::std::option::Option<::std::string::String>,
+        ///Title of the page.
+        pub title: ::std::string::String,
+        ///Always `web_search_result`.
+        #[serde(rename = "type")]
+        pub type_: WebSearchResultBlockParamType,
+        ///Address of the page.
+        pub url: ::std::string::String,
+    }
+    impl WebSearchResultBlockParam {
+        pub fn builder() -> builder::WebSearchResultBlockParam {
+            Default::default()
+        }
+    }
+    ///Always `web_search_result`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WebSearchResultBlockParamType {
+        #[serde(rename = "web_search_result")]
+        WebSearchResult,
+    }
+    impl ::std::fmt::Display for WebSearchResultBlockParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WebSearchResult => f.write_str("web_search_result"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebSearchResultBlockParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "web_search_result" => Ok(Self::WebSearchResult),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebSearchResultBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for WebSearchResultBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `web_search_result`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WebSearchResultBlockType {
+        #[serde(rename = "web_search_result")]
+        WebSearchResult,
+    }
+    impl ::std::fmt::Display for WebSearchResultBlockType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WebSearchResult => f.write_str("web_search_result"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebSearchResultBlockType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "web_search_result" => Ok(Self::WebSearchResult),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebSearchResultBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WebSearchResultBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The server-side web search tool, version 2025-03-05.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebSearchTool20250305 {
+        ///Only results from these domains are returned; not allowed together with `blocked_domains`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub allowed_domains: ::std::vec::Vec<::std::string::String>,
+        ///Results from these domains are never returned; not allowed together with `allowed_domains`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub blocked_domains: ::std::vec::Vec<::std::string::String>,
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///Most searches the model may run in this request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_uses: ::std::option::Option<i64>,
+        ///Name the model uses to call the tool; always `web_search`.
+        pub name: WebSearchTool20250305Name,
+        ///If true, tool names and inputs are validated strictly against the schema.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub strict: ::std::option::Option<bool>,
+        ///Always `web_search_20250305`.
+        #[serde(rename = "type")]
+        pub type_: WebSearchTool20250305Type,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_location: ::std::option::Option<WebSearchTool20250305UserLocation>,
+    }
+    impl WebSearchTool20250305 {
+        pub fn builder() -> builder::WebSearchTool20250305 {
+            Default::default()
+        }
+    }
+    ///Name the model uses to call the tool; always `web_search`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WebSearchTool20250305Name {
+        #[serde(rename = "web_search")]
+        WebSearch,
+    }
+    impl ::std::fmt::Display for WebSearchTool20250305Name {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WebSearch => f.write_str("web_search"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebSearchTool20250305Name {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "web_search" => Ok(Self::WebSearch),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebSearchTool20250305Name {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WebSearchTool20250305Name {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `web_search_20250305`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WebSearchTool20250305Type {
+        #[serde(rename = "web_search_20250305")]
+        WebSearch20250305,
+    }
+    impl ::std::fmt::Display for WebSearchTool20250305Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WebSearch20250305 => f.write_str("web_search_20250305"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebSearchTool20250305Type {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "web_search_20250305" => Ok(Self::WebSearch20250305),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebSearchTool20250305Type {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WebSearchTool20250305Type {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Approximate location of the user, to make results more relevant.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebSearchTool20250305UserLocation {
+        ///The user's city.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub city: ::std::option::Option<::std::string::String>,
+        ///The user's country as a two-letter ISO 3166-1 alpha-2 code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<WebSearchTool20250305UserLocationCountry>,
+        ///The user's region.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub region: ::std::option::Option<::std::string::String>,
+        ///The user's IANA time zone, such as `America/New_York`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timezone: ::std::option::Option<::std::string::String>,
+        ///Always `approximate`.
+        #[serde(rename = "type")]
+        pub type_: WebSearchTool20250305UserLocationType,
+    }
+    impl WebSearchTool20250305UserLocation {
+        pub fn builder() -> builder::WebSearchTool20250305UserLocation {
+            Default::default()
+        }
+    }
+    ///The user's country as a two-letter ISO 3166-1 alpha-2 code.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct WebSearchTool20250305UserLocationCountry(::std::string::String);
+    impl ::std::ops::Deref for WebSearchTool20250305UserLocationCountry {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WebSearchTool20250305UserLocationCountry>
+    for ::std::string::String {
+        fn from(value: WebSearchTool20250305UserLocationCountry) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for WebSearchTool20250305UserLocationCountry {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2usize {
+                return Err("longer than 2 characters".into());
+            }
+            if value.chars().count() < 2usize {
+                return Err("shorter than 2 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebSearchTool20250305UserLocationCountry {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for WebSearchTool20250305UserLocationCountry {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebSearchTool20250305UserLocationCountry {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Always `approximate`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WebSearchTool20250305UserLocationType {
+        #[serde(rename = "approximate")]
+        Approximate,
+    }
+    impl ::std::fmt::Display for WebSearchTool20250305UserLocationType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Approximate => f.write_str("approximate"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebSearchTool20250305UserLocationType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "approximate" => Ok(Self::Approximate),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebSearchTool20250305UserLocationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for WebSearchTool20250305UserLocationType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A web search that failed, passed back as returned.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebSearchToolRequestError {
+        ///Why the search failed.
+        pub error_code: WebSearchToolRequestErrorErrorCode,
+        ///Always `web_search_tool_result_error`.
+        #[serde(rename = "type")]
+        pub type_: WebSearchToolRequestErrorType,
+    }
+    impl WebSearchToolRequestError {
+        pub fn builder() -> builder::WebSearchToolRequestError {
+            Default::default()
+        }
+    }
+    ///Why the search failed.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WebSearchToolRequestErrorErrorCode {
+        #[serde(rename = "invalid_tool_input")]
+        InvalidToolInput,
+        #[serde(rename = "unavailable")]
+        Unavailable,
+        #[serde(rename = "max_uses_exceeded")]
+        MaxUsesExceeded,
+        #[serde(rename = "too_many_requests")]
+        TooManyRequests,
+        #[serde(rename = "query_too_long")]
+        QueryTooLong,
+        #[serde(rename = "request_too_large")]
+        RequestTooLarge,
+    }
+    impl ::std::fmt::Display for WebSearchToolRequestErrorErrorCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::InvalidToolInput => f.write_str("invalid_tool_input"),
+                Self::Unavailable => f.write_str("unavailable"),
+                Self::MaxUsesExceeded => f.write_str("max_uses_exceeded"),
+                Self::TooManyRequests => f.write_str("too_many_requests"),
+                Self::QueryTooLong => f.write_str("query_too_long"),
+                Self::RequestTooLarge => f.write_str("request_too_large"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebSearchToolRequestErrorErrorCode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "invalid_tool_input" => Ok(Self::InvalidToolInput),
+                "unavailable" => Ok(Self::Unavailable),
+                "max_uses_exceeded" => Ok(Self::MaxUsesExceeded),
+                "too_many_requests" => Ok(Self::TooManyRequests),
+                "query_too_long" => Ok(Self::QueryTooLong),
+                "request_too_large" => Ok(Self::RequestTooLarge),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebSearchToolRequestErrorErrorCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for WebSearchToolRequestErrorErrorCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `web_search_tool_result_error`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WebSearchToolRequestErrorType {
+        #[serde(rename = "web_search_tool_result_error")]
+        WebSearchToolResultError,
+    }
+    impl ::std::fmt::Display for WebSearchToolRequestErrorType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WebSearchToolResultError => {
+                    f.write_str("web_search_tool_result_error")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebSearchToolRequestErrorType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "web_search_tool_result_error" => Ok(Self::WebSearchToolResultError),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebSearchToolRequestErrorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for WebSearchToolRequestErrorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The outcome of a web search run by the server.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebSearchToolResultBlock {
+        ///The search results, or the error the search ran into.
+        pub content: WebSearchToolResultBlockContent,
+        ///Id of the `server_tool_use` block this result answers.
+        pub tool_use_id: ::std::string::String,
+        ///Always `web_search_tool_result`.
+        #[serde(rename = "type")]
+        pub type_: WebSearchToolResultBlockType,
+    }
+    impl WebSearchToolResultBlock {
+        pub fn builder() -> builder::WebSearchToolResultBlock {
+            Default::default()
+        }
+    }
+    ///Either a web search error or a list of web search results.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum WebSearchToolResultBlockContent {
+        WebSearchToolResultError(WebSearchToolResultError),
+        Array(::std::vec::Vec<WebSearchResultBlock>),
+    }
+    impl ::std::convert::From<WebSearchToolResultError>
+    for WebSearchToolResultBlockContent {
+        fn from(value: WebSearchToolResultError) -> Self {
+            Self::WebSearchToolResultError(value)
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<WebSearchResultBlock>>
+    for WebSearchToolResultBlockContent {
+        fn from(value: ::std::vec::Vec<WebSearchResultBlock>) -> Self {
+            Self::Array(value)
+        }
+    }
+    ///A list of web search results.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct WebSearchToolResultBlockItem(
+        pub ::std::vec::Vec<WebSearchResultBlockParam>,
+    );
+    impl ::std::ops::Deref for WebSearchToolResultBlockItem {
+        type Target = ::std::vec::Vec<WebSearchResultBlockParam>;
+        fn deref(&self) -> &::std::vec::Vec<WebSearchResultBlockParam> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WebSearchToolResultBlockItem>
+    for ::std::vec::Vec<WebSearchResultBlockParam> {
+        fn from(value: WebSearchToolResultBlockItem) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<WebSearchResultBlockParam>>
+    for WebSearchToolResultBlockItem {
+        fn from(value: ::std::vec::Vec<WebSearchResultBlockParam>) -> Self {
+            Self(value)
+        }
+    }
+    ///The outcome of a web search from an earlier turn.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebSearchToolResultBlockParam {
+        ///Marks a prompt-cache breakpoint at this block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_control: ::std::option::Option<CacheControlEphemeral>,
+        ///The search results, or the error the search ran into.
+        pub content: WebSearchToolResultBlockParamContent,
+        ///Id of the `server_tool_use` block this result answers.
+        pub tool_use_id: ::std::string::String,
+        ///Always `web_search_tool_result`.
+        #[serde(rename = "type")]
+        pub type_: WebSearchToolResultBlockParamType,
+    }
+    impl WebSearchToolResultBlockParam {
+        pub fn builder() -> builder::WebSearchToolResultBlockParam {
+            Default::default()
+        }
+    }
+    ///Either a list of web search results or a web search error.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum WebSearchToolResultBlockParamContent {
+        ResultBlockItem(WebSearchToolResultBlockItem),
+        RequestError(WebSearchToolRequestError),
+    }
+    impl ::std::convert::From<WebSearchToolResultBlockItem>
+    for WebSearchToolResultBlockParamContent {
+        fn from(value: WebSearchToolResultBlockItem) -> Self {
+            Self::ResultBlockItem(value)
+        }
+    }
+    impl ::std::convert::From<WebSearchToolRequestError>
+    for WebSearchToolResultBlockParamContent {
+        fn from(value: WebSearchToolRequestError) -> Self {
+            Self::RequestError(value)
+        }
+    }
+    ///Always `web_search_tool_result`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WebSearchToolResultBlockParamType {
+        #[serde(rename = "web_search_tool_result")]
+        WebSearchToolResult,
+    }
+    impl ::std::fmt::Display for WebSearchToolResultBlockParamType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WebSearchToolResult => f.write_str("web_search_tool_result"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebSearchToolResultBlockParamType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "web_search_tool_result" => Ok(Self::WebSearchToolResult),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebSearchToolResultBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for WebSearchToolResultBlockParamType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Always `web_search_tool_result`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WebSearchToolResultBlockType {
+        #[serde(rename = "web_search_tool_result")]
+        WebSearchToolResult,
+    }
+    impl ::std::fmt::Display for WebSearchToolResultBlockType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WebSearchToolResult => f.write_str("web_search_tool_result"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebSearchToolResultBlockType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "web_search_tool_result" => Ok(Self::WebSearchToolResult),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebSearchToolResultBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for WebSearchToolResultBlockType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A web search that failed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebSearchToolResultError {
+        ///Why the search failed.
+        pub error_code: crate::types::WebSearchToolResultErrorCode,
+        ///Always `web_search_tool_result_error`.
+        #[serde(rename = "type")]
+        pub type_: WebSearchToolResultErrorType,
+    }
+    impl WebSearchToolResultError {
+        pub fn builder() -> builder::WebSearchToolResultError {
+            Default::default()
+        }
+    }
+    ///Always `web_search_tool_result_error`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WebSearchToolResultErrorType {
+        #[serde(rename = "web_search_tool_result_error")]
+        WebSearchToolResultError,
+    }
+    impl ::std::fmt::Display for WebSearchToolResultErrorType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WebSearchToolResultError => {
+                    f.write_str("web_search_tool_result_error")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebSearchToolResultErrorType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "web_search_tool_result_error" => Ok(Self::WebSearchToolResultError),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebSearchToolResultErrorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for WebSearchToolResultErrorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct Base64ImageSource {
+            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            media_type: ::std::result::Result<
+                super::Base64ImageSourceMediaType,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::Base64ImageSourceType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Base64ImageSource {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    media_type: Err("no value supplied for media_type".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl Base64ImageSource {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn media_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Base64ImageSourceMediaType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.media_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for media_type: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Base64ImageSourceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Base64ImageSource> for super::Base64ImageSource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Base64ImageSource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    media_type: value.media_type?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Base64ImageSource> for Base64ImageSource {
+            fn from(value: super::Base64ImageSource) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    media_type: Ok(value.media_type),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Base64PdfSource {
+            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            media_type: ::std::result::Result<
+                super::Base64PdfSourceMediaType,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::Base64PdfSourceType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Base64PdfSource {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    media_type: Err("no value supplied for media_type".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl Base64PdfSource {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn media_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Base64PdfSourceMediaType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.media_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for media_type: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Base64PdfSourceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Base64PdfSource> for super::Base64PdfSource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Base64PdfSource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    media_type: value.media_type?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Base64PdfSource> for Base64PdfSource {
+            fn from(value: super::Base64PdfSource) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    media_type: Ok(value.media_type),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct BetaListModelsResponse {
             data: ::std::result::Result<
@@ -465,6 +6705,1975 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CacheControlEphemeral {
+            ttl: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeralTtl>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::CacheControlEphemeralType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CacheControlEphemeral {
+            fn default() -> Self {
+                Self {
+                    ttl: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CacheControlEphemeral {
+            pub fn ttl<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeralTtl>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ttl = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ttl: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CacheControlEphemeralType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CacheControlEphemeral>
+        for super::CacheControlEphemeral {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CacheControlEphemeral,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ttl: value.ttl?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CacheControlEphemeral>
+        for CacheControlEphemeral {
+            fn from(value: super::CacheControlEphemeral) -> Self {
+                Self {
+                    ttl: Ok(value.ttl),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CacheCreation {
+            ephemeral_1h_input_tokens: ::std::result::Result<i64, ::std::string::String>,
+            ephemeral_5m_input_tokens: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for CacheCreation {
+            fn default() -> Self {
+                Self {
+                    ephemeral_1h_input_tokens: Err(
+                        "no value supplied for ephemeral_1h_input_tokens".to_string(),
+                    ),
+                    ephemeral_5m_input_tokens: Err(
+                        "no value supplied for ephemeral_5m_input_tokens".to_string(),
+                    ),
+                }
+            }
+        }
+        impl CacheCreation {
+            pub fn ephemeral_1h_input_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ephemeral_1h_input_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ephemeral_1h_input_tokens: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ephemeral_5m_input_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ephemeral_5m_input_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ephemeral_5m_input_tokens: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CacheCreation> for super::CacheCreation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CacheCreation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ephemeral_1h_input_tokens: value.ephemeral_1h_input_tokens?,
+                    ephemeral_5m_input_tokens: value.ephemeral_5m_input_tokens?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CacheCreation> for CacheCreation {
+            fn from(value: super::CacheCreation) -> Self {
+                Self {
+                    ephemeral_1h_input_tokens: Ok(value.ephemeral_1h_input_tokens),
+                    ephemeral_5m_input_tokens: Ok(value.ephemeral_5m_input_tokens),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CitationCharLocation {
+            cited_text: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            document_index: ::std::result::Result<i64, ::std::string::String>,
+            document_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_char_index: ::std::result::Result<i64, ::std::string::String>,
+            file_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            start_char_index: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::CitationCharLocationType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CitationCharLocation {
+            fn default() -> Self {
+                Self {
+                    cited_text: Err("no value supplied for cited_text".to_string()),
+                    document_index: Err(
+                        "no value supplied for document_index".to_string(),
+                    ),
+                    document_title: Err(
+                        "no value supplied for document_title".to_string(),
+                    ),
+                    end_char_index: Err(
+                        "no value supplied for end_char_index".to_string(),
+                    ),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    start_char_index: Err(
+                        "no value supplied for start_char_index".to_string(),
+                    ),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CitationCharLocation {
+            pub fn cited_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cited_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cited_text: {e}")
+                    });
+                self
+            }
+            pub fn document_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn document_title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_title: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn end_char_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_char_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for end_char_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_id: {e}")
+                    });
+                self
+            }
+            pub fn start_char_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_char_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for start_char_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CitationCharLocationType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CitationCharLocation>
+        for super::CitationCharLocation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationCharLocation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cited_text: value.cited_text?,
+                    document_index: value.document_index?,
+                    document_title: value.document_title?,
+                    end_char_index: value.end_char_index?,
+                    file_id: value.file_id?,
+                    start_char_index: value.start_char_index?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CitationCharLocation> for CitationCharLocation {
+            fn from(value: super::CitationCharLocation) -> Self {
+                Self {
+                    cited_text: Ok(value.cited_text),
+                    document_index: Ok(value.document_index),
+                    document_title: Ok(value.document_title),
+                    end_char_index: Ok(value.end_char_index),
+                    file_id: Ok(value.file_id),
+                    start_char_index: Ok(value.start_char_index),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CitationCharLocationParam {
+            cited_text: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            document_index: ::std::result::Result<i64, ::std::string::String>,
+            document_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_char_index: ::std::result::Result<i64, ::std::string::String>,
+            start_char_index: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::CitationCharLocationParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CitationCharLocationParam {
+            fn default() -> Self {
+                Self {
+                    cited_text: Err("no value supplied for cited_text".to_string()),
+                    document_index: Err(
+                        "no value supplied for document_index".to_string(),
+                    ),
+                    document_title: Err(
+                        "no value supplied for document_title".to_string(),
+                    ),
+                    end_char_index: Err(
+                        "no value supplied for end_char_index".to_string(),
+                    ),
+                    start_char_index: Err(
+                        "no value supplied for start_char_index".to_string(),
+                    ),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CitationCharLocationParam {
+            pub fn cited_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cited_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cited_text: {e}")
+                    });
+                self
+            }
+            pub fn document_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn document_title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_title: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn end_char_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_char_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for end_char_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn start_char_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_char_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for start_char_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CitationCharLocationParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CitationCharLocationParam>
+        for super::CitationCharLocationParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationCharLocationParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cited_text: value.cited_text?,
+                    document_index: value.document_index?,
+                    document_title: value.document_title?,
+                    end_char_index: value.end_char_index?,
+                    start_char_index: value.start_char_index?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CitationCharLocationParam>
+        for CitationCharLocationParam {
+            fn from(value: super::CitationCharLocationParam) -> Self {
+                Self {
+                    cited_text: Ok(value.cited_text),
+                    document_index: Ok(value.document_index),
+                    document_title: Ok(value.document_title),
+                    end_char_index: Ok(value.end_char_index),
+                    start_char_index: Ok(value.start_char_index),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CitationContentBlockLocation {
+            cited_text: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            document_index: ::std::result::Result<i64, ::std::string::String>,
+            document_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_block_index: ::std::result::Result<i64, ::std::string::String>,
+            file_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            start_block_index: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::CitationContentBlockLocationType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CitationContentBlockLocation {
+            fn default() -> Self {
+                Self {
+                    cited_text: Err("no value supplied for cited_text".to_string()),
+                    document_index: Err(
+                        "no value supplied for document_index".to_string(),
+                    ),
+                    document_title: Err(
+                        "no value supplied for document_title".to_string(),
+                    ),
+                    end_block_index: Err(
+                        "no value supplied for end_block_index".to_string(),
+                    ),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    start_block_index: Err(
+                        "no value supplied for start_block_index".to_string(),
+                    ),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CitationContentBlockLocation {
+            pub fn cited_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cited_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cited_text: {e}")
+                    });
+                self
+            }
+            pub fn document_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn document_title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_title: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn end_block_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_block_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for end_block_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_id: {e}")
+                    });
+                self
+            }
+            pub fn start_block_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_block_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for start_block_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CitationContentBlockLocationType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CitationContentBlockLocation>
+        for super::CitationContentBlockLocation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationContentBlockLocation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cited_text: value.cited_text?,
+                    document_index: value.document_index?,
+                    document_title: value.document_title?,
+                    end_block_index: value.end_block_index?,
+                    file_id: value.file_id?,
+                    start_block_index: value.start_block_index?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CitationContentBlockLocation>
+        for CitationContentBlockLocation {
+            fn from(value: super::CitationContentBlockLocation) -> Self {
+                Self {
+                    cited_text: Ok(value.cited_text),
+                    document_index: Ok(value.document_index),
+                    document_title: Ok(value.document_title),
+                    end_block_index: Ok(value.end_block_index),
+                    file_id: Ok(value.file_id),
+                    start_block_index: Ok(value.start_block_index),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CitationContentBlockLocationParam {
+            cited_text: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            document_index: ::std::result::Result<i64, ::std::string::String>,
+            document_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_block_index: ::std::result::Result<i64, ::std::string::String>,
+            start_block_index: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::CitationContentBlockLocationParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CitationContentBlockLocationParam {
+            fn default() -> Self {
+                Self {
+                    cited_text: Err("no value supplied for cited_text".to_string()),
+                    document_index: Err(
+                        "no value supplied for document_index".to_string(),
+                    ),
+                    document_title: Err(
+                        "no value supplied for document_title".to_string(),
+                    ),
+                    end_block_index: Err(
+                        "no value supplied for end_block_index".to_string(),
+                    ),
+                    start_block_index: Err(
+                        "no value supplied for start_block_index".to_string(),
+                    ),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CitationContentBlockLocationParam {
+            pub fn cited_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cited_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cited_text: {e}")
+                    });
+                self
+            }
+            pub fn document_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn document_title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_title: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn end_block_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_block_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for end_block_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn start_block_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_block_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for start_block_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CitationContentBlockLocationParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CitationContentBlockLocationParam>
+        for super::CitationContentBlockLocationParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationContentBlockLocationParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cited_text: value.cited_text?,
+                    document_index: value.document_index?,
+                    document_title: value.document_title?,
+                    end_block_index: value.end_block_index?,
+                    start_block_index: value.start_block_index?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CitationContentBlockLocationParam>
+        for CitationContentBlockLocationParam {
+            fn from(value: super::CitationContentBlockLocationParam) -> Self {
+                Self {
+                    cited_text: Ok(value.cited_text),
+                    document_index: Ok(value.document_index),
+                    document_title: Ok(value.document_title),
+                    end_block_index: Ok(value.end_block_index),
+                    start_block_index: Ok(value.start_block_index),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CitationPageLocation {
+            cited_text: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            document_index: ::std::result::Result<i64, ::std::string::String>,
+            document_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_page_number: ::std::result::Result<i64, ::std::string::String>,
+            file_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            start_page_number: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::CitationPageLocationType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CitationPageLocation {
+            fn default() -> Self {
+                Self {
+                    cited_text: Err("no value supplied for cited_text".to_string()),
+                    document_index: Err(
+                        "no value supplied for document_index".to_string(),
+                    ),
+                    document_title: Err(
+                        "no value supplied for document_title".to_string(),
+                    ),
+                    end_page_number: Err(
+                        "no value supplied for end_page_number".to_string(),
+                    ),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    start_page_number: Err(
+                        "no value supplied for start_page_number".to_string(),
+                    ),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CitationPageLocation {
+            pub fn cited_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cited_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cited_text: {e}")
+                    });
+                self
+            }
+            pub fn document_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn document_title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_title: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn end_page_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_page_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for end_page_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_id: {e}")
+                    });
+                self
+            }
+            pub fn start_page_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_page_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for start_page_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CitationPageLocationType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CitationPageLocation>
+        for super::CitationPageLocation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationPageLocation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cited_text: value.cited_text?,
+                    document_index: value.document_index?,
+                    document_title: value.document_title?,
+                    end_page_number: value.end_page_number?,
+                    file_id: value.file_id?,
+                    start_page_number: value.start_page_number?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CitationPageLocation> for CitationPageLocation {
+            fn from(value: super::CitationPageLocation) -> Self {
+                Self {
+                    cited_text: Ok(value.cited_text),
+                    document_index: Ok(value.document_index),
+                    document_title: Ok(value.document_title),
+                    end_page_number: Ok(value.end_page_number),
+                    file_id: Ok(value.file_id),
+                    start_page_number: Ok(value.start_page_number),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CitationPageLocationParam {
+            cited_text: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            document_index: ::std::result::Result<i64, ::std::string::String>,
+            document_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_page_number: ::std::result::Result<i64, ::std::string::String>,
+            start_page_number: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::CitationPageLocationParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CitationPageLocationParam {
+            fn default() -> Self {
+                Self {
+                    cited_text: Err("no value supplied for cited_text".to_string()),
+                    document_index: Err(
+                        "no value supplied for document_index".to_string(),
+                    ),
+                    document_title: Err(
+                        "no value supplied for document_title".to_string(),
+                    ),
+                    end_page_number: Err(
+                        "no value supplied for end_page_number".to_string(),
+                    ),
+                    start_page_number: Err(
+                        "no value supplied for start_page_number".to_string(),
+                    ),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CitationPageLocationParam {
+            pub fn cited_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cited_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cited_text: {e}")
+                    });
+                self
+            }
+            pub fn document_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn document_title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_title: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn end_page_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_page_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for end_page_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn start_page_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_page_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for start_page_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CitationPageLocationParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CitationPageLocationParam>
+        for super::CitationPageLocationParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationPageLocationParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cited_text: value.cited_text?,
+                    document_index: value.document_index?,
+                    document_title: value.document_title?,
+                    end_page_number: value.end_page_number?,
+                    start_page_number: value.start_page_number?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CitationPageLocationParam>
+        for CitationPageLocationParam {
+            fn from(value: super::CitationPageLocationParam) -> Self {
+                Self {
+                    cited_text: Ok(value.cited_text),
+                    document_index: Ok(value.document_index),
+                    document_title: Ok(value.document_title),
+                    end_page_number: Ok(value.end_page_number),
+                    start_page_number: Ok(value.start_page_number),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CitationSearchResultLocationParam {
+            cited_text: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            end_block_index: ::std::result::Result<i64, ::std::string::String>,
+            search_result_index: ::std::result::Result<i64, ::std::string::String>,
+            source: ::std::result::Result<::std::string::String, ::std::string::String>,
+            start_block_index: ::std::result::Result<i64, ::std::string::String>,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::CitationSearchResultLocationParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CitationSearchResultLocationParam {
+            fn default() -> Self {
+                Self {
+                    cited_text: Err("no value supplied for cited_text".to_string()),
+                    end_block_index: Err(
+                        "no value supplied for end_block_index".to_string(),
+                    ),
+                    search_result_index: Err(
+                        "no value supplied for search_result_index".to_string(),
+                    ),
+                    source: Err("no value supplied for source".to_string()),
+                    start_block_index: Err(
+                        "no value supplied for start_block_index".to_string(),
+                    ),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CitationSearchResultLocationParam {
+            pub fn cited_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cited_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cited_text: {e}")
+                    });
+                self
+            }
+            pub fn end_block_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_block_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for end_block_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn search_result_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.search_result_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for search_result_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+            pub fn start_block_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_block_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for start_block_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CitationSearchResultLocationParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CitationSearchResultLocationParam>
+        for super::CitationSearchResultLocationParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationSearchResultLocationParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cited_text: value.cited_text?,
+                    end_block_index: value.end_block_index?,
+                    search_result_index: value.search_result_index?,
+                    source: value.source?,
+                    start_block_index: value.start_block_index?,
+                    title: value.title?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CitationSearchResultLocationParam>
+        for CitationSearchResultLocationParam {
+            fn from(value: super::CitationSearchResultLocationParam) -> Self {
+                Self {
+                    cited_text: Ok(value.cited_text),
+                    end_block_index: Ok(value.end_block_index),
+                    search_result_index: Ok(value.search_result_index),
+                    source: Ok(value.source),
+                    start_block_index: Ok(value.start_block_index),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CitationWebSearchResultLocationParam {
+            cited_text: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            encrypted_index: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::CitationWebSearchResultLocationParamType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CitationWebSearchResultLocationParam {
+            fn default() -> Self {
+                Self {
+                    cited_text: Err("no value supplied for cited_text".to_string()),
+                    encrypted_index: Err(
+                        "no value supplied for encrypted_index".to_string(),
+                    ),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl CitationWebSearchResultLocationParam {
+            pub fn cited_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cited_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cited_text: {e}")
+                    });
+                self
+            }
+            pub fn encrypted_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encrypted_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for encrypted_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::CitationWebSearchResultLocationParamType,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CitationWebSearchResultLocationParam>
+        for super::CitationWebSearchResultLocationParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationWebSearchResultLocationParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cited_text: value.cited_text?,
+                    encrypted_index: value.encrypted_index?,
+                    title: value.title?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CitationWebSearchResultLocationParam>
+        for CitationWebSearchResultLocationParam {
+            fn from(value: super::CitationWebSearchResultLocationParam) -> Self {
+                Self {
+                    cited_text: Ok(value.cited_text),
+                    encrypted_index: Ok(value.encrypted_index),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CitationsConfigParam {
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CitationsConfigParam {
+            fn default() -> Self {
+                Self {
+                    enabled: Ok(Default::default()),
+                }
+            }
+        }
+        impl CitationsConfigParam {
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CitationsConfigParam>
+        for super::CitationsConfigParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationsConfigParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { enabled: value.enabled? })
+            }
+        }
+        impl ::std::convert::From<super::CitationsConfigParam> for CitationsConfigParam {
+            fn from(value: super::CitationsConfigParam) -> Self {
+                Self { enabled: Ok(value.enabled) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CitationsDelta {
+            citation: ::std::result::Result<
+                crate::types::TextCitation,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::CitationsDeltaType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CitationsDelta {
+            fn default() -> Self {
+                Self {
+                    citation: Err("no value supplied for citation".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CitationsDelta {
+            pub fn citation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::types::TextCitation>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.citation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for citation: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CitationsDeltaType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CitationsDelta> for super::CitationsDelta {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationsDelta,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    citation: value.citation?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CitationsDelta> for CitationsDelta {
+            fn from(value: super::CitationsDelta) -> Self {
+                Self {
+                    citation: Ok(value.citation),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CitationsSearchResultLocation {
+            cited_text: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            end_block_index: ::std::result::Result<i64, ::std::string::String>,
+            search_result_index: ::std::result::Result<i64, ::std::string::String>,
+            source: ::std::result::Result<::std::string::String, ::std::string::String>,
+            start_block_index: ::std::result::Result<i64, ::std::string::String>,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::CitationsSearchResultLocationType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CitationsSearchResultLocation {
+            fn default() -> Self {
+                Self {
+                    cited_text: Err("no value supplied for cited_text".to_string()),
+                    end_block_index: Err(
+                        "no value supplied for end_block_index".to_string(),
+                    ),
+                    search_result_index: Err(
+                        "no value supplied for search_result_index".to_string(),
+                    ),
+                    source: Err("no value supplied for source".to_string()),
+                    start_block_index: Err(
+                        "no value supplied for start_block_index".to_string(),
+                    ),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CitationsSearchResultLocation {
+            pub fn cited_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cited_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cited_text: {e}")
+                    });
+                self
+            }
+            pub fn end_block_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_block_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for end_block_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn search_result_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.search_result_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for search_result_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+            pub fn start_block_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_block_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for start_block_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CitationsSearchResultLocationType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CitationsSearchResultLocation>
+        for super::CitationsSearchResultLocation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationsSearchResultLocation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cited_text: value.cited_text?,
+                    end_block_index: value.end_block_index?,
+                    search_result_index: value.search_result_index?,
+                    source: value.source?,
+                    start_block_index: value.start_block_index?,
+                    title: value.title?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CitationsSearchResultLocation>
+        for CitationsSearchResultLocation {
+            fn from(value: super::CitationsSearchResultLocation) -> Self {
+                Self {
+                    cited_text: Ok(value.cited_text),
+                    end_block_index: Ok(value.end_block_index),
+                    search_result_index: Ok(value.search_result_index),
+                    source: Ok(value.source),
+                    start_block_index: Ok(value.start_block_index),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CitationsWebSearchResultLocation {
+            cited_text: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            encrypted_index: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::CitationsWebSearchResultLocationType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CitationsWebSearchResultLocation {
+            fn default() -> Self {
+                Self {
+                    cited_text: Err("no value supplied for cited_text".to_string()),
+                    encrypted_index: Err(
+                        "no value supplied for encrypted_index".to_string(),
+                    ),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl CitationsWebSearchResultLocation {
+            pub fn cited_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cited_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cited_text: {e}")
+                    });
+                self
+            }
+            pub fn encrypted_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encrypted_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for encrypted_index: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CitationsWebSearchResultLocationType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CitationsWebSearchResultLocation>
+        for super::CitationsWebSearchResultLocation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationsWebSearchResultLocation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cited_text: value.cited_text?,
+                    encrypted_index: value.encrypted_index?,
+                    title: value.title?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CitationsWebSearchResultLocation>
+        for CitationsWebSearchResultLocation {
+            fn from(value: super::CitationsWebSearchResultLocation) -> Self {
+                Self {
+                    cited_text: Ok(value.cited_text),
+                    encrypted_index: Ok(value.encrypted_index),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ContentBlockSource {
+            content: ::std::result::Result<
+                super::ContentBlockSourceBody,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ContentBlockSourceType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ContentBlockSource {
+            fn default() -> Self {
+                Self {
+                    content: Err("no value supplied for content".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ContentBlockSource {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ContentBlockSourceBody>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ContentBlockSourceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ContentBlockSource> for super::ContentBlockSource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ContentBlockSource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ContentBlockSource> for ContentBlockSource {
+            fn from(value: super::ContentBlockSource) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DocumentBlockParam {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            citations: ::std::result::Result<
+                ::std::option::Option<super::CitationsConfigParam>,
+                ::std::string::String,
+            >,
+            context: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                super::DocumentBlockParamSource,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::DocumentBlockParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DocumentBlockParam {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    citations: Ok(Default::default()),
+                    context: Ok(Default::default()),
+                    source: Err("no value supplied for source".to_string()),
+                    title: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl DocumentBlockParam {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn citations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CitationsConfigParam>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.citations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for citations: {e}")
+                    });
+                self
+            }
+            pub fn context<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.context = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for context: {e}")
+                    });
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DocumentBlockParamSource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DocumentBlockParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DocumentBlockParam> for super::DocumentBlockParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DocumentBlockParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    citations: value.citations?,
+                    context: value.context?,
+                    source: value.source?,
+                    title: value.title?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DocumentBlockParam> for DocumentBlockParam {
+            fn from(value: super::DocumentBlockParam) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    citations: Ok(value.citations),
+                    context: Ok(value.context),
+                    source: Ok(value.source),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ErrorDetail {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<crate::types::ErrorType, ::std::string::String>,
@@ -603,6 +8812,221 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ImageBlockParam {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                super::ImageBlockParamSource,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ImageBlockParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImageBlockParam {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    source: Err("no value supplied for source".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ImageBlockParam {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ImageBlockParamSource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ImageBlockParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImageBlockParam> for super::ImageBlockParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImageBlockParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    source: value.source?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImageBlockParam> for ImageBlockParam {
+            fn from(value: super::ImageBlockParam) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    source: Ok(value.source),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct InputJsonDelta {
+            partial_json: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::InputJsonDeltaType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for InputJsonDelta {
+            fn default() -> Self {
+                Self {
+                    partial_json: Err("no value supplied for partial_json".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl InputJsonDelta {
+            pub fn partial_json<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.partial_json = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for partial_json: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::InputJsonDeltaType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<InputJsonDelta> for super::InputJsonDelta {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InputJsonDelta,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    partial_json: value.partial_json?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::InputJsonDelta> for InputJsonDelta {
+            fn from(value: super::InputJsonDelta) -> Self {
+                Self {
+                    partial_json: Ok(value.partial_json),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct JsonOutputFormat {
+            schema: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::JsonOutputFormatType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for JsonOutputFormat {
+            fn default() -> Self {
+                Self {
+                    schema: Err("no value supplied for schema".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl JsonOutputFormat {
+            pub fn schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schema = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for schema: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::JsonOutputFormatType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<JsonOutputFormat> for super::JsonOutputFormat {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: JsonOutputFormat,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    schema: value.schema?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::JsonOutputFormat> for JsonOutputFormat {
+            fn from(value: super::JsonOutputFormat) -> Self {
+                Self {
+                    schema: Ok(value.schema),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListModelsResponse {
             data: ::std::result::Result<
                 ::std::vec::Vec<super::ModelInfo>,
@@ -702,6 +9126,1052 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Message {
+            content: ::std::result::Result<
+                ::std::vec::Vec<crate::types::ContentBlock>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            model: ::std::result::Result<crate::types::Model, ::std::string::String>,
+            role: ::std::result::Result<super::MessageRole, ::std::string::String>,
+            stop_reason: ::std::result::Result<
+                ::std::option::Option<crate::types::StopReason>,
+                ::std::string::String,
+            >,
+            stop_sequence: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<super::MessageType, ::std::string::String>,
+            usage: ::std::result::Result<super::Usage, ::std::string::String>,
+        }
+        impl ::std::default::Default for Message {
+            fn default() -> Self {
+                Self {
+                    content: Err("no value supplied for content".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    model: Err("no value supplied for model".to_string()),
+                    role: Err("no value supplied for role".to_string()),
+                    stop_reason: Err("no value supplied for stop_reason".to_string()),
+                    stop_sequence: Err(
+                        "no value supplied for stop_sequence".to_string(),
+                    ),
+                    type_: Err("no value supplied for type_".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                }
+            }
+        }
+        impl Message {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::ContentBlock>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::types::Model>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model: {e}")
+                    });
+                self
+            }
+            pub fn role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageRole>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role: {e}")
+                    });
+                self
+            }
+            pub fn stop_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::StopReason>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stop_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for stop_reason: {e}")
+                    });
+                self
+            }
+            pub fn stop_sequence<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stop_sequence = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for stop_sequence: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Usage>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Message> for super::Message {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Message,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    id: value.id?,
+                    model: value.model?,
+                    role: value.role?,
+                    stop_reason: value.stop_reason?,
+                    stop_sequence: value.stop_sequence?,
+                    type_: value.type_?,
+                    usage: value.usage?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Message> for Message {
+            fn from(value: super::Message) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    id: Ok(value.id),
+                    model: Ok(value.model),
+                    role: Ok(value.role),
+                    stop_reason: Ok(value.stop_reason),
+                    stop_sequence: Ok(value.stop_sequence),
+                    type_: Ok(value.type_),
+                    usage: Ok(value.usage),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageCountTokensParams {
+            messages: ::std::result::Result<
+                ::std::vec::Vec<super::MessageParam>,
+                ::std::string::String,
+            >,
+            model: ::std::result::Result<crate::types::Model, ::std::string::String>,
+            output_config: ::std::result::Result<
+                ::std::option::Option<super::OutputConfig>,
+                ::std::string::String,
+            >,
+            system: ::std::result::Result<
+                ::std::option::Option<super::MessageCountTokensParamsSystem>,
+                ::std::string::String,
+            >,
+            thinking: ::std::result::Result<
+                ::std::option::Option<crate::types::ThinkingConfigParam>,
+                ::std::string::String,
+            >,
+            tool_choice: ::std::result::Result<
+                ::std::option::Option<crate::types::ToolChoice>,
+                ::std::string::String,
+            >,
+            tools: ::std::result::Result<
+                ::std::vec::Vec<super::MessageCountTokensTool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MessageCountTokensParams {
+            fn default() -> Self {
+                Self {
+                    messages: Err("no value supplied for messages".to_string()),
+                    model: Err("no value supplied for model".to_string()),
+                    output_config: Ok(Default::default()),
+                    system: Ok(Default::default()),
+                    thinking: Ok(Default::default()),
+                    tool_choice: Ok(Default::default()),
+                    tools: Ok(Default::default()),
+                }
+            }
+        }
+        impl MessageCountTokensParams {
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::MessageParam>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for messages: {e}")
+                    });
+                self
+            }
+            pub fn model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::types::Model>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model: {e}")
+                    });
+                self
+            }
+            pub fn output_config<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::OutputConfig>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output_config = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output_config: {e}")
+                    });
+                self
+            }
+            pub fn system<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MessageCountTokensParamsSystem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.system = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for system: {e}")
+                    });
+                self
+            }
+            pub fn thinking<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::ThinkingConfigParam>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thinking = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for thinking: {e}")
+                    });
+                self
+            }
+            pub fn tool_choice<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::ToolChoice>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tool_choice = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tool_choice: {e}")
+                    });
+                self
+            }
+            pub fn tools<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::MessageCountTokensTool>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tools = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tools: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageCountTokensParams>
+        for super::MessageCountTokensParams {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageCountTokensParams,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    messages: value.messages?,
+                    model: value.model?,
+                    output_config: value.output_config?,
+                    system: value.system?,
+                    thinking: value.thinking?,
+                    tool_choice: value.tool_choice?,
+                    tools: value.tools?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageCountTokensParams>
+        for MessageCountTokensParams {
+            fn from(value: super::MessageCountTokensParams) -> Self {
+                Self {
+                    messages: Ok(value.messages),
+                    model: Ok(value.model),
+                    output_config: Ok(value.output_config),
+                    system: Ok(value.system),
+                    thinking: Ok(value.thinking),
+                    tool_choice: Ok(value.tool_choice),
+                    tools: Ok(value.tools),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageCreateParams {
+            inference_geo: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            max_tokens: ::std::result::Result<i64, ::std::string::String>,
+            messages: ::std::result::Result<
+                ::std::vec::Vec<super::MessageParam>,
+                ::std::string::String,
+            >,
+            metadata: ::std::result::Result<
+                ::std::option::Option<super::Metadata>,
+                ::std::string::String,
+            >,
+            model: ::std::result::Result<crate::types::Model, ::std::string::String>,
+            output_config: ::std::result::Result<
+                ::std::option::Option<super::OutputConfig>,
+                ::std::string::String,
+            >,
+            service_tier: ::std::result::Result<
+                ::std::option::Option<super::MessageCreateParamsServiceTier>,
+                ::std::string::String,
+            >,
+            stop_sequences: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            stream: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            system: ::std::result::Result<
+                ::std::option::Option<super::MessageCreateParamsSystem>,
+                ::std::string::String,
+            >,
+            temperature: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            thinking: ::std::result::Result<
+                ::std::option::Option<crate::types::ThinkingConfigParam>,
+                ::std::string::String,
+            >,
+            tool_choice: ::std::result::Result<
+                ::std::option::Option<crate::types::ToolChoice>,
+                ::std::string::String,
+            >,
+            tools: ::std::result::Result<
+                ::std::vec::Vec<super::ToolUnion>,
+                ::std::string::String,
+            >,
+            top_k: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            top_p: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MessageCreateParams {
+            fn default() -> Self {
+                Self {
+                    inference_geo: Ok(Default::default()),
+                    max_tokens: Err("no value supplied for max_tokens".to_string()),
+                    messages: Err("no value supplied for messages".to_string()),
+                    metadata: Ok(Default::default()),
+                    model: Err("no value supplied for model".to_string()),
+                    output_config: Ok(Default::default()),
+                    service_tier: Ok(Default::default()),
+                    stop_sequences: Ok(Default::default()),
+                    stream: Ok(Default::default()),
+                    system: Ok(Default::default()),
+                    temperature: Ok(Default::default()),
+                    thinking: Ok(Default::default()),
+                    tool_choice: Ok(Default::default()),
+                    tools: Ok(Default::default()),
+                    top_k: Ok(Default::default()),
+                    top_p: Ok(Default::default()),
+                }
+            }
+        }
+        impl MessageCreateParams {
+            pub fn inference_geo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inference_geo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for inference_geo: {e}")
+                    });
+                self
+            }
+            pub fn max_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for max_tokens: {e}")
+                    });
+                self
+            }
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::MessageParam>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for messages: {e}")
+                    });
+                self
+            }
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Metadata>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for metadata: {e}")
+                    });
+                self
+            }
+            pub fn model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::types::Model>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model: {e}")
+                    });
+                self
+            }
+            pub fn output_config<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::OutputConfig>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output_config = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output_config: {e}")
+                    });
+                self
+            }
+            pub fn service_tier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MessageCreateParamsServiceTier>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_tier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for service_tier: {e}")
+                    });
+                self
+            }
+            pub fn stop_sequences<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stop_sequences = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for stop_sequences: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn stream<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stream = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for stream: {e}")
+                    });
+                self
+            }
+            pub fn system<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MessageCreateParamsSystem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.system = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for system: {e}")
+                    });
+                self
+            }
+            pub fn temperature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.temperature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for temperature: {e}")
+                    });
+                self
+            }
+            pub fn thinking<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::ThinkingConfigParam>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thinking = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for thinking: {e}")
+                    });
+                self
+            }
+            pub fn tool_choice<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::ToolChoice>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tool_choice = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tool_choice: {e}")
+                    });
+                self
+            }
+            pub fn tools<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ToolUnion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tools = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tools: {e}")
+                    });
+                self
+            }
+            pub fn top_k<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.top_k = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for top_k: {e}")
+                    });
+                self
+            }
+            pub fn top_p<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.top_p = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for top_p: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageCreateParams>
+        for super::MessageCreateParams {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageCreateParams,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    inference_geo: value.inference_geo?,
+                    max_tokens: value.max_tokens?,
+                    messages: value.messages?,
+                    metadata: value.metadata?,
+                    model: value.model?,
+                    output_config: value.output_config?,
+                    service_tier: value.service_tier?,
+                    stop_sequences: value.stop_sequences?,
+                    stream: value.stream?,
+                    system: value.system?,
+                    temperature: value.temperature?,
+                    thinking: value.thinking?,
+                    tool_choice: value.tool_choice?,
+                    tools: value.tools?,
+                    top_k: value.top_k?,
+                    top_p: value.top_p?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageCreateParams> for MessageCreateParams {
+            fn from(value: super::MessageCreateParams) -> Self {
+                Self {
+                    inference_geo: Ok(value.inference_geo),
+                    max_tokens: Ok(value.max_tokens),
+                    messages: Ok(value.messages),
+                    metadata: Ok(value.metadata),
+                    model: Ok(value.model),
+                    output_config: Ok(value.output_config),
+                    service_tier: Ok(value.service_tier),
+                    stop_sequences: Ok(value.stop_sequences),
+                    stream: Ok(value.stream),
+                    system: Ok(value.system),
+                    temperature: Ok(value.temperature),
+                    thinking: Ok(value.thinking),
+                    tool_choice: Ok(value.tool_choice),
+                    tools: Ok(value.tools),
+                    top_k: Ok(value.top_k),
+                    top_p: Ok(value.top_p),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageDeltaUsage {
+            cache_creation_input_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            cache_read_input_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            input_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            output_tokens: ::std::result::Result<i64, ::std::string::String>,
+            server_tool_use: ::std::result::Result<
+                ::std::option::Option<super::ServerToolUsage>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MessageDeltaUsage {
+            fn default() -> Self {
+                Self {
+                    cache_creation_input_tokens: Err(
+                        "no value supplied for cache_creation_input_tokens".to_string(),
+                    ),
+                    cache_read_input_tokens: Err(
+                        "no value supplied for cache_read_input_tokens".to_string(),
+                    ),
+                    input_tokens: Err("no value supplied for input_tokens".to_string()),
+                    output_tokens: Err(
+                        "no value supplied for output_tokens".to_string(),
+                    ),
+                    server_tool_use: Err(
+                        "no value supplied for server_tool_use".to_string(),
+                    ),
+                }
+            }
+        }
+        impl MessageDeltaUsage {
+            pub fn cache_creation_input_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_creation_input_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cache_creation_input_tokens: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cache_read_input_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_read_input_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cache_read_input_tokens: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn input_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input_tokens: {e}")
+                    });
+                self
+            }
+            pub fn output_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output_tokens: {e}")
+                    });
+                self
+            }
+            pub fn server_tool_use<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ServerToolUsage>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.server_tool_use = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for server_tool_use: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageDeltaUsage> for super::MessageDeltaUsage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageDeltaUsage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_creation_input_tokens: value.cache_creation_input_tokens?,
+                    cache_read_input_tokens: value.cache_read_input_tokens?,
+                    input_tokens: value.input_tokens?,
+                    output_tokens: value.output_tokens?,
+                    server_tool_use: value.server_tool_use?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageDeltaUsage> for MessageDeltaUsage {
+            fn from(value: super::MessageDeltaUsage) -> Self {
+                Self {
+                    cache_creation_input_tokens: Ok(value.cache_creation_input_tokens),
+                    cache_read_input_tokens: Ok(value.cache_read_input_tokens),
+                    input_tokens: Ok(value.input_tokens),
+                    output_tokens: Ok(value.output_tokens),
+                    server_tool_use: Ok(value.server_tool_use),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageErrorEvent {
+            error: ::std::result::Result<super::ErrorDetail, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::MessageErrorEventType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MessageErrorEvent {
+            fn default() -> Self {
+                Self {
+                    error: Err("no value supplied for error".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl MessageErrorEvent {
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ErrorDetail>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageErrorEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageErrorEvent> for super::MessageErrorEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageErrorEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error: value.error?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageErrorEvent> for MessageErrorEvent {
+            fn from(value: super::MessageErrorEvent) -> Self {
+                Self {
+                    error: Ok(value.error),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageParam {
+            content: ::std::result::Result<
+                super::MessageParamContent,
+                ::std::string::String,
+            >,
+            role: ::std::result::Result<super::MessageParamRole, ::std::string::String>,
+        }
+        impl ::std::default::Default for MessageParam {
+            fn default() -> Self {
+                Self {
+                    content: Err("no value supplied for content".to_string()),
+                    role: Err("no value supplied for role".to_string()),
+                }
+            }
+        }
+        impl MessageParam {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageParamContent>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageParamRole>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageParam> for super::MessageParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    role: value.role?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageParam> for MessageParam {
+            fn from(value: super::MessageParam) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    role: Ok(value.role),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessagePingEvent {
+            type_: ::std::result::Result<
+                super::MessagePingEventType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MessagePingEvent {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl MessagePingEvent {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessagePingEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessagePingEvent> for super::MessagePingEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessagePingEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { type_: value.type_? })
+            }
+        }
+        impl ::std::convert::From<super::MessagePingEvent> for MessagePingEvent {
+            fn from(value: super::MessagePingEvent) -> Self {
+                Self { type_: Ok(value.type_) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageTokensCount {
+            input_tokens: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for MessageTokensCount {
+            fn default() -> Self {
+                Self {
+                    input_tokens: Err("no value supplied for input_tokens".to_string()),
+                }
+            }
+        }
+        impl MessageTokensCount {
+            pub fn input_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input_tokens: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageTokensCount> for super::MessageTokensCount {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageTokensCount,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    input_tokens: value.input_tokens?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageTokensCount> for MessageTokensCount {
+            fn from(value: super::MessageTokensCount) -> Self {
+                Self {
+                    input_tokens: Ok(value.input_tokens),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Metadata {
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Metadata {
+            fn default() -> Self {
+                Self {
+                    user_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl Metadata {
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Metadata> for super::Metadata {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Metadata,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { user_id: value.user_id? })
+            }
+        }
+        impl ::std::convert::From<super::Metadata> for Metadata {
+            fn from(value: super::Metadata) -> Self {
+                Self { user_id: Ok(value.user_id) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ModelInfo {
             created_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
@@ -791,6 +10261,4353 @@ pub mod types {
                     created_at: Ok(value.created_at),
                     display_name: Ok(value.display_name),
                     id: Ok(value.id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OutputConfig {
+            effort: ::std::result::Result<
+                ::std::option::Option<super::OutputConfigEffort>,
+                ::std::string::String,
+            >,
+            format: ::std::result::Result<
+                ::std::option::Option<super::JsonOutputFormat>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OutputConfig {
+            fn default() -> Self {
+                Self {
+                    effort: Ok(Default::default()),
+                    format: Ok(Default::default()),
+                }
+            }
+        }
+        impl OutputConfig {
+            pub fn effort<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OutputConfigEffort>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.effort = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for effort: {e}")
+                    });
+                self
+            }
+            pub fn format<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::JsonOutputFormat>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.format = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for format: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OutputConfig> for super::OutputConfig {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OutputConfig,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    effort: value.effort?,
+                    format: value.format?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OutputConfig> for OutputConfig {
+            fn from(value: super::OutputConfig) -> Self {
+                Self {
+                    effort: Ok(value.effort),
+                    format: Ok(value.format),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlainTextSource {
+            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            media_type: ::std::result::Result<
+                super::PlainTextSourceMediaType,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::PlainTextSourceType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlainTextSource {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    media_type: Err("no value supplied for media_type".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl PlainTextSource {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn media_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PlainTextSourceMediaType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.media_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for media_type: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PlainTextSourceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlainTextSource> for super::PlainTextSource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlainTextSource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    media_type: value.media_type?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlainTextSource> for PlainTextSource {
+            fn from(value: super::PlainTextSource) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    media_type: Ok(value.media_type),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RawContentBlockDeltaEvent {
+            delta: ::std::result::Result<
+                crate::types::RawContentBlockDelta,
+                ::std::string::String,
+            >,
+            index: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::RawContentBlockDeltaEventType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RawContentBlockDeltaEvent {
+            fn default() -> Self {
+                Self {
+                    delta: Err("no value supplied for delta".to_string()),
+                    index: Err("no value supplied for index".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl RawContentBlockDeltaEvent {
+            pub fn delta<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::types::RawContentBlockDelta>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delta = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for delta: {e}")
+                    });
+                self
+            }
+            pub fn index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for index: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RawContentBlockDeltaEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RawContentBlockDeltaEvent>
+        for super::RawContentBlockDeltaEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RawContentBlockDeltaEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    delta: value.delta?,
+                    index: value.index?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RawContentBlockDeltaEvent>
+        for RawContentBlockDeltaEvent {
+            fn from(value: super::RawContentBlockDeltaEvent) -> Self {
+                Self {
+                    delta: Ok(value.delta),
+                    index: Ok(value.index),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RawContentBlockStartEvent {
+            content_block: ::std::result::Result<
+                crate::types::ContentBlock,
+                ::std::string::String,
+            >,
+            index: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::RawContentBlockStartEventType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RawContentBlockStartEvent {
+            fn default() -> Self {
+                Self {
+                    content_block: Err(
+                        "no value supplied for content_block".to_string(),
+                    ),
+                    index: Err("no value supplied for index".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl RawContentBlockStartEvent {
+            pub fn content_block<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::types::ContentBlock>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_block = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_block: {e}")
+                    });
+                self
+            }
+            pub fn index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for index: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RawContentBlockStartEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RawContentBlockStartEvent>
+        for super::RawContentBlockStartEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RawContentBlockStartEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content_block: value.content_block?,
+                    index: value.index?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RawContentBlockStartEvent>
+        for RawContentBlockStartEvent {
+            fn from(value: super::RawContentBlockStartEvent) -> Self {
+                Self {
+                    content_block: Ok(value.content_block),
+                    index: Ok(value.index),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RawContentBlockStopEvent {
+            index: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::RawContentBlockStopEventType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RawContentBlockStopEvent {
+            fn default() -> Self {
+                Self {
+                    index: Err("no value supplied for index".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl RawContentBlockStopEvent {
+            pub fn index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for index: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RawContentBlockStopEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RawContentBlockStopEvent>
+        for super::RawContentBlockStopEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RawContentBlockStopEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    index: value.index?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RawContentBlockStopEvent>
+        for RawContentBlockStopEvent {
+            fn from(value: super::RawContentBlockStopEvent) -> Self {
+                Self {
+                    index: Ok(value.index),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RawMessageDeltaEvent {
+            delta: ::std::result::Result<
+                super::RawMessageDeltaEventDelta,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::RawMessageDeltaEventType,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<
+                super::MessageDeltaUsage,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RawMessageDeltaEvent {
+            fn default() -> Self {
+                Self {
+                    delta: Err("no value supplied for delta".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                }
+            }
+        }
+        impl RawMessageDeltaEvent {
+            pub fn delta<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RawMessageDeltaEventDelta>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delta = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for delta: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RawMessageDeltaEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MessageDeltaUsage>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RawMessageDeltaEvent>
+        for super::RawMessageDeltaEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RawMessageDeltaEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    delta: value.delta?,
+                    type_: value.type_?,
+                    usage: value.usage?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RawMessageDeltaEvent> for RawMessageDeltaEvent {
+            fn from(value: super::RawMessageDeltaEvent) -> Self {
+                Self {
+                    delta: Ok(value.delta),
+                    type_: Ok(value.type_),
+                    usage: Ok(value.usage),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RawMessageDeltaEventDelta {
+            stop_reason: ::std::result::Result<
+                ::std::option::Option<crate::types::StopReason>,
+                ::std::string::String,
+            >,
+            stop_sequence: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RawMessageDeltaEventDelta {
+            fn default() -> Self {
+                Self {
+                    stop_reason: Err("no value supplied for stop_reason".to_string()),
+                    stop_sequence: Err("no value supplied for stop_sequence".to_string()),
+                }
+            }
+        }
+        impl RawMessageDeltaEventDelta {
+            pub fn stop_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::StopReason>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stop_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for stop_reason: {e}")
+                    });
+                self
+            }
+            pub fn stop_sequence<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stop_sequence = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for stop_sequence: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RawMessageDeltaEventDelta>
+        for super::RawMessageDeltaEventDelta {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RawMessageDeltaEventDelta,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    stop_reason: value.stop_reason?,
+                    stop_sequence: value.stop_sequence?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RawMessageDeltaEventDelta>
+        for RawMessageDeltaEventDelta {
+            fn from(value: super::RawMessageDeltaEventDelta) -> Self {
+                Self {
+                    stop_reason: Ok(value.stop_reason),
+                    stop_sequence: Ok(value.stop_sequence),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RawMessageStartEvent {
+            message: ::std::result::Result<super::Message, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::RawMessageStartEventType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RawMessageStartEvent {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl RawMessageStartEvent {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Message>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RawMessageStartEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RawMessageStartEvent>
+        for super::RawMessageStartEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RawMessageStartEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RawMessageStartEvent> for RawMessageStartEvent {
+            fn from(value: super::RawMessageStartEvent) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RawMessageStopEvent {
+            type_: ::std::result::Result<
+                super::RawMessageStopEventType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RawMessageStopEvent {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl RawMessageStopEvent {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RawMessageStopEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RawMessageStopEvent>
+        for super::RawMessageStopEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RawMessageStopEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { type_: value.type_? })
+            }
+        }
+        impl ::std::convert::From<super::RawMessageStopEvent> for RawMessageStopEvent {
+            fn from(value: super::RawMessageStopEvent) -> Self {
+                Self { type_: Ok(value.type_) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RedactedThinkingBlock {
+            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::RedactedThinkingBlockType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RedactedThinkingBlock {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl RedactedThinkingBlock {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RedactedThinkingBlockType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RedactedThinkingBlock>
+        for super::RedactedThinkingBlock {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RedactedThinkingBlock,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RedactedThinkingBlock>
+        for RedactedThinkingBlock {
+            fn from(value: super::RedactedThinkingBlock) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RedactedThinkingBlockParam {
+            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::RedactedThinkingBlockParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RedactedThinkingBlockParam {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl RedactedThinkingBlockParam {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RedactedThinkingBlockParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RedactedThinkingBlockParam>
+        for super::RedactedThinkingBlockParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RedactedThinkingBlockParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RedactedThinkingBlockParam>
+        for RedactedThinkingBlockParam {
+            fn from(value: super::RedactedThinkingBlockParam) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SearchResultBlockParam {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            citations: ::std::result::Result<
+                ::std::option::Option<super::CitationsConfigParam>,
+                ::std::string::String,
+            >,
+            content: ::std::result::Result<
+                ::std::vec::Vec<super::TextBlockParam>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<::std::string::String, ::std::string::String>,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::SearchResultBlockParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SearchResultBlockParam {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    citations: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
+                    source: Err("no value supplied for source".to_string()),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl SearchResultBlockParam {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn citations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CitationsConfigParam>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.citations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for citations: {e}")
+                    });
+                self
+            }
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TextBlockParam>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SearchResultBlockParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SearchResultBlockParam>
+        for super::SearchResultBlockParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SearchResultBlockParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    citations: value.citations?,
+                    content: value.content?,
+                    source: value.source?,
+                    title: value.title?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SearchResultBlockParam>
+        for SearchResultBlockParam {
+            fn from(value: super::SearchResultBlockParam) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    citations: Ok(value.citations),
+                    content: Ok(value.content),
+                    source: Ok(value.source),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServerToolUsage {
+            web_search_requests: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ServerToolUsage {
+            fn default() -> Self {
+                Self {
+                    web_search_requests: Err(
+                        "no value supplied for web_search_requests".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ServerToolUsage {
+            pub fn web_search_requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.web_search_requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for web_search_requests: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServerToolUsage> for super::ServerToolUsage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServerToolUsage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    web_search_requests: value.web_search_requests?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServerToolUsage> for ServerToolUsage {
+            fn from(value: super::ServerToolUsage) -> Self {
+                Self {
+                    web_search_requests: Ok(value.web_search_requests),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServerToolUseBlock {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            input: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                crate::types::ServerToolUseBlockName,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ServerToolUseBlockType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ServerToolUseBlock {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    input: Err("no value supplied for input".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ServerToolUseBlock {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn input<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::types::ServerToolUseBlockName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServerToolUseBlockType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServerToolUseBlock> for super::ServerToolUseBlock {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServerToolUseBlock,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    input: value.input?,
+                    name: value.name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServerToolUseBlock> for ServerToolUseBlock {
+            fn from(value: super::ServerToolUseBlock) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    input: Ok(value.input),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServerToolUseBlockParam {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            input: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                super::ServerToolUseBlockParamName,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ServerToolUseBlockParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ServerToolUseBlockParam {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    input: Err("no value supplied for input".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ServerToolUseBlockParam {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn input<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServerToolUseBlockParamName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServerToolUseBlockParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServerToolUseBlockParam>
+        for super::ServerToolUseBlockParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServerToolUseBlockParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    id: value.id?,
+                    input: value.input?,
+                    name: value.name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServerToolUseBlockParam>
+        for ServerToolUseBlockParam {
+            fn from(value: super::ServerToolUseBlockParam) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    id: Ok(value.id),
+                    input: Ok(value.input),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SignatureDelta {
+            signature: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::SignatureDeltaType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SignatureDelta {
+            fn default() -> Self {
+                Self {
+                    signature: Err("no value supplied for signature".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl SignatureDelta {
+            pub fn signature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for signature: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SignatureDeltaType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SignatureDelta> for super::SignatureDelta {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SignatureDelta,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    signature: value.signature?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SignatureDelta> for SignatureDelta {
+            fn from(value: super::SignatureDelta) -> Self {
+                Self {
+                    signature: Ok(value.signature),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TextBlock {
+            citations: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<crate::types::TextCitation>>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<super::TextBlockType, ::std::string::String>,
+        }
+        impl ::std::default::Default for TextBlock {
+            fn default() -> Self {
+                Self {
+                    citations: Err("no value supplied for citations".to_string()),
+                    text: Err("no value supplied for text".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl TextBlock {
+            pub fn citations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::TextCitation>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.citations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for citations: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TextBlockType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TextBlock> for super::TextBlock {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TextBlock,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    citations: value.citations?,
+                    text: value.text?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TextBlock> for TextBlock {
+            fn from(value: super::TextBlock) -> Self {
+                Self {
+                    citations: Ok(value.citations),
+                    text: Ok(value.text),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TextBlockParam {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            citations: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<crate::types::TextCitationParam>>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::TextBlockParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TextBlockParam {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    citations: Ok(Default::default()),
+                    text: Err("no value supplied for text".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl TextBlockParam {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn citations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::types::TextCitationParam>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.citations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for citations: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TextBlockParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TextBlockParam> for super::TextBlockParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TextBlockParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    citations: value.citations?,
+                    text: value.text?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TextBlockParam> for TextBlockParam {
+            fn from(value: super::TextBlockParam) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    citations: Ok(value.citations),
+                    text: Ok(value.text),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TextDelta {
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<super::TextDeltaType, ::std::string::String>,
+        }
+        impl ::std::default::Default for TextDelta {
+            fn default() -> Self {
+                Self {
+                    text: Err("no value supplied for text".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl TextDelta {
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TextDeltaType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TextDelta> for super::TextDelta {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TextDelta,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    text: value.text?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TextDelta> for TextDelta {
+            fn from(value: super::TextDelta) -> Self {
+                Self {
+                    text: Ok(value.text),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ThinkingBlock {
+            signature: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            thinking: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ThinkingBlockType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ThinkingBlock {
+            fn default() -> Self {
+                Self {
+                    signature: Err("no value supplied for signature".to_string()),
+                    thinking: Err("no value supplied for thinking".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ThinkingBlock {
+            pub fn signature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for signature: {e}")
+                    });
+                self
+            }
+            pub fn thinking<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thinking = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for thinking: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ThinkingBlockType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ThinkingBlock> for super::ThinkingBlock {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ThinkingBlock,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    signature: value.signature?,
+                    thinking: value.thinking?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ThinkingBlock> for ThinkingBlock {
+            fn from(value: super::ThinkingBlock) -> Self {
+                Self {
+                    signature: Ok(value.signature),
+                    thinking: Ok(value.thinking),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ThinkingBlockParam {
+            signature: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            thinking: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ThinkingBlockParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ThinkingBlockParam {
+            fn default() -> Self {
+                Self {
+                    signature: Err("no value supplied for signature".to_string()),
+                    thinking: Err("no value supplied for thinking".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ThinkingBlockParam {
+            pub fn signature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for signature: {e}")
+                    });
+                self
+            }
+            pub fn thinking<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thinking = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for thinking: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ThinkingBlockParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ThinkingBlockParam> for super::ThinkingBlockParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ThinkingBlockParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    signature: value.signature?,
+                    thinking: value.thinking?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ThinkingBlockParam> for ThinkingBlockParam {
+            fn from(value: super::ThinkingBlockParam) -> Self {
+                Self {
+                    signature: Ok(value.signature),
+                    thinking: Ok(value.thinking),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ThinkingConfigAdaptive {
+            type_: ::std::result::Result<
+                super::ThinkingConfigAdaptiveType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ThinkingConfigAdaptive {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ThinkingConfigAdaptive {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ThinkingConfigAdaptiveType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ThinkingConfigAdaptive>
+        for super::ThinkingConfigAdaptive {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ThinkingConfigAdaptive,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { type_: value.type_? })
+            }
+        }
+        impl ::std::convert::From<super::ThinkingConfigAdaptive>
+        for ThinkingConfigAdaptive {
+            fn from(value: super::ThinkingConfigAdaptive) -> Self {
+                Self { type_: Ok(value.type_) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ThinkingConfigDisabled {
+            type_: ::std::result::Result<
+                super::ThinkingConfigDisabledType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ThinkingConfigDisabled {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ThinkingConfigDisabled {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ThinkingConfigDisabledType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ThinkingConfigDisabled>
+        for super::ThinkingConfigDisabled {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ThinkingConfigDisabled,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { type_: value.type_? })
+            }
+        }
+        impl ::std::convert::From<super::ThinkingConfigDisabled>
+        for ThinkingConfigDisabled {
+            fn from(value: super::ThinkingConfigDisabled) -> Self {
+                Self { type_: Ok(value.type_) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ThinkingConfigEnabled {
+            budget_tokens: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ThinkingConfigEnabledType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ThinkingConfigEnabled {
+            fn default() -> Self {
+                Self {
+                    budget_tokens: Err(
+                        "no value supplied for budget_tokens".to_string(),
+                    ),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ThinkingConfigEnabled {
+            pub fn budget_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budget_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budget_tokens: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ThinkingConfigEnabledType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ThinkingConfigEnabled>
+        for super::ThinkingConfigEnabled {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ThinkingConfigEnabled,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    budget_tokens: value.budget_tokens?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ThinkingConfigEnabled>
+        for ThinkingConfigEnabled {
+            fn from(value: super::ThinkingConfigEnabled) -> Self {
+                Self {
+                    budget_tokens: Ok(value.budget_tokens),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ThinkingDelta {
+            thinking: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ThinkingDeltaType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ThinkingDelta {
+            fn default() -> Self {
+                Self {
+                    thinking: Err("no value supplied for thinking".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ThinkingDelta {
+            pub fn thinking<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thinking = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for thinking: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ThinkingDeltaType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ThinkingDelta> for super::ThinkingDelta {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ThinkingDelta,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    thinking: value.thinking?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ThinkingDelta> for ThinkingDelta {
+            fn from(value: super::ThinkingDelta) -> Self {
+                Self {
+                    thinking: Ok(value.thinking),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Tool {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            eager_input_streaming: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            input_schema: ::std::result::Result<
+                super::ToolInputSchema,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            strict: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::ToolType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Tool {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    eager_input_streaming: Ok(Default::default()),
+                    input_schema: Err("no value supplied for input_schema".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    strict: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl Tool {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn eager_input_streaming<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.eager_input_streaming = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for eager_input_streaming: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn input_schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolInputSchema>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_schema = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input_schema: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn strict<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.strict = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for strict: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ToolType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Tool> for super::Tool {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Tool,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    description: value.description?,
+                    eager_input_streaming: value.eager_input_streaming?,
+                    input_schema: value.input_schema?,
+                    name: value.name?,
+                    strict: value.strict?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Tool> for Tool {
+            fn from(value: super::Tool) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    description: Ok(value.description),
+                    eager_input_streaming: Ok(value.eager_input_streaming),
+                    input_schema: Ok(value.input_schema),
+                    name: Ok(value.name),
+                    strict: Ok(value.strict),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToolBash20250124 {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                super::ToolBash20250124Name,
+                ::std::string::String,
+            >,
+            strict: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ToolBash20250124Type,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToolBash20250124 {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    strict: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ToolBash20250124 {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolBash20250124Name>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn strict<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.strict = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for strict: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolBash20250124Type>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToolBash20250124> for super::ToolBash20250124 {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToolBash20250124,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    name: value.name?,
+                    strict: value.strict?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToolBash20250124> for ToolBash20250124 {
+            fn from(value: super::ToolBash20250124) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    name: Ok(value.name),
+                    strict: Ok(value.strict),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToolChoiceAny {
+            disable_parallel_tool_use: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ToolChoiceAnyType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToolChoiceAny {
+            fn default() -> Self {
+                Self {
+                    disable_parallel_tool_use: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ToolChoiceAny {
+            pub fn disable_parallel_tool_use<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disable_parallel_tool_use = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for disable_parallel_tool_use: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolChoiceAnyType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToolChoiceAny> for super::ToolChoiceAny {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToolChoiceAny,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    disable_parallel_tool_use: value.disable_parallel_tool_use?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToolChoiceAny> for ToolChoiceAny {
+            fn from(value: super::ToolChoiceAny) -> Self {
+                Self {
+                    disable_parallel_tool_use: Ok(value.disable_parallel_tool_use),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToolChoiceAuto {
+            disable_parallel_tool_use: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ToolChoiceAutoType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToolChoiceAuto {
+            fn default() -> Self {
+                Self {
+                    disable_parallel_tool_use: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ToolChoiceAuto {
+            pub fn disable_parallel_tool_use<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disable_parallel_tool_use = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for disable_parallel_tool_use: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolChoiceAutoType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToolChoiceAuto> for super::ToolChoiceAuto {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToolChoiceAuto,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    disable_parallel_tool_use: value.disable_parallel_tool_use?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToolChoiceAuto> for ToolChoiceAuto {
+            fn from(value: super::ToolChoiceAuto) -> Self {
+                Self {
+                    disable_parallel_tool_use: Ok(value.disable_parallel_tool_use),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToolChoiceNone {
+            type_: ::std::result::Result<
+                super::ToolChoiceNoneType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToolChoiceNone {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ToolChoiceNone {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolChoiceNoneType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToolChoiceNone> for super::ToolChoiceNone {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToolChoiceNone,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { type_: value.type_? })
+            }
+        }
+        impl ::std::convert::From<super::ToolChoiceNone> for ToolChoiceNone {
+            fn from(value: super::ToolChoiceNone) -> Self {
+                Self { type_: Ok(value.type_) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToolChoiceTool {
+            disable_parallel_tool_use: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ToolChoiceToolType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToolChoiceTool {
+            fn default() -> Self {
+                Self {
+                    disable_parallel_tool_use: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ToolChoiceTool {
+            pub fn disable_parallel_tool_use<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disable_parallel_tool_use = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for disable_parallel_tool_use: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolChoiceToolType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToolChoiceTool> for super::ToolChoiceTool {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToolChoiceTool,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    disable_parallel_tool_use: value.disable_parallel_tool_use?,
+                    name: value.name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToolChoiceTool> for ToolChoiceTool {
+            fn from(value: super::ToolChoiceTool) -> Self {
+                Self {
+                    disable_parallel_tool_use: Ok(value.disable_parallel_tool_use),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToolInputSchema {
+            properties: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ToolInputSchemaType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToolInputSchema {
+            fn default() -> Self {
+                Self {
+                    properties: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl ToolInputSchema {
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolInputSchemaType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToolInputSchema> for super::ToolInputSchema {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToolInputSchema,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    properties: value.properties?,
+                    required: value.required?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToolInputSchema> for ToolInputSchema {
+            fn from(value: super::ToolInputSchema) -> Self {
+                Self {
+                    properties: Ok(value.properties),
+                    required: Ok(value.required),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToolResultBlockParam {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            content: ::std::result::Result<
+                ::std::option::Option<super::ToolResultBlockParamContent>,
+                ::std::string::String,
+            >,
+            is_error: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            tool_use_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ToolResultBlockParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToolResultBlockParam {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    content: Ok(Default::default()),
+                    is_error: Ok(Default::default()),
+                    tool_use_id: Err("no value supplied for tool_use_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ToolResultBlockParam {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ToolResultBlockParamContent>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn is_error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_error: {e}")
+                    });
+                self
+            }
+            pub fn tool_use_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tool_use_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tool_use_id: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolResultBlockParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToolResultBlockParam>
+        for super::ToolResultBlockParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToolResultBlockParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    content: value.content?,
+                    is_error: value.is_error?,
+                    tool_use_id: value.tool_use_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToolResultBlockParam> for ToolResultBlockParam {
+            fn from(value: super::ToolResultBlockParam) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    content: Ok(value.content),
+                    is_error: Ok(value.is_error),
+                    tool_use_id: Ok(value.tool_use_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToolTextEditor20250124 {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                super::ToolTextEditor20250124Name,
+                ::std::string::String,
+            >,
+            strict: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ToolTextEditor20250124Type,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToolTextEditor20250124 {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    strict: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ToolTextEditor20250124 {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolTextEditor20250124Name>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn strict<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.strict = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for strict: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolTextEditor20250124Type>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToolTextEditor20250124>
+        for super::ToolTextEditor20250124 {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToolTextEditor20250124,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    name: value.name?,
+                    strict: value.strict?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToolTextEditor20250124>
+        for ToolTextEditor20250124 {
+            fn from(value: super::ToolTextEditor20250124) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    name: Ok(value.name),
+                    strict: Ok(value.strict),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToolTextEditor20250429 {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                super::ToolTextEditor20250429Name,
+                ::std::string::String,
+            >,
+            strict: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ToolTextEditor20250429Type,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToolTextEditor20250429 {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    strict: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ToolTextEditor20250429 {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolTextEditor20250429Name>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn strict<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.strict = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for strict: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolTextEditor20250429Type>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToolTextEditor20250429>
+        for super::ToolTextEditor20250429 {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToolTextEditor20250429,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    name: value.name?,
+                    strict: value.strict?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToolTextEditor20250429>
+        for ToolTextEditor20250429 {
+            fn from(value: super::ToolTextEditor20250429) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    name: Ok(value.name),
+                    strict: Ok(value.strict),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToolTextEditor20250728 {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            max_characters: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                super::ToolTextEditor20250728Name,
+                ::std::string::String,
+            >,
+            strict: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::ToolTextEditor20250728Type,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToolTextEditor20250728 {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    max_characters: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    strict: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ToolTextEditor20250728 {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn max_characters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_characters = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_characters: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolTextEditor20250728Name>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn strict<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.strict = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for strict: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolTextEditor20250728Type>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToolTextEditor20250728>
+        for super::ToolTextEditor20250728 {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToolTextEditor20250728,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    max_characters: value.max_characters?,
+                    name: value.name?,
+                    strict: value.strict?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToolTextEditor20250728>
+        for ToolTextEditor20250728 {
+            fn from(value: super::ToolTextEditor20250728) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    max_characters: Ok(value.max_characters),
+                    name: Ok(value.name),
+                    strict: Ok(value.strict),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToolUseBlock {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            input: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<super::ToolUseBlockType, ::std::string::String>,
+        }
+        impl ::std::default::Default for ToolUseBlock {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    input: Err("no value supplied for input".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ToolUseBlock {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn input<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolUseBlockType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToolUseBlock> for super::ToolUseBlock {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToolUseBlock,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    input: value.input?,
+                    name: value.name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToolUseBlock> for ToolUseBlock {
+            fn from(value: super::ToolUseBlock) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    input: Ok(value.input),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToolUseBlockParam {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            input: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ToolUseBlockParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToolUseBlockParam {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    input: Err("no value supplied for input".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ToolUseBlockParam {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn input<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ToolUseBlockParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToolUseBlockParam> for super::ToolUseBlockParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToolUseBlockParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    id: value.id?,
+                    input: value.input?,
+                    name: value.name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToolUseBlockParam> for ToolUseBlockParam {
+            fn from(value: super::ToolUseBlockParam) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    id: Ok(value.id),
+                    input: Ok(value.input),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UrlImageSource {
+            type_: ::std::result::Result<
+                super::UrlImageSourceType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for UrlImageSource {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl UrlImageSource {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UrlImageSourceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UrlImageSource> for super::UrlImageSource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UrlImageSource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UrlImageSource> for UrlImageSource {
+            fn from(value: super::UrlImageSource) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UrlpdfSource {
+            type_: ::std::result::Result<super::UrlpdfSourceType, ::std::string::String>,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for UrlpdfSource {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl UrlpdfSource {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UrlpdfSourceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UrlpdfSource> for super::UrlpdfSource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UrlpdfSource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UrlpdfSource> for UrlpdfSource {
+            fn from(value: super::UrlpdfSource) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Usage {
+            cache_creation: ::std::result::Result<
+                ::std::option::Option<super::CacheCreation>,
+                ::std::string::String,
+            >,
+            cache_creation_input_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            cache_read_input_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            inference_geo: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            input_tokens: ::std::result::Result<i64, ::std::string::String>,
+            output_tokens: ::std::result::Result<i64, ::std::string::String>,
+            server_tool_use: ::std::result::Result<
+                ::std::option::Option<super::ServerToolUsage>,
+                ::std::string::String,
+            >,
+            service_tier: ::std::result::Result<
+                ::std::option::Option<crate::types::UsageServiceTier>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Usage {
+            fn default() -> Self {
+                Self {
+                    cache_creation: Err(
+                        "no value supplied for cache_creation".to_string(),
+                    ),
+                    cache_creation_input_tokens: Err(
+                        "no value supplied for cache_creation_input_tokens".to_string(),
+                    ),
+                    cache_read_input_tokens: Err(
+                        "no value supplied for cache_read_input_tokens".to_string(),
+                    ),
+                    inference_geo: Err(
+                        "no value supplied for inference_geo".to_string(),
+                    ),
+                    input_tokens: Err("no value supplied for input_tokens".to_string()),
+                    output_tokens: Err(
+                        "no value supplied for output_tokens".to_string(),
+                    ),
+                    server_tool_use: Err(
+                        "no value supplied for server_tool_use".to_string(),
+                    ),
+                    service_tier: Err("no value supplied for service_tier".to_string()),
+                }
+            }
+        }
+        impl Usage {
+            pub fn cache_creation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CacheCreation>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_creation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cache_creation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cache_creation_input_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_creation_input_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cache_creation_input_tokens: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cache_read_input_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_read_input_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cache_read_input_tokens: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn inference_geo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inference_geo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for inference_geo: {e}")
+                    });
+                self
+            }
+            pub fn input_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input_tokens: {e}")
+                    });
+                self
+            }
+            pub fn output_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output_tokens: {e}")
+                    });
+                self
+            }
+            pub fn server_tool_use<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ServerToolUsage>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.server_tool_use = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for server_tool_use: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_tier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::UsageServiceTier>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_tier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for service_tier: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Usage> for super::Usage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Usage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_creation: value.cache_creation?,
+                    cache_creation_input_tokens: value.cache_creation_input_tokens?,
+                    cache_read_input_tokens: value.cache_read_input_tokens?,
+                    inference_geo: value.inference_geo?,
+                    input_tokens: value.input_tokens?,
+                    output_tokens: value.output_tokens?,
+                    server_tool_use: value.server_tool_use?,
+                    service_tier: value.service_tier?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Usage> for Usage {
+            fn from(value: super::Usage) -> Self {
+                Self {
+                    cache_creation: Ok(value.cache_creation),
+                    cache_creation_input_tokens: Ok(value.cache_creation_input_tokens),
+                    cache_read_input_tokens: Ok(value.cache_read_input_tokens),
+                    inference_geo: Ok(value.inference_geo),
+                    input_tokens: Ok(value.input_tokens),
+                    output_tokens: Ok(value.output_tokens),
+                    server_tool_use: Ok(value.server_tool_use),
+                    service_tier: Ok(value.service_tier),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebSearchResultBlock {
+            encrypted_content: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            page_age: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::WebSearchResultBlockType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for WebSearchResultBlock {
+            fn default() -> Self {
+                Self {
+                    encrypted_content: Err(
+                        "no value supplied for encrypted_content".to_string(),
+                    ),
+                    page_age: Err("no value supplied for page_age".to_string()),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl WebSearchResultBlock {
+            pub fn encrypted_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encrypted_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for encrypted_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn page_age<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page_age = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page_age: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebSearchResultBlockType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebSearchResultBlock>
+        for super::WebSearchResultBlock {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebSearchResultBlock,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    encrypted_content: value.encrypted_content?,
+                    page_age: value.page_age?,
+                    title: value.title?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebSearchResultBlock> for WebSearchResultBlock {
+            fn from(value: super::WebSearchResultBlock) -> Self {
+                Self {
+                    encrypted_content: Ok(value.encrypted_content),
+                    page_age: Ok(value.page_age),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebSearchResultBlockParam {
+            encrypted_content: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            page_age: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::WebSearchResultBlockParamType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for WebSearchResultBlockParam {
+            fn default() -> Self {
+                Self {
+                    encrypted_content: Err(
+                        "no value supplied for encrypted_content".to_string(),
+                    ),
+                    page_age: Ok(Default::default()),
+                    title: Err("no value supplied for title".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl WebSearchResultBlockParam {
+            pub fn encrypted_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encrypted_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for encrypted_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn page_age<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page_age = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page_age: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebSearchResultBlockParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebSearchResultBlockParam>
+        for super::WebSearchResultBlockParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebSearchResultBlockParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    encrypted_content: value.encrypted_content?,
+                    page_age: value.page_age?,
+                    title: value.title?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebSearchResultBlockParam>
+        for WebSearchResultBlockParam {
+            fn from(value: super::WebSearchResultBlockParam) -> Self {
+                Self {
+                    encrypted_content: Ok(value.encrypted_content),
+                    page_age: Ok(value.page_age),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebSearchTool20250305 {
+            allowed_domains: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            blocked_domains: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            max_uses: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                super::WebSearchTool20250305Name,
+                ::std::string::String,
+            >,
+            strict: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::WebSearchTool20250305Type,
+                ::std::string::String,
+            >,
+            user_location: ::std::result::Result<
+                ::std::option::Option<super::WebSearchTool20250305UserLocation>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WebSearchTool20250305 {
+            fn default() -> Self {
+                Self {
+                    allowed_domains: Ok(Default::default()),
+                    blocked_domains: Ok(Default::default()),
+                    cache_control: Ok(Default::default()),
+                    max_uses: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    strict: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    user_location: Ok(Default::default()),
+                }
+            }
+        }
+        impl WebSearchTool20250305 {
+            pub fn allowed_domains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_domains = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_domains: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn blocked_domains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.blocked_domains = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for blocked_domains: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn max_uses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_uses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for max_uses: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebSearchTool20250305Name>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn strict<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.strict = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for strict: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebSearchTool20250305Type>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn user_location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::WebSearchTool20250305UserLocation>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_location = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_location: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebSearchTool20250305>
+        for super::WebSearchTool20250305 {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebSearchTool20250305,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allowed_domains: value.allowed_domains?,
+                    blocked_domains: value.blocked_domains?,
+                    cache_control: value.cache_control?,
+                    max_uses: value.max_uses?,
+                    name: value.name?,
+                    strict: value.strict?,
+                    type_: value.type_?,
+                    user_location: value.user_location?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebSearchTool20250305>
+        for WebSearchTool20250305 {
+            fn from(value: super::WebSearchTool20250305) -> Self {
+                Self {
+                    allowed_domains: Ok(value.allowed_domains),
+                    blocked_domains: Ok(value.blocked_domains),
+                    cache_control: Ok(value.cache_control),
+                    max_uses: Ok(value.max_uses),
+                    name: Ok(value.name),
+                    strict: Ok(value.strict),
+                    type_: Ok(value.type_),
+                    user_location: Ok(value.user_location),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebSearchTool20250305UserLocation {
+            city: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<super::WebSearchTool20250305UserLocationCountry>,
+                ::std::string::String,
+            >,
+            region: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            timezone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::WebSearchTool20250305UserLocationType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WebSearchTool20250305UserLocation {
+            fn default() -> Self {
+                Self {
+                    city: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                    region: Ok(Default::default()),
+                    timezone: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl WebSearchTool20250305UserLocation {
+            pub fn city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for city: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::WebSearchTool20250305UserLocationCountry,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for region: {e}")
+                    });
+                self
+            }
+            pub fn timezone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timezone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timezone: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebSearchTool20250305UserLocationType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebSearchTool20250305UserLocation>
+        for super::WebSearchTool20250305UserLocation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebSearchTool20250305UserLocation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    city: value.city?,
+                    country: value.country?,
+                    region: value.region?,
+                    timezone: value.timezone?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebSearchTool20250305UserLocation>
+        for WebSearchTool20250305UserLocation {
+            fn from(value: super::WebSearchTool20250305UserLocation) -> Self {
+                Self {
+                    city: Ok(value.city),
+                    country: Ok(value.country),
+                    region: Ok(value.region),
+                    timezone: Ok(value.timezone),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebSearchToolRequestError {
+            error_code: ::std::result::Result<
+                super::WebSearchToolRequestErrorErrorCode,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::WebSearchToolRequestErrorType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WebSearchToolRequestError {
+            fn default() -> Self {
+                Self {
+                    error_code: Err("no value supplied for error_code".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl WebSearchToolRequestError {
+            pub fn error_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebSearchToolRequestErrorErrorCode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_code: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebSearchToolRequestErrorType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebSearchToolRequestError>
+        for super::WebSearchToolRequestError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebSearchToolRequestError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error_code: value.error_code?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebSearchToolRequestError>
+        for WebSearchToolRequestError {
+            fn from(value: super::WebSearchToolRequestError) -> Self {
+                Self {
+                    error_code: Ok(value.error_code),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebSearchToolResultBlock {
+            content: ::std::result::Result<
+                super::WebSearchToolResultBlockContent,
+                ::std::string::String,
+            >,
+            tool_use_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::WebSearchToolResultBlockType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WebSearchToolResultBlock {
+            fn default() -> Self {
+                Self {
+                    content: Err("no value supplied for content".to_string()),
+                    tool_use_id: Err("no value supplied for tool_use_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl WebSearchToolResultBlock {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebSearchToolResultBlockContent>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn tool_use_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tool_use_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tool_use_id: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebSearchToolResultBlockType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebSearchToolResultBlock>
+        for super::WebSearchToolResultBlock {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebSearchToolResultBlock,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    tool_use_id: value.tool_use_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebSearchToolResultBlock>
+        for WebSearchToolResultBlock {
+            fn from(value: super::WebSearchToolResultBlock) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    tool_use_id: Ok(value.tool_use_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebSearchToolResultBlockParam {
+            cache_control: ::std::result::Result<
+                ::std::option::Option<super::CacheControlEphemeral>,
+                ::std::string::String,
+            >,
+            content: ::std::result::Result<
+                super::WebSearchToolResultBlockParamContent,
+                ::std::string::String,
+            >,
+            tool_use_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::WebSearchToolResultBlockParamType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WebSearchToolResultBlockParam {
+            fn default() -> Self {
+                Self {
+                    cache_control: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
+                    tool_use_id: Err("no value supplied for tool_use_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl WebSearchToolResultBlockParam {
+            pub fn cache_control<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CacheControlEphemeral>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_control = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_control: {e}")
+                    });
+                self
+            }
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebSearchToolResultBlockParamContent>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn tool_use_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tool_use_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tool_use_id: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebSearchToolResultBlockParamType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebSearchToolResultBlockParam>
+        for super::WebSearchToolResultBlockParam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebSearchToolResultBlockParam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_control: value.cache_control?,
+                    content: value.content?,
+                    tool_use_id: value.tool_use_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebSearchToolResultBlockParam>
+        for WebSearchToolResultBlockParam {
+            fn from(value: super::WebSearchToolResultBlockParam) -> Self {
+                Self {
+                    cache_control: Ok(value.cache_control),
+                    content: Ok(value.content),
+                    tool_use_id: Ok(value.tool_use_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebSearchToolResultError {
+            error_code: ::std::result::Result<
+                crate::types::WebSearchToolResultErrorCode,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::WebSearchToolResultErrorType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WebSearchToolResultError {
+            fn default() -> Self {
+                Self {
+                    error_code: Err("no value supplied for error_code".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl WebSearchToolResultError {
+            pub fn error_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::types::WebSearchToolResultErrorCode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_code: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebSearchToolResultErrorType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebSearchToolResultError>
+        for super::WebSearchToolResultError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebSearchToolResultError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error_code: value.error_code?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebSearchToolResultError>
+        for WebSearchToolResultError {
+            fn from(value: super::WebSearchToolResultError) -> Self {
+                Self {
+                    error_code: Ok(value.error_code),
                     type_: Ok(value.type_),
                 }
             }
@@ -979,6 +14796,40 @@ let response = client.beta_models_retrieve()
 ```*/
     pub fn beta_models_retrieve(&self) -> builder::BetaModelsRetrieve<'_> {
         builder::BetaModelsRetrieve::new(self)
+    }
+    /**Create a message
+
+Sends a conversation (text, images, documents, tool results) and returns the model's next message. Each call is stateless: send the whole conversation every time. With `stream: true` the reply arrives as server-sent events.
+
+Sends a `POST` request to `/v1/messages`
+
+Arguments:
+- `body`: The conversation and generation settings.
+```ignore
+let response = client.messages_create()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn messages_create(&self) -> builder::MessagesCreate<'_> {
+        builder::MessagesCreate::new(self)
+    }
+    /**Count tokens in a message
+
+Counts the input tokens that a Messages request with these messages, system prompt and tools would use, without generating anything.
+
+Sends a `POST` request to `/v1/messages/count_tokens`
+
+Arguments:
+- `body`: The would-be request to count.
+```ignore
+let response = client.messages_count_tokens()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn messages_count_tokens(&self) -> builder::MessagesCountTokens<'_> {
+        builder::MessagesCountTokens::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -1452,6 +15303,204 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "beta_models_retrieve",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::messages_create`]
+
+[`Client::messages_create`]: super::Client::messages_create*/
+    #[derive(Debug, Clone)]
+    pub struct MessagesCreate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::MessageCreateParams, String>,
+    }
+    impl<'a> MessagesCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MessageCreateParams>,
+            <V as std::convert::TryInto<
+                types::MessageCreateParams,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `MessageCreateParams` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MessageCreateParams,
+            ) -> types::builder::MessageCreateParams,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/messages`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Message>, Error<types::ErrorResponse>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::MessageCreateParams::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/messages", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "messages_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::messages_count_tokens`]
+
+[`Client::messages_count_tokens`]: super::Client::messages_count_tokens*/
+    #[derive(Debug, Clone)]
+    pub struct MessagesCountTokens<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::MessageCountTokensParams, String>,
+    }
+    impl<'a> MessagesCountTokens<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MessageCountTokensParams>,
+            <V as std::convert::TryInto<
+                types::MessageCountTokensParams,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `MessageCountTokensParams` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MessageCountTokensParams,
+            ) -> types::builder::MessageCountTokensParams,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/messages/count_tokens`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::MessageTokensCount>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::MessageCountTokensParams::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/messages/count_tokens", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "messages_count_tokens",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

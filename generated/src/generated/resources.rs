@@ -11,6 +11,10 @@ impl crate::Client {
     pub fn beta(&self) -> Beta<'_> {
         Beta { client: self }
     }
+    ///Generate the next message of a conversation, or count its tokens.
+    pub fn messages(&self) -> Messages<'_> {
+        Messages { client: self }
+    }
     ///Discover the models available to your API key.
     pub fn models(&self) -> Models<'_> {
         Models { client: self }
@@ -54,6 +58,46 @@ Reference: <https://docs.claude.com/en/api/beta/models/retrieve>*/
     {
         crate::Request::new(builder::BetaModelsRetrieve::new(&self.client.raw))
             .model_id(model_id)
+    }
+}
+///Generate the next message of a conversation, or count its tokens.
+#[derive(Clone, Copy, Debug)]
+pub struct Messages<'a> {
+    client: &'a crate::Client,
+}
+impl<'a> Messages<'a> {
+    /**Create a message.
+
+Sends a conversation (text, images, documents, tool results) and returns the model's next message. Each call is stateless: send the whole conversation every time. With `stream: true` the reply arrives as server-sent events.
+
+Reference: <https://docs.claude.com/en/api/messages>*/
+    ///
+    ///`body`: The conversation and generation settings.
+    pub fn create<Bd>(&self, body: Bd) -> MessagesCreateRequest<'a>
+    where
+        Bd: std::convert::TryInto<types::MessageCreateParams>,
+        <Bd as std::convert::TryInto<
+            types::MessageCreateParams,
+        >>::Error: std::fmt::Display,
+    {
+        crate::Request::new(builder::MessagesCreate::new(&self.client.raw)).body(body)
+    }
+    /**Count tokens in a message.
+
+Counts the input tokens that a Messages request with these messages, system prompt and tools would use, without generating anything.
+
+Reference: <https://docs.claude.com/en/api/messages-count-tokens>*/
+    ///
+    ///`body`: The would-be request to count.
+    pub fn count_tokens<Bd>(&self, body: Bd) -> MessagesCountTokensRequest<'a>
+    where
+        Bd: std::convert::TryInto<types::MessageCountTokensParams>,
+        <Bd as std::convert::TryInto<
+            types::MessageCountTokensParams,
+        >>::Error: std::fmt::Display,
+    {
+        crate::Request::new(builder::MessagesCountTokens::new(&self.client.raw))
+            .body(body)
     }
 }
 ///Discover the models available to your API key.
@@ -328,6 +372,73 @@ impl<'a> crate::Request<builder::BetaModelsRetrieve<'a>> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::Response<types::BetaModelInfo>, crate::Error> {
+        self.dispatch(|inner| inner.send()).await
+    }
+}
+///A request to `messages_create`: set its parameters, then [`send`](MessagesCreateRequest::send) it.
+pub type MessagesCreateRequest<'a> = crate::Request<builder::MessagesCreate<'a>>;
+impl<'a> crate::Request<builder::MessagesCreate<'a>> {
+    ///The conversation and generation settings.
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::MessageCreateParams>,
+        <V as std::convert::TryInto<
+            types::MessageCreateParams,
+        >>::Error: std::fmt::Display,
+    {
+        self.inner = self.inner.body(value);
+        self
+    }
+    ///The conversation and generation settings.
+    pub fn body_map<F>(mut self, f: F) -> Self
+    where
+        F: std::ops::FnOnce(
+            types::builder::MessageCreateParams,
+        ) -> types::builder::MessageCreateParams,
+    {
+        self.inner = self.inner.body_map(f);
+        self
+    }
+    /// Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::Message>, crate::Error> {
+        self.dispatch(|inner| inner.send()).await
+    }
+}
+///A request to `messages_count_tokens`: set its parameters, then [`send`](MessagesCountTokensRequest::send) it.
+pub type MessagesCountTokensRequest<'a> = crate::Request<
+    builder::MessagesCountTokens<'a>,
+>;
+impl<'a> crate::Request<builder::MessagesCountTokens<'a>> {
+    ///The would-be request to count.
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::MessageCountTokensParams>,
+        <V as std::convert::TryInto<
+            types::MessageCountTokensParams,
+        >>::Error: std::fmt::Display,
+    {
+        self.inner = self.inner.body(value);
+        self
+    }
+    ///The would-be request to count.
+    pub fn body_map<F>(mut self, f: F) -> Self
+    where
+        F: std::ops::FnOnce(
+            types::builder::MessageCountTokensParams,
+        ) -> types::builder::MessageCountTokensParams,
+    {
+        self.inner = self.inner.body_map(f);
+        self
+    }
+    /// Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::MessageTokensCount>,
+        crate::Error,
+    > {
         self.dispatch(|inner| inner.send()).await
     }
 }

@@ -1,0 +1,114 @@
+//! Pass: discriminated unions. Each becomes an enum with one variant per
+//! member, chosen by the tag property, and `Other(serde_json::Value)` for a
+//! member the spec does not list, so a new block or event type from the
+//! server is kept instead of failing the whole response.
+
+use std::collections::BTreeMap;
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::normalize::TaggedUnion;
+
+pub fn generate(unions: &[TaggedUnion]) -> TokenStream {
+    let items = unions.iter().map(generate_one);
+    quote! {
+        //! Discriminated unions: one variant per known member, chosen by the
+        //! tag property, and `Other` for members this crate does not know.
+        #(#items)*
+    }
+}
+
+fn generate_one(union: &TaggedUnion) -> TokenStream {
+    let name = format_ident!("{}", union.name);
+    let doc = union
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("One of several kinds of `{}`.", union.name));
+    let property = &union.property;
+    let mut variant_names: Vec<String> = Vec::new();
+    for v in &union.variants {
+        let mut candidate = v.tag.to_upper_camel_case();
+        if candidate.is_empty() || !candidate.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            candidate = format!("V{candidate}");
+        }
+        if candidate == "Other" {
+            candidate = "OtherMember".to_string();
+        }
+        while variant_names.contains(&candidate) {
+            candidate.push('_');
+        }
+        variant_names.push(candidate);
+    }
+    let variants: Vec<_> = variant_names.iter().map(|v| format_ident!("{}", v)).collect();
+    let types: Vec<_> = union
+        .variants
+        .iter()
+        .map(|v| format_ident!("{}", v.schema.to_upper_camel_case()))
+        .collect();
+    let tags: Vec<&str> = union.variants.iter().map(|v| v.tag.as_str()).collect();
+    let variant_docs = union.variants.iter().map(|v| match &v.description {
+        Some(d) => format!("`{}`: {}", v.tag, d.trim()),
+        None => format!("`{}`", v.tag),
+    });
+    // A `From` impl only where the member type stands in one variant.
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for t in &types {
+        *counts.entry(t.to_string()).or_default() += 1;
+    }
+    let froms = variants.iter().zip(&types).filter(|(_, t)| counts[&t.to_string()] == 1).map(|(v, t)| {
+        quote! {
+            impl ::std::convert::From<crate::types::#t> for #name {
+                fn from(value: crate::types::#t) -> Self {
+                    Self::#v(value)
+                }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        ///
+        /// A member this crate does not know is kept in [`Self::Other`] as raw
+        /// JSON and serialized back unchanged.
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants(crate::types::#types), )*
+            /// A member not known when this crate was generated, as raw JSON.
+            Other(::serde_json::Value),
+        }
+
+        impl #name {
+            /// The member's tag, as the `type` (or other discriminator) field holds it.
+            pub fn tag(&self) -> &str {
+                match self {
+                    #( Self::#variants(_) => #tags, )*
+                    Self::Other(value) => value.get(#property).and_then(|t| t.as_str()).unwrap_or(""),
+                }
+            }
+        }
+
+        #(#froms)*
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #( Self::#variants(value) => value.serialize(serializer), )*
+                    Self::Other(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = ::serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(|t| t.as_str()).map(str::to_owned);
+                match tag.as_deref() {
+                    #( Some(#tags) => ::serde_json::from_value(value).map(Self::#variants).map_err(<D::Error as ::serde::de::Error>::custom), )*
+                    _ => Ok(Self::Other(value)),
+                }
+            }
+        }
+    }
+}
