@@ -1,0 +1,1 @@
+//! Property tests: response decoding and SSE parsing never panic on arbitrary input.

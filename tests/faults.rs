@@ -1,0 +1,1 @@
+//! The fault suite on real loopback sockets: broken, stalled, flooded and oversized responses.
