@@ -23,9 +23,3 @@ pub fn parse(pass: &'static str, tokens: TokenStream) -> Result<syn::File, Error
     })
 }
 
-#[doc(hidden)]
-pub fn debug_dump(tokens: &TokenStream) {
-    if let Ok(path) = std::env::var("CODEGEN_DUMP") {
-        let _ = std::fs::write(path, tokens.to_string());
-    }
-}

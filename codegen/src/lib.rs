@@ -68,7 +68,6 @@ fn generate_loaded(
     let open_enums = format::parse("open_enums", open_enums::generate(&normalized.open_enums))?;
     let unions = format::parse("unions", unions::generate(&normalized.tagged_unions))?;
     let meta = format::parse("meta", meta::generate(spec)?)?;
-    format::debug_dump(&resources.tokens);
     let resources_file = format::parse("resources", resources.tokens)?;
     let module = format::parse("mod", module_tokens())?;
 

@@ -612,8 +612,7 @@ fn opt_f64(v: Option<f64>) -> TokenStream {
     }
 }
 
-/// The `pages`/`items` methods of a paged request, and the `Page` impl of
-/// its response type.
+/// The `pages` and `items` methods of a paged request.
 fn pagination(page: &PageInfo, success: &syn::Type) -> TokenStream {
     let item = format_ident!("{}", page.item);
     quote! {

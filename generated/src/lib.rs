@@ -39,6 +39,8 @@
 //! does not know in an `Other` variant, so a program built today keeps working
 //! when the API grows.
 
+#![warn(missing_docs)]
+
 mod checks;
 mod client;
 mod error;
