@@ -59,6 +59,10 @@ pub fn parse(path: &Path, text: String) -> Result<LoadedSpec, Error> {
             message: format!("{what}: {err}"),
         }])
     };
+    // YAML's own value type rejects a key written twice in one mapping, which
+    // the parses below would take silently, the last one winning.
+    serde_yaml::from_str::<serde_yaml::Value>(&text)
+        .map_err(|e| yaml_problem(e, "invalid YAML"))?;
     let raw: serde_json::Value =
         serde_yaml::from_str(&text).map_err(|e| yaml_problem(e, "invalid YAML"))?;
     let api: openapiv3::OpenAPI =
@@ -153,10 +157,19 @@ pub fn locate_line(text: &str, pointer: &str) -> Option<usize> {
     let lines = scan_lines(text);
     let (mut lo, mut hi) = (0usize, lines.len());
     let mut found = None;
+    // Set once a list item is entered: its lines (the dash line included)
+    // are then a mapping, even when a key looks like an index (`'200'`).
+    let mut in_item = false;
     for segment in pointer_segments(pointer) {
-        let first = lines.get(lo).filter(|_| lo < hi)?;
-        let hit = if first.dash && segment.parse::<usize>().is_ok() {
-            let wanted: usize = segment.parse().ok()?;
+        // Nothing below in block style (a scalar, or flow style): the
+        // deepest line found is the answer.
+        let Some(first) = lines.get(lo).filter(|_| lo < hi) else {
+            break;
+        };
+        let is_list = first.dash && !in_item;
+        in_item = is_list;
+        let hit = if is_list && segment.parse::<usize>().is_ok() {
+            let wanted: usize = segment.parse().unwrap_or(usize::MAX);
             let dash_indent = first.indent;
             (lo..hi)
                 .filter(|&i| lines[i].dash && lines[i].indent == dash_indent)
@@ -225,5 +238,21 @@ a:
         assert_eq!(locate_line(DOC, "/a/b/1/200"), Some(6));
         assert_eq!(locate_line(DOC, "/a/c/d"), Some(7));
         assert_eq!(locate_line(DOC, "/zzz"), None);
+    }
+
+    #[test]
+    fn a_key_written_twice_is_an_error_with_its_line() {
+        let text = "openapi: 3.0.3\npaths:\n  /a:\n    get: {}\n  /a:\n    put: {}\n";
+        let Err(Error::Spec(problems)) = parse(Path::new("dup.yaml"), text.to_string()) else {
+            panic!("a duplicate key must be rejected");
+        };
+        assert_eq!(problems.len(), 1);
+        let problem = &problems[0];
+        assert!(
+            problem.message.contains("duplicate entry with key \"/a\""),
+            "{problem}"
+        );
+        assert_eq!(problem.location.file, Path::new("dup.yaml"));
+        assert!(problem.location.line.is_some(), "{problem}");
     }
 }

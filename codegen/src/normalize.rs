@@ -39,6 +39,8 @@ pub struct UnionVariant {
     pub tag: String,
     pub schema: String,
     pub description: Option<String>,
+    /// The member may leave the tag out; it is chosen when the tag is absent.
+    pub tag_optional: bool,
 }
 
 /// The spec as progenitor will see it, plus what it cannot express.
@@ -53,10 +55,14 @@ pub fn normalize(spec: &LoadedSpec) -> Result<Normalized, Error> {
     let mut api = spec.api.clone();
     let mut problems = Vec::new();
     keep_ref_descriptions(&spec.raw, &mut api);
+    hoist_inline_unions(&mut api);
+    make_nullables_optional(&mut api);
     let open_enums = find_open_enums(&api);
     let header_lists = hoist_header_lists(spec, &mut api, &mut problems);
     let tagged_unions = find_tagged_unions(spec, &api, &mut problems);
     drop_optional_defaults(&mut api);
+    // After the unions are read: it makes their tags optional.
+    default_constants(&mut api);
     if !problems.is_empty() {
         return Err(Error::Spec(problems));
     }
@@ -345,10 +351,17 @@ fn find_tagged_unions(
                 ));
                 continue;
             };
+            let tag_optional = member_schema.is_some_and(|s| match &s.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => {
+                    !o.required.contains(&discriminator.property_name)
+                }
+                _ => false,
+            });
             variants.push(UnionVariant {
                 tag,
                 schema: member_name,
                 description: member_schema.and_then(|s| s.schema_data.description.clone()),
+                tag_optional,
             });
         }
         out.push(TaggedUnion {
@@ -396,7 +409,7 @@ fn drop_defaults_in(schema: &mut Schema) {
         SchemaKind::Type(Type::Object(object)) => {
             for (name, prop) in object.properties.iter_mut() {
                 if let ReferenceOr::Item(prop) = prop {
-                    if !object.required.contains(name) {
+                    if !object.required.contains(name) && single_value(prop).is_none() {
                         prop.schema_data.default = None;
                     }
                     drop_defaults_in(prop);
@@ -419,4 +432,232 @@ fn drop_defaults_in(schema: &mut Schema) {
         }
         _ => {}
     }
+}
+
+/// Every object schema of the spec, inline ones included, mutably.
+fn for_each_object(schema: &mut Schema, f: &mut dyn FnMut(&mut openapiv3::ObjectType)) {
+    match &mut schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            f(object);
+            for prop in object.properties.values_mut() {
+                if let ReferenceOr::Item(prop) = prop {
+                    for_each_object(prop, f);
+                }
+            }
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            if let Some(ReferenceOr::Item(items)) = &mut array.items {
+                for_each_object(items, f);
+            }
+        }
+        SchemaKind::OneOf { one_of: members }
+        | SchemaKind::AnyOf { any_of: members }
+        | SchemaKind::AllOf { all_of: members } => {
+            for member in members.iter_mut() {
+                if let ReferenceOr::Item(member) = member {
+                    for_each_object(member, f);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn for_each_component_object(api: &mut OpenAPI, f: &mut dyn FnMut(&mut openapiv3::ObjectType)) {
+    if let Some(components) = &mut api.components {
+        for schema in components.schemas.values_mut() {
+            if let ReferenceOr::Item(schema) = schema {
+                for_each_object(schema, f);
+            }
+        }
+    }
+}
+
+/// A field the server may send as `null` may also be left out (the
+/// reference's own examples do), so in schemas only responses use it becomes
+/// optional: absent and null both read as `None`. Schemas a request uses
+/// keep it required, so `None` is sent as an explicit `null`.
+fn make_nullables_optional(api: &mut OpenAPI) {
+    let requested = request_schemas(api);
+    let Some(components) = &mut api.components else {
+        return;
+    };
+    for (name, schema) in components.schemas.iter_mut() {
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
+        if requested.contains(name) {
+            continue;
+        }
+        for_each_object(schema, &mut |object| {
+            let nullable: Vec<String> = object
+                .properties
+                .iter()
+                .filter(|(_, p)| matches!(p, ReferenceOr::Item(p) if p.schema_data.nullable))
+                .map(|(name, _)| name.clone())
+                .collect();
+            object.required.retain(|r| !nullable.contains(r));
+        });
+    }
+}
+
+/// The component schemas a request body or parameter reaches.
+fn request_schemas(api: &OpenAPI) -> std::collections::BTreeSet<String> {
+    let mut pending: Vec<String> = Vec::new();
+    for (_, item) in api.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, op) in item.iter() {
+            let inputs = (
+                serde_json::to_value(&op.request_body),
+                serde_json::to_value(&op.parameters),
+            );
+            if let (Ok(body), Ok(params)) = inputs {
+                collect_refs(&body, &mut pending);
+                collect_refs(&params, &mut pending);
+            }
+        }
+    }
+    let components = api.components.as_ref();
+    if let Some(c) = components {
+        if let Ok(params) = serde_json::to_value(&c.parameters) {
+            collect_refs(&params, &mut pending);
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(schema) = components.and_then(|c| c.schemas.get(&name)) {
+            if let Ok(value) = serde_json::to_value(schema) {
+                collect_refs(&value, &mut pending);
+            }
+        }
+    }
+    seen
+}
+
+fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                    out.push(name.to_string());
+                }
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// A required property that can hold one value only (a `type` tag) gets
+/// that value as its default, so struct builders and decoding fill it in.
+/// Typify honours a default only on an optional property, and then still
+/// always serializes the field, so the tag is always sent.
+fn default_constants(api: &mut OpenAPI) {
+    for_each_component_object(api, &mut |object| {
+        let mut constants = Vec::new();
+        for (name, prop) in object.properties.iter_mut() {
+            let ReferenceOr::Item(prop) = prop else {
+                continue;
+            };
+            if !object.required.contains(name) || prop.schema_data.default.is_some() {
+                continue;
+            }
+            if let Some(only) = single_value(prop) {
+                prop.schema_data.default = Some(serde_json::Value::String(only));
+                constants.push(name.clone());
+            }
+        }
+        object.required.retain(|r| !constants.contains(r));
+    });
+}
+
+fn single_value(schema: &Schema) -> Option<String> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(StringType { enumeration, .. })) => match enumeration.as_slice() {
+            [Some(only)] => Some(only.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A discriminated `oneOf` written inline (a property's schema, or the
+/// items of an array property) becomes a named schema `<Parent><Property>`,
+/// so the unions pass can give it a catch-all like the named ones.
+fn hoist_inline_unions(api: &mut OpenAPI) {
+    let Some(components) = &mut api.components else {
+        return;
+    };
+    let mut hoisted: Vec<(String, Schema)> = Vec::new();
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    for name in names {
+        let Some(ReferenceOr::Item(schema)) = components.schemas.get_mut(&name) else {
+            continue;
+        };
+        let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind else {
+            continue;
+        };
+        for (prop_name, prop) in object.properties.iter_mut() {
+            if let ReferenceOr::Item(prop) = prop {
+                let base = format!("{name}{}", heck::ToUpperCamelCase::to_upper_camel_case(prop_name.as_str()));
+                hoist_in(prop, base, &mut hoisted);
+            }
+        }
+    }
+    for (name, schema) in hoisted {
+        if !components.schemas.contains_key(&name) {
+            components.schemas.insert(name, ReferenceOr::Item(schema));
+        }
+    }
+}
+
+/// Hoists the tagged unions in a property's schema: the schema itself, the
+/// items of an array (`<name>Item`), or a member of an untagged `oneOf`.
+fn hoist_in(schema: &mut Schema, name: String, hoisted: &mut Vec<(String, Schema)>) {
+    if is_inline_tagged_union(schema) {
+        let reference = ref_to(&name, schema.schema_data.description.clone());
+        hoisted.push((name, std::mem::replace(schema, reference)));
+        return;
+    }
+    match &mut schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => {
+            if let Some(ReferenceOr::Item(items)) = &mut array.items {
+                hoist_in(items, format!("{name}Item"), hoisted);
+            }
+        }
+        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+            for member in members.iter_mut() {
+                if let ReferenceOr::Item(member) = member {
+                    hoist_in(member, name.clone(), hoisted);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_inline_tagged_union(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::OneOf { one_of }
+        if schema.schema_data.discriminator.is_some()
+            && one_of.iter().all(|m| matches!(m, ReferenceOr::Reference { .. })))
+}
+
+/// `allOf: [$ref name]`, carrying `description`: a reference that keeps its doc.
+fn ref_to(name: &str, description: Option<String>) -> Schema {
+    let mut schema = Schema {
+        schema_data: Default::default(),
+        schema_kind: SchemaKind::AllOf {
+            all_of: vec![ReferenceOr::Reference {
+                reference: format!("#/components/schemas/{name}"),
+            }],
+        },
+    };
+    schema.schema_data.description = description;
+    schema
 }

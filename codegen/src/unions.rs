@@ -48,6 +48,15 @@ fn generate_one(union: &TaggedUnion) -> TokenStream {
         .map(|v| format_ident!("{}", v.schema.to_upper_camel_case()))
         .collect();
     let tags: Vec<&str> = union.variants.iter().map(|v| v.tag.as_str()).collect();
+    // A member that may leave the tag out is the one meant when it is absent.
+    let untagged = union
+        .variants
+        .iter()
+        .position(|v| v.tag_optional)
+        .map(|i| {
+            let v = &variants[i];
+            quote!(None => ::serde_json::from_value(value).map(Self::#v).map_err(<D::Error as ::serde::de::Error>::custom),)
+        });
     let variant_docs = union.variants.iter().map(|v| match &v.description {
         Some(d) => format!("`{}`: {}", v.tag, d.trim()),
         None => format!("`{}`", v.tag),
@@ -106,6 +115,7 @@ fn generate_one(union: &TaggedUnion) -> TokenStream {
                 let tag = value.get(#property).and_then(|t| t.as_str()).map(str::to_owned);
                 match tag.as_deref() {
                     #( Some(#tags) => ::serde_json::from_value(value).map(Self::#variants).map_err(<D::Error as ::serde::de::Error>::custom), )*
+                    #untagged
                     _ => Ok(Self::Other(value)),
                 }
             }

@@ -163,7 +163,13 @@ fn check_operations(spec: &LoadedSpec, problems: &mut Vec<SpecProblem>) {
         if let Some(first) = seen.get(id) {
             problems.push(spec.problem(
                 &format!("{pointer}/operationId"),
-                format!("duplicate operationId `{id}` (first used at {first})"),
+                format!(
+                    "duplicate operationId `{id}` (first used at {})",
+                    match spec.locate(&format!("{first}/operationId")).line {
+                        Some(line) => format!("line {line}, {first}"),
+                        None => first.clone(),
+                    }
+                ),
             ));
         } else {
             seen.insert(id.clone(), pointer.clone());

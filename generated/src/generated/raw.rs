@@ -16,7 +16,7 @@ pub mod types {
         ///MIME type of the image.
         pub media_type: Base64ImageSourceMediaType,
         ///Always `base64`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::base64_image_source_type")]
         pub type_: Base64ImageSourceType,
     }
     impl Base64ImageSource {
@@ -138,15 +138,21 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for Base64ImageSourceType {
+        fn default() -> Self {
+            Base64ImageSourceType::Base64
+        }
+    }
     ///A PDF carried inline, base64-encoded.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Base64PdfSource {
         ///The PDF bytes, base64-encoded.
         pub data: ::std::string::String,
         ///Always `application/pdf`.
+        #[serde(default = "defaults::base64_pdf_source_media_type")]
         pub media_type: Base64PdfSourceMediaType,
         ///Always `base64`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::base64_pdf_source_type")]
         pub type_: Base64PdfSourceType,
     }
     impl Base64PdfSource {
@@ -205,6 +211,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for Base64PdfSourceMediaType {
+        fn default() -> Self {
+            Base64PdfSourceMediaType::ApplicationPdf
+        }
+    }
     ///Always `base64`.
     #[derive(
         ::serde::Deserialize,
@@ -256,18 +267,23 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for Base64PdfSourceType {
+        fn default() -> Self {
+            Base64PdfSourceType::Base64
+        }
+    }
     ///One page of beta models.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BetaListModelsResponse {
         ///The models on this page.
         pub data: ::std::vec::Vec<BetaModelInfo>,
         ///The id of the first model on this page: pass it as `before_id` to get the previous page. Null on an empty page.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_id: ::std::option::Option<::std::string::String>,
         ///Whether more models lie further in the direction of paging.
         pub has_more: bool,
         ///The id of the last model on this page: pass it as `after_id` to get the next page. Null on an empty page.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_id: ::std::option::Option<::std::string::String>,
     }
     impl BetaListModelsResponse {
@@ -285,7 +301,7 @@ pub mod types {
         ///The model's unique identifier.
         pub id: ::std::string::String,
         ///The kind of object; always `model` for models.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::beta_model_info_type")]
         pub type_: BetaModelInfoType,
     }
     impl BetaModelInfo {
@@ -344,6 +360,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for BetaModelInfoType {
+        fn default() -> Self {
+            BetaModelInfoType::Model
+        }
+    }
     ///A prompt-cache breakpoint placed on the block that carries it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CacheControlEphemeral {
@@ -351,8 +372,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ttl: ::std::option::Option<CacheControlEphemeralTtl>,
         ///Always `ephemeral`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::cache_control_ephemeral_type")]
         pub type_: CacheControlEphemeralType,
+    }
+    impl ::std::default::Default for CacheControlEphemeral {
+        fn default() -> Self {
+            Self {
+                ttl: Default::default(),
+                type_: defaults::cache_control_ephemeral_type(),
+            }
+        }
     }
     impl CacheControlEphemeral {
         pub fn builder() -> builder::CacheControlEphemeral {
@@ -465,6 +494,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for CacheControlEphemeralType {
+        fn default() -> Self {
+            CacheControlEphemeralType::Ephemeral
+        }
+    }
     ///Tokens written to the prompt cache, split by entry lifetime.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CacheCreation {
@@ -486,17 +520,17 @@ pub mod types {
         ///Zero-based position of the cited document among the request's documents.
         pub document_index: i64,
         ///Title of the cited document, or null when it has none.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document_title: ::std::option::Option<::std::string::String>,
         ///Character offset where the cited range ends (exclusive).
         pub end_char_index: i64,
         ///Id of the uploaded file the cited document came from, or null.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_id: ::std::option::Option<::std::string::String>,
         ///Character offset where the cited range starts.
         pub start_char_index: i64,
         ///Always `char_location`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::citation_char_location_type")]
         pub type_: CitationCharLocationType,
     }
     impl CitationCharLocation {
@@ -519,7 +553,10 @@ pub mod types {
         ///Character offset where the cited range starts.
         pub start_char_index: i64,
         ///Always `char_location`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::citation_char_location_param_type"
+        )]
         pub type_: CitationCharLocationParamType,
     }
     impl CitationCharLocationParam {
@@ -579,6 +616,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for CitationCharLocationParamType {
+        fn default() -> Self {
+            CitationCharLocationParamType::CharLocation
+        }
+    }
     ///Always `char_location`.
     #[derive(
         ::serde::Deserialize,
@@ -630,6 +672,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for CitationCharLocationType {
+        fn default() -> Self {
+            CitationCharLocationType::CharLocation
+        }
+    }
     ///A citation of a range of blocks of a document given as content blocks.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationContentBlockLocation {
@@ -638,17 +685,20 @@ pub mod types {
         ///Zero-based position of the cited document among the request's documents.
         pub document_index: i64,
         ///Title of the cited document, or null when it has none.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document_title: ::std::option::Option<::std::string::String>,
         ///Index of the block where the cited range ends (exclusive).
         pub end_block_index: i64,
         ///Id of the uploaded file the cited document came from, or null.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_id: ::std::option::Option<::std::string::String>,
         ///Index of the first cited block.
         pub start_block_index: i64,
         ///Always `content_block_location`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::citation_content_block_location_type"
+        )]
         pub type_: CitationContentBlockLocationType,
     }
     impl CitationContentBlockLocation {
@@ -671,7 +721,10 @@ pub mod types {
         ///Index of the first cited block.
         pub start_block_index: i64,
         ///Always `content_block_location`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::citation_content_block_location_param_type"
+        )]
         pub type_: CitationContentBlockLocationParamType,
     }
     impl CitationContentBlockLocationParam {
@@ -731,6 +784,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for CitationContentBlockLocationParamType {
+        fn default() -> Self {
+            CitationContentBlockLocationParamType::ContentBlockLocation
+        }
+    }
     ///Always `content_block_location`.
     #[derive(
         ::serde::Deserialize,
@@ -783,6 +841,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for CitationContentBlockLocationType {
+        fn default() -> Self {
+            CitationContentBlockLocationType::ContentBlockLocation
+        }
+    }
     ///A citation of a page range of a PDF document.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationPageLocation {
@@ -791,17 +854,17 @@ pub mod types {
         ///Zero-based position of the cited document among the request's documents.
         pub document_index: i64,
         ///Title of the cited document, or null when it has none.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document_title: ::std::option::Option<::std::string::String>,
         ///Page number where the cited range ends (exclusive).
         pub end_page_number: i64,
         ///Id of the uploaded file the cited document came from, or null.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_id: ::std::option::Option<::std::string::String>,
         ///Page number where the cited range starts.
         pub start_page_number: i64,
         ///Always `page_location`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::citation_page_location_type")]
         pub type_: CitationPageLocationType,
     }
     impl CitationPageLocation {
@@ -824,7 +887,10 @@ pub mod types {
         ///Page number where the cited range starts.
         pub start_page_number: i64,
         ///Always `page_location`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::citation_page_location_param_type"
+        )]
         pub type_: CitationPageLocationParamType,
     }
     impl CitationPageLocationParam {
@@ -884,6 +950,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for CitationPageLocationParamType {
+        fn default() -> Self {
+            CitationPageLocationParamType::PageLocation
+        }
+    }
     ///Always `page_location`.
     #[derive(
         ::serde::Deserialize,
@@ -935,6 +1006,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for CitationPageLocationType {
+        fn default() -> Self {
+            CitationPageLocationType::PageLocation
+        }
+    }
     ///Cites a range of blocks inside a `search_result` content block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationSearchResultLocationParam {
@@ -952,7 +1028,10 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub title: ::std::option::Option<::std::string::String>,
         ///Always `search_result_location`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::citation_search_result_location_param_type"
+        )]
         pub type_: CitationSearchResultLocationParamType,
     }
     impl CitationSearchResultLocationParam {
@@ -1012,6 +1091,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for CitationSearchResultLocationParamType {
+        fn default() -> Self {
+            CitationSearchResultLocationParamType::SearchResultLocation
+        }
+    }
     ///Cites a web search result.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationWebSearchResultLocationParam {
@@ -1023,7 +1107,10 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub title: ::std::option::Option<::std::string::String>,
         ///Always `web_search_result_location`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::citation_web_search_result_location_param_type"
+        )]
         pub type_: CitationWebSearchResultLocationParamType,
         ///Address of the cited page.
         pub url: ::std::string::String,
@@ -1087,6 +1174,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for CitationWebSearchResultLocationParamType {
+        fn default() -> Self {
+            CitationWebSearchResultLocationParamType::WebSearchResultLocation
+        }
+    }
     ///Citation settings for a document or search result.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CitationsConfigParam {
@@ -1105,7 +1197,7 @@ pub mod types {
         ///The citation.
         pub citation: crate::types::TextCitation,
         ///Always `citations_delta`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::citations_delta_type")]
         pub type_: CitationsDeltaType,
     }
     impl CitationsDelta {
@@ -1164,6 +1256,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for CitationsDeltaType {
+        fn default() -> Self {
+            CitationsDeltaType::CitationsDelta
+        }
+    }
     ///A citation of a range of blocks inside a `search_result` content block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationsSearchResultLocation {
@@ -1178,10 +1275,13 @@ pub mod types {
         ///Index of the first cited block.
         pub start_block_index: i64,
         ///Title of the cited search result, or null.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         ///Always `search_result_location`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::citations_search_result_location_type"
+        )]
         pub type_: CitationsSearchResultLocationType,
     }
     impl CitationsSearchResultLocation {
@@ -1241,6 +1341,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for CitationsSearchResultLocationType {
+        fn default() -> Self {
+            CitationsSearchResultLocationType::SearchResultLocation
+        }
+    }
     ///A citation of a web search result.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationsWebSearchResultLocation {
@@ -1249,10 +1354,13 @@ pub mod types {
         ///Opaque reference to the cited passage; send it back unchanged.
         pub encrypted_index: ::std::string::String,
         ///Title of the cited page, or null.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         ///Always `web_search_result_location`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::citations_web_search_result_location_type"
+        )]
         pub type_: CitationsWebSearchResultLocationType,
         ///Address of the cited page.
         pub url: ::std::string::String,
@@ -1316,13 +1424,18 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for CitationsWebSearchResultLocationType {
+        fn default() -> Self {
+            CitationsWebSearchResultLocationType::WebSearchResultLocation
+        }
+    }
     ///A document made of content blocks (text and images).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContentBlockSource {
         ///The document's content: a string or a list of text and image blocks.
         pub content: ContentBlockSourceBody,
         ///Always `content`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::content_block_source_type")]
         pub type_: ContentBlockSourceType,
     }
     impl ContentBlockSource {
@@ -1396,6 +1509,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ContentBlockSourceType {
+        fn default() -> Self {
+            ContentBlockSourceType::Content
+        }
+    }
     ///A document (PDF, plain text or custom content) in the input.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DocumentBlockParam {
@@ -1409,46 +1527,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context: ::std::option::Option<::std::string::String>,
         ///Where the document comes from: base64 PDF, plain text, content blocks, or a PDF URL.
-        pub source: DocumentBlockParamSource,
+        pub source: crate::types::DocumentBlockParamSource,
         ///Title of the document.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         ///Always `document`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::document_block_param_type")]
         pub type_: DocumentBlockParamType,
     }
     impl DocumentBlockParam {
         pub fn builder() -> builder::DocumentBlockParam {
             Default::default()
-        }
-    }
-    ///Where the document comes from: base64 PDF, plain text, content blocks, or a PDF URL.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum DocumentBlockParamSource {
-        Base64PdfSource(Base64PdfSource),
-        PlainTextSource(PlainTextSource),
-        ContentBlockSource(ContentBlockSource),
-        UrlpdfSource(UrlpdfSource),
-    }
-    impl ::std::convert::From<Base64PdfSource> for DocumentBlockParamSource {
-        fn from(value: Base64PdfSource) -> Self {
-            Self::Base64PdfSource(value)
-        }
-    }
-    impl ::std::convert::From<PlainTextSource> for DocumentBlockParamSource {
-        fn from(value: PlainTextSource) -> Self {
-            Self::PlainTextSource(value)
-        }
-    }
-    impl ::std::convert::From<ContentBlockSource> for DocumentBlockParamSource {
-        fn from(value: ContentBlockSource) -> Self {
-            Self::ContentBlockSource(value)
-        }
-    }
-    impl ::std::convert::From<UrlpdfSource> for DocumentBlockParamSource {
-        fn from(value: UrlpdfSource) -> Self {
-            Self::UrlpdfSource(value)
         }
     }
     ///Always `document`.
@@ -1502,6 +1591,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for DocumentBlockParamType {
+        fn default() -> Self {
+            DocumentBlockParamType::Document
+        }
+    }
     ///What went wrong.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorDetail {
@@ -1523,7 +1617,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
         ///Always `error` for an error body.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::error_response_type")]
         pub type_: ErrorResponseType,
     }
     impl ErrorResponse {
@@ -1582,6 +1676,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ErrorResponseType {
+        fn default() -> Self {
+            ErrorResponseType::Error
+        }
+    }
     ///An image in the input.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ImageBlockParam {
@@ -1589,31 +1688,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cache_control: ::std::option::Option<CacheControlEphemeral>,
         ///Where the image bytes come from: inline base64 data or a URL.
-        pub source: ImageBlockParamSource,
+        pub source: crate::types::ImageBlockParamSource,
         ///Always `image`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::image_block_param_type")]
         pub type_: ImageBlockParamType,
     }
     impl ImageBlockParam {
         pub fn builder() -> builder::ImageBlockParam {
             Default::default()
-        }
-    }
-    ///Where the image bytes come from: inline base64 data or a URL.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum ImageBlockParamSource {
-        Base64ImageSource(Base64ImageSource),
-        UrlImageSource(UrlImageSource),
-    }
-    impl ::std::convert::From<Base64ImageSource> for ImageBlockParamSource {
-        fn from(value: Base64ImageSource) -> Self {
-            Self::Base64ImageSource(value)
-        }
-    }
-    impl ::std::convert::From<UrlImageSource> for ImageBlockParamSource {
-        fn from(value: UrlImageSource) -> Self {
-            Self::UrlImageSource(value)
         }
     }
     ///Always `image`.
@@ -1667,13 +1749,18 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ImageBlockParamType {
+        fn default() -> Self {
+            ImageBlockParamType::Image
+        }
+    }
     ///More of a tool call's input, as a fragment of JSON text; concatenate the fragments and parse the result when the block stops.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InputJsonDelta {
         ///The next piece of the input's JSON text.
         pub partial_json: ::std::string::String,
         ///Always `input_json_delta`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::input_json_delta_type")]
         pub type_: InputJsonDeltaType,
     }
     impl InputJsonDelta {
@@ -1732,13 +1819,18 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for InputJsonDeltaType {
+        fn default() -> Self {
+            InputJsonDeltaType::InputJsonDelta
+        }
+    }
     ///Structured output: the reply is JSON that matches a given schema.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JsonOutputFormat {
         ///The JSON Schema the output must follow.
         pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Always `json_schema`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::json_output_format_type")]
         pub type_: JsonOutputFormatType,
     }
     impl JsonOutputFormat {
@@ -1797,18 +1889,23 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for JsonOutputFormatType {
+        fn default() -> Self {
+            JsonOutputFormatType::JsonSchema
+        }
+    }
     ///One page of models.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListModelsResponse {
         ///The models on this page.
         pub data: ::std::vec::Vec<ModelInfo>,
         ///The id of the first model on this page: pass it as `before_id` to get the previous page. Null on an empty page.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_id: ::std::option::Option<::std::string::String>,
         ///Whether more models lie further in the direction of paging.
         pub has_more: bool,
         ///The id of the last model on this page: pass it as `after_id` to get the next page. Null on an empty page.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_id: ::std::option::Option<::std::string::String>,
     }
     impl ListModelsResponse {
@@ -1826,15 +1923,16 @@ pub mod types {
         ///The model that generated the message.
         pub model: crate::types::Model,
         ///Always `assistant`.
+        #[serde(default = "defaults::message_role")]
         pub role: MessageRole,
         ///Why generation stopped. Never null in a complete message; null in the `message_start` event of a stream.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stop_reason: ::std::option::Option<crate::types::StopReason>,
         ///The custom stop sequence that ended generation, or null when none did.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stop_sequence: ::std::option::Option<::std::string::String>,
         ///Always `message`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::message_type")]
         pub type_: MessageType,
         ///Token counts for billing and rate limits. They do not map one-to-one to the visible content.
         pub usage: Usage,
@@ -1856,7 +1954,7 @@ pub mod types {
         pub output_config: ::std::option::Option<OutputConfig>,
         ///System prompt giving Claude context and instructions, as a plain string or as a list of text blocks.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub system: ::std::option::Option<MessageCountTokensParamsSystem>,
+        pub system: ::std::option::Option<SystemPrompt>,
         ///Turns extended thinking on, off or to adaptive; when on, the reply starts with `thinking` blocks.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub thinking: ::std::option::Option<crate::types::ThinkingConfigParam>,
@@ -1865,65 +1963,11 @@ pub mod types {
         pub tool_choice: ::std::option::Option<crate::types::ToolChoice>,
         ///Tools the model could call, counted as part of the input.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tools: ::std::vec::Vec<MessageCountTokensTool>,
+        pub tools: ::std::vec::Vec<crate::types::ToolUnion>,
     }
     impl MessageCountTokensParams {
         pub fn builder() -> builder::MessageCountTokensParams {
             Default::default()
-        }
-    }
-    ///System prompt giving Claude context and instructions, as a plain string or as a list of text blocks.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum MessageCountTokensParamsSystem {
-        String(::std::string::String),
-        Array(::std::vec::Vec<TextBlockParam>),
-    }
-    impl ::std::convert::From<::std::vec::Vec<TextBlockParam>>
-    for MessageCountTokensParamsSystem {
-        fn from(value: ::std::vec::Vec<TextBlockParam>) -> Self {
-            Self::Array(value)
-        }
-    }
-    ///A tool definition counted by token counting; the same choices as `ToolUnion`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum MessageCountTokensTool {
-        Tool(Tool),
-        ToolBash20250124(ToolBash20250124),
-        ToolTextEditor20250124(ToolTextEditor20250124),
-        ToolTextEditor20250429(ToolTextEditor20250429),
-        ToolTextEditor20250728(ToolTextEditor20250728),
-        WebSearchTool20250305(WebSearchTool20250305),
-    }
-    impl ::std::convert::From<Tool> for MessageCountTokensTool {
-        fn from(value: Tool) -> Self {
-            Self::Tool(value)
-        }
-    }
-    impl ::std::convert::From<ToolBash20250124> for MessageCountTokensTool {
-        fn from(value: ToolBash20250124) -> Self {
-            Self::ToolBash20250124(value)
-        }
-    }
-    impl ::std::convert::From<ToolTextEditor20250124> for MessageCountTokensTool {
-        fn from(value: ToolTextEditor20250124) -> Self {
-            Self::ToolTextEditor20250124(value)
-        }
-    }
-    impl ::std::convert::From<ToolTextEditor20250429> for MessageCountTokensTool {
-        fn from(value: ToolTextEditor20250429) -> Self {
-            Self::ToolTextEditor20250429(value)
-        }
-    }
-    impl ::std::convert::From<ToolTextEditor20250728> for MessageCountTokensTool {
-        fn from(value: ToolTextEditor20250728) -> Self {
-            Self::ToolTextEditor20250728(value)
-        }
-    }
-    impl ::std::convert::From<WebSearchTool20250305> for MessageCountTokensTool {
-        fn from(value: WebSearchTool20250305) -> Self {
-            Self::WebSearchTool20250305(value)
         }
     }
     ///Body of a request that asks the model for the next message in a conversation.
@@ -1955,7 +1999,7 @@ pub mod types {
         pub stream: ::std::option::Option<bool>,
         ///System prompt giving Claude context and instructions, as a plain string or as a list of text blocks.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub system: ::std::option::Option<MessageCreateParamsSystem>,
+        pub system: ::std::option::Option<SystemPrompt>,
         ///Sampling randomness, from 0.0 to 1.0 (default 1.0): lower suits analytical tasks, higher suits creative ones. Even 0.0 is not fully deterministic.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub temperature: ::std::option::Option<f64>,
@@ -1967,7 +2011,7 @@ pub mod types {
         pub tool_choice: ::std::option::Option<crate::types::ToolChoice>,
         ///Tools the model may call: client tools (your own, described by a JSON schema) and server tools run by Anthropic (such as web search).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tools: ::std::vec::Vec<ToolUnion>,
+        pub tools: ::std::vec::Vec<crate::types::ToolUnion>,
         ///Sample only among the K most likely next tokens, cutting off the low-probability tail. For advanced use; usually set temperature instead.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub top_k: ::std::option::Option<i64>,
@@ -2036,35 +2080,22 @@ pub mod types {
             value.parse()
         }
     }
-    ///System prompt giving Claude context and instructions, as a plain string or as a list of text blocks.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum MessageCreateParamsSystem {
-        String(::std::string::String),
-        Array(::std::vec::Vec<TextBlockParam>),
-    }
-    impl ::std::convert::From<::std::vec::Vec<TextBlockParam>>
-    for MessageCreateParamsSystem {
-        fn from(value: ::std::vec::Vec<TextBlockParam>) -> Self {
-            Self::Array(value)
-        }
-    }
     ///Cumulative token counts reported in a `message_delta` event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessageDeltaUsage {
         ///Input tokens written to the cache so far.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cache_creation_input_tokens: ::std::option::Option<i64>,
         ///Input tokens read from the cache so far.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cache_read_input_tokens: ::std::option::Option<i64>,
         ///Input tokens used so far.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_tokens: ::std::option::Option<i64>,
         ///Output tokens used so far.
         pub output_tokens: i64,
         ///Server tool requests made so far.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub server_tool_use: ::std::option::Option<ServerToolUsage>,
     }
     impl MessageDeltaUsage {
@@ -2078,7 +2109,7 @@ pub mod types {
         ///What went wrong.
         pub error: ErrorDetail,
         ///Always `error`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::message_error_event_type")]
         pub type_: MessageErrorEventType,
     }
     impl MessageErrorEvent {
@@ -2135,6 +2166,11 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl ::std::default::Default for MessageErrorEventType {
+        fn default() -> Self {
+            MessageErrorEventType::Error
         }
     }
     ///One input turn of the conversation.
@@ -2222,8 +2258,15 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessagePingEvent {
         ///Always `ping`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::message_ping_event_type")]
         pub type_: MessagePingEventType,
+    }
+    impl ::std::default::Default for MessagePingEvent {
+        fn default() -> Self {
+            Self {
+                type_: defaults::message_ping_event_type(),
+            }
+        }
     }
     impl MessagePingEvent {
         pub fn builder() -> builder::MessagePingEvent {
@@ -2281,6 +2324,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for MessagePingEventType {
+        fn default() -> Self {
+            MessagePingEventType::Ping
+        }
+    }
     ///Always `assistant`.
     #[derive(
         ::serde::Deserialize,
@@ -2330,6 +2378,11 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl ::std::default::Default for MessageRole {
+        fn default() -> Self {
+            MessageRole::Assistant
         }
     }
     ///The result of counting tokens.
@@ -2394,6 +2447,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for MessageType {
+        fn default() -> Self {
+            MessageType::Message
+        }
+    }
     ///Information that describes the request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Metadata {
@@ -2416,7 +2474,7 @@ pub mod types {
         ///The model's unique identifier.
         pub id: ::std::string::String,
         ///The kind of object; always `model` for models.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::model_info_type")]
         pub type_: ModelInfoType,
     }
     impl ModelInfo {
@@ -2473,6 +2531,11 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl ::std::default::Default for ModelInfoType {
+        fn default() -> Self {
+            ModelInfoType::Model
         }
     }
     ///Settings for the model's output.
@@ -2559,9 +2622,10 @@ pub mod types {
         ///The document's text.
         pub data: ::std::string::String,
         ///Always `text/plain`.
+        #[serde(default = "defaults::plain_text_source_media_type")]
         pub media_type: PlainTextSourceMediaType,
         ///Always `text`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::plain_text_source_type")]
         pub type_: PlainTextSourceType,
     }
     impl PlainTextSource {
@@ -2620,6 +2684,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for PlainTextSourceMediaType {
+        fn default() -> Self {
+            PlainTextSourceMediaType::TextPlain
+        }
+    }
     ///Always `text`.
     #[derive(
         ::serde::Deserialize,
@@ -2671,6 +2740,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for PlainTextSourceType {
+        fn default() -> Self {
+            PlainTextSourceType::Text
+        }
+    }
     ///Adds to the content block at position `index`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RawContentBlockDeltaEvent {
@@ -2679,7 +2753,10 @@ pub mod types {
         ///Position of the block in the message's content.
         pub index: i64,
         ///Always `content_block_delta`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::raw_content_block_delta_event_type"
+        )]
         pub type_: RawContentBlockDeltaEventType,
     }
     impl RawContentBlockDeltaEvent {
@@ -2739,6 +2816,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for RawContentBlockDeltaEventType {
+        fn default() -> Self {
+            RawContentBlockDeltaEventType::ContentBlockDelta
+        }
+    }
     ///Opens a new content block at position `index`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RawContentBlockStartEvent {
@@ -2747,7 +2829,10 @@ pub mod types {
         ///Position of the block in the message's content.
         pub index: i64,
         ///Always `content_block_start`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::raw_content_block_start_event_type"
+        )]
         pub type_: RawContentBlockStartEventType,
     }
     impl RawContentBlockStartEvent {
@@ -2807,13 +2892,21 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for RawContentBlockStartEventType {
+        fn default() -> Self {
+            RawContentBlockStartEventType::ContentBlockStart
+        }
+    }
     ///Closes the content block at position `index`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RawContentBlockStopEvent {
         ///Position of the block in the message's content.
         pub index: i64,
         ///Always `content_block_stop`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::raw_content_block_stop_event_type"
+        )]
         pub type_: RawContentBlockStopEventType,
     }
     impl RawContentBlockStopEvent {
@@ -2873,12 +2966,17 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for RawContentBlockStopEventType {
+        fn default() -> Self {
+            RawContentBlockStopEventType::ContentBlockStop
+        }
+    }
     ///Updates top-level fields of the message near the end of the stream.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RawMessageDeltaEvent {
         pub delta: RawMessageDeltaEventDelta,
         ///Always `message_delta`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::raw_message_delta_event_type")]
         pub type_: RawMessageDeltaEventType,
         ///Cumulative token counts so far.
         pub usage: MessageDeltaUsage,
@@ -2889,13 +2987,13 @@ pub mod types {
         }
     }
     ///The message fields that changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RawMessageDeltaEventDelta {
         ///Why generation stopped, or null.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stop_reason: ::std::option::Option<crate::types::StopReason>,
         ///The custom stop sequence that ended generation, or null.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stop_sequence: ::std::option::Option<::std::string::String>,
     }
     impl RawMessageDeltaEventDelta {
@@ -2954,13 +3052,18 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for RawMessageDeltaEventType {
+        fn default() -> Self {
+            RawMessageDeltaEventType::MessageDelta
+        }
+    }
     ///Opens the stream with a message whose content is still empty.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RawMessageStartEvent {
         ///The message so far, with empty content and a null stop reason.
         pub message: Message,
         ///Always `message_start`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::raw_message_start_event_type")]
         pub type_: RawMessageStartEventType,
     }
     impl RawMessageStartEvent {
@@ -3019,12 +3122,24 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for RawMessageStartEventType {
+        fn default() -> Self {
+            RawMessageStartEventType::MessageStart
+        }
+    }
     ///Closes the stream; the message is complete.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RawMessageStopEvent {
         ///Always `message_stop`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::raw_message_stop_event_type")]
         pub type_: RawMessageStopEventType,
+    }
+    impl ::std::default::Default for RawMessageStopEvent {
+        fn default() -> Self {
+            Self {
+                type_: defaults::raw_message_stop_event_type(),
+            }
+        }
     }
     impl RawMessageStopEvent {
         pub fn builder() -> builder::RawMessageStopEvent {
@@ -3082,13 +3197,18 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for RawMessageStopEventType {
+        fn default() -> Self {
+            RawMessageStopEventType::MessageStop
+        }
+    }
     ///Reasoning that was encrypted because part of it was flagged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RedactedThinkingBlock {
         ///Opaque encrypted reasoning; pass it back unchanged in later turns.
         pub data: ::std::string::String,
         ///Always `redacted_thinking`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::redacted_thinking_block_type")]
         pub type_: RedactedThinkingBlockType,
     }
     impl RedactedThinkingBlock {
@@ -3102,7 +3222,10 @@ pub mod types {
         ///Opaque encrypted thinking content.
         pub data: ::std::string::String,
         ///Always `redacted_thinking`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::redacted_thinking_block_param_type"
+        )]
         pub type_: RedactedThinkingBlockParamType,
     }
     impl RedactedThinkingBlockParam {
@@ -3162,6 +3285,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for RedactedThinkingBlockParamType {
+        fn default() -> Self {
+            RedactedThinkingBlockParamType::RedactedThinking
+        }
+    }
     ///Always `redacted_thinking`.
     #[derive(
         ::serde::Deserialize,
@@ -3213,6 +3341,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for RedactedThinkingBlockType {
+        fn default() -> Self {
+            RedactedThinkingBlockType::RedactedThinking
+        }
+    }
     ///A search result supplied by the caller, which the model can read and cite.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SearchResultBlockParam {
@@ -3229,7 +3362,7 @@ pub mod types {
         ///Title of the search result.
         pub title: ::std::string::String,
         ///Always `search_result`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::search_result_block_param_type")]
         pub type_: SearchResultBlockParamType,
     }
     impl SearchResultBlockParam {
@@ -3288,6 +3421,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for SearchResultBlockParamType {
+        fn default() -> Self {
+            SearchResultBlockParamType::SearchResult
+        }
+    }
     ///Counts of server tool requests.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerToolUsage {
@@ -3309,7 +3447,7 @@ pub mod types {
         ///Which server tool was called.
         pub name: crate::types::ServerToolUseBlockName,
         ///Always `server_tool_use`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::server_tool_use_block_type")]
         pub type_: ServerToolUseBlockType,
     }
     impl ServerToolUseBlock {
@@ -3328,9 +3466,10 @@ pub mod types {
         ///Arguments of the call.
         pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Name of the server tool called.
+        #[serde(default = "defaults::server_tool_use_block_param_name")]
         pub name: ServerToolUseBlockParamName,
         ///Always `server_tool_use`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::server_tool_use_block_param_type")]
         pub type_: ServerToolUseBlockParamType,
     }
     impl ServerToolUseBlockParam {
@@ -3389,6 +3528,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ServerToolUseBlockParamName {
+        fn default() -> Self {
+            ServerToolUseBlockParamName::WebSearch
+        }
+    }
     ///Always `server_tool_use`.
     #[derive(
         ::serde::Deserialize,
@@ -3438,6 +3582,11 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl ::std::default::Default for ServerToolUseBlockParamType {
+        fn default() -> Self {
+            ServerToolUseBlockParamType::ServerToolUse
         }
     }
     ///Always `server_tool_use`.
@@ -3491,13 +3640,18 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ServerToolUseBlockType {
+        fn default() -> Self {
+            ServerToolUseBlockType::ServerToolUse
+        }
+    }
     ///The signature of a thinking block, sent just before the block stops.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SignatureDelta {
         ///The block's signature.
         pub signature: ::std::string::String,
         ///Always `signature_delta`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::signature_delta_type")]
         pub type_: SignatureDeltaType,
     }
     impl SignatureDelta {
@@ -3556,18 +3710,35 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for SignatureDeltaType {
+        fn default() -> Self {
+            SignatureDeltaType::SignatureDelta
+        }
+    }
+    ///A system prompt: a plain string, or a list of text blocks (which can carry cache control and citations).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum SystemPrompt {
+        String(::std::string::String),
+        Array(::std::vec::Vec<TextBlockParam>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<TextBlockParam>> for SystemPrompt {
+        fn from(value: ::std::vec::Vec<TextBlockParam>) -> Self {
+            Self::Array(value)
+        }
+    }
     ///Generated text.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TextBlock {
         ///Sources that back this text, or null. The kind depends on the source: PDFs give page locations, plain text gives character locations, content documents give block locations.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub citations: ::std::option::Option<
             ::std::vec::Vec<crate::types::TextCitation>,
         >,
         ///The text.
         pub text: ::std::string::String,
         ///Always `text`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::text_block_type")]
         pub type_: TextBlockType,
     }
     impl TextBlock {
@@ -3589,7 +3760,7 @@ pub mod types {
         ///The text.
         pub text: ::std::string::String,
         ///Always `text`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::text_block_param_type")]
         pub type_: TextBlockParamType,
     }
     impl TextBlockParam {
@@ -3648,6 +3819,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for TextBlockParamType {
+        fn default() -> Self {
+            TextBlockParamType::Text
+        }
+    }
     ///Always `text`.
     #[derive(
         ::serde::Deserialize,
@@ -3699,13 +3875,18 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for TextBlockType {
+        fn default() -> Self {
+            TextBlockType::Text
+        }
+    }
     ///More text for a text block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TextDelta {
         ///The text to append.
         pub text: ::std::string::String,
         ///Always `text_delta`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::text_delta_type")]
         pub type_: TextDeltaType,
     }
     impl TextDelta {
@@ -3764,6 +3945,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for TextDeltaType {
+        fn default() -> Self {
+            TextDeltaType::TextDelta
+        }
+    }
     ///The model's reasoning before its answer.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ThinkingBlock {
@@ -3772,7 +3958,7 @@ pub mod types {
         ///The reasoning text.
         pub thinking: ::std::string::String,
         ///Always `thinking`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::thinking_block_type")]
         pub type_: ThinkingBlockType,
     }
     impl ThinkingBlock {
@@ -3788,7 +3974,7 @@ pub mod types {
         ///The thinking text.
         pub thinking: ::std::string::String,
         ///Always `thinking`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::thinking_block_param_type")]
         pub type_: ThinkingBlockParamType,
     }
     impl ThinkingBlockParam {
@@ -3847,6 +4033,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ThinkingBlockParamType {
+        fn default() -> Self {
+            ThinkingBlockParamType::Thinking
+        }
+    }
     ///Always `thinking`.
     #[derive(
         ::serde::Deserialize,
@@ -3898,12 +4089,24 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ThinkingBlockType {
+        fn default() -> Self {
+            ThinkingBlockType::Thinking
+        }
+    }
     ///The model decides how much to think.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ThinkingConfigAdaptive {
         ///Always `adaptive`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::thinking_config_adaptive_type")]
         pub type_: ThinkingConfigAdaptiveType,
+    }
+    impl ::std::default::Default for ThinkingConfigAdaptive {
+        fn default() -> Self {
+            Self {
+                type_: defaults::thinking_config_adaptive_type(),
+            }
+        }
     }
     impl ThinkingConfigAdaptive {
         pub fn builder() -> builder::ThinkingConfigAdaptive {
@@ -3961,12 +4164,24 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ThinkingConfigAdaptiveType {
+        fn default() -> Self {
+            ThinkingConfigAdaptiveType::Adaptive
+        }
+    }
     ///Extended thinking off.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ThinkingConfigDisabled {
         ///Always `disabled`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::thinking_config_disabled_type")]
         pub type_: ThinkingConfigDisabledType,
+    }
+    impl ::std::default::Default for ThinkingConfigDisabled {
+        fn default() -> Self {
+            Self {
+                type_: defaults::thinking_config_disabled_type(),
+            }
+        }
     }
     impl ThinkingConfigDisabled {
         pub fn builder() -> builder::ThinkingConfigDisabled {
@@ -4024,13 +4239,18 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ThinkingConfigDisabledType {
+        fn default() -> Self {
+            ThinkingConfigDisabledType::Disabled
+        }
+    }
     ///Extended thinking on, with a fixed token budget.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ThinkingConfigEnabled {
         ///Tokens the model may spend reasoning before it answers; larger budgets allow deeper analysis. At least 1024 and below `max_tokens`.
         pub budget_tokens: i64,
         ///Always `enabled`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::thinking_config_enabled_type")]
         pub type_: ThinkingConfigEnabledType,
     }
     impl ThinkingConfigEnabled {
@@ -4089,13 +4309,18 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ThinkingConfigEnabledType {
+        fn default() -> Self {
+            ThinkingConfigEnabledType::Enabled
+        }
+    }
     ///More reasoning text for a thinking block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ThinkingDelta {
         ///The reasoning text to append.
         pub thinking: ::std::string::String,
         ///Always `thinking_delta`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::thinking_delta_type")]
         pub type_: ThinkingDeltaType,
     }
     impl ThinkingDelta {
@@ -4154,6 +4379,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ThinkingDeltaType {
+        fn default() -> Self {
+            ThinkingDeltaType::ThinkingDelta
+        }
+    }
     ///A custom client tool, described by a JSON schema for its input.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Tool {
@@ -4188,13 +4418,24 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cache_control: ::std::option::Option<CacheControlEphemeral>,
         ///Name the model uses to call the tool; always `bash`.
+        #[serde(default = "defaults::tool_bash20250124_name")]
         pub name: ToolBash20250124Name,
         ///If true, tool names and inputs are validated strictly against the schema.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub strict: ::std::option::Option<bool>,
         ///Always `bash_20250124`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::tool_bash20250124_type")]
         pub type_: ToolBash20250124Type,
+    }
+    impl ::std::default::Default for ToolBash20250124 {
+        fn default() -> Self {
+            Self {
+                cache_control: Default::default(),
+                name: defaults::tool_bash20250124_name(),
+                strict: Default::default(),
+                type_: defaults::tool_bash20250124_type(),
+            }
+        }
     }
     impl ToolBash20250124 {
         pub fn builder() -> builder::ToolBash20250124 {
@@ -4252,6 +4493,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolBash20250124Name {
+        fn default() -> Self {
+            ToolBash20250124Name::Bash
+        }
+    }
     ///Always `bash_20250124`.
     #[derive(
         ::serde::Deserialize,
@@ -4303,6 +4549,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolBash20250124Type {
+        fn default() -> Self {
+            ToolBash20250124Type::Bash20250124
+        }
+    }
     ///The model must call one of the available tools.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolChoiceAny {
@@ -4310,8 +4561,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub disable_parallel_tool_use: ::std::option::Option<bool>,
         ///Always `any`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::tool_choice_any_type")]
         pub type_: ToolChoiceAnyType,
+    }
+    impl ::std::default::Default for ToolChoiceAny {
+        fn default() -> Self {
+            Self {
+                disable_parallel_tool_use: Default::default(),
+                type_: defaults::tool_choice_any_type(),
+            }
+        }
     }
     impl ToolChoiceAny {
         pub fn builder() -> builder::ToolChoiceAny {
@@ -4369,6 +4628,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolChoiceAnyType {
+        fn default() -> Self {
+            ToolChoiceAnyType::Any
+        }
+    }
     ///The model decides by itself whether to call tools.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolChoiceAuto {
@@ -4376,8 +4640,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub disable_parallel_tool_use: ::std::option::Option<bool>,
         ///Always `auto`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::tool_choice_auto_type")]
         pub type_: ToolChoiceAutoType,
+    }
+    impl ::std::default::Default for ToolChoiceAuto {
+        fn default() -> Self {
+            Self {
+                disable_parallel_tool_use: Default::default(),
+                type_: defaults::tool_choice_auto_type(),
+            }
+        }
     }
     impl ToolChoiceAuto {
         pub fn builder() -> builder::ToolChoiceAuto {
@@ -4435,12 +4707,24 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolChoiceAutoType {
+        fn default() -> Self {
+            ToolChoiceAutoType::Auto
+        }
+    }
     ///The model may not call any tool.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolChoiceNone {
         ///Always `none`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::tool_choice_none_type")]
         pub type_: ToolChoiceNoneType,
+    }
+    impl ::std::default::Default for ToolChoiceNone {
+        fn default() -> Self {
+            Self {
+                type_: defaults::tool_choice_none_type(),
+            }
+        }
     }
     impl ToolChoiceNone {
         pub fn builder() -> builder::ToolChoiceNone {
@@ -4498,6 +4782,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolChoiceNoneType {
+        fn default() -> Self {
+            ToolChoiceNoneType::None
+        }
+    }
     ///The model must call the tool named in `name`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolChoiceTool {
@@ -4507,7 +4796,7 @@ pub mod types {
         ///Name of the tool to call.
         pub name: ::std::string::String,
         ///Always `tool`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::tool_choice_tool_type")]
         pub type_: ToolChoiceToolType,
     }
     impl ToolChoiceTool {
@@ -4566,6 +4855,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolChoiceToolType {
+        fn default() -> Self {
+            ToolChoiceToolType::Tool
+        }
+    }
     ///JSON Schema of the tool's input, the shape of `input` in the model's `tool_use` blocks. Any other JSON Schema keywords are kept as given.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolInputSchema {
@@ -4576,7 +4870,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub required: ::std::vec::Vec<::std::string::String>,
         ///Always `object`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::tool_input_schema_type")]
         pub type_: ToolInputSchemaType,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -4637,6 +4931,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolInputSchemaType {
+        fn default() -> Self {
+            ToolInputSchemaType::Object
+        }
+    }
     ///The outcome of a client tool call, sent back to the model.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolResultBlockParam {
@@ -4652,7 +4951,7 @@ pub mod types {
         ///Id of the `tool_use` block this result answers.
         pub tool_use_id: ::std::string::String,
         ///Always `tool_result`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::tool_result_block_param_type")]
         pub type_: ToolResultBlockParamType,
     }
     impl ToolResultBlockParam {
@@ -4665,43 +4964,15 @@ pub mod types {
     #[serde(untagged)]
     pub enum ToolResultBlockParamContent {
         String(::std::string::String),
-        Array(::std::vec::Vec<ToolResultBlockParamContentArrayItem>),
+        Array(::std::vec::Vec<crate::types::ToolResultBlockParamContentItem>),
     }
-    impl ::std::convert::From<::std::vec::Vec<ToolResultBlockParamContentArrayItem>>
-    for ToolResultBlockParamContent {
-        fn from(value: ::std::vec::Vec<ToolResultBlockParamContentArrayItem>) -> Self {
+    impl ::std::convert::From<
+        ::std::vec::Vec<crate::types::ToolResultBlockParamContentItem>,
+    > for ToolResultBlockParamContent {
+        fn from(
+            value: ::std::vec::Vec<crate::types::ToolResultBlockParamContentItem>,
+        ) -> Self {
             Self::Array(value)
-        }
-    }
-    ///`ToolResultBlockParamContentArrayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum ToolResultBlockParamContentArrayItem {
-        TextBlockParam(TextBlockParam),
-        ImageBlockParam(ImageBlockParam),
-        SearchResultBlockParam(SearchResultBlockParam),
-        DocumentBlockParam(DocumentBlockParam),
-    }
-    impl ::std::convert::From<TextBlockParam> for ToolResultBlockParamContentArrayItem {
-        fn from(value: TextBlockParam) -> Self {
-            Self::TextBlockParam(value)
-        }
-    }
-    impl ::std::convert::From<ImageBlockParam> for ToolResultBlockParamContentArrayItem {
-        fn from(value: ImageBlockParam) -> Self {
-            Self::ImageBlockParam(value)
-        }
-    }
-    impl ::std::convert::From<SearchResultBlockParam>
-    for ToolResultBlockParamContentArrayItem {
-        fn from(value: SearchResultBlockParam) -> Self {
-            Self::SearchResultBlockParam(value)
-        }
-    }
-    impl ::std::convert::From<DocumentBlockParam>
-    for ToolResultBlockParamContentArrayItem {
-        fn from(value: DocumentBlockParam) -> Self {
-            Self::DocumentBlockParam(value)
         }
     }
     ///Always `tool_result`.
@@ -4755,6 +5026,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolResultBlockParamType {
+        fn default() -> Self {
+            ToolResultBlockParamType::ToolResult
+        }
+    }
     ///The Anthropic-defined text editor tool, version 2025-01-24.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolTextEditor20250124 {
@@ -4762,13 +5038,24 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cache_control: ::std::option::Option<CacheControlEphemeral>,
         ///Name the model uses to call the tool; always `str_replace_editor`.
+        #[serde(default = "defaults::tool_text_editor20250124_name")]
         pub name: ToolTextEditor20250124Name,
         ///If true, tool names and inputs are validated strictly against the schema.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub strict: ::std::option::Option<bool>,
         ///Always `text_editor_20250124`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::tool_text_editor20250124_type")]
         pub type_: ToolTextEditor20250124Type,
+    }
+    impl ::std::default::Default for ToolTextEditor20250124 {
+        fn default() -> Self {
+            Self {
+                cache_control: Default::default(),
+                name: defaults::tool_text_editor20250124_name(),
+                strict: Default::default(),
+                type_: defaults::tool_text_editor20250124_type(),
+            }
+        }
     }
     impl ToolTextEditor20250124 {
         pub fn builder() -> builder::ToolTextEditor20250124 {
@@ -4826,6 +5113,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolTextEditor20250124Name {
+        fn default() -> Self {
+            ToolTextEditor20250124Name::StrReplaceEditor
+        }
+    }
     ///Always `text_editor_20250124`.
     #[derive(
         ::serde::Deserialize,
@@ -4877,6 +5169,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolTextEditor20250124Type {
+        fn default() -> Self {
+            ToolTextEditor20250124Type::TextEditor20250124
+        }
+    }
     ///The Anthropic-defined text editor tool, version 2025-04-29.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolTextEditor20250429 {
@@ -4884,13 +5181,24 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cache_control: ::std::option::Option<CacheControlEphemeral>,
         ///Name the model uses to call the tool; always `str_replace_based_edit_tool`.
+        #[serde(default = "defaults::tool_text_editor20250429_name")]
         pub name: ToolTextEditor20250429Name,
         ///If true, tool names and inputs are validated strictly against the schema.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub strict: ::std::option::Option<bool>,
         ///Always `text_editor_20250429`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::tool_text_editor20250429_type")]
         pub type_: ToolTextEditor20250429Type,
+    }
+    impl ::std::default::Default for ToolTextEditor20250429 {
+        fn default() -> Self {
+            Self {
+                cache_control: Default::default(),
+                name: defaults::tool_text_editor20250429_name(),
+                strict: Default::default(),
+                type_: defaults::tool_text_editor20250429_type(),
+            }
+        }
     }
     impl ToolTextEditor20250429 {
         pub fn builder() -> builder::ToolTextEditor20250429 {
@@ -4950,6 +5258,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolTextEditor20250429Name {
+        fn default() -> Self {
+            ToolTextEditor20250429Name::StrReplaceBasedEditTool
+        }
+    }
     ///Always `text_editor_20250429`.
     #[derive(
         ::serde::Deserialize,
@@ -5001,6 +5314,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolTextEditor20250429Type {
+        fn default() -> Self {
+            ToolTextEditor20250429Type::TextEditor20250429
+        }
+    }
     ///The Anthropic-defined text editor tool, version 2025-07-28.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolTextEditor20250728 {
@@ -5011,13 +5329,25 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_characters: ::std::option::Option<i64>,
         ///Name the model uses to call the tool; always `str_replace_based_edit_tool`.
+        #[serde(default = "defaults::tool_text_editor20250728_name")]
         pub name: ToolTextEditor20250728Name,
         ///If true, tool names and inputs are validated strictly against the schema.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub strict: ::std::option::Option<bool>,
         ///Always `text_editor_20250728`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::tool_text_editor20250728_type")]
         pub type_: ToolTextEditor20250728Type,
+    }
+    impl ::std::default::Default for ToolTextEditor20250728 {
+        fn default() -> Self {
+            Self {
+                cache_control: Default::default(),
+                max_characters: Default::default(),
+                name: defaults::tool_text_editor20250728_name(),
+                strict: Default::default(),
+                type_: defaults::tool_text_editor20250728_type(),
+            }
+        }
     }
     impl ToolTextEditor20250728 {
         pub fn builder() -> builder::ToolTextEditor20250728 {
@@ -5077,6 +5407,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolTextEditor20250728Name {
+        fn default() -> Self {
+            ToolTextEditor20250728Name::StrReplaceBasedEditTool
+        }
+    }
     ///Always `text_editor_20250728`.
     #[derive(
         ::serde::Deserialize,
@@ -5126,6 +5461,11 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl ::std::default::Default for ToolTextEditor20250728Type {
+        fn default() -> Self {
+            ToolTextEditor20250728Type::TextEditor20250728
         }
     }
     ///Always `custom`; may be omitted.
@@ -5179,47 +5519,6 @@ pub mod types {
             value.parse()
         }
     }
-    ///A tool definition: a custom client tool, or one of the Anthropic-defined tools. Not tagged: `type` may be left out for a custom tool; the members are told apart by `type` (and `input_schema` for custom tools).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum ToolUnion {
-        Tool(Tool),
-        ToolBash20250124(ToolBash20250124),
-        ToolTextEditor20250124(ToolTextEditor20250124),
-        ToolTextEditor20250429(ToolTextEditor20250429),
-        ToolTextEditor20250728(ToolTextEditor20250728),
-        WebSearchTool20250305(WebSearchTool20250305),
-    }
-    impl ::std::convert::From<Tool> for ToolUnion {
-        fn from(value: Tool) -> Self {
-            Self::Tool(value)
-        }
-    }
-    impl ::std::convert::From<ToolBash20250124> for ToolUnion {
-        fn from(value: ToolBash20250124) -> Self {
-            Self::ToolBash20250124(value)
-        }
-    }
-    impl ::std::convert::From<ToolTextEditor20250124> for ToolUnion {
-        fn from(value: ToolTextEditor20250124) -> Self {
-            Self::ToolTextEditor20250124(value)
-        }
-    }
-    impl ::std::convert::From<ToolTextEditor20250429> for ToolUnion {
-        fn from(value: ToolTextEditor20250429) -> Self {
-            Self::ToolTextEditor20250429(value)
-        }
-    }
-    impl ::std::convert::From<ToolTextEditor20250728> for ToolUnion {
-        fn from(value: ToolTextEditor20250728) -> Self {
-            Self::ToolTextEditor20250728(value)
-        }
-    }
-    impl ::std::convert::From<WebSearchTool20250305> for ToolUnion {
-        fn from(value: WebSearchTool20250305) -> Self {
-            Self::WebSearchTool20250305(value)
-        }
-    }
     ///A call of a client tool; run it and answer with a `tool_result` block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolUseBlock {
@@ -5230,7 +5529,7 @@ pub mod types {
         ///Name of the tool called.
         pub name: ::std::string::String,
         ///Always `tool_use`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::tool_use_block_type")]
         pub type_: ToolUseBlockType,
     }
     impl ToolUseBlock {
@@ -5251,7 +5550,7 @@ pub mod types {
         ///Name of the tool called.
         pub name: ::std::string::String,
         ///Always `tool_use`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::tool_use_block_param_type")]
         pub type_: ToolUseBlockParamType,
     }
     impl ToolUseBlockParam {
@@ -5310,6 +5609,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolUseBlockParamType {
+        fn default() -> Self {
+            ToolUseBlockParamType::ToolUse
+        }
+    }
     ///Always `tool_use`.
     #[derive(
         ::serde::Deserialize,
@@ -5361,11 +5665,16 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for ToolUseBlockType {
+        fn default() -> Self {
+            ToolUseBlockType::ToolUse
+        }
+    }
     ///An image fetched from a URL.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UrlImageSource {
         ///Always `url`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::url_image_source_type")]
         pub type_: UrlImageSourceType,
         ///Address of the image.
         pub url: ::std::string::String,
@@ -5426,11 +5735,16 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for UrlImageSourceType {
+        fn default() -> Self {
+            UrlImageSourceType::Url
+        }
+    }
     ///A PDF fetched from a URL.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UrlpdfSource {
         ///Always `url`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::urlpdf_source_type")]
         pub type_: UrlpdfSourceType,
         ///Address of the PDF.
         pub url: ::std::string::String,
@@ -5491,30 +5805,35 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for UrlpdfSourceType {
+        fn default() -> Self {
+            UrlpdfSourceType::Url
+        }
+    }
     ///Token counts of a request, used for billing and rate limits. Total input is `input_tokens` plus the cache creation and cache read counts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Usage {
         ///Tokens written to the cache, split by entry lifetime.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cache_creation: ::std::option::Option<CacheCreation>,
         ///Input tokens written to the cache.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cache_creation_input_tokens: ::std::option::Option<i64>,
         ///Input tokens read from the cache.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cache_read_input_tokens: ::std::option::Option<i64>,
         ///Geographic region where inference ran.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub inference_geo: ::std::option::Option<::std::string::String>,
         ///Input tokens used (excluding cache writes and reads).
         pub input_tokens: i64,
         ///Output tokens used; never zero, even for an empty reply.
         pub output_tokens: i64,
         ///How many server tool requests were made.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub server_tool_use: ::std::option::Option<ServerToolUsage>,
         ///The service tier that served the request.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub service_tier: ::std::option::Option<crate::types::UsageServiceTier>,
     }
     impl Usage {
@@ -5528,12 +5847,12 @@ pub mod types {
         ///Opaque encrypted page content; pass it back unchanged.
         pub encrypted_content: ::std::string::String,
         ///How old the page is, or null when unknown.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page_age: ::std::option::Option<::std::string::String>,
         ///Title of the page.
         pub title: ::std::string::String,
         ///Always `web_search_result`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::web_search_result_block_type")]
         pub type_: WebSearchResultBlockType,
         ///Address of the page.
         pub url: ::std::string::String,
@@ -5554,7 +5873,10 @@ pub mod types {
         ///Title of the page.
         pub title: ::std::string::String,
         ///Always `web_search_result`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::web_search_result_block_param_type"
+        )]
         pub type_: WebSearchResultBlockParamType,
         ///Address of the page.
         pub url: ::std::string::String,
@@ -5616,6 +5938,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for WebSearchResultBlockParamType {
+        fn default() -> Self {
+            WebSearchResultBlockParamType::WebSearchResult
+        }
+    }
     ///Always `web_search_result`.
     #[derive(
         ::serde::Deserialize,
@@ -5667,6 +5994,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for WebSearchResultBlockType {
+        fn default() -> Self {
+            WebSearchResultBlockType::WebSearchResult
+        }
+    }
     ///The server-side web search tool, version 2025-03-05.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchTool20250305 {
@@ -5683,15 +6015,30 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_uses: ::std::option::Option<i64>,
         ///Name the model uses to call the tool; always `web_search`.
+        #[serde(default = "defaults::web_search_tool20250305_name")]
         pub name: WebSearchTool20250305Name,
         ///If true, tool names and inputs are validated strictly against the schema.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub strict: ::std::option::Option<bool>,
         ///Always `web_search_20250305`.
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default = "defaults::web_search_tool20250305_type")]
         pub type_: WebSearchTool20250305Type,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_location: ::std::option::Option<WebSearchTool20250305UserLocation>,
+    }
+    impl ::std::default::Default for WebSearchTool20250305 {
+        fn default() -> Self {
+            Self {
+                allowed_domains: Default::default(),
+                blocked_domains: Default::default(),
+                cache_control: Default::default(),
+                max_uses: Default::default(),
+                name: defaults::web_search_tool20250305_name(),
+                strict: Default::default(),
+                type_: defaults::web_search_tool20250305_type(),
+                user_location: Default::default(),
+            }
+        }
     }
     impl WebSearchTool20250305 {
         pub fn builder() -> builder::WebSearchTool20250305 {
@@ -5749,6 +6096,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for WebSearchTool20250305Name {
+        fn default() -> Self {
+            WebSearchTool20250305Name::WebSearch
+        }
+    }
     ///Always `web_search_20250305`.
     #[derive(
         ::serde::Deserialize,
@@ -5800,6 +6152,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for WebSearchTool20250305Type {
+        fn default() -> Self {
+            WebSearchTool20250305Type::WebSearch20250305
+        }
+    }
     ///Approximate location of the user, to make results more relevant.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchTool20250305UserLocation {
@@ -5816,8 +6173,22 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timezone: ::std::option::Option<::std::string::String>,
         ///Always `approximate`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::web_search_tool20250305_user_location_type"
+        )]
         pub type_: WebSearchTool20250305UserLocationType,
+    }
+    impl ::std::default::Default for WebSearchTool20250305UserLocation {
+        fn default() -> Self {
+            Self {
+                city: Default::default(),
+                country: Default::default(),
+                region: Default::default(),
+                timezone: Default::default(),
+                type_: defaults::web_search_tool20250305_user_location_type(),
+            }
+        }
     }
     impl WebSearchTool20250305UserLocation {
         pub fn builder() -> builder::WebSearchTool20250305UserLocation {
@@ -5935,13 +6306,21 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for WebSearchTool20250305UserLocationType {
+        fn default() -> Self {
+            WebSearchTool20250305UserLocationType::Approximate
+        }
+    }
     ///A web search that failed, passed back as returned.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchToolRequestError {
         ///Why the search failed.
         pub error_code: WebSearchToolRequestErrorErrorCode,
         ///Always `web_search_tool_result_error`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::web_search_tool_request_error_type"
+        )]
         pub type_: WebSearchToolRequestErrorType,
     }
     impl WebSearchToolRequestError {
@@ -6075,6 +6454,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for WebSearchToolRequestErrorType {
+        fn default() -> Self {
+            WebSearchToolRequestErrorType::WebSearchToolResultError
+        }
+    }
     ///The outcome of a web search run by the server.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchToolResultBlock {
@@ -6083,7 +6467,10 @@ pub mod types {
         ///Id of the `server_tool_use` block this result answers.
         pub tool_use_id: ::std::string::String,
         ///Always `web_search_tool_result`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::web_search_tool_result_block_type"
+        )]
         pub type_: WebSearchToolResultBlockType,
     }
     impl WebSearchToolResultBlock {
@@ -6145,7 +6532,10 @@ pub mod types {
         ///Id of the `server_tool_use` block this result answers.
         pub tool_use_id: ::std::string::String,
         ///Always `web_search_tool_result`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::web_search_tool_result_block_param_type"
+        )]
         pub type_: WebSearchToolResultBlockParamType,
     }
     impl WebSearchToolResultBlockParam {
@@ -6224,6 +6614,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for WebSearchToolResultBlockParamType {
+        fn default() -> Self {
+            WebSearchToolResultBlockParamType::WebSearchToolResult
+        }
+    }
     ///Always `web_search_tool_result`.
     #[derive(
         ::serde::Deserialize,
@@ -6276,13 +6671,21 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for WebSearchToolResultBlockType {
+        fn default() -> Self {
+            WebSearchToolResultBlockType::WebSearchToolResult
+        }
+    }
     ///A web search that failed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchToolResultError {
         ///Why the search failed.
         pub error_code: crate::types::WebSearchToolResultErrorCode,
         ///Always `web_search_tool_result_error`.
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::web_search_tool_result_error_type"
+        )]
         pub type_: WebSearchToolResultErrorType,
     }
     impl WebSearchToolResultError {
@@ -6344,6 +6747,11 @@ pub mod types {
             value.parse()
         }
     }
+    impl ::std::default::Default for WebSearchToolResultErrorType {
+        fn default() -> Self {
+            WebSearchToolResultErrorType::WebSearchToolResultError
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -6363,7 +6771,7 @@ pub mod types {
                 Self {
                     data: Err("no value supplied for data".to_string()),
                     media_type: Err("no value supplied for media_type".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::base64_image_source_type()),
                 }
             }
         }
@@ -6442,8 +6850,8 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     data: Err("no value supplied for data".to_string()),
-                    media_type: Err("no value supplied for media_type".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    media_type: Ok(super::defaults::base64_pdf_source_media_type()),
+                    type_: Ok(super::defaults::base64_pdf_source_type()),
                 }
             }
         }
@@ -6526,9 +6934,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     data: Err("no value supplied for data".to_string()),
-                    first_id: Err("no value supplied for first_id".to_string()),
+                    first_id: Ok(Default::default()),
                     has_more: Err("no value supplied for has_more".to_string()),
-                    last_id: Err("no value supplied for last_id".to_string()),
+                    last_id: Ok(Default::default()),
                 }
             }
         }
@@ -6629,7 +7037,7 @@ pub mod types {
                     created_at: Err("no value supplied for created_at".to_string()),
                     display_name: Err("no value supplied for display_name".to_string()),
                     id: Err("no value supplied for id".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::beta_model_info_type()),
                 }
             }
         }
@@ -6719,7 +7127,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     ttl: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::cache_control_ephemeral_type()),
                 }
             }
         }
@@ -6867,17 +7275,15 @@ pub mod types {
                     document_index: Err(
                         "no value supplied for document_index".to_string(),
                     ),
-                    document_title: Err(
-                        "no value supplied for document_title".to_string(),
-                    ),
+                    document_title: Ok(Default::default()),
                     end_char_index: Err(
                         "no value supplied for end_char_index".to_string(),
                     ),
-                    file_id: Err("no value supplied for file_id".to_string()),
+                    file_id: Ok(Default::default()),
                     start_char_index: Err(
                         "no value supplied for start_char_index".to_string(),
                     ),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::citation_char_location_type()),
                 }
             }
         }
@@ -7039,7 +7445,7 @@ pub mod types {
                     start_char_index: Err(
                         "no value supplied for start_char_index".to_string(),
                     ),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::citation_char_location_param_type()),
                 }
             }
         }
@@ -7183,17 +7589,15 @@ pub mod types {
                     document_index: Err(
                         "no value supplied for document_index".to_string(),
                     ),
-                    document_title: Err(
-                        "no value supplied for document_title".to_string(),
-                    ),
+                    document_title: Ok(Default::default()),
                     end_block_index: Err(
                         "no value supplied for end_block_index".to_string(),
                     ),
-                    file_id: Err("no value supplied for file_id".to_string()),
+                    file_id: Ok(Default::default()),
                     start_block_index: Err(
                         "no value supplied for start_block_index".to_string(),
                     ),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::citation_content_block_location_type()),
                 }
             }
         }
@@ -7356,7 +7760,9 @@ pub mod types {
                     start_block_index: Err(
                         "no value supplied for start_block_index".to_string(),
                     ),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(
+                        super::defaults::citation_content_block_location_param_type(),
+                    ),
                 }
             }
         }
@@ -7500,17 +7906,15 @@ pub mod types {
                     document_index: Err(
                         "no value supplied for document_index".to_string(),
                     ),
-                    document_title: Err(
-                        "no value supplied for document_title".to_string(),
-                    ),
+                    document_title: Ok(Default::default()),
                     end_page_number: Err(
                         "no value supplied for end_page_number".to_string(),
                     ),
-                    file_id: Err("no value supplied for file_id".to_string()),
+                    file_id: Ok(Default::default()),
                     start_page_number: Err(
                         "no value supplied for start_page_number".to_string(),
                     ),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::citation_page_location_type()),
                 }
             }
         }
@@ -7672,7 +8076,7 @@ pub mod types {
                     start_page_number: Err(
                         "no value supplied for start_page_number".to_string(),
                     ),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::citation_page_location_param_type()),
                 }
             }
         }
@@ -7821,7 +8225,9 @@ pub mod types {
                         "no value supplied for start_block_index".to_string(),
                     ),
                     title: Err("no value supplied for title".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(
+                        super::defaults::citation_search_result_location_param_type(),
+                    ),
                 }
             }
         }
@@ -7976,7 +8382,9 @@ pub mod types {
                         "no value supplied for encrypted_index".to_string(),
                     ),
                     title: Err("no value supplied for title".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(
+                        super::defaults::citation_web_search_result_location_param_type(),
+                    ),
                     url: Err("no value supplied for url".to_string()),
                 }
             }
@@ -8131,7 +8539,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     citation: Err("no value supplied for citation".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::citations_delta_type()),
                 }
             }
         }
@@ -8213,8 +8621,8 @@ pub mod types {
                     start_block_index: Err(
                         "no value supplied for start_block_index".to_string(),
                     ),
-                    title: Err("no value supplied for title".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    title: Ok(Default::default()),
+                    type_: Ok(super::defaults::citations_search_result_location_type()),
                 }
             }
         }
@@ -8368,8 +8776,10 @@ pub mod types {
                     encrypted_index: Err(
                         "no value supplied for encrypted_index".to_string(),
                     ),
-                    title: Err("no value supplied for title".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    title: Ok(Default::default()),
+                    type_: Ok(
+                        super::defaults::citations_web_search_result_location_type(),
+                    ),
                     url: Err("no value supplied for url".to_string()),
                 }
             }
@@ -8480,7 +8890,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     content: Err("no value supplied for content".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::content_block_source_type()),
                 }
             }
         }
@@ -8544,7 +8954,7 @@ pub mod types {
                 ::std::string::String,
             >,
             source: ::std::result::Result<
-                super::DocumentBlockParamSource,
+                crate::types::DocumentBlockParamSource,
                 ::std::string::String,
             >,
             title: ::std::result::Result<
@@ -8564,7 +8974,7 @@ pub mod types {
                     context: Ok(Default::default()),
                     source: Err("no value supplied for source".to_string()),
                     title: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::document_block_param_type()),
                 }
             }
         }
@@ -8611,7 +9021,7 @@ pub mod types {
             }
             pub fn source<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::DocumentBlockParamSource>,
+                T: ::std::convert::TryInto<crate::types::DocumentBlockParamSource>,
                 T::Error: ::std::fmt::Display,
             {
                 self.source = value
@@ -8748,7 +9158,7 @@ pub mod types {
                 Self {
                     error: Err("no value supplied for error".to_string()),
                     request_id: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::error_response_type()),
                 }
             }
         }
@@ -8818,7 +9228,7 @@ pub mod types {
                 ::std::string::String,
             >,
             source: ::std::result::Result<
-                super::ImageBlockParamSource,
+                crate::types::ImageBlockParamSource,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -8831,7 +9241,7 @@ pub mod types {
                 Self {
                     cache_control: Ok(Default::default()),
                     source: Err("no value supplied for source".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::image_block_param_type()),
                 }
             }
         }
@@ -8852,7 +9262,7 @@ pub mod types {
             }
             pub fn source<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ImageBlockParamSource>,
+                T: ::std::convert::TryInto<crate::types::ImageBlockParamSource>,
                 T::Error: ::std::fmt::Display,
             {
                 self.source = value
@@ -8911,7 +9321,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     partial_json: Err("no value supplied for partial_json".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::input_json_delta_type()),
                 }
             }
         }
@@ -8975,7 +9385,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     schema: Err("no value supplied for schema".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::json_output_format_type()),
                 }
             }
         }
@@ -9046,9 +9456,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     data: Err("no value supplied for data".to_string()),
-                    first_id: Err("no value supplied for first_id".to_string()),
+                    first_id: Ok(Default::default()),
                     has_more: Err("no value supplied for has_more".to_string()),
-                    last_id: Err("no value supplied for last_id".to_string()),
+                    last_id: Ok(Default::default()),
                 }
             }
         }
@@ -9151,12 +9561,10 @@ pub mod types {
                     content: Err("no value supplied for content".to_string()),
                     id: Err("no value supplied for id".to_string()),
                     model: Err("no value supplied for model".to_string()),
-                    role: Err("no value supplied for role".to_string()),
-                    stop_reason: Err("no value supplied for stop_reason".to_string()),
-                    stop_sequence: Err(
-                        "no value supplied for stop_sequence".to_string(),
-                    ),
-                    type_: Err("no value supplied for type_".to_string()),
+                    role: Ok(super::defaults::message_role()),
+                    stop_reason: Ok(Default::default()),
+                    stop_sequence: Ok(Default::default()),
+                    type_: Ok(super::defaults::message_type()),
                     usage: Err("no value supplied for usage".to_string()),
                 }
             }
@@ -9302,7 +9710,7 @@ pub mod types {
                 ::std::string::String,
             >,
             system: ::std::result::Result<
-                ::std::option::Option<super::MessageCountTokensParamsSystem>,
+                ::std::option::Option<super::SystemPrompt>,
                 ::std::string::String,
             >,
             thinking: ::std::result::Result<
@@ -9314,7 +9722,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tools: ::std::result::Result<
-                ::std::vec::Vec<super::MessageCountTokensTool>,
+                ::std::vec::Vec<crate::types::ToolUnion>,
                 ::std::string::String,
             >,
         }
@@ -9370,9 +9778,7 @@ pub mod types {
             }
             pub fn system<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::MessageCountTokensParamsSystem>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::SystemPrompt>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.system = value
@@ -9412,9 +9818,7 @@ pub mod types {
             }
             pub fn tools<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::MessageCountTokensTool>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::ToolUnion>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tools = value
@@ -9489,7 +9893,7 @@ pub mod types {
                 ::std::string::String,
             >,
             system: ::std::result::Result<
-                ::std::option::Option<super::MessageCreateParamsSystem>,
+                ::std::option::Option<super::SystemPrompt>,
                 ::std::string::String,
             >,
             temperature: ::std::result::Result<
@@ -9505,7 +9909,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tools: ::std::result::Result<
-                ::std::vec::Vec<super::ToolUnion>,
+                ::std::vec::Vec<crate::types::ToolUnion>,
                 ::std::string::String,
             >,
             top_k: ::std::result::Result<
@@ -9654,9 +10058,7 @@ pub mod types {
             }
             pub fn system<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::MessageCreateParamsSystem>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::SystemPrompt>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.system = value
@@ -9708,7 +10110,7 @@ pub mod types {
             }
             pub fn tools<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ToolUnion>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::ToolUnion>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tools = value
@@ -9814,19 +10216,13 @@ pub mod types {
         impl ::std::default::Default for MessageDeltaUsage {
             fn default() -> Self {
                 Self {
-                    cache_creation_input_tokens: Err(
-                        "no value supplied for cache_creation_input_tokens".to_string(),
-                    ),
-                    cache_read_input_tokens: Err(
-                        "no value supplied for cache_read_input_tokens".to_string(),
-                    ),
-                    input_tokens: Err("no value supplied for input_tokens".to_string()),
+                    cache_creation_input_tokens: Ok(Default::default()),
+                    cache_read_input_tokens: Ok(Default::default()),
+                    input_tokens: Ok(Default::default()),
                     output_tokens: Err(
                         "no value supplied for output_tokens".to_string(),
                     ),
-                    server_tool_use: Err(
-                        "no value supplied for server_tool_use".to_string(),
-                    ),
+                    server_tool_use: Ok(Default::default()),
                 }
             }
         }
@@ -9937,7 +10333,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     error: Err("no value supplied for error".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::message_error_event_type()),
                 }
             }
         }
@@ -10057,7 +10453,7 @@ pub mod types {
         impl ::std::default::Default for MessagePingEvent {
             fn default() -> Self {
                 Self {
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::message_ping_event_type()),
                 }
             }
         }
@@ -10190,7 +10586,7 @@ pub mod types {
                     created_at: Err("no value supplied for created_at".to_string()),
                     display_name: Err("no value supplied for display_name".to_string()),
                     id: Err("no value supplied for id".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::model_info_type()),
                 }
             }
         }
@@ -10349,8 +10745,8 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     data: Err("no value supplied for data".to_string()),
-                    media_type: Err("no value supplied for media_type".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    media_type: Ok(super::defaults::plain_text_source_media_type()),
+                    type_: Ok(super::defaults::plain_text_source_type()),
                 }
             }
         }
@@ -10430,7 +10826,7 @@ pub mod types {
                 Self {
                     delta: Err("no value supplied for delta".to_string()),
                     index: Err("no value supplied for index".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::raw_content_block_delta_event_type()),
                 }
             }
         }
@@ -10514,7 +10910,7 @@ pub mod types {
                         "no value supplied for content_block".to_string(),
                     ),
                     index: Err("no value supplied for index".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::raw_content_block_start_event_type()),
                 }
             }
         }
@@ -10591,7 +10987,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     index: Err("no value supplied for index".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::raw_content_block_stop_event_type()),
                 }
             }
         }
@@ -10661,7 +11057,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     delta: Err("no value supplied for delta".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::raw_message_delta_event_type()),
                     usage: Err("no value supplied for usage".to_string()),
                 }
             }
@@ -10740,8 +11136,8 @@ pub mod types {
         impl ::std::default::Default for RawMessageDeltaEventDelta {
             fn default() -> Self {
                 Self {
-                    stop_reason: Err("no value supplied for stop_reason".to_string()),
-                    stop_sequence: Err("no value supplied for stop_sequence".to_string()),
+                    stop_reason: Ok(Default::default()),
+                    stop_sequence: Ok(Default::default()),
                 }
             }
         }
@@ -10806,7 +11202,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     message: Err("no value supplied for message".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::raw_message_start_event_type()),
                 }
             }
         }
@@ -10866,7 +11262,7 @@ pub mod types {
         impl ::std::default::Default for RawMessageStopEvent {
             fn default() -> Self {
                 Self {
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::raw_message_stop_event_type()),
                 }
             }
         }
@@ -10910,7 +11306,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     data: Err("no value supplied for data".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::redacted_thinking_block_type()),
                 }
             }
         }
@@ -10973,7 +11369,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     data: Err("no value supplied for data".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::redacted_thinking_block_param_type()),
                 }
             }
         }
@@ -11053,7 +11449,7 @@ pub mod types {
                     content: Err("no value supplied for content".to_string()),
                     source: Err("no value supplied for source".to_string()),
                     title: Err("no value supplied for title".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::search_result_block_param_type()),
                 }
             }
         }
@@ -11232,7 +11628,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     input: Err("no value supplied for input".to_string()),
                     name: Err("no value supplied for name".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::server_tool_use_block_type()),
                 }
             }
         }
@@ -11335,8 +11731,8 @@ pub mod types {
                     cache_control: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     input: Err("no value supplied for input".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    name: Ok(super::defaults::server_tool_use_block_param_name()),
+                    type_: Ok(super::defaults::server_tool_use_block_param_type()),
                 }
             }
         }
@@ -11446,7 +11842,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     signature: Err("no value supplied for signature".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::signature_delta_type()),
                 }
             }
         }
@@ -11507,9 +11903,9 @@ pub mod types {
         impl ::std::default::Default for TextBlock {
             fn default() -> Self {
                 Self {
-                    citations: Err("no value supplied for citations".to_string()),
+                    citations: Ok(Default::default()),
                     text: Err("no value supplied for text".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::text_block_type()),
                 }
             }
         }
@@ -11596,7 +11992,7 @@ pub mod types {
                     cache_control: Ok(Default::default()),
                     citations: Ok(Default::default()),
                     text: Err("no value supplied for text".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::text_block_param_type()),
                 }
             }
         }
@@ -11688,7 +12084,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     text: Err("no value supplied for text".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::text_delta_type()),
                 }
             }
         }
@@ -11757,7 +12153,7 @@ pub mod types {
                 Self {
                     signature: Err("no value supplied for signature".to_string()),
                     thinking: Err("no value supplied for thinking".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::thinking_block_type()),
                 }
             }
         }
@@ -11840,7 +12236,7 @@ pub mod types {
                 Self {
                     signature: Err("no value supplied for signature".to_string()),
                     thinking: Err("no value supplied for thinking".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::thinking_block_param_type()),
                 }
             }
         }
@@ -11913,7 +12309,7 @@ pub mod types {
         impl ::std::default::Default for ThinkingConfigAdaptive {
             fn default() -> Self {
                 Self {
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::thinking_config_adaptive_type()),
                 }
             }
         }
@@ -11956,7 +12352,7 @@ pub mod types {
         impl ::std::default::Default for ThinkingConfigDisabled {
             fn default() -> Self {
                 Self {
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::thinking_config_disabled_type()),
                 }
             }
         }
@@ -12003,7 +12399,7 @@ pub mod types {
                     budget_tokens: Err(
                         "no value supplied for budget_tokens".to_string(),
                     ),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::thinking_config_enabled_type()),
                 }
             }
         }
@@ -12069,7 +12465,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     thinking: Err("no value supplied for thinking".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::thinking_delta_type()),
                 }
             }
         }
@@ -12301,9 +12697,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     cache_control: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Ok(super::defaults::tool_bash20250124_name()),
                     strict: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::tool_bash20250124_type()),
                 }
             }
         }
@@ -12397,7 +12793,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     disable_parallel_tool_use: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::tool_choice_any_type()),
                 }
             }
         }
@@ -12463,7 +12859,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     disable_parallel_tool_use: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::tool_choice_auto_type()),
                 }
             }
         }
@@ -12524,7 +12920,7 @@ pub mod types {
         impl ::std::default::Default for ToolChoiceNone {
             fn default() -> Self {
                 Self {
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::tool_choice_none_type()),
                 }
             }
         }
@@ -12572,7 +12968,7 @@ pub mod types {
                 Self {
                     disable_parallel_tool_use: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::tool_choice_tool_type()),
                 }
             }
         }
@@ -12661,7 +13057,7 @@ pub mod types {
                 Self {
                     properties: Ok(Default::default()),
                     required: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::tool_input_schema_type()),
                     extra: Err("no value supplied for extra".to_string()),
                 }
             }
@@ -12773,7 +13169,7 @@ pub mod types {
                     content: Ok(Default::default()),
                     is_error: Ok(Default::default()),
                     tool_use_id: Err("no value supplied for tool_use_id".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::tool_result_block_param_type()),
                 }
             }
         }
@@ -12892,9 +13288,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     cache_control: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Ok(super::defaults::tool_text_editor20250124_name()),
                     strict: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::tool_text_editor20250124_type()),
                 }
             }
         }
@@ -12998,9 +13394,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     cache_control: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Ok(super::defaults::tool_text_editor20250429_name()),
                     strict: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::tool_text_editor20250429_type()),
                 }
             }
         }
@@ -13109,9 +13505,9 @@ pub mod types {
                 Self {
                     cache_control: Ok(Default::default()),
                     max_characters: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Ok(super::defaults::tool_text_editor20250728_name()),
                     strict: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::tool_text_editor20250728_type()),
                 }
             }
         }
@@ -13224,7 +13620,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     input: Err("no value supplied for input".to_string()),
                     name: Err("no value supplied for name".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::tool_use_block_type()),
                 }
             }
         }
@@ -13325,7 +13721,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     input: Err("no value supplied for input".to_string()),
                     name: Err("no value supplied for name".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::tool_use_block_param_type()),
                 }
             }
         }
@@ -13429,7 +13825,7 @@ pub mod types {
         impl ::std::default::Default for UrlImageSource {
             fn default() -> Self {
                 Self {
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::url_image_source_type()),
                     url: Err("no value supplied for url".to_string()),
                 }
             }
@@ -13487,7 +13883,7 @@ pub mod types {
         impl ::std::default::Default for UrlpdfSource {
             fn default() -> Self {
                 Self {
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::urlpdf_source_type()),
                     url: Err("no value supplied for url".to_string()),
                 }
             }
@@ -13569,26 +13965,16 @@ pub mod types {
         impl ::std::default::Default for Usage {
             fn default() -> Self {
                 Self {
-                    cache_creation: Err(
-                        "no value supplied for cache_creation".to_string(),
-                    ),
-                    cache_creation_input_tokens: Err(
-                        "no value supplied for cache_creation_input_tokens".to_string(),
-                    ),
-                    cache_read_input_tokens: Err(
-                        "no value supplied for cache_read_input_tokens".to_string(),
-                    ),
-                    inference_geo: Err(
-                        "no value supplied for inference_geo".to_string(),
-                    ),
+                    cache_creation: Ok(Default::default()),
+                    cache_creation_input_tokens: Ok(Default::default()),
+                    cache_read_input_tokens: Ok(Default::default()),
+                    inference_geo: Ok(Default::default()),
                     input_tokens: Err("no value supplied for input_tokens".to_string()),
                     output_tokens: Err(
                         "no value supplied for output_tokens".to_string(),
                     ),
-                    server_tool_use: Err(
-                        "no value supplied for server_tool_use".to_string(),
-                    ),
-                    service_tier: Err("no value supplied for service_tier".to_string()),
+                    server_tool_use: Ok(Default::default()),
+                    service_tier: Ok(Default::default()),
                 }
             }
         }
@@ -13756,9 +14142,9 @@ pub mod types {
                     encrypted_content: Err(
                         "no value supplied for encrypted_content".to_string(),
                     ),
-                    page_age: Err("no value supplied for page_age".to_string()),
+                    page_age: Ok(Default::default()),
                     title: Err("no value supplied for title".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::web_search_result_block_type()),
                     url: Err("no value supplied for url".to_string()),
                 }
             }
@@ -13878,7 +14264,7 @@ pub mod types {
                     ),
                     page_age: Ok(Default::default()),
                     title: Err("no value supplied for title".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::web_search_result_block_param_type()),
                     url: Err("no value supplied for url".to_string()),
                 }
             }
@@ -14016,9 +14402,9 @@ pub mod types {
                     blocked_domains: Ok(Default::default()),
                     cache_control: Ok(Default::default()),
                     max_uses: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Ok(super::defaults::web_search_tool20250305_name()),
                     strict: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::web_search_tool20250305_type()),
                     user_location: Ok(Default::default()),
                 }
             }
@@ -14192,7 +14578,9 @@ pub mod types {
                     country: Ok(Default::default()),
                     region: Ok(Default::default()),
                     timezone: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(
+                        super::defaults::web_search_tool20250305_user_location_type(),
+                    ),
                 }
             }
         }
@@ -14304,7 +14692,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     error_code: Err("no value supplied for error_code".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::web_search_tool_request_error_type()),
                 }
             }
         }
@@ -14375,7 +14763,7 @@ pub mod types {
                 Self {
                     content: Err("no value supplied for content".to_string()),
                     tool_use_id: Err("no value supplied for tool_use_id".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::web_search_tool_result_block_type()),
                 }
             }
         }
@@ -14465,7 +14853,7 @@ pub mod types {
                     cache_control: Ok(Default::default()),
                     content: Err("no value supplied for content".to_string()),
                     tool_use_id: Err("no value supplied for tool_use_id".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::web_search_tool_result_block_param_type()),
                 }
             }
         }
@@ -14561,7 +14949,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     error_code: Err("no value supplied for error_code".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::defaults::web_search_tool_result_error_type()),
                 }
             }
         }
@@ -14611,6 +14999,243 @@ pub mod types {
                     type_: Ok(value.type_),
                 }
             }
+        }
+    }
+    /// Generation of default values for serde.
+    pub mod defaults {
+        pub(super) fn base64_image_source_type() -> super::Base64ImageSourceType {
+            super::Base64ImageSourceType::Base64
+        }
+        pub(super) fn base64_pdf_source_media_type() -> super::Base64PdfSourceMediaType {
+            super::Base64PdfSourceMediaType::ApplicationPdf
+        }
+        pub(super) fn base64_pdf_source_type() -> super::Base64PdfSourceType {
+            super::Base64PdfSourceType::Base64
+        }
+        pub(super) fn beta_model_info_type() -> super::BetaModelInfoType {
+            super::BetaModelInfoType::Model
+        }
+        pub(super) fn cache_control_ephemeral_type() -> super::CacheControlEphemeralType {
+            super::CacheControlEphemeralType::Ephemeral
+        }
+        pub(super) fn citation_char_location_type() -> super::CitationCharLocationType {
+            super::CitationCharLocationType::CharLocation
+        }
+        pub(super) fn citation_char_location_param_type() -> super::CitationCharLocationParamType {
+            super::CitationCharLocationParamType::CharLocation
+        }
+        pub(super) fn citation_content_block_location_type() -> super::CitationContentBlockLocationType {
+            super::CitationContentBlockLocationType::ContentBlockLocation
+        }
+        pub(super) fn citation_content_block_location_param_type() -> super::CitationContentBlockLocationParamType {
+            super::CitationContentBlockLocationParamType::ContentBlockLocation
+        }
+        pub(super) fn citation_page_location_type() -> super::CitationPageLocationType {
+            super::CitationPageLocationType::PageLocation
+        }
+        pub(super) fn citation_page_location_param_type() -> super::CitationPageLocationParamType {
+            super::CitationPageLocationParamType::PageLocation
+        }
+        pub(super) fn citation_search_result_location_param_type() -> super::CitationSearchResultLocationParamType {
+            super::CitationSearchResultLocationParamType::SearchResultLocation
+        }
+        pub(super) fn citation_web_search_result_location_param_type() -> super::CitationWebSearchResultLocationParamType {
+            super::CitationWebSearchResultLocationParamType::WebSearchResultLocation
+        }
+        pub(super) fn citations_delta_type() -> super::CitationsDeltaType {
+            super::CitationsDeltaType::CitationsDelta
+        }
+        pub(super) fn citations_search_result_location_type() -> super::CitationsSearchResultLocationType {
+            super::CitationsSearchResultLocationType::SearchResultLocation
+        }
+        pub(super) fn citations_web_search_result_location_type() -> super::CitationsWebSearchResultLocationType {
+            super::CitationsWebSearchResultLocationType::WebSearchResultLocation
+        }
+        pub(super) fn content_block_source_type() -> super::ContentBlockSourceType {
+            super::ContentBlockSourceType::Content
+        }
+        pub(super) fn document_block_param_type() -> super::DocumentBlockParamType {
+            super::DocumentBlockParamType::Document
+        }
+        pub(super) fn error_response_type() -> super::ErrorResponseType {
+            super::ErrorResponseType::Error
+        }
+        pub(super) fn image_block_param_type() -> super::ImageBlockParamType {
+            super::ImageBlockParamType::Image
+        }
+        pub(super) fn input_json_delta_type() -> super::InputJsonDeltaType {
+            super::InputJsonDeltaType::InputJsonDelta
+        }
+        pub(super) fn json_output_format_type() -> super::JsonOutputFormatType {
+            super::JsonOutputFormatType::JsonSchema
+        }
+        pub(super) fn message_role() -> super::MessageRole {
+            super::MessageRole::Assistant
+        }
+        pub(super) fn message_type() -> super::MessageType {
+            super::MessageType::Message
+        }
+        pub(super) fn message_error_event_type() -> super::MessageErrorEventType {
+            super::MessageErrorEventType::Error
+        }
+        pub(super) fn message_ping_event_type() -> super::MessagePingEventType {
+            super::MessagePingEventType::Ping
+        }
+        pub(super) fn model_info_type() -> super::ModelInfoType {
+            super::ModelInfoType::Model
+        }
+        pub(super) fn plain_text_source_media_type() -> super::PlainTextSourceMediaType {
+            super::PlainTextSourceMediaType::TextPlain
+        }
+        pub(super) fn plain_text_source_type() -> super::PlainTextSourceType {
+            super::PlainTextSourceType::Text
+        }
+        pub(super) fn raw_content_block_delta_event_type() -> super::RawContentBlockDeltaEventType {
+            super::RawContentBlockDeltaEventType::ContentBlockDelta
+        }
+        pub(super) fn raw_content_block_start_event_type() -> super::RawContentBlockStartEventType {
+            super::RawContentBlockStartEventType::ContentBlockStart
+        }
+        pub(super) fn raw_content_block_stop_event_type() -> super::RawContentBlockStopEventType {
+            super::RawContentBlockStopEventType::ContentBlockStop
+        }
+        pub(super) fn raw_message_delta_event_type() -> super::RawMessageDeltaEventType {
+            super::RawMessageDeltaEventType::MessageDelta
+        }
+        pub(super) fn raw_message_start_event_type() -> super::RawMessageStartEventType {
+            super::RawMessageStartEventType::MessageStart
+        }
+        pub(super) fn raw_message_stop_event_type() -> super::RawMessageStopEventType {
+            super::RawMessageStopEventType::MessageStop
+        }
+        pub(super) fn redacted_thinking_block_type() -> super::RedactedThinkingBlockType {
+            super::RedactedThinkingBlockType::RedactedThinking
+        }
+        pub(super) fn redacted_thinking_block_param_type() -> super::RedactedThinkingBlockParamType {
+            super::RedactedThinkingBlockParamType::RedactedThinking
+        }
+        pub(super) fn search_result_block_param_type() -> super::SearchResultBlockParamType {
+            super::SearchResultBlockParamType::SearchResult
+        }
+        pub(super) fn server_tool_use_block_type() -> super::ServerToolUseBlockType {
+            super::ServerToolUseBlockType::ServerToolUse
+        }
+        pub(super) fn server_tool_use_block_param_name() -> super::ServerToolUseBlockParamName {
+            super::ServerToolUseBlockParamName::WebSearch
+        }
+        pub(super) fn server_tool_use_block_param_type() -> super::ServerToolUseBlockParamType {
+            super::ServerToolUseBlockParamType::ServerToolUse
+        }
+        pub(super) fn signature_delta_type() -> super::SignatureDeltaType {
+            super::SignatureDeltaType::SignatureDelta
+        }
+        pub(super) fn text_block_type() -> super::TextBlockType {
+            super::TextBlockType::Text
+        }
+        pub(super) fn text_block_param_type() -> super::TextBlockParamType {
+            super::TextBlockParamType::Text
+        }
+        pub(super) fn text_delta_type() -> super::TextDeltaType {
+            super::TextDeltaType::TextDelta
+        }
+        pub(super) fn thinking_block_type() -> super::ThinkingBlockType {
+            super::ThinkingBlockType::Thinking
+        }
+        pub(super) fn thinking_block_param_type() -> super::ThinkingBlockParamType {
+            super::ThinkingBlockParamType::Thinking
+        }
+        pub(super) fn thinking_config_adaptive_type() -> super::ThinkingConfigAdaptiveType {
+            super::ThinkingConfigAdaptiveType::Adaptive
+        }
+        pub(super) fn thinking_config_disabled_type() -> super::ThinkingConfigDisabledType {
+            super::ThinkingConfigDisabledType::Disabled
+        }
+        pub(super) fn thinking_config_enabled_type() -> super::ThinkingConfigEnabledType {
+            super::ThinkingConfigEnabledType::Enabled
+        }
+        pub(super) fn thinking_delta_type() -> super::ThinkingDeltaType {
+            super::ThinkingDeltaType::ThinkingDelta
+        }
+        pub(super) fn tool_bash20250124_name() -> super::ToolBash20250124Name {
+            super::ToolBash20250124Name::Bash
+        }
+        pub(super) fn tool_bash20250124_type() -> super::ToolBash20250124Type {
+            super::ToolBash20250124Type::Bash20250124
+        }
+        pub(super) fn tool_choice_any_type() -> super::ToolChoiceAnyType {
+            super::ToolChoiceAnyType::Any
+        }
+        pub(super) fn tool_choice_auto_type() -> super::ToolChoiceAutoType {
+            super::ToolChoiceAutoType::Auto
+        }
+        pub(super) fn tool_choice_none_type() -> super::ToolChoiceNoneType {
+            super::ToolChoiceNoneType::None
+        }
+        pub(super) fn tool_choice_tool_type() -> super::ToolChoiceToolType {
+            super::ToolChoiceToolType::Tool
+        }
+        pub(super) fn tool_input_schema_type() -> super::ToolInputSchemaType {
+            super::ToolInputSchemaType::Object
+        }
+        pub(super) fn tool_result_block_param_type() -> super::ToolResultBlockParamType {
+            super::ToolResultBlockParamType::ToolResult
+        }
+        pub(super) fn tool_text_editor20250124_name() -> super::ToolTextEditor20250124Name {
+            super::ToolTextEditor20250124Name::StrReplaceEditor
+        }
+        pub(super) fn tool_text_editor20250124_type() -> super::ToolTextEditor20250124Type {
+            super::ToolTextEditor20250124Type::TextEditor20250124
+        }
+        pub(super) fn tool_text_editor20250429_name() -> super::ToolTextEditor20250429Name {
+            super::ToolTextEditor20250429Name::StrReplaceBasedEditTool
+        }
+        pub(super) fn tool_text_editor20250429_type() -> super::ToolTextEditor20250429Type {
+            super::ToolTextEditor20250429Type::TextEditor20250429
+        }
+        pub(super) fn tool_text_editor20250728_name() -> super::ToolTextEditor20250728Name {
+            super::ToolTextEditor20250728Name::StrReplaceBasedEditTool
+        }
+        pub(super) fn tool_text_editor20250728_type() -> super::ToolTextEditor20250728Type {
+            super::ToolTextEditor20250728Type::TextEditor20250728
+        }
+        pub(super) fn tool_use_block_type() -> super::ToolUseBlockType {
+            super::ToolUseBlockType::ToolUse
+        }
+        pub(super) fn tool_use_block_param_type() -> super::ToolUseBlockParamType {
+            super::ToolUseBlockParamType::ToolUse
+        }
+        pub(super) fn url_image_source_type() -> super::UrlImageSourceType {
+            super::UrlImageSourceType::Url
+        }
+        pub(super) fn urlpdf_source_type() -> super::UrlpdfSourceType {
+            super::UrlpdfSourceType::Url
+        }
+        pub(super) fn web_search_result_block_type() -> super::WebSearchResultBlockType {
+            super::WebSearchResultBlockType::WebSearchResult
+        }
+        pub(super) fn web_search_result_block_param_type() -> super::WebSearchResultBlockParamType {
+            super::WebSearchResultBlockParamType::WebSearchResult
+        }
+        pub(super) fn web_search_tool20250305_name() -> super::WebSearchTool20250305Name {
+            super::WebSearchTool20250305Name::WebSearch
+        }
+        pub(super) fn web_search_tool20250305_type() -> super::WebSearchTool20250305Type {
+            super::WebSearchTool20250305Type::WebSearch20250305
+        }
+        pub(super) fn web_search_tool20250305_user_location_type() -> super::WebSearchTool20250305UserLocationType {
+            super::WebSearchTool20250305UserLocationType::Approximate
+        }
+        pub(super) fn web_search_tool_request_error_type() -> super::WebSearchToolRequestErrorType {
+            super::WebSearchToolRequestErrorType::WebSearchToolResultError
+        }
+        pub(super) fn web_search_tool_result_block_type() -> super::WebSearchToolResultBlockType {
+            super::WebSearchToolResultBlockType::WebSearchToolResult
+        }
+        pub(super) fn web_search_tool_result_block_param_type() -> super::WebSearchToolResultBlockParamType {
+            super::WebSearchToolResultBlockParamType::WebSearchToolResult
+        }
+        pub(super) fn web_search_tool_result_error_type() -> super::WebSearchToolResultErrorType {
+            super::WebSearchToolResultErrorType::WebSearchToolResultError
         }
     }
     /// Error types.

@@ -551,6 +551,136 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoice {
         }
     }
 }
+///A tool definition: a custom client tool, or one of the Anthropic-defined tools, told apart by `type`. A custom tool may leave `type` out. Token counting accepts the same set (the reference calls it `MessageCountTokensTool`).
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ToolUnion {
+    ///`custom`: A custom client tool, described by a JSON schema for its input.
+    Custom(crate::types::Tool),
+    ///`bash_20250124`: The Anthropic-defined bash tool, version 2025-01-24.
+    Bash20250124(crate::types::ToolBash20250124),
+    ///`text_editor_20250124`: The Anthropic-defined text editor tool, version 2025-01-24.
+    TextEditor20250124(crate::types::ToolTextEditor20250124),
+    ///`text_editor_20250429`: The Anthropic-defined text editor tool, version 2025-04-29.
+    TextEditor20250429(crate::types::ToolTextEditor20250429),
+    ///`text_editor_20250728`: The Anthropic-defined text editor tool, version 2025-07-28.
+    TextEditor20250728(crate::types::ToolTextEditor20250728),
+    ///`web_search_20250305`: The server-side web search tool, version 2025-03-05.
+    WebSearch20250305(crate::types::WebSearchTool20250305),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+impl ToolUnion {
+    /// The member's tag, as the `type` (or other discriminator) field holds it.
+    pub fn tag(&self) -> &str {
+        match self {
+            Self::Custom(_) => "custom",
+            Self::Bash20250124(_) => "bash_20250124",
+            Self::TextEditor20250124(_) => "text_editor_20250124",
+            Self::TextEditor20250429(_) => "text_editor_20250429",
+            Self::TextEditor20250728(_) => "text_editor_20250728",
+            Self::WebSearch20250305(_) => "web_search_20250305",
+            Self::Other(value) => {
+                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
+            }
+        }
+    }
+}
+impl ::std::convert::From<crate::types::Tool> for ToolUnion {
+    fn from(value: crate::types::Tool) -> Self {
+        Self::Custom(value)
+    }
+}
+impl ::std::convert::From<crate::types::ToolBash20250124> for ToolUnion {
+    fn from(value: crate::types::ToolBash20250124) -> Self {
+        Self::Bash20250124(value)
+    }
+}
+impl ::std::convert::From<crate::types::ToolTextEditor20250124> for ToolUnion {
+    fn from(value: crate::types::ToolTextEditor20250124) -> Self {
+        Self::TextEditor20250124(value)
+    }
+}
+impl ::std::convert::From<crate::types::ToolTextEditor20250429> for ToolUnion {
+    fn from(value: crate::types::ToolTextEditor20250429) -> Self {
+        Self::TextEditor20250429(value)
+    }
+}
+impl ::std::convert::From<crate::types::ToolTextEditor20250728> for ToolUnion {
+    fn from(value: crate::types::ToolTextEditor20250728) -> Self {
+        Self::TextEditor20250728(value)
+    }
+}
+impl ::std::convert::From<crate::types::WebSearchTool20250305> for ToolUnion {
+    fn from(value: crate::types::WebSearchTool20250305) -> Self {
+        Self::WebSearch20250305(value)
+    }
+}
+impl ::serde::Serialize for ToolUnion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Custom(value) => value.serialize(serializer),
+            Self::Bash20250124(value) => value.serialize(serializer),
+            Self::TextEditor20250124(value) => value.serialize(serializer),
+            Self::TextEditor20250429(value) => value.serialize(serializer),
+            Self::TextEditor20250728(value) => value.serialize(serializer),
+            Self::WebSearch20250305(value) => value.serialize(serializer),
+            Self::Other(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ToolUnion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
+        match tag.as_deref() {
+            Some("custom") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Custom)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("bash_20250124") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Bash20250124)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("text_editor_20250124") => {
+                ::serde_json::from_value(value)
+                    .map(Self::TextEditor20250124)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("text_editor_20250429") => {
+                ::serde_json::from_value(value)
+                    .map(Self::TextEditor20250429)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("text_editor_20250728") => {
+                ::serde_json::from_value(value)
+                    .map(Self::TextEditor20250728)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("web_search_20250305") => {
+                ::serde_json::from_value(value)
+                    .map(Self::WebSearch20250305)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            None => {
+                ::serde_json::from_value(value)
+                    .map(Self::Custom)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::Other(value)),
+        }
+    }
+}
 ///One block of generated content, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1177,6 +1307,274 @@ impl<'de> ::serde::Deserialize<'de> for RawContentBlockDelta {
             Some("signature_delta") => {
                 ::serde_json::from_value(value)
                     .map(Self::SignatureDelta)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::Other(value)),
+        }
+    }
+}
+///Where the image bytes come from: inline base64 data or a URL.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ImageBlockParamSource {
+    ///`base64`: Image data carried inline, base64-encoded.
+    Base64(crate::types::Base64ImageSource),
+    ///`url`: An image fetched from a URL.
+    Url(crate::types::UrlImageSource),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+impl ImageBlockParamSource {
+    /// The member's tag, as the `type` (or other discriminator) field holds it.
+    pub fn tag(&self) -> &str {
+        match self {
+            Self::Base64(_) => "base64",
+            Self::Url(_) => "url",
+            Self::Other(value) => {
+                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
+            }
+        }
+    }
+}
+impl ::std::convert::From<crate::types::Base64ImageSource> for ImageBlockParamSource {
+    fn from(value: crate::types::Base64ImageSource) -> Self {
+        Self::Base64(value)
+    }
+}
+impl ::std::convert::From<crate::types::UrlImageSource> for ImageBlockParamSource {
+    fn from(value: crate::types::UrlImageSource) -> Self {
+        Self::Url(value)
+    }
+}
+impl ::serde::Serialize for ImageBlockParamSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Base64(value) => value.serialize(serializer),
+            Self::Url(value) => value.serialize(serializer),
+            Self::Other(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ImageBlockParamSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
+        match tag.as_deref() {
+            Some("base64") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Base64)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("url") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Url)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::Other(value)),
+        }
+    }
+}
+///Where the document comes from: base64 PDF, plain text, content blocks, or a PDF URL.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum DocumentBlockParamSource {
+    ///`base64`: A PDF carried inline, base64-encoded.
+    Base64(crate::types::Base64PdfSource),
+    ///`text`: A document given as plain text.
+    Text(crate::types::PlainTextSource),
+    ///`content`: A document made of content blocks (text and images).
+    Content(crate::types::ContentBlockSource),
+    ///`url`: A PDF fetched from a URL.
+    Url(crate::types::UrlpdfSource),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+impl DocumentBlockParamSource {
+    /// The member's tag, as the `type` (or other discriminator) field holds it.
+    pub fn tag(&self) -> &str {
+        match self {
+            Self::Base64(_) => "base64",
+            Self::Text(_) => "text",
+            Self::Content(_) => "content",
+            Self::Url(_) => "url",
+            Self::Other(value) => {
+                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
+            }
+        }
+    }
+}
+impl ::std::convert::From<crate::types::Base64PdfSource> for DocumentBlockParamSource {
+    fn from(value: crate::types::Base64PdfSource) -> Self {
+        Self::Base64(value)
+    }
+}
+impl ::std::convert::From<crate::types::PlainTextSource> for DocumentBlockParamSource {
+    fn from(value: crate::types::PlainTextSource) -> Self {
+        Self::Text(value)
+    }
+}
+impl ::std::convert::From<crate::types::ContentBlockSource>
+for DocumentBlockParamSource {
+    fn from(value: crate::types::ContentBlockSource) -> Self {
+        Self::Content(value)
+    }
+}
+impl ::std::convert::From<crate::types::UrlpdfSource> for DocumentBlockParamSource {
+    fn from(value: crate::types::UrlpdfSource) -> Self {
+        Self::Url(value)
+    }
+}
+impl ::serde::Serialize for DocumentBlockParamSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Base64(value) => value.serialize(serializer),
+            Self::Text(value) => value.serialize(serializer),
+            Self::Content(value) => value.serialize(serializer),
+            Self::Url(value) => value.serialize(serializer),
+            Self::Other(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DocumentBlockParamSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
+        match tag.as_deref() {
+            Some("base64") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Base64)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("text") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Text)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("content") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Content)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("url") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Url)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::Other(value)),
+        }
+    }
+}
+///One of several kinds of `ToolResultBlockParamContentItem`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ToolResultBlockParamContentItem {
+    ///`text`: A block of plain text in the input.
+    Text(crate::types::TextBlockParam),
+    ///`image`: An image in the input.
+    Image(crate::types::ImageBlockParam),
+    ///`search_result`: A search result supplied by the caller, which the model can read and cite.
+    SearchResult(crate::types::SearchResultBlockParam),
+    ///`document`: A document (PDF, plain text or custom content) in the input.
+    Document(crate::types::DocumentBlockParam),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+impl ToolResultBlockParamContentItem {
+    /// The member's tag, as the `type` (or other discriminator) field holds it.
+    pub fn tag(&self) -> &str {
+        match self {
+            Self::Text(_) => "text",
+            Self::Image(_) => "image",
+            Self::SearchResult(_) => "search_result",
+            Self::Document(_) => "document",
+            Self::Other(value) => {
+                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
+            }
+        }
+    }
+}
+impl ::std::convert::From<crate::types::TextBlockParam>
+for ToolResultBlockParamContentItem {
+    fn from(value: crate::types::TextBlockParam) -> Self {
+        Self::Text(value)
+    }
+}
+impl ::std::convert::From<crate::types::ImageBlockParam>
+for ToolResultBlockParamContentItem {
+    fn from(value: crate::types::ImageBlockParam) -> Self {
+        Self::Image(value)
+    }
+}
+impl ::std::convert::From<crate::types::SearchResultBlockParam>
+for ToolResultBlockParamContentItem {
+    fn from(value: crate::types::SearchResultBlockParam) -> Self {
+        Self::SearchResult(value)
+    }
+}
+impl ::std::convert::From<crate::types::DocumentBlockParam>
+for ToolResultBlockParamContentItem {
+    fn from(value: crate::types::DocumentBlockParam) -> Self {
+        Self::Document(value)
+    }
+}
+impl ::serde::Serialize for ToolResultBlockParamContentItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Text(value) => value.serialize(serializer),
+            Self::Image(value) => value.serialize(serializer),
+            Self::SearchResult(value) => value.serialize(serializer),
+            Self::Document(value) => value.serialize(serializer),
+            Self::Other(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ToolResultBlockParamContentItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
+        match tag.as_deref() {
+            Some("text") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Text)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("image") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Image)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("search_result") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SearchResult)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("document") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Document)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             _ => Ok(Self::Other(value)),
