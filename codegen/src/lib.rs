@@ -3,10 +3,11 @@
 //! The work is a pipeline of passes, one module each:
 //! [`load`] reads the YAML, [`validate`] applies the project's rules,
 //! [`normalize`] reshapes what progenitor cannot handle, `raw` runs
-//! progenitor, `open_enums`, `unions`, `meta` and `resources` add what
+//! progenitor, `open_enums`, `unions`, `conversions`, `meta` and `resources` add what
 //! progenitor lacks, `format` pretty-prints, and [`emit`] writes (or checks) the files.
 //! Nothing touches the disk until every pass has succeeded.
 
+mod conversions;
 pub mod emit;
 mod error;
 mod format;
@@ -67,11 +68,13 @@ fn generate_loaded(
     let resources = resources::generate(spec, &raw.file)?;
     let open_enums = format::parse("open_enums", open_enums::generate(&normalized.open_enums))?;
     let unions = format::parse("unions", unions::generate(&normalized.tagged_unions))?;
+    let conversions = format::parse("conversions", conversions::generate(&raw.file))?;
     let meta = format::parse("meta", meta::generate(spec)?)?;
     let resources_file = format::parse("resources", resources.tokens)?;
     let module = format::parse("mod", module_tokens())?;
 
     let files: Vec<GeneratedFile> = [
+        ("conversions.rs", &conversions),
         ("mod.rs", &module),
         ("meta.rs", &meta),
         ("open_enums.rs", &open_enums),
@@ -101,6 +104,7 @@ fn module_tokens() -> proc_macro2::TokenStream {
     quote::quote! {
         //! Code generated from the spec, one module per generator pass.
 
+        pub mod conversions;
         pub mod meta;
         pub mod open_enums;
         /// Progenitor's client: every operation as a builder, and every schema

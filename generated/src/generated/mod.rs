@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec (or the codegen crate) and regenerate.
 
 //! Code generated from the spec, one module per generator pass.
+pub mod conversions;
 pub mod meta;
 pub mod open_enums;
 /// Progenitor's client: every operation as a builder, and every schema
