@@ -28,6 +28,10 @@ struct Op<'s> {
     page: Option<PageInfo>,
     /// Progenitor's `body` setter, for operations with a body.
     body: Option<syn::ImplItemFn>,
+    /// The event type, for operations that can answer with server-sent events.
+    stream_event: Option<String>,
+    http_method: &'static str,
+    path: String,
 }
 
 struct Param {
@@ -54,8 +58,8 @@ pub struct ResourcesOutput {
 pub fn generate(spec: &LoadedSpec, raw: &syn::File) -> Result<ResourcesOutput, Error> {
     let builders = raw_builders(raw);
     let mut ops = Vec::new();
-    for (_, _, _, op) in operations(&spec.api) {
-        ops.push(describe(&spec.api, op, &builders)?);
+    for (_, path, method, op) in operations(&spec.api) {
+        ops.push(describe(&spec.api, op, &builders, method, path)?);
     }
     let tags: BTreeMap<&str, Option<&str>> = spec
         .api
@@ -171,6 +175,8 @@ fn describe<'s>(
     api: &'s OpenAPI,
     op: &'s Operation,
     builders: &BTreeMap<String, Vec<syn::ImplItemFn>>,
+    http_method: &'static str,
+    path: String,
 ) -> Result<Op<'s>, Error> {
     let id = op.operation_id.clone().unwrap_or_default();
     let tag_name = op.tags.first().cloned().unwrap_or_default();
@@ -216,7 +222,23 @@ fn describe<'s>(
         params,
         page,
         body,
+        stream_event: stream_event(api, op),
+        http_method,
+        path,
     })
+}
+
+/// The schema of the events, when the 200 response can be `text/event-stream`.
+fn stream_event(api: &OpenAPI, op: &Operation) -> Option<String> {
+    let response = match op.responses.responses.get(&openapiv3::StatusCode::Code(200))? {
+        ReferenceOr::Item(r) => r,
+        ReferenceOr::Reference { .. } => return None,
+    };
+    let schema = response.content.get("text/event-stream")?.schema.as_ref()?;
+    let (Some(name), _) = resolve_schema(api, schema)? else {
+        return None;
+    };
+    Some(name.to_upper_camel_case())
 }
 
 fn resolve_parameter<'a>(api: &'a OpenAPI, p: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
@@ -385,14 +407,7 @@ fn operation_method(op: &Op) -> TokenStream {
         Some(setter) => (
             Some(quote!(Bd)),
             Some(quote!(body: Bd)),
-            // Progenitor's own bounds on its `body<V>` setter, with `V` renamed.
-            setter.sig.generics.where_clause.as_ref().map(|w| {
-                let predicates = w
-                    .predicates
-                    .iter()
-                    .map(|p| rename_ident(p.to_token_stream(), "V", "Bd"));
-                quote!(#(#predicates,)*)
-            }),
+            Some(body_bounds(op)).filter(|_| setter.sig.generics.where_clause.is_some()),
             Some(quote!(.body(body))),
             Some(format!(
                 "`body`: {}",
@@ -402,7 +417,10 @@ fn operation_method(op: &Op) -> TokenStream {
         None => (None, None, None, None, None),
     };
     let body_doc = body_doc.into_iter();
+    let streaming = stream_method(op);
     quote! {
+        #streaming
+
         #[doc = #doc]
         #(
             #[doc = ""]
@@ -429,6 +447,7 @@ fn request_impl(
     let alias = request_alias(op);
     let builder = format_ident!("{}", op.builder);
     let id = &op.id;
+    let stream_alias = stream_alias_item(op);
     let alias_doc = format!(
         "A request to `{}`: set its parameters, then [`send`]({alias}::send) it.",
         op.id
@@ -458,6 +477,8 @@ fn request_impl(
     Ok(quote! {
         #[doc = #alias_doc]
         pub type #alias<'a> = crate::Request<builder::#builder<'a>>;
+
+        #stream_alias
 
         impl<'a> crate::Request<builder::#builder<'a>> {
             #(#setters)*
@@ -679,4 +700,84 @@ fn rename_ident(tokens: TokenStream, from: &str, to: &str) -> TokenStream {
             other => other,
         })
         .collect()
+}
+
+struct StreamParts {
+    event: syn::Ident,
+    body: syn::Type,
+}
+
+/// The pieces of `<method>_stream`, for operations that can stream and have
+/// a body and no path parameters.
+fn stream_parts(op: &Op) -> Option<StreamParts> {
+    let event = op.stream_event.as_ref()?;
+    let body = op.body.as_ref().and_then(setter_target)?;
+    if op.params.iter().any(|p| p.path) {
+        return None;
+    }
+    Some(StreamParts {
+        event: format_ident!("{}", event),
+        body,
+    })
+}
+
+fn stream_alias(op: &Op) -> syn::Ident {
+    format_ident!("{}StreamRequest", op.builder)
+}
+
+/// `<method>_stream(body)`: the same operation with `stream: true`, answered
+/// with server-sent events decoded one at a time.
+fn stream_method(op: &Op) -> TokenStream {
+    if stream_parts(op).is_none() {
+        return TokenStream::new();
+    }
+    let method = format_ident!("{}_stream", op.method_name);
+    let alias = stream_alias(op);
+    let id = &op.id;
+    let path = &op.path;
+    let http = format_ident!("{}", op.http_method.to_uppercase());
+    let bounds = body_bounds(op);
+    let summary = op.op.summary.clone().unwrap_or_else(|| op.id.clone());
+    let doc = format!(
+        "{summary}, streamed: sends the request with `stream: true` and yields \
+         each server-sent event as it arrives.\n\n\
+         See [`{0}`](Self::{0}) for the body.",
+        op.method_name
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #method<Bd>(&self, body: Bd) -> #alias<'a>
+        where #bounds
+        {
+            crate::StreamRequest::new(self.client, #id, ::reqwest::Method::#http, #path, body)
+        }
+    }
+}
+
+/// Progenitor's bounds on its `body<V>` setter, with `V` renamed to `Bd`.
+fn body_bounds(op: &Op) -> TokenStream {
+    let predicates = op
+        .body
+        .as_ref()
+        .and_then(|setter| setter.sig.generics.where_clause.as_ref())
+        .into_iter()
+        .flat_map(|w| w.predicates.iter())
+        .map(|p| rename_ident(p.to_token_stream(), "V", "Bd"));
+    quote!(#(#predicates,)*)
+}
+
+/// The type alias of a streaming request.
+fn stream_alias_item(op: &Op) -> TokenStream {
+    let Some(StreamParts { event, body }) = stream_parts(op) else {
+        return TokenStream::new();
+    };
+    let alias = stream_alias(op);
+    let doc = format!(
+        "A streaming request to `{}`: set options, then [`send`](crate::StreamRequest::send) it.",
+        op.id
+    );
+    quote! {
+        #[doc = #doc]
+        pub type #alias<'a> = crate::StreamRequest<'a, #body, types::#event>;
+    }
 }

@@ -66,6 +66,24 @@ pub struct Messages<'a> {
     client: &'a crate::Client,
 }
 impl<'a> Messages<'a> {
+    /**Create a message, streamed: sends the request with `stream: true` and yields each server-sent event as it arrives.
+
+See [`create`](Self::create) for the body.*/
+    pub fn create_stream<Bd>(&self, body: Bd) -> MessagesCreateStreamRequest<'a>
+    where
+        Bd: std::convert::TryInto<types::MessageCreateParams>,
+        <Bd as std::convert::TryInto<
+            types::MessageCreateParams,
+        >>::Error: std::fmt::Display,
+    {
+        crate::StreamRequest::new(
+            self.client,
+            "messages_create",
+            ::reqwest::Method::POST,
+            "/v1/messages",
+            body,
+        )
+    }
     /**Create a message.
 
 Sends a conversation (text, images, documents, tool results) and returns the model's next message. Each call is stateless: send the whole conversation every time. With `stream: true` the reply arrives as server-sent events.
@@ -377,6 +395,12 @@ impl<'a> crate::Request<builder::BetaModelsRetrieve<'a>> {
 }
 ///A request to `messages_create`: set its parameters, then [`send`](MessagesCreateRequest::send) it.
 pub type MessagesCreateRequest<'a> = crate::Request<builder::MessagesCreate<'a>>;
+///A streaming request to `messages_create`: set options, then [`send`](crate::StreamRequest::send) it.
+pub type MessagesCreateStreamRequest<'a> = crate::StreamRequest<
+    'a,
+    types::MessageCreateParams,
+    types::MessageStreamEvent,
+>;
 impl<'a> crate::Request<builder::MessagesCreate<'a>> {
     ///The conversation and generation settings.
     pub fn body<V>(mut self, value: V) -> Self
