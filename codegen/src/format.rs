@@ -22,4 +22,3 @@ pub fn parse(pass: &'static str, tokens: TokenStream) -> Result<syn::File, Error
         message: e.to_string(),
     })
 }
-

@@ -235,9 +235,10 @@ fn keep_ref_descriptions(raw: &serde_json::Value, api: &mut OpenAPI) {
         return;
     };
     for (name, schema) in components.schemas.iter_mut() {
-        if let (ReferenceOr::Item(schema), Some(raw)) =
-            (schema, raw.pointer(&format!("/components/schemas/{}", escape_segment(name))))
-        {
+        if let (ReferenceOr::Item(schema), Some(raw)) = (
+            schema,
+            raw.pointer(&format!("/components/schemas/{}", escape_segment(name))),
+        ) {
             describe_refs_in(schema, raw);
         }
     }
@@ -261,7 +262,9 @@ fn describe_refs_in(schema: &mut Schema, raw: &serde_json::Value) {
             }
         }
         SchemaKind::Type(Type::Array(array)) => {
-            if let (Some(ReferenceOr::Item(items)), Some(raw_items)) = (&mut array.items, raw.get("items")) {
+            if let (Some(ReferenceOr::Item(items)), Some(raw_items)) =
+                (&mut array.items, raw.get("items"))
+            {
                 describe_refs_in(items, raw_items);
             }
         }
@@ -330,7 +333,9 @@ fn find_tagged_unions(
                 ));
                 continue;
             };
-            let member_name = reference.trim_start_matches("#/components/schemas/").to_string();
+            let member_name = reference
+                .trim_start_matches("#/components/schemas/")
+                .to_string();
             let from_mapping = discriminator
                 .mapping
                 .iter()
@@ -340,7 +345,8 @@ fn find_tagged_unions(
                 Some(ReferenceOr::Item(s)) => Some(s),
                 _ => None,
             };
-            let from_schema = member_schema.and_then(|s| single_string_value(s, &discriminator.property_name));
+            let from_schema =
+                member_schema.and_then(|s| single_string_value(s, &discriminator.property_name));
             let Some(tag) = from_mapping.or(from_schema) else {
                 problems.push(spec.problem(
                     &format!("{pointer}/oneOf/{i}"),
@@ -383,7 +389,9 @@ fn single_string_value(schema: &Schema, property: &str) -> Option<String> {
         return None;
     };
     match &prop.schema_kind {
-        SchemaKind::Type(Type::String(StringType { enumeration, .. })) if enumeration.len() == 1 => {
+        SchemaKind::Type(Type::String(StringType { enumeration, .. }))
+            if enumeration.len() == 1 =>
+        {
             enumeration[0].clone()
         }
         _ => None,
@@ -579,10 +587,12 @@ fn default_constants(api: &mut OpenAPI) {
 
 fn single_value(schema: &Schema) -> Option<String> {
     match &schema.schema_kind {
-        SchemaKind::Type(Type::String(StringType { enumeration, .. })) => match enumeration.as_slice() {
-            [Some(only)] => Some(only.clone()),
-            _ => None,
-        },
+        SchemaKind::Type(Type::String(StringType { enumeration, .. })) => {
+            match enumeration.as_slice() {
+                [Some(only)] => Some(only.clone()),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -605,7 +615,10 @@ fn hoist_inline_unions(api: &mut OpenAPI) {
         };
         for (prop_name, prop) in object.properties.iter_mut() {
             if let ReferenceOr::Item(prop) = prop {
-                let base = format!("{name}{}", heck::ToUpperCamelCase::to_upper_camel_case(prop_name.as_str()));
+                let base = format!(
+                    "{name}{}",
+                    heck::ToUpperCamelCase::to_upper_camel_case(prop_name.as_str())
+                );
                 hoist_in(prop, base, &mut hoisted);
             }
         }

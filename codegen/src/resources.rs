@@ -230,7 +230,11 @@ fn describe<'s>(
 
 /// The schema of the events, when the 200 response can be `text/event-stream`.
 fn stream_event(api: &OpenAPI, op: &Operation) -> Option<String> {
-    let response = match op.responses.responses.get(&openapiv3::StatusCode::Code(200))? {
+    let response = match op
+        .responses
+        .responses
+        .get(&openapiv3::StatusCode::Code(200))?
+    {
         ReferenceOr::Item(r) => r,
         ReferenceOr::Reference { .. } => return None,
     };
@@ -693,7 +697,10 @@ fn rename_ident(tokens: TokenStream, from: &str, to: &str) -> TokenStream {
                 proc_macro2::TokenTree::Ident(proc_macro2::Ident::new(to, ident.span()))
             }
             proc_macro2::TokenTree::Group(group) => {
-                let mut renamed = proc_macro2::Group::new(group.delimiter(), rename_ident(group.stream(), from, to));
+                let mut renamed = proc_macro2::Group::new(
+                    group.delimiter(),
+                    rename_ident(group.stream(), from, to),
+                );
                 renamed.set_span(group.span());
                 proc_macro2::TokenTree::Group(renamed)
             }

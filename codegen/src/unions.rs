@@ -41,7 +41,10 @@ fn generate_one(union: &TaggedUnion) -> TokenStream {
         }
         variant_names.push(candidate);
     }
-    let variants: Vec<_> = variant_names.iter().map(|v| format_ident!("{}", v)).collect();
+    let variants: Vec<_> = variant_names
+        .iter()
+        .map(|v| format_ident!("{}", v))
+        .collect();
     let types: Vec<_> = union
         .variants
         .iter()
@@ -66,15 +69,19 @@ fn generate_one(union: &TaggedUnion) -> TokenStream {
     for t in &types {
         *counts.entry(t.to_string()).or_default() += 1;
     }
-    let froms = variants.iter().zip(&types).filter(|(_, t)| counts[&t.to_string()] == 1).map(|(v, t)| {
-        quote! {
-            impl ::std::convert::From<crate::types::#t> for #name {
-                fn from(value: crate::types::#t) -> Self {
-                    Self::#v(value)
+    let froms = variants
+        .iter()
+        .zip(&types)
+        .filter(|(_, t)| counts[&t.to_string()] == 1)
+        .map(|(v, t)| {
+            quote! {
+                impl ::std::convert::From<crate::types::#t> for #name {
+                    fn from(value: crate::types::#t) -> Self {
+                        Self::#v(value)
+                    }
                 }
             }
-        }
-    });
+        });
     quote! {
         #[doc = #doc]
         ///

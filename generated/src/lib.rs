@@ -41,6 +41,7 @@
 
 #![warn(missing_docs)]
 
+mod accumulate;
 mod checks;
 mod client;
 mod error;
@@ -49,6 +50,8 @@ pub mod pagination;
 mod request;
 mod response;
 mod retry;
+pub mod sse;
+mod streaming;
 mod transport;
 
 // Formatted by the generator (prettyplease), not by rustfmt.
@@ -56,6 +59,7 @@ mod transport;
 #[rustfmt::skip]
 pub mod generated;
 
+pub use accumulate::{MessageAccumulator, MessageStream, TextDeltas};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error};
 pub use generated::meta::{API_KEY_HEADER, API_VERSION, DEFAULT_BASE_URL};
@@ -63,6 +67,7 @@ pub use generated::resources::*;
 pub use header_list::CommaSeparated;
 pub use request::{Request, RequestOptions};
 pub use response::{RateLimit, RateLimits, Response};
+pub use streaming::{EventStream, StreamRequest};
 
 /// The API's types: every schema of the spec, and the open sets of values.
 pub mod types {

@@ -2,7 +2,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::StatusCode;
 
 use crate::error::{ApiError, DecodeError, Error};
 use crate::response::{header_str, Response};
@@ -60,17 +61,9 @@ impl<B> Request<B> {
     /// header (for example, a value containing CR or LF) makes `send()` fail
     /// with [`Error::InvalidArgument`] before anything is sent.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| format!("`{name}` is not a valid header name"));
-        let value = HeaderValue::from_str(value).map_err(|_| {
-            format!(
-                "the value of header `{}` is not a valid header value",
-                name.as_ref().map(|n| n.as_str()).unwrap_or("?")
-            )
-        });
-        match (name, value) {
-            (Ok(name), Ok(value)) => self.options.headers.push((name, value)),
-            (Err(e), _) | (_, Err(e)) => self.check(Err(e)),
+        match parse_header(name, value) {
+            Ok(header) => self.options.headers.push(header),
+            Err(e) => self.check(Err(e)),
         }
         self
     }
@@ -104,6 +97,33 @@ impl<B> Request<B> {
         let (result, outcome) = transport::scoped(self.options, false, send(self.inner)).await;
         convert(result, outcome).await
     }
+}
+
+/// Checks a header given to a request's `header(name, value)`.
+pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let value = HeaderValue::from_str(value).map_err(|_| {
+        format!(
+            "the value of header `{}` is not a valid header value",
+            name.as_str()
+        )
+    })?;
+    Ok((name, value))
+}
+
+/// The error for an API error body, with the request id from the headers
+/// (or else from the body).
+pub(crate) fn api_error(status: StatusCode, headers: HeaderMap, body: ErrorResponse) -> Error {
+    let request_id = header_str(&headers, "request-id")
+        .map(str::to_string)
+        .or_else(|| body.request_id.clone());
+    Error::Api(Box::new(ApiError {
+        status,
+        request_id,
+        headers,
+        body,
+    }))
 }
 
 async fn convert<T>(
@@ -144,16 +164,7 @@ async fn convert<T>(
         Err(Raw::ErrorResponse(value)) => {
             let status = value.status();
             let headers = value.headers().clone();
-            let body = value.into_inner();
-            let request_id = header_str(&headers, "request-id")
-                .map(str::to_string)
-                .or_else(|| body.request_id.clone());
-            Err(Error::Api(Box::new(ApiError {
-                status,
-                request_id,
-                headers,
-                body,
-            })))
+            Err(api_error(status, headers, value.into_inner()))
         }
         Err(Raw::InvalidResponsePayload(bytes, e)) => Err(decode(bytes, e.to_string(), outcome)),
         Err(Raw::UnexpectedResponse(response)) => {

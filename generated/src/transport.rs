@@ -125,6 +125,8 @@ impl Transport {
             .unwrap_or_default();
         self.prepare(&mut request, &options, streaming);
         let max_retries = options.max_retries.unwrap_or(self.config.max_retries);
+        // The longest wait between two reads of a streamed body.
+        let idle = options.timeout.unwrap_or(self.config.timeout);
         let mut retries_done = 0u32;
         loop {
             // Keep a copy to send again; a body that cannot be copied (a
@@ -134,42 +136,55 @@ impl Transport {
             } else {
                 None
             };
-            let result = client.execute(request).await;
+            let result = if streaming && options.timeout.is_none() {
+                // No overall timeout for a stream: bound the wait for its head.
+                match tokio::time::timeout(idle, client.execute(request)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(timeout_error(idle).await),
+                }
+            } else {
+                client.execute(request).await
+            };
             let Some(next) = spare else {
                 // No retry left, or a body that cannot be replayed: final.
-                return self.finish(result?, streaming).await;
+                return self.finish(result?, streaming, idle).await;
             };
-            let retry_headers = match result {
+            // Why to retry: an error status (with its headers), or a transport error.
+            let reason = match result {
                 Ok(response) if retry::should_retry(response.status(), response.headers()) => {
-                    Some((response.status(), response.headers().clone()))
+                    Ok((response.status(), response.headers().clone()))
                 }
-                Ok(response) => match self.finish(response, streaming).await {
+                Ok(response) => match self.finish(response, streaming, idle).await {
                     Ok(response) => return Ok(response),
-                    Err(e) => {
-                        log_transport_retry(operation, retries_done, max_retries, &e);
-                        None
-                    }
+                    Err(e) => Err(e),
                 },
-                Err(e) => {
-                    log_transport_retry(operation, retries_done, max_retries, &e);
-                    None
-                }
+                Err(e) => Err(e),
             };
             let wait = retry::delay(
-                retry_headers.as_ref().map(|(_, h)| h),
+                reason.as_ref().ok().map(|(_, h)| h),
                 retries_done,
                 rand::random(),
             );
-            if let Some((status, headers)) = &retry_headers {
-                tracing::warn!(
+            let wait_ms = wait.as_millis() as u64;
+            let attempt = retries_done + 1;
+            match &reason {
+                Ok((status, headers)) => tracing::warn!(
                     operation,
                     status = status.as_u16(),
-                    attempt = retries_done + 1,
+                    attempt,
                     max_retries,
-                    wait_ms = wait.as_millis() as u64,
+                    wait_ms,
                     request_id = header_str(headers, "request-id").unwrap_or(""),
                     "retrying after an error status"
-                );
+                ),
+                Err(error) => tracing::warn!(
+                    operation,
+                    attempt,
+                    max_retries,
+                    wait_ms,
+                    error = %error,
+                    "retrying after a transport error"
+                ),
             }
             tokio::time::sleep(wait).await;
             request = next;
@@ -182,10 +197,11 @@ impl Transport {
         &self,
         response: reqwest::Response,
         streaming: bool,
+        idle: Duration,
     ) -> reqwest::Result<reqwest::Response> {
         if streaming {
             record_response(response.status(), response.headers());
-            Ok(response)
+            Ok(idle_timeout(response, idle))
         } else {
             self.buffer(response).await
         }
@@ -247,14 +263,54 @@ impl Transport {
     }
 }
 
-fn log_transport_retry(operation: &str, done: u32, max_retries: u32, error: &reqwest::Error) {
-    tracing::warn!(
-        operation,
-        attempt = done + 1,
-        max_retries,
-        error = %error,
-        "retrying after a transport error"
-    );
+/// The streamed body of `response`, failing with a timeout when no bytes
+/// arrive for `idle`: the client's timeout bounds the wait between two
+/// reads of a stream, where an overall timeout would cut a long stream.
+/// (The HTTP client itself has no read timeout, so that a request's own
+/// timeout can be longer than the client's.)
+fn idle_timeout(response: reqwest::Response, idle: Duration) -> reqwest::Response {
+    use futures::StreamExt;
+    type BoxError = Box<dyn std::error::Error + Send + Sync>;
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = futures::stream::unfold(Some(response.bytes_stream()), move |body| async move {
+        let mut body = body?;
+        match tokio::time::timeout(idle, body.next()).await {
+            Ok(Some(Ok(bytes))) => Some((Ok(bytes), Some(body))),
+            Ok(Some(Err(e))) => Some((Err(BoxError::from(e)), None)),
+            Ok(None) => None,
+            Err(_) => {
+                let e = std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("no data received for {idle:?}"),
+                );
+                Some((Err(BoxError::from(e)), None))
+            }
+        }
+    });
+    let mut rebuilt = http::Response::new(reqwest::Body::wrap_stream(body));
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    reqwest::Response::from(rebuilt)
+}
+
+/// A timeout error for a wait the transport bounds itself. reqwest's errors
+/// cannot be built directly, so this one comes from a body that fails so.
+async fn timeout_error(after: Duration) -> reqwest::Error {
+    let failing = futures::stream::once(async move {
+        Err::<bytes::Bytes, _>(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("no response within {after:?}"),
+        ))
+    });
+    let response =
+        reqwest::Response::from(http::Response::new(reqwest::Body::wrap_stream(failing)));
+    match response.bytes().await {
+        Err(e) => e,
+        Ok(_) => unreachable!("a body whose only item is an error fails"),
+    }
 }
 
 fn record_response(status: StatusCode, headers: &HeaderMap) {

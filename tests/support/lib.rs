@@ -1,1 +1,8 @@
 //! Helpers shared by the workspace tests.
+
+pub mod generator;
+pub mod messages;
+pub mod perf;
+pub mod prism;
+pub mod runtime;
+pub mod sse_server;

@@ -3,25 +3,71 @@
 //! - `generate`: regenerate `generated/src/generated/` from `spec/anthropic.yaml`.
 //! - `generate --check`: exit non-zero, naming the stale files, when the
 //!   committed code differs from a fresh generation.
+//! - `generate --spec PATH --out DIR`: the same on another spec or output
+//!   directory (the tests use these; both default to the repository's).
 //! - `test`: install the pinned test tools (Prism, the spec validator) and
 //!   run every test of the workspace.
+//! - `bench`: run every benchmark (`tests/benches/`), then print each figure
+//!   as a ratio to the baseline measured in the same run (see BENCHMARKS.md).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 const SPEC: &str = "spec/anthropic.yaml";
 const OUT_DIR: &str = "generated/src/generated";
+const USAGE: &str = "usage: cargo xtask generate [--check] [--spec PATH] [--out DIR] \
+                     | cargo xtask test [-- <cargo test args>] \
+                     | cargo xtask bench [-- <cargo bench args>]";
+
+/// The options of `generate`.
+struct GenerateArgs {
+    check: bool,
+    spec: PathBuf,
+    /// How the `@generated` header names the spec.
+    spec_label: String,
+    out: PathBuf,
+}
+
+impl GenerateArgs {
+    fn parse(root: &Path, args: &[String]) -> Result<Self, String> {
+        let mut parsed = GenerateArgs {
+            check: false,
+            spec: root.join(SPEC),
+            spec_label: SPEC.to_string(),
+            out: root.join(OUT_DIR),
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |flag: &str| {
+                args.next()
+                    .cloned()
+                    .ok_or_else(|| format!("`{flag}` needs a value\n{USAGE}"))
+            };
+            match arg.as_str() {
+                "--check" => parsed.check = true,
+                "--spec" => {
+                    let spec = value("--spec")?;
+                    parsed.spec = PathBuf::from(&spec);
+                    parsed.spec_label = spec;
+                }
+                "--out" => parsed.out = PathBuf::from(value("--out")?),
+                other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+            }
+        }
+        Ok(parsed)
+    }
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
     let result = match args.first().map(String::as_str) {
-        Some("generate") => generate(&root, args.iter().any(|a| a == "--check")),
+        Some("generate") => {
+            GenerateArgs::parse(&root, &args[1..]).and_then(|a| generate(&root, &a))
+        }
         Some("test") => test(&root, &args[1..]),
-        _ => Err(
-            "usage: cargo xtask generate [--check] | cargo xtask test [-- <cargo test args>]"
-                .to_string(),
-        ),
+        Some("bench") => bench(&root, &args[1..]),
+        _ => Err(USAGE.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -39,12 +85,12 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn generate(root: &Path, check: bool) -> Result<(), String> {
-    let output = codegen::generate(&root.join(SPEC), SPEC).map_err(|e| e.to_string())?;
-    let out_dir = root.join(OUT_DIR);
+fn generate(root: &Path, args: &GenerateArgs) -> Result<(), String> {
+    let output = codegen::generate(&args.spec, &args.spec_label).map_err(|e| e.to_string())?;
+    let out_dir = &args.out;
     let stats = output.stats;
-    if check {
-        let stale = codegen::emit::diff(&out_dir, &output.files);
+    if args.check {
+        let stale = codegen::emit::diff(out_dir, &output.files);
         if !stale.is_empty() {
             let names: Vec<String> = stale.iter().map(|p| display(root, p)).collect();
             return Err(format!(
@@ -58,7 +104,7 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
         );
         return Ok(());
     }
-    let changed = codegen::emit::write(&out_dir, &output.files).map_err(|e| e.to_string())?;
+    let changed = codegen::emit::write(out_dir, &output.files).map_err(|e| e.to_string())?;
     println!(
         "generated {} operations, {} types, {} lines in {} ms; {} file(s) changed",
         stats.operations,
@@ -97,16 +143,101 @@ fn test(root: &Path, extra: &[String]) -> Result<(), String> {
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
             .current_dir(&tools))?;
     }
-    let venv = tools.join(".venv");
-    if !venv.join("bin/openapi-spec-validator").exists() {
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        run(Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
-            .arg(tools.join("requirements.txt")))?;
-    }
+    install_python_tools(&tools)?;
     let extra: Vec<&String> = extra.iter().filter(|a| a.as_str() != "--").collect();
     run(Command::new(env!("CARGO"))
         .args(["test", "--workspace", "--all-targets"])
         .args(extra)
         .current_dir(root))
+}
+
+/// Installs `tests/tools/requirements.txt` into `tests/tools/.venv`, again
+/// whenever the file changed since the last install.
+fn install_python_tools(tools: &Path) -> Result<(), String> {
+    let venv = tools.join(".venv");
+    let requirements = tools.join("requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements)
+        .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+    let stamp = venv.join("installed-requirements.txt");
+    let installed = std::fs::read_to_string(&stamp).ok();
+    if installed.as_deref() == Some(wanted.as_str())
+        && venv.join("bin/openapi-spec-validator").exists()
+    {
+        return Ok(());
+    }
+    if !venv.join("bin/pip").exists() {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    // Keep the environment out of git, as newer Pythons do by themselves.
+    std::fs::write(venv.join(".gitignore"), "*\n")
+        .map_err(|e| format!("cannot write in {}: {e}", venv.display()))?;
+    run(Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(&requirements))?;
+    std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+}
+
+/// Runs every benchmark, then prints each `generated` figure beside the
+/// `baseline` of the same group, as criterion saved them.
+fn bench(root: &Path, extra: &[String]) -> Result<(), String> {
+    let extra: Vec<&String> = extra.iter().filter(|a| a.as_str() != "--").collect();
+    run(Command::new(env!("CARGO"))
+        .args(["bench", "-p", "workspace-tests", "--benches"])
+        .args(extra)
+        .current_dir(root))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let criterion = target.join("criterion");
+    let median = |group: &str, function: &str| -> Option<f64> {
+        let path = criterion
+            .join(group)
+            .join(function)
+            .join("new/estimates.json");
+        let json = std::fs::read_to_string(path).ok()?;
+        // `"median":{"confidence_interval":{...},"point_estimate":N,...}`
+        let rest = &json[json.find("\"median\"")?..];
+        let rest = &rest[rest.find("\"point_estimate\":")? + "\"point_estimate\":".len()..];
+        let end = rest.find([',', '}'])?;
+        rest[..end].trim().parse().ok()
+    };
+    let mut groups: Vec<String> = std::fs::read_dir(&criterion)
+        .map_err(|e| format!("cannot read {}: {e}", criterion.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .collect();
+    groups.sort();
+    println!(
+        "\n{:<40} {:>14} {:>14} {:>8}",
+        "group (median)", "generated", "baseline", "ratio"
+    );
+    for group in &groups {
+        if let (Some(ours), Some(base)) = (median(group, "generated"), median(group, "baseline")) {
+            println!(
+                "{group:<40} {:>14} {:>14} {:>7.2}x",
+                nanos(ours),
+                nanos(base),
+                ours / base
+            );
+        }
+    }
+    if let (Some(whole), Some(one)) = (
+        median("generator", "whole_spec"),
+        median("generator", "one_operation_spec"),
+    ) {
+        println!(
+            "generator: whole spec {}, one-operation spec {}",
+            nanos(whole),
+            nanos(one)
+        );
+    }
+    Ok(())
+}
+
+fn nanos(ns: f64) -> String {
+    match ns {
+        n if n >= 1e9 => format!("{:.2} s", n / 1e9),
+        n if n >= 1e6 => format!("{:.2} ms", n / 1e6),
+        n if n >= 1e3 => format!("{:.2} µs", n / 1e3),
+        n => format!("{n:.0} ns"),
+    }
 }
