@@ -372,6 +372,8 @@ async fn error_event_after_200_is_a_typed_api_error_then_the_end() {
     assert_eq!(api.message(), "Overloaded");
     assert_eq!(err.request_id(), Some("req_wire"));
     assert!(err.is_overloaded());
+    // The 200 status says nothing; the error type says try again.
+    assert!(err.is_retryable());
     assert!(
         stream.next().await.is_none(),
         "the stream ends after the error"

@@ -165,11 +165,18 @@ impl Error {
     }
 
     /// Whether trying again may succeed, by the same rules the client's own
-    /// retries follow (the `x-should-retry` header first, then the status).
+    /// retries follow (the `x-should-retry` header first, then the status);
+    /// for an error event inside a stream, by its error type.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout(_) | Error::Connection(_) => true,
             Error::InvalidArgument(_) => false,
+            // An error event inside a streamed 200 carries no error status:
+            // its type says whether the failure is transient.
+            Error::Api(e) if e.status.is_success() => matches!(
+                e.error_type(),
+                ErrorType::OverloadedError | ErrorType::ApiError | ErrorType::RateLimitError
+            ),
             Error::Api(e) => crate::retry::should_retry(e.status, &e.headers),
             Error::Decode(e) => e
                 .status

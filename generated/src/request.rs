@@ -94,7 +94,10 @@ impl<B> Request<B> {
         if let Some(message) = self.invalid {
             return Err(Error::InvalidArgument(message));
         }
-        let (result, outcome) = transport::scoped(self.options, false, send(self.inner)).await;
+        // Boxed: the send future is large (kilobytes), and moving it through
+        // the layers above on every request costs more than one allocation.
+        let send = Box::pin(send(self.inner));
+        let (result, outcome) = transport::scoped(self.options, false, send).await;
         convert(result, outcome).await
     }
 }

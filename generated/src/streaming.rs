@@ -25,8 +25,9 @@ use crate::transport;
 use crate::types::ErrorResponse;
 
 /// A request to an operation that streams its answer, such as
-/// [`Messages::create_stream`](crate::Messages::create_stream): set per-request options,
-/// then [`send`](StreamRequest::send) it to open the stream.
+/// [`Messages::create_stream`](crate::Messages::create_stream): set
+/// per-request options, then [`send`](StreamRequest::send) it to open the
+/// stream.
 ///
 /// The body is sent as JSON with `"stream": true` set. Authentication, the
 /// API version, default betas and headers apply as for every request, and
