@@ -24,6 +24,37 @@
 //! # Ok(()) }
 //! ```
 //!
+//!
+//! Messages, whole or streamed as they are generated:
+//!
+//! ```no_run
+//! use anthropic_client::types::{MessageCreateParams, MessageParam, MessageParamRole};
+//! use futures::StreamExt;
+//!
+//! # async fn run(client: anthropic_client::Client) -> Result<(), anthropic_client::Error> {
+//! let params = MessageCreateParams::builder()
+//!     .model("claude-sonnet-4-20250514")
+//!     .max_tokens(1024)
+//!     .messages(vec![MessageParam::builder()
+//!         .role(MessageParamRole::User)
+//!         .content("Hello, Claude")
+//!         .try_into()
+//!         .expect("a complete message")]);
+//!
+//! let reply = client.messages().create(params.clone()).send().await?;
+//! println!("{:?}", reply.content);
+//!
+//! let mut stream = client.messages().create_stream(params).send().await?.accumulate();
+//! let mut text = stream.text_deltas();
+//! while let Some(piece) = text.next().await {
+//!     print!("{}", piece?);
+//! }
+//! drop(text);
+//! let message = stream.final_message().await?;
+//! println!("\n{:?}", message.stop_reason);
+//! # Ok(()) }
+//! ```
+//!
 //! What the client does for every request:
 //! - sends the API key (`x-api-key`) and the API version (`anthropic-version`),
 //!   plus any default `anthropic-beta` values configured on the client;

@@ -147,8 +147,15 @@ fn test(root: &Path, extra: &[String]) -> Result<(), String> {
     let extra: Vec<&String> = extra.iter().filter(|a| a.as_str() != "--").collect();
     run(Command::new(env!("CARGO"))
         .args(["test", "--workspace", "--all-targets"])
-        .args(extra)
-        .current_dir(root))
+        .args(&extra)
+        .current_dir(root))?;
+    // `--all-targets` leaves out the examples in the docs.
+    if extra.is_empty() {
+        run(Command::new(env!("CARGO"))
+            .args(["test", "--workspace", "--doc"])
+            .current_dir(root))?;
+    }
+    Ok(())
 }
 
 /// Installs `tests/tools/requirements.txt` into `tests/tools/.venv`, again
