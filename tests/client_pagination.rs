@@ -11,11 +11,7 @@ use workspace_tests::runtime::{client, error_body, page, query, query_value, rec
 
 /// Mounts one page: the response to a list request whose cursor is
 /// `cursor` (`None`: no cursor at all).
-async fn mount_page(
-    server: &MockServer,
-    cursor: Option<(&str, &str)>,
-    response: ResponseTemplate,
-) -> () {
+async fn mount_page(server: &MockServer, cursor: Option<(&str, &str)>, response: ResponseTemplate) {
     let mock = Mock::given(method("GET")).and(path("/v1/models"));
     let mock = match cursor {
         Some((name, value)) => mock.and(query_param(name, value)),
@@ -86,7 +82,14 @@ async fn pages_yield_each_page_with_its_metadata() {
         .expect("every page");
     let summary: Vec<(Option<String>, Option<String>, bool, usize)> = pages
         .iter()
-        .map(|p| (p.first_id.clone(), p.last_id.clone(), p.has_more, p.data.len()))
+        .map(|p| {
+            (
+                p.first_id.clone(),
+                p.last_id.clone(),
+                p.has_more,
+                p.data.len(),
+            )
+        })
         .collect();
     let s = |v: &str| Some(v.to_string());
     assert_eq!(
@@ -249,7 +252,12 @@ async fn the_same_cursor_twice_ends_instead_of_looping() {
     // A server that keeps answering "more after m2" with the same page.
     let server = MockServer::start().await;
     mount_page(&server, None, ok(page(&["m1", "m2"], true))).await;
-    mount_page(&server, Some(("after_id", "m2")), ok(page(&["m1", "m2"], true))).await;
+    mount_page(
+        &server,
+        Some(("after_id", "m2")),
+        ok(page(&["m1", "m2"], true)),
+    )
+    .await;
     let pages: Vec<_> = client(&server.uri())
         .models()
         .list()
@@ -336,7 +344,11 @@ async fn nothing_is_sent_until_the_stream_is_polled() {
     assert!(received(&server).await.is_empty());
     let first = items.next().await.expect("an item").expect("ok");
     assert_eq!(first.id, "m1");
-    assert_eq!(received(&server).await.len(), 1, "one page fetched for the first item");
+    assert_eq!(
+        received(&server).await.len(),
+        1,
+        "one page fetched for the first item"
+    );
     // Taking the rest of the first page fetches nothing more.
     for _ in 0..2 {
         items.next().await.expect("an item").expect("ok");

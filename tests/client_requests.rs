@@ -39,7 +39,10 @@ async fn limit_out_of_range_is_rejected_before_sending() {
     let client = client(&server.uri());
     let zero = invalid(client.models().list().limit(0u64).send().await, "limit 0");
     assert!(zero.contains("limit"), "{zero}");
-    let over = invalid(client.models().list().limit(1001).send().await, "limit 1001");
+    let over = invalid(
+        client.models().list().limit(1001).send().await,
+        "limit 1001",
+    );
     assert!(over.contains("1..=1000") && over.contains("1001"), "{over}");
     invalid(
         client.beta().models().list().limit(1001).send().await,
@@ -58,8 +61,20 @@ async fn limit_out_of_range_is_rejected_before_sending() {
         "nothing reached the server"
     );
     // The bounds themselves are fine.
-    client.models().list().limit(1).send().await.expect("limit 1");
-    client.models().list().limit(1000).send().await.expect("limit 1000");
+    client
+        .models()
+        .list()
+        .limit(1)
+        .send()
+        .await
+        .expect("limit 1");
+    client
+        .models()
+        .list()
+        .limit(1000)
+        .send()
+        .await
+        .expect("limit 1000");
     assert_eq!(received(&server).await.len(), 2);
 }
 
@@ -172,37 +187,46 @@ static ENV: Mutex<()> = Mutex::new(());
 
 #[tokio::test]
 async fn from_env_reads_the_key_and_base_url() {
-    let _env = ENV.lock().unwrap_or_else(|e| e.into_inner());
-    let saved: Vec<(&str, Option<String>)> = ["ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"]
-        .into_iter()
-        .map(|k| (k, std::env::var(k).ok()))
-        .collect();
     let server = MockServer::start().await;
     serve_models(&server).await;
+    // Read the environment under the lock, restoring it before any await.
+    let (from_env, builder_env, default_url, no_key, blank_key) = {
+        let _env = ENV.lock().unwrap_or_else(|e| e.into_inner());
+        let saved: Vec<(&str, Option<String>)> = ["ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"]
+            .into_iter()
+            .map(|k| (k, std::env::var(k).ok()))
+            .collect();
 
-    std::env::set_var("ANTHROPIC_API_KEY", API_KEY);
-    std::env::set_var("ANTHROPIC_BASE_URL", server.uri());
-    let from_env = Client::from_env();
-    let builder_env = ClientBuilder::from_env().max_retries(0).build();
+        std::env::set_var("ANTHROPIC_API_KEY", API_KEY);
+        std::env::set_var("ANTHROPIC_BASE_URL", server.uri());
+        let from_env = Client::from_env();
+        let builder_env = ClientBuilder::from_env().max_retries(0).build();
 
-    std::env::remove_var("ANTHROPIC_BASE_URL");
-    let default_url = Client::from_env();
+        std::env::remove_var("ANTHROPIC_BASE_URL");
+        let default_url = Client::from_env();
 
-    std::env::remove_var("ANTHROPIC_API_KEY");
-    let no_key = Client::from_env();
-    std::env::set_var("ANTHROPIC_API_KEY", "  ");
-    let blank_key = Client::from_env();
+        std::env::remove_var("ANTHROPIC_API_KEY");
+        let no_key = Client::from_env();
+        std::env::set_var("ANTHROPIC_API_KEY", "  ");
+        let blank_key = Client::from_env();
 
-    for (name, value) in saved {
-        match value {
-            Some(v) => std::env::set_var(name, v),
-            None => std::env::remove_var(name),
+        for (name, value) in saved {
+            match value {
+                Some(v) => std::env::set_var(name, v),
+                None => std::env::remove_var(name),
+            }
         }
-    }
+        (from_env, builder_env, default_url, no_key, blank_key)
+    };
 
     let client = from_env.expect("configured from the environment");
     assert_eq!(client.base_url(), server.uri());
-    client.models().list().send().await.expect("reaches the mock");
+    client
+        .models()
+        .list()
+        .send()
+        .await
+        .expect("reaches the mock");
     builder_env
         .expect("builder from the environment")
         .models()
@@ -234,7 +258,10 @@ async fn configuration_errors_are_reported_by_build() {
             .build(),
         "a key with a newline",
     );
-    assert!(!message.contains("leaky"), "the key is not quoted: {message}");
+    assert!(
+        !message.contains("leaky"),
+        "the key is not quoted: {message}"
+    );
 }
 
 #[tokio::test]
@@ -288,7 +315,10 @@ async fn every_request_carries_the_key_the_version_and_the_betas() {
         assert_eq!(r.headers["x-api-key"], API_KEY);
         assert_eq!(r.headers["anthropic-version"], "2023-06-01");
         assert_eq!(r.headers["accept"], "application/json");
-        assert!(r.headers.get("api-version").is_none(), "progenitor's header is dropped");
+        assert!(
+            r.headers.get("api-version").is_none(),
+            "progenitor's header is dropped"
+        );
         assert_eq!(r.headers.get_all("anthropic-beta").iter().count(), 1);
     }
     assert_eq!(
@@ -296,8 +326,7 @@ async fn every_request_carries_the_key_the_version_and_the_betas() {
         "client-beta,files-api-2025-04-14"
     );
     assert_eq!(
-        requests[1].headers["anthropic-beta"],
-        "request-beta,client-beta,files-api-2025-04-14",
+        requests[1].headers["anthropic-beta"], "request-beta,client-beta,files-api-2025-04-14",
         "the request's betas first, each value once"
     );
 }
@@ -332,7 +361,10 @@ async fn per_request_headers_override_the_clients() {
     assert_eq!(values(&requests[0], "x-extra"), ["1"]);
     assert_eq!(values(&requests[0], "anthropic-version"), ["2099-01-01"]);
     assert_eq!(values(&requests[1], "x-team"), ["from-client"]);
-    assert!(values(&requests[1], "x-extra").is_empty(), "per request only");
+    assert!(
+        values(&requests[1], "x-extra").is_empty(),
+        "per request only"
+    );
     assert_eq!(values(&requests[1], "anthropic-version"), ["2023-06-01"]);
 }
 
@@ -361,14 +393,23 @@ async fn per_request_timeout_and_retries_override_the_clients() {
         .await
         .expect_err("the request's own timeout applies");
     assert!(err.is_timeout(), "{err:?}");
-    assert_eq!(received(&server).await.len(), 1, "max_retries(0): one attempt");
+    assert_eq!(
+        received(&server).await.len(),
+        1,
+        "max_retries(0): one attempt"
+    );
 
     let hasty = builder(&server.uri())
         .timeout(Duration::from_millis(50))
         .max_retries(0)
         .build()
         .expect("client");
-    let err = hasty.models().list().send().await.expect_err("client timeout");
+    let err = hasty
+        .models()
+        .list()
+        .send()
+        .await
+        .expect_err("client timeout");
     assert!(err.is_timeout(), "{err:?}");
 }
 
@@ -476,7 +517,9 @@ async fn the_key_is_absent_from_debug_and_error_output() {
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/models/html"))
-        .respond_with(ResponseTemplate::new(502).set_body_raw("<html>bad gateway</html>", "text/html"))
+        .respond_with(
+            ResponseTemplate::new(502).set_body_raw("<html>bad gateway</html>", "text/html"),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -498,9 +541,20 @@ async fn the_key_is_absent_from_debug_and_error_output() {
         format!("{:?}", client.beta().models().retrieve("m1")),
     ];
     let errors = vec![
-        client.models().list().limit(0u64).send().await.expect_err("invalid"),
+        client
+            .models()
+            .list()
+            .limit(0u64)
+            .send()
+            .await
+            .expect_err("invalid"),
         client.models().list().send().await.expect_err("401"),
-        client.models().retrieve("html").send().await.expect_err("502 html"),
+        client
+            .models()
+            .retrieve("html")
+            .send()
+            .await
+            .expect_err("502 html"),
         client
             .models()
             .retrieve("slow")

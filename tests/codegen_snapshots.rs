@@ -267,13 +267,19 @@ fn discriminated_union_dispatches_on_the_tag_and_keeps_unknown_members() {
     assert!(unions.contains("pub enum Shape {"), "{unions}");
     // Variants are named after the tag values, not the member schemas.
     assert!(unions.contains("Circle(crate::types::Circle)"), "{unions}");
-    assert!(unions.contains("Square(crate::types::SquareShape)"), "{unions}");
+    assert!(
+        unions.contains("Square(crate::types::SquareShape)"),
+        "{unions}"
+    );
     assert!(unions.contains("Other(::serde_json::Value)"), "{unions}");
     assert!(unions.contains(r#"Some("square") =>"#), "{unions}");
     assert!(unions.contains("_ => Ok(Self::Other(value))"), "{unions}");
     // Typify's untagged enum is replaced, and the list holds our enum.
     assert!(!raw.contains("pub enum Shape"), "{raw}");
-    assert!(raw.contains("::std::vec::Vec<crate::types::Shape>"), "{raw}");
+    assert!(
+        raw.contains("::std::vec::Vec<crate::types::Shape>"),
+        "{raw}"
+    );
 }
 
 #[test]
@@ -288,11 +294,23 @@ fn schema_shared_by_request_and_response_is_one_type_both_ways() {
         "{raw}"
     );
     // An optional field with a default is left unset rather than always sent.
-    assert!(note.contains("pub pinned: ::std::option::Option<bool>"), "{note}");
-    assert!(note.contains("pub colour: ::std::option::Option<crate::types::Colour>"), "{note}");
+    assert!(
+        note.contains("pub pinned: ::std::option::Option<bool>"),
+        "{note}"
+    );
+    assert!(
+        note.contains("pub colour: ::std::option::Option<crate::types::Colour>"),
+        "{note}"
+    );
     // The body goes in as the operation's argument and comes back as the response.
-    assert!(resources.contains("pub fn create<Bd>(&self, body: Bd) -> NotesCreateRequest<'a>"), "{resources}");
-    assert!(resources.contains("crate::Response<types::Note>"), "{resources}");
+    assert!(
+        resources.contains("pub fn create<Bd>(&self, body: Bd) -> NotesCreateRequest<'a>"),
+        "{resources}"
+    );
+    assert!(
+        resources.contains("crate::Response<types::Note>"),
+        "{resources}"
+    );
 }
 
 #[test]
@@ -301,7 +319,11 @@ fn event_stream_response_gets_a_stream_method() {
     let resources = snapshot_file(&output, "resources.rs", "streaming__resources");
     let unions = generated_file(&output, "unions.rs");
 
-    assert!(resources.contains("pub fn create_stream<Bd>(&self, body: Bd) -> ThingsCreateStreamRequest<'a>"), "{resources}");
+    assert!(
+        resources
+            .contains("pub fn create_stream<Bd>(&self, body: Bd) -> ThingsCreateStreamRequest<'a>"),
+        "{resources}"
+    );
     assert!(
         resources.contains("pub type ThingsCreateStreamRequest<'a> = crate::StreamRequest<\n    'a,\n    types::ThingParams,\n    types::ThingEvent,\n>;")
             || resources.contains("pub type ThingsCreateStreamRequest<'a> = crate::StreamRequest<'a, types::ThingParams, types::ThingEvent>;"),
@@ -310,7 +332,10 @@ fn event_stream_response_gets_a_stream_method() {
     assert!(resources.contains(r#""things_create""#), "{resources}");
     assert!(resources.contains(r#""/v1/things""#), "{resources}");
     // The JSON form stays available beside it.
-    assert!(resources.contains("pub fn create<Bd>(&self, body: Bd) -> ThingsCreateRequest<'a>"), "{resources}");
+    assert!(
+        resources.contains("pub fn create<Bd>(&self, body: Bd) -> ThingsCreateRequest<'a>"),
+        "{resources}"
+    );
     assert!(unions.contains("pub enum ThingEvent {"), "{unions}");
 }
 

@@ -144,7 +144,10 @@ async fn lists_every_model_across_pages_in_order() {
         ]
     );
     for r in &requests {
-        assert_eq!(r.headers["x-api-key"], API_KEY, "the key from the environment");
+        assert_eq!(
+            r.headers["x-api-key"], API_KEY,
+            "the key from the environment"
+        );
         assert!(r.headers.get("anthropic-beta").is_none());
     }
 }
@@ -196,7 +199,10 @@ async fn an_api_error_is_reported_on_stderr_with_exit_code_1() {
         .respond_with(
             ResponseTemplate::new(403)
                 .insert_header("request-id", "req_denied_42")
-                .set_body_json(error_body("permission_error", "this key cannot list models")),
+                .set_body_json(error_body(
+                    "permission_error",
+                    "this key cannot list models",
+                )),
         )
         .mount(&server)
         .await;
@@ -209,7 +215,11 @@ async fn an_api_error_is_reported_on_stderr_with_exit_code_1() {
         "this key cannot list models",
         "req_denied_42",
     ] {
-        assert!(out.stderr.contains(part), "stderr lacks {part:?}:\n{}", out.stderr);
+        assert!(
+            out.stderr.contains(part),
+            "stderr lacks {part:?}:\n{}",
+            out.stderr
+        );
     }
     assert!(!out.stderr.contains(API_KEY));
 }
@@ -238,9 +248,17 @@ async fn an_error_mid_way_keeps_what_was_printed() {
     assert_eq!(out.code, Some(1));
     assert_eq!(out.stdout, "m1\nm2\n");
     for part in ["529", "overloaded_error", "Overloaded", "req_busy"] {
-        assert!(out.stderr.contains(part), "stderr lacks {part:?}:\n{}", out.stderr);
+        assert!(
+            out.stderr.contains(part),
+            "stderr lacks {part:?}:\n{}",
+            out.stderr
+        );
     }
-    assert_eq!(received(&server).await.len(), 3, "one page, then 1 + 1 retry");
+    assert_eq!(
+        received(&server).await.len(),
+        3,
+        "one page, then 1 + 1 retry"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -256,7 +274,11 @@ async fn bad_command_lines_exit_non_zero_with_usage() {
     ] {
         let out = run(&server.uri(), args).await;
         assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
-        assert!(out.stderr.contains("usage: list_models"), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("usage: list_models"),
+            "{args:?}: {}",
+            out.stderr
+        );
         assert_eq!(out.stdout, "", "{args:?}");
     }
     assert!(received(&server).await.is_empty(), "nothing was sent");

@@ -732,9 +732,7 @@ async fn count_tokens_with_system_tools_thinking_and_tool_choice() {
     let params = types::MessageCountTokensParams {
         model: types::Model::ClaudeSonnet45,
         messages: vec![user("What's the weather like in San Francisco?")],
-        system: Some(types::SystemPrompt::String(
-            "You are a scientist".into(),
-        )),
+        system: Some(types::SystemPrompt::String("You are a scientist".into())),
         tools: vec![
             get_weather_tool().into(),
             types::ToolBash20250124 {
@@ -1355,16 +1353,12 @@ mod body_parameters {
             tool_use_id: "toolu_01".into(),
             content: Some(
                 vec![
-                    types::ToolResultBlockParamContentItem::Text(text_param(
-                        "Command failed",
-                    )),
+                    types::ToolResultBlockParamContentItem::Text(text_param("Command failed")),
                     types::ImageBlockParam {
-                        source: types::ImageBlockParamSource::Url(
-                            types::UrlImageSource {
-                                url: "https://example.com/screenshot.png".into(),
-                                type_: types::UrlImageSourceType::Url,
-                            },
-                        ),
+                        source: types::ImageBlockParamSource::Url(types::UrlImageSource {
+                            url: "https://example.com/screenshot.png".into(),
+                            type_: types::UrlImageSourceType::Url,
+                        }),
                         cache_control: None,
                         type_: types::ImageBlockParamType::Image,
                     }

@@ -26,7 +26,10 @@ fn assert_valid(operation: &str, headers: &HeaderMap) {
 }
 
 /// Unwraps a response, showing Prism's verdict when the call failed.
-fn accepted<T>(operation: &str, result: Result<anthropic_client::Response<T>, Error>) -> anthropic_client::Response<T> {
+fn accepted<T>(
+    operation: &str,
+    result: Result<anthropic_client::Response<T>, Error>,
+) -> anthropic_client::Response<T> {
     match result {
         Ok(response) => {
             assert_valid(operation, response.headers());
@@ -63,7 +66,10 @@ async fn models_list(client: &Client) {
             .send()
             .await,
     );
-    accepted(op, client.models().list().limit(1).before_id("m").send().await);
+    accepted(
+        op,
+        client.models().list().limit(1).before_id("m").send().await,
+    );
     // Auto-pagination sends cursors Prism accepts, and stops: Prism's
     // example page repeats its cursor, which ends the walk.
     let items: Vec<types::ModelInfo> = client
@@ -123,7 +129,15 @@ async fn beta_models_list(client: &Client) {
 
 async fn beta_models_retrieve(client: &Client) {
     let op = "beta_models_retrieve";
-    accepted(op, client.beta().models().retrieve("claude-opus-4-1").send().await);
+    accepted(
+        op,
+        client
+            .beta()
+            .models()
+            .retrieve("claude-opus-4-1")
+            .send()
+            .await,
+    );
     accepted(
         op,
         client
@@ -250,7 +264,11 @@ async fn prism_rejects_requests_that_break_the_spec() {
         assert!(violations.contains("limit"), "{query}: {violations}");
     }
     let no_key = get("", None).await.expect("Prism answers");
-    assert_eq!(no_key.status().as_u16(), 401, "the security scheme is checked");
+    assert_eq!(
+        no_key.status().as_u16(),
+        401,
+        "the security scheme is checked"
+    );
 
     // Through the client: the raw client has no range check, so Prism sees
     // limit=5000 and answers with an error the client reports as such.
@@ -276,7 +294,10 @@ async fn prism_rejects_requests_that_break_the_spec() {
         .expect_err("checked client-side");
     assert!(matches!(err, Error::InvalidArgument(_)));
 
-    if operations(&load_spec()).iter().any(|o| o.id == "messages_create") {
+    if operations(&load_spec())
+        .iter()
+        .any(|o| o.id == "messages_create")
+    {
         let response = http
             .post(format!("{}/v1/messages", prism.url()))
             .header("x-api-key", API_KEY)
@@ -297,7 +318,10 @@ async fn prism_rejects_requests_that_break_the_spec() {
 fn the_derived_spec_drops_query_paths_and_keeps_the_rest() {
     let spec = load_spec();
     let derived = derive_for_prism(&spec).expect("derived");
-    let kept: Vec<String> = operations(&derived).iter().map(|o| o.path.clone()).collect();
+    let kept: Vec<String> = operations(&derived)
+        .iter()
+        .map(|o| o.path.clone())
+        .collect();
     assert!(kept.iter().all(|p| !p.contains('?')), "{kept:?}");
     for op in operations(&spec) {
         let plain = op.path.split('?').next().expect("a path").to_string();
