@@ -230,6 +230,16 @@ fn describe<'s>(
 
 /// The schema of the events, when the 200 response can be `text/event-stream`.
 fn stream_event(api: &OpenAPI, op: &Operation) -> Option<String> {
+    let (name, _) = ok_schema(api, op, "text/event-stream")?;
+    Some(name.to_upper_camel_case())
+}
+
+/// The named schema of the 200 response in `media_type`.
+fn ok_schema<'a>(
+    api: &'a OpenAPI,
+    op: &'a Operation,
+    media_type: &str,
+) -> Option<(&'a str, &'a Schema)> {
     let response = match op
         .responses
         .responses
@@ -238,11 +248,11 @@ fn stream_event(api: &OpenAPI, op: &Operation) -> Option<String> {
         ReferenceOr::Item(r) => r,
         ReferenceOr::Reference { .. } => return None,
     };
-    let schema = response.content.get("text/event-stream")?.schema.as_ref()?;
-    let (Some(name), _) = resolve_schema(api, schema)? else {
-        return None;
-    };
-    Some(name.to_upper_camel_case())
+    let schema = response.content.get(media_type)?.schema.as_ref()?;
+    match resolve_schema(api, schema)? {
+        (Some(name), schema) => Some((name, schema)),
+        (None, _) => None,
+    }
 }
 
 fn resolve_parameter<'a>(api: &'a OpenAPI, p: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
@@ -291,18 +301,7 @@ fn page_info(api: &OpenAPI, op: &Operation, params: &[Param]) -> Option<PageInfo
     if !(has("after_id") && has("before_id")) {
         return None;
     }
-    let response = match op
-        .responses
-        .responses
-        .get(&openapiv3::StatusCode::Code(200))?
-    {
-        ReferenceOr::Item(r) => r,
-        ReferenceOr::Reference { .. } => return None,
-    };
-    let schema = response.content.get("application/json")?.schema.as_ref()?;
-    let (Some(name), schema) = resolve_schema(api, schema)? else {
-        return None;
-    };
+    let (name, schema) = ok_schema(api, op, "application/json")?;
     let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
         return None;
     };

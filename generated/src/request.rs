@@ -10,6 +10,46 @@ use crate::response::{header_str, Response};
 use crate::transport::{self, Outcome};
 use crate::types::ErrorResponse;
 
+/// The per-request setters of [`Request`] and [`crate::StreamRequest`].
+/// Both keep their `options` and, in `invalid`, the first check that failed
+/// (reported by `send()` before anything is sent).
+macro_rules! option_setters {
+    ($timeout_doc:literal, $retries_doc:literal) => {
+        #[doc = $timeout_doc]
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        #[doc = $retries_doc]
+        pub fn max_retries(mut self, max_retries: u32) -> Self {
+            self.options.max_retries = Some(max_retries);
+            self
+        }
+
+        /// Adds a header to this request. A name or value that is not a valid
+        /// header (for example, a value containing CR or LF) makes `send()` fail
+        /// with [`Error::InvalidArgument`](crate::Error::InvalidArgument) before
+        /// anything is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            match crate::request::parse_header(name, value) {
+                Ok(header) => self.options.headers.push(header),
+                Err(message) => {
+                    self.invalid.get_or_insert(message);
+                }
+            }
+            self
+        }
+
+        /// Replaces this request's options as a whole.
+        pub fn options(mut self, options: crate::RequestOptions) -> Self {
+            self.options = options;
+            self
+        }
+    };
+}
+pub(crate) use option_setters;
+
 /// Settings for one request that override the client's.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -45,34 +85,10 @@ impl<B> Request<B> {
         }
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's number of retries for this request.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Adds a header to this request. A name or value that is not a valid
-    /// header (for example, a value containing CR or LF) makes `send()` fail
-    /// with [`Error::InvalidArgument`] before anything is sent.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        match parse_header(name, value) {
-            Ok(header) => self.options.headers.push(header),
-            Err(e) => self.check(Err(e)),
-        }
-        self
-    }
-
-    /// Replaces this request's options as a whole.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
+    option_setters!(
+        "Overrides the client's timeout for this request.",
+        "Overrides the client's number of retries for this request."
+    );
 
     pub(crate) fn check(&mut self, result: Result<(), String>) {
         if let Err(message) = result {

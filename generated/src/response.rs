@@ -4,6 +4,33 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+/// What a response's head tells, for types that keep its `status` and
+/// `headers`: [`Response`] and [`crate::EventStream`].
+macro_rules! head_accessors {
+    () => {
+        /// The HTTP status.
+        pub fn status(&self) -> reqwest::StatusCode {
+            self.status
+        }
+
+        /// All response headers.
+        pub fn headers(&self) -> &reqwest::header::HeaderMap {
+            &self.headers
+        }
+
+        /// The `request-id` header: quote it when contacting support.
+        pub fn request_id(&self) -> Option<&str> {
+            crate::response::header_str(&self.headers, "request-id")
+        }
+
+        /// The `anthropic-ratelimit-*` and `retry-after` headers.
+        pub fn rate_limits(&self) -> crate::RateLimits {
+            crate::RateLimits::from_headers(&self.headers)
+        }
+    };
+}
+pub(crate) use head_accessors;
+
 /// A decoded response body with the status and headers it came with.
 ///
 /// It dereferences to the body, so `response.field` reads the body's field.
@@ -33,25 +60,7 @@ impl<T> Response<T> {
         self.body
     }
 
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// All response headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// The `request-id` header: quote it when contacting support.
-    pub fn request_id(&self) -> Option<&str> {
-        header_str(&self.headers, "request-id")
-    }
-
-    /// The `anthropic-ratelimit-*` and `retry-after` headers.
-    pub fn rate_limits(&self) -> RateLimits {
-        RateLimits::from_headers(&self.headers)
-    }
+    head_accessors!();
 }
 
 impl<T> Deref for Response<T> {

@@ -6,7 +6,6 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use bytes::Bytes;
 use futures::stream::BoxStream;
@@ -18,8 +17,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{DecodeError, Error};
-use crate::request::{api_error, parse_header, RequestOptions};
-use crate::response::{header_str, RateLimits};
+use crate::request::{api_error, RequestOptions};
+use crate::response::header_str;
 use crate::sse::{SseError, SseEvent, SseParser};
 use crate::transport;
 use crate::types::ErrorResponse;
@@ -98,39 +97,13 @@ where
 }
 
 impl<B, E> StreamRequest<'_, B, E> {
-    /// Overrides the client's timeout for this request. For a stream it
-    /// bounds the whole exchange, from sending the request to the last
-    /// event; without it, only the client's timeout between two reads
-    /// applies, so a long stream is not cut.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's number of retries for opening this stream.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Adds a header to this request. A name or value that is not a valid
-    /// header (for example, a value containing CR or LF) makes `send()` fail
-    /// with [`Error::InvalidArgument`] before anything is sent.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        match parse_header(name, value) {
-            Ok(header) => self.options.headers.push(header),
-            Err(e) => {
-                self.invalid.get_or_insert(e);
-            }
-        }
-        self
-    }
-
-    /// Replaces this request's options as a whole.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
+    crate::request::option_setters!(
+        "Overrides the client's timeout for this request. For a stream it \
+         bounds the whole exchange, from sending the request to the last \
+         event; without it, only the client's timeout between two reads \
+         applies, so a long stream is not cut.",
+        "Overrides the client's number of retries for opening this stream."
+    );
 
     /// The body that will be sent (without the `stream` flag, which `send`
     /// adds); `None` when the body given did not convert.
@@ -323,25 +296,7 @@ impl<E> EventStream<E> {
         }
     }
 
-    /// The HTTP status of the response (a success).
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The response headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// The `request-id` header: quote it when contacting support.
-    pub fn request_id(&self) -> Option<&str> {
-        header_str(&self.headers, "request-id")
-    }
-
-    /// The `anthropic-ratelimit-*` and `retry-after` headers.
-    pub fn rate_limits(&self) -> RateLimits {
-        RateLimits::from_headers(&self.headers)
-    }
+    crate::response::head_accessors!();
 
     /// Ends the stream; later polls return `None` and the connection is
     /// released.
