@@ -66,7 +66,9 @@ impl Reply {
                 ("content-type", "application/json".into()),
                 ("retry-after-ms", "1".into()),
             ],
-            body: error_body(error_type, "fault injected").to_string().into_bytes(),
+            body: error_body(error_type, "fault injected")
+                .to_string()
+                .into_bytes(),
         }
     }
 
@@ -122,7 +124,10 @@ impl FaultServer {
 
     /// The `after_id` of each request received, in order.
     fn after_ids(&self) -> Vec<Option<String>> {
-        self.requests().iter().map(|l| query_param(l, "after_id")).collect()
+        self.requests()
+            .iter()
+            .map(|l| query_param(l, "after_id"))
+            .collect()
     }
 }
 
@@ -178,13 +183,17 @@ async fn serve(
             stream.shutdown().await?;
         }
         Reply::Cut { advertised, body } => {
-            stream.write_all(head_200(Some(advertised)).as_bytes()).await?;
+            stream
+                .write_all(head_200(Some(advertised)).as_bytes())
+                .await?;
             stream.write_all(&body).await?;
             stream.flush().await?;
             stream.shutdown().await?;
         }
         Reply::Stall { advertised, body } => {
-            stream.write_all(head_200(Some(advertised)).as_bytes()).await?;
+            stream
+                .write_all(head_200(Some(advertised)).as_bytes())
+                .await?;
             stream.write_all(&body).await?;
             stream.flush().await?;
             hold_open().await;
@@ -423,7 +432,11 @@ async fn exhausting_the_retries_on_429_is_a_typed_rate_limit_error() {
     assert_eq!(api.status.as_u16(), 429);
     assert_eq!(api.error_type(), &types::ErrorType::RateLimitError);
     assert!(error.is_rate_limited() && error.is_retryable());
-    assert_eq!(error.request_id(), Some("req_fault_2"), "the last attempt's id");
+    assert_eq!(
+        error.request_id(),
+        Some("req_fault_2"),
+        "the last attempt's id"
+    );
     assert_eq!(server.requests().len(), 3, "the attempt and two retries");
 }
 
@@ -460,7 +473,11 @@ async fn a_truncated_json_body_is_a_decode_error_that_keeps_the_bytes() {
     assert_eq!(decode.status.map(|s| s.as_u16()), Some(200));
     assert_eq!(decode.body.as_ref(), cut.as_slice());
     assert_eq!(decode.request_id.as_deref(), Some("req_fault_0"));
-    assert_eq!(server.requests().len(), 1, "a 200 that fails to decode is final");
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "a 200 that fails to decode is final"
+    );
 }
 
 #[tokio::test]
@@ -509,7 +526,11 @@ async fn huge_body_case(chunked: bool) {
         "the reason names the limit: {}",
         decode.reason
     );
-    assert!(decode.body.len() <= LIMIT, "kept {} bytes", decode.body.len());
+    assert!(
+        decode.body.len() <= LIMIT,
+        "kept {} bytes",
+        decode.body.len()
+    );
     assert_eq!(decode.status.map(|s| s.as_u16()), Some(200));
     // The client stopped reading near the limit: what the server got into
     // the socket is the limit plus the kernel's buffers, not 100 MB.
@@ -518,7 +539,11 @@ async fn huge_body_case(chunked: bool) {
         flooded < 32 * LIMIT,
         "the server wrote {flooded} bytes before the client hung up"
     );
-    assert_eq!(server.requests().len(), 1, "an oversized body is not retried");
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "an oversized body is not retried"
+    );
 }
 
 #[tokio::test]
@@ -559,14 +584,20 @@ async fn paginate_across(fault: fn(&[u8]) -> Reply) {
     })
     .await;
     let client = client(&server, 2);
-    let items: Vec<types::ModelInfo> = bounded(client.models().list().limit(3).items().try_collect())
-        .await
-        .expect("the retried page succeeds");
+    let items: Vec<types::ModelInfo> =
+        bounded(client.models().list().limit(3).items().try_collect())
+            .await
+            .expect("the retried page succeeds");
     let got: Vec<&str> = items.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(got, ids, "every item once, in order");
     assert_eq!(
         server.after_ids(),
-        [None, Some("m2".into()), Some("m2".into()), Some("m5".into())],
+        [
+            None,
+            Some("m2".into()),
+            Some("m2".into()),
+            Some("m5".into())
+        ],
         "page 2 was fetched twice with the same cursor"
     );
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::StatusCode;
+use reqwest::{ResponseBuilderExt, StatusCode};
 
 use crate::generated::meta::{API_KEY_HEADER, API_VERSION};
 use crate::request::RequestOptions;
@@ -255,10 +255,17 @@ impl Transport {
         if truncated {
             record(|o| o.truncated_at = Some(limit));
         }
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = response.version();
-        *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
+        // Keep the response's URL: without one, reqwest parses a placeholder
+        // URL for every response rebuilt this way.
+        let (mut parts, ()) = http::Response::builder()
+            .url(response.url().clone())
+            .body(())
+            .unwrap_or_default()
+            .into_parts();
+        parts.status = status;
+        parts.version = response.version();
+        parts.headers = std::mem::take(response.headers_mut());
+        let rebuilt = http::Response::from_parts(parts, body);
         Ok(reqwest::Response::from(rebuilt))
     }
 }

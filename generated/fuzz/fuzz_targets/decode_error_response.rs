@@ -1,0 +1,17 @@
+//! Decoding arbitrary bytes as an error body (`types::ErrorResponse`) answers
+//! `Ok` or `Err` and never panics; what decodes serializes, and what it
+//! serializes to decodes again. (Not to an equal value: serde_json's default
+//! float parsing may move a large number by one unit in the last place.)
+#![no_main]
+
+use anthropic_client::types::ErrorResponse;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(value) = serde_json::from_slice::<ErrorResponse>(data) {
+        let again = serde_json::to_vec(&value).expect("a decoded value serializes");
+        if let Err(e) = serde_json::from_slice::<ErrorResponse>(&again) {
+            panic!("{e}: {}", String::from_utf8_lossy(&again));
+        }
+    }
+});

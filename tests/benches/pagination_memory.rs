@@ -1,0 +1,338 @@
+//! Peak memory of auto-pagination, 10 pages against 1000 pages of 1000
+//! models, and the per-request overhead measured in interleaved rounds.
+//!
+//! Not a criterion bench: a counting global allocator tracks the live bytes
+//! of this process and their peak. The server runs in a child process (this
+//! same binary, started with `--serve`), so only the client's allocations
+//! count. The peak is taken over one full pass of `items()` (and of the bare
+//! reqwest loop, for reference); "flat" means the 1000-page peak is the
+//! 10-page peak, give or take noise, since only one page is held at a time.
+//!
+//! The interleaved rounds answer the noise of a shared machine: each round
+//! times the client and the bare reqwest loop back to back over the same
+//! pages, and the figure is the median of the per-round ratios, so a slow
+//! spell hits both sides of a round alike.
+//!
+//! `cargo bench --bench pagination_memory` runs it in full; without
+//! `--bench` (as `cargo test --all-targets` runs benches) it does a small
+//! smoke run.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anthropic_client::{types, Client};
+use futures::TryStreamExt;
+use workspace_tests::perf::{BenchServer, Content};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: every call is passed on to the system allocator unchanged; the
+// counters only observe sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The peak of live bytes above the level at the start, while `run` runs.
+fn peak_during<T>(run: impl FnOnce() -> T) -> (T, usize) {
+    let start = LIVE.load(Ordering::Relaxed);
+    PEAK.store(start, Ordering::Relaxed);
+    let out = run();
+    (out, PEAK.load(Ordering::Relaxed).saturating_sub(start))
+}
+
+/// The page server, in a child process so its allocations are not counted.
+struct ServerProcess {
+    child: Child,
+    url: String,
+}
+
+impl ServerProcess {
+    fn start(pages: usize, per_page: usize) -> Self {
+        let exe = std::env::current_exe().expect("this binary's path");
+        let mut child = Command::new(exe)
+            .args(["--serve", &pages.to_string(), &per_page.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the server process");
+        let stdout = child.stdout.take().expect("the child's stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the server's address");
+        Self {
+            child,
+            url: line.trim().to_string(),
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        // Closing its stdin tells the server to exit.
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// `--serve PAGES PER_PAGE`: serve until stdin closes.
+fn serve(args: &[String]) {
+    let number = |i: usize| -> usize {
+        args.get(i)
+            .and_then(|a| a.parse().ok())
+            .expect("--serve PAGES PER_PAGE")
+    };
+    let server = BenchServer::start(Content::pages(number(0), number(1)));
+    println!("{}", server.url);
+    std::io::stdout().flush().expect("flush the address");
+    let mut sink = Vec::new();
+    let _ = std::io::stdin().read_to_end(&mut sink);
+}
+
+async fn with_client(client: &Client, limit: u64) -> usize {
+    client
+        .models()
+        .list()
+        .limit(limit)
+        .items()
+        .try_fold(0usize, |n, model| async move {
+            black_box(&model);
+            Ok(n + 1)
+        })
+        .await
+        .expect("every page arrives")
+}
+
+async fn with_reqwest(http: &reqwest::Client, url: &str, limit: u64) -> usize {
+    let limit = limit.to_string();
+    let mut after: Option<String> = None;
+    let mut n = 0;
+    loop {
+        let mut query = vec![("limit", limit.as_str())];
+        if let Some(after) = &after {
+            query.push(("after_id", after));
+        }
+        let bytes = http
+            .get(format!("{url}/v1/models"))
+            .query(&query)
+            .header("x-api-key", "bench-key")
+            .header("anthropic-version", "2023-06-01")
+            .send()
+            .await
+            .expect("the server answers")
+            .error_for_status()
+            .expect("a page")
+            .bytes()
+            .await
+            .expect("a body");
+        let page: types::ListModelsResponse = serde_json::from_slice(&bytes).expect("a page");
+        n += page.data.len();
+        for model in page.data {
+            black_box(&model);
+        }
+        if !page.has_more {
+            return n;
+        }
+        after = page.last_id;
+    }
+}
+
+struct Side {
+    client: Client,
+    http: reqwest::Client,
+    server: ServerProcess,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Side {
+    fn new(pages: usize, per_page: usize) -> Self {
+        let server = ServerProcess::start(pages, per_page);
+        let client = Client::builder()
+            .api_key("bench-key")
+            .base_url(&server.url)
+            .build()
+            .expect("a client");
+        Self {
+            client,
+            http: reqwest::Client::new(),
+            server,
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime"),
+        }
+    }
+
+    fn client_pass(&self, limit: u64) -> usize {
+        self.runtime.block_on(with_client(&self.client, limit))
+    }
+
+    fn reqwest_pass(&self, limit: u64) -> usize {
+        self.runtime
+            .block_on(with_reqwest(&self.http, &self.server.url, limit))
+    }
+}
+
+fn mib(bytes: usize) -> String {
+    format!("{:.2} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// Peak live bytes during one full pass (the median of three passes), and
+/// the live bytes a pass leaves behind, for the client and for bare reqwest.
+struct Footprint {
+    client_peak: usize,
+    client_left: isize,
+    bare_peak: usize,
+}
+
+fn memory(pages: usize, per_page: usize) -> Footprint {
+    let side = Side::new(pages, per_page);
+    let items = pages * per_page;
+    let limit = per_page as u64;
+    // A first pass warms the connection pool and its buffers up.
+    assert_eq!(side.client_pass(limit), items);
+    assert_eq!(side.reqwest_pass(limit), items);
+    let median = |pass: &dyn Fn() -> usize| {
+        let mut peaks: Vec<usize> = (0..3)
+            .map(|_| {
+                let (n, peak) = peak_during(pass);
+                assert_eq!(n, items);
+                peak
+            })
+            .collect();
+        peaks.sort_unstable();
+        peaks[1]
+    };
+    let before = LIVE.load(Ordering::Relaxed);
+    let client_peak = median(&|| side.client_pass(limit));
+    let client_left = LIVE.load(Ordering::Relaxed) as isize - before as isize;
+    let bare_peak = median(&|| side.reqwest_pass(limit));
+    Footprint {
+        client_peak,
+        client_left,
+        bare_peak,
+    }
+}
+
+/// The median over `rounds` of (client time / reqwest time) for one pass
+/// over `pages` pages, the two timed back to back, in alternating order.
+fn interleaved(pages: usize, per_page: usize, rounds: usize) -> (f64, Duration, Duration) {
+    let side = Side::new(pages, per_page);
+    let limit = per_page as u64;
+    for _ in 0..3 {
+        side.client_pass(limit);
+        side.reqwest_pass(limit);
+    }
+    let time = |f: &dyn Fn() -> usize| {
+        let start = Instant::now();
+        black_box(f());
+        start.elapsed()
+    };
+    let mut ratios = Vec::with_capacity(rounds);
+    let (mut ours_total, mut base_total) = (Duration::ZERO, Duration::ZERO);
+    for round in 0..rounds {
+        let (ours, base) = if round % 2 == 0 {
+            let ours = time(&|| side.client_pass(limit));
+            (ours, time(&|| side.reqwest_pass(limit)))
+        } else {
+            let base = time(&|| side.reqwest_pass(limit));
+            (time(&|| side.client_pass(limit)), base)
+        };
+        ours_total += ours;
+        base_total += base;
+        ratios.push(ours.as_secs_f64() / base.as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    let n = rounds as u32;
+    (ratios[rounds / 2], ours_total / n, base_total / n)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--serve") {
+        serve(&args[1..]);
+        return;
+    }
+    let full = args.iter().any(|a| a == "--bench");
+    let (few, mid, many, per_page, rounds) = if full {
+        (10, 100, 1000, 1000, 41)
+    } else {
+        (2, 3, 5, 10, 3)
+    };
+
+    println!("pagination_memory: peak live heap during one pass over pages of {per_page} models (client side only; median of 3 passes)");
+    let mut footprints = Vec::new();
+    for pages in [few, mid, many] {
+        let f = memory(pages, per_page);
+        println!(
+            "  {pages:>5} pages: client items() {:>10}, bare reqwest {:>10}; the client holds {:+} bytes more after the passes",
+            mib(f.client_peak),
+            mib(f.bare_peak),
+            f.client_left
+        );
+        footprints.push(f);
+    }
+    if let (Some(first), Some(last)) = (footprints.first(), footprints.last()) {
+        println!(
+            "  {many} pages / {few} pages: client {:.2}x, bare reqwest {:.2}x",
+            last.client_peak as f64 / first.client_peak as f64,
+            last.bare_peak as f64 / first.bare_peak as f64
+        );
+    }
+
+    println!("pagination_overhead: client / bare reqwest, median of {rounds} interleaved rounds");
+    for (pages, per_page) in [(10, per_page), (if full { 100 } else { 5 }, 1)] {
+        let (ratio, ours, base) = interleaved(pages, per_page, rounds);
+        println!(
+            "  {pages:>4} pages of {per_page:>4}: client {:>9.3} ms/page, reqwest {:>9.3} ms/page, ratio {ratio:.2}x",
+            ours.as_secs_f64() * 1e3 / pages as f64,
+            base.as_secs_f64() * 1e3 / pages as f64,
+        );
+    }
+}
