@@ -389,6 +389,30 @@ async fn error_event_after_200_is_a_typed_api_error_then_the_end() {
 }
 
 #[tokio::test]
+async fn an_error_is_told_by_its_data_whatever_the_event_is_named() {
+    // No `event:` line (so the event is named `message`), and an `error`
+    // event whose message text itself mentions "error" in quotes.
+    let data = json!({"type": "error",
+        "error": {"type": "api_error", "message": "an \"error\" inside"}});
+    let body = format!(
+        "event: content_block_delta\ndata: {}\n\ndata: {data}\n\n",
+        json!({"type": "content_block_delta", "index": 0,
+            "delta": {"type": "text_delta", "text": "say \"error\""}})
+    );
+    let server = sse_mock(body.into_bytes()).await;
+    let client = client(&server.uri());
+
+    let mut stream = open(&client).await;
+    // Text that mentions "error" is still an ordinary event.
+    let event = stream.next().await.expect("an item").expect("an event");
+    assert_eq!(event.tag(), "content_block_delta");
+    let err = stream.next().await.expect("an item").expect_err("the error");
+    assert_eq!(err.error_type(), Some(&types::ErrorType::ApiError));
+    assert_eq!(err.api_error().map(|e| e.message()), Some("an \"error\" inside"));
+    assert!(stream.next().await.is_none());
+}
+
+#[tokio::test]
 async fn connection_dropped_mid_stream_is_a_connection_error_then_the_end() {
     let body = sse(&tool_reply(), "\n");
     let cut = body.len() / 2;

@@ -326,25 +326,28 @@ impl<E> EventStream<E> {
 
 impl<E: DeserializeOwned> EventStream<E> {
     fn decode(&self, event: SseEvent) -> Result<E, Error> {
-        // A first look at the `type`, to tell an error apart whatever the
-        // event is named; it skips the rest without building anything.
-        let tag = match serde_json::from_str::<Tag<'_>>(&event.data) {
-            Ok(tag) => tag,
-            Err(e) => {
-                return Err(self.decode_error(
-                    Bytes::from(event.data),
-                    format!("the data of a `{}` event is not JSON: {e}", event.event),
-                ))
+        // An error must be told apart whatever the event is named, by the
+        // `type` of its data. Only data that mentions `"error"` at all can be
+        // one, so the usual event is parsed once, straight into `E`.
+        if event.event == "error" || event.data.contains("\"error\"") {
+            let tag = match serde_json::from_str::<Tag<'_>>(&event.data) {
+                Ok(tag) => tag,
+                Err(e) => {
+                    return Err(self.decode_error(
+                        Bytes::from(event.data),
+                        format!("the data of a `{}` event is not JSON: {e}", event.event),
+                    ))
+                }
+            };
+            if event.event == "error" || tag.kind.as_deref() == Some("error") {
+                return Err(match serde_json::from_str::<ErrorResponse>(&event.data) {
+                    Ok(body) => api_error(self.status, self.headers.clone(), body),
+                    Err(e) => self.decode_error(
+                        Bytes::from(event.data),
+                        format!("an `error` event that is not an API error: {e}"),
+                    ),
+                });
             }
-        };
-        if event.event == "error" || tag.kind.as_deref() == Some("error") {
-            return Err(match serde_json::from_str::<ErrorResponse>(&event.data) {
-                Ok(body) => api_error(self.status, self.headers.clone(), body),
-                Err(e) => self.decode_error(
-                    Bytes::from(event.data),
-                    format!("an `error` event that is not an API error: {e}"),
-                ),
-            });
         }
         serde_json::from_str(&event.data).map_err(|e| {
             self.decode_error(
