@@ -406,9 +406,16 @@ async fn an_error_is_told_by_its_data_whatever_the_event_is_named() {
     // Text that mentions "error" is still an ordinary event.
     let event = stream.next().await.expect("an item").expect("an event");
     assert_eq!(event.tag(), "content_block_delta");
-    let err = stream.next().await.expect("an item").expect_err("the error");
+    let err = stream
+        .next()
+        .await
+        .expect("an item")
+        .expect_err("the error");
     assert_eq!(err.error_type(), Some(&types::ErrorType::ApiError));
-    assert_eq!(err.api_error().map(|e| e.message()), Some("an \"error\" inside"));
+    assert_eq!(
+        err.api_error().map(|e| e.message()),
+        Some("an \"error\" inside")
+    );
     assert!(stream.next().await.is_none());
 }
 

@@ -9,63 +9,11 @@
 //! shapes: pages of 1000 models (the overhead against real work), and pages
 //! of one model (the fixed cost of a request, nearly nothing else).
 
-use std::hint::black_box;
 use std::time::Duration;
 
-use anthropic_client::{types, Client};
+use anthropic_client::Client;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use futures::TryStreamExt;
-use workspace_tests::perf::{BenchServer, Content};
-
-/// Every item through the client's auto-pagination; how many there were.
-async fn with_client(client: &Client, limit: u64) -> usize {
-    client
-        .models()
-        .list()
-        .limit(limit)
-        .items()
-        .try_fold(0usize, |n, model| async move {
-            black_box(&model);
-            Ok(n + 1)
-        })
-        .await
-        .expect("every page arrives")
-}
-
-/// The same requests with bare reqwest: send, read, decode, follow `last_id`.
-async fn with_reqwest(http: &reqwest::Client, url: &str, limit: u64) -> usize {
-    let limit = limit.to_string();
-    let mut after: Option<String> = None;
-    let mut n = 0;
-    loop {
-        let mut query = vec![("limit", limit.as_str())];
-        if let Some(after) = &after {
-            query.push(("after_id", after));
-        }
-        let bytes = http
-            .get(format!("{url}/v1/models"))
-            .query(&query)
-            .header("x-api-key", "bench-key")
-            .header("anthropic-version", "2023-06-01")
-            .send()
-            .await
-            .expect("the server answers")
-            .error_for_status()
-            .expect("a page")
-            .bytes()
-            .await
-            .expect("a body");
-        let page: types::ListModelsResponse = serde_json::from_slice(&bytes).expect("a page");
-        n += page.data.len();
-        for model in page.data {
-            black_box(&model);
-        }
-        if !page.has_more {
-            return n;
-        }
-        after = page.last_id;
-    }
-}
+use workspace_tests::perf::{with_client, with_reqwest, BenchServer, Content};
 
 fn round_trip(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()

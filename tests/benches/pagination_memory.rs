@@ -24,9 +24,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anthropic_client::{types, Client};
-use futures::TryStreamExt;
-use workspace_tests::perf::{BenchServer, Content};
+use anthropic_client::Client;
+use workspace_tests::perf::{with_client, with_reqwest, BenchServer, Content};
 
 struct Counting;
 
@@ -133,54 +132,6 @@ fn serve(args: &[String]) {
     std::io::stdout().flush().expect("flush the address");
     let mut sink = Vec::new();
     let _ = std::io::stdin().read_to_end(&mut sink);
-}
-
-async fn with_client(client: &Client, limit: u64) -> usize {
-    client
-        .models()
-        .list()
-        .limit(limit)
-        .items()
-        .try_fold(0usize, |n, model| async move {
-            black_box(&model);
-            Ok(n + 1)
-        })
-        .await
-        .expect("every page arrives")
-}
-
-async fn with_reqwest(http: &reqwest::Client, url: &str, limit: u64) -> usize {
-    let limit = limit.to_string();
-    let mut after: Option<String> = None;
-    let mut n = 0;
-    loop {
-        let mut query = vec![("limit", limit.as_str())];
-        if let Some(after) = &after {
-            query.push(("after_id", after));
-        }
-        let bytes = http
-            .get(format!("{url}/v1/models"))
-            .query(&query)
-            .header("x-api-key", "bench-key")
-            .header("anthropic-version", "2023-06-01")
-            .send()
-            .await
-            .expect("the server answers")
-            .error_for_status()
-            .expect("a page")
-            .bytes()
-            .await
-            .expect("a body");
-        let page: types::ListModelsResponse = serde_json::from_slice(&bytes).expect("a page");
-        n += page.data.len();
-        for model in page.data {
-            black_box(&model);
-        }
-        if !page.has_more {
-            return n;
-        }
-        after = page.last_id;
-    }
 }
 
 struct Side {

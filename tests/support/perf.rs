@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures::TryStreamExt;
 use http_body_util::Full;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -272,4 +273,55 @@ fn respond<B>(content: &Content, request: &hyper::Request<B>) -> hyper::Response
         .header("request-id", "req_bench")
         .body(Full::new(body))
         .expect("a valid response")
+}
+
+/// Pagination benchmarks: every item through the client's auto-pagination; how many there were.
+pub async fn with_client(client: &anthropic_client::Client, limit: u64) -> usize {
+    client
+        .models()
+        .list()
+        .limit(limit)
+        .items()
+        .try_fold(0usize, |n, model| async move {
+            std::hint::black_box(&model);
+            Ok(n + 1)
+        })
+        .await
+        .expect("every page arrives")
+}
+
+/// The same requests with bare reqwest: send, read, decode, follow `last_id`.
+pub async fn with_reqwest(http: &reqwest::Client, url: &str, limit: u64) -> usize {
+    let limit = limit.to_string();
+    let mut after: Option<String> = None;
+    let mut n = 0;
+    loop {
+        let mut query = vec![("limit", limit.as_str())];
+        if let Some(after) = &after {
+            query.push(("after_id", after));
+        }
+        let bytes = http
+            .get(format!("{url}/v1/models"))
+            .query(&query)
+            .header("x-api-key", "bench-key")
+            .header("anthropic-version", "2023-06-01")
+            .send()
+            .await
+            .expect("the server answers")
+            .error_for_status()
+            .expect("a page")
+            .bytes()
+            .await
+            .expect("a body");
+        let page: anthropic_client::types::ListModelsResponse =
+            serde_json::from_slice(&bytes).expect("a page");
+        n += page.data.len();
+        for model in page.data {
+            std::hint::black_box(&model);
+        }
+        if !page.has_more {
+            return n;
+        }
+        after = page.last_id;
+    }
 }
