@@ -331,7 +331,12 @@ fn event_stream_response_gets_a_stream_method() {
     );
     assert!(resources.contains(r#""things_create""#), "{resources}");
     assert!(resources.contains(r#""/v1/things""#), "{resources}");
-    // The JSON form stays available beside it.
+    // The JSON form stays available beside it, and clears the flag that
+    // would switch the answer to events.
+    assert!(
+        resources.contains(".body_map(|body| body.stream(::std::option::Option::<bool>::None))"),
+        "{resources}"
+    );
     assert!(
         resources.contains("pub fn create<Bd>(&self, body: Bd) -> ThingsCreateRequest<'a>"),
         "{resources}"

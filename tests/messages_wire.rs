@@ -232,6 +232,38 @@ async fn a_struct_literal_and_the_builder_send_the_same_body() {
 }
 
 #[tokio::test]
+async fn create_answers_with_json_even_when_the_params_ask_for_a_stream() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "/v1/messages",
+        fixture("responses/text.json"),
+        "req_1",
+    )
+    .await;
+    let client = client(&server.uri());
+    let reply = client
+        .messages()
+        .create(
+            types::MessageCreateParams::builder()
+                .model(types::Model::ClaudeOpus46)
+                .max_tokens(1024)
+                .messages(vec![user("Hello, Claude")])
+                .stream(true),
+        )
+        .send()
+        .await
+        .expect("a JSON reply");
+    assert_eq!(reply.stop_reason, Some(types::StopReason::EndTurn));
+    // `create_stream` is the way to ask for events; `create` drops the flag.
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 1);
+    let body = body_json(&requests[0]);
+    assert!(body.get("stream").is_none(), "{body}");
+    assert_eq!(body, fixture("docs/overview_basic.request.json"));
+}
+
+#[tokio::test]
 async fn a_builder_missing_a_required_field_fails_before_sending() {
     let server = MockServer::start().await;
     answer(

@@ -30,6 +30,8 @@ struct Op<'s> {
     body: Option<syn::ImplItemFn>,
     /// The event type, for operations that can answer with server-sent events.
     stream_event: Option<String>,
+    /// The body has the `stream` flag that picks server-sent events.
+    stream_flag: bool,
     http_method: &'static str,
     path: String,
 }
@@ -223,6 +225,7 @@ fn describe<'s>(
         page,
         body,
         stream_event: stream_event(api, op),
+        stream_flag: body_has_property(api, op, "stream"),
         http_method,
         path,
     })
@@ -232,6 +235,24 @@ fn describe<'s>(
 fn stream_event(api: &OpenAPI, op: &Operation) -> Option<String> {
     let (name, _) = ok_schema(api, op, "text/event-stream")?;
     Some(name.to_upper_camel_case())
+}
+
+/// Whether the JSON request body has the property `name`.
+fn body_has_property(api: &OpenAPI, op: &Operation, name: &str) -> bool {
+    let Some(ReferenceOr::Item(body)) = &op.request_body else {
+        return false;
+    };
+    let Some(schema) = body
+        .content
+        .get("application/json")
+        .and_then(|m| m.schema.as_ref())
+    else {
+        return false;
+    };
+    matches!(
+        resolve_schema(api, schema).map(|(_, s)| &s.schema_kind),
+        Some(SchemaKind::Type(Type::Object(object))) if object.properties.contains_key(name)
+    )
 }
 
 /// The named schema of the 200 response in `media_type`.
@@ -411,7 +432,13 @@ fn operation_method(op: &Op) -> TokenStream {
             Some(quote!(Bd)),
             Some(quote!(body: Bd)),
             Some(body_bounds(op)).filter(|_| setter.sig.generics.where_clause.is_some()),
-            Some(quote!(.body(body))),
+            // Where `<method>_stream` exists, `<method>` answers with JSON
+            // only, so the flag that would switch to events is cleared.
+            Some(if op.stream_event.is_some() && op.stream_flag {
+                quote!(.body(body).body_map(|body| body.stream(::std::option::Option::<bool>::None)))
+            } else {
+                quote!(.body(body))
+            }),
             Some(format!(
                 "`body`: {}",
                 body_description(op).unwrap_or_else(|| "the request body".to_string())

@@ -98,7 +98,9 @@ Reference: <https://docs.claude.com/en/api/messages>*/
             types::MessageCreateParams,
         >>::Error: std::fmt::Display,
     {
-        crate::Request::new(builder::MessagesCreate::new(&self.client.raw)).body(body)
+        crate::Request::new(builder::MessagesCreate::new(&self.client.raw))
+            .body(body)
+            .body_map(|body| body.stream(::std::option::Option::<bool>::None))
     }
     /**Count tokens in a message.
 
