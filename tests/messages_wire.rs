@@ -263,6 +263,30 @@ async fn create_answers_with_json_even_when_the_params_ask_for_a_stream() {
     assert_eq!(body, fixture("docs/overview_basic.request.json"));
 }
 
+#[test]
+fn a_reply_becomes_the_next_assistant_turn_with_its_blocks_unchanged() {
+    for name in ["tool_use", "thinking", "web_search", "forward_compat"] {
+        let reply_json = fixture(&format!("responses/{name}.json"));
+        let reply: types::Message =
+            serde_json::from_value(reply_json.clone()).expect("the reply parses");
+        let turn = reply.to_param().expect("every block can be sent back");
+        assert_eq!(turn.role, MessageParamRole::Assistant, "{name}");
+        let types::MessageParamContent::Array(blocks) = &turn.content else {
+            panic!("{name}: the turn carries blocks, not a string");
+        };
+        assert_eq!(blocks.len(), reply.content.len(), "{name}");
+        // The JSON of the turn's blocks is the JSON of the reply's blocks:
+        // tool calls, thinking signatures and unknown blocks pass unchanged.
+        assert_eq!(
+            to_json(&turn.content),
+            without_nulls(to_json(&reply.content)),
+            "{name}"
+        );
+    }
+    let user = types::MessageParam::user("Hi");
+    assert_eq!(to_json(&user), json!({"role": "user", "content": "Hi"}));
+}
+
 #[tokio::test]
 async fn a_builder_missing_a_required_field_fails_before_sending() {
     let server = MockServer::start().await;

@@ -75,6 +75,7 @@
 mod accumulate;
 mod checks;
 mod client;
+mod conversation;
 mod error;
 mod header_list;
 pub mod pagination;
