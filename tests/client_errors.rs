@@ -9,21 +9,13 @@ use anthropic_client::types::ErrorType;
 use anthropic_client::{Client, Error, RateLimits};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use workspace_tests::runtime::{builder, error_body, model, page, received, API_KEY};
+use workspace_tests::runtime::{answer_list, builder, error_body, model, page, received, API_KEY};
 
 fn no_retry(server: &MockServer) -> Client {
     builder(&server.uri())
         .max_retries(0)
         .build()
         .expect("client")
-}
-
-async fn answer(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(method("GET"))
-        .and(path("/v1/models"))
-        .respond_with(response)
-        .mount(server)
-        .await;
 }
 
 async fn list_error(server: &MockServer) -> Error {
@@ -69,7 +61,7 @@ async fn each_documented_status_is_a_typed_api_error() {
         let server = MockServer::start().await;
         let message = format!("what went wrong ({status})");
         let request_id = format!("req_{status}_header");
-        answer(
+        answer_list(
             &server,
             ResponseTemplate::new(status)
                 .insert_header("request-id", request_id.as_str())
@@ -111,7 +103,7 @@ async fn each_documented_status_is_a_typed_api_error() {
 #[tokio::test]
 async fn the_body_request_id_stands_in_for_a_missing_header() {
     let server = MockServer::start().await;
-    answer(
+    answer_list(
         &server,
         ResponseTemplate::new(404).set_body_json(error_body("not_found_error", "no such model")),
     )
@@ -123,7 +115,7 @@ async fn the_body_request_id_stands_in_for_a_missing_header() {
 #[tokio::test]
 async fn a_rate_limit_error_carries_its_rate_limit_headers() {
     let server = MockServer::start().await;
-    answer(
+    answer_list(
         &server,
         ResponseTemplate::new(429)
             .insert_header("retry-after", "7")
@@ -148,7 +140,7 @@ async fn a_rate_limit_error_carries_its_rate_limit_headers() {
 #[tokio::test]
 async fn an_unknown_error_type_is_kept() {
     let server = MockServer::start().await;
-    answer(
+    answer_list(
         &server,
         ResponseTemplate::new(418).set_body_json(error_body("teapot_error", "short and stout")),
     )
@@ -253,7 +245,7 @@ const MALFORMED: &[Malformed] = &[
 async fn malformed_bodies_are_decode_errors_with_the_bytes_kept() {
     for case in MALFORMED {
         let server = MockServer::start().await;
-        answer(
+        answer_list(
             &server,
             ResponseTemplate::new(case.status)
                 .insert_header("request-id", "req_malformed")
@@ -306,7 +298,7 @@ async fn malformed_bodies_are_decode_errors_with_the_bytes_kept() {
 #[tokio::test]
 async fn display_of_a_long_undecodable_body_is_truncated() {
     let server = MockServer::start().await;
-    answer(
+    answer_list(
         &server,
         ResponseTemplate::new(502).set_body_raw(HTML, "text/html"),
     )
@@ -333,7 +325,7 @@ async fn display_of_a_long_undecodable_body_is_truncated() {
 async fn json_under_another_content_type_is_still_decoded() {
     // Like the official SDKs, the body decides, not the content type.
     let server = MockServer::start().await;
-    answer(
+    answer_list(
         &server,
         ResponseTemplate::new(200).set_body_raw(page(&["m1"], false).to_string(), "text/plain"),
     )
@@ -356,7 +348,7 @@ async fn a_body_over_the_size_limit_is_a_decode_error() {
     let big_error = error_body("invalid_request_error", &"x".repeat(50_000)).to_string();
     for (status, body) in [(200u16, big_page), (400, big_error)] {
         let server = MockServer::start().await;
-        answer(
+        answer_list(
             &server,
             ResponseTemplate::new(status).set_body_raw(body.clone(), "application/json"),
         )
@@ -390,7 +382,7 @@ async fn a_body_over_the_size_limit_is_a_decode_error() {
     // Right at the limit, the body is read whole and decodes.
     let server = MockServer::start().await;
     let body = page(&["m1"], false).to_string();
-    answer(
+    answer_list(
         &server,
         ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"),
     )

@@ -10,7 +10,8 @@ use anthropic_client::Error;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use workspace_tests::runtime::{
-    builder, client, error_body, page, received, refused_url, Conn, LogCapture, RawServer, API_KEY,
+    answer_list, builder, client, error_body, page, received, refused_url, Conn, LogCapture,
+    RawServer, API_KEY,
 };
 
 /// A failure with the given status that asks for a 1 ms wait.
@@ -39,14 +40,6 @@ async fn fail_then_succeed(server: &MockServer, first: ResponseTemplate, times: 
     Mock::given(method("GET"))
         .and(path("/v1/models"))
         .respond_with(success())
-        .mount(server)
-        .await;
-}
-
-async fn always(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(method("GET"))
-        .and(path("/v1/models"))
-        .respond_with(response)
         .mount(server)
         .await;
 }
@@ -142,7 +135,7 @@ async fn x_should_retry_false_stops_a_503() {
 #[tokio::test]
 async fn two_retries_by_default_then_the_last_error() {
     let server = MockServer::start().await;
-    always(&server, failure(503)).await;
+    answer_list(&server, failure(503)).await;
     let err = client(&server.uri())
         .models()
         .list()
@@ -159,7 +152,7 @@ async fn two_retries_by_default_then_the_last_error() {
 #[tokio::test]
 async fn max_retries_from_the_client_and_per_request() {
     let server = MockServer::start().await;
-    always(&server, failure(529)).await;
+    answer_list(&server, failure(529)).await;
 
     let five = builder(&server.uri())
         .max_retries(5)
@@ -169,7 +162,7 @@ async fn max_retries_from_the_client_and_per_request() {
     assert_eq!(received(&server).await.len(), 6, "client max_retries(5)");
 
     server.reset().await;
-    always(&server, failure(529)).await;
+    answer_list(&server, failure(529)).await;
     let default = client(&server.uri());
     default
         .models()
@@ -181,7 +174,7 @@ async fn max_retries_from_the_client_and_per_request() {
     assert_eq!(received(&server).await.len(), 1, "request max_retries(0)");
 
     server.reset().await;
-    always(&server, failure(529)).await;
+    answer_list(&server, failure(529)).await;
     let none = builder(&server.uri())
         .max_retries(0)
         .build()
@@ -367,7 +360,7 @@ async fn a_timeout_is_retried() {
 #[tokio::test]
 async fn a_timeout_on_every_attempt_is_a_timeout_error() {
     let server = MockServer::start().await;
-    always(&server, success().set_delay(Duration::from_secs(5))).await;
+    answer_list(&server, success().set_delay(Duration::from_secs(5))).await;
     let err = client(&server.uri())
         .models()
         .list()

@@ -74,6 +74,16 @@ pub fn query_value(request: &wiremock::Request, name: &str) -> Option<String> {
 }
 
 /// The requests a mock server received so far.
+/// Answers every `GET /v1/models` on `server` with `response`.
+pub async fn answer_list(server: &wiremock::MockServer, response: wiremock::ResponseTemplate) {
+    use wiremock::matchers::{method, path};
+    wiremock::Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
 pub async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
     server
         .received_requests()
