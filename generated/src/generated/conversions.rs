@@ -8,37 +8,44 @@ impl ::std::convert::From<&str> for crate::types::ContentBlockSourceBody {
         Self::String(value.to_string())
     }
 }
+
 impl ::std::convert::From<::std::string::String>
 for crate::types::ContentBlockSourceBody {
     fn from(value: ::std::string::String) -> Self {
         Self::String(value)
     }
 }
+
 impl ::std::convert::From<&str> for crate::types::MessageParamContent {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
+
 impl ::std::convert::From<::std::string::String> for crate::types::MessageParamContent {
     fn from(value: ::std::string::String) -> Self {
         Self::String(value)
     }
 }
+
 impl ::std::convert::From<&str> for crate::types::SystemPrompt {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
+
 impl ::std::convert::From<::std::string::String> for crate::types::SystemPrompt {
     fn from(value: ::std::string::String) -> Self {
         Self::String(value)
     }
 }
+
 impl ::std::convert::From<&str> for crate::types::ToolResultBlockParamContent {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
+
 impl ::std::convert::From<::std::string::String>
 for crate::types::ToolResultBlockParamContent {
     fn from(value: ::std::string::String) -> Self {

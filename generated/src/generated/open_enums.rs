@@ -51,6 +51,7 @@ pub enum AnthropicBeta {
     /// A value not known when this crate was generated, kept verbatim.
     Other(::std::string::String),
 }
+
 impl AnthropicBeta {
     /// Every value known when this crate was generated.
     pub const KNOWN: &'static [Self] = &[
@@ -102,6 +103,7 @@ impl AnthropicBeta {
         }
     }
 }
+
 impl ::std::convert::From<&str> for AnthropicBeta {
     fn from(value: &str) -> Self {
         match value {
@@ -130,6 +132,7 @@ impl ::std::convert::From<&str> for AnthropicBeta {
         }
     }
 }
+
 impl ::std::convert::From<::std::string::String> for AnthropicBeta {
     fn from(value: ::std::string::String) -> Self {
         match Self::from(value.as_str()) {
@@ -138,17 +141,20 @@ impl ::std::convert::From<::std::string::String> for AnthropicBeta {
         }
     }
 }
+
 impl ::std::str::FromStr for AnthropicBeta {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for AnthropicBeta {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for AnthropicBeta {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -157,6 +163,7 @@ impl ::serde::Serialize for AnthropicBeta {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AnthropicBeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -164,6 +171,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicBeta {
         ::std::string::String::deserialize(deserializer).map(Self::from)
     }
 }
+
 ///What kind of error the API reports. New kinds may appear; unknown ones are kept as they are.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -190,6 +198,7 @@ pub enum ErrorType {
     /// A value not known when this crate was generated, kept verbatim.
     Other(::std::string::String),
 }
+
 impl ErrorType {
     /// Every value known when this crate was generated.
     pub const KNOWN: &'static [Self] = &[
@@ -217,6 +226,7 @@ impl ErrorType {
         }
     }
 }
+
 impl ::std::convert::From<&str> for ErrorType {
     fn from(value: &str) -> Self {
         match value {
@@ -232,6 +242,7 @@ impl ::std::convert::From<&str> for ErrorType {
         }
     }
 }
+
 impl ::std::convert::From<::std::string::String> for ErrorType {
     fn from(value: ::std::string::String) -> Self {
         match Self::from(value.as_str()) {
@@ -240,17 +251,20 @@ impl ::std::convert::From<::std::string::String> for ErrorType {
         }
     }
 }
+
 impl ::std::str::FromStr for ErrorType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for ErrorType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for ErrorType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -259,6 +273,7 @@ impl ::serde::Serialize for ErrorType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -266,6 +281,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorType {
         ::std::string::String::deserialize(deserializer).map(Self::from)
     }
 }
+
 ///Identifier of a Claude model. Any string is accepted; the listed values are the models known when this spec was written.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -318,6 +334,7 @@ pub enum Model {
     /// A value not known when this crate was generated, kept verbatim.
     Other(::std::string::String),
 }
+
 impl Model {
     /// Every value known when this crate was generated.
     pub const KNOWN: &'static [Self] = &[
@@ -371,6 +388,7 @@ impl Model {
         }
     }
 }
+
 impl ::std::convert::From<&str> for Model {
     fn from(value: &str) -> Self {
         match value {
@@ -399,6 +417,7 @@ impl ::std::convert::From<&str> for Model {
         }
     }
 }
+
 impl ::std::convert::From<::std::string::String> for Model {
     fn from(value: ::std::string::String) -> Self {
         match Self::from(value.as_str()) {
@@ -407,17 +426,20 @@ impl ::std::convert::From<::std::string::String> for Model {
         }
     }
 }
+
 impl ::std::str::FromStr for Model {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for Model {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for Model {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -426,6 +448,7 @@ impl ::serde::Serialize for Model {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Model {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -433,6 +456,7 @@ impl<'de> ::serde::Deserialize<'de> for Model {
         ::std::string::String::deserialize(deserializer).map(Self::from)
     }
 }
+
 ///Why the model stopped: `end_turn` (natural end), `max_tokens` (token limit reached), `stop_sequence` (a custom stop sequence), `tool_use` (it called tools), `pause_turn` (a long turn paused; send the reply back to go on), `refusal` (safety classifiers stepped in). New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -455,6 +479,7 @@ pub enum StopReason {
     /// A value not known when this crate was generated, kept verbatim.
     Other(::std::string::String),
 }
+
 impl StopReason {
     /// Every value known when this crate was generated.
     pub const KNOWN: &'static [Self] = &[
@@ -478,6 +503,7 @@ impl StopReason {
         }
     }
 }
+
 impl ::std::convert::From<&str> for StopReason {
     fn from(value: &str) -> Self {
         match value {
@@ -491,6 +517,7 @@ impl ::std::convert::From<&str> for StopReason {
         }
     }
 }
+
 impl ::std::convert::From<::std::string::String> for StopReason {
     fn from(value: ::std::string::String) -> Self {
         match Self::from(value.as_str()) {
@@ -499,17 +526,20 @@ impl ::std::convert::From<::std::string::String> for StopReason {
         }
     }
 }
+
 impl ::std::str::FromStr for StopReason {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for StopReason {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for StopReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -518,6 +548,7 @@ impl ::serde::Serialize for StopReason {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for StopReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -525,6 +556,7 @@ impl<'de> ::serde::Deserialize<'de> for StopReason {
         ::std::string::String::deserialize(deserializer).map(Self::from)
     }
 }
+
 ///Name of a server tool in a `server_tool_use` block. Any string may appear; the listed values are the known ones.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -537,6 +569,7 @@ pub enum ServerToolUseBlockName {
     /// A value not known when this crate was generated, kept verbatim.
     Other(::std::string::String),
 }
+
 impl ServerToolUseBlockName {
     /// Every value known when this crate was generated.
     pub const KNOWN: &'static [Self] = &[Self::WebSearch];
@@ -548,6 +581,7 @@ impl ServerToolUseBlockName {
         }
     }
 }
+
 impl ::std::convert::From<&str> for ServerToolUseBlockName {
     fn from(value: &str) -> Self {
         match value {
@@ -556,6 +590,7 @@ impl ::std::convert::From<&str> for ServerToolUseBlockName {
         }
     }
 }
+
 impl ::std::convert::From<::std::string::String> for ServerToolUseBlockName {
     fn from(value: ::std::string::String) -> Self {
         match Self::from(value.as_str()) {
@@ -564,17 +599,20 @@ impl ::std::convert::From<::std::string::String> for ServerToolUseBlockName {
         }
     }
 }
+
 impl ::std::str::FromStr for ServerToolUseBlockName {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for ServerToolUseBlockName {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for ServerToolUseBlockName {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -583,6 +621,7 @@ impl ::serde::Serialize for ServerToolUseBlockName {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -590,6 +629,7 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockName {
         ::std::string::String::deserialize(deserializer).map(Self::from)
     }
 }
+
 ///Why a web search failed. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -612,6 +652,7 @@ pub enum WebSearchToolResultErrorCode {
     /// A value not known when this crate was generated, kept verbatim.
     Other(::std::string::String),
 }
+
 impl WebSearchToolResultErrorCode {
     /// Every value known when this crate was generated.
     pub const KNOWN: &'static [Self] = &[
@@ -635,6 +676,7 @@ impl WebSearchToolResultErrorCode {
         }
     }
 }
+
 impl ::std::convert::From<&str> for WebSearchToolResultErrorCode {
     fn from(value: &str) -> Self {
         match value {
@@ -648,6 +690,7 @@ impl ::std::convert::From<&str> for WebSearchToolResultErrorCode {
         }
     }
 }
+
 impl ::std::convert::From<::std::string::String> for WebSearchToolResultErrorCode {
     fn from(value: ::std::string::String) -> Self {
         match Self::from(value.as_str()) {
@@ -656,17 +699,20 @@ impl ::std::convert::From<::std::string::String> for WebSearchToolResultErrorCod
         }
     }
 }
+
 impl ::std::str::FromStr for WebSearchToolResultErrorCode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for WebSearchToolResultErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for WebSearchToolResultErrorCode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -675,6 +721,7 @@ impl ::serde::Serialize for WebSearchToolResultErrorCode {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -682,6 +729,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultErrorCode {
         ::std::string::String::deserialize(deserializer).map(Self::from)
     }
 }
+
 ///Which service tier served the request. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -698,6 +746,7 @@ pub enum UsageServiceTier {
     /// A value not known when this crate was generated, kept verbatim.
     Other(::std::string::String),
 }
+
 impl UsageServiceTier {
     /// Every value known when this crate was generated.
     pub const KNOWN: &'static [Self] = &[Self::Standard, Self::Priority, Self::Batch];
@@ -711,6 +760,7 @@ impl UsageServiceTier {
         }
     }
 }
+
 impl ::std::convert::From<&str> for UsageServiceTier {
     fn from(value: &str) -> Self {
         match value {
@@ -721,6 +771,7 @@ impl ::std::convert::From<&str> for UsageServiceTier {
         }
     }
 }
+
 impl ::std::convert::From<::std::string::String> for UsageServiceTier {
     fn from(value: ::std::string::String) -> Self {
         match Self::from(value.as_str()) {
@@ -729,17 +780,20 @@ impl ::std::convert::From<::std::string::String> for UsageServiceTier {
         }
     }
 }
+
 impl ::std::str::FromStr for UsageServiceTier {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for UsageServiceTier {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for UsageServiceTier {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -748,6 +802,7 @@ impl ::serde::Serialize for UsageServiceTier {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for UsageServiceTier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -19,11 +19,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::base64_image_source_type")]
         pub type_: Base64ImageSourceType,
     }
+
     impl Base64ImageSource {
         pub fn builder() -> builder::Base64ImageSource {
             Default::default()
         }
     }
+
     ///MIME type of the image.
     #[derive(
         ::serde::Deserialize,
@@ -47,6 +49,7 @@ pub mod types {
         #[serde(rename = "image/webp")]
         ImageWebp,
     }
+
     impl ::std::fmt::Display for Base64ImageSourceMediaType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -57,6 +60,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for Base64ImageSourceMediaType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -71,6 +75,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for Base64ImageSourceMediaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -79,6 +84,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for Base64ImageSourceMediaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -87,6 +93,7 @@ pub mod types {
             value.parse()
         }
     }
+
     ///Always `base64`.
     #[derive(
         ::serde::Deserialize,
@@ -104,6 +111,7 @@ pub mod types {
         #[serde(rename = "base64")]
         Base64,
     }
+
     impl ::std::fmt::Display for Base64ImageSourceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -111,6 +119,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for Base64ImageSourceType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -122,6 +131,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for Base64ImageSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -130,6 +140,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for Base64ImageSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -138,11 +149,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for Base64ImageSourceType {
         fn default() -> Self {
             Base64ImageSourceType::Base64
         }
     }
+
     ///A PDF carried inline, base64-encoded.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Base64PdfSource {
@@ -155,11 +168,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::base64_pdf_source_type")]
         pub type_: Base64PdfSourceType,
     }
+
     impl Base64PdfSource {
         pub fn builder() -> builder::Base64PdfSource {
             Default::default()
         }
     }
+
     ///Always `application/pdf`.
     #[derive(
         ::serde::Deserialize,
@@ -177,6 +192,7 @@ pub mod types {
         #[serde(rename = "application/pdf")]
         ApplicationPdf,
     }
+
     impl ::std::fmt::Display for Base64PdfSourceMediaType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -184,6 +200,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for Base64PdfSourceMediaType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -195,6 +212,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for Base64PdfSourceMediaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -203,6 +221,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for Base64PdfSourceMediaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -211,11 +230,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for Base64PdfSourceMediaType {
         fn default() -> Self {
             Base64PdfSourceMediaType::ApplicationPdf
         }
     }
+
     ///Always `base64`.
     #[derive(
         ::serde::Deserialize,
@@ -233,6 +254,7 @@ pub mod types {
         #[serde(rename = "base64")]
         Base64,
     }
+
     impl ::std::fmt::Display for Base64PdfSourceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -240,6 +262,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for Base64PdfSourceType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -251,6 +274,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for Base64PdfSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -259,6 +283,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for Base64PdfSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -267,11 +292,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for Base64PdfSourceType {
         fn default() -> Self {
             Base64PdfSourceType::Base64
         }
     }
+
     ///One page of beta models.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BetaListModelsResponse {
@@ -286,11 +313,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_id: ::std::option::Option<::std::string::String>,
     }
+
     impl BetaListModelsResponse {
         pub fn builder() -> builder::BetaListModelsResponse {
             Default::default()
         }
     }
+
     ///A model that the API serves, as the beta surface returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BetaModelInfo {
@@ -304,11 +333,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::beta_model_info_type")]
         pub type_: BetaModelInfoType,
     }
+
     impl BetaModelInfo {
         pub fn builder() -> builder::BetaModelInfo {
             Default::default()
         }
     }
+
     ///The kind of object; always `model` for models.
     #[derive(
         ::serde::Deserialize,
@@ -326,6 +357,7 @@ pub mod types {
         #[serde(rename = "model")]
         Model,
     }
+
     impl ::std::fmt::Display for BetaModelInfoType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -333,6 +365,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for BetaModelInfoType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -344,6 +377,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for BetaModelInfoType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -352,6 +386,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for BetaModelInfoType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -360,11 +395,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for BetaModelInfoType {
         fn default() -> Self {
             BetaModelInfoType::Model
         }
     }
+
     ///A prompt-cache breakpoint placed on the block that carries it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CacheControlEphemeral {
@@ -375,6 +412,7 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::cache_control_ephemeral_type")]
         pub type_: CacheControlEphemeralType,
     }
+
     impl ::std::default::Default for CacheControlEphemeral {
         fn default() -> Self {
             Self {
@@ -383,11 +421,13 @@ pub mod types {
             }
         }
     }
+
     impl CacheControlEphemeral {
         pub fn builder() -> builder::CacheControlEphemeral {
             Default::default()
         }
     }
+
     ///How long the cache entry lives: `5m` (five minutes, the default) or `1h` (one hour).
     #[derive(
         ::serde::Deserialize,
@@ -407,6 +447,7 @@ pub mod types {
         #[serde(rename = "1h")]
         X1h,
     }
+
     impl ::std::fmt::Display for CacheControlEphemeralTtl {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -415,6 +456,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CacheControlEphemeralTtl {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -427,6 +469,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CacheControlEphemeralTtl {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -435,6 +478,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for CacheControlEphemeralTtl {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -443,6 +487,7 @@ pub mod types {
             value.parse()
         }
     }
+
     ///Always `ephemeral`.
     #[derive(
         ::serde::Deserialize,
@@ -460,6 +505,7 @@ pub mod types {
         #[serde(rename = "ephemeral")]
         Ephemeral,
     }
+
     impl ::std::fmt::Display for CacheControlEphemeralType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -467,6 +513,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CacheControlEphemeralType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -478,6 +525,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CacheControlEphemeralType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -486,6 +534,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for CacheControlEphemeralType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -494,11 +543,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for CacheControlEphemeralType {
         fn default() -> Self {
             CacheControlEphemeralType::Ephemeral
         }
     }
+
     ///Tokens written to the prompt cache, split by entry lifetime.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CacheCreation {
@@ -507,11 +558,13 @@ pub mod types {
         ///Input tokens written to five-minute cache entries.
         pub ephemeral_5m_input_tokens: i64,
     }
+
     impl CacheCreation {
         pub fn builder() -> builder::CacheCreation {
             Default::default()
         }
     }
+
     ///A citation of a character range of a plain-text document.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationCharLocation {
@@ -533,11 +586,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::citation_char_location_type")]
         pub type_: CitationCharLocationType,
     }
+
     impl CitationCharLocation {
         pub fn builder() -> builder::CitationCharLocation {
             Default::default()
         }
     }
+
     ///Cites a character range of a plain-text document.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationCharLocationParam {
@@ -559,11 +614,13 @@ pub mod types {
         )]
         pub type_: CitationCharLocationParamType,
     }
+
     impl CitationCharLocationParam {
         pub fn builder() -> builder::CitationCharLocationParam {
             Default::default()
         }
     }
+
     ///Always `char_location`.
     #[derive(
         ::serde::Deserialize,
@@ -581,6 +638,7 @@ pub mod types {
         #[serde(rename = "char_location")]
         CharLocation,
     }
+
     impl ::std::fmt::Display for CitationCharLocationParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -588,6 +646,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CitationCharLocationParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -599,6 +658,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CitationCharLocationParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -607,6 +667,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CitationCharLocationParamType {
         type Error = self::error::ConversionError;
@@ -616,11 +677,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for CitationCharLocationParamType {
         fn default() -> Self {
             CitationCharLocationParamType::CharLocation
         }
     }
+
     ///Always `char_location`.
     #[derive(
         ::serde::Deserialize,
@@ -638,6 +701,7 @@ pub mod types {
         #[serde(rename = "char_location")]
         CharLocation,
     }
+
     impl ::std::fmt::Display for CitationCharLocationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -645,6 +709,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CitationCharLocationType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -656,6 +721,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CitationCharLocationType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -664,6 +730,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for CitationCharLocationType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -672,11 +739,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for CitationCharLocationType {
         fn default() -> Self {
             CitationCharLocationType::CharLocation
         }
     }
+
     ///A citation of a range of blocks of a document given as content blocks.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationContentBlockLocation {
@@ -701,11 +770,13 @@ pub mod types {
         )]
         pub type_: CitationContentBlockLocationType,
     }
+
     impl CitationContentBlockLocation {
         pub fn builder() -> builder::CitationContentBlockLocation {
             Default::default()
         }
     }
+
     ///Cites a range of blocks of a document given as content blocks.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationContentBlockLocationParam {
@@ -727,11 +798,13 @@ pub mod types {
         )]
         pub type_: CitationContentBlockLocationParamType,
     }
+
     impl CitationContentBlockLocationParam {
         pub fn builder() -> builder::CitationContentBlockLocationParam {
             Default::default()
         }
     }
+
     ///Always `content_block_location`.
     #[derive(
         ::serde::Deserialize,
@@ -749,6 +822,7 @@ pub mod types {
         #[serde(rename = "content_block_location")]
         ContentBlockLocation,
     }
+
     impl ::std::fmt::Display for CitationContentBlockLocationParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -756,6 +830,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CitationContentBlockLocationParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -767,6 +842,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CitationContentBlockLocationParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -775,6 +851,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CitationContentBlockLocationParamType {
         type Error = self::error::ConversionError;
@@ -784,11 +861,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for CitationContentBlockLocationParamType {
         fn default() -> Self {
             CitationContentBlockLocationParamType::ContentBlockLocation
         }
     }
+
     ///Always `content_block_location`.
     #[derive(
         ::serde::Deserialize,
@@ -806,6 +885,7 @@ pub mod types {
         #[serde(rename = "content_block_location")]
         ContentBlockLocation,
     }
+
     impl ::std::fmt::Display for CitationContentBlockLocationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -813,6 +893,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CitationContentBlockLocationType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -824,6 +905,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CitationContentBlockLocationType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -832,6 +914,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CitationContentBlockLocationType {
         type Error = self::error::ConversionError;
@@ -841,11 +924,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for CitationContentBlockLocationType {
         fn default() -> Self {
             CitationContentBlockLocationType::ContentBlockLocation
         }
     }
+
     ///A citation of a page range of a PDF document.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationPageLocation {
@@ -867,11 +952,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::citation_page_location_type")]
         pub type_: CitationPageLocationType,
     }
+
     impl CitationPageLocation {
         pub fn builder() -> builder::CitationPageLocation {
             Default::default()
         }
     }
+
     ///Cites a page range of a PDF document.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationPageLocationParam {
@@ -893,11 +980,13 @@ pub mod types {
         )]
         pub type_: CitationPageLocationParamType,
     }
+
     impl CitationPageLocationParam {
         pub fn builder() -> builder::CitationPageLocationParam {
             Default::default()
         }
     }
+
     ///Always `page_location`.
     #[derive(
         ::serde::Deserialize,
@@ -915,6 +1004,7 @@ pub mod types {
         #[serde(rename = "page_location")]
         PageLocation,
     }
+
     impl ::std::fmt::Display for CitationPageLocationParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -922,6 +1012,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CitationPageLocationParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -933,6 +1024,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CitationPageLocationParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -941,6 +1033,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CitationPageLocationParamType {
         type Error = self::error::ConversionError;
@@ -950,11 +1043,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for CitationPageLocationParamType {
         fn default() -> Self {
             CitationPageLocationParamType::PageLocation
         }
     }
+
     ///Always `page_location`.
     #[derive(
         ::serde::Deserialize,
@@ -972,6 +1067,7 @@ pub mod types {
         #[serde(rename = "page_location")]
         PageLocation,
     }
+
     impl ::std::fmt::Display for CitationPageLocationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -979,6 +1075,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CitationPageLocationType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -990,6 +1087,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CitationPageLocationType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -998,6 +1096,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for CitationPageLocationType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1006,11 +1105,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for CitationPageLocationType {
         fn default() -> Self {
             CitationPageLocationType::PageLocation
         }
     }
+
     ///Cites a range of blocks inside a `search_result` content block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationSearchResultLocationParam {
@@ -1034,11 +1135,13 @@ pub mod types {
         )]
         pub type_: CitationSearchResultLocationParamType,
     }
+
     impl CitationSearchResultLocationParam {
         pub fn builder() -> builder::CitationSearchResultLocationParam {
             Default::default()
         }
     }
+
     ///Always `search_result_location`.
     #[derive(
         ::serde::Deserialize,
@@ -1056,6 +1159,7 @@ pub mod types {
         #[serde(rename = "search_result_location")]
         SearchResultLocation,
     }
+
     impl ::std::fmt::Display for CitationSearchResultLocationParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1063,6 +1167,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CitationSearchResultLocationParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1074,6 +1179,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CitationSearchResultLocationParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1082,6 +1188,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CitationSearchResultLocationParamType {
         type Error = self::error::ConversionError;
@@ -1091,11 +1198,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for CitationSearchResultLocationParamType {
         fn default() -> Self {
             CitationSearchResultLocationParamType::SearchResultLocation
         }
     }
+
     ///Cites a web search result.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationWebSearchResultLocationParam {
@@ -1115,11 +1224,13 @@ pub mod types {
         ///Address of the cited page.
         pub url: ::std::string::String,
     }
+
     impl CitationWebSearchResultLocationParam {
         pub fn builder() -> builder::CitationWebSearchResultLocationParam {
             Default::default()
         }
     }
+
     ///Always `web_search_result_location`.
     #[derive(
         ::serde::Deserialize,
@@ -1137,6 +1248,7 @@ pub mod types {
         #[serde(rename = "web_search_result_location")]
         WebSearchResultLocation,
     }
+
     impl ::std::fmt::Display for CitationWebSearchResultLocationParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1146,6 +1258,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CitationWebSearchResultLocationParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1157,6 +1270,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CitationWebSearchResultLocationParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1165,6 +1279,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CitationWebSearchResultLocationParamType {
         type Error = self::error::ConversionError;
@@ -1174,11 +1289,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for CitationWebSearchResultLocationParamType {
         fn default() -> Self {
             CitationWebSearchResultLocationParamType::WebSearchResultLocation
         }
     }
+
     ///Citation settings for a document or search result.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CitationsConfigParam {
@@ -1186,11 +1303,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
     }
+
     impl CitationsConfigParam {
         pub fn builder() -> builder::CitationsConfigParam {
             Default::default()
         }
     }
+
     ///A citation to add to a text block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationsDelta {
@@ -1200,11 +1319,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::citations_delta_type")]
         pub type_: CitationsDeltaType,
     }
+
     impl CitationsDelta {
         pub fn builder() -> builder::CitationsDelta {
             Default::default()
         }
     }
+
     ///Always `citations_delta`.
     #[derive(
         ::serde::Deserialize,
@@ -1222,6 +1343,7 @@ pub mod types {
         #[serde(rename = "citations_delta")]
         CitationsDelta,
     }
+
     impl ::std::fmt::Display for CitationsDeltaType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1229,6 +1351,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CitationsDeltaType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1240,6 +1363,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CitationsDeltaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1248,6 +1372,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for CitationsDeltaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1256,11 +1381,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for CitationsDeltaType {
         fn default() -> Self {
             CitationsDeltaType::CitationsDelta
         }
     }
+
     ///A citation of a range of blocks inside a `search_result` content block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationsSearchResultLocation {
@@ -1284,11 +1411,13 @@ pub mod types {
         )]
         pub type_: CitationsSearchResultLocationType,
     }
+
     impl CitationsSearchResultLocation {
         pub fn builder() -> builder::CitationsSearchResultLocation {
             Default::default()
         }
     }
+
     ///Always `search_result_location`.
     #[derive(
         ::serde::Deserialize,
@@ -1306,6 +1435,7 @@ pub mod types {
         #[serde(rename = "search_result_location")]
         SearchResultLocation,
     }
+
     impl ::std::fmt::Display for CitationsSearchResultLocationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1313,6 +1443,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CitationsSearchResultLocationType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1324,6 +1455,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CitationsSearchResultLocationType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1332,6 +1464,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CitationsSearchResultLocationType {
         type Error = self::error::ConversionError;
@@ -1341,11 +1474,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for CitationsSearchResultLocationType {
         fn default() -> Self {
             CitationsSearchResultLocationType::SearchResultLocation
         }
     }
+
     ///A citation of a web search result.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CitationsWebSearchResultLocation {
@@ -1365,11 +1500,13 @@ pub mod types {
         ///Address of the cited page.
         pub url: ::std::string::String,
     }
+
     impl CitationsWebSearchResultLocation {
         pub fn builder() -> builder::CitationsWebSearchResultLocation {
             Default::default()
         }
     }
+
     ///Always `web_search_result_location`.
     #[derive(
         ::serde::Deserialize,
@@ -1387,6 +1524,7 @@ pub mod types {
         #[serde(rename = "web_search_result_location")]
         WebSearchResultLocation,
     }
+
     impl ::std::fmt::Display for CitationsWebSearchResultLocationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1396,6 +1534,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CitationsWebSearchResultLocationType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1407,6 +1546,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CitationsWebSearchResultLocationType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1415,6 +1555,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CitationsWebSearchResultLocationType {
         type Error = self::error::ConversionError;
@@ -1424,11 +1565,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for CitationsWebSearchResultLocationType {
         fn default() -> Self {
             CitationsWebSearchResultLocationType::WebSearchResultLocation
         }
     }
+
     ///A document made of content blocks (text and images).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContentBlockSource {
@@ -1438,11 +1581,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::content_block_source_type")]
         pub type_: ContentBlockSourceType,
     }
+
     impl ContentBlockSource {
         pub fn builder() -> builder::ContentBlockSource {
             Default::default()
         }
     }
+
     ///Content of a content-block document: a string, or a list of text and image blocks.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -1450,6 +1595,7 @@ pub mod types {
         String(::std::string::String),
         Array(::std::vec::Vec<crate::types::ContentBlockSourceContent>),
     }
+
     impl ::std::convert::From<::std::vec::Vec<crate::types::ContentBlockSourceContent>>
     for ContentBlockSourceBody {
         fn from(
@@ -1458,6 +1604,7 @@ pub mod types {
             Self::Array(value)
         }
     }
+
     ///Always `content`.
     #[derive(
         ::serde::Deserialize,
@@ -1475,6 +1622,7 @@ pub mod types {
         #[serde(rename = "content")]
         Content,
     }
+
     impl ::std::fmt::Display for ContentBlockSourceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1482,6 +1630,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ContentBlockSourceType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1493,6 +1642,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ContentBlockSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1501,6 +1651,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ContentBlockSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1509,11 +1660,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ContentBlockSourceType {
         fn default() -> Self {
             ContentBlockSourceType::Content
         }
     }
+
     ///A document (PDF, plain text or custom content) in the input.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DocumentBlockParam {
@@ -1535,11 +1688,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::document_block_param_type")]
         pub type_: DocumentBlockParamType,
     }
+
     impl DocumentBlockParam {
         pub fn builder() -> builder::DocumentBlockParam {
             Default::default()
         }
     }
+
     ///Always `document`.
     #[derive(
         ::serde::Deserialize,
@@ -1557,6 +1712,7 @@ pub mod types {
         #[serde(rename = "document")]
         Document,
     }
+
     impl ::std::fmt::Display for DocumentBlockParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1564,6 +1720,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for DocumentBlockParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1575,6 +1732,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for DocumentBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1583,6 +1741,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for DocumentBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1591,11 +1750,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for DocumentBlockParamType {
         fn default() -> Self {
             DocumentBlockParamType::Document
         }
     }
+
     ///What went wrong.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorDetail {
@@ -1604,11 +1765,13 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: crate::types::ErrorType,
     }
+
     impl ErrorDetail {
         pub fn builder() -> builder::ErrorDetail {
             Default::default()
         }
     }
+
     ///The body of every error response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorResponse {
@@ -1620,11 +1783,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::error_response_type")]
         pub type_: ErrorResponseType,
     }
+
     impl ErrorResponse {
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
         }
     }
+
     ///Always `error` for an error body.
     #[derive(
         ::serde::Deserialize,
@@ -1642,6 +1807,7 @@ pub mod types {
         #[serde(rename = "error")]
         Error,
     }
+
     impl ::std::fmt::Display for ErrorResponseType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1649,6 +1815,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ErrorResponseType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1660,6 +1827,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ErrorResponseType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1668,6 +1836,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ErrorResponseType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1676,11 +1845,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ErrorResponseType {
         fn default() -> Self {
             ErrorResponseType::Error
         }
     }
+
     ///An image in the input.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ImageBlockParam {
@@ -1693,11 +1864,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::image_block_param_type")]
         pub type_: ImageBlockParamType,
     }
+
     impl ImageBlockParam {
         pub fn builder() -> builder::ImageBlockParam {
             Default::default()
         }
     }
+
     ///Always `image`.
     #[derive(
         ::serde::Deserialize,
@@ -1715,6 +1888,7 @@ pub mod types {
         #[serde(rename = "image")]
         Image,
     }
+
     impl ::std::fmt::Display for ImageBlockParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1722,6 +1896,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ImageBlockParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1733,6 +1908,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ImageBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1741,6 +1917,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ImageBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1749,11 +1926,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ImageBlockParamType {
         fn default() -> Self {
             ImageBlockParamType::Image
         }
     }
+
     ///More of a tool call's input, as a fragment of JSON text; concatenate the fragments and parse the result when the block stops.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InputJsonDelta {
@@ -1763,11 +1942,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::input_json_delta_type")]
         pub type_: InputJsonDeltaType,
     }
+
     impl InputJsonDelta {
         pub fn builder() -> builder::InputJsonDelta {
             Default::default()
         }
     }
+
     ///Always `input_json_delta`.
     #[derive(
         ::serde::Deserialize,
@@ -1785,6 +1966,7 @@ pub mod types {
         #[serde(rename = "input_json_delta")]
         InputJsonDelta,
     }
+
     impl ::std::fmt::Display for InputJsonDeltaType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1792,6 +1974,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for InputJsonDeltaType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1803,6 +1986,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for InputJsonDeltaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1811,6 +1995,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for InputJsonDeltaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1819,11 +2004,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for InputJsonDeltaType {
         fn default() -> Self {
             InputJsonDeltaType::InputJsonDelta
         }
     }
+
     ///Structured output: the reply is JSON that matches a given schema.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JsonOutputFormat {
@@ -1833,11 +2020,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::json_output_format_type")]
         pub type_: JsonOutputFormatType,
     }
+
     impl JsonOutputFormat {
         pub fn builder() -> builder::JsonOutputFormat {
             Default::default()
         }
     }
+
     ///Always `json_schema`.
     #[derive(
         ::serde::Deserialize,
@@ -1855,6 +2044,7 @@ pub mod types {
         #[serde(rename = "json_schema")]
         JsonSchema,
     }
+
     impl ::std::fmt::Display for JsonOutputFormatType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1862,6 +2052,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for JsonOutputFormatType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1873,6 +2064,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for JsonOutputFormatType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1881,6 +2073,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for JsonOutputFormatType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1889,11 +2082,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for JsonOutputFormatType {
         fn default() -> Self {
             JsonOutputFormatType::JsonSchema
         }
     }
+
     ///One page of models.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListModelsResponse {
@@ -1908,11 +2103,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_id: ::std::option::Option<::std::string::String>,
     }
+
     impl ListModelsResponse {
         pub fn builder() -> builder::ListModelsResponse {
             Default::default()
         }
     }
+
     ///A message generated by the model.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Message {
@@ -1937,11 +2134,13 @@ pub mod types {
         ///Token counts for billing and rate limits. They do not map one-to-one to the visible content.
         pub usage: Usage,
     }
+
     impl Message {
         pub fn builder() -> builder::Message {
             Default::default()
         }
     }
+
     ///Body of a request that counts the input tokens of a would-be message without generating one.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessageCountTokensParams {
@@ -1965,11 +2164,13 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tools: ::std::vec::Vec<crate::types::ToolUnion>,
     }
+
     impl MessageCountTokensParams {
         pub fn builder() -> builder::MessageCountTokensParams {
             Default::default()
         }
     }
+
     ///Body of a request that asks the model for the next message in a conversation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessageCreateParams {
@@ -2019,11 +2220,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub top_p: ::std::option::Option<f64>,
     }
+
     impl MessageCreateParams {
         pub fn builder() -> builder::MessageCreateParams {
             Default::default()
         }
     }
+
     ///Whether the request may use priority capacity when available (`auto`) or only standard capacity (`standard_only`).
     #[derive(
         ::serde::Deserialize,
@@ -2043,6 +2246,7 @@ pub mod types {
         #[serde(rename = "standard_only")]
         StandardOnly,
     }
+
     impl ::std::fmt::Display for MessageCreateParamsServiceTier {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2051,6 +2255,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for MessageCreateParamsServiceTier {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2063,6 +2268,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for MessageCreateParamsServiceTier {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2071,6 +2277,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for MessageCreateParamsServiceTier {
         type Error = self::error::ConversionError;
@@ -2080,6 +2287,7 @@ pub mod types {
             value.parse()
         }
     }
+
     ///Cumulative token counts reported in a `message_delta` event.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessageDeltaUsage {
@@ -2098,11 +2306,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub server_tool_use: ::std::option::Option<ServerToolUsage>,
     }
+
     impl MessageDeltaUsage {
         pub fn builder() -> builder::MessageDeltaUsage {
             Default::default()
         }
     }
+
     ///An error that happened after the stream started (for example an overloaded API); it ends the stream. Not in the reference pages.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessageErrorEvent {
@@ -2112,11 +2322,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::message_error_event_type")]
         pub type_: MessageErrorEventType,
     }
+
     impl MessageErrorEvent {
         pub fn builder() -> builder::MessageErrorEvent {
             Default::default()
         }
     }
+
     ///Always `error`.
     #[derive(
         ::serde::Deserialize,
@@ -2134,6 +2346,7 @@ pub mod types {
         #[serde(rename = "error")]
         Error,
     }
+
     impl ::std::fmt::Display for MessageErrorEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2141,6 +2354,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for MessageErrorEventType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2152,6 +2366,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for MessageErrorEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2160,6 +2375,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for MessageErrorEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2168,11 +2384,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for MessageErrorEventType {
         fn default() -> Self {
             MessageErrorEventType::Error
         }
     }
+
     ///One input turn of the conversation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessageParam {
@@ -2181,11 +2399,13 @@ pub mod types {
         ///Who spoke this turn.
         pub role: MessageParamRole,
     }
+
     impl MessageParam {
         pub fn builder() -> builder::MessageParam {
             Default::default()
         }
     }
+
     ///The turn's content: a string (shorthand for one text block) or a list of content blocks.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -2193,12 +2413,14 @@ pub mod types {
         String(::std::string::String),
         Array(::std::vec::Vec<crate::types::ContentBlockParam>),
     }
+
     impl ::std::convert::From<::std::vec::Vec<crate::types::ContentBlockParam>>
     for MessageParamContent {
         fn from(value: ::std::vec::Vec<crate::types::ContentBlockParam>) -> Self {
             Self::Array(value)
         }
     }
+
     ///Who spoke this turn.
     #[derive(
         ::serde::Deserialize,
@@ -2218,6 +2440,7 @@ pub mod types {
         #[serde(rename = "assistant")]
         Assistant,
     }
+
     impl ::std::fmt::Display for MessageParamRole {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2226,6 +2449,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for MessageParamRole {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2238,6 +2462,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for MessageParamRole {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2246,6 +2471,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for MessageParamRole {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2254,6 +2480,7 @@ pub mod types {
             value.parse()
         }
     }
+
     ///A keep-alive event with no content; may appear anywhere in a stream. Not in the reference pages.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessagePingEvent {
@@ -2261,6 +2488,7 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::message_ping_event_type")]
         pub type_: MessagePingEventType,
     }
+
     impl ::std::default::Default for MessagePingEvent {
         fn default() -> Self {
             Self {
@@ -2268,11 +2496,13 @@ pub mod types {
             }
         }
     }
+
     impl MessagePingEvent {
         pub fn builder() -> builder::MessagePingEvent {
             Default::default()
         }
     }
+
     ///Always `ping`.
     #[derive(
         ::serde::Deserialize,
@@ -2290,6 +2520,7 @@ pub mod types {
         #[serde(rename = "ping")]
         Ping,
     }
+
     impl ::std::fmt::Display for MessagePingEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2297,6 +2528,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for MessagePingEventType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2308,6 +2540,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for MessagePingEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2316,6 +2549,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for MessagePingEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2324,11 +2558,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for MessagePingEventType {
         fn default() -> Self {
             MessagePingEventType::Ping
         }
     }
+
     ///Always `assistant`.
     #[derive(
         ::serde::Deserialize,
@@ -2346,6 +2582,7 @@ pub mod types {
         #[serde(rename = "assistant")]
         Assistant,
     }
+
     impl ::std::fmt::Display for MessageRole {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2353,6 +2590,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for MessageRole {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2364,6 +2602,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for MessageRole {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2372,6 +2611,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for MessageRole {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2380,22 +2620,26 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for MessageRole {
         fn default() -> Self {
             MessageRole::Assistant
         }
     }
+
     ///The result of counting tokens.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessageTokensCount {
         ///Total tokens of the messages, system prompt and tools.
         pub input_tokens: i64,
     }
+
     impl MessageTokensCount {
         pub fn builder() -> builder::MessageTokensCount {
             Default::default()
         }
     }
+
     ///Always `message`.
     #[derive(
         ::serde::Deserialize,
@@ -2413,6 +2657,7 @@ pub mod types {
         #[serde(rename = "message")]
         Message,
     }
+
     impl ::std::fmt::Display for MessageType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2420,6 +2665,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for MessageType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2431,6 +2677,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for MessageType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2439,6 +2686,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for MessageType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2447,11 +2695,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for MessageType {
         fn default() -> Self {
             MessageType::Message
         }
     }
+
     ///Information that describes the request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Metadata {
@@ -2459,11 +2709,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
+
     impl Metadata {
         pub fn builder() -> builder::Metadata {
             Default::default()
         }
     }
+
     ///A model that the API serves.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelInfo {
@@ -2477,11 +2729,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::model_info_type")]
         pub type_: ModelInfoType,
     }
+
     impl ModelInfo {
         pub fn builder() -> builder::ModelInfo {
             Default::default()
         }
     }
+
     ///The kind of object; always `model` for models.
     #[derive(
         ::serde::Deserialize,
@@ -2499,6 +2753,7 @@ pub mod types {
         #[serde(rename = "model")]
         Model,
     }
+
     impl ::std::fmt::Display for ModelInfoType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2506,6 +2761,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ModelInfoType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2517,6 +2773,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ModelInfoType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2525,6 +2782,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ModelInfoType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2533,11 +2791,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ModelInfoType {
         fn default() -> Self {
             ModelInfoType::Model
         }
     }
+
     ///Settings for the model's output.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OutputConfig {
@@ -2548,11 +2808,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub format: ::std::option::Option<JsonOutputFormat>,
     }
+
     impl OutputConfig {
         pub fn builder() -> builder::OutputConfig {
             Default::default()
         }
     }
+
     ///How much effort the model spends on the answer.
     #[derive(
         ::serde::Deserialize,
@@ -2576,6 +2838,7 @@ pub mod types {
         #[serde(rename = "max")]
         Max,
     }
+
     impl ::std::fmt::Display for OutputConfigEffort {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2586,6 +2849,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for OutputConfigEffort {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2600,6 +2864,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for OutputConfigEffort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2608,6 +2873,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for OutputConfigEffort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2616,6 +2882,7 @@ pub mod types {
             value.parse()
         }
     }
+
     ///A document given as plain text.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PlainTextSource {
@@ -2628,11 +2895,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::plain_text_source_type")]
         pub type_: PlainTextSourceType,
     }
+
     impl PlainTextSource {
         pub fn builder() -> builder::PlainTextSource {
             Default::default()
         }
     }
+
     ///Always `text/plain`.
     #[derive(
         ::serde::Deserialize,
@@ -2650,6 +2919,7 @@ pub mod types {
         #[serde(rename = "text/plain")]
         TextPlain,
     }
+
     impl ::std::fmt::Display for PlainTextSourceMediaType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2657,6 +2927,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for PlainTextSourceMediaType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2668,6 +2939,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for PlainTextSourceMediaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2676,6 +2948,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for PlainTextSourceMediaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2684,11 +2957,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for PlainTextSourceMediaType {
         fn default() -> Self {
             PlainTextSourceMediaType::TextPlain
         }
     }
+
     ///Always `text`.
     #[derive(
         ::serde::Deserialize,
@@ -2706,6 +2981,7 @@ pub mod types {
         #[serde(rename = "text")]
         Text,
     }
+
     impl ::std::fmt::Display for PlainTextSourceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2713,6 +2989,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for PlainTextSourceType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2724,6 +3001,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for PlainTextSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2732,6 +3010,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for PlainTextSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2740,11 +3019,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for PlainTextSourceType {
         fn default() -> Self {
             PlainTextSourceType::Text
         }
     }
+
     ///Adds to the content block at position `index`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RawContentBlockDeltaEvent {
@@ -2759,11 +3040,13 @@ pub mod types {
         )]
         pub type_: RawContentBlockDeltaEventType,
     }
+
     impl RawContentBlockDeltaEvent {
         pub fn builder() -> builder::RawContentBlockDeltaEvent {
             Default::default()
         }
     }
+
     ///Always `content_block_delta`.
     #[derive(
         ::serde::Deserialize,
@@ -2781,6 +3064,7 @@ pub mod types {
         #[serde(rename = "content_block_delta")]
         ContentBlockDelta,
     }
+
     impl ::std::fmt::Display for RawContentBlockDeltaEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2788,6 +3072,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for RawContentBlockDeltaEventType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2799,6 +3084,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for RawContentBlockDeltaEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2807,6 +3093,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for RawContentBlockDeltaEventType {
         type Error = self::error::ConversionError;
@@ -2816,11 +3103,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for RawContentBlockDeltaEventType {
         fn default() -> Self {
             RawContentBlockDeltaEventType::ContentBlockDelta
         }
     }
+
     ///Opens a new content block at position `index`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RawContentBlockStartEvent {
@@ -2835,11 +3124,13 @@ pub mod types {
         )]
         pub type_: RawContentBlockStartEventType,
     }
+
     impl RawContentBlockStartEvent {
         pub fn builder() -> builder::RawContentBlockStartEvent {
             Default::default()
         }
     }
+
     ///Always `content_block_start`.
     #[derive(
         ::serde::Deserialize,
@@ -2857,6 +3148,7 @@ pub mod types {
         #[serde(rename = "content_block_start")]
         ContentBlockStart,
     }
+
     impl ::std::fmt::Display for RawContentBlockStartEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2864,6 +3156,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for RawContentBlockStartEventType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2875,6 +3168,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for RawContentBlockStartEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2883,6 +3177,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for RawContentBlockStartEventType {
         type Error = self::error::ConversionError;
@@ -2892,11 +3187,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for RawContentBlockStartEventType {
         fn default() -> Self {
             RawContentBlockStartEventType::ContentBlockStart
         }
     }
+
     ///Closes the content block at position `index`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RawContentBlockStopEvent {
@@ -2909,11 +3206,13 @@ pub mod types {
         )]
         pub type_: RawContentBlockStopEventType,
     }
+
     impl RawContentBlockStopEvent {
         pub fn builder() -> builder::RawContentBlockStopEvent {
             Default::default()
         }
     }
+
     ///Always `content_block_stop`.
     #[derive(
         ::serde::Deserialize,
@@ -2931,6 +3230,7 @@ pub mod types {
         #[serde(rename = "content_block_stop")]
         ContentBlockStop,
     }
+
     impl ::std::fmt::Display for RawContentBlockStopEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2938,6 +3238,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for RawContentBlockStopEventType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2949,6 +3250,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for RawContentBlockStopEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2957,6 +3259,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for RawContentBlockStopEventType {
         type Error = self::error::ConversionError;
@@ -2966,11 +3269,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for RawContentBlockStopEventType {
         fn default() -> Self {
             RawContentBlockStopEventType::ContentBlockStop
         }
     }
+
     ///Updates top-level fields of the message near the end of the stream.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RawMessageDeltaEvent {
@@ -2981,11 +3286,13 @@ pub mod types {
         ///Cumulative token counts so far.
         pub usage: MessageDeltaUsage,
     }
+
     impl RawMessageDeltaEvent {
         pub fn builder() -> builder::RawMessageDeltaEvent {
             Default::default()
         }
     }
+
     ///The message fields that changed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RawMessageDeltaEventDelta {
@@ -2996,11 +3303,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stop_sequence: ::std::option::Option<::std::string::String>,
     }
+
     impl RawMessageDeltaEventDelta {
         pub fn builder() -> builder::RawMessageDeltaEventDelta {
             Default::default()
         }
     }
+
     ///Always `message_delta`.
     #[derive(
         ::serde::Deserialize,
@@ -3018,6 +3327,7 @@ pub mod types {
         #[serde(rename = "message_delta")]
         MessageDelta,
     }
+
     impl ::std::fmt::Display for RawMessageDeltaEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3025,6 +3335,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for RawMessageDeltaEventType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3036,6 +3347,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for RawMessageDeltaEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3044,6 +3356,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for RawMessageDeltaEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3052,11 +3365,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for RawMessageDeltaEventType {
         fn default() -> Self {
             RawMessageDeltaEventType::MessageDelta
         }
     }
+
     ///Opens the stream with a message whose content is still empty.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RawMessageStartEvent {
@@ -3066,11 +3381,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::raw_message_start_event_type")]
         pub type_: RawMessageStartEventType,
     }
+
     impl RawMessageStartEvent {
         pub fn builder() -> builder::RawMessageStartEvent {
             Default::default()
         }
     }
+
     ///Always `message_start`.
     #[derive(
         ::serde::Deserialize,
@@ -3088,6 +3405,7 @@ pub mod types {
         #[serde(rename = "message_start")]
         MessageStart,
     }
+
     impl ::std::fmt::Display for RawMessageStartEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3095,6 +3413,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for RawMessageStartEventType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3106,6 +3425,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for RawMessageStartEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3114,6 +3434,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for RawMessageStartEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3122,11 +3443,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for RawMessageStartEventType {
         fn default() -> Self {
             RawMessageStartEventType::MessageStart
         }
     }
+
     ///Closes the stream; the message is complete.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RawMessageStopEvent {
@@ -3134,6 +3457,7 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::raw_message_stop_event_type")]
         pub type_: RawMessageStopEventType,
     }
+
     impl ::std::default::Default for RawMessageStopEvent {
         fn default() -> Self {
             Self {
@@ -3141,11 +3465,13 @@ pub mod types {
             }
         }
     }
+
     impl RawMessageStopEvent {
         pub fn builder() -> builder::RawMessageStopEvent {
             Default::default()
         }
     }
+
     ///Always `message_stop`.
     #[derive(
         ::serde::Deserialize,
@@ -3163,6 +3489,7 @@ pub mod types {
         #[serde(rename = "message_stop")]
         MessageStop,
     }
+
     impl ::std::fmt::Display for RawMessageStopEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3170,6 +3497,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for RawMessageStopEventType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3181,6 +3509,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for RawMessageStopEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3189,6 +3518,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for RawMessageStopEventType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3197,11 +3527,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for RawMessageStopEventType {
         fn default() -> Self {
             RawMessageStopEventType::MessageStop
         }
     }
+
     ///Reasoning that was encrypted because part of it was flagged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RedactedThinkingBlock {
@@ -3211,11 +3543,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::redacted_thinking_block_type")]
         pub type_: RedactedThinkingBlockType,
     }
+
     impl RedactedThinkingBlock {
         pub fn builder() -> builder::RedactedThinkingBlock {
             Default::default()
         }
     }
+
     ///A redacted thinking block from an earlier reply, passed back unchanged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RedactedThinkingBlockParam {
@@ -3228,11 +3562,13 @@ pub mod types {
         )]
         pub type_: RedactedThinkingBlockParamType,
     }
+
     impl RedactedThinkingBlockParam {
         pub fn builder() -> builder::RedactedThinkingBlockParam {
             Default::default()
         }
     }
+
     ///Always `redacted_thinking`.
     #[derive(
         ::serde::Deserialize,
@@ -3250,6 +3586,7 @@ pub mod types {
         #[serde(rename = "redacted_thinking")]
         RedactedThinking,
     }
+
     impl ::std::fmt::Display for RedactedThinkingBlockParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3257,6 +3594,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for RedactedThinkingBlockParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3268,6 +3606,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for RedactedThinkingBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3276,6 +3615,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for RedactedThinkingBlockParamType {
         type Error = self::error::ConversionError;
@@ -3285,11 +3625,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for RedactedThinkingBlockParamType {
         fn default() -> Self {
             RedactedThinkingBlockParamType::RedactedThinking
         }
     }
+
     ///Always `redacted_thinking`.
     #[derive(
         ::serde::Deserialize,
@@ -3307,6 +3649,7 @@ pub mod types {
         #[serde(rename = "redacted_thinking")]
         RedactedThinking,
     }
+
     impl ::std::fmt::Display for RedactedThinkingBlockType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3314,6 +3657,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for RedactedThinkingBlockType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3325,6 +3669,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for RedactedThinkingBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3333,6 +3678,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for RedactedThinkingBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3341,11 +3687,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for RedactedThinkingBlockType {
         fn default() -> Self {
             RedactedThinkingBlockType::RedactedThinking
         }
     }
+
     ///A search result supplied by the caller, which the model can read and cite.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SearchResultBlockParam {
@@ -3365,11 +3713,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::search_result_block_param_type")]
         pub type_: SearchResultBlockParamType,
     }
+
     impl SearchResultBlockParam {
         pub fn builder() -> builder::SearchResultBlockParam {
             Default::default()
         }
     }
+
     ///Always `search_result`.
     #[derive(
         ::serde::Deserialize,
@@ -3387,6 +3737,7 @@ pub mod types {
         #[serde(rename = "search_result")]
         SearchResult,
     }
+
     impl ::std::fmt::Display for SearchResultBlockParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3394,6 +3745,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for SearchResultBlockParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3405,6 +3757,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for SearchResultBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3413,6 +3766,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for SearchResultBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3421,22 +3775,26 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for SearchResultBlockParamType {
         fn default() -> Self {
             SearchResultBlockParamType::SearchResult
         }
     }
+
     ///Counts of server tool requests.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerToolUsage {
         ///Number of web searches run.
         pub web_search_requests: i64,
     }
+
     impl ServerToolUsage {
         pub fn builder() -> builder::ServerToolUsage {
             Default::default()
         }
     }
+
     ///A call of a server tool, run by Anthropic.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerToolUseBlock {
@@ -3450,11 +3808,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::server_tool_use_block_type")]
         pub type_: ServerToolUseBlockType,
     }
+
     impl ServerToolUseBlock {
         pub fn builder() -> builder::ServerToolUseBlock {
             Default::default()
         }
     }
+
     ///A server tool call made by the model in an earlier turn.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerToolUseBlockParam {
@@ -3472,11 +3832,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::server_tool_use_block_param_type")]
         pub type_: ServerToolUseBlockParamType,
     }
+
     impl ServerToolUseBlockParam {
         pub fn builder() -> builder::ServerToolUseBlockParam {
             Default::default()
         }
     }
+
     ///Name of the server tool called.
     #[derive(
         ::serde::Deserialize,
@@ -3494,6 +3856,7 @@ pub mod types {
         #[serde(rename = "web_search")]
         WebSearch,
     }
+
     impl ::std::fmt::Display for ServerToolUseBlockParamName {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3501,6 +3864,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ServerToolUseBlockParamName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3512,6 +3876,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ServerToolUseBlockParamName {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3520,6 +3885,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ServerToolUseBlockParamName {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3528,11 +3894,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ServerToolUseBlockParamName {
         fn default() -> Self {
             ServerToolUseBlockParamName::WebSearch
         }
     }
+
     ///Always `server_tool_use`.
     #[derive(
         ::serde::Deserialize,
@@ -3550,6 +3918,7 @@ pub mod types {
         #[serde(rename = "server_tool_use")]
         ServerToolUse,
     }
+
     impl ::std::fmt::Display for ServerToolUseBlockParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3557,6 +3926,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ServerToolUseBlockParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3568,6 +3938,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ServerToolUseBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3576,6 +3947,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ServerToolUseBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3584,11 +3956,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ServerToolUseBlockParamType {
         fn default() -> Self {
             ServerToolUseBlockParamType::ServerToolUse
         }
     }
+
     ///Always `server_tool_use`.
     #[derive(
         ::serde::Deserialize,
@@ -3606,6 +3980,7 @@ pub mod types {
         #[serde(rename = "server_tool_use")]
         ServerToolUse,
     }
+
     impl ::std::fmt::Display for ServerToolUseBlockType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3613,6 +3988,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ServerToolUseBlockType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3624,6 +4000,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ServerToolUseBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3632,6 +4009,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ServerToolUseBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3640,11 +4018,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ServerToolUseBlockType {
         fn default() -> Self {
             ServerToolUseBlockType::ServerToolUse
         }
     }
+
     ///The signature of a thinking block, sent just before the block stops.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SignatureDelta {
@@ -3654,11 +4034,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::signature_delta_type")]
         pub type_: SignatureDeltaType,
     }
+
     impl SignatureDelta {
         pub fn builder() -> builder::SignatureDelta {
             Default::default()
         }
     }
+
     ///Always `signature_delta`.
     #[derive(
         ::serde::Deserialize,
@@ -3676,6 +4058,7 @@ pub mod types {
         #[serde(rename = "signature_delta")]
         SignatureDelta,
     }
+
     impl ::std::fmt::Display for SignatureDeltaType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3683,6 +4066,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for SignatureDeltaType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3694,6 +4078,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for SignatureDeltaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3702,6 +4087,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for SignatureDeltaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3710,11 +4096,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for SignatureDeltaType {
         fn default() -> Self {
             SignatureDeltaType::SignatureDelta
         }
     }
+
     ///A system prompt: a plain string, or a list of text blocks (which can carry cache control and citations).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -3722,11 +4110,13 @@ pub mod types {
         String(::std::string::String),
         Array(::std::vec::Vec<TextBlockParam>),
     }
+
     impl ::std::convert::From<::std::vec::Vec<TextBlockParam>> for SystemPrompt {
         fn from(value: ::std::vec::Vec<TextBlockParam>) -> Self {
             Self::Array(value)
         }
     }
+
     ///Generated text.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TextBlock {
@@ -3741,11 +4131,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::text_block_type")]
         pub type_: TextBlockType,
     }
+
     impl TextBlock {
         pub fn builder() -> builder::TextBlock {
             Default::default()
         }
     }
+
     ///A block of plain text in the input.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TextBlockParam {
@@ -3763,11 +4155,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::text_block_param_type")]
         pub type_: TextBlockParamType,
     }
+
     impl TextBlockParam {
         pub fn builder() -> builder::TextBlockParam {
             Default::default()
         }
     }
+
     ///Always `text`.
     #[derive(
         ::serde::Deserialize,
@@ -3785,6 +4179,7 @@ pub mod types {
         #[serde(rename = "text")]
         Text,
     }
+
     impl ::std::fmt::Display for TextBlockParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3792,6 +4187,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for TextBlockParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3803,6 +4199,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for TextBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3811,6 +4208,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for TextBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3819,11 +4217,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for TextBlockParamType {
         fn default() -> Self {
             TextBlockParamType::Text
         }
     }
+
     ///Always `text`.
     #[derive(
         ::serde::Deserialize,
@@ -3841,6 +4241,7 @@ pub mod types {
         #[serde(rename = "text")]
         Text,
     }
+
     impl ::std::fmt::Display for TextBlockType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3848,6 +4249,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for TextBlockType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3859,6 +4261,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for TextBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3867,6 +4270,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for TextBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3875,11 +4279,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for TextBlockType {
         fn default() -> Self {
             TextBlockType::Text
         }
     }
+
     ///More text for a text block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TextDelta {
@@ -3889,11 +4295,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::text_delta_type")]
         pub type_: TextDeltaType,
     }
+
     impl TextDelta {
         pub fn builder() -> builder::TextDelta {
             Default::default()
         }
     }
+
     ///Always `text_delta`.
     #[derive(
         ::serde::Deserialize,
@@ -3911,6 +4319,7 @@ pub mod types {
         #[serde(rename = "text_delta")]
         TextDelta,
     }
+
     impl ::std::fmt::Display for TextDeltaType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3918,6 +4327,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for TextDeltaType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3929,6 +4339,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for TextDeltaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3937,6 +4348,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for TextDeltaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3945,11 +4357,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for TextDeltaType {
         fn default() -> Self {
             TextDeltaType::TextDelta
         }
     }
+
     ///The model's reasoning before its answer.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ThinkingBlock {
@@ -3961,11 +4375,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::thinking_block_type")]
         pub type_: ThinkingBlockType,
     }
+
     impl ThinkingBlock {
         pub fn builder() -> builder::ThinkingBlock {
             Default::default()
         }
     }
+
     ///A thinking block from an earlier reply, passed back unchanged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ThinkingBlockParam {
@@ -3977,11 +4393,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::thinking_block_param_type")]
         pub type_: ThinkingBlockParamType,
     }
+
     impl ThinkingBlockParam {
         pub fn builder() -> builder::ThinkingBlockParam {
             Default::default()
         }
     }
+
     ///Always `thinking`.
     #[derive(
         ::serde::Deserialize,
@@ -3999,6 +4417,7 @@ pub mod types {
         #[serde(rename = "thinking")]
         Thinking,
     }
+
     impl ::std::fmt::Display for ThinkingBlockParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4006,6 +4425,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ThinkingBlockParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4017,6 +4437,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ThinkingBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4025,6 +4446,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ThinkingBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4033,11 +4455,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ThinkingBlockParamType {
         fn default() -> Self {
             ThinkingBlockParamType::Thinking
         }
     }
+
     ///Always `thinking`.
     #[derive(
         ::serde::Deserialize,
@@ -4055,6 +4479,7 @@ pub mod types {
         #[serde(rename = "thinking")]
         Thinking,
     }
+
     impl ::std::fmt::Display for ThinkingBlockType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4062,6 +4487,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ThinkingBlockType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4073,6 +4499,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ThinkingBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4081,6 +4508,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ThinkingBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4089,11 +4517,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ThinkingBlockType {
         fn default() -> Self {
             ThinkingBlockType::Thinking
         }
     }
+
     ///The model decides how much to think.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ThinkingConfigAdaptive {
@@ -4101,6 +4531,7 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::thinking_config_adaptive_type")]
         pub type_: ThinkingConfigAdaptiveType,
     }
+
     impl ::std::default::Default for ThinkingConfigAdaptive {
         fn default() -> Self {
             Self {
@@ -4108,11 +4539,13 @@ pub mod types {
             }
         }
     }
+
     impl ThinkingConfigAdaptive {
         pub fn builder() -> builder::ThinkingConfigAdaptive {
             Default::default()
         }
     }
+
     ///Always `adaptive`.
     #[derive(
         ::serde::Deserialize,
@@ -4130,6 +4563,7 @@ pub mod types {
         #[serde(rename = "adaptive")]
         Adaptive,
     }
+
     impl ::std::fmt::Display for ThinkingConfigAdaptiveType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4137,6 +4571,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ThinkingConfigAdaptiveType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4148,6 +4583,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ThinkingConfigAdaptiveType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4156,6 +4592,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ThinkingConfigAdaptiveType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4164,11 +4601,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ThinkingConfigAdaptiveType {
         fn default() -> Self {
             ThinkingConfigAdaptiveType::Adaptive
         }
     }
+
     ///Extended thinking off.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ThinkingConfigDisabled {
@@ -4176,6 +4615,7 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::thinking_config_disabled_type")]
         pub type_: ThinkingConfigDisabledType,
     }
+
     impl ::std::default::Default for ThinkingConfigDisabled {
         fn default() -> Self {
             Self {
@@ -4183,11 +4623,13 @@ pub mod types {
             }
         }
     }
+
     impl ThinkingConfigDisabled {
         pub fn builder() -> builder::ThinkingConfigDisabled {
             Default::default()
         }
     }
+
     ///Always `disabled`.
     #[derive(
         ::serde::Deserialize,
@@ -4205,6 +4647,7 @@ pub mod types {
         #[serde(rename = "disabled")]
         Disabled,
     }
+
     impl ::std::fmt::Display for ThinkingConfigDisabledType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4212,6 +4655,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ThinkingConfigDisabledType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4223,6 +4667,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ThinkingConfigDisabledType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4231,6 +4676,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ThinkingConfigDisabledType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4239,11 +4685,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ThinkingConfigDisabledType {
         fn default() -> Self {
             ThinkingConfigDisabledType::Disabled
         }
     }
+
     ///Extended thinking on, with a fixed token budget.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ThinkingConfigEnabled {
@@ -4253,11 +4701,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::thinking_config_enabled_type")]
         pub type_: ThinkingConfigEnabledType,
     }
+
     impl ThinkingConfigEnabled {
         pub fn builder() -> builder::ThinkingConfigEnabled {
             Default::default()
         }
     }
+
     ///Always `enabled`.
     #[derive(
         ::serde::Deserialize,
@@ -4275,6 +4725,7 @@ pub mod types {
         #[serde(rename = "enabled")]
         Enabled,
     }
+
     impl ::std::fmt::Display for ThinkingConfigEnabledType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4282,6 +4733,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ThinkingConfigEnabledType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4293,6 +4745,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ThinkingConfigEnabledType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4301,6 +4754,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ThinkingConfigEnabledType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4309,11 +4763,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ThinkingConfigEnabledType {
         fn default() -> Self {
             ThinkingConfigEnabledType::Enabled
         }
     }
+
     ///More reasoning text for a thinking block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ThinkingDelta {
@@ -4323,11 +4779,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::thinking_delta_type")]
         pub type_: ThinkingDeltaType,
     }
+
     impl ThinkingDelta {
         pub fn builder() -> builder::ThinkingDelta {
             Default::default()
         }
     }
+
     ///Always `thinking_delta`.
     #[derive(
         ::serde::Deserialize,
@@ -4345,6 +4803,7 @@ pub mod types {
         #[serde(rename = "thinking_delta")]
         ThinkingDelta,
     }
+
     impl ::std::fmt::Display for ThinkingDeltaType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4352,6 +4811,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ThinkingDeltaType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4363,6 +4823,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ThinkingDeltaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4371,6 +4832,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ThinkingDeltaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4379,11 +4841,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ThinkingDeltaType {
         fn default() -> Self {
             ThinkingDeltaType::ThinkingDelta
         }
     }
+
     ///A custom client tool, described by a JSON schema for its input.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Tool {
@@ -4406,11 +4870,13 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<ToolType>,
     }
+
     impl Tool {
         pub fn builder() -> builder::Tool {
             Default::default()
         }
     }
+
     ///The Anthropic-defined bash tool, version 2025-01-24.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolBash20250124 {
@@ -4427,6 +4893,7 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::tool_bash20250124_type")]
         pub type_: ToolBash20250124Type,
     }
+
     impl ::std::default::Default for ToolBash20250124 {
         fn default() -> Self {
             Self {
@@ -4437,11 +4904,13 @@ pub mod types {
             }
         }
     }
+
     impl ToolBash20250124 {
         pub fn builder() -> builder::ToolBash20250124 {
             Default::default()
         }
     }
+
     ///Name the model uses to call the tool; always `bash`.
     #[derive(
         ::serde::Deserialize,
@@ -4459,6 +4928,7 @@ pub mod types {
         #[serde(rename = "bash")]
         Bash,
     }
+
     impl ::std::fmt::Display for ToolBash20250124Name {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4466,6 +4936,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolBash20250124Name {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4477,6 +4948,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolBash20250124Name {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4485,6 +4957,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolBash20250124Name {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4493,11 +4966,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolBash20250124Name {
         fn default() -> Self {
             ToolBash20250124Name::Bash
         }
     }
+
     ///Always `bash_20250124`.
     #[derive(
         ::serde::Deserialize,
@@ -4515,6 +4990,7 @@ pub mod types {
         #[serde(rename = "bash_20250124")]
         Bash20250124,
     }
+
     impl ::std::fmt::Display for ToolBash20250124Type {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4522,6 +4998,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolBash20250124Type {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4533,6 +5010,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolBash20250124Type {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4541,6 +5019,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolBash20250124Type {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4549,11 +5028,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolBash20250124Type {
         fn default() -> Self {
             ToolBash20250124Type::Bash20250124
         }
     }
+
     ///The model must call one of the available tools.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolChoiceAny {
@@ -4564,6 +5045,7 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::tool_choice_any_type")]
         pub type_: ToolChoiceAnyType,
     }
+
     impl ::std::default::Default for ToolChoiceAny {
         fn default() -> Self {
             Self {
@@ -4572,11 +5054,13 @@ pub mod types {
             }
         }
     }
+
     impl ToolChoiceAny {
         pub fn builder() -> builder::ToolChoiceAny {
             Default::default()
         }
     }
+
     ///Always `any`.
     #[derive(
         ::serde::Deserialize,
@@ -4594,6 +5078,7 @@ pub mod types {
         #[serde(rename = "any")]
         Any,
     }
+
     impl ::std::fmt::Display for ToolChoiceAnyType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4601,6 +5086,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolChoiceAnyType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4612,6 +5098,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolChoiceAnyType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4620,6 +5107,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceAnyType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4628,11 +5116,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolChoiceAnyType {
         fn default() -> Self {
             ToolChoiceAnyType::Any
         }
     }
+
     ///The model decides by itself whether to call tools.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolChoiceAuto {
@@ -4643,6 +5133,7 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::tool_choice_auto_type")]
         pub type_: ToolChoiceAutoType,
     }
+
     impl ::std::default::Default for ToolChoiceAuto {
         fn default() -> Self {
             Self {
@@ -4651,11 +5142,13 @@ pub mod types {
             }
         }
     }
+
     impl ToolChoiceAuto {
         pub fn builder() -> builder::ToolChoiceAuto {
             Default::default()
         }
     }
+
     ///Always `auto`.
     #[derive(
         ::serde::Deserialize,
@@ -4673,6 +5166,7 @@ pub mod types {
         #[serde(rename = "auto")]
         Auto,
     }
+
     impl ::std::fmt::Display for ToolChoiceAutoType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4680,6 +5174,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolChoiceAutoType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4691,6 +5186,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolChoiceAutoType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4699,6 +5195,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceAutoType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4707,11 +5204,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolChoiceAutoType {
         fn default() -> Self {
             ToolChoiceAutoType::Auto
         }
     }
+
     ///The model may not call any tool.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolChoiceNone {
@@ -4719,6 +5218,7 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::tool_choice_none_type")]
         pub type_: ToolChoiceNoneType,
     }
+
     impl ::std::default::Default for ToolChoiceNone {
         fn default() -> Self {
             Self {
@@ -4726,11 +5226,13 @@ pub mod types {
             }
         }
     }
+
     impl ToolChoiceNone {
         pub fn builder() -> builder::ToolChoiceNone {
             Default::default()
         }
     }
+
     ///Always `none`.
     #[derive(
         ::serde::Deserialize,
@@ -4748,6 +5250,7 @@ pub mod types {
         #[serde(rename = "none")]
         None,
     }
+
     impl ::std::fmt::Display for ToolChoiceNoneType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4755,6 +5258,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolChoiceNoneType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4766,6 +5270,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolChoiceNoneType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4774,6 +5279,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceNoneType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4782,11 +5288,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolChoiceNoneType {
         fn default() -> Self {
             ToolChoiceNoneType::None
         }
     }
+
     ///The model must call the tool named in `name`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolChoiceTool {
@@ -4799,11 +5307,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::tool_choice_tool_type")]
         pub type_: ToolChoiceToolType,
     }
+
     impl ToolChoiceTool {
         pub fn builder() -> builder::ToolChoiceTool {
             Default::default()
         }
     }
+
     ///Always `tool`.
     #[derive(
         ::serde::Deserialize,
@@ -4821,6 +5331,7 @@ pub mod types {
         #[serde(rename = "tool")]
         Tool,
     }
+
     impl ::std::fmt::Display for ToolChoiceToolType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4828,6 +5339,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolChoiceToolType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4839,6 +5351,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolChoiceToolType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4847,6 +5360,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceToolType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4855,11 +5369,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolChoiceToolType {
         fn default() -> Self {
             ToolChoiceToolType::Tool
         }
     }
+
     ///JSON Schema of the tool's input, the shape of `input` in the model's `tool_use` blocks. Any other JSON Schema keywords are kept as given.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolInputSchema {
@@ -4875,11 +5391,13 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+
     impl ToolInputSchema {
         pub fn builder() -> builder::ToolInputSchema {
             Default::default()
         }
     }
+
     ///Always `object`.
     #[derive(
         ::serde::Deserialize,
@@ -4897,6 +5415,7 @@ pub mod types {
         #[serde(rename = "object")]
         Object,
     }
+
     impl ::std::fmt::Display for ToolInputSchemaType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4904,6 +5423,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolInputSchemaType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4915,6 +5435,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolInputSchemaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4923,6 +5444,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolInputSchemaType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4931,11 +5453,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolInputSchemaType {
         fn default() -> Self {
             ToolInputSchemaType::Object
         }
     }
+
     ///The outcome of a client tool call, sent back to the model.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolResultBlockParam {
@@ -4954,11 +5478,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::tool_result_block_param_type")]
         pub type_: ToolResultBlockParamType,
     }
+
     impl ToolResultBlockParam {
         pub fn builder() -> builder::ToolResultBlockParam {
             Default::default()
         }
     }
+
     ///What the tool produced: a string or a list of text, image, search result and document blocks.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -4966,6 +5492,7 @@ pub mod types {
         String(::std::string::String),
         Array(::std::vec::Vec<crate::types::ToolResultBlockParamContentItem>),
     }
+
     impl ::std::convert::From<
         ::std::vec::Vec<crate::types::ToolResultBlockParamContentItem>,
     > for ToolResultBlockParamContent {
@@ -4975,6 +5502,7 @@ pub mod types {
             Self::Array(value)
         }
     }
+
     ///Always `tool_result`.
     #[derive(
         ::serde::Deserialize,
@@ -4992,6 +5520,7 @@ pub mod types {
         #[serde(rename = "tool_result")]
         ToolResult,
     }
+
     impl ::std::fmt::Display for ToolResultBlockParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4999,6 +5528,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolResultBlockParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5010,6 +5540,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolResultBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5018,6 +5549,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolResultBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5026,11 +5558,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolResultBlockParamType {
         fn default() -> Self {
             ToolResultBlockParamType::ToolResult
         }
     }
+
     ///The Anthropic-defined text editor tool, version 2025-01-24.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolTextEditor20250124 {
@@ -5047,6 +5581,7 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::tool_text_editor20250124_type")]
         pub type_: ToolTextEditor20250124Type,
     }
+
     impl ::std::default::Default for ToolTextEditor20250124 {
         fn default() -> Self {
             Self {
@@ -5057,11 +5592,13 @@ pub mod types {
             }
         }
     }
+
     impl ToolTextEditor20250124 {
         pub fn builder() -> builder::ToolTextEditor20250124 {
             Default::default()
         }
     }
+
     ///Name the model uses to call the tool; always `str_replace_editor`.
     #[derive(
         ::serde::Deserialize,
@@ -5079,6 +5616,7 @@ pub mod types {
         #[serde(rename = "str_replace_editor")]
         StrReplaceEditor,
     }
+
     impl ::std::fmt::Display for ToolTextEditor20250124Name {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5086,6 +5624,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolTextEditor20250124Name {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5097,6 +5636,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolTextEditor20250124Name {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5105,6 +5645,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250124Name {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5113,11 +5654,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolTextEditor20250124Name {
         fn default() -> Self {
             ToolTextEditor20250124Name::StrReplaceEditor
         }
     }
+
     ///Always `text_editor_20250124`.
     #[derive(
         ::serde::Deserialize,
@@ -5135,6 +5678,7 @@ pub mod types {
         #[serde(rename = "text_editor_20250124")]
         TextEditor20250124,
     }
+
     impl ::std::fmt::Display for ToolTextEditor20250124Type {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5142,6 +5686,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolTextEditor20250124Type {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5153,6 +5698,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolTextEditor20250124Type {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5161,6 +5707,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250124Type {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5169,11 +5716,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolTextEditor20250124Type {
         fn default() -> Self {
             ToolTextEditor20250124Type::TextEditor20250124
         }
     }
+
     ///The Anthropic-defined text editor tool, version 2025-04-29.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolTextEditor20250429 {
@@ -5190,6 +5739,7 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::tool_text_editor20250429_type")]
         pub type_: ToolTextEditor20250429Type,
     }
+
     impl ::std::default::Default for ToolTextEditor20250429 {
         fn default() -> Self {
             Self {
@@ -5200,11 +5750,13 @@ pub mod types {
             }
         }
     }
+
     impl ToolTextEditor20250429 {
         pub fn builder() -> builder::ToolTextEditor20250429 {
             Default::default()
         }
     }
+
     ///Name the model uses to call the tool; always `str_replace_based_edit_tool`.
     #[derive(
         ::serde::Deserialize,
@@ -5222,6 +5774,7 @@ pub mod types {
         #[serde(rename = "str_replace_based_edit_tool")]
         StrReplaceBasedEditTool,
     }
+
     impl ::std::fmt::Display for ToolTextEditor20250429Name {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5231,6 +5784,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolTextEditor20250429Name {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5242,6 +5796,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolTextEditor20250429Name {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5250,6 +5805,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250429Name {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5258,11 +5814,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolTextEditor20250429Name {
         fn default() -> Self {
             ToolTextEditor20250429Name::StrReplaceBasedEditTool
         }
     }
+
     ///Always `text_editor_20250429`.
     #[derive(
         ::serde::Deserialize,
@@ -5280,6 +5838,7 @@ pub mod types {
         #[serde(rename = "text_editor_20250429")]
         TextEditor20250429,
     }
+
     impl ::std::fmt::Display for ToolTextEditor20250429Type {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5287,6 +5846,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolTextEditor20250429Type {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5298,6 +5858,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolTextEditor20250429Type {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5306,6 +5867,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250429Type {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5314,11 +5876,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolTextEditor20250429Type {
         fn default() -> Self {
             ToolTextEditor20250429Type::TextEditor20250429
         }
     }
+
     ///The Anthropic-defined text editor tool, version 2025-07-28.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolTextEditor20250728 {
@@ -5338,6 +5902,7 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::tool_text_editor20250728_type")]
         pub type_: ToolTextEditor20250728Type,
     }
+
     impl ::std::default::Default for ToolTextEditor20250728 {
         fn default() -> Self {
             Self {
@@ -5349,11 +5914,13 @@ pub mod types {
             }
         }
     }
+
     impl ToolTextEditor20250728 {
         pub fn builder() -> builder::ToolTextEditor20250728 {
             Default::default()
         }
     }
+
     ///Name the model uses to call the tool; always `str_replace_based_edit_tool`.
     #[derive(
         ::serde::Deserialize,
@@ -5371,6 +5938,7 @@ pub mod types {
         #[serde(rename = "str_replace_based_edit_tool")]
         StrReplaceBasedEditTool,
     }
+
     impl ::std::fmt::Display for ToolTextEditor20250728Name {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5380,6 +5948,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolTextEditor20250728Name {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5391,6 +5960,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolTextEditor20250728Name {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5399,6 +5969,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250728Name {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5407,11 +5978,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolTextEditor20250728Name {
         fn default() -> Self {
             ToolTextEditor20250728Name::StrReplaceBasedEditTool
         }
     }
+
     ///Always `text_editor_20250728`.
     #[derive(
         ::serde::Deserialize,
@@ -5429,6 +6002,7 @@ pub mod types {
         #[serde(rename = "text_editor_20250728")]
         TextEditor20250728,
     }
+
     impl ::std::fmt::Display for ToolTextEditor20250728Type {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5436,6 +6010,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolTextEditor20250728Type {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5447,6 +6022,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolTextEditor20250728Type {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5455,6 +6031,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250728Type {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5463,11 +6040,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolTextEditor20250728Type {
         fn default() -> Self {
             ToolTextEditor20250728Type::TextEditor20250728
         }
     }
+
     ///Always `custom`; may be omitted.
     #[derive(
         ::serde::Deserialize,
@@ -5485,6 +6064,7 @@ pub mod types {
         #[serde(rename = "custom")]
         Custom,
     }
+
     impl ::std::fmt::Display for ToolType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5492,6 +6072,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5503,6 +6084,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5511,6 +6093,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5519,6 +6102,7 @@ pub mod types {
             value.parse()
         }
     }
+
     ///A call of a client tool; run it and answer with a `tool_result` block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolUseBlock {
@@ -5532,11 +6116,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::tool_use_block_type")]
         pub type_: ToolUseBlockType,
     }
+
     impl ToolUseBlock {
         pub fn builder() -> builder::ToolUseBlock {
             Default::default()
         }
     }
+
     ///A client tool call made by the model in an earlier turn.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolUseBlockParam {
@@ -5553,11 +6139,13 @@ pub mod types {
         #[serde(rename = "type", default = "defaults::tool_use_block_param_type")]
         pub type_: ToolUseBlockParamType,
     }
+
     impl ToolUseBlockParam {
         pub fn builder() -> builder::ToolUseBlockParam {
             Default::default()
         }
     }
+
     ///Always `tool_use`.
     #[derive(
         ::serde::Deserialize,
@@ -5575,6 +6163,7 @@ pub mod types {
         #[serde(rename = "tool_use")]
         ToolUse,
     }
+
     impl ::std::fmt::Display for ToolUseBlockParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5582,6 +6171,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolUseBlockParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5593,6 +6183,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolUseBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5601,6 +6192,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolUseBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5609,11 +6201,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolUseBlockParamType {
         fn default() -> Self {
             ToolUseBlockParamType::ToolUse
         }
     }
+
     ///Always `tool_use`.
     #[derive(
         ::serde::Deserialize,
@@ -5631,6 +6225,7 @@ pub mod types {
         #[serde(rename = "tool_use")]
         ToolUse,
     }
+
     impl ::std::fmt::Display for ToolUseBlockType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5638,6 +6233,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ToolUseBlockType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5649,6 +6245,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ToolUseBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5657,6 +6254,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for ToolUseBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5665,11 +6263,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for ToolUseBlockType {
         fn default() -> Self {
             ToolUseBlockType::ToolUse
         }
     }
+
     ///An image fetched from a URL.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UrlImageSource {
@@ -5679,11 +6279,13 @@ pub mod types {
         ///Address of the image.
         pub url: ::std::string::String,
     }
+
     impl UrlImageSource {
         pub fn builder() -> builder::UrlImageSource {
             Default::default()
         }
     }
+
     ///Always `url`.
     #[derive(
         ::serde::Deserialize,
@@ -5701,6 +6303,7 @@ pub mod types {
         #[serde(rename = "url")]
         Url,
     }
+
     impl ::std::fmt::Display for UrlImageSourceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5708,6 +6311,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for UrlImageSourceType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5719,6 +6323,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for UrlImageSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5727,6 +6332,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for UrlImageSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5735,11 +6341,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for UrlImageSourceType {
         fn default() -> Self {
             UrlImageSourceType::Url
         }
     }
+
     ///A PDF fetched from a URL.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UrlpdfSource {
@@ -5749,11 +6357,13 @@ pub mod types {
         ///Address of the PDF.
         pub url: ::std::string::String,
     }
+
     impl UrlpdfSource {
         pub fn builder() -> builder::UrlpdfSource {
             Default::default()
         }
     }
+
     ///Always `url`.
     #[derive(
         ::serde::Deserialize,
@@ -5771,6 +6381,7 @@ pub mod types {
         #[serde(rename = "url")]
         Url,
     }
+
     impl ::std::fmt::Display for UrlpdfSourceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5778,6 +6389,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for UrlpdfSourceType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5789,6 +6401,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for UrlpdfSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5797,6 +6410,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for UrlpdfSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5805,11 +6419,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for UrlpdfSourceType {
         fn default() -> Self {
             UrlpdfSourceType::Url
         }
     }
+
     ///Token counts of a request, used for billing and rate limits. Total input is `input_tokens` plus the cache creation and cache read counts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Usage {
@@ -5836,11 +6452,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub service_tier: ::std::option::Option<crate::types::UsageServiceTier>,
     }
+
     impl Usage {
         pub fn builder() -> builder::Usage {
             Default::default()
         }
     }
+
     ///One web search result.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchResultBlock {
@@ -5857,11 +6475,13 @@ pub mod types {
         ///Address of the page.
         pub url: ::std::string::String,
     }
+
     impl WebSearchResultBlock {
         pub fn builder() -> builder::WebSearchResultBlock {
             Default::default()
         }
     }
+
     ///One web search result, passed back as returned.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchResultBlockParam {
@@ -5881,11 +6501,13 @@ pub mod types {
         ///Address of the page.
         pub url: ::std::string::String,
     }
+
     impl WebSearchResultBlockParam {
         pub fn builder() -> builder::WebSearchResultBlockParam {
             Default::default()
         }
     }
+
     ///Always `web_search_result`.
     #[derive(
         ::serde::Deserialize,
@@ -5903,6 +6525,7 @@ pub mod types {
         #[serde(rename = "web_search_result")]
         WebSearchResult,
     }
+
     impl ::std::fmt::Display for WebSearchResultBlockParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5910,6 +6533,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for WebSearchResultBlockParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5921,6 +6545,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for WebSearchResultBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5929,6 +6554,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for WebSearchResultBlockParamType {
         type Error = self::error::ConversionError;
@@ -5938,11 +6564,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for WebSearchResultBlockParamType {
         fn default() -> Self {
             WebSearchResultBlockParamType::WebSearchResult
         }
     }
+
     ///Always `web_search_result`.
     #[derive(
         ::serde::Deserialize,
@@ -5960,6 +6588,7 @@ pub mod types {
         #[serde(rename = "web_search_result")]
         WebSearchResult,
     }
+
     impl ::std::fmt::Display for WebSearchResultBlockType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5967,6 +6596,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for WebSearchResultBlockType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5978,6 +6608,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for WebSearchResultBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5986,6 +6617,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for WebSearchResultBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5994,11 +6626,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for WebSearchResultBlockType {
         fn default() -> Self {
             WebSearchResultBlockType::WebSearchResult
         }
     }
+
     ///The server-side web search tool, version 2025-03-05.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchTool20250305 {
@@ -6026,6 +6660,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_location: ::std::option::Option<WebSearchTool20250305UserLocation>,
     }
+
     impl ::std::default::Default for WebSearchTool20250305 {
         fn default() -> Self {
             Self {
@@ -6040,11 +6675,13 @@ pub mod types {
             }
         }
     }
+
     impl WebSearchTool20250305 {
         pub fn builder() -> builder::WebSearchTool20250305 {
             Default::default()
         }
     }
+
     ///Name the model uses to call the tool; always `web_search`.
     #[derive(
         ::serde::Deserialize,
@@ -6062,6 +6699,7 @@ pub mod types {
         #[serde(rename = "web_search")]
         WebSearch,
     }
+
     impl ::std::fmt::Display for WebSearchTool20250305Name {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6069,6 +6707,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for WebSearchTool20250305Name {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6080,6 +6719,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for WebSearchTool20250305Name {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6088,6 +6728,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for WebSearchTool20250305Name {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6096,11 +6737,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for WebSearchTool20250305Name {
         fn default() -> Self {
             WebSearchTool20250305Name::WebSearch
         }
     }
+
     ///Always `web_search_20250305`.
     #[derive(
         ::serde::Deserialize,
@@ -6118,6 +6761,7 @@ pub mod types {
         #[serde(rename = "web_search_20250305")]
         WebSearch20250305,
     }
+
     impl ::std::fmt::Display for WebSearchTool20250305Type {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6125,6 +6769,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for WebSearchTool20250305Type {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6136,6 +6781,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for WebSearchTool20250305Type {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6144,6 +6790,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for WebSearchTool20250305Type {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6152,11 +6799,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for WebSearchTool20250305Type {
         fn default() -> Self {
             WebSearchTool20250305Type::WebSearch20250305
         }
     }
+
     ///Approximate location of the user, to make results more relevant.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchTool20250305UserLocation {
@@ -6179,6 +6828,7 @@ pub mod types {
         )]
         pub type_: WebSearchTool20250305UserLocationType,
     }
+
     impl ::std::default::Default for WebSearchTool20250305UserLocation {
         fn default() -> Self {
             Self {
@@ -6190,11 +6840,13 @@ pub mod types {
             }
         }
     }
+
     impl WebSearchTool20250305UserLocation {
         pub fn builder() -> builder::WebSearchTool20250305UserLocation {
             Default::default()
         }
     }
+
     ///The user's country as a two-letter ISO 3166-1 alpha-2 code.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -6205,12 +6857,14 @@ pub mod types {
             &self.0
         }
     }
+
     impl ::std::convert::From<WebSearchTool20250305UserLocationCountry>
     for ::std::string::String {
         fn from(value: WebSearchTool20250305UserLocationCountry) -> Self {
             value.0
         }
     }
+
     impl ::std::str::FromStr for WebSearchTool20250305UserLocationCountry {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6225,6 +6879,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+
     impl ::std::convert::TryFrom<&str> for WebSearchTool20250305UserLocationCountry {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6233,6 +6888,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for WebSearchTool20250305UserLocationCountry {
         type Error = self::error::ConversionError;
@@ -6242,6 +6898,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for WebSearchTool20250305UserLocationCountry {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -6254,6 +6911,7 @@ pub mod types {
                 })
         }
     }
+
     ///Always `approximate`.
     #[derive(
         ::serde::Deserialize,
@@ -6271,6 +6929,7 @@ pub mod types {
         #[serde(rename = "approximate")]
         Approximate,
     }
+
     impl ::std::fmt::Display for WebSearchTool20250305UserLocationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6278,6 +6937,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for WebSearchTool20250305UserLocationType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6289,6 +6949,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for WebSearchTool20250305UserLocationType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6297,6 +6958,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for WebSearchTool20250305UserLocationType {
         type Error = self::error::ConversionError;
@@ -6306,11 +6968,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for WebSearchTool20250305UserLocationType {
         fn default() -> Self {
             WebSearchTool20250305UserLocationType::Approximate
         }
     }
+
     ///A web search that failed, passed back as returned.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchToolRequestError {
@@ -6323,11 +6987,13 @@ pub mod types {
         )]
         pub type_: WebSearchToolRequestErrorType,
     }
+
     impl WebSearchToolRequestError {
         pub fn builder() -> builder::WebSearchToolRequestError {
             Default::default()
         }
     }
+
     ///Why the search failed.
     #[derive(
         ::serde::Deserialize,
@@ -6355,6 +7021,7 @@ pub mod types {
         #[serde(rename = "request_too_large")]
         RequestTooLarge,
     }
+
     impl ::std::fmt::Display for WebSearchToolRequestErrorErrorCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6367,6 +7034,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for WebSearchToolRequestErrorErrorCode {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6383,6 +7051,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for WebSearchToolRequestErrorErrorCode {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6391,6 +7060,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for WebSearchToolRequestErrorErrorCode {
         type Error = self::error::ConversionError;
@@ -6400,6 +7070,7 @@ pub mod types {
             value.parse()
         }
     }
+
     ///Always `web_search_tool_result_error`.
     #[derive(
         ::serde::Deserialize,
@@ -6417,6 +7088,7 @@ pub mod types {
         #[serde(rename = "web_search_tool_result_error")]
         WebSearchToolResultError,
     }
+
     impl ::std::fmt::Display for WebSearchToolRequestErrorType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6426,6 +7098,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for WebSearchToolRequestErrorType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6437,6 +7110,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for WebSearchToolRequestErrorType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6445,6 +7119,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for WebSearchToolRequestErrorType {
         type Error = self::error::ConversionError;
@@ -6454,11 +7129,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for WebSearchToolRequestErrorType {
         fn default() -> Self {
             WebSearchToolRequestErrorType::WebSearchToolResultError
         }
     }
+
     ///The outcome of a web search run by the server.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchToolResultBlock {
@@ -6473,11 +7150,13 @@ pub mod types {
         )]
         pub type_: WebSearchToolResultBlockType,
     }
+
     impl WebSearchToolResultBlock {
         pub fn builder() -> builder::WebSearchToolResultBlock {
             Default::default()
         }
     }
+
     ///Either a web search error or a list of web search results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -6485,18 +7164,21 @@ pub mod types {
         WebSearchToolResultError(WebSearchToolResultError),
         Array(::std::vec::Vec<WebSearchResultBlock>),
     }
+
     impl ::std::convert::From<WebSearchToolResultError>
     for WebSearchToolResultBlockContent {
         fn from(value: WebSearchToolResultError) -> Self {
             Self::WebSearchToolResultError(value)
         }
     }
+
     impl ::std::convert::From<::std::vec::Vec<WebSearchResultBlock>>
     for WebSearchToolResultBlockContent {
         fn from(value: ::std::vec::Vec<WebSearchResultBlock>) -> Self {
             Self::Array(value)
         }
     }
+
     ///A list of web search results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -6509,18 +7191,21 @@ pub mod types {
             &self.0
         }
     }
+
     impl ::std::convert::From<WebSearchToolResultBlockItem>
     for ::std::vec::Vec<WebSearchResultBlockParam> {
         fn from(value: WebSearchToolResultBlockItem) -> Self {
             value.0
         }
     }
+
     impl ::std::convert::From<::std::vec::Vec<WebSearchResultBlockParam>>
     for WebSearchToolResultBlockItem {
         fn from(value: ::std::vec::Vec<WebSearchResultBlockParam>) -> Self {
             Self(value)
         }
     }
+
     ///The outcome of a web search from an earlier turn.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchToolResultBlockParam {
@@ -6538,11 +7223,13 @@ pub mod types {
         )]
         pub type_: WebSearchToolResultBlockParamType,
     }
+
     impl WebSearchToolResultBlockParam {
         pub fn builder() -> builder::WebSearchToolResultBlockParam {
             Default::default()
         }
     }
+
     ///Either a list of web search results or a web search error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -6550,18 +7237,21 @@ pub mod types {
         ResultBlockItem(WebSearchToolResultBlockItem),
         RequestError(WebSearchToolRequestError),
     }
+
     impl ::std::convert::From<WebSearchToolResultBlockItem>
     for WebSearchToolResultBlockParamContent {
         fn from(value: WebSearchToolResultBlockItem) -> Self {
             Self::ResultBlockItem(value)
         }
     }
+
     impl ::std::convert::From<WebSearchToolRequestError>
     for WebSearchToolResultBlockParamContent {
         fn from(value: WebSearchToolRequestError) -> Self {
             Self::RequestError(value)
         }
     }
+
     ///Always `web_search_tool_result`.
     #[derive(
         ::serde::Deserialize,
@@ -6579,6 +7269,7 @@ pub mod types {
         #[serde(rename = "web_search_tool_result")]
         WebSearchToolResult,
     }
+
     impl ::std::fmt::Display for WebSearchToolResultBlockParamType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6586,6 +7277,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for WebSearchToolResultBlockParamType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6597,6 +7289,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for WebSearchToolResultBlockParamType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6605,6 +7298,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for WebSearchToolResultBlockParamType {
         type Error = self::error::ConversionError;
@@ -6614,11 +7308,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for WebSearchToolResultBlockParamType {
         fn default() -> Self {
             WebSearchToolResultBlockParamType::WebSearchToolResult
         }
     }
+
     ///Always `web_search_tool_result`.
     #[derive(
         ::serde::Deserialize,
@@ -6636,6 +7332,7 @@ pub mod types {
         #[serde(rename = "web_search_tool_result")]
         WebSearchToolResult,
     }
+
     impl ::std::fmt::Display for WebSearchToolResultBlockType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6643,6 +7340,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for WebSearchToolResultBlockType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6654,6 +7352,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for WebSearchToolResultBlockType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6662,6 +7361,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for WebSearchToolResultBlockType {
         type Error = self::error::ConversionError;
@@ -6671,11 +7371,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for WebSearchToolResultBlockType {
         fn default() -> Self {
             WebSearchToolResultBlockType::WebSearchToolResult
         }
     }
+
     ///A web search that failed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebSearchToolResultError {
@@ -6688,11 +7390,13 @@ pub mod types {
         )]
         pub type_: WebSearchToolResultErrorType,
     }
+
     impl WebSearchToolResultError {
         pub fn builder() -> builder::WebSearchToolResultError {
             Default::default()
         }
     }
+
     ///Always `web_search_tool_result_error`.
     #[derive(
         ::serde::Deserialize,
@@ -6710,6 +7414,7 @@ pub mod types {
         #[serde(rename = "web_search_tool_result_error")]
         WebSearchToolResultError,
     }
+
     impl ::std::fmt::Display for WebSearchToolResultErrorType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6719,6 +7424,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for WebSearchToolResultErrorType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6730,6 +7436,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for WebSearchToolResultErrorType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6738,6 +7445,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for WebSearchToolResultErrorType {
         type Error = self::error::ConversionError;
@@ -6747,11 +7455,13 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::default::Default for WebSearchToolResultErrorType {
         fn default() -> Self {
             WebSearchToolResultErrorType::WebSearchToolResultError
         }
     }
+
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -6766,6 +7476,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for Base64ImageSource {
             fn default() -> Self {
                 Self {
@@ -6775,6 +7486,7 @@ pub mod types {
                 }
             }
         }
+
         impl Base64ImageSource {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -6813,6 +7525,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<Base64ImageSource> for super::Base64ImageSource {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6825,6 +7538,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::Base64ImageSource> for Base64ImageSource {
             fn from(value: super::Base64ImageSource) -> Self {
                 Self {
@@ -6834,6 +7548,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct Base64PdfSource {
             data: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -6846,6 +7561,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for Base64PdfSource {
             fn default() -> Self {
                 Self {
@@ -6855,6 +7571,7 @@ pub mod types {
                 }
             }
         }
+
         impl Base64PdfSource {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -6893,6 +7610,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<Base64PdfSource> for super::Base64PdfSource {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6905,6 +7623,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::Base64PdfSource> for Base64PdfSource {
             fn from(value: super::Base64PdfSource) -> Self {
                 Self {
@@ -6914,6 +7633,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct BetaListModelsResponse {
             data: ::std::result::Result<
@@ -6930,6 +7650,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for BetaListModelsResponse {
             fn default() -> Self {
                 Self {
@@ -6940,6 +7661,7 @@ pub mod types {
                 }
             }
         }
+
         impl BetaListModelsResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -6990,6 +7712,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<BetaListModelsResponse>
         for super::BetaListModelsResponse {
             type Error = super::error::ConversionError;
@@ -7004,6 +7727,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::BetaListModelsResponse>
         for BetaListModelsResponse {
             fn from(value: super::BetaListModelsResponse) -> Self {
@@ -7015,6 +7739,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct BetaModelInfo {
             created_at: ::std::result::Result<
@@ -7031,6 +7756,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for BetaModelInfo {
             fn default() -> Self {
                 Self {
@@ -7041,6 +7767,7 @@ pub mod types {
                 }
             }
         }
+
         impl BetaModelInfo {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -7089,6 +7816,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<BetaModelInfo> for super::BetaModelInfo {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7102,6 +7830,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::BetaModelInfo> for BetaModelInfo {
             fn from(value: super::BetaModelInfo) -> Self {
                 Self {
@@ -7112,6 +7841,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CacheControlEphemeral {
             ttl: ::std::result::Result<
@@ -7123,6 +7853,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CacheControlEphemeral {
             fn default() -> Self {
                 Self {
@@ -7131,6 +7862,7 @@ pub mod types {
                 }
             }
         }
+
         impl CacheControlEphemeral {
             pub fn ttl<T>(mut self, value: T) -> Self
             where
@@ -7159,6 +7891,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CacheControlEphemeral>
         for super::CacheControlEphemeral {
             type Error = super::error::ConversionError;
@@ -7171,6 +7904,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CacheControlEphemeral>
         for CacheControlEphemeral {
             fn from(value: super::CacheControlEphemeral) -> Self {
@@ -7180,11 +7914,13 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CacheCreation {
             ephemeral_1h_input_tokens: ::std::result::Result<i64, ::std::string::String>,
             ephemeral_5m_input_tokens: ::std::result::Result<i64, ::std::string::String>,
         }
+
         impl ::std::default::Default for CacheCreation {
             fn default() -> Self {
                 Self {
@@ -7197,6 +7933,7 @@ pub mod types {
                 }
             }
         }
+
         impl CacheCreation {
             pub fn ephemeral_1h_input_tokens<T>(mut self, value: T) -> Self
             where
@@ -7227,6 +7964,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CacheCreation> for super::CacheCreation {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7238,6 +7976,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CacheCreation> for CacheCreation {
             fn from(value: super::CacheCreation) -> Self {
                 Self {
@@ -7246,6 +7985,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CitationCharLocation {
             cited_text: ::std::result::Result<
@@ -7268,6 +8008,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CitationCharLocation {
             fn default() -> Self {
                 Self {
@@ -7287,6 +8028,7 @@ pub mod types {
                 }
             }
         }
+
         impl CitationCharLocation {
             pub fn cited_text<T>(mut self, value: T) -> Self
             where
@@ -7381,6 +8123,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CitationCharLocation>
         for super::CitationCharLocation {
             type Error = super::error::ConversionError;
@@ -7398,6 +8141,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CitationCharLocation> for CitationCharLocation {
             fn from(value: super::CitationCharLocation) -> Self {
                 Self {
@@ -7411,6 +8155,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CitationCharLocationParam {
             cited_text: ::std::result::Result<
@@ -7429,6 +8174,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CitationCharLocationParam {
             fn default() -> Self {
                 Self {
@@ -7449,6 +8195,7 @@ pub mod types {
                 }
             }
         }
+
         impl CitationCharLocationParam {
             pub fn cited_text<T>(mut self, value: T) -> Self
             where
@@ -7531,6 +8278,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CitationCharLocationParam>
         for super::CitationCharLocationParam {
             type Error = super::error::ConversionError;
@@ -7547,6 +8295,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CitationCharLocationParam>
         for CitationCharLocationParam {
             fn from(value: super::CitationCharLocationParam) -> Self {
@@ -7560,6 +8309,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CitationContentBlockLocation {
             cited_text: ::std::result::Result<
@@ -7582,6 +8332,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CitationContentBlockLocation {
             fn default() -> Self {
                 Self {
@@ -7601,6 +8352,7 @@ pub mod types {
                 }
             }
         }
+
         impl CitationContentBlockLocation {
             pub fn cited_text<T>(mut self, value: T) -> Self
             where
@@ -7695,6 +8447,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CitationContentBlockLocation>
         for super::CitationContentBlockLocation {
             type Error = super::error::ConversionError;
@@ -7712,6 +8465,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CitationContentBlockLocation>
         for CitationContentBlockLocation {
             fn from(value: super::CitationContentBlockLocation) -> Self {
@@ -7726,6 +8480,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CitationContentBlockLocationParam {
             cited_text: ::std::result::Result<
@@ -7744,6 +8499,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CitationContentBlockLocationParam {
             fn default() -> Self {
                 Self {
@@ -7766,6 +8522,7 @@ pub mod types {
                 }
             }
         }
+
         impl CitationContentBlockLocationParam {
             pub fn cited_text<T>(mut self, value: T) -> Self
             where
@@ -7848,6 +8605,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CitationContentBlockLocationParam>
         for super::CitationContentBlockLocationParam {
             type Error = super::error::ConversionError;
@@ -7864,6 +8622,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CitationContentBlockLocationParam>
         for CitationContentBlockLocationParam {
             fn from(value: super::CitationContentBlockLocationParam) -> Self {
@@ -7877,6 +8636,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CitationPageLocation {
             cited_text: ::std::result::Result<
@@ -7899,6 +8659,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CitationPageLocation {
             fn default() -> Self {
                 Self {
@@ -7918,6 +8679,7 @@ pub mod types {
                 }
             }
         }
+
         impl CitationPageLocation {
             pub fn cited_text<T>(mut self, value: T) -> Self
             where
@@ -8012,6 +8774,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CitationPageLocation>
         for super::CitationPageLocation {
             type Error = super::error::ConversionError;
@@ -8029,6 +8792,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CitationPageLocation> for CitationPageLocation {
             fn from(value: super::CitationPageLocation) -> Self {
                 Self {
@@ -8042,6 +8806,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CitationPageLocationParam {
             cited_text: ::std::result::Result<
@@ -8060,6 +8825,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CitationPageLocationParam {
             fn default() -> Self {
                 Self {
@@ -8080,6 +8846,7 @@ pub mod types {
                 }
             }
         }
+
         impl CitationPageLocationParam {
             pub fn cited_text<T>(mut self, value: T) -> Self
             where
@@ -8162,6 +8929,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CitationPageLocationParam>
         for super::CitationPageLocationParam {
             type Error = super::error::ConversionError;
@@ -8178,6 +8946,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CitationPageLocationParam>
         for CitationPageLocationParam {
             fn from(value: super::CitationPageLocationParam) -> Self {
@@ -8191,6 +8960,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CitationSearchResultLocationParam {
             cited_text: ::std::result::Result<
@@ -8210,6 +8980,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CitationSearchResultLocationParam {
             fn default() -> Self {
                 Self {
@@ -8231,6 +9002,7 @@ pub mod types {
                 }
             }
         }
+
         impl CitationSearchResultLocationParam {
             pub fn cited_text<T>(mut self, value: T) -> Self
             where
@@ -8323,6 +9095,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CitationSearchResultLocationParam>
         for super::CitationSearchResultLocationParam {
             type Error = super::error::ConversionError;
@@ -8340,6 +9113,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CitationSearchResultLocationParam>
         for CitationSearchResultLocationParam {
             fn from(value: super::CitationSearchResultLocationParam) -> Self {
@@ -8354,6 +9128,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CitationWebSearchResultLocationParam {
             cited_text: ::std::result::Result<
@@ -8374,6 +9149,7 @@ pub mod types {
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+
         impl ::std::default::Default for CitationWebSearchResultLocationParam {
             fn default() -> Self {
                 Self {
@@ -8389,6 +9165,7 @@ pub mod types {
                 }
             }
         }
+
         impl CitationWebSearchResultLocationParam {
             pub fn cited_text<T>(mut self, value: T) -> Self
             where
@@ -8455,6 +9232,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CitationWebSearchResultLocationParam>
         for super::CitationWebSearchResultLocationParam {
             type Error = super::error::ConversionError;
@@ -8470,6 +9248,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CitationWebSearchResultLocationParam>
         for CitationWebSearchResultLocationParam {
             fn from(value: super::CitationWebSearchResultLocationParam) -> Self {
@@ -8482,6 +9261,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CitationsConfigParam {
             enabled: ::std::result::Result<
@@ -8489,6 +9269,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CitationsConfigParam {
             fn default() -> Self {
                 Self {
@@ -8496,6 +9277,7 @@ pub mod types {
                 }
             }
         }
+
         impl CitationsConfigParam {
             pub fn enabled<T>(mut self, value: T) -> Self
             where
@@ -8510,6 +9292,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CitationsConfigParam>
         for super::CitationsConfigParam {
             type Error = super::error::ConversionError;
@@ -8519,11 +9302,13 @@ pub mod types {
                 Ok(Self { enabled: value.enabled? })
             }
         }
+
         impl ::std::convert::From<super::CitationsConfigParam> for CitationsConfigParam {
             fn from(value: super::CitationsConfigParam) -> Self {
                 Self { enabled: Ok(value.enabled) }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CitationsDelta {
             citation: ::std::result::Result<
@@ -8535,6 +9320,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CitationsDelta {
             fn default() -> Self {
                 Self {
@@ -8543,6 +9329,7 @@ pub mod types {
                 }
             }
         }
+
         impl CitationsDelta {
             pub fn citation<T>(mut self, value: T) -> Self
             where
@@ -8569,6 +9356,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CitationsDelta> for super::CitationsDelta {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -8580,6 +9368,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CitationsDelta> for CitationsDelta {
             fn from(value: super::CitationsDelta) -> Self {
                 Self {
@@ -8588,6 +9377,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CitationsSearchResultLocation {
             cited_text: ::std::result::Result<
@@ -8607,6 +9397,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CitationsSearchResultLocation {
             fn default() -> Self {
                 Self {
@@ -8626,6 +9417,7 @@ pub mod types {
                 }
             }
         }
+
         impl CitationsSearchResultLocation {
             pub fn cited_text<T>(mut self, value: T) -> Self
             where
@@ -8718,6 +9510,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CitationsSearchResultLocation>
         for super::CitationsSearchResultLocation {
             type Error = super::error::ConversionError;
@@ -8735,6 +9528,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CitationsSearchResultLocation>
         for CitationsSearchResultLocation {
             fn from(value: super::CitationsSearchResultLocation) -> Self {
@@ -8749,6 +9543,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CitationsWebSearchResultLocation {
             cited_text: ::std::result::Result<
@@ -8769,6 +9564,7 @@ pub mod types {
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+
         impl ::std::default::Default for CitationsWebSearchResultLocation {
             fn default() -> Self {
                 Self {
@@ -8784,6 +9580,7 @@ pub mod types {
                 }
             }
         }
+
         impl CitationsWebSearchResultLocation {
             pub fn cited_text<T>(mut self, value: T) -> Self
             where
@@ -8848,6 +9645,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CitationsWebSearchResultLocation>
         for super::CitationsWebSearchResultLocation {
             type Error = super::error::ConversionError;
@@ -8863,6 +9661,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CitationsWebSearchResultLocation>
         for CitationsWebSearchResultLocation {
             fn from(value: super::CitationsWebSearchResultLocation) -> Self {
@@ -8875,6 +9674,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ContentBlockSource {
             content: ::std::result::Result<
@@ -8886,6 +9686,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ContentBlockSource {
             fn default() -> Self {
                 Self {
@@ -8894,6 +9695,7 @@ pub mod types {
                 }
             }
         }
+
         impl ContentBlockSource {
             pub fn content<T>(mut self, value: T) -> Self
             where
@@ -8920,6 +9722,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ContentBlockSource> for super::ContentBlockSource {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -8931,6 +9734,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ContentBlockSource> for ContentBlockSource {
             fn from(value: super::ContentBlockSource) -> Self {
                 Self {
@@ -8939,6 +9743,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct DocumentBlockParam {
             cache_control: ::std::result::Result<
@@ -8966,6 +9771,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for DocumentBlockParam {
             fn default() -> Self {
                 Self {
@@ -8978,6 +9784,7 @@ pub mod types {
                 }
             }
         }
+
         impl DocumentBlockParam {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -9056,6 +9863,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<DocumentBlockParam> for super::DocumentBlockParam {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9071,6 +9879,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::DocumentBlockParam> for DocumentBlockParam {
             fn from(value: super::DocumentBlockParam) -> Self {
                 Self {
@@ -9083,11 +9892,13 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ErrorDetail {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<crate::types::ErrorType, ::std::string::String>,
         }
+
         impl ::std::default::Default for ErrorDetail {
             fn default() -> Self {
                 Self {
@@ -9096,6 +9907,7 @@ pub mod types {
                 }
             }
         }
+
         impl ErrorDetail {
             pub fn message<T>(mut self, value: T) -> Self
             where
@@ -9122,6 +9934,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ErrorDetail> for super::ErrorDetail {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9133,6 +9946,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ErrorDetail> for ErrorDetail {
             fn from(value: super::ErrorDetail) -> Self {
                 Self {
@@ -9141,6 +9955,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             error: ::std::result::Result<super::ErrorDetail, ::std::string::String>,
@@ -9153,6 +9968,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ErrorResponse {
             fn default() -> Self {
                 Self {
@@ -9162,6 +9978,7 @@ pub mod types {
                 }
             }
         }
+
         impl ErrorResponse {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -9200,6 +10017,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ErrorResponse> for super::ErrorResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9212,6 +10030,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ErrorResponse> for ErrorResponse {
             fn from(value: super::ErrorResponse) -> Self {
                 Self {
@@ -9221,6 +10040,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ImageBlockParam {
             cache_control: ::std::result::Result<
@@ -9236,6 +10056,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ImageBlockParam {
             fn default() -> Self {
                 Self {
@@ -9245,6 +10066,7 @@ pub mod types {
                 }
             }
         }
+
         impl ImageBlockParam {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -9285,6 +10107,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ImageBlockParam> for super::ImageBlockParam {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9297,6 +10120,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ImageBlockParam> for ImageBlockParam {
             fn from(value: super::ImageBlockParam) -> Self {
                 Self {
@@ -9306,6 +10130,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct InputJsonDelta {
             partial_json: ::std::result::Result<
@@ -9317,6 +10142,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for InputJsonDelta {
             fn default() -> Self {
                 Self {
@@ -9325,6 +10151,7 @@ pub mod types {
                 }
             }
         }
+
         impl InputJsonDelta {
             pub fn partial_json<T>(mut self, value: T) -> Self
             where
@@ -9351,6 +10178,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<InputJsonDelta> for super::InputJsonDelta {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9362,6 +10190,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::InputJsonDelta> for InputJsonDelta {
             fn from(value: super::InputJsonDelta) -> Self {
                 Self {
@@ -9370,6 +10199,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct JsonOutputFormat {
             schema: ::std::result::Result<
@@ -9381,6 +10211,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for JsonOutputFormat {
             fn default() -> Self {
                 Self {
@@ -9389,6 +10220,7 @@ pub mod types {
                 }
             }
         }
+
         impl JsonOutputFormat {
             pub fn schema<T>(mut self, value: T) -> Self
             where
@@ -9417,6 +10249,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<JsonOutputFormat> for super::JsonOutputFormat {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9428,6 +10261,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::JsonOutputFormat> for JsonOutputFormat {
             fn from(value: super::JsonOutputFormat) -> Self {
                 Self {
@@ -9436,6 +10270,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ListModelsResponse {
             data: ::std::result::Result<
@@ -9452,6 +10287,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ListModelsResponse {
             fn default() -> Self {
                 Self {
@@ -9462,6 +10298,7 @@ pub mod types {
                 }
             }
         }
+
         impl ListModelsResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -9512,6 +10349,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ListModelsResponse> for super::ListModelsResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9525,6 +10363,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ListModelsResponse> for ListModelsResponse {
             fn from(value: super::ListModelsResponse) -> Self {
                 Self {
@@ -9535,6 +10374,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct Message {
             content: ::std::result::Result<
@@ -9555,6 +10395,7 @@ pub mod types {
             type_: ::std::result::Result<super::MessageType, ::std::string::String>,
             usage: ::std::result::Result<super::Usage, ::std::string::String>,
         }
+
         impl ::std::default::Default for Message {
             fn default() -> Self {
                 Self {
@@ -9569,6 +10410,7 @@ pub mod types {
                 }
             }
         }
+
         impl Message {
             pub fn content<T>(mut self, value: T) -> Self
             where
@@ -9667,6 +10509,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<Message> for super::Message {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9684,6 +10527,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::Message> for Message {
             fn from(value: super::Message) -> Self {
                 Self {
@@ -9698,6 +10542,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct MessageCountTokensParams {
             messages: ::std::result::Result<
@@ -9726,6 +10571,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for MessageCountTokensParams {
             fn default() -> Self {
                 Self {
@@ -9739,6 +10585,7 @@ pub mod types {
                 }
             }
         }
+
         impl MessageCountTokensParams {
             pub fn messages<T>(mut self, value: T) -> Self
             where
@@ -9829,6 +10676,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<MessageCountTokensParams>
         for super::MessageCountTokensParams {
             type Error = super::error::ConversionError;
@@ -9846,6 +10694,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::MessageCountTokensParams>
         for MessageCountTokensParams {
             fn from(value: super::MessageCountTokensParams) -> Self {
@@ -9860,6 +10709,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct MessageCreateParams {
             inference_geo: ::std::result::Result<
@@ -9921,6 +10771,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for MessageCreateParams {
             fn default() -> Self {
                 Self {
@@ -9943,6 +10794,7 @@ pub mod types {
                 }
             }
         }
+
         impl MessageCreateParams {
             pub fn inference_geo<T>(mut self, value: T) -> Self
             where
@@ -10145,6 +10997,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<MessageCreateParams>
         for super::MessageCreateParams {
             type Error = super::error::ConversionError;
@@ -10171,6 +11024,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::MessageCreateParams> for MessageCreateParams {
             fn from(value: super::MessageCreateParams) -> Self {
                 Self {
@@ -10193,6 +11047,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct MessageDeltaUsage {
             cache_creation_input_tokens: ::std::result::Result<
@@ -10213,6 +11068,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for MessageDeltaUsage {
             fn default() -> Self {
                 Self {
@@ -10226,6 +11082,7 @@ pub mod types {
                 }
             }
         }
+
         impl MessageDeltaUsage {
             pub fn cache_creation_input_tokens<T>(mut self, value: T) -> Self
             where
@@ -10296,6 +11153,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<MessageDeltaUsage> for super::MessageDeltaUsage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10310,6 +11168,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::MessageDeltaUsage> for MessageDeltaUsage {
             fn from(value: super::MessageDeltaUsage) -> Self {
                 Self {
@@ -10321,6 +11180,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct MessageErrorEvent {
             error: ::std::result::Result<super::ErrorDetail, ::std::string::String>,
@@ -10329,6 +11189,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for MessageErrorEvent {
             fn default() -> Self {
                 Self {
@@ -10337,6 +11198,7 @@ pub mod types {
                 }
             }
         }
+
         impl MessageErrorEvent {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -10363,6 +11225,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<MessageErrorEvent> for super::MessageErrorEvent {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10374,6 +11237,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::MessageErrorEvent> for MessageErrorEvent {
             fn from(value: super::MessageErrorEvent) -> Self {
                 Self {
@@ -10382,6 +11246,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct MessageParam {
             content: ::std::result::Result<
@@ -10390,6 +11255,7 @@ pub mod types {
             >,
             role: ::std::result::Result<super::MessageParamRole, ::std::string::String>,
         }
+
         impl ::std::default::Default for MessageParam {
             fn default() -> Self {
                 Self {
@@ -10398,6 +11264,7 @@ pub mod types {
                 }
             }
         }
+
         impl MessageParam {
             pub fn content<T>(mut self, value: T) -> Self
             where
@@ -10424,6 +11291,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<MessageParam> for super::MessageParam {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10435,6 +11303,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::MessageParam> for MessageParam {
             fn from(value: super::MessageParam) -> Self {
                 Self {
@@ -10443,6 +11312,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct MessagePingEvent {
             type_: ::std::result::Result<
@@ -10450,6 +11320,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for MessagePingEvent {
             fn default() -> Self {
                 Self {
@@ -10457,6 +11328,7 @@ pub mod types {
                 }
             }
         }
+
         impl MessagePingEvent {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -10471,6 +11343,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<MessagePingEvent> for super::MessagePingEvent {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10479,15 +11352,18 @@ pub mod types {
                 Ok(Self { type_: value.type_? })
             }
         }
+
         impl ::std::convert::From<super::MessagePingEvent> for MessagePingEvent {
             fn from(value: super::MessagePingEvent) -> Self {
                 Self { type_: Ok(value.type_) }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct MessageTokensCount {
             input_tokens: ::std::result::Result<i64, ::std::string::String>,
         }
+
         impl ::std::default::Default for MessageTokensCount {
             fn default() -> Self {
                 Self {
@@ -10495,6 +11371,7 @@ pub mod types {
                 }
             }
         }
+
         impl MessageTokensCount {
             pub fn input_tokens<T>(mut self, value: T) -> Self
             where
@@ -10509,6 +11386,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<MessageTokensCount> for super::MessageTokensCount {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10519,6 +11397,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::MessageTokensCount> for MessageTokensCount {
             fn from(value: super::MessageTokensCount) -> Self {
                 Self {
@@ -10526,6 +11405,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct Metadata {
             user_id: ::std::result::Result<
@@ -10533,6 +11413,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for Metadata {
             fn default() -> Self {
                 Self {
@@ -10540,6 +11421,7 @@ pub mod types {
                 }
             }
         }
+
         impl Metadata {
             pub fn user_id<T>(mut self, value: T) -> Self
             where
@@ -10554,6 +11436,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<Metadata> for super::Metadata {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10562,11 +11445,13 @@ pub mod types {
                 Ok(Self { user_id: value.user_id? })
             }
         }
+
         impl ::std::convert::From<super::Metadata> for Metadata {
             fn from(value: super::Metadata) -> Self {
                 Self { user_id: Ok(value.user_id) }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ModelInfo {
             created_at: ::std::result::Result<
@@ -10580,6 +11465,7 @@ pub mod types {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<super::ModelInfoType, ::std::string::String>,
         }
+
         impl ::std::default::Default for ModelInfo {
             fn default() -> Self {
                 Self {
@@ -10590,6 +11476,7 @@ pub mod types {
                 }
             }
         }
+
         impl ModelInfo {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -10638,6 +11525,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ModelInfo> for super::ModelInfo {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10651,6 +11539,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ModelInfo> for ModelInfo {
             fn from(value: super::ModelInfo) -> Self {
                 Self {
@@ -10661,6 +11550,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct OutputConfig {
             effort: ::std::result::Result<
@@ -10672,6 +11562,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for OutputConfig {
             fn default() -> Self {
                 Self {
@@ -10680,6 +11571,7 @@ pub mod types {
                 }
             }
         }
+
         impl OutputConfig {
             pub fn effort<T>(mut self, value: T) -> Self
             where
@@ -10710,6 +11602,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<OutputConfig> for super::OutputConfig {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10721,6 +11614,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::OutputConfig> for OutputConfig {
             fn from(value: super::OutputConfig) -> Self {
                 Self {
@@ -10729,6 +11623,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct PlainTextSource {
             data: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -10741,6 +11636,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for PlainTextSource {
             fn default() -> Self {
                 Self {
@@ -10750,6 +11646,7 @@ pub mod types {
                 }
             }
         }
+
         impl PlainTextSource {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -10788,6 +11685,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<PlainTextSource> for super::PlainTextSource {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10800,6 +11698,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::PlainTextSource> for PlainTextSource {
             fn from(value: super::PlainTextSource) -> Self {
                 Self {
@@ -10809,6 +11708,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct RawContentBlockDeltaEvent {
             delta: ::std::result::Result<
@@ -10821,6 +11721,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for RawContentBlockDeltaEvent {
             fn default() -> Self {
                 Self {
@@ -10830,6 +11731,7 @@ pub mod types {
                 }
             }
         }
+
         impl RawContentBlockDeltaEvent {
             pub fn delta<T>(mut self, value: T) -> Self
             where
@@ -10868,6 +11770,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<RawContentBlockDeltaEvent>
         for super::RawContentBlockDeltaEvent {
             type Error = super::error::ConversionError;
@@ -10881,6 +11784,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::RawContentBlockDeltaEvent>
         for RawContentBlockDeltaEvent {
             fn from(value: super::RawContentBlockDeltaEvent) -> Self {
@@ -10891,6 +11795,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct RawContentBlockStartEvent {
             content_block: ::std::result::Result<
@@ -10903,6 +11808,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for RawContentBlockStartEvent {
             fn default() -> Self {
                 Self {
@@ -10914,6 +11820,7 @@ pub mod types {
                 }
             }
         }
+
         impl RawContentBlockStartEvent {
             pub fn content_block<T>(mut self, value: T) -> Self
             where
@@ -10952,6 +11859,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<RawContentBlockStartEvent>
         for super::RawContentBlockStartEvent {
             type Error = super::error::ConversionError;
@@ -10965,6 +11873,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::RawContentBlockStartEvent>
         for RawContentBlockStartEvent {
             fn from(value: super::RawContentBlockStartEvent) -> Self {
@@ -10975,6 +11884,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct RawContentBlockStopEvent {
             index: ::std::result::Result<i64, ::std::string::String>,
@@ -10983,6 +11893,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for RawContentBlockStopEvent {
             fn default() -> Self {
                 Self {
@@ -10991,6 +11902,7 @@ pub mod types {
                 }
             }
         }
+
         impl RawContentBlockStopEvent {
             pub fn index<T>(mut self, value: T) -> Self
             where
@@ -11017,6 +11929,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<RawContentBlockStopEvent>
         for super::RawContentBlockStopEvent {
             type Error = super::error::ConversionError;
@@ -11029,6 +11942,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::RawContentBlockStopEvent>
         for RawContentBlockStopEvent {
             fn from(value: super::RawContentBlockStopEvent) -> Self {
@@ -11038,6 +11952,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct RawMessageDeltaEvent {
             delta: ::std::result::Result<
@@ -11053,6 +11968,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for RawMessageDeltaEvent {
             fn default() -> Self {
                 Self {
@@ -11062,6 +11978,7 @@ pub mod types {
                 }
             }
         }
+
         impl RawMessageDeltaEvent {
             pub fn delta<T>(mut self, value: T) -> Self
             where
@@ -11100,6 +12017,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<RawMessageDeltaEvent>
         for super::RawMessageDeltaEvent {
             type Error = super::error::ConversionError;
@@ -11113,6 +12031,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::RawMessageDeltaEvent> for RawMessageDeltaEvent {
             fn from(value: super::RawMessageDeltaEvent) -> Self {
                 Self {
@@ -11122,6 +12041,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct RawMessageDeltaEventDelta {
             stop_reason: ::std::result::Result<
@@ -11133,6 +12053,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for RawMessageDeltaEventDelta {
             fn default() -> Self {
                 Self {
@@ -11141,6 +12062,7 @@ pub mod types {
                 }
             }
         }
+
         impl RawMessageDeltaEventDelta {
             pub fn stop_reason<T>(mut self, value: T) -> Self
             where
@@ -11169,6 +12091,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<RawMessageDeltaEventDelta>
         for super::RawMessageDeltaEventDelta {
             type Error = super::error::ConversionError;
@@ -11181,6 +12104,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::RawMessageDeltaEventDelta>
         for RawMessageDeltaEventDelta {
             fn from(value: super::RawMessageDeltaEventDelta) -> Self {
@@ -11190,6 +12114,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct RawMessageStartEvent {
             message: ::std::result::Result<super::Message, ::std::string::String>,
@@ -11198,6 +12123,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for RawMessageStartEvent {
             fn default() -> Self {
                 Self {
@@ -11206,6 +12132,7 @@ pub mod types {
                 }
             }
         }
+
         impl RawMessageStartEvent {
             pub fn message<T>(mut self, value: T) -> Self
             where
@@ -11232,6 +12159,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<RawMessageStartEvent>
         for super::RawMessageStartEvent {
             type Error = super::error::ConversionError;
@@ -11244,6 +12172,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::RawMessageStartEvent> for RawMessageStartEvent {
             fn from(value: super::RawMessageStartEvent) -> Self {
                 Self {
@@ -11252,6 +12181,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct RawMessageStopEvent {
             type_: ::std::result::Result<
@@ -11259,6 +12189,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for RawMessageStopEvent {
             fn default() -> Self {
                 Self {
@@ -11266,6 +12197,7 @@ pub mod types {
                 }
             }
         }
+
         impl RawMessageStopEvent {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -11280,6 +12212,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<RawMessageStopEvent>
         for super::RawMessageStopEvent {
             type Error = super::error::ConversionError;
@@ -11289,11 +12222,13 @@ pub mod types {
                 Ok(Self { type_: value.type_? })
             }
         }
+
         impl ::std::convert::From<super::RawMessageStopEvent> for RawMessageStopEvent {
             fn from(value: super::RawMessageStopEvent) -> Self {
                 Self { type_: Ok(value.type_) }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct RedactedThinkingBlock {
             data: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -11302,6 +12237,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for RedactedThinkingBlock {
             fn default() -> Self {
                 Self {
@@ -11310,6 +12246,7 @@ pub mod types {
                 }
             }
         }
+
         impl RedactedThinkingBlock {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -11336,6 +12273,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<RedactedThinkingBlock>
         for super::RedactedThinkingBlock {
             type Error = super::error::ConversionError;
@@ -11348,6 +12286,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::RedactedThinkingBlock>
         for RedactedThinkingBlock {
             fn from(value: super::RedactedThinkingBlock) -> Self {
@@ -11357,6 +12296,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct RedactedThinkingBlockParam {
             data: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -11365,6 +12305,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for RedactedThinkingBlockParam {
             fn default() -> Self {
                 Self {
@@ -11373,6 +12314,7 @@ pub mod types {
                 }
             }
         }
+
         impl RedactedThinkingBlockParam {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -11399,6 +12341,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<RedactedThinkingBlockParam>
         for super::RedactedThinkingBlockParam {
             type Error = super::error::ConversionError;
@@ -11411,6 +12354,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::RedactedThinkingBlockParam>
         for RedactedThinkingBlockParam {
             fn from(value: super::RedactedThinkingBlockParam) -> Self {
@@ -11420,6 +12364,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct SearchResultBlockParam {
             cache_control: ::std::result::Result<
@@ -11441,6 +12386,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for SearchResultBlockParam {
             fn default() -> Self {
                 Self {
@@ -11453,6 +12399,7 @@ pub mod types {
                 }
             }
         }
+
         impl SearchResultBlockParam {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -11531,6 +12478,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<SearchResultBlockParam>
         for super::SearchResultBlockParam {
             type Error = super::error::ConversionError;
@@ -11547,6 +12495,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::SearchResultBlockParam>
         for SearchResultBlockParam {
             fn from(value: super::SearchResultBlockParam) -> Self {
@@ -11560,10 +12509,12 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ServerToolUsage {
             web_search_requests: ::std::result::Result<i64, ::std::string::String>,
         }
+
         impl ::std::default::Default for ServerToolUsage {
             fn default() -> Self {
                 Self {
@@ -11573,6 +12524,7 @@ pub mod types {
                 }
             }
         }
+
         impl ServerToolUsage {
             pub fn web_search_requests<T>(mut self, value: T) -> Self
             where
@@ -11589,6 +12541,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ServerToolUsage> for super::ServerToolUsage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11599,6 +12552,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ServerToolUsage> for ServerToolUsage {
             fn from(value: super::ServerToolUsage) -> Self {
                 Self {
@@ -11606,6 +12560,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ServerToolUseBlock {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -11622,6 +12577,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ServerToolUseBlock {
             fn default() -> Self {
                 Self {
@@ -11632,6 +12588,7 @@ pub mod types {
                 }
             }
         }
+
         impl ServerToolUseBlock {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -11682,6 +12639,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ServerToolUseBlock> for super::ServerToolUseBlock {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11695,6 +12653,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ServerToolUseBlock> for ServerToolUseBlock {
             fn from(value: super::ServerToolUseBlock) -> Self {
                 Self {
@@ -11705,6 +12664,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ServerToolUseBlockParam {
             cache_control: ::std::result::Result<
@@ -11725,6 +12685,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ServerToolUseBlockParam {
             fn default() -> Self {
                 Self {
@@ -11736,6 +12697,7 @@ pub mod types {
                 }
             }
         }
+
         impl ServerToolUseBlockParam {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -11800,6 +12762,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ServerToolUseBlockParam>
         for super::ServerToolUseBlockParam {
             type Error = super::error::ConversionError;
@@ -11815,6 +12778,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ServerToolUseBlockParam>
         for ServerToolUseBlockParam {
             fn from(value: super::ServerToolUseBlockParam) -> Self {
@@ -11827,6 +12791,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct SignatureDelta {
             signature: ::std::result::Result<
@@ -11838,6 +12803,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for SignatureDelta {
             fn default() -> Self {
                 Self {
@@ -11846,6 +12812,7 @@ pub mod types {
                 }
             }
         }
+
         impl SignatureDelta {
             pub fn signature<T>(mut self, value: T) -> Self
             where
@@ -11872,6 +12839,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<SignatureDelta> for super::SignatureDelta {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11883,6 +12851,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::SignatureDelta> for SignatureDelta {
             fn from(value: super::SignatureDelta) -> Self {
                 Self {
@@ -11891,6 +12860,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct TextBlock {
             citations: ::std::result::Result<
@@ -11900,6 +12870,7 @@ pub mod types {
             text: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<super::TextBlockType, ::std::string::String>,
         }
+
         impl ::std::default::Default for TextBlock {
             fn default() -> Self {
                 Self {
@@ -11909,6 +12880,7 @@ pub mod types {
                 }
             }
         }
+
         impl TextBlock {
             pub fn citations<T>(mut self, value: T) -> Self
             where
@@ -11949,6 +12921,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<TextBlock> for super::TextBlock {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11961,6 +12934,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::TextBlock> for TextBlock {
             fn from(value: super::TextBlock) -> Self {
                 Self {
@@ -11970,6 +12944,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct TextBlockParam {
             cache_control: ::std::result::Result<
@@ -11986,6 +12961,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for TextBlockParam {
             fn default() -> Self {
                 Self {
@@ -11996,6 +12972,7 @@ pub mod types {
                 }
             }
         }
+
         impl TextBlockParam {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -12052,6 +13029,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<TextBlockParam> for super::TextBlockParam {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12065,6 +13043,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::TextBlockParam> for TextBlockParam {
             fn from(value: super::TextBlockParam) -> Self {
                 Self {
@@ -12075,11 +13054,13 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct TextDelta {
             text: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<super::TextDeltaType, ::std::string::String>,
         }
+
         impl ::std::default::Default for TextDelta {
             fn default() -> Self {
                 Self {
@@ -12088,6 +13069,7 @@ pub mod types {
                 }
             }
         }
+
         impl TextDelta {
             pub fn text<T>(mut self, value: T) -> Self
             where
@@ -12114,6 +13096,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<TextDelta> for super::TextDelta {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12125,6 +13108,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::TextDelta> for TextDelta {
             fn from(value: super::TextDelta) -> Self {
                 Self {
@@ -12133,6 +13117,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ThinkingBlock {
             signature: ::std::result::Result<
@@ -12148,6 +13133,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ThinkingBlock {
             fn default() -> Self {
                 Self {
@@ -12157,6 +13143,7 @@ pub mod types {
                 }
             }
         }
+
         impl ThinkingBlock {
             pub fn signature<T>(mut self, value: T) -> Self
             where
@@ -12195,6 +13182,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ThinkingBlock> for super::ThinkingBlock {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12207,6 +13195,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ThinkingBlock> for ThinkingBlock {
             fn from(value: super::ThinkingBlock) -> Self {
                 Self {
@@ -12216,6 +13205,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ThinkingBlockParam {
             signature: ::std::result::Result<
@@ -12231,6 +13221,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ThinkingBlockParam {
             fn default() -> Self {
                 Self {
@@ -12240,6 +13231,7 @@ pub mod types {
                 }
             }
         }
+
         impl ThinkingBlockParam {
             pub fn signature<T>(mut self, value: T) -> Self
             where
@@ -12278,6 +13270,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ThinkingBlockParam> for super::ThinkingBlockParam {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12290,6 +13283,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ThinkingBlockParam> for ThinkingBlockParam {
             fn from(value: super::ThinkingBlockParam) -> Self {
                 Self {
@@ -12299,6 +13293,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ThinkingConfigAdaptive {
             type_: ::std::result::Result<
@@ -12306,6 +13301,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ThinkingConfigAdaptive {
             fn default() -> Self {
                 Self {
@@ -12313,6 +13309,7 @@ pub mod types {
                 }
             }
         }
+
         impl ThinkingConfigAdaptive {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -12327,6 +13324,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ThinkingConfigAdaptive>
         for super::ThinkingConfigAdaptive {
             type Error = super::error::ConversionError;
@@ -12336,12 +13334,14 @@ pub mod types {
                 Ok(Self { type_: value.type_? })
             }
         }
+
         impl ::std::convert::From<super::ThinkingConfigAdaptive>
         for ThinkingConfigAdaptive {
             fn from(value: super::ThinkingConfigAdaptive) -> Self {
                 Self { type_: Ok(value.type_) }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ThinkingConfigDisabled {
             type_: ::std::result::Result<
@@ -12349,6 +13349,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ThinkingConfigDisabled {
             fn default() -> Self {
                 Self {
@@ -12356,6 +13357,7 @@ pub mod types {
                 }
             }
         }
+
         impl ThinkingConfigDisabled {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -12370,6 +13372,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ThinkingConfigDisabled>
         for super::ThinkingConfigDisabled {
             type Error = super::error::ConversionError;
@@ -12379,12 +13382,14 @@ pub mod types {
                 Ok(Self { type_: value.type_? })
             }
         }
+
         impl ::std::convert::From<super::ThinkingConfigDisabled>
         for ThinkingConfigDisabled {
             fn from(value: super::ThinkingConfigDisabled) -> Self {
                 Self { type_: Ok(value.type_) }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ThinkingConfigEnabled {
             budget_tokens: ::std::result::Result<i64, ::std::string::String>,
@@ -12393,6 +13398,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ThinkingConfigEnabled {
             fn default() -> Self {
                 Self {
@@ -12403,6 +13409,7 @@ pub mod types {
                 }
             }
         }
+
         impl ThinkingConfigEnabled {
             pub fn budget_tokens<T>(mut self, value: T) -> Self
             where
@@ -12429,6 +13436,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ThinkingConfigEnabled>
         for super::ThinkingConfigEnabled {
             type Error = super::error::ConversionError;
@@ -12441,6 +13449,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ThinkingConfigEnabled>
         for ThinkingConfigEnabled {
             fn from(value: super::ThinkingConfigEnabled) -> Self {
@@ -12450,6 +13459,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ThinkingDelta {
             thinking: ::std::result::Result<
@@ -12461,6 +13471,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ThinkingDelta {
             fn default() -> Self {
                 Self {
@@ -12469,6 +13480,7 @@ pub mod types {
                 }
             }
         }
+
         impl ThinkingDelta {
             pub fn thinking<T>(mut self, value: T) -> Self
             where
@@ -12495,6 +13507,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ThinkingDelta> for super::ThinkingDelta {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12506,6 +13519,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ThinkingDelta> for ThinkingDelta {
             fn from(value: super::ThinkingDelta) -> Self {
                 Self {
@@ -12514,6 +13528,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct Tool {
             cache_control: ::std::result::Result<
@@ -12542,6 +13557,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for Tool {
             fn default() -> Self {
                 Self {
@@ -12555,6 +13571,7 @@ pub mod types {
                 }
             }
         }
+
         impl Tool {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -12645,6 +13662,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<Tool> for super::Tool {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12661,6 +13679,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::Tool> for Tool {
             fn from(value: super::Tool) -> Self {
                 Self {
@@ -12674,6 +13693,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ToolBash20250124 {
             cache_control: ::std::result::Result<
@@ -12693,6 +13713,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ToolBash20250124 {
             fn default() -> Self {
                 Self {
@@ -12703,6 +13724,7 @@ pub mod types {
                 }
             }
         }
+
         impl ToolBash20250124 {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -12755,6 +13777,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ToolBash20250124> for super::ToolBash20250124 {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12768,6 +13791,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ToolBash20250124> for ToolBash20250124 {
             fn from(value: super::ToolBash20250124) -> Self {
                 Self {
@@ -12778,6 +13802,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ToolChoiceAny {
             disable_parallel_tool_use: ::std::result::Result<
@@ -12789,6 +13814,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ToolChoiceAny {
             fn default() -> Self {
                 Self {
@@ -12797,6 +13823,7 @@ pub mod types {
                 }
             }
         }
+
         impl ToolChoiceAny {
             pub fn disable_parallel_tool_use<T>(mut self, value: T) -> Self
             where
@@ -12825,6 +13852,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ToolChoiceAny> for super::ToolChoiceAny {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12836,6 +13864,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ToolChoiceAny> for ToolChoiceAny {
             fn from(value: super::ToolChoiceAny) -> Self {
                 Self {
@@ -12844,6 +13873,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ToolChoiceAuto {
             disable_parallel_tool_use: ::std::result::Result<
@@ -12855,6 +13885,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ToolChoiceAuto {
             fn default() -> Self {
                 Self {
@@ -12863,6 +13894,7 @@ pub mod types {
                 }
             }
         }
+
         impl ToolChoiceAuto {
             pub fn disable_parallel_tool_use<T>(mut self, value: T) -> Self
             where
@@ -12891,6 +13923,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ToolChoiceAuto> for super::ToolChoiceAuto {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12902,6 +13935,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ToolChoiceAuto> for ToolChoiceAuto {
             fn from(value: super::ToolChoiceAuto) -> Self {
                 Self {
@@ -12910,6 +13944,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ToolChoiceNone {
             type_: ::std::result::Result<
@@ -12917,6 +13952,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ToolChoiceNone {
             fn default() -> Self {
                 Self {
@@ -12924,6 +13960,7 @@ pub mod types {
                 }
             }
         }
+
         impl ToolChoiceNone {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -12938,6 +13975,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ToolChoiceNone> for super::ToolChoiceNone {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12946,11 +13984,13 @@ pub mod types {
                 Ok(Self { type_: value.type_? })
             }
         }
+
         impl ::std::convert::From<super::ToolChoiceNone> for ToolChoiceNone {
             fn from(value: super::ToolChoiceNone) -> Self {
                 Self { type_: Ok(value.type_) }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ToolChoiceTool {
             disable_parallel_tool_use: ::std::result::Result<
@@ -12963,6 +14003,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ToolChoiceTool {
             fn default() -> Self {
                 Self {
@@ -12972,6 +14013,7 @@ pub mod types {
                 }
             }
         }
+
         impl ToolChoiceTool {
             pub fn disable_parallel_tool_use<T>(mut self, value: T) -> Self
             where
@@ -13012,6 +14054,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ToolChoiceTool> for super::ToolChoiceTool {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13024,6 +14067,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ToolChoiceTool> for ToolChoiceTool {
             fn from(value: super::ToolChoiceTool) -> Self {
                 Self {
@@ -13033,6 +14077,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ToolInputSchema {
             properties: ::std::result::Result<
@@ -13052,6 +14097,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ToolInputSchema {
             fn default() -> Self {
                 Self {
@@ -13062,6 +14108,7 @@ pub mod types {
                 }
             }
         }
+
         impl ToolInputSchema {
             pub fn properties<T>(mut self, value: T) -> Self
             where
@@ -13116,6 +14163,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ToolInputSchema> for super::ToolInputSchema {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13129,6 +14177,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ToolInputSchema> for ToolInputSchema {
             fn from(value: super::ToolInputSchema) -> Self {
                 Self {
@@ -13139,6 +14188,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ToolResultBlockParam {
             cache_control: ::std::result::Result<
@@ -13162,6 +14212,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ToolResultBlockParam {
             fn default() -> Self {
                 Self {
@@ -13173,6 +14224,7 @@ pub mod types {
                 }
             }
         }
+
         impl ToolResultBlockParam {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -13239,6 +14291,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ToolResultBlockParam>
         for super::ToolResultBlockParam {
             type Error = super::error::ConversionError;
@@ -13254,6 +14307,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ToolResultBlockParam> for ToolResultBlockParam {
             fn from(value: super::ToolResultBlockParam) -> Self {
                 Self {
@@ -13265,6 +14319,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ToolTextEditor20250124 {
             cache_control: ::std::result::Result<
@@ -13284,6 +14339,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ToolTextEditor20250124 {
             fn default() -> Self {
                 Self {
@@ -13294,6 +14350,7 @@ pub mod types {
                 }
             }
         }
+
         impl ToolTextEditor20250124 {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -13346,6 +14403,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ToolTextEditor20250124>
         for super::ToolTextEditor20250124 {
             type Error = super::error::ConversionError;
@@ -13360,6 +14418,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ToolTextEditor20250124>
         for ToolTextEditor20250124 {
             fn from(value: super::ToolTextEditor20250124) -> Self {
@@ -13371,6 +14430,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ToolTextEditor20250429 {
             cache_control: ::std::result::Result<
@@ -13390,6 +14450,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ToolTextEditor20250429 {
             fn default() -> Self {
                 Self {
@@ -13400,6 +14461,7 @@ pub mod types {
                 }
             }
         }
+
         impl ToolTextEditor20250429 {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -13452,6 +14514,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ToolTextEditor20250429>
         for super::ToolTextEditor20250429 {
             type Error = super::error::ConversionError;
@@ -13466,6 +14529,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ToolTextEditor20250429>
         for ToolTextEditor20250429 {
             fn from(value: super::ToolTextEditor20250429) -> Self {
@@ -13477,6 +14541,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ToolTextEditor20250728 {
             cache_control: ::std::result::Result<
@@ -13500,6 +14565,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ToolTextEditor20250728 {
             fn default() -> Self {
                 Self {
@@ -13511,6 +14577,7 @@ pub mod types {
                 }
             }
         }
+
         impl ToolTextEditor20250728 {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -13577,6 +14644,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ToolTextEditor20250728>
         for super::ToolTextEditor20250728 {
             type Error = super::error::ConversionError;
@@ -13592,6 +14660,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ToolTextEditor20250728>
         for ToolTextEditor20250728 {
             fn from(value: super::ToolTextEditor20250728) -> Self {
@@ -13604,6 +14673,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ToolUseBlock {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -13614,6 +14684,7 @@ pub mod types {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<super::ToolUseBlockType, ::std::string::String>,
         }
+
         impl ::std::default::Default for ToolUseBlock {
             fn default() -> Self {
                 Self {
@@ -13624,6 +14695,7 @@ pub mod types {
                 }
             }
         }
+
         impl ToolUseBlock {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -13674,6 +14746,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ToolUseBlock> for super::ToolUseBlock {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13687,6 +14760,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ToolUseBlock> for ToolUseBlock {
             fn from(value: super::ToolUseBlock) -> Self {
                 Self {
@@ -13697,6 +14771,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ToolUseBlockParam {
             cache_control: ::std::result::Result<
@@ -13714,6 +14789,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ToolUseBlockParam {
             fn default() -> Self {
                 Self {
@@ -13725,6 +14801,7 @@ pub mod types {
                 }
             }
         }
+
         impl ToolUseBlockParam {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -13789,6 +14866,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ToolUseBlockParam> for super::ToolUseBlockParam {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13803,6 +14881,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ToolUseBlockParam> for ToolUseBlockParam {
             fn from(value: super::ToolUseBlockParam) -> Self {
                 Self {
@@ -13814,6 +14893,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct UrlImageSource {
             type_: ::std::result::Result<
@@ -13822,6 +14902,7 @@ pub mod types {
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+
         impl ::std::default::Default for UrlImageSource {
             fn default() -> Self {
                 Self {
@@ -13830,6 +14911,7 @@ pub mod types {
                 }
             }
         }
+
         impl UrlImageSource {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -13856,6 +14938,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<UrlImageSource> for super::UrlImageSource {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13867,6 +14950,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::UrlImageSource> for UrlImageSource {
             fn from(value: super::UrlImageSource) -> Self {
                 Self {
@@ -13875,11 +14959,13 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct UrlpdfSource {
             type_: ::std::result::Result<super::UrlpdfSourceType, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+
         impl ::std::default::Default for UrlpdfSource {
             fn default() -> Self {
                 Self {
@@ -13888,6 +14974,7 @@ pub mod types {
                 }
             }
         }
+
         impl UrlpdfSource {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -13914,6 +15001,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<UrlpdfSource> for super::UrlpdfSource {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13925,6 +15013,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::UrlpdfSource> for UrlpdfSource {
             fn from(value: super::UrlpdfSource) -> Self {
                 Self {
@@ -13933,6 +15022,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct Usage {
             cache_creation: ::std::result::Result<
@@ -13962,6 +15052,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for Usage {
             fn default() -> Self {
                 Self {
@@ -13978,6 +15069,7 @@ pub mod types {
                 }
             }
         }
+
         impl Usage {
             pub fn cache_creation<T>(mut self, value: T) -> Self
             where
@@ -14088,6 +15180,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<Usage> for super::Usage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14105,6 +15198,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::Usage> for Usage {
             fn from(value: super::Usage) -> Self {
                 Self {
@@ -14119,6 +15213,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct WebSearchResultBlock {
             encrypted_content: ::std::result::Result<
@@ -14136,6 +15231,7 @@ pub mod types {
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+
         impl ::std::default::Default for WebSearchResultBlock {
             fn default() -> Self {
                 Self {
@@ -14149,6 +15245,7 @@ pub mod types {
                 }
             }
         }
+
         impl WebSearchResultBlock {
             pub fn encrypted_content<T>(mut self, value: T) -> Self
             where
@@ -14213,6 +15310,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<WebSearchResultBlock>
         for super::WebSearchResultBlock {
             type Error = super::error::ConversionError;
@@ -14228,6 +15326,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::WebSearchResultBlock> for WebSearchResultBlock {
             fn from(value: super::WebSearchResultBlock) -> Self {
                 Self {
@@ -14239,6 +15338,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct WebSearchResultBlockParam {
             encrypted_content: ::std::result::Result<
@@ -14256,6 +15356,7 @@ pub mod types {
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+
         impl ::std::default::Default for WebSearchResultBlockParam {
             fn default() -> Self {
                 Self {
@@ -14269,6 +15370,7 @@ pub mod types {
                 }
             }
         }
+
         impl WebSearchResultBlockParam {
             pub fn encrypted_content<T>(mut self, value: T) -> Self
             where
@@ -14333,6 +15435,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<WebSearchResultBlockParam>
         for super::WebSearchResultBlockParam {
             type Error = super::error::ConversionError;
@@ -14348,6 +15451,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::WebSearchResultBlockParam>
         for WebSearchResultBlockParam {
             fn from(value: super::WebSearchResultBlockParam) -> Self {
@@ -14360,6 +15464,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct WebSearchTool20250305 {
             allowed_domains: ::std::result::Result<
@@ -14395,6 +15500,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for WebSearchTool20250305 {
             fn default() -> Self {
                 Self {
@@ -14409,6 +15515,7 @@ pub mod types {
                 }
             }
         }
+
         impl WebSearchTool20250305 {
             pub fn allowed_domains<T>(mut self, value: T) -> Self
             where
@@ -14515,6 +15622,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<WebSearchTool20250305>
         for super::WebSearchTool20250305 {
             type Error = super::error::ConversionError;
@@ -14533,6 +15641,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::WebSearchTool20250305>
         for WebSearchTool20250305 {
             fn from(value: super::WebSearchTool20250305) -> Self {
@@ -14548,6 +15657,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct WebSearchTool20250305UserLocation {
             city: ::std::result::Result<
@@ -14571,6 +15681,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for WebSearchTool20250305UserLocation {
             fn default() -> Self {
                 Self {
@@ -14584,6 +15695,7 @@ pub mod types {
                 }
             }
         }
+
         impl WebSearchTool20250305UserLocation {
             pub fn city<T>(mut self, value: T) -> Self
             where
@@ -14650,6 +15762,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<WebSearchTool20250305UserLocation>
         for super::WebSearchTool20250305UserLocation {
             type Error = super::error::ConversionError;
@@ -14665,6 +15778,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::WebSearchTool20250305UserLocation>
         for WebSearchTool20250305UserLocation {
             fn from(value: super::WebSearchTool20250305UserLocation) -> Self {
@@ -14677,6 +15791,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct WebSearchToolRequestError {
             error_code: ::std::result::Result<
@@ -14688,6 +15803,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for WebSearchToolRequestError {
             fn default() -> Self {
                 Self {
@@ -14696,6 +15812,7 @@ pub mod types {
                 }
             }
         }
+
         impl WebSearchToolRequestError {
             pub fn error_code<T>(mut self, value: T) -> Self
             where
@@ -14722,6 +15839,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<WebSearchToolRequestError>
         for super::WebSearchToolRequestError {
             type Error = super::error::ConversionError;
@@ -14734,6 +15852,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::WebSearchToolRequestError>
         for WebSearchToolRequestError {
             fn from(value: super::WebSearchToolRequestError) -> Self {
@@ -14743,6 +15862,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct WebSearchToolResultBlock {
             content: ::std::result::Result<
@@ -14758,6 +15878,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for WebSearchToolResultBlock {
             fn default() -> Self {
                 Self {
@@ -14767,6 +15888,7 @@ pub mod types {
                 }
             }
         }
+
         impl WebSearchToolResultBlock {
             pub fn content<T>(mut self, value: T) -> Self
             where
@@ -14805,6 +15927,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<WebSearchToolResultBlock>
         for super::WebSearchToolResultBlock {
             type Error = super::error::ConversionError;
@@ -14818,6 +15941,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::WebSearchToolResultBlock>
         for WebSearchToolResultBlock {
             fn from(value: super::WebSearchToolResultBlock) -> Self {
@@ -14828,6 +15952,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct WebSearchToolResultBlockParam {
             cache_control: ::std::result::Result<
@@ -14847,6 +15972,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for WebSearchToolResultBlockParam {
             fn default() -> Self {
                 Self {
@@ -14857,6 +15983,7 @@ pub mod types {
                 }
             }
         }
+
         impl WebSearchToolResultBlockParam {
             pub fn cache_control<T>(mut self, value: T) -> Self
             where
@@ -14909,6 +16036,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<WebSearchToolResultBlockParam>
         for super::WebSearchToolResultBlockParam {
             type Error = super::error::ConversionError;
@@ -14923,6 +16051,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::WebSearchToolResultBlockParam>
         for WebSearchToolResultBlockParam {
             fn from(value: super::WebSearchToolResultBlockParam) -> Self {
@@ -14934,6 +16063,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct WebSearchToolResultError {
             error_code: ::std::result::Result<
@@ -14945,6 +16075,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for WebSearchToolResultError {
             fn default() -> Self {
                 Self {
@@ -14953,6 +16084,7 @@ pub mod types {
                 }
             }
         }
+
         impl WebSearchToolResultError {
             pub fn error_code<T>(mut self, value: T) -> Self
             where
@@ -14979,6 +16111,7 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<WebSearchToolResultError>
         for super::WebSearchToolResultError {
             type Error = super::error::ConversionError;
@@ -14991,6 +16124,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::WebSearchToolResultError>
         for WebSearchToolResultError {
             fn from(value: super::WebSearchToolResultError) -> Self {
@@ -15001,243 +16135,322 @@ pub mod types {
             }
         }
     }
+
     /// Generation of default values for serde.
     pub mod defaults {
         pub(super) fn base64_image_source_type() -> super::Base64ImageSourceType {
             super::Base64ImageSourceType::Base64
         }
+
         pub(super) fn base64_pdf_source_media_type() -> super::Base64PdfSourceMediaType {
             super::Base64PdfSourceMediaType::ApplicationPdf
         }
+
         pub(super) fn base64_pdf_source_type() -> super::Base64PdfSourceType {
             super::Base64PdfSourceType::Base64
         }
+
         pub(super) fn beta_model_info_type() -> super::BetaModelInfoType {
             super::BetaModelInfoType::Model
         }
+
         pub(super) fn cache_control_ephemeral_type() -> super::CacheControlEphemeralType {
             super::CacheControlEphemeralType::Ephemeral
         }
+
         pub(super) fn citation_char_location_type() -> super::CitationCharLocationType {
             super::CitationCharLocationType::CharLocation
         }
+
         pub(super) fn citation_char_location_param_type() -> super::CitationCharLocationParamType {
             super::CitationCharLocationParamType::CharLocation
         }
+
         pub(super) fn citation_content_block_location_type() -> super::CitationContentBlockLocationType {
             super::CitationContentBlockLocationType::ContentBlockLocation
         }
+
         pub(super) fn citation_content_block_location_param_type() -> super::CitationContentBlockLocationParamType {
             super::CitationContentBlockLocationParamType::ContentBlockLocation
         }
+
         pub(super) fn citation_page_location_type() -> super::CitationPageLocationType {
             super::CitationPageLocationType::PageLocation
         }
+
         pub(super) fn citation_page_location_param_type() -> super::CitationPageLocationParamType {
             super::CitationPageLocationParamType::PageLocation
         }
+
         pub(super) fn citation_search_result_location_param_type() -> super::CitationSearchResultLocationParamType {
             super::CitationSearchResultLocationParamType::SearchResultLocation
         }
+
         pub(super) fn citation_web_search_result_location_param_type() -> super::CitationWebSearchResultLocationParamType {
             super::CitationWebSearchResultLocationParamType::WebSearchResultLocation
         }
+
         pub(super) fn citations_delta_type() -> super::CitationsDeltaType {
             super::CitationsDeltaType::CitationsDelta
         }
+
         pub(super) fn citations_search_result_location_type() -> super::CitationsSearchResultLocationType {
             super::CitationsSearchResultLocationType::SearchResultLocation
         }
+
         pub(super) fn citations_web_search_result_location_type() -> super::CitationsWebSearchResultLocationType {
             super::CitationsWebSearchResultLocationType::WebSearchResultLocation
         }
+
         pub(super) fn content_block_source_type() -> super::ContentBlockSourceType {
             super::ContentBlockSourceType::Content
         }
+
         pub(super) fn document_block_param_type() -> super::DocumentBlockParamType {
             super::DocumentBlockParamType::Document
         }
+
         pub(super) fn error_response_type() -> super::ErrorResponseType {
             super::ErrorResponseType::Error
         }
+
         pub(super) fn image_block_param_type() -> super::ImageBlockParamType {
             super::ImageBlockParamType::Image
         }
+
         pub(super) fn input_json_delta_type() -> super::InputJsonDeltaType {
             super::InputJsonDeltaType::InputJsonDelta
         }
+
         pub(super) fn json_output_format_type() -> super::JsonOutputFormatType {
             super::JsonOutputFormatType::JsonSchema
         }
+
         pub(super) fn message_role() -> super::MessageRole {
             super::MessageRole::Assistant
         }
+
         pub(super) fn message_type() -> super::MessageType {
             super::MessageType::Message
         }
+
         pub(super) fn message_error_event_type() -> super::MessageErrorEventType {
             super::MessageErrorEventType::Error
         }
+
         pub(super) fn message_ping_event_type() -> super::MessagePingEventType {
             super::MessagePingEventType::Ping
         }
+
         pub(super) fn model_info_type() -> super::ModelInfoType {
             super::ModelInfoType::Model
         }
+
         pub(super) fn plain_text_source_media_type() -> super::PlainTextSourceMediaType {
             super::PlainTextSourceMediaType::TextPlain
         }
+
         pub(super) fn plain_text_source_type() -> super::PlainTextSourceType {
             super::PlainTextSourceType::Text
         }
+
         pub(super) fn raw_content_block_delta_event_type() -> super::RawContentBlockDeltaEventType {
             super::RawContentBlockDeltaEventType::ContentBlockDelta
         }
+
         pub(super) fn raw_content_block_start_event_type() -> super::RawContentBlockStartEventType {
             super::RawContentBlockStartEventType::ContentBlockStart
         }
+
         pub(super) fn raw_content_block_stop_event_type() -> super::RawContentBlockStopEventType {
             super::RawContentBlockStopEventType::ContentBlockStop
         }
+
         pub(super) fn raw_message_delta_event_type() -> super::RawMessageDeltaEventType {
             super::RawMessageDeltaEventType::MessageDelta
         }
+
         pub(super) fn raw_message_start_event_type() -> super::RawMessageStartEventType {
             super::RawMessageStartEventType::MessageStart
         }
+
         pub(super) fn raw_message_stop_event_type() -> super::RawMessageStopEventType {
             super::RawMessageStopEventType::MessageStop
         }
+
         pub(super) fn redacted_thinking_block_type() -> super::RedactedThinkingBlockType {
             super::RedactedThinkingBlockType::RedactedThinking
         }
+
         pub(super) fn redacted_thinking_block_param_type() -> super::RedactedThinkingBlockParamType {
             super::RedactedThinkingBlockParamType::RedactedThinking
         }
+
         pub(super) fn search_result_block_param_type() -> super::SearchResultBlockParamType {
             super::SearchResultBlockParamType::SearchResult
         }
+
         pub(super) fn server_tool_use_block_type() -> super::ServerToolUseBlockType {
             super::ServerToolUseBlockType::ServerToolUse
         }
+
         pub(super) fn server_tool_use_block_param_name() -> super::ServerToolUseBlockParamName {
             super::ServerToolUseBlockParamName::WebSearch
         }
+
         pub(super) fn server_tool_use_block_param_type() -> super::ServerToolUseBlockParamType {
             super::ServerToolUseBlockParamType::ServerToolUse
         }
+
         pub(super) fn signature_delta_type() -> super::SignatureDeltaType {
             super::SignatureDeltaType::SignatureDelta
         }
+
         pub(super) fn text_block_type() -> super::TextBlockType {
             super::TextBlockType::Text
         }
+
         pub(super) fn text_block_param_type() -> super::TextBlockParamType {
             super::TextBlockParamType::Text
         }
+
         pub(super) fn text_delta_type() -> super::TextDeltaType {
             super::TextDeltaType::TextDelta
         }
+
         pub(super) fn thinking_block_type() -> super::ThinkingBlockType {
             super::ThinkingBlockType::Thinking
         }
+
         pub(super) fn thinking_block_param_type() -> super::ThinkingBlockParamType {
             super::ThinkingBlockParamType::Thinking
         }
+
         pub(super) fn thinking_config_adaptive_type() -> super::ThinkingConfigAdaptiveType {
             super::ThinkingConfigAdaptiveType::Adaptive
         }
+
         pub(super) fn thinking_config_disabled_type() -> super::ThinkingConfigDisabledType {
             super::ThinkingConfigDisabledType::Disabled
         }
+
         pub(super) fn thinking_config_enabled_type() -> super::ThinkingConfigEnabledType {
             super::ThinkingConfigEnabledType::Enabled
         }
+
         pub(super) fn thinking_delta_type() -> super::ThinkingDeltaType {
             super::ThinkingDeltaType::ThinkingDelta
         }
+
         pub(super) fn tool_bash20250124_name() -> super::ToolBash20250124Name {
             super::ToolBash20250124Name::Bash
         }
+
         pub(super) fn tool_bash20250124_type() -> super::ToolBash20250124Type {
             super::ToolBash20250124Type::Bash20250124
         }
+
         pub(super) fn tool_choice_any_type() -> super::ToolChoiceAnyType {
             super::ToolChoiceAnyType::Any
         }
+
         pub(super) fn tool_choice_auto_type() -> super::ToolChoiceAutoType {
             super::ToolChoiceAutoType::Auto
         }
+
         pub(super) fn tool_choice_none_type() -> super::ToolChoiceNoneType {
             super::ToolChoiceNoneType::None
         }
+
         pub(super) fn tool_choice_tool_type() -> super::ToolChoiceToolType {
             super::ToolChoiceToolType::Tool
         }
+
         pub(super) fn tool_input_schema_type() -> super::ToolInputSchemaType {
             super::ToolInputSchemaType::Object
         }
+
         pub(super) fn tool_result_block_param_type() -> super::ToolResultBlockParamType {
             super::ToolResultBlockParamType::ToolResult
         }
+
         pub(super) fn tool_text_editor20250124_name() -> super::ToolTextEditor20250124Name {
             super::ToolTextEditor20250124Name::StrReplaceEditor
         }
+
         pub(super) fn tool_text_editor20250124_type() -> super::ToolTextEditor20250124Type {
             super::ToolTextEditor20250124Type::TextEditor20250124
         }
+
         pub(super) fn tool_text_editor20250429_name() -> super::ToolTextEditor20250429Name {
             super::ToolTextEditor20250429Name::StrReplaceBasedEditTool
         }
+
         pub(super) fn tool_text_editor20250429_type() -> super::ToolTextEditor20250429Type {
             super::ToolTextEditor20250429Type::TextEditor20250429
         }
+
         pub(super) fn tool_text_editor20250728_name() -> super::ToolTextEditor20250728Name {
             super::ToolTextEditor20250728Name::StrReplaceBasedEditTool
         }
+
         pub(super) fn tool_text_editor20250728_type() -> super::ToolTextEditor20250728Type {
             super::ToolTextEditor20250728Type::TextEditor20250728
         }
+
         pub(super) fn tool_use_block_type() -> super::ToolUseBlockType {
             super::ToolUseBlockType::ToolUse
         }
+
         pub(super) fn tool_use_block_param_type() -> super::ToolUseBlockParamType {
             super::ToolUseBlockParamType::ToolUse
         }
+
         pub(super) fn url_image_source_type() -> super::UrlImageSourceType {
             super::UrlImageSourceType::Url
         }
+
         pub(super) fn urlpdf_source_type() -> super::UrlpdfSourceType {
             super::UrlpdfSourceType::Url
         }
+
         pub(super) fn web_search_result_block_type() -> super::WebSearchResultBlockType {
             super::WebSearchResultBlockType::WebSearchResult
         }
+
         pub(super) fn web_search_result_block_param_type() -> super::WebSearchResultBlockParamType {
             super::WebSearchResultBlockParamType::WebSearchResult
         }
+
         pub(super) fn web_search_tool20250305_name() -> super::WebSearchTool20250305Name {
             super::WebSearchTool20250305Name::WebSearch
         }
+
         pub(super) fn web_search_tool20250305_type() -> super::WebSearchTool20250305Type {
             super::WebSearchTool20250305Type::WebSearch20250305
         }
+
         pub(super) fn web_search_tool20250305_user_location_type() -> super::WebSearchTool20250305UserLocationType {
             super::WebSearchTool20250305UserLocationType::Approximate
         }
+
         pub(super) fn web_search_tool_request_error_type() -> super::WebSearchToolRequestErrorType {
             super::WebSearchToolRequestErrorType::WebSearchToolResultError
         }
+
         pub(super) fn web_search_tool_result_block_type() -> super::WebSearchToolResultBlockType {
             super::WebSearchToolResultBlockType::WebSearchToolResult
         }
+
         pub(super) fn web_search_tool_result_block_param_type() -> super::WebSearchToolResultBlockParamType {
             super::WebSearchToolResultBlockParamType::WebSearchToolResult
         }
+
         pub(super) fn web_search_tool_result_error_type() -> super::WebSearchToolResultErrorType {
             super::WebSearchToolResultErrorType::WebSearchToolResultError
         }
     }
+
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -15251,6 +16464,7 @@ pub mod types {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
+
         impl ::std::fmt::Debug for ConversionError {
             fn fmt(
                 &self,
@@ -15259,11 +16473,13 @@ pub mod types {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
+
         impl From<&'static str> for ConversionError {
             fn from(value: &'static str) -> Self {
                 Self(value.into())
             }
         }
+
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
@@ -15271,6 +16487,7 @@ pub mod types {
         }
     }
 }
+
 #[derive(Clone, Debug)]
 /**Client for Anthropic API
 
@@ -15282,6 +16499,7 @@ pub struct Client {
     pub(crate) client: reqwest::Client,
     pub(crate) inner: crate::transport::Transport,
 }
+
 impl Client {
     /// Create a new client.
     ///
@@ -15298,6 +16516,7 @@ impl Client {
         let client = reqwest::ClientBuilder::new();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
+
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
@@ -15316,20 +16535,25 @@ impl Client {
         }
     }
 }
+
 impl ClientInfo<crate::transport::Transport> for Client {
     fn api_version() -> &'static str {
         "2023-06-01"
     }
+
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
     }
+
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
+
     fn inner(&self) -> &crate::transport::Transport {
         &self.inner
     }
 }
+
 const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
@@ -15361,6 +16585,7 @@ let response = client.models_list()
     pub fn models_list(&self) -> builder::ModelsList<'_> {
         builder::ModelsList::new(self)
     }
+
     /**Get a model
 
 Looks up one model by its identifier. An alias resolves to the model it currently points at.
@@ -15380,6 +16605,7 @@ let response = client.models_retrieve()
     pub fn models_retrieve(&self) -> builder::ModelsRetrieve<'_> {
         builder::ModelsRetrieve::new(self)
     }
+
     /**List models (beta)
 
 The beta form of listing models: the same page of models, returned as beta model objects. Page forward with `after_id` or backward with `before_id`.
@@ -15403,6 +16629,7 @@ let response = client.beta_models_list()
     pub fn beta_models_list(&self) -> builder::BetaModelsList<'_> {
         builder::BetaModelsList::new(self)
     }
+
     /**Get a model (beta)
 
 The beta form of looking up one model by identifier or alias, returned as a beta model object.
@@ -15422,6 +16649,7 @@ let response = client.beta_models_retrieve()
     pub fn beta_models_retrieve(&self) -> builder::BetaModelsRetrieve<'_> {
         builder::BetaModelsRetrieve::new(self)
     }
+
     /**Create a message
 
 Sends a conversation (text, images, documents, tool results) and returns the model's next message. Each call is stateless: send the whole conversation every time. With `stream: true` the reply arrives as server-sent events.
@@ -15439,6 +16667,7 @@ let response = client.messages_create()
     pub fn messages_create(&self) -> builder::MessagesCreate<'_> {
         builder::MessagesCreate::new(self)
     }
+
     /**Count tokens in a message
 
 Counts the input tokens that a Messages request with these messages, system prompt and tools would use, without generating anything.
@@ -15457,6 +16686,7 @@ let response = client.messages_count_tokens()
         builder::MessagesCountTokens::new(self)
     }
 }
+
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
@@ -15480,6 +16710,7 @@ pub mod builder {
             String,
         >,
     }
+
     impl<'a> ModelsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -15490,6 +16721,7 @@ pub mod builder {
                 anthropic_beta: Ok(None),
             }
         }
+
         pub fn after_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -15503,6 +16735,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn before_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -15516,6 +16749,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -15529,6 +16763,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn anthropic_beta<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::CommaSeparated<crate::types::AnthropicBeta>>,
@@ -15542,6 +16777,7 @@ pub mod builder {
                 });
             self
         }
+
         ///Sends a `GET` request to `/v1/models`
         pub async fn send(
             self,
@@ -15606,6 +16842,7 @@ pub mod builder {
             }
         }
     }
+
     /**Builder for [`Client::models_retrieve`]
 
 [`Client::models_retrieve`]: super::Client::models_retrieve*/
@@ -15618,6 +16855,7 @@ pub mod builder {
             String,
         >,
     }
+
     impl<'a> ModelsRetrieve<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -15626,6 +16864,7 @@ pub mod builder {
                 anthropic_beta: Ok(None),
             }
         }
+
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -15638,6 +16877,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn anthropic_beta<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::CommaSeparated<crate::types::AnthropicBeta>>,
@@ -15651,6 +16891,7 @@ pub mod builder {
                 });
             self
         }
+
         ///Sends a `GET` request to `/v1/models/{model_id}`
         pub async fn send(
             self,
@@ -15709,6 +16950,7 @@ pub mod builder {
             }
         }
     }
+
     /**Builder for [`Client::beta_models_list`]
 
 [`Client::beta_models_list`]: super::Client::beta_models_list*/
@@ -15723,6 +16965,7 @@ pub mod builder {
             String,
         >,
     }
+
     impl<'a> BetaModelsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -15733,6 +16976,7 @@ pub mod builder {
                 anthropic_beta: Ok(None),
             }
         }
+
         pub fn after_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -15746,6 +16990,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn before_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -15759,6 +17004,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -15772,6 +17018,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn anthropic_beta<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::CommaSeparated<crate::types::AnthropicBeta>>,
@@ -15785,6 +17032,7 @@ pub mod builder {
                 });
             self
         }
+
         ///Sends a `GET` request to `/v1/models?beta=true`
         pub async fn send(
             self,
@@ -15849,6 +17097,7 @@ pub mod builder {
             }
         }
     }
+
     /**Builder for [`Client::beta_models_retrieve`]
 
 [`Client::beta_models_retrieve`]: super::Client::beta_models_retrieve*/
@@ -15861,6 +17110,7 @@ pub mod builder {
             String,
         >,
     }
+
     impl<'a> BetaModelsRetrieve<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -15869,6 +17119,7 @@ pub mod builder {
                 anthropic_beta: Ok(None),
             }
         }
+
         pub fn model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -15881,6 +17132,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn anthropic_beta<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::CommaSeparated<crate::types::AnthropicBeta>>,
@@ -15894,6 +17146,7 @@ pub mod builder {
                 });
             self
         }
+
         ///Sends a `GET` request to `/v1/models/{model_id}?beta=true`
         pub async fn send(
             self,
@@ -15953,6 +17206,7 @@ pub mod builder {
             }
         }
     }
+
     /**Builder for [`Client::messages_create`]
 
 [`Client::messages_create`]: super::Client::messages_create*/
@@ -15961,6 +17215,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MessageCreateParams, String>,
     }
+
     impl<'a> MessagesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -15968,6 +17223,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MessageCreateParams>,
@@ -15983,6 +17239,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -15992,6 +17249,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+
         ///Sends a `POST` request to `/v1/messages`
         pub async fn send(
             self,
@@ -16049,6 +17307,7 @@ pub mod builder {
             }
         }
     }
+
     /**Builder for [`Client::messages_count_tokens`]
 
 [`Client::messages_count_tokens`]: super::Client::messages_count_tokens*/
@@ -16057,6 +17316,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MessageCountTokensParams, String>,
     }
+
     impl<'a> MessagesCountTokens<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -16064,6 +17324,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MessageCountTokensParams>,
@@ -16081,6 +17342,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -16090,6 +17352,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+
         ///Sends a `POST` request to `/v1/messages/count_tokens`
         pub async fn send(
             self,
@@ -16152,6 +17415,7 @@ pub mod builder {
         }
     }
 }
+
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;

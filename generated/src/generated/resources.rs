@@ -7,35 +7,41 @@
 use crate::types;
 use crate::generated::raw::builder;
 impl crate::Client {
-    ///Operations under `beta`.
+    ///The beta surface of the API (`?beta=true`), where features in beta are offered, often behind an `anthropic-beta` header.
     pub fn beta(&self) -> Beta<'_> {
         Beta { client: self }
     }
+
     ///Generate the next message of a conversation, or count its tokens.
     pub fn messages(&self) -> Messages<'_> {
         Messages { client: self }
     }
+
     ///Discover the models available to your API key.
     pub fn models(&self) -> Models<'_> {
         Models { client: self }
     }
 }
-///Operations under `beta`.
+
+///The beta surface of the API (`?beta=true`), where features in beta are offered, often behind an `anthropic-beta` header.
 #[derive(Clone, Copy, Debug)]
 pub struct Beta<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Beta<'a> {
     ///The Models API through the beta surface (`?beta=true`).
     pub fn models(&self) -> BetaModels<'a> {
         BetaModels { client: self.client }
     }
 }
+
 ///The Models API through the beta surface (`?beta=true`).
 #[derive(Clone, Copy, Debug)]
 pub struct BetaModels<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> BetaModels<'a> {
     /**List models (beta).
 
@@ -45,6 +51,7 @@ Reference: <https://docs.claude.com/en/api/beta/models/list>*/
     pub fn list(&self) -> BetaModelsListRequest<'a> {
         crate::Request::new(builder::BetaModelsList::new(&self.client.raw))
     }
+
     /**Get a model (beta).
 
 The beta form of looking up one model by identifier or alias, returned as a beta model object.
@@ -60,11 +67,13 @@ Reference: <https://docs.claude.com/en/api/beta/models/retrieve>*/
             .model_id(model_id)
     }
 }
+
 ///Generate the next message of a conversation, or count its tokens.
 #[derive(Clone, Copy, Debug)]
 pub struct Messages<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Messages<'a> {
     /**Create a message, streamed: sends the request with `stream: true` and yields each server-sent event as it arrives.
 
@@ -84,6 +93,7 @@ See [`create`](Self::create) for the body.*/
             body,
         )
     }
+
     /**Create a message.
 
 Sends a conversation (text, images, documents, tool results) and returns the model's next message. Each call is stateless: send the whole conversation every time. With `stream: true` the reply arrives as server-sent events.
@@ -102,6 +112,7 @@ Reference: <https://docs.claude.com/en/api/messages>*/
             .body(body)
             .body_map(|body| body.stream(::std::option::Option::<bool>::None))
     }
+
     /**Count tokens in a message.
 
 Counts the input tokens that a Messages request with these messages, system prompt and tools would use, without generating anything.
@@ -120,11 +131,13 @@ Reference: <https://docs.claude.com/en/api/messages-count-tokens>*/
             .body(body)
     }
 }
+
 ///Discover the models available to your API key.
 #[derive(Clone, Copy, Debug)]
 pub struct Models<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Models<'a> {
     /**List models.
 
@@ -134,6 +147,7 @@ Reference: <https://docs.claude.com/en/api/models-list>*/
     pub fn list(&self) -> ModelsListRequest<'a> {
         crate::Request::new(builder::ModelsList::new(&self.client.raw))
     }
+
     /**Get a model.
 
 Looks up one model by its identifier. An alias resolves to the model it currently points at.
@@ -149,6 +163,7 @@ Reference: <https://docs.claude.com/en/api/models>*/
             .model_id(model_id)
     }
 }
+
 ///A request to `models_list`: set its parameters, then [`send`](ModelsListRequest::send) it.
 pub type ModelsListRequest<'a> = crate::Request<builder::ModelsList<'a>>;
 impl<'a> crate::Request<builder::ModelsList<'a>> {
@@ -160,6 +175,7 @@ impl<'a> crate::Request<builder::ModelsList<'a>> {
         self.inner = self.inner.after_id(value);
         self
     }
+
     ///Cursor: return the page that ends right before the object with this id (use a page's `first_id`).
     pub fn before_id<V>(mut self, value: V) -> Self
     where
@@ -169,6 +185,7 @@ impl<'a> crate::Request<builder::ModelsList<'a>> {
         self.inner = self.inner.before_id(value);
         self
     }
+
     ///How many items one page holds, from 1 to 1000; 20 when not given.
     pub fn limit<V>(mut self, value: V) -> Self
     where
@@ -188,8 +205,10 @@ impl<'a> crate::Request<builder::ModelsList<'a>> {
             }
             Err(_) => self.check(Err(crate::checks::not_convertible("limit"))),
         }
+
         self
     }
+
     ///Beta features to opt in to, sent as one comma-separated header value.
     pub fn anthropic_beta<V>(mut self, value: V) -> Self
     where
@@ -198,6 +217,7 @@ impl<'a> crate::Request<builder::ModelsList<'a>> {
         self.inner = self.inner.anthropic_beta(value);
         self
     }
+
     /// Sends the request, retrying as configured, and decodes the answer.
     pub async fn send(
         self,
@@ -207,6 +227,7 @@ impl<'a> crate::Request<builder::ModelsList<'a>> {
     > {
         self.dispatch(|inner| inner.send()).await
     }
+
     /// Every page of the list, fetched one at a time as the stream is
     /// polled: forward from `after_id` (or the start), or backward when
     /// `before_id` was set. A failed page ends the stream with its error.
@@ -230,6 +251,7 @@ impl<'a> crate::Request<builder::ModelsList<'a>> {
             },
         )
     }
+
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
     pub fn items(
@@ -240,6 +262,7 @@ impl<'a> crate::Request<builder::ModelsList<'a>> {
         crate::pagination::items(self.pages())
     }
 }
+
 ///A request to `models_retrieve`: set its parameters, then [`send`](ModelsRetrieveRequest::send) it.
 pub type ModelsRetrieveRequest<'a> = crate::Request<builder::ModelsRetrieve<'a>>;
 impl<'a> crate::Request<builder::ModelsRetrieve<'a>> {
@@ -255,8 +278,10 @@ impl<'a> crate::Request<builder::ModelsRetrieve<'a>> {
             }
             Err(_) => self.check(Err(crate::checks::not_convertible("model_id"))),
         }
+
         self
     }
+
     ///Beta features to opt in to, sent as one comma-separated header value.
     pub fn anthropic_beta<V>(mut self, value: V) -> Self
     where
@@ -265,6 +290,7 @@ impl<'a> crate::Request<builder::ModelsRetrieve<'a>> {
         self.inner = self.inner.anthropic_beta(value);
         self
     }
+
     /// Sends the request, retrying as configured, and decodes the answer.
     pub async fn send(
         self,
@@ -272,6 +298,7 @@ impl<'a> crate::Request<builder::ModelsRetrieve<'a>> {
         self.dispatch(|inner| inner.send()).await
     }
 }
+
 ///A request to `beta_models_list`: set its parameters, then [`send`](BetaModelsListRequest::send) it.
 pub type BetaModelsListRequest<'a> = crate::Request<builder::BetaModelsList<'a>>;
 impl<'a> crate::Request<builder::BetaModelsList<'a>> {
@@ -283,6 +310,7 @@ impl<'a> crate::Request<builder::BetaModelsList<'a>> {
         self.inner = self.inner.after_id(value);
         self
     }
+
     ///Cursor: return the page that ends right before the object with this id (use a page's `first_id`).
     pub fn before_id<V>(mut self, value: V) -> Self
     where
@@ -292,6 +320,7 @@ impl<'a> crate::Request<builder::BetaModelsList<'a>> {
         self.inner = self.inner.before_id(value);
         self
     }
+
     ///How many items one page holds, from 1 to 1000; 20 when not given.
     pub fn limit<V>(mut self, value: V) -> Self
     where
@@ -311,8 +340,10 @@ impl<'a> crate::Request<builder::BetaModelsList<'a>> {
             }
             Err(_) => self.check(Err(crate::checks::not_convertible("limit"))),
         }
+
         self
     }
+
     ///Beta features to opt in to, sent as one comma-separated header value.
     pub fn anthropic_beta<V>(mut self, value: V) -> Self
     where
@@ -321,6 +352,7 @@ impl<'a> crate::Request<builder::BetaModelsList<'a>> {
         self.inner = self.inner.anthropic_beta(value);
         self
     }
+
     /// Sends the request, retrying as configured, and decodes the answer.
     pub async fn send(
         self,
@@ -330,6 +362,7 @@ impl<'a> crate::Request<builder::BetaModelsList<'a>> {
     > {
         self.dispatch(|inner| inner.send()).await
     }
+
     /// Every page of the list, fetched one at a time as the stream is
     /// polled: forward from `after_id` (or the start), or backward when
     /// `before_id` was set. A failed page ends the stream with its error.
@@ -353,6 +386,7 @@ impl<'a> crate::Request<builder::BetaModelsList<'a>> {
             },
         )
     }
+
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
     pub fn items(
@@ -363,6 +397,7 @@ impl<'a> crate::Request<builder::BetaModelsList<'a>> {
         crate::pagination::items(self.pages())
     }
 }
+
 ///A request to `beta_models_retrieve`: set its parameters, then [`send`](BetaModelsRetrieveRequest::send) it.
 pub type BetaModelsRetrieveRequest<'a> = crate::Request<builder::BetaModelsRetrieve<'a>>;
 impl<'a> crate::Request<builder::BetaModelsRetrieve<'a>> {
@@ -378,8 +413,10 @@ impl<'a> crate::Request<builder::BetaModelsRetrieve<'a>> {
             }
             Err(_) => self.check(Err(crate::checks::not_convertible("model_id"))),
         }
+
         self
     }
+
     ///Beta features to opt in to, sent as one comma-separated header value.
     pub fn anthropic_beta<V>(mut self, value: V) -> Self
     where
@@ -388,6 +425,7 @@ impl<'a> crate::Request<builder::BetaModelsRetrieve<'a>> {
         self.inner = self.inner.anthropic_beta(value);
         self
     }
+
     /// Sends the request, retrying as configured, and decodes the answer.
     pub async fn send(
         self,
@@ -395,6 +433,7 @@ impl<'a> crate::Request<builder::BetaModelsRetrieve<'a>> {
         self.dispatch(|inner| inner.send()).await
     }
 }
+
 ///A request to `messages_create`: set its parameters, then [`send`](MessagesCreateRequest::send) it.
 pub type MessagesCreateRequest<'a> = crate::Request<builder::MessagesCreate<'a>>;
 ///A streaming request to `messages_create`: set options, then [`send`](crate::StreamRequest::send) it.
@@ -415,6 +454,7 @@ impl<'a> crate::Request<builder::MessagesCreate<'a>> {
         self.inner = self.inner.body(value);
         self
     }
+
     ///The conversation and generation settings.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
@@ -425,6 +465,7 @@ impl<'a> crate::Request<builder::MessagesCreate<'a>> {
         self.inner = self.inner.body_map(f);
         self
     }
+
     /// Sends the request, retrying as configured, and decodes the answer.
     pub async fn send(
         self,
@@ -432,6 +473,7 @@ impl<'a> crate::Request<builder::MessagesCreate<'a>> {
         self.dispatch(|inner| inner.send()).await
     }
 }
+
 ///A request to `messages_count_tokens`: set its parameters, then [`send`](MessagesCountTokensRequest::send) it.
 pub type MessagesCountTokensRequest<'a> = crate::Request<
     builder::MessagesCountTokens<'a>,
@@ -448,6 +490,7 @@ impl<'a> crate::Request<builder::MessagesCountTokens<'a>> {
         self.inner = self.inner.body(value);
         self
     }
+
     ///The would-be request to count.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
@@ -458,6 +501,7 @@ impl<'a> crate::Request<builder::MessagesCountTokens<'a>> {
         self.inner = self.inner.body_map(f);
         self
     }
+
     /// Sends the request, retrying as configured, and decodes the answer.
     pub async fn send(
         self,
@@ -468,32 +512,40 @@ impl<'a> crate::Request<builder::MessagesCountTokens<'a>> {
         self.dispatch(|inner| inner.send()).await
     }
 }
+
 impl crate::pagination::Page for types::BetaListModelsResponse {
     type Item = types::BetaModelInfo;
     fn first_id(&self) -> ::std::option::Option<&str> {
         self.first_id.as_deref()
     }
+
     fn last_id(&self) -> ::std::option::Option<&str> {
         self.last_id.as_deref()
     }
+
     fn has_more(&self) -> bool {
         self.has_more
     }
+
     fn into_items(self) -> ::std::vec::Vec<Self::Item> {
         self.data
     }
 }
+
 impl crate::pagination::Page for types::ListModelsResponse {
     type Item = types::ModelInfo;
     fn first_id(&self) -> ::std::option::Option<&str> {
         self.first_id.as_deref()
     }
+
     fn last_id(&self) -> ::std::option::Option<&str> {
         self.last_id.as_deref()
     }
+
     fn has_more(&self) -> bool {
         self.has_more
     }
+
     fn into_items(self) -> ::std::vec::Vec<Self::Item> {
         self.data
     }

@@ -33,6 +33,7 @@ pub enum ContentBlockParam {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl ContentBlockParam {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -53,58 +54,69 @@ impl ContentBlockParam {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::TextBlockParam> for ContentBlockParam {
     fn from(value: crate::types::TextBlockParam) -> Self {
         Self::Text(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ImageBlockParam> for ContentBlockParam {
     fn from(value: crate::types::ImageBlockParam) -> Self {
         Self::Image(value)
     }
 }
+
 impl ::std::convert::From<crate::types::DocumentBlockParam> for ContentBlockParam {
     fn from(value: crate::types::DocumentBlockParam) -> Self {
         Self::Document(value)
     }
 }
+
 impl ::std::convert::From<crate::types::SearchResultBlockParam> for ContentBlockParam {
     fn from(value: crate::types::SearchResultBlockParam) -> Self {
         Self::SearchResult(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ThinkingBlockParam> for ContentBlockParam {
     fn from(value: crate::types::ThinkingBlockParam) -> Self {
         Self::Thinking(value)
     }
 }
+
 impl ::std::convert::From<crate::types::RedactedThinkingBlockParam>
 for ContentBlockParam {
     fn from(value: crate::types::RedactedThinkingBlockParam) -> Self {
         Self::RedactedThinking(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ToolUseBlockParam> for ContentBlockParam {
     fn from(value: crate::types::ToolUseBlockParam) -> Self {
         Self::ToolUse(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ToolResultBlockParam> for ContentBlockParam {
     fn from(value: crate::types::ToolResultBlockParam) -> Self {
         Self::ToolResult(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ServerToolUseBlockParam> for ContentBlockParam {
     fn from(value: crate::types::ServerToolUseBlockParam) -> Self {
         Self::ServerToolUse(value)
     }
 }
+
 impl ::std::convert::From<crate::types::WebSearchToolResultBlockParam>
 for ContentBlockParam {
     fn from(value: crate::types::WebSearchToolResultBlockParam) -> Self {
         Self::WebSearchToolResult(value)
     }
 }
+
 impl ::serde::Serialize for ContentBlockParam {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -125,6 +137,7 @@ impl ::serde::Serialize for ContentBlockParam {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentBlockParam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -186,6 +199,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentBlockParam {
         }
     }
 }
+
 ///A citation sent back with a text block, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -206,6 +220,7 @@ pub enum TextCitationParam {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl TextCitationParam {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -221,36 +236,42 @@ impl TextCitationParam {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::CitationCharLocationParam>
 for TextCitationParam {
     fn from(value: crate::types::CitationCharLocationParam) -> Self {
         Self::CharLocation(value)
     }
 }
+
 impl ::std::convert::From<crate::types::CitationPageLocationParam>
 for TextCitationParam {
     fn from(value: crate::types::CitationPageLocationParam) -> Self {
         Self::PageLocation(value)
     }
 }
+
 impl ::std::convert::From<crate::types::CitationContentBlockLocationParam>
 for TextCitationParam {
     fn from(value: crate::types::CitationContentBlockLocationParam) -> Self {
         Self::ContentBlockLocation(value)
     }
 }
+
 impl ::std::convert::From<crate::types::CitationWebSearchResultLocationParam>
 for TextCitationParam {
     fn from(value: crate::types::CitationWebSearchResultLocationParam) -> Self {
         Self::WebSearchResultLocation(value)
     }
 }
+
 impl ::std::convert::From<crate::types::CitationSearchResultLocationParam>
 for TextCitationParam {
     fn from(value: crate::types::CitationSearchResultLocationParam) -> Self {
         Self::SearchResultLocation(value)
     }
 }
+
 impl ::serde::Serialize for TextCitationParam {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -266,6 +287,7 @@ impl ::serde::Serialize for TextCitationParam {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TextCitationParam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -302,6 +324,7 @@ impl<'de> ::serde::Deserialize<'de> for TextCitationParam {
         }
     }
 }
+
 ///One block of a content-block document: text or an image.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -316,6 +339,7 @@ pub enum ContentBlockSourceContent {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl ContentBlockSourceContent {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -328,16 +352,19 @@ impl ContentBlockSourceContent {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::TextBlockParam> for ContentBlockSourceContent {
     fn from(value: crate::types::TextBlockParam) -> Self {
         Self::Text(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ImageBlockParam> for ContentBlockSourceContent {
     fn from(value: crate::types::ImageBlockParam) -> Self {
         Self::Image(value)
     }
 }
+
 impl ::serde::Serialize for ContentBlockSourceContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -350,6 +377,7 @@ impl ::serde::Serialize for ContentBlockSourceContent {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentBlockSourceContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -371,6 +399,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentBlockSourceContent {
         }
     }
 }
+
 ///Extended-thinking settings, told apart by `type`. Thinking tokens count toward `max_tokens`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -387,6 +416,7 @@ pub enum ThinkingConfigParam {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl ThinkingConfigParam {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -400,21 +430,25 @@ impl ThinkingConfigParam {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::ThinkingConfigEnabled> for ThinkingConfigParam {
     fn from(value: crate::types::ThinkingConfigEnabled) -> Self {
         Self::Enabled(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ThinkingConfigDisabled> for ThinkingConfigParam {
     fn from(value: crate::types::ThinkingConfigDisabled) -> Self {
         Self::Disabled(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ThinkingConfigAdaptive> for ThinkingConfigParam {
     fn from(value: crate::types::ThinkingConfigAdaptive) -> Self {
         Self::Adaptive(value)
     }
 }
+
 impl ::serde::Serialize for ThinkingConfigParam {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -428,6 +462,7 @@ impl ::serde::Serialize for ThinkingConfigParam {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ThinkingConfigParam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -454,6 +489,7 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingConfigParam {
         }
     }
 }
+
 ///How the model may use the tools, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -472,6 +508,7 @@ pub enum ToolChoice {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl ToolChoice {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -486,26 +523,31 @@ impl ToolChoice {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::ToolChoiceAuto> for ToolChoice {
     fn from(value: crate::types::ToolChoiceAuto) -> Self {
         Self::Auto(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ToolChoiceAny> for ToolChoice {
     fn from(value: crate::types::ToolChoiceAny) -> Self {
         Self::Any(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ToolChoiceTool> for ToolChoice {
     fn from(value: crate::types::ToolChoiceTool) -> Self {
         Self::Tool(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ToolChoiceNone> for ToolChoice {
     fn from(value: crate::types::ToolChoiceNone) -> Self {
         Self::None(value)
     }
 }
+
 impl ::serde::Serialize for ToolChoice {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -520,6 +562,7 @@ impl ::serde::Serialize for ToolChoice {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ToolChoice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -551,6 +594,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoice {
         }
     }
 }
+
 ///A tool definition: a custom client tool, or one of the Anthropic-defined tools, told apart by `type`. A custom tool may leave `type` out. Token counting accepts the same set (the reference calls it `MessageCountTokensTool`).
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -573,6 +617,7 @@ pub enum ToolUnion {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl ToolUnion {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -589,36 +634,43 @@ impl ToolUnion {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::Tool> for ToolUnion {
     fn from(value: crate::types::Tool) -> Self {
         Self::Custom(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ToolBash20250124> for ToolUnion {
     fn from(value: crate::types::ToolBash20250124) -> Self {
         Self::Bash20250124(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ToolTextEditor20250124> for ToolUnion {
     fn from(value: crate::types::ToolTextEditor20250124) -> Self {
         Self::TextEditor20250124(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ToolTextEditor20250429> for ToolUnion {
     fn from(value: crate::types::ToolTextEditor20250429) -> Self {
         Self::TextEditor20250429(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ToolTextEditor20250728> for ToolUnion {
     fn from(value: crate::types::ToolTextEditor20250728) -> Self {
         Self::TextEditor20250728(value)
     }
 }
+
 impl ::std::convert::From<crate::types::WebSearchTool20250305> for ToolUnion {
     fn from(value: crate::types::WebSearchTool20250305) -> Self {
         Self::WebSearch20250305(value)
     }
 }
+
 impl ::serde::Serialize for ToolUnion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -635,6 +687,7 @@ impl ::serde::Serialize for ToolUnion {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ToolUnion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -681,6 +734,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolUnion {
         }
     }
 }
+
 ///One block of generated content, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -703,6 +757,7 @@ pub enum ContentBlock {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl ContentBlock {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -719,36 +774,43 @@ impl ContentBlock {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::TextBlock> for ContentBlock {
     fn from(value: crate::types::TextBlock) -> Self {
         Self::Text(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ThinkingBlock> for ContentBlock {
     fn from(value: crate::types::ThinkingBlock) -> Self {
         Self::Thinking(value)
     }
 }
+
 impl ::std::convert::From<crate::types::RedactedThinkingBlock> for ContentBlock {
     fn from(value: crate::types::RedactedThinkingBlock) -> Self {
         Self::RedactedThinking(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ToolUseBlock> for ContentBlock {
     fn from(value: crate::types::ToolUseBlock) -> Self {
         Self::ToolUse(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ServerToolUseBlock> for ContentBlock {
     fn from(value: crate::types::ServerToolUseBlock) -> Self {
         Self::ServerToolUse(value)
     }
 }
+
 impl ::std::convert::From<crate::types::WebSearchToolResultBlock> for ContentBlock {
     fn from(value: crate::types::WebSearchToolResultBlock) -> Self {
         Self::WebSearchToolResult(value)
     }
 }
+
 impl ::serde::Serialize for ContentBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -765,6 +827,7 @@ impl ::serde::Serialize for ContentBlock {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -806,6 +869,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentBlock {
         }
     }
 }
+
 ///A citation attached to generated text, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -826,6 +890,7 @@ pub enum TextCitation {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl TextCitation {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -841,32 +906,38 @@ impl TextCitation {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::CitationCharLocation> for TextCitation {
     fn from(value: crate::types::CitationCharLocation) -> Self {
         Self::CharLocation(value)
     }
 }
+
 impl ::std::convert::From<crate::types::CitationPageLocation> for TextCitation {
     fn from(value: crate::types::CitationPageLocation) -> Self {
         Self::PageLocation(value)
     }
 }
+
 impl ::std::convert::From<crate::types::CitationContentBlockLocation> for TextCitation {
     fn from(value: crate::types::CitationContentBlockLocation) -> Self {
         Self::ContentBlockLocation(value)
     }
 }
+
 impl ::std::convert::From<crate::types::CitationsWebSearchResultLocation>
 for TextCitation {
     fn from(value: crate::types::CitationsWebSearchResultLocation) -> Self {
         Self::WebSearchResultLocation(value)
     }
 }
+
 impl ::std::convert::From<crate::types::CitationsSearchResultLocation> for TextCitation {
     fn from(value: crate::types::CitationsSearchResultLocation) -> Self {
         Self::SearchResultLocation(value)
     }
 }
+
 impl ::serde::Serialize for TextCitation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -882,6 +953,7 @@ impl ::serde::Serialize for TextCitation {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TextCitation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -918,6 +990,7 @@ impl<'de> ::serde::Deserialize<'de> for TextCitation {
         }
     }
 }
+
 ///One documented event of a streamed message, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -940,6 +1013,7 @@ pub enum RawMessageStreamEvent {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl RawMessageStreamEvent {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -956,39 +1030,46 @@ impl RawMessageStreamEvent {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::RawMessageStartEvent> for RawMessageStreamEvent {
     fn from(value: crate::types::RawMessageStartEvent) -> Self {
         Self::MessageStart(value)
     }
 }
+
 impl ::std::convert::From<crate::types::RawMessageDeltaEvent> for RawMessageStreamEvent {
     fn from(value: crate::types::RawMessageDeltaEvent) -> Self {
         Self::MessageDelta(value)
     }
 }
+
 impl ::std::convert::From<crate::types::RawMessageStopEvent> for RawMessageStreamEvent {
     fn from(value: crate::types::RawMessageStopEvent) -> Self {
         Self::MessageStop(value)
     }
 }
+
 impl ::std::convert::From<crate::types::RawContentBlockStartEvent>
 for RawMessageStreamEvent {
     fn from(value: crate::types::RawContentBlockStartEvent) -> Self {
         Self::ContentBlockStart(value)
     }
 }
+
 impl ::std::convert::From<crate::types::RawContentBlockDeltaEvent>
 for RawMessageStreamEvent {
     fn from(value: crate::types::RawContentBlockDeltaEvent) -> Self {
         Self::ContentBlockDelta(value)
     }
 }
+
 impl ::std::convert::From<crate::types::RawContentBlockStopEvent>
 for RawMessageStreamEvent {
     fn from(value: crate::types::RawContentBlockStopEvent) -> Self {
         Self::ContentBlockStop(value)
     }
 }
+
 impl ::serde::Serialize for RawMessageStreamEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1005,6 +1086,7 @@ impl ::serde::Serialize for RawMessageStreamEvent {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for RawMessageStreamEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1046,6 +1128,7 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageStreamEvent {
         }
     }
 }
+
 ///One server-sent event of a streamed message (the SSE `data`), told apart by `type`: the documented events plus `ping` keep-alives and in-stream `error`s.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1072,6 +1155,7 @@ pub enum MessageStreamEvent {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl MessageStreamEvent {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -1090,49 +1174,58 @@ impl MessageStreamEvent {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::RawMessageStartEvent> for MessageStreamEvent {
     fn from(value: crate::types::RawMessageStartEvent) -> Self {
         Self::MessageStart(value)
     }
 }
+
 impl ::std::convert::From<crate::types::RawMessageDeltaEvent> for MessageStreamEvent {
     fn from(value: crate::types::RawMessageDeltaEvent) -> Self {
         Self::MessageDelta(value)
     }
 }
+
 impl ::std::convert::From<crate::types::RawMessageStopEvent> for MessageStreamEvent {
     fn from(value: crate::types::RawMessageStopEvent) -> Self {
         Self::MessageStop(value)
     }
 }
+
 impl ::std::convert::From<crate::types::RawContentBlockStartEvent>
 for MessageStreamEvent {
     fn from(value: crate::types::RawContentBlockStartEvent) -> Self {
         Self::ContentBlockStart(value)
     }
 }
+
 impl ::std::convert::From<crate::types::RawContentBlockDeltaEvent>
 for MessageStreamEvent {
     fn from(value: crate::types::RawContentBlockDeltaEvent) -> Self {
         Self::ContentBlockDelta(value)
     }
 }
+
 impl ::std::convert::From<crate::types::RawContentBlockStopEvent>
 for MessageStreamEvent {
     fn from(value: crate::types::RawContentBlockStopEvent) -> Self {
         Self::ContentBlockStop(value)
     }
 }
+
 impl ::std::convert::From<crate::types::MessagePingEvent> for MessageStreamEvent {
     fn from(value: crate::types::MessagePingEvent) -> Self {
         Self::Ping(value)
     }
 }
+
 impl ::std::convert::From<crate::types::MessageErrorEvent> for MessageStreamEvent {
     fn from(value: crate::types::MessageErrorEvent) -> Self {
         Self::Error(value)
     }
 }
+
 impl ::serde::Serialize for MessageStreamEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1151,6 +1244,7 @@ impl ::serde::Serialize for MessageStreamEvent {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MessageStreamEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1202,6 +1296,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageStreamEvent {
         }
     }
 }
+
 ///One increment of a content block, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1222,6 +1317,7 @@ pub enum RawContentBlockDelta {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl RawContentBlockDelta {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -1237,31 +1333,37 @@ impl RawContentBlockDelta {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::TextDelta> for RawContentBlockDelta {
     fn from(value: crate::types::TextDelta) -> Self {
         Self::TextDelta(value)
     }
 }
+
 impl ::std::convert::From<crate::types::InputJsonDelta> for RawContentBlockDelta {
     fn from(value: crate::types::InputJsonDelta) -> Self {
         Self::InputJsonDelta(value)
     }
 }
+
 impl ::std::convert::From<crate::types::CitationsDelta> for RawContentBlockDelta {
     fn from(value: crate::types::CitationsDelta) -> Self {
         Self::CitationsDelta(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ThinkingDelta> for RawContentBlockDelta {
     fn from(value: crate::types::ThinkingDelta) -> Self {
         Self::ThinkingDelta(value)
     }
 }
+
 impl ::std::convert::From<crate::types::SignatureDelta> for RawContentBlockDelta {
     fn from(value: crate::types::SignatureDelta) -> Self {
         Self::SignatureDelta(value)
     }
 }
+
 impl ::serde::Serialize for RawContentBlockDelta {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1277,6 +1379,7 @@ impl ::serde::Serialize for RawContentBlockDelta {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for RawContentBlockDelta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1313,6 +1416,7 @@ impl<'de> ::serde::Deserialize<'de> for RawContentBlockDelta {
         }
     }
 }
+
 ///Where the image bytes come from: inline base64 data or a URL.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1327,6 +1431,7 @@ pub enum ImageBlockParamSource {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl ImageBlockParamSource {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -1339,16 +1444,19 @@ impl ImageBlockParamSource {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::Base64ImageSource> for ImageBlockParamSource {
     fn from(value: crate::types::Base64ImageSource) -> Self {
         Self::Base64(value)
     }
 }
+
 impl ::std::convert::From<crate::types::UrlImageSource> for ImageBlockParamSource {
     fn from(value: crate::types::UrlImageSource) -> Self {
         Self::Url(value)
     }
 }
+
 impl ::serde::Serialize for ImageBlockParamSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1361,6 +1469,7 @@ impl ::serde::Serialize for ImageBlockParamSource {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ImageBlockParamSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1382,6 +1491,7 @@ impl<'de> ::serde::Deserialize<'de> for ImageBlockParamSource {
         }
     }
 }
+
 ///Where the document comes from: base64 PDF, plain text, content blocks, or a PDF URL.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1400,6 +1510,7 @@ pub enum DocumentBlockParamSource {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl DocumentBlockParamSource {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -1414,27 +1525,32 @@ impl DocumentBlockParamSource {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::Base64PdfSource> for DocumentBlockParamSource {
     fn from(value: crate::types::Base64PdfSource) -> Self {
         Self::Base64(value)
     }
 }
+
 impl ::std::convert::From<crate::types::PlainTextSource> for DocumentBlockParamSource {
     fn from(value: crate::types::PlainTextSource) -> Self {
         Self::Text(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ContentBlockSource>
 for DocumentBlockParamSource {
     fn from(value: crate::types::ContentBlockSource) -> Self {
         Self::Content(value)
     }
 }
+
 impl ::std::convert::From<crate::types::UrlpdfSource> for DocumentBlockParamSource {
     fn from(value: crate::types::UrlpdfSource) -> Self {
         Self::Url(value)
     }
 }
+
 impl ::serde::Serialize for DocumentBlockParamSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1449,6 +1565,7 @@ impl ::serde::Serialize for DocumentBlockParamSource {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DocumentBlockParamSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1480,6 +1597,7 @@ impl<'de> ::serde::Deserialize<'de> for DocumentBlockParamSource {
         }
     }
 }
+
 ///One of several kinds of `ToolResultBlockParamContentItem`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1498,6 +1616,7 @@ pub enum ToolResultBlockParamContentItem {
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
+
 impl ToolResultBlockParamContentItem {
     /// The member's tag, as the `type` (or other discriminator) field holds it.
     pub fn tag(&self) -> &str {
@@ -1512,30 +1631,35 @@ impl ToolResultBlockParamContentItem {
         }
     }
 }
+
 impl ::std::convert::From<crate::types::TextBlockParam>
 for ToolResultBlockParamContentItem {
     fn from(value: crate::types::TextBlockParam) -> Self {
         Self::Text(value)
     }
 }
+
 impl ::std::convert::From<crate::types::ImageBlockParam>
 for ToolResultBlockParamContentItem {
     fn from(value: crate::types::ImageBlockParam) -> Self {
         Self::Image(value)
     }
 }
+
 impl ::std::convert::From<crate::types::SearchResultBlockParam>
 for ToolResultBlockParamContentItem {
     fn from(value: crate::types::SearchResultBlockParam) -> Self {
         Self::SearchResult(value)
     }
 }
+
 impl ::std::convert::From<crate::types::DocumentBlockParam>
 for ToolResultBlockParamContentItem {
     fn from(value: crate::types::DocumentBlockParam) -> Self {
         Self::Document(value)
     }
 }
+
 impl ::serde::Serialize for ToolResultBlockParamContentItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1550,6 +1674,7 @@ impl ::serde::Serialize for ToolResultBlockParamContentItem {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ToolResultBlockParamContentItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
