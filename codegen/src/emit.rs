@@ -1,4 +1,4 @@
-//! Pass 9: write the generated files, or compare them with what is on disk.
+//! Pass: write the generated files, or compare them with what is on disk.
 //! Writing is all or nothing: every file is staged beside its target first,
 //! and only when all are staged are they renamed into place.
 

@@ -1,4 +1,4 @@
-//! Pass 8: turn each pass's tokens into formatted source with a header that
+//! Pass: turn each pass's tokens into formatted source with a header that
 //! says where the file came from.
 
 use proc_macro2::TokenStream;

@@ -1,4 +1,4 @@
-//! Pass 1: read the spec file and parse it, keeping the source text so later
+//! Pass: read the spec file and parse it, keeping the source text so later
 //! passes can point at the line of any construct they reject.
 
 use std::path::{Path, PathBuf};

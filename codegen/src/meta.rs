@@ -1,4 +1,4 @@
-//! Pass 6: facts about the API as a whole that progenitor does not act on:
+//! Pass: facts about the API as a whole that progenitor does not act on:
 //! the version header, the security scheme and the default server.
 
 use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme};

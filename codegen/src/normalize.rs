@@ -1,4 +1,4 @@
-//! Pass 3: reshape the spec where progenitor would produce code that does not
+//! Pass: reshape the spec where progenitor would produce code that does not
 //! compile or cannot hold the API's values, and record what later passes
 //! must generate instead.
 

@@ -1,4 +1,4 @@
-//! Pass 5: the open string sets. Each becomes a Rust enum with one variant
+//! Pass: the open string sets. Each becomes a Rust enum with one variant
 //! per known value and `Other(String)`, which keeps any value the server adds
 //! later and writes it back unchanged.
 

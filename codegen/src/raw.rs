@@ -1,4 +1,4 @@
-//! Pass 4: progenitor, in builder style, on the normalized spec. Its output
+//! Pass: progenitor, in builder style, on the normalized spec. Its output
 //! is the low-level client every higher layer calls into.
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};

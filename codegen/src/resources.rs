@@ -1,10 +1,10 @@
-//! Pass 7: the public API. Each tag becomes a resource (`client.models()`,
+//! Pass: the public API. Each tag becomes a resource (`client.models()`,
 //! `client.beta().models()`), each operation a method on it that returns a
 //! request builder wrapping progenitor's, with the spec's documentation, the
 //! client-side checks the spec implies, `send()` returning the crate's own
 //! `Response` and `Error`, and auto-pagination for cursor-paged lists.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{
@@ -45,6 +45,12 @@ struct Param {
     maximum: Option<f64>,
 }
 
+#[derive(Clone, Copy)]
+enum Via {
+    Client,
+    Parent,
+}
+
 struct PageInfo {
     response: String,
     item: String,
@@ -71,24 +77,24 @@ pub fn generate(spec: &LoadedSpec, raw: &syn::File) -> Result<ResourcesOutput, E
         .collect();
 
     // Every resource path, including intermediate ones such as `beta`.
-    let mut resources: BTreeMap<Vec<String>, ()> = BTreeMap::new();
+    let mut resources: BTreeSet<Vec<String>> = BTreeSet::new();
     for op in &ops {
         for depth in 1..=op.tag.len() {
-            resources.insert(op.tag[..depth].to_vec(), ());
+            resources.insert(op.tag[..depth].to_vec());
         }
     }
 
     let root_methods = resources
-        .keys()
+        .iter()
         .filter(|path| path.len() == 1)
-        .map(|path| accessor(path, &tags, quote!(self)));
-    let resource_items = resources.keys().map(|path| {
+        .map(|path| accessor(path, &tags, Via::Client));
+    let resource_items = resources.iter().map(|path| {
         let ident = resource_ident(path);
         let doc = resource_doc(path, &tags);
         let children = resources
-            .keys()
+            .iter()
             .filter(|child| child.len() == path.len() + 1 && child.starts_with(path))
-            .map(|child| accessor(child, &tags, quote!(self.client)));
+            .map(|child| accessor(child, &tags, Via::Parent));
         let methods = ops
             .iter()
             .filter(|op| &op.tag == path)
@@ -365,18 +371,15 @@ fn resource_doc(path: &[String], tags: &BTreeMap<&str, Option<&str>>) -> String 
     }
 }
 
-fn accessor(
-    path: &[String],
-    tags: &BTreeMap<&str, Option<&str>>,
-    client: TokenStream,
-) -> TokenStream {
+/// The method that reaches the resource at `path`: on the client itself
+/// (`Via::Client`) or on its parent resource (`Via::Parent`).
+fn accessor(path: &[String], tags: &BTreeMap<&str, Option<&str>>, via: Via) -> TokenStream {
     let ident = resource_ident(path);
     let method = format_ident!("{}", path.last().map(String::as_str).unwrap_or_default());
     let doc = resource_doc(path, tags);
-    let lifetime = if client.to_string() == "self" {
-        quote!('_)
-    } else {
-        quote!('a)
+    let (client, lifetime) = match via {
+        Via::Client => (quote!(self), quote!('_)),
+        Via::Parent => (quote!(self.client), quote!('a)),
     };
     quote! {
         #[doc = #doc]

@@ -1,4 +1,4 @@
-//! Pass 2: our own rules on top of what the OpenAPI parser checks. Every
+//! Pass: our own rules on top of what the OpenAPI parser checks. Every
 //! problem is reported with its line and JSON pointer, and all of them are
 //! reported at once.
 
