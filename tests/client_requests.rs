@@ -593,3 +593,26 @@ async fn the_key_is_absent_from_debug_and_error_output() {
     // The key did travel, where it should.
     assert_eq!(received(&server).await[0].headers["x-api-key"], API_KEY);
 }
+
+/// Requests, streams and the client can move between tasks (`tokio::spawn`),
+/// and the client can be shared: checked at compile time, nothing is sent.
+#[test]
+fn futures_streams_and_the_client_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    let client = anthropic_client::Client::builder()
+        .api_key("sk-test")
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("a client");
+    assert_send_sync(&client);
+    assert_send(&client.models().list().limit(5).send());
+    assert_send(&client.models().list().items());
+    assert_send(&client.beta().models().retrieve("m").send());
+    let params = anthropic_client::types::MessageCreateParams::builder()
+        .model("claude-sonnet-4-20250514")
+        .max_tokens(16)
+        .messages(vec![anthropic_client::types::MessageParam::user("Hi")]);
+    assert_send(&client.messages().create(params.clone()).send());
+    assert_send(&client.messages().create_stream(params).send());
+}
