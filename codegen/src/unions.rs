@@ -52,14 +52,10 @@ fn generate_one(union: &TaggedUnion) -> TokenStream {
         .collect();
     let tags: Vec<&str> = union.variants.iter().map(|v| v.tag.as_str()).collect();
     // A member that may leave the tag out is the one meant when it is absent.
-    let untagged = union
-        .variants
-        .iter()
-        .position(|v| v.tag_optional)
-        .map(|i| {
-            let v = &variants[i];
-            quote!(None => ::serde_json::from_value(value).map(Self::#v).map_err(<D::Error as ::serde::de::Error>::custom),)
-        });
+    let untagged = union.variants.iter().position(|v| v.tag_optional).map(|i| {
+        let v = &variants[i];
+        quote!(, untagged = #v)
+    });
     let variant_docs = union.variants.iter().map(|v| match &v.description {
         Some(d) => format!("`{}`: {}", v.tag, d.trim()),
         None => format!("`{}`", v.tag),
@@ -95,37 +91,8 @@ fn generate_one(union: &TaggedUnion) -> TokenStream {
             Other(::serde_json::Value),
         }
 
-        impl #name {
-            /// The member's tag, as the `type` (or other discriminator) field holds it.
-            pub fn tag(&self) -> &str {
-                match self {
-                    #( Self::#variants(_) => #tags, )*
-                    Self::Other(value) => value.get(#property).and_then(|t| t.as_str()).unwrap_or(""),
-                }
-            }
-        }
-
         #(#froms)*
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                match self {
-                    #( Self::#variants(value) => value.serialize(serializer), )*
-                    Self::Other(value) => value.serialize(serializer),
-                }
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = ::serde_json::Value::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(|t| t.as_str()).map(str::to_owned);
-                match tag.as_deref() {
-                    #( Some(#tags) => ::serde_json::from_value(value).map(Self::#variants).map_err(<D::Error as ::serde::de::Error>::custom), )*
-                    #untagged
-                    _ => Ok(Self::Other(value)),
-                }
-            }
-        }
+        crate::impls::tagged_union!(#name, #property, { #( #variants => #tags, )* } #untagged);
     }
 }

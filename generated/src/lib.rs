@@ -78,6 +78,7 @@ mod client;
 mod conversation;
 mod error;
 mod header_list;
+mod impls;
 pub mod pagination;
 mod request;
 mod response;

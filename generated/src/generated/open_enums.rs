@@ -52,126 +52,23 @@ pub enum AnthropicBeta {
     Other(::std::string::String),
 }
 
-impl AnthropicBeta {
-    /// Every value known when this crate was generated.
-    pub const KNOWN: &'static [Self] = &[
-        Self::MessageBatches20240924,
-        Self::PromptCaching20240731,
-        Self::ComputerUse20241022,
-        Self::ComputerUse20250124,
-        Self::Pdfs20240925,
-        Self::TokenCounting20241101,
-        Self::TokenEfficientTools20250219,
-        Self::Output128k20250219,
-        Self::FilesApi20250414,
-        Self::McpClient20250404,
-        Self::McpClient20251120,
-        Self::DevFullThinking20250514,
-        Self::InterleavedThinking20250514,
-        Self::CodeExecution20250522,
-        Self::ExtendedCacheTtl20250411,
-        Self::Context1m20250807,
-        Self::ContextManagement20250627,
-        Self::ModelContextWindowExceeded20250826,
-        Self::Skills20251002,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MessageBatches20240924 => "message-batches-2024-09-24",
-            Self::PromptCaching20240731 => "prompt-caching-2024-07-31",
-            Self::ComputerUse20241022 => "computer-use-2024-10-22",
-            Self::ComputerUse20250124 => "computer-use-2025-01-24",
-            Self::Pdfs20240925 => "pdfs-2024-09-25",
-            Self::TokenCounting20241101 => "token-counting-2024-11-01",
-            Self::TokenEfficientTools20250219 => "token-efficient-tools-2025-02-19",
-            Self::Output128k20250219 => "output-128k-2025-02-19",
-            Self::FilesApi20250414 => "files-api-2025-04-14",
-            Self::McpClient20250404 => "mcp-client-2025-04-04",
-            Self::McpClient20251120 => "mcp-client-2025-11-20",
-            Self::DevFullThinking20250514 => "dev-full-thinking-2025-05-14",
-            Self::InterleavedThinking20250514 => "interleaved-thinking-2025-05-14",
-            Self::CodeExecution20250522 => "code-execution-2025-05-22",
-            Self::ExtendedCacheTtl20250411 => "extended-cache-ttl-2025-04-11",
-            Self::Context1m20250807 => "context-1m-2025-08-07",
-            Self::ContextManagement20250627 => "context-management-2025-06-27",
-            Self::ModelContextWindowExceeded20250826 => {
-                "model-context-window-exceeded-2025-08-26"
-            }
-            Self::Skills20251002 => "skills-2025-10-02",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for AnthropicBeta {
-    fn from(value: &str) -> Self {
-        match value {
-            "message-batches-2024-09-24" => Self::MessageBatches20240924,
-            "prompt-caching-2024-07-31" => Self::PromptCaching20240731,
-            "computer-use-2024-10-22" => Self::ComputerUse20241022,
-            "computer-use-2025-01-24" => Self::ComputerUse20250124,
-            "pdfs-2024-09-25" => Self::Pdfs20240925,
-            "token-counting-2024-11-01" => Self::TokenCounting20241101,
-            "token-efficient-tools-2025-02-19" => Self::TokenEfficientTools20250219,
-            "output-128k-2025-02-19" => Self::Output128k20250219,
-            "files-api-2025-04-14" => Self::FilesApi20250414,
-            "mcp-client-2025-04-04" => Self::McpClient20250404,
-            "mcp-client-2025-11-20" => Self::McpClient20251120,
-            "dev-full-thinking-2025-05-14" => Self::DevFullThinking20250514,
-            "interleaved-thinking-2025-05-14" => Self::InterleavedThinking20250514,
-            "code-execution-2025-05-22" => Self::CodeExecution20250522,
-            "extended-cache-ttl-2025-04-11" => Self::ExtendedCacheTtl20250411,
-            "context-1m-2025-08-07" => Self::Context1m20250807,
-            "context-management-2025-06-27" => Self::ContextManagement20250627,
-            "model-context-window-exceeded-2025-08-26" => {
-                Self::ModelContextWindowExceeded20250826
-            }
-            "skills-2025-10-02" => Self::Skills20251002,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for AnthropicBeta {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Other(_) => Self::Other(value),
-            known => known,
-        }
-    }
-}
-
-impl ::std::str::FromStr for AnthropicBeta {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for AnthropicBeta {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AnthropicBeta {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AnthropicBeta {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::std::string::String::deserialize(deserializer).map(Self::from)
-    }
-}
-
+crate::impls::open_enum!(
+    AnthropicBeta { MessageBatches20240924 => "message-batches-2024-09-24",
+    PromptCaching20240731 => "prompt-caching-2024-07-31", ComputerUse20241022 =>
+    "computer-use-2024-10-22", ComputerUse20250124 => "computer-use-2025-01-24",
+    Pdfs20240925 => "pdfs-2024-09-25", TokenCounting20241101 =>
+    "token-counting-2024-11-01", TokenEfficientTools20250219 =>
+    "token-efficient-tools-2025-02-19", Output128k20250219 => "output-128k-2025-02-19",
+    FilesApi20250414 => "files-api-2025-04-14", McpClient20250404 =>
+    "mcp-client-2025-04-04", McpClient20251120 => "mcp-client-2025-11-20",
+    DevFullThinking20250514 => "dev-full-thinking-2025-05-14",
+    InterleavedThinking20250514 => "interleaved-thinking-2025-05-14",
+    CodeExecution20250522 => "code-execution-2025-05-22", ExtendedCacheTtl20250411 =>
+    "extended-cache-ttl-2025-04-11", Context1m20250807 => "context-1m-2025-08-07",
+    ContextManagement20250627 => "context-management-2025-06-27",
+    ModelContextWindowExceeded20250826 => "model-context-window-exceeded-2025-08-26",
+    Skills20251002 => "skills-2025-10-02", }
+);
 ///What kind of error the API reports. New kinds may appear; unknown ones are kept as they are.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -199,89 +96,12 @@ pub enum ErrorType {
     Other(::std::string::String),
 }
 
-impl ErrorType {
-    /// Every value known when this crate was generated.
-    pub const KNOWN: &'static [Self] = &[
-        Self::InvalidRequestError,
-        Self::AuthenticationError,
-        Self::PermissionError,
-        Self::NotFoundError,
-        Self::RequestTooLarge,
-        Self::RateLimitError,
-        Self::ApiError,
-        Self::OverloadedError,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidRequestError => "invalid_request_error",
-            Self::AuthenticationError => "authentication_error",
-            Self::PermissionError => "permission_error",
-            Self::NotFoundError => "not_found_error",
-            Self::RequestTooLarge => "request_too_large",
-            Self::RateLimitError => "rate_limit_error",
-            Self::ApiError => "api_error",
-            Self::OverloadedError => "overloaded_error",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for ErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "invalid_request_error" => Self::InvalidRequestError,
-            "authentication_error" => Self::AuthenticationError,
-            "permission_error" => Self::PermissionError,
-            "not_found_error" => Self::NotFoundError,
-            "request_too_large" => Self::RequestTooLarge,
-            "rate_limit_error" => Self::RateLimitError,
-            "api_error" => Self::ApiError,
-            "overloaded_error" => Self::OverloadedError,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for ErrorType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Other(_) => Self::Other(value),
-            known => known,
-        }
-    }
-}
-
-impl ::std::str::FromStr for ErrorType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for ErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ErrorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ErrorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::std::string::String::deserialize(deserializer).map(Self::from)
-    }
-}
-
+crate::impls::open_enum!(
+    ErrorType { InvalidRequestError => "invalid_request_error", AuthenticationError =>
+    "authentication_error", PermissionError => "permission_error", NotFoundError =>
+    "not_found_error", RequestTooLarge => "request_too_large", RateLimitError =>
+    "rate_limit_error", ApiError => "api_error", OverloadedError => "overloaded_error", }
+);
 ///Identifier of a Claude model. Any string is accepted; the listed values are the models known when this spec was written.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -335,128 +155,22 @@ pub enum Model {
     Other(::std::string::String),
 }
 
-impl Model {
-    /// Every value known when this crate was generated.
-    pub const KNOWN: &'static [Self] = &[
-        Self::ClaudeOpus46,
-        Self::ClaudeOpus4520251101,
-        Self::ClaudeOpus45,
-        Self::Claude37SonnetLatest,
-        Self::Claude37Sonnet20250219,
-        Self::Claude35HaikuLatest,
-        Self::Claude35Haiku20241022,
-        Self::ClaudeHaiku45,
-        Self::ClaudeHaiku4520251001,
-        Self::ClaudeSonnet420250514,
-        Self::ClaudeSonnet40,
-        Self::Claude4Sonnet20250514,
-        Self::ClaudeSonnet45,
-        Self::ClaudeSonnet4520250929,
-        Self::ClaudeOpus40,
-        Self::ClaudeOpus420250514,
-        Self::Claude4Opus20250514,
-        Self::ClaudeOpus4120250805,
-        Self::Claude3OpusLatest,
-        Self::Claude3Opus20240229,
-        Self::Claude3Haiku20240307,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClaudeOpus46 => "claude-opus-4-6",
-            Self::ClaudeOpus4520251101 => "claude-opus-4-5-20251101",
-            Self::ClaudeOpus45 => "claude-opus-4-5",
-            Self::Claude37SonnetLatest => "claude-3-7-sonnet-latest",
-            Self::Claude37Sonnet20250219 => "claude-3-7-sonnet-20250219",
-            Self::Claude35HaikuLatest => "claude-3-5-haiku-latest",
-            Self::Claude35Haiku20241022 => "claude-3-5-haiku-20241022",
-            Self::ClaudeHaiku45 => "claude-haiku-4-5",
-            Self::ClaudeHaiku4520251001 => "claude-haiku-4-5-20251001",
-            Self::ClaudeSonnet420250514 => "claude-sonnet-4-20250514",
-            Self::ClaudeSonnet40 => "claude-sonnet-4-0",
-            Self::Claude4Sonnet20250514 => "claude-4-sonnet-20250514",
-            Self::ClaudeSonnet45 => "claude-sonnet-4-5",
-            Self::ClaudeSonnet4520250929 => "claude-sonnet-4-5-20250929",
-            Self::ClaudeOpus40 => "claude-opus-4-0",
-            Self::ClaudeOpus420250514 => "claude-opus-4-20250514",
-            Self::Claude4Opus20250514 => "claude-4-opus-20250514",
-            Self::ClaudeOpus4120250805 => "claude-opus-4-1-20250805",
-            Self::Claude3OpusLatest => "claude-3-opus-latest",
-            Self::Claude3Opus20240229 => "claude-3-opus-20240229",
-            Self::Claude3Haiku20240307 => "claude-3-haiku-20240307",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for Model {
-    fn from(value: &str) -> Self {
-        match value {
-            "claude-opus-4-6" => Self::ClaudeOpus46,
-            "claude-opus-4-5-20251101" => Self::ClaudeOpus4520251101,
-            "claude-opus-4-5" => Self::ClaudeOpus45,
-            "claude-3-7-sonnet-latest" => Self::Claude37SonnetLatest,
-            "claude-3-7-sonnet-20250219" => Self::Claude37Sonnet20250219,
-            "claude-3-5-haiku-latest" => Self::Claude35HaikuLatest,
-            "claude-3-5-haiku-20241022" => Self::Claude35Haiku20241022,
-            "claude-haiku-4-5" => Self::ClaudeHaiku45,
-            "claude-haiku-4-5-20251001" => Self::ClaudeHaiku4520251001,
-            "claude-sonnet-4-20250514" => Self::ClaudeSonnet420250514,
-            "claude-sonnet-4-0" => Self::ClaudeSonnet40,
-            "claude-4-sonnet-20250514" => Self::Claude4Sonnet20250514,
-            "claude-sonnet-4-5" => Self::ClaudeSonnet45,
-            "claude-sonnet-4-5-20250929" => Self::ClaudeSonnet4520250929,
-            "claude-opus-4-0" => Self::ClaudeOpus40,
-            "claude-opus-4-20250514" => Self::ClaudeOpus420250514,
-            "claude-4-opus-20250514" => Self::Claude4Opus20250514,
-            "claude-opus-4-1-20250805" => Self::ClaudeOpus4120250805,
-            "claude-3-opus-latest" => Self::Claude3OpusLatest,
-            "claude-3-opus-20240229" => Self::Claude3Opus20240229,
-            "claude-3-haiku-20240307" => Self::Claude3Haiku20240307,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for Model {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Other(_) => Self::Other(value),
-            known => known,
-        }
-    }
-}
-
-impl ::std::str::FromStr for Model {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for Model {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for Model {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Model {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::std::string::String::deserialize(deserializer).map(Self::from)
-    }
-}
-
+crate::impls::open_enum!(
+    Model { ClaudeOpus46 => "claude-opus-4-6", ClaudeOpus4520251101 =>
+    "claude-opus-4-5-20251101", ClaudeOpus45 => "claude-opus-4-5", Claude37SonnetLatest
+    => "claude-3-7-sonnet-latest", Claude37Sonnet20250219 =>
+    "claude-3-7-sonnet-20250219", Claude35HaikuLatest => "claude-3-5-haiku-latest",
+    Claude35Haiku20241022 => "claude-3-5-haiku-20241022", ClaudeHaiku45 =>
+    "claude-haiku-4-5", ClaudeHaiku4520251001 => "claude-haiku-4-5-20251001",
+    ClaudeSonnet420250514 => "claude-sonnet-4-20250514", ClaudeSonnet40 =>
+    "claude-sonnet-4-0", Claude4Sonnet20250514 => "claude-4-sonnet-20250514",
+    ClaudeSonnet45 => "claude-sonnet-4-5", ClaudeSonnet4520250929 =>
+    "claude-sonnet-4-5-20250929", ClaudeOpus40 => "claude-opus-4-0", ClaudeOpus420250514
+    => "claude-opus-4-20250514", Claude4Opus20250514 => "claude-4-opus-20250514",
+    ClaudeOpus4120250805 => "claude-opus-4-1-20250805", Claude3OpusLatest =>
+    "claude-3-opus-latest", Claude3Opus20240229 => "claude-3-opus-20240229",
+    Claude3Haiku20240307 => "claude-3-haiku-20240307", }
+);
 ///Why the model stopped: `end_turn` (natural end), `max_tokens` (token limit reached), `stop_sequence` (a custom stop sequence), `tool_use` (it called tools), `pause_turn` (a long turn paused; send the reply back to go on), `refusal` (safety classifiers stepped in). New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -480,83 +194,11 @@ pub enum StopReason {
     Other(::std::string::String),
 }
 
-impl StopReason {
-    /// Every value known when this crate was generated.
-    pub const KNOWN: &'static [Self] = &[
-        Self::EndTurn,
-        Self::MaxTokens,
-        Self::StopSequence,
-        Self::ToolUse,
-        Self::PauseTurn,
-        Self::Refusal,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EndTurn => "end_turn",
-            Self::MaxTokens => "max_tokens",
-            Self::StopSequence => "stop_sequence",
-            Self::ToolUse => "tool_use",
-            Self::PauseTurn => "pause_turn",
-            Self::Refusal => "refusal",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for StopReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "end_turn" => Self::EndTurn,
-            "max_tokens" => Self::MaxTokens,
-            "stop_sequence" => Self::StopSequence,
-            "tool_use" => Self::ToolUse,
-            "pause_turn" => Self::PauseTurn,
-            "refusal" => Self::Refusal,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for StopReason {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Other(_) => Self::Other(value),
-            known => known,
-        }
-    }
-}
-
-impl ::std::str::FromStr for StopReason {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for StopReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for StopReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for StopReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::std::string::String::deserialize(deserializer).map(Self::from)
-    }
-}
-
+crate::impls::open_enum!(
+    StopReason { EndTurn => "end_turn", MaxTokens => "max_tokens", StopSequence =>
+    "stop_sequence", ToolUse => "tool_use", PauseTurn => "pause_turn", Refusal =>
+    "refusal", }
+);
 ///Name of a server tool in a `server_tool_use` block. Any string may appear; the listed values are the known ones.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -570,66 +212,7 @@ pub enum ServerToolUseBlockName {
     Other(::std::string::String),
 }
 
-impl ServerToolUseBlockName {
-    /// Every value known when this crate was generated.
-    pub const KNOWN: &'static [Self] = &[Self::WebSearch];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WebSearch => "web_search",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for ServerToolUseBlockName {
-    fn from(value: &str) -> Self {
-        match value {
-            "web_search" => Self::WebSearch,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for ServerToolUseBlockName {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Other(_) => Self::Other(value),
-            known => known,
-        }
-    }
-}
-
-impl ::std::str::FromStr for ServerToolUseBlockName {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for ServerToolUseBlockName {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ServerToolUseBlockName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::std::string::String::deserialize(deserializer).map(Self::from)
-    }
-}
-
+crate::impls::open_enum!(ServerToolUseBlockName { WebSearch => "web_search", });
 ///Why a web search failed. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -653,83 +236,12 @@ pub enum WebSearchToolResultErrorCode {
     Other(::std::string::String),
 }
 
-impl WebSearchToolResultErrorCode {
-    /// Every value known when this crate was generated.
-    pub const KNOWN: &'static [Self] = &[
-        Self::InvalidToolInput,
-        Self::Unavailable,
-        Self::MaxUsesExceeded,
-        Self::TooManyRequests,
-        Self::QueryTooLong,
-        Self::RequestTooLarge,
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidToolInput => "invalid_tool_input",
-            Self::Unavailable => "unavailable",
-            Self::MaxUsesExceeded => "max_uses_exceeded",
-            Self::TooManyRequests => "too_many_requests",
-            Self::QueryTooLong => "query_too_long",
-            Self::RequestTooLarge => "request_too_large",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for WebSearchToolResultErrorCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "invalid_tool_input" => Self::InvalidToolInput,
-            "unavailable" => Self::Unavailable,
-            "max_uses_exceeded" => Self::MaxUsesExceeded,
-            "too_many_requests" => Self::TooManyRequests,
-            "query_too_long" => Self::QueryTooLong,
-            "request_too_large" => Self::RequestTooLarge,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for WebSearchToolResultErrorCode {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Other(_) => Self::Other(value),
-            known => known,
-        }
-    }
-}
-
-impl ::std::str::FromStr for WebSearchToolResultErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for WebSearchToolResultErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for WebSearchToolResultErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::std::string::String::deserialize(deserializer).map(Self::from)
-    }
-}
-
+crate::impls::open_enum!(
+    WebSearchToolResultErrorCode { InvalidToolInput => "invalid_tool_input", Unavailable
+    => "unavailable", MaxUsesExceeded => "max_uses_exceeded", TooManyRequests =>
+    "too_many_requests", QueryTooLong => "query_too_long", RequestTooLarge =>
+    "request_too_large", }
+);
 ///Which service tier served the request. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -747,66 +259,8 @@ pub enum UsageServiceTier {
     Other(::std::string::String),
 }
 
-impl UsageServiceTier {
-    /// Every value known when this crate was generated.
-    pub const KNOWN: &'static [Self] = &[Self::Standard, Self::Priority, Self::Batch];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::Priority => "priority",
-            Self::Batch => "batch",
-            Self::Other(value) => value.as_str(),
-        }
+crate::impls::open_enum!(
+    UsageServiceTier { Standard => "standard", Priority => "priority", Batch => "batch",
     }
-}
 
-impl ::std::convert::From<&str> for UsageServiceTier {
-    fn from(value: &str) -> Self {
-        match value {
-            "standard" => Self::Standard,
-            "priority" => Self::Priority,
-            "batch" => Self::Batch,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for UsageServiceTier {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Other(_) => Self::Other(value),
-            known => known,
-        }
-    }
-}
-
-impl ::std::str::FromStr for UsageServiceTier {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for UsageServiceTier {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UsageServiceTier {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UsageServiceTier {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::std::string::String::deserialize(deserializer).map(Self::from)
-    }
-}
+);

@@ -34,27 +34,6 @@ pub enum ContentBlockParam {
     Other(::serde_json::Value),
 }
 
-impl ContentBlockParam {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::Text(_) => "text",
-            Self::Image(_) => "image",
-            Self::Document(_) => "document",
-            Self::SearchResult(_) => "search_result",
-            Self::Thinking(_) => "thinking",
-            Self::RedactedThinking(_) => "redacted_thinking",
-            Self::ToolUse(_) => "tool_use",
-            Self::ToolResult(_) => "tool_result",
-            Self::ServerToolUse(_) => "server_tool_use",
-            Self::WebSearchToolResult(_) => "web_search_tool_result",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
-}
-
 impl ::std::convert::From<crate::types::TextBlockParam> for ContentBlockParam {
     fn from(value: crate::types::TextBlockParam) -> Self {
         Self::Text(value)
@@ -117,89 +96,14 @@ for ContentBlockParam {
     }
 }
 
-impl ::serde::Serialize for ContentBlockParam {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Text(value) => value.serialize(serializer),
-            Self::Image(value) => value.serialize(serializer),
-            Self::Document(value) => value.serialize(serializer),
-            Self::SearchResult(value) => value.serialize(serializer),
-            Self::Thinking(value) => value.serialize(serializer),
-            Self::RedactedThinking(value) => value.serialize(serializer),
-            Self::ToolUse(value) => value.serialize(serializer),
-            Self::ToolResult(value) => value.serialize(serializer),
-            Self::ServerToolUse(value) => value.serialize(serializer),
-            Self::WebSearchToolResult(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
+crate::impls::tagged_union!(
+    ContentBlockParam, "type", { Text => "text", Image => "image", Document =>
+    "document", SearchResult => "search_result", Thinking => "thinking", RedactedThinking
+    => "redacted_thinking", ToolUse => "tool_use", ToolResult => "tool_result",
+    ServerToolUse => "server_tool_use", WebSearchToolResult => "web_search_tool_result",
     }
-}
 
-impl<'de> ::serde::Deserialize<'de> for ContentBlockParam {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("text") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Text)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("image") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Image)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("document") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Document)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("search_result") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SearchResult)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("thinking") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Thinking)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("redacted_thinking") => {
-                ::serde_json::from_value(value)
-                    .map(Self::RedactedThinking)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("tool_use") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ToolUse)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("tool_result") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ToolResult)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("server_tool_use") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ServerToolUse)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("web_search_tool_result") => {
-                ::serde_json::from_value(value)
-                    .map(Self::WebSearchToolResult)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+);
 ///A citation sent back with a text block, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -219,22 +123,6 @@ pub enum TextCitationParam {
     SearchResultLocation(crate::types::CitationSearchResultLocationParam),
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
-}
-
-impl TextCitationParam {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::CharLocation(_) => "char_location",
-            Self::PageLocation(_) => "page_location",
-            Self::ContentBlockLocation(_) => "content_block_location",
-            Self::WebSearchResultLocation(_) => "web_search_result_location",
-            Self::SearchResultLocation(_) => "search_result_location",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
 }
 
 impl ::std::convert::From<crate::types::CitationCharLocationParam>
@@ -272,59 +160,12 @@ for TextCitationParam {
     }
 }
 
-impl ::serde::Serialize for TextCitationParam {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::CharLocation(value) => value.serialize(serializer),
-            Self::PageLocation(value) => value.serialize(serializer),
-            Self::ContentBlockLocation(value) => value.serialize(serializer),
-            Self::WebSearchResultLocation(value) => value.serialize(serializer),
-            Self::SearchResultLocation(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for TextCitationParam {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("char_location") => {
-                ::serde_json::from_value(value)
-                    .map(Self::CharLocation)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("page_location") => {
-                ::serde_json::from_value(value)
-                    .map(Self::PageLocation)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("content_block_location") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ContentBlockLocation)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("web_search_result_location") => {
-                ::serde_json::from_value(value)
-                    .map(Self::WebSearchResultLocation)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("search_result_location") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SearchResultLocation)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+crate::impls::tagged_union!(
+    TextCitationParam, "type", { CharLocation => "char_location", PageLocation =>
+    "page_location", ContentBlockLocation => "content_block_location",
+    WebSearchResultLocation => "web_search_result_location", SearchResultLocation =>
+    "search_result_location", }
+);
 ///One block of a content-block document: text or an image.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -340,19 +181,6 @@ pub enum ContentBlockSourceContent {
     Other(::serde_json::Value),
 }
 
-impl ContentBlockSourceContent {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::Text(_) => "text",
-            Self::Image(_) => "image",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
-}
-
 impl ::std::convert::From<crate::types::TextBlockParam> for ContentBlockSourceContent {
     fn from(value: crate::types::TextBlockParam) -> Self {
         Self::Text(value)
@@ -365,41 +193,9 @@ impl ::std::convert::From<crate::types::ImageBlockParam> for ContentBlockSourceC
     }
 }
 
-impl ::serde::Serialize for ContentBlockSourceContent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Text(value) => value.serialize(serializer),
-            Self::Image(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ContentBlockSourceContent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("text") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Text)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("image") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Image)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+crate::impls::tagged_union!(
+    ContentBlockSourceContent, "type", { Text => "text", Image => "image", }
+);
 ///Extended-thinking settings, told apart by `type`. Thinking tokens count toward `max_tokens`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -415,20 +211,6 @@ pub enum ThinkingConfigParam {
     Adaptive(crate::types::ThinkingConfigAdaptive),
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
-}
-
-impl ThinkingConfigParam {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::Enabled(_) => "enabled",
-            Self::Disabled(_) => "disabled",
-            Self::Adaptive(_) => "adaptive",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
 }
 
 impl ::std::convert::From<crate::types::ThinkingConfigEnabled> for ThinkingConfigParam {
@@ -449,47 +231,10 @@ impl ::std::convert::From<crate::types::ThinkingConfigAdaptive> for ThinkingConf
     }
 }
 
-impl ::serde::Serialize for ThinkingConfigParam {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Enabled(value) => value.serialize(serializer),
-            Self::Disabled(value) => value.serialize(serializer),
-            Self::Adaptive(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ThinkingConfigParam {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("enabled") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Enabled)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("disabled") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Disabled)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("adaptive") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Adaptive)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+crate::impls::tagged_union!(
+    ThinkingConfigParam, "type", { Enabled => "enabled", Disabled => "disabled", Adaptive
+    => "adaptive", }
+);
 ///How the model may use the tools, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -507,21 +252,6 @@ pub enum ToolChoice {
     None(crate::types::ToolChoiceNone),
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
-}
-
-impl ToolChoice {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::Auto(_) => "auto",
-            Self::Any(_) => "any",
-            Self::Tool(_) => "tool",
-            Self::None(_) => "none",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
 }
 
 impl ::std::convert::From<crate::types::ToolChoiceAuto> for ToolChoice {
@@ -548,53 +278,9 @@ impl ::std::convert::From<crate::types::ToolChoiceNone> for ToolChoice {
     }
 }
 
-impl ::serde::Serialize for ToolChoice {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Auto(value) => value.serialize(serializer),
-            Self::Any(value) => value.serialize(serializer),
-            Self::Tool(value) => value.serialize(serializer),
-            Self::None(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ToolChoice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("auto") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Auto)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("any") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Any)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("tool") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Tool)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("none") => {
-                ::serde_json::from_value(value)
-                    .map(Self::None)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+crate::impls::tagged_union!(
+    ToolChoice, "type", { Auto => "auto", Any => "any", Tool => "tool", None => "none", }
+);
 ///A tool definition: a custom client tool, or one of the Anthropic-defined tools, told apart by `type`. A custom tool may leave `type` out. Token counting accepts the same set (the reference calls it `MessageCountTokensTool`).
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -616,23 +302,6 @@ pub enum ToolUnion {
     WebSearch20250305(crate::types::WebSearchTool20250305),
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
-}
-
-impl ToolUnion {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::Custom(_) => "custom",
-            Self::Bash20250124(_) => "bash_20250124",
-            Self::TextEditor20250124(_) => "text_editor_20250124",
-            Self::TextEditor20250429(_) => "text_editor_20250429",
-            Self::TextEditor20250728(_) => "text_editor_20250728",
-            Self::WebSearch20250305(_) => "web_search_20250305",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
 }
 
 impl ::std::convert::From<crate::types::Tool> for ToolUnion {
@@ -671,70 +340,12 @@ impl ::std::convert::From<crate::types::WebSearchTool20250305> for ToolUnion {
     }
 }
 
-impl ::serde::Serialize for ToolUnion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Custom(value) => value.serialize(serializer),
-            Self::Bash20250124(value) => value.serialize(serializer),
-            Self::TextEditor20250124(value) => value.serialize(serializer),
-            Self::TextEditor20250429(value) => value.serialize(serializer),
-            Self::TextEditor20250728(value) => value.serialize(serializer),
-            Self::WebSearch20250305(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ToolUnion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("custom") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Custom)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("bash_20250124") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Bash20250124)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("text_editor_20250124") => {
-                ::serde_json::from_value(value)
-                    .map(Self::TextEditor20250124)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("text_editor_20250429") => {
-                ::serde_json::from_value(value)
-                    .map(Self::TextEditor20250429)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("text_editor_20250728") => {
-                ::serde_json::from_value(value)
-                    .map(Self::TextEditor20250728)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("web_search_20250305") => {
-                ::serde_json::from_value(value)
-                    .map(Self::WebSearch20250305)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            None => {
-                ::serde_json::from_value(value)
-                    .map(Self::Custom)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+crate::impls::tagged_union!(
+    ToolUnion, "type", { Custom => "custom", Bash20250124 => "bash_20250124",
+    TextEditor20250124 => "text_editor_20250124", TextEditor20250429 =>
+    "text_editor_20250429", TextEditor20250728 => "text_editor_20250728",
+    WebSearch20250305 => "web_search_20250305", }, untagged = Custom
+);
 ///One block of generated content, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -756,23 +367,6 @@ pub enum ContentBlock {
     WebSearchToolResult(crate::types::WebSearchToolResultBlock),
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
-}
-
-impl ContentBlock {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::Text(_) => "text",
-            Self::Thinking(_) => "thinking",
-            Self::RedactedThinking(_) => "redacted_thinking",
-            Self::ToolUse(_) => "tool_use",
-            Self::ServerToolUse(_) => "server_tool_use",
-            Self::WebSearchToolResult(_) => "web_search_tool_result",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
 }
 
 impl ::std::convert::From<crate::types::TextBlock> for ContentBlock {
@@ -811,65 +405,11 @@ impl ::std::convert::From<crate::types::WebSearchToolResultBlock> for ContentBlo
     }
 }
 
-impl ::serde::Serialize for ContentBlock {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Text(value) => value.serialize(serializer),
-            Self::Thinking(value) => value.serialize(serializer),
-            Self::RedactedThinking(value) => value.serialize(serializer),
-            Self::ToolUse(value) => value.serialize(serializer),
-            Self::ServerToolUse(value) => value.serialize(serializer),
-            Self::WebSearchToolResult(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ContentBlock {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("text") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Text)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("thinking") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Thinking)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("redacted_thinking") => {
-                ::serde_json::from_value(value)
-                    .map(Self::RedactedThinking)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("tool_use") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ToolUse)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("server_tool_use") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ServerToolUse)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("web_search_tool_result") => {
-                ::serde_json::from_value(value)
-                    .map(Self::WebSearchToolResult)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+crate::impls::tagged_union!(
+    ContentBlock, "type", { Text => "text", Thinking => "thinking", RedactedThinking =>
+    "redacted_thinking", ToolUse => "tool_use", ServerToolUse => "server_tool_use",
+    WebSearchToolResult => "web_search_tool_result", }
+);
 ///A citation attached to generated text, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -889,22 +429,6 @@ pub enum TextCitation {
     SearchResultLocation(crate::types::CitationsSearchResultLocation),
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
-}
-
-impl TextCitation {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::CharLocation(_) => "char_location",
-            Self::PageLocation(_) => "page_location",
-            Self::ContentBlockLocation(_) => "content_block_location",
-            Self::WebSearchResultLocation(_) => "web_search_result_location",
-            Self::SearchResultLocation(_) => "search_result_location",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
 }
 
 impl ::std::convert::From<crate::types::CitationCharLocation> for TextCitation {
@@ -938,59 +462,12 @@ impl ::std::convert::From<crate::types::CitationsSearchResultLocation> for TextC
     }
 }
 
-impl ::serde::Serialize for TextCitation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::CharLocation(value) => value.serialize(serializer),
-            Self::PageLocation(value) => value.serialize(serializer),
-            Self::ContentBlockLocation(value) => value.serialize(serializer),
-            Self::WebSearchResultLocation(value) => value.serialize(serializer),
-            Self::SearchResultLocation(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for TextCitation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("char_location") => {
-                ::serde_json::from_value(value)
-                    .map(Self::CharLocation)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("page_location") => {
-                ::serde_json::from_value(value)
-                    .map(Self::PageLocation)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("content_block_location") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ContentBlockLocation)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("web_search_result_location") => {
-                ::serde_json::from_value(value)
-                    .map(Self::WebSearchResultLocation)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("search_result_location") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SearchResultLocation)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+crate::impls::tagged_union!(
+    TextCitation, "type", { CharLocation => "char_location", PageLocation =>
+    "page_location", ContentBlockLocation => "content_block_location",
+    WebSearchResultLocation => "web_search_result_location", SearchResultLocation =>
+    "search_result_location", }
+);
 ///One documented event of a streamed message, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1012,23 +489,6 @@ pub enum RawMessageStreamEvent {
     ContentBlockStop(crate::types::RawContentBlockStopEvent),
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
-}
-
-impl RawMessageStreamEvent {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::MessageStart(_) => "message_start",
-            Self::MessageDelta(_) => "message_delta",
-            Self::MessageStop(_) => "message_stop",
-            Self::ContentBlockStart(_) => "content_block_start",
-            Self::ContentBlockDelta(_) => "content_block_delta",
-            Self::ContentBlockStop(_) => "content_block_stop",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
 }
 
 impl ::std::convert::From<crate::types::RawMessageStartEvent> for RawMessageStreamEvent {
@@ -1070,65 +530,12 @@ for RawMessageStreamEvent {
     }
 }
 
-impl ::serde::Serialize for RawMessageStreamEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::MessageStart(value) => value.serialize(serializer),
-            Self::MessageDelta(value) => value.serialize(serializer),
-            Self::MessageStop(value) => value.serialize(serializer),
-            Self::ContentBlockStart(value) => value.serialize(serializer),
-            Self::ContentBlockDelta(value) => value.serialize(serializer),
-            Self::ContentBlockStop(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RawMessageStreamEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("message_start") => {
-                ::serde_json::from_value(value)
-                    .map(Self::MessageStart)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("message_delta") => {
-                ::serde_json::from_value(value)
-                    .map(Self::MessageDelta)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("message_stop") => {
-                ::serde_json::from_value(value)
-                    .map(Self::MessageStop)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("content_block_start") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ContentBlockStart)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("content_block_delta") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ContentBlockDelta)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("content_block_stop") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ContentBlockStop)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+crate::impls::tagged_union!(
+    RawMessageStreamEvent, "type", { MessageStart => "message_start", MessageDelta =>
+    "message_delta", MessageStop => "message_stop", ContentBlockStart =>
+    "content_block_start", ContentBlockDelta => "content_block_delta", ContentBlockStop
+    => "content_block_stop", }
+);
 ///One server-sent event of a streamed message (the SSE `data`), told apart by `type`: the documented events plus `ping` keep-alives and in-stream `error`s.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1154,25 +561,6 @@ pub enum MessageStreamEvent {
     Error(crate::types::MessageErrorEvent),
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
-}
-
-impl MessageStreamEvent {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::MessageStart(_) => "message_start",
-            Self::MessageDelta(_) => "message_delta",
-            Self::MessageStop(_) => "message_stop",
-            Self::ContentBlockStart(_) => "content_block_start",
-            Self::ContentBlockDelta(_) => "content_block_delta",
-            Self::ContentBlockStop(_) => "content_block_stop",
-            Self::Ping(_) => "ping",
-            Self::Error(_) => "error",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
 }
 
 impl ::std::convert::From<crate::types::RawMessageStartEvent> for MessageStreamEvent {
@@ -1226,77 +614,12 @@ impl ::std::convert::From<crate::types::MessageErrorEvent> for MessageStreamEven
     }
 }
 
-impl ::serde::Serialize for MessageStreamEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::MessageStart(value) => value.serialize(serializer),
-            Self::MessageDelta(value) => value.serialize(serializer),
-            Self::MessageStop(value) => value.serialize(serializer),
-            Self::ContentBlockStart(value) => value.serialize(serializer),
-            Self::ContentBlockDelta(value) => value.serialize(serializer),
-            Self::ContentBlockStop(value) => value.serialize(serializer),
-            Self::Ping(value) => value.serialize(serializer),
-            Self::Error(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MessageStreamEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("message_start") => {
-                ::serde_json::from_value(value)
-                    .map(Self::MessageStart)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("message_delta") => {
-                ::serde_json::from_value(value)
-                    .map(Self::MessageDelta)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("message_stop") => {
-                ::serde_json::from_value(value)
-                    .map(Self::MessageStop)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("content_block_start") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ContentBlockStart)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("content_block_delta") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ContentBlockDelta)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("content_block_stop") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ContentBlockStop)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("ping") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Ping)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("error") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Error)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+crate::impls::tagged_union!(
+    MessageStreamEvent, "type", { MessageStart => "message_start", MessageDelta =>
+    "message_delta", MessageStop => "message_stop", ContentBlockStart =>
+    "content_block_start", ContentBlockDelta => "content_block_delta", ContentBlockStop
+    => "content_block_stop", Ping => "ping", Error => "error", }
+);
 ///One increment of a content block, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1316,22 +639,6 @@ pub enum RawContentBlockDelta {
     SignatureDelta(crate::types::SignatureDelta),
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
-}
-
-impl RawContentBlockDelta {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::TextDelta(_) => "text_delta",
-            Self::InputJsonDelta(_) => "input_json_delta",
-            Self::CitationsDelta(_) => "citations_delta",
-            Self::ThinkingDelta(_) => "thinking_delta",
-            Self::SignatureDelta(_) => "signature_delta",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
 }
 
 impl ::std::convert::From<crate::types::TextDelta> for RawContentBlockDelta {
@@ -1364,59 +671,11 @@ impl ::std::convert::From<crate::types::SignatureDelta> for RawContentBlockDelta
     }
 }
 
-impl ::serde::Serialize for RawContentBlockDelta {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::TextDelta(value) => value.serialize(serializer),
-            Self::InputJsonDelta(value) => value.serialize(serializer),
-            Self::CitationsDelta(value) => value.serialize(serializer),
-            Self::ThinkingDelta(value) => value.serialize(serializer),
-            Self::SignatureDelta(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RawContentBlockDelta {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("text_delta") => {
-                ::serde_json::from_value(value)
-                    .map(Self::TextDelta)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("input_json_delta") => {
-                ::serde_json::from_value(value)
-                    .map(Self::InputJsonDelta)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("citations_delta") => {
-                ::serde_json::from_value(value)
-                    .map(Self::CitationsDelta)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("thinking_delta") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ThinkingDelta)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("signature_delta") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SignatureDelta)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+crate::impls::tagged_union!(
+    RawContentBlockDelta, "type", { TextDelta => "text_delta", InputJsonDelta =>
+    "input_json_delta", CitationsDelta => "citations_delta", ThinkingDelta =>
+    "thinking_delta", SignatureDelta => "signature_delta", }
+);
 ///Where the image bytes come from: inline base64 data or a URL.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1432,19 +691,6 @@ pub enum ImageBlockParamSource {
     Other(::serde_json::Value),
 }
 
-impl ImageBlockParamSource {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::Base64(_) => "base64",
-            Self::Url(_) => "url",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
-}
-
 impl ::std::convert::From<crate::types::Base64ImageSource> for ImageBlockParamSource {
     fn from(value: crate::types::Base64ImageSource) -> Self {
         Self::Base64(value)
@@ -1457,41 +703,9 @@ impl ::std::convert::From<crate::types::UrlImageSource> for ImageBlockParamSourc
     }
 }
 
-impl ::serde::Serialize for ImageBlockParamSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Base64(value) => value.serialize(serializer),
-            Self::Url(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ImageBlockParamSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("base64") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Base64)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("url") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Url)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+crate::impls::tagged_union!(
+    ImageBlockParamSource, "type", { Base64 => "base64", Url => "url", }
+);
 ///Where the document comes from: base64 PDF, plain text, content blocks, or a PDF URL.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1509,21 +723,6 @@ pub enum DocumentBlockParamSource {
     Url(crate::types::UrlpdfSource),
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
-}
-
-impl DocumentBlockParamSource {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::Base64(_) => "base64",
-            Self::Text(_) => "text",
-            Self::Content(_) => "content",
-            Self::Url(_) => "url",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
 }
 
 impl ::std::convert::From<crate::types::Base64PdfSource> for DocumentBlockParamSource {
@@ -1551,53 +750,10 @@ impl ::std::convert::From<crate::types::UrlpdfSource> for DocumentBlockParamSour
     }
 }
 
-impl ::serde::Serialize for DocumentBlockParamSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Base64(value) => value.serialize(serializer),
-            Self::Text(value) => value.serialize(serializer),
-            Self::Content(value) => value.serialize(serializer),
-            Self::Url(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DocumentBlockParamSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("base64") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Base64)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("text") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Text)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("content") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Content)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("url") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Url)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
-
+crate::impls::tagged_union!(
+    DocumentBlockParamSource, "type", { Base64 => "base64", Text => "text", Content =>
+    "content", Url => "url", }
+);
 ///One of several kinds of `ToolResultBlockParamContentItem`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1615,21 +771,6 @@ pub enum ToolResultBlockParamContentItem {
     Document(crate::types::DocumentBlockParam),
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
-}
-
-impl ToolResultBlockParamContentItem {
-    /// The member's tag, as the `type` (or other discriminator) field holds it.
-    pub fn tag(&self) -> &str {
-        match self {
-            Self::Text(_) => "text",
-            Self::Image(_) => "image",
-            Self::SearchResult(_) => "search_result",
-            Self::Document(_) => "document",
-            Self::Other(value) => {
-                value.get("type").and_then(|t| t.as_str()).unwrap_or("")
-            }
-        }
-    }
 }
 
 impl ::std::convert::From<crate::types::TextBlockParam>
@@ -1660,49 +801,7 @@ for ToolResultBlockParamContentItem {
     }
 }
 
-impl ::serde::Serialize for ToolResultBlockParamContentItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Text(value) => value.serialize(serializer),
-            Self::Image(value) => value.serialize(serializer),
-            Self::SearchResult(value) => value.serialize(serializer),
-            Self::Document(value) => value.serialize(serializer),
-            Self::Other(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ToolResultBlockParamContentItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
-        match tag.as_deref() {
-            Some("text") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Text)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("image") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Image)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("search_result") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SearchResult)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            Some("document") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Document)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Other(value)),
-        }
-    }
-}
+crate::impls::tagged_union!(
+    ToolResultBlockParamContentItem, "type", { Text => "text", Image => "image",
+    SearchResult => "search_result", Document => "document", }
+);

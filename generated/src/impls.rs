@@ -1,0 +1,183 @@
+//! The trait impls of the generated open sets and tagged unions, written
+//! once here; each generated type invokes the macro with its own variants.
+
+/// `as_str`, `KNOWN`, conversions from strings, `Display`, and serde for an
+/// open set: an enum of unit variants plus `Other(String)`.
+macro_rules! open_enum {
+    ($name:ident { $($variant:ident => $value:literal),* $(,)? }) => {
+        impl $name {
+            /// Every value known when this crate was generated.
+            pub const KNOWN: &'static [Self] = &[$(Self::$variant),*];
+
+            /// The value as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::Other(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($value => Self::$variant,)*
+                    other => Self::Other(other.to_string()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::Other(_) => Self::Other(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    };
+}
+pub(crate) use open_enum;
+
+/// `tag` and serde for a tagged union: an enum of one-field variants, chosen
+/// by the value of `$property`, plus `Other(serde_json::Value)`. The optional
+/// `untagged` variant is chosen when the property is absent.
+macro_rules! tagged_union {
+    (
+        $name:ident, $property:literal,
+        { $($variant:ident => $tag:literal),* $(,)? }
+        $(, untagged = $untagged:ident)?
+    ) => {
+        impl $name {
+            /// The member's tag, as its discriminator field holds it.
+            pub fn tag(&self) -> &str {
+                match self {
+                    $(Self::$variant(_) => $tag,)*
+                    Self::Other(value) => value.get($property).and_then(|t| t.as_str()).unwrap_or(""),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$variant(value) => value.serialize(serializer),)*
+                    Self::Other(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                use ::serde::de::Error as _;
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get($property).and_then(|t| t.as_str()).map(str::to_owned);
+                match tag.as_deref() {
+                    $(Some($tag) => ::serde_json::from_value(value).map(Self::$variant).map_err(D::Error::custom),)*
+                    $(None => ::serde_json::from_value(value).map(Self::$untagged).map_err(D::Error::custom),)?
+                    _ => Ok(Self::Other(value)),
+                }
+            }
+        }
+    };
+}
+pub(crate) use tagged_union;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Colour {
+        Red,
+        DarkGreen,
+        Other(String),
+    }
+    super::open_enum!(Colour { Red => "red", DarkGreen => "dark-green" });
+
+    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Circle {
+        r#type: String,
+        radius: f64,
+    }
+
+    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Custom {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        r#type: Option<String>,
+        name: String,
+    }
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Shape {
+        Circle(Circle),
+        Custom(Custom),
+        Other(serde_json::Value),
+    }
+    super::tagged_union!(Shape, "type", { Circle => "circle", Custom => "custom" }, untagged = Custom);
+
+    #[test]
+    fn open_enum_round_trips_known_and_unknown_values() {
+        assert_eq!(Colour::from("dark-green"), Colour::DarkGreen);
+        assert_eq!(Colour::from("blue"), Colour::Other("blue".into()));
+        assert_eq!(Colour::KNOWN, &[Colour::Red, Colour::DarkGreen]);
+        for (value, json) in [
+            (Colour::Red, json!("red")),
+            (Colour::Other("blue".into()), json!("blue")),
+        ] {
+            assert_eq!(serde_json::to_value(&value).expect("serializes"), json);
+            assert_eq!(
+                serde_json::from_value::<Colour>(json).expect("decodes"),
+                value
+            );
+        }
+        assert_eq!("dark-green".parse::<Colour>(), Ok(Colour::DarkGreen));
+        assert_eq!(Colour::Other("x".into()).to_string(), "x");
+    }
+
+    #[test]
+    fn tagged_union_dispatches_keeps_unknown_members_and_falls_back_when_untagged() {
+        let circle = json!({"type": "circle", "radius": 2.0});
+        let shape: Shape = serde_json::from_value(circle.clone()).expect("a circle");
+        assert!(matches!(&shape, Shape::Circle(c) if c.radius == 2.0));
+        assert_eq!(shape.tag(), "circle");
+        assert_eq!(serde_json::to_value(&shape).expect("serializes"), circle);
+
+        let unknown = json!({"type": "hexagon", "side": 1, "extra": [1, 2]});
+        let shape: Shape = serde_json::from_value(unknown.clone()).expect("kept");
+        assert_eq!(shape, Shape::Other(unknown.clone()));
+        assert_eq!(shape.tag(), "hexagon");
+        assert_eq!(serde_json::to_value(&shape).expect("serializes"), unknown);
+
+        let untagged: Shape = serde_json::from_value(json!({"name": "n"})).expect("the fallback");
+        assert!(matches!(untagged, Shape::Custom(ref c) if c.name == "n"));
+
+        // A known tag with the wrong shape is an error, not `Other`.
+        assert!(serde_json::from_value::<Shape>(json!({"type": "circle"})).is_err());
+    }
+}
