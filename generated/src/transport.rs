@@ -350,3 +350,80 @@ fn merge_betas(headers: &mut HeaderMap, defaults: &[String]) {
         headers.insert(HeaderName::from_static("anthropic-beta"), value);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    use super::*;
+
+    /// A server that answers every connection with `status` (and a 1 ms
+    /// `retry-after-ms`), counting the connections.
+    async fn server(status: u16) -> (String, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        let count = Arc::new(AtomicUsize::new(0));
+        let seen = count.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                seen.fetch_add(1, Ordering::SeqCst);
+                let mut request = vec![0u8; 64 * 1024];
+                let _ = socket.read(&mut request).await;
+                let answer = format!(
+                    "HTTP/1.1 {status} Unavailable\r\ncontent-length: 2\r\n\
+                     retry-after-ms: 1\r\nconnection: close\r\n\r\n{{}}"
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            }
+        });
+        (url, count)
+    }
+
+    fn transport(max_retries: u32) -> Transport {
+        Transport {
+            config: Arc::new(Config {
+                api_key: HeaderValue::from_static("sk-test"),
+                betas: Vec::new(),
+                headers: HeaderMap::new(),
+                max_retries,
+                timeout: Duration::from_secs(10),
+                max_response_bytes: 1 << 20,
+            }),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_that_cannot_be_replayed_is_sent_once() {
+        let http = reqwest::Client::new();
+        let transport = transport(2);
+
+        // A streamed body cannot be copied for a second attempt.
+        let (url, attempts) = server(503).await;
+        let chunks =
+            futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"{}"))]);
+        let request = http
+            .post(&url)
+            .body(reqwest::Body::wrap_stream(chunks))
+            .build()
+            .expect("a request");
+        let response = transport
+            .execute(&http, request, "test")
+            .await
+            .expect("an answer");
+        assert_eq!(response.status(), 503);
+        assert_eq!(attempts.load(Ordering::SeqCst), 1);
+
+        // The same request with a buffered body is retried twice.
+        let (url, attempts) = server(503).await;
+        let request = http.post(&url).body("{}").build().expect("a request");
+        let response = transport
+            .execute(&http, request, "test")
+            .await
+            .expect("an answer");
+        assert_eq!(response.status(), 503);
+        assert_eq!(attempts.load(Ordering::SeqCst), 3);
+    }
+}
