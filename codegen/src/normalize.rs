@@ -402,44 +402,15 @@ fn single_string_value(schema: &Schema, property: &str) -> Option<String> {
 /// always send the default. The server applies its own default to an absent
 /// field, so the client leaves it absent; the description still states it.
 fn drop_optional_defaults(api: &mut OpenAPI) {
-    let Some(components) = &mut api.components else {
-        return;
-    };
-    for schema in components.schemas.values_mut() {
-        if let ReferenceOr::Item(schema) = schema {
-            drop_defaults_in(schema);
-        }
-    }
-}
-
-fn drop_defaults_in(schema: &mut Schema) {
-    match &mut schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => {
-            for (name, prop) in object.properties.iter_mut() {
-                if let ReferenceOr::Item(prop) = prop {
-                    if !object.required.contains(name) && single_value(prop).is_none() {
-                        prop.schema_data.default = None;
-                    }
-                    drop_defaults_in(prop);
+    for_each_component_object(api, &mut |object| {
+        for (name, prop) in object.properties.iter_mut() {
+            if let ReferenceOr::Item(prop) = prop {
+                if !object.required.contains(name) && single_value(prop).is_none() {
+                    prop.schema_data.default = None;
                 }
             }
         }
-        SchemaKind::Type(Type::Array(array)) => {
-            if let Some(ReferenceOr::Item(items)) = &mut array.items {
-                drop_defaults_in(items);
-            }
-        }
-        SchemaKind::OneOf { one_of: members }
-        | SchemaKind::AnyOf { any_of: members }
-        | SchemaKind::AllOf { all_of: members } => {
-            for member in members.iter_mut() {
-                if let ReferenceOr::Item(member) = member {
-                    drop_defaults_in(member);
-                }
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 /// Every object schema of the spec, inline ones included, mutably.
