@@ -11,7 +11,7 @@ use futures::{Stream, StreamExt};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use crate::error::{DecodeError, Error};
+use crate::error::Error;
 use crate::request::api_error;
 use crate::response::RateLimits;
 use crate::streaming::EventStream;
@@ -275,13 +275,7 @@ fn violation(event: &MessageStreamEvent, what: &str) -> Error {
 }
 
 fn decode(body: Bytes, reason: String) -> Error {
-    Error::Decode(Box::new(DecodeError {
-        status: None,
-        request_id: None,
-        headers: HeaderMap::new(),
-        body,
-        reason,
-    }))
+    Error::decode(None, HeaderMap::new(), body, reason)
 }
 
 /// A Messages stream that builds the final message as its events pass: a

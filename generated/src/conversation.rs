@@ -1,7 +1,7 @@
 //! Helpers for multi-turn conversations: turning the model's reply into the
 //! next request's input.
 
-use crate::error::{DecodeError, Error};
+use crate::error::Error;
 use crate::types::{
     ContentBlock, ContentBlockParam, Message, MessageParam, MessageParamContent, MessageParamRole,
 };
@@ -38,13 +38,12 @@ impl TryFrom<&ContentBlock> for ContentBlockParam {
 }
 
 fn not_an_input(e: serde_json::Error, block: &ContentBlock) -> Error {
-    Error::Decode(Box::new(DecodeError {
-        status: None,
-        request_id: None,
-        headers: Default::default(),
-        body: serde_json::to_vec(block).unwrap_or_default().into(),
-        reason: format!("a `{}` block cannot be sent back: {e}", block.tag()),
-    }))
+    Error::decode(
+        None,
+        Default::default(),
+        serde_json::to_vec(block).unwrap_or_default().into(),
+        format!("a `{}` block cannot be sent back: {e}", block.tag()),
+    )
 }
 
 impl Message {

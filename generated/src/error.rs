@@ -184,6 +184,22 @@ impl Error {
         }
     }
 
+    /// A [`Error::Decode`], its request id read from `headers`.
+    pub(crate) fn decode(
+        status: Option<StatusCode>,
+        headers: HeaderMap,
+        body: Bytes,
+        reason: impl Into<String>,
+    ) -> Self {
+        Error::Decode(Box::new(DecodeError {
+            status,
+            request_id: crate::response::header_str(&headers, "request-id").map(str::to_string),
+            headers,
+            body,
+            reason: reason.into(),
+        }))
+    }
+
     pub(crate) fn transport(e: reqwest::Error) -> Self {
         if e.is_timeout() {
             Error::Timeout(e)

@@ -5,7 +5,7 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::StatusCode;
 
-use crate::error::{ApiError, DecodeError, Error};
+use crate::error::{ApiError, Error};
 use crate::response::{header_str, Response};
 use crate::transport::{self, Outcome};
 use crate::types::ErrorResponse;
@@ -151,13 +151,7 @@ async fn convert<T>(
 ) -> Result<Response<T>, Error> {
     use progenitor_client::Error as Raw;
     let decode = |body: Bytes, reason: String, outcome: Outcome| {
-        Error::Decode(Box::new(DecodeError {
-            status: outcome.status,
-            request_id: header_str(&outcome.headers, "request-id").map(str::to_string),
-            headers: outcome.headers,
-            body,
-            reason,
-        }))
+        Error::decode(outcome.status, outcome.headers, body, reason)
     };
     if let Some(limit) = outcome.truncated_at {
         let body = match result {

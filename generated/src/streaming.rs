@@ -16,7 +16,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::error::{DecodeError, Error};
+use crate::error::Error;
 use crate::request::{api_error, RequestOptions};
 use crate::response::header_str;
 use crate::sse::{SseError, SseEvent, SseParser};
@@ -165,8 +165,8 @@ where
             let headers = response.headers().clone();
             let (body, truncated) = read_bounded(response, limit).await?;
             if truncated {
-                return Err(decode_error(
-                    status,
+                return Err(Error::decode(
+                    Some(status),
                     headers,
                     body,
                     format!("the error body exceeds the client's limit of {limit} bytes"),
@@ -174,8 +174,8 @@ where
             }
             return Err(match serde_json::from_slice::<ErrorResponse>(&body) {
                 Ok(error) => api_error(status, headers, error),
-                Err(e) => decode_error(
-                    status,
+                Err(e) => Error::decode(
+                    Some(status),
                     headers,
                     body,
                     format!("status {}: not an API error body: {e}", status.as_u16()),
@@ -187,7 +187,7 @@ where
             let reason = format!("expected an event stream, got content-type `{content_type}`");
             let headers = response.headers().clone();
             let (body, _) = read_bounded(response, limit).await?;
-            return Err(decode_error(status, headers, body, reason));
+            return Err(Error::decode(Some(status), headers, body, reason));
         }
         Ok(EventStream::new(
             status,
@@ -220,16 +220,6 @@ async fn read_bounded(
         body.extend_from_slice(&chunk);
     }
     Ok((body.into(), false))
-}
-
-fn decode_error(status: StatusCode, headers: HeaderMap, body: Bytes, reason: String) -> Error {
-    Error::Decode(Box::new(DecodeError {
-        status: Some(status),
-        request_id: header_str(&headers, "request-id").map(str::to_string),
-        headers,
-        body,
-        reason,
-    }))
 }
 
 /// The events of a streaming response, decoded as `E` as they arrive:
@@ -305,7 +295,7 @@ impl<E> EventStream<E> {
     }
 
     fn decode_error(&self, body: Bytes, reason: String) -> Error {
-        decode_error(self.status, self.headers.clone(), body, reason)
+        Error::decode(Some(self.status), self.headers.clone(), body, reason)
     }
 
     /// Fills in the response's status, headers and request id on an error
