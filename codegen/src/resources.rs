@@ -32,7 +32,7 @@ struct Op<'s> {
     stream_event: Option<String>,
     /// The body has the `stream` flag that picks server-sent events.
     stream_flag: bool,
-    http_method: &'static str,
+    http_method: String,
     path: String,
 }
 
@@ -183,7 +183,7 @@ fn describe<'s>(
     api: &'s OpenAPI,
     op: &'s Operation,
     builders: &BTreeMap<String, Vec<syn::ImplItemFn>>,
-    http_method: &'static str,
+    http_method: String,
     path: String,
 ) -> Result<Op<'s>, Error> {
     let id = op.operation_id.clone().unwrap_or_default();

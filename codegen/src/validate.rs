@@ -27,26 +27,16 @@ pub fn validate(spec: &LoadedSpec) -> Result<(), Error> {
     }
 }
 
-/// Every operation of the spec with its JSON pointer.
-pub fn operations(api: &openapiv3::OpenAPI) -> Vec<(String, String, &'static str, &Operation)> {
+/// Every operation of the spec: its JSON pointer, path, method and itself.
+pub fn operations(api: &openapiv3::OpenAPI) -> Vec<(String, String, String, &Operation)> {
     let mut out = Vec::new();
     for (path, item) in api.paths.iter() {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
         for (method, op) in item.iter() {
-            let method: &'static str = match method {
-                "get" => "get",
-                "put" => "put",
-                "post" => "post",
-                "delete" => "delete",
-                "options" => "options",
-                "head" => "head",
-                "patch" => "patch",
-                _ => "trace",
-            };
             let pointer = format!("/paths/{}/{method}", escape_segment(path));
-            out.push((pointer, path.clone(), method, op));
+            out.push((pointer, path.clone(), method.to_string(), op));
         }
     }
     out
