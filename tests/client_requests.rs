@@ -536,7 +536,15 @@ async fn the_key_is_absent_from_debug_and_error_output() {
     let mut shown = vec![
         configured_debug,
         format!("{client:?}"),
-        format!("{:?}", client.raw()),
+        format!(
+            "{:?}",
+            client.messages().create_stream(
+                anthropic_client::types::MessageCreateParams::builder()
+                    .model("claude-sonnet-4-20250514")
+                    .max_tokens(16)
+                    .messages(vec![workspace_tests::messages::user("hi")])
+            )
+        ),
         format!("{:?}", client.models().list().limit(3)),
         format!("{:?}", client.beta().models().retrieve("m1")),
     ];

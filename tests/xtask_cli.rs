@@ -231,10 +231,10 @@ fn check_passes_on_fresh_output_and_names_the_stale_files() {
     );
 
     // Stale: one file edited, one missing, one left over.
-    let raw = out.join("raw.rs");
-    let mut edited = std::fs::read_to_string(&raw).expect("raw.rs was written");
+    let types = out.join("types.rs");
+    let mut edited = std::fs::read_to_string(&types).expect("types.rs was written");
     edited.push_str("// edited by hand\n");
-    std::fs::write(&raw, edited).expect("edit raw.rs");
+    std::fs::write(&types, edited).expect("edit types.rs");
     std::fs::remove_file(out.join("meta.rs")).expect("remove meta.rs");
     std::fs::write(out.join("old.rs"), "// from an older spec\n").expect("write old.rs");
     let before = dir_contents(&out);
@@ -244,7 +244,7 @@ fn check_passes_on_fresh_output_and_names_the_stale_files() {
     assert!(!stale.status.success(), "a stale directory fails --check");
     assert_eq!(stale.status.code(), Some(1), "{err}");
     assert!(err.contains("stale"), "{err}");
-    for name in ["raw.rs", "meta.rs", "old.rs"] {
+    for name in ["types.rs", "meta.rs", "old.rs"] {
         assert!(
             err.contains(&out.join(name).display().to_string()),
             "names {name}: {err}"

@@ -1,23 +1,23 @@
 //! Generates the `anthropic-client` crate from the OpenAPI spec.
 //!
-//! The work is a pipeline of passes, one module each:
-//! [`load`] reads the YAML, [`validate`] applies the project's rules,
-//! [`normalize`] reshapes what progenitor cannot handle, `raw` runs
-//! progenitor, `open_enums`, `unions`, `conversions`, `meta` and `resources` add what
-//! progenitor lacks, `format` pretty-prints, and [`emit`] writes (or checks) the files.
-//! Nothing touches the disk until every pass has succeeded.
+//! The work is a pipeline: [`load`] reads the YAML, [`validate`] applies
+//! the project's rules, [`normalize`] reshapes what progenitor cannot
+//! handle, [`model`] builds the one description of every operation that
+//! the emitters read, `types` runs progenitor's type generator on the
+//! schemas, the emitters in `render` write the rest (resources, requests,
+//! open sets, unions, conversions, meta), `format` pretty-prints, and
+//! [`emit`] writes (or checks) the files. Nothing touches the disk until
+//! every pass has succeeded.
 
-mod conversions;
 pub mod emit;
 mod error;
 mod format;
 pub mod load;
-mod meta;
+pub mod model;
 pub mod normalize;
-mod open_enums;
-mod raw;
-mod resources;
-mod unions;
+mod render;
+pub mod spec;
+mod types;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
@@ -62,37 +62,39 @@ fn generate_loaded(
     label: &str,
     started: Instant,
 ) -> Result<Output, Error> {
-    validate::validate(spec)?;
-    let normalized = normalize::normalize(spec)?;
-    let raw = raw::generate(&normalized)?;
-    let resources = resources::generate(spec, &raw.file)?;
-    let open_enums = format::parse("open_enums", open_enums::generate(&normalized.open_enums))?;
-    let unions = format::parse("unions", unions::generate(&normalized.tagged_unions))?;
-    let conversions = format::parse("conversions", conversions::generate(&raw.file))?;
-    let meta = format::parse("meta", meta::generate(spec)?)?;
-    let resources_file = format::parse("resources", resources.tokens)?;
-    let module = format::parse("mod", module_tokens())?;
-
-    let files: Vec<GeneratedFile> = [
-        ("conversions.rs", &conversions),
-        ("mod.rs", &module),
-        ("meta.rs", &meta),
-        ("open_enums.rs", &open_enums),
-        ("raw.rs", &raw.file),
-        ("resources.rs", &resources_file),
-        ("unions.rs", &unions),
-    ]
-    .into_iter()
-    .map(|(name, file)| GeneratedFile {
-        path: PathBuf::from(name),
-        contents: format::format_file(file, label),
-    })
-    .collect();
+    let model = build_model(spec)?;
+    let types = types::generate(&model.normalized)?;
+    let api = &model.api;
+    let files = [
+        ("conversions.rs", render::conversions::generate(&types.file)),
+        ("meta.rs", render::meta::generate(api)),
+        ("mod.rs", module_tokens()),
+        (
+            "open_enums.rs",
+            render::open_enums::generate(&api.open_enums),
+        ),
+        ("requests.rs", render::requests::generate(api)),
+        ("resources.rs", render::resources::generate(api)),
+        ("unions.rs", render::unions::generate(&api.tagged_unions)),
+    ];
+    let mut parsed = Vec::new();
+    for (name, tokens) in files {
+        parsed.push((name, format::parse(name, tokens)?));
+    }
+    parsed.push(("types.rs", types.file));
+    parsed.sort_by(|a, b| a.0.cmp(b.0));
+    let files: Vec<GeneratedFile> = parsed
+        .into_iter()
+        .map(|(name, file)| GeneratedFile {
+            path: PathBuf::from(name),
+            contents: format::format_file(&file, label),
+        })
+        .collect();
     let lines = files.iter().map(|f| f.contents.lines().count()).sum();
     Ok(Output {
         stats: Stats {
-            operations: resources.operations,
-            types: raw.type_count + normalized.open_enums.len() + normalized.tagged_unions.len(),
+            operations: api.operations.len(),
+            types: types.type_count + api.open_enums.len() + api.tagged_unions.len(),
             lines,
             millis: started.elapsed().as_millis(),
         },
@@ -100,18 +102,33 @@ fn generate_loaded(
     })
 }
 
+/// The model of a spec, with the normalized spec it was built from.
+pub struct Model {
+    pub api: model::Api,
+    pub normalized: normalize::Normalized,
+}
+
+/// Validates and normalizes `spec` and builds its model.
+pub fn build_model(spec: &load::LoadedSpec) -> Result<Model, Error> {
+    validate::validate(spec)?;
+    let normalized = normalize::normalize(spec)?;
+    let api = model::build(spec, &normalized)?;
+    Ok(Model { api, normalized })
+}
+
 fn module_tokens() -> proc_macro2::TokenStream {
     quote::quote! {
-        //! Code generated from the spec, one module per generator pass.
+        //! Code generated from the spec, one module per emitter.
 
         pub mod conversions;
         pub mod meta;
         pub mod open_enums;
-        /// Progenitor's client: every operation as a builder, and every schema
-        /// as a type. The crate's public API wraps it.
-        #[allow(clippy::all, missing_docs, unused_imports, dead_code, rustdoc::all)]
-        pub mod raw;
+        pub mod requests;
         pub mod resources;
+        /// The types of the spec's schemas, written by progenitor's type
+        /// generator; `crate::types` re-exports them.
+        #[allow(clippy::all, missing_docs, unused_imports, dead_code, rustdoc::all)]
+        pub mod types;
         pub mod unions;
     }
 }

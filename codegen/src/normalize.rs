@@ -2,9 +2,7 @@
 //! compile or cannot hold the API's values, and record what later passes
 //! must generate instead.
 
-use openapiv3::{
-    OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StringType, Type,
-};
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StringType, Type};
 
 use crate::error::{Error, SpecProblem};
 use crate::load::{escape_segment, LoadedSpec};
@@ -15,13 +13,6 @@ pub struct OpenEnum {
     pub name: String,
     pub description: Option<String>,
     pub values: Vec<String>,
-}
-
-/// A named list schema that travels as one comma-separated header value.
-#[derive(Debug, Clone)]
-pub struct HeaderList {
-    pub name: String,
-    pub item: String,
 }
 
 /// A `oneOf` told apart by a discriminator property.
@@ -47,7 +38,6 @@ pub struct UnionVariant {
 pub struct Normalized {
     pub api: OpenAPI,
     pub open_enums: Vec<OpenEnum>,
-    pub header_lists: Vec<HeaderList>,
     pub tagged_unions: Vec<TaggedUnion>,
 }
 
@@ -55,10 +45,9 @@ pub fn normalize(spec: &LoadedSpec) -> Result<Normalized, Error> {
     let mut api = spec.api.clone();
     let mut problems = Vec::new();
     keep_ref_descriptions(&spec.raw, &mut api);
-    hoist_inline_unions(&mut api);
+    hoist_inline_unions(spec, &mut api, &mut problems);
     make_nullables_optional(&mut api);
     let open_enums = find_open_enums(&api);
-    let header_lists = hoist_header_lists(spec, &mut api, &mut problems);
     let tagged_unions = find_tagged_unions(spec, &api, &mut problems);
     drop_optional_defaults(&mut api);
     // After the unions are read: it makes their tags optional.
@@ -69,7 +58,6 @@ pub fn normalize(spec: &LoadedSpec) -> Result<Normalized, Error> {
     Ok(Normalized {
         api,
         open_enums,
-        header_lists,
         tagged_unions,
     })
 }
@@ -123,107 +111,6 @@ pub(crate) fn open_enum_values(schema: &Schema) -> Option<Vec<String>> {
     } else {
         None
     }
-}
-
-/// An array-typed header parameter makes progenitor emit `value.to_string()`
-/// on a `Vec`, which does not compile. The array becomes a named schema that
-/// the raw pass replaces with the runtime's comma-separated list type.
-fn hoist_header_lists(
-    spec: &LoadedSpec,
-    api: &mut OpenAPI,
-    problems: &mut Vec<SpecProblem>,
-) -> Vec<HeaderList> {
-    let mut lists: Vec<HeaderList> = Vec::new();
-    let mut new_schemas = Vec::new();
-    let mut visit = |param: &mut Parameter, pointer: String| {
-        let Parameter::Header { parameter_data, .. } = param else {
-            return;
-        };
-        let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) =
-            &mut parameter_data.format
-        else {
-            return;
-        };
-        let SchemaKind::Type(Type::Array(array)) = &schema.schema_kind else {
-            return;
-        };
-        let item = match &array.items {
-            Some(ReferenceOr::Reference { reference }) => reference
-                .trim_start_matches("#/components/schemas/")
-                .to_string(),
-            _ => {
-                problems.push(spec.problem(
-                    &format!("{pointer}/schema/items"),
-                    "the items of an array-typed header must be a `$ref` to a named schema",
-                ));
-                return;
-            }
-        };
-        let name = format!("{item}List");
-        if !lists.iter().any(|l| l.name == name) {
-            lists.push(HeaderList {
-                name: name.clone(),
-                item: item.clone(),
-            });
-            let mut hoisted = schema.clone();
-            hoisted.schema_data.description = Some(format!(
-                "A list of `{item}` sent as one comma-separated header value."
-            ));
-            new_schemas.push((name.clone(), hoisted));
-        }
-        parameter_data.format = ParameterSchemaOrContent::Schema(ReferenceOr::Reference {
-            reference: format!("#/components/schemas/{name}"),
-        });
-    };
-    if let Some(components) = &mut api.components {
-        for (name, param) in components.parameters.iter_mut() {
-            if let ReferenceOr::Item(param) = param {
-                visit(
-                    param,
-                    format!("/components/parameters/{}", escape_segment(name)),
-                );
-            }
-        }
-    }
-    for (path, item) in api.paths.paths.iter_mut() {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (method, op) in operations_mut(item) {
-            for (i, param) in op.parameters.iter_mut().enumerate() {
-                if let ReferenceOr::Item(param) = param {
-                    visit(
-                        param,
-                        format!("/paths/{}/{method}/parameters/{i}", escape_segment(path)),
-                    );
-                }
-            }
-        }
-    }
-    if !new_schemas.is_empty() {
-        let components = api.components.get_or_insert_with(Default::default);
-        for (name, schema) in new_schemas {
-            components.schemas.insert(name, ReferenceOr::Item(schema));
-        }
-    }
-    lists
-}
-
-pub(crate) fn operations_mut(
-    item: &mut openapiv3::PathItem,
-) -> impl Iterator<Item = (&'static str, &mut openapiv3::Operation)> {
-    [
-        ("get", &mut item.get),
-        ("put", &mut item.put),
-        ("post", &mut item.post),
-        ("delete", &mut item.delete),
-        ("options", &mut item.options),
-        ("head", &mut item.head),
-        ("patch", &mut item.patch),
-        ("trace", &mut item.trace),
-    ]
-    .into_iter()
-    .filter_map(|(method, op)| op.as_mut().map(|op| (method, op)))
 }
 
 /// OpenAPI 3.0 ignores a `description` beside a `$ref`, but the reference
@@ -570,12 +457,13 @@ fn single_value(schema: &Schema) -> Option<String> {
 
 /// A discriminated `oneOf` written inline (a property's schema, or the
 /// items of an array property) becomes a named schema `<Parent><Property>`,
-/// so the unions pass can give it a catch-all like the named ones.
-fn hoist_inline_unions(api: &mut OpenAPI) {
+/// so the unions pass can give it a catch-all like the named ones. A name
+/// already taken is a problem: the union would otherwise be lost.
+fn hoist_inline_unions(spec: &LoadedSpec, api: &mut OpenAPI, problems: &mut Vec<SpecProblem>) {
     let Some(components) = &mut api.components else {
         return;
     };
-    let mut hoisted: Vec<(String, Schema)> = Vec::new();
+    let mut hoisted: Vec<Hoisted> = Vec::new();
     let names: Vec<String> = components.schemas.keys().cloned().collect();
     for name in names {
         let Some(ReferenceOr::Item(schema)) = components.schemas.get_mut(&name) else {
@@ -590,39 +478,86 @@ fn hoist_inline_unions(api: &mut OpenAPI) {
                     "{name}{}",
                     heck::ToUpperCamelCase::to_upper_camel_case(prop_name.as_str())
                 );
-                hoist_in(prop, base, &mut hoisted);
+                let pointer = format!(
+                    "/components/schemas/{}/properties/{}",
+                    escape_segment(&name),
+                    escape_segment(prop_name)
+                );
+                hoist_in(prop, base, pointer, &mut hoisted);
             }
         }
     }
-    for (name, schema) in hoisted {
-        if !components.schemas.contains_key(&name) {
-            components.schemas.insert(name, ReferenceOr::Item(schema));
+    for Hoisted {
+        name,
+        schema,
+        pointer,
+    } in hoisted
+    {
+        if components.schemas.contains_key(&name) {
+            problems.push(spec.problem(
+                &pointer,
+                format!(
+                    "this inline union would be named `{name}`, which another schema already is; \
+                     name the union as a component schema"
+                ),
+            ));
+            continue;
         }
+        components.schemas.insert(name, ReferenceOr::Item(schema));
     }
+}
+
+/// An inline union taken out to a named schema.
+struct Hoisted {
+    name: String,
+    schema: Schema,
+    /// Where it was written.
+    pointer: String,
 }
 
 /// Hoists the tagged unions in a property's schema: the schema itself, the
 /// items of an array (`<name>Item`), or a member of an untagged `oneOf`.
-fn hoist_in(schema: &mut Schema, name: String, hoisted: &mut Vec<(String, Schema)>) {
+fn hoist_in(schema: &mut Schema, name: String, pointer: String, hoisted: &mut Vec<Hoisted>) {
     if is_inline_tagged_union(schema) {
         let reference = ref_to(&name, schema.schema_data.description.clone());
-        hoisted.push((name, std::mem::replace(schema, reference)));
+        hoisted.push(Hoisted {
+            name,
+            schema: std::mem::replace(schema, reference),
+            pointer,
+        });
         return;
     }
     match &mut schema.schema_kind {
         SchemaKind::Type(Type::Array(array)) => {
             if let Some(ReferenceOr::Item(items)) = &mut array.items {
-                hoist_in(items, format!("{name}Item"), hoisted);
+                hoist_in(
+                    items,
+                    format!("{name}Item"),
+                    format!("{pointer}/items"),
+                    hoisted,
+                );
             }
         }
-        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
-            for member in members.iter_mut() {
-                if let ReferenceOr::Item(member) = member {
-                    hoist_in(member, name.clone(), hoisted);
-                }
-            }
+        SchemaKind::OneOf { one_of: members } => {
+            hoist_members(members, &name, &format!("{pointer}/oneOf"), hoisted)
+        }
+        SchemaKind::AnyOf { any_of: members } => {
+            hoist_members(members, &name, &format!("{pointer}/anyOf"), hoisted)
         }
         _ => {}
+    }
+}
+
+fn hoist_members(
+    members: &mut [ReferenceOr<Schema>],
+    name: &str,
+    pointer: &str,
+    hoisted: &mut Vec<Hoisted>,
+) {
+    for (i, member) in members.iter_mut().enumerate() {
+        if let ReferenceOr::Item(member) = member {
+            hoist_in(member, name.to_string(), format!("{pointer}/{i}"), hoisted);
+        }
     }
 }
 

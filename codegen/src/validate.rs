@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{Operation, ReferenceOr};
+use openapiv3::ReferenceOr;
 use serde_json::Value;
 
 use crate::error::{Error, SpecProblem};
@@ -25,21 +25,6 @@ pub fn validate(spec: &LoadedSpec) -> Result<(), Error> {
         problems.sort_by_key(|p| p.location.line.unwrap_or(usize::MAX));
         Err(Error::Spec(problems))
     }
-}
-
-/// Every operation of the spec: its JSON pointer, path, method and itself.
-pub fn operations(api: &openapiv3::OpenAPI) -> Vec<(String, String, String, &Operation)> {
-    let mut out = Vec::new();
-    for (path, item) in api.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (method, op) in item.iter() {
-            let pointer = format!("/paths/{}/{method}", escape_segment(path));
-            out.push((pointer, path.clone(), method.to_string(), op));
-        }
-    }
-    out
 }
 
 fn check_version(spec: &LoadedSpec, problems: &mut Vec<SpecProblem>) {
@@ -137,7 +122,8 @@ fn is_default(value: &Value) -> bool {
 fn check_operations(spec: &LoadedSpec, problems: &mut Vec<SpecProblem>) {
     let declared_tags: BTreeSet<&str> = spec.api.tags.iter().map(|t| t.name.as_str()).collect();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for (pointer, path, _method, op) in operations(&spec.api) {
+    for found in crate::spec::operations(&spec.api) {
+        let (pointer, path, op) = (found.pointer(), found.path, found.operation);
         if let Some((_, query)) = path.split_once('?') {
             if query.split('&').any(|pair| !pair.contains('=')) {
                 problems.push(spec.problem(

@@ -12,9 +12,9 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 use crate::error::Error;
-use crate::request::api_error;
 use crate::response::RateLimits;
 use crate::streaming::EventStream;
+use crate::transport::api_error;
 use crate::types::{
     ContentBlock, ErrorResponse, ErrorResponseType, Message, MessageStreamEvent,
     RawContentBlockDelta,

@@ -1,7 +1,6 @@
 //! Checks made before a request is sent, from constraints in the spec.
 
 use std::fmt::Display;
-use std::num::{NonZeroU32, NonZeroU64};
 
 /// A number a range check can compare.
 pub(crate) trait Number: Display {
@@ -25,8 +24,6 @@ number! {
     u64 => |v| *v as f64,
     i64 => |v| *v as f64,
     f64 => |v| *v,
-    NonZeroU32 => |v| f64::from(v.get()),
-    NonZeroU64 => |v| v.get() as f64,
 }
 
 /// `value` lies within the spec's `minimum`..=`maximum`.
@@ -37,17 +34,43 @@ pub(crate) fn range<N: Number>(
     maximum: Option<f64>,
 ) -> Result<(), String> {
     let v = value.as_f64();
-    let low = minimum.is_some_and(|m| v < m);
-    let high = maximum.is_some_and(|m| v > m);
-    if low || high {
-        let bound = |b: Option<f64>| b.map(|b| b.to_string()).unwrap_or_default();
+    if minimum.is_some_and(|m| v < m) || maximum.is_some_and(|m| v > m) {
         return Err(format!(
-            "`{name}` must be in {}..={}, got {value}",
-            bound(minimum),
-            bound(maximum)
+            "`{name}` must be {}, got {value}",
+            bounds(minimum, maximum)
         ));
     }
     Ok(())
+}
+
+/// `value` is within the spec's `minLength`..=`maxLength` (in characters).
+// The generator emits this for parameters with a length; a spec without one
+// leaves it unused.
+#[allow(dead_code)]
+pub(crate) fn length(
+    name: &str,
+    value: &str,
+    minimum: Option<usize>,
+    maximum: Option<usize>,
+) -> Result<(), String> {
+    let length = value.chars().count();
+    if minimum.is_some_and(|m| length < m) || maximum.is_some_and(|m| length > m) {
+        return Err(format!(
+            "`{name}` must be {} characters long, got {length}",
+            bounds(minimum, maximum)
+        ));
+    }
+    Ok(())
+}
+
+/// `in 1..=1000`, `at least 1`, `at most 5`.
+fn bounds<B: Display>(minimum: Option<B>, maximum: Option<B>) -> String {
+    match (minimum, maximum) {
+        (Some(min), Some(max)) => format!("in {min}..={max}"),
+        (Some(min), None) => format!("at least {min}"),
+        (None, Some(max)) => format!("at most {max}"),
+        (None, None) => "anything".to_string(),
+    }
 }
 
 /// A path parameter must stay one path segment. Percent-encoding keeps `/`,
@@ -61,10 +84,6 @@ pub(crate) fn path_segment(name: &str, value: &str) -> Result<(), String> {
     }
 }
 
-pub(crate) fn not_convertible(name: &str) -> String {
-    format!("`{name}`: the value does not convert to the parameter's type")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,7 +94,20 @@ mod tests {
         assert!(range("limit", &1000u64, Some(1.0), Some(1000.0)).is_ok());
         let err = range("limit", &1001u64, Some(1.0), Some(1000.0)).unwrap_err();
         assert_eq!(err, "`limit` must be in 1..=1000, got 1001");
-        assert!(range("limit", &0i64, Some(1.0), None).is_err());
+        assert_eq!(
+            range("budget_tokens", &10i64, Some(1024.0), None).unwrap_err(),
+            "`budget_tokens` must be at least 1024, got 10"
+        );
+    }
+
+    #[test]
+    fn lengths_count_characters() {
+        assert!(length("name", "héllo", Some(1), Some(5)).is_ok());
+        assert_eq!(
+            length("name", "", Some(1), None).unwrap_err(),
+            "`name` must be at least 1 characters long, got 0"
+        );
+        assert!(length("name", "toolong", None, Some(3)).is_err());
     }
 
     #[test]

@@ -5,7 +5,6 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::generated::meta::DEFAULT_BASE_URL;
-use crate::generated::raw;
 use crate::transport::{Config, Transport};
 use crate::types::AnthropicBeta;
 use crate::Error;
@@ -17,17 +16,17 @@ const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The client: cheap to clone, and safe to share between tasks.
 ///
-/// Reach the API through its resources: [`Client::models`], [`Client::beta`].
+/// Reach the API through its resources: [`Client::models`],
+/// [`Client::messages`], [`Client::beta`], ...
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) raw: raw::Client,
+    transport: Arc<Transport>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.raw.baseurl)
-            .field("transport", &self.raw.inner)
+            .field("transport", &self.transport)
             .finish()
     }
 }
@@ -51,12 +50,11 @@ impl Client {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.raw.baseurl
+        &self.transport.base_url
     }
 
-    /// The progenitor client underneath, for the low-level API in [`crate::raw`].
-    pub fn raw(&self) -> &raw::Client {
-        &self.raw
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.transport
     }
 }
 
@@ -224,17 +222,19 @@ impl ClientBuilder {
                 .map_err(|e| invalid(format!("cannot build the HTTP client: {e}")))?,
         };
         let transport = Transport {
-            config: Arc::new(Config {
-                api_key,
+            http,
+            base_url,
+            config: Config {
+                api_key: Some(api_key),
                 betas,
                 headers,
                 max_retries: self.max_retries,
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes,
-            }),
+            },
         };
         Ok(Client {
-            raw: raw::Client::new_with_client(&base_url, http, transport),
+            transport: Arc::new(transport),
         })
     }
 }

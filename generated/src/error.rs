@@ -28,6 +28,9 @@ pub enum Error {
     /// The response could not be decoded as the spec says it should be.
     #[error("{0}")]
     Decode(Box<DecodeError>),
+    /// Reading or writing a local file failed (a download being saved).
+    #[error("i/o error: {0}")]
+    Io(#[source] std::io::Error),
 }
 
 /// An error the API reported, with everything it sent about it.
@@ -116,7 +119,7 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => e.status,
             Error::Timeout(e) | Error::Connection(e) => e.status(),
-            Error::InvalidArgument(_) => None,
+            Error::InvalidArgument(_) | Error::Io(_) => None,
         }
     }
 
@@ -170,7 +173,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout(_) | Error::Connection(_) => true,
-            Error::InvalidArgument(_) => false,
+            Error::InvalidArgument(_) | Error::Io(_) => false,
             // An error event inside a streamed 200 carries no error status:
             // its type says whether the failure is transient.
             Error::Api(e) if e.status.is_success() => matches!(

@@ -73,12 +73,15 @@
 #![warn(missing_docs)]
 
 mod accumulate;
+mod call;
 mod checks;
 mod client;
 mod conversation;
+mod download;
 mod error;
-mod header_list;
 mod impls;
+mod jsonl;
+mod multipart;
 pub mod pagination;
 mod request;
 mod response;
@@ -94,24 +97,20 @@ pub mod generated;
 
 pub use accumulate::{MessageAccumulator, MessageStream, TextDeltas};
 pub use client::{Client, ClientBuilder};
+pub use download::ByteStream;
 pub use error::{ApiError, DecodeError, Error};
-pub use generated::meta::{API_KEY_HEADER, API_VERSION, DEFAULT_BASE_URL};
+pub use generated::meta::{API_VERSION, DEFAULT_BASE_URL};
+pub use generated::requests::*;
 pub use generated::resources::*;
-pub use header_list::CommaSeparated;
-pub use request::{Request, RequestOptions};
+pub use jsonl::JsonLines;
+pub use multipart::Upload;
+pub use request::RequestOptions;
 pub use response::{RateLimit, RateLimits, Response};
-pub use streaming::{EventStream, StreamRequest};
+pub use streaming::EventStream;
 
 /// The API's types: every schema of the spec, and the open sets of values.
 pub mod types {
     pub use crate::generated::open_enums::*;
-    pub use crate::generated::raw::types::*;
+    pub use crate::generated::types::*;
     pub use crate::generated::unions::*;
-}
-
-/// The low-level client progenitor generated, for what the resources above
-/// do not cover. Requests made through it still get authentication and
-/// retries, but return progenitor's own error type.
-pub mod raw {
-    pub use crate::generated::raw::*;
 }

@@ -1,49 +1,84 @@
-//! Auto-pagination of cursor-paged lists (`{data, first_id, last_id, has_more}`).
-//! The generator finds these operations in the spec and gives their requests
-//! `pages()` and `items()`.
+//! Auto-pagination. The generator finds the paged lists in the spec and
+//! gives their requests `pages()` and `items()`; two kinds exist:
+//!
+//! - cursor ids: `after_id`/`before_id` in, `{data, first_id, last_id,
+//!   has_more}` out; paging goes forward by `last_id`, or backward by
+//!   `first_id` when the caller started from `before_id`;
+//! - page tokens: `page` in, `{data, next_page, has_more}` out.
 
 use std::future::Future;
 
 use futures::{stream, Stream, TryStreamExt};
 
-use crate::{Error, Request, Response};
+use crate::{Error, Response};
 
-/// A page of a cursor-paged list.
+/// A page of a paged list.
 pub trait Page {
     /// What the list holds.
     type Item;
-    /// The id of the first item, the cursor for the previous page.
-    fn first_id(&self) -> Option<&str>;
-    /// The id of the last item, the cursor for the next page.
-    fn last_id(&self) -> Option<&str>;
-    /// Whether more items lie further in the direction of paging.
-    fn has_more(&self) -> bool;
+    /// Where the next page starts, going backward (for cursor ids, when the
+    /// caller set `before_id`) or forward; `None` when the list is
+    /// exhausted in that direction.
+    fn next_cursor(&self, backward: bool) -> Option<Cursor>;
     /// The page's items.
     fn into_items(self) -> Vec<Self::Item>;
 }
 
 /// Where the next page starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Cursor {
-    /// The page after this id.
+    /// The page after this id (`after_id`).
     After(String),
-    /// The page before this id.
+    /// The page before this id (`before_id`).
     Before(String),
+    /// The page with this token (`page`).
+    Token(String),
+}
+
+/// The cursor after a page of a cursor-id list. A page that claims more but
+/// gives no cursor ends the list rather than looping.
+pub(crate) fn by_ids(
+    has_more: bool,
+    backward: bool,
+    first_id: Option<&str>,
+    last_id: Option<&str>,
+) -> Option<Cursor> {
+    if !has_more {
+        return None;
+    }
+    if backward {
+        first_id.map(|id| Cursor::Before(id.to_string()))
+    } else {
+        last_id.map(|id| Cursor::After(id.to_string()))
+    }
+}
+
+// The generator emits this for some kinds of operations; a spec without
+// one leaves it unused.
+#[allow(dead_code)]
+/// The cursor after a page of a page-token list.
+pub(crate) fn by_token(has_more: bool, next_page: Option<&str>) -> Option<Cursor> {
+    next_page
+        .filter(|token| has_more && !token.is_empty())
+        .map(|token| Cursor::Token(token.to_string()))
 }
 
 /// Pages of `request`, fetched lazily; `fetch` sends the request moved to a
-/// cursor (`None` for the first page, sent as the caller built it).
-pub(crate) fn pages<'a, B, P, F, Fut>(
-    request: Request<B>,
+/// cursor (`None` for the first page, sent as the caller built it). A
+/// cursor the previous page also gave ends the list, so a server that
+/// repeats itself cannot make it loop.
+pub(crate) fn pages<'a, R, P, F, Fut>(
+    request: R,
+    backward: bool,
     fetch: F,
 ) -> impl Stream<Item = Result<Response<P>, Error>> + 'a
 where
-    B: Clone + 'a,
+    R: Clone + 'a,
     P: Page + 'a,
-    F: Fn(Request<B>, Option<Cursor>) -> Fut + 'a,
+    F: Fn(R, Option<Cursor>) -> Fut + 'a,
     Fut: Future<Output = Result<Response<P>, Error>> + 'a,
 {
-    let backward = request.backward;
     // The state is the cursor of the next page to fetch; `None` ends the stream.
     stream::unfold(Some(None), move |state: Option<Option<Cursor>>| {
         let pending = state.map(|cursor| (fetch(request.clone(), cursor.clone()), cursor));
@@ -51,7 +86,9 @@ where
             let (fetching, cursor) = pending?;
             match fetching.await {
                 Ok(page) => {
-                    let next = next_cursor(page.body(), backward)
+                    let next = page
+                        .body()
+                        .next_cursor(backward)
                         .filter(|next| Some(next) != cursor.as_ref());
                     Some((Ok(page), next.map(Some)))
                 }
@@ -59,19 +96,6 @@ where
             }
         }
     })
-}
-
-/// The cursor after `page`, or `None` when the list is exhausted. A page that
-/// claims more but gives no cursor ends the list rather than looping.
-fn next_cursor<P: Page>(page: &P, backward: bool) -> Option<Cursor> {
-    if !page.has_more() {
-        return None;
-    }
-    if backward {
-        page.first_id().map(|id| Cursor::Before(id.to_string()))
-    } else {
-        page.last_id().map(|id| Cursor::After(id.to_string()))
-    }
 }
 
 /// The items of `pages`, one page in memory at a time.
@@ -84,4 +108,27 @@ where
     pages
         .map_ok(|page| stream::iter(page.into_inner().into_items().into_iter().map(Ok)))
         .try_flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_follow_the_direction_and_stop_at_the_end() {
+        assert_eq!(
+            by_ids(true, false, Some("a"), Some("z")),
+            Some(Cursor::After("z".into()))
+        );
+        assert_eq!(
+            by_ids(true, true, Some("a"), Some("z")),
+            Some(Cursor::Before("a".into()))
+        );
+        assert_eq!(by_ids(false, false, Some("a"), Some("z")), None);
+        assert_eq!(by_ids(true, false, Some("a"), None), None);
+        assert_eq!(by_token(true, Some("t2")), Some(Cursor::Token("t2".into())));
+        assert_eq!(by_token(false, Some("t2")), None);
+        assert_eq!(by_token(true, Some("")), None);
+        assert_eq!(by_token(true, None), None);
+    }
 }

@@ -1,29 +1,27 @@
-use std::future::Future;
+//! What every request builder has, whatever its operation: the client it
+//! goes through, the per-request options, and the first client-side check
+//! that failed. The generated request types hold a [`RequestBase`] and get
+//! their option setters from [`request_options!`].
+
 use std::time::Duration;
 
-use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::StatusCode;
+use reqwest::header::{HeaderName, HeaderValue};
 
-use crate::error::{ApiError, Error};
-use crate::response::{header_str, Response};
-use crate::transport::{self, Outcome};
-use crate::types::ErrorResponse;
-
-/// The per-request setters of [`Request`] and [`crate::StreamRequest`].
-/// Both keep their `options` and, in `invalid`, the first check that failed
-/// (reported by `send()` before anything is sent).
-macro_rules! option_setters {
-    ($timeout_doc:literal, $retries_doc:literal) => {
-        #[doc = $timeout_doc]
-        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
+/// The per-request setters of every generated request type. The type must
+/// have a `base: RequestBase` field.
+macro_rules! request_options {
+    () => {
+        /// Overrides the client's timeout for this request: the whole exchange
+        /// of each attempt, or, for a streamed answer, the whole stream (the
+        /// client's timeout only bounds the wait between two reads of one).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.base.options.timeout = Some(timeout);
             self
         }
 
-        #[doc = $retries_doc]
+        /// Overrides the client's number of retries for this request.
         pub fn max_retries(mut self, max_retries: u32) -> Self {
-            self.options.max_retries = Some(max_retries);
+            self.base.options.max_retries = Some(max_retries);
             self
         }
 
@@ -32,23 +30,22 @@ macro_rules! option_setters {
         /// with [`Error::InvalidArgument`](crate::Error::InvalidArgument) before
         /// anything is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
-            match crate::request::parse_header(name, value) {
-                Ok(header) => self.options.headers.push(header),
-                Err(message) => {
-                    self.invalid.get_or_insert(message);
-                }
+            let header = crate::request::parse_header(name, value);
+            match header {
+                Ok(header) => self.base.options.headers.push(header),
+                Err(message) => self.base.invalid(message),
             }
             self
         }
 
         /// Replaces this request's options as a whole.
         pub fn options(mut self, options: crate::RequestOptions) -> Self {
-            self.options = options;
+            self.base.options = options;
             self
         }
     };
 }
-pub(crate) use option_setters;
+pub(crate) use request_options;
 
 /// Settings for one request that override the client's.
 #[derive(Debug, Clone, Default)]
@@ -62,59 +59,34 @@ pub struct RequestOptions {
     pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
-/// A request to one operation, built with the operation's setters and sent
-/// with `send()`. Each operation has a type alias for its request, such as
-/// [`ModelsListRequest`](crate::ModelsListRequest).
+/// The part of a request builder that does not depend on its operation.
 #[derive(Debug, Clone)]
-pub struct Request<B> {
-    pub(crate) inner: B,
+pub(crate) struct RequestBase<'a> {
+    pub(crate) client: &'a crate::Client,
     pub(crate) options: RequestOptions,
     /// The first client-side check that failed; `send()` reports it.
     pub(crate) invalid: Option<String>,
-    /// Paginate backward: the caller started from `before_id`.
-    pub(crate) backward: bool,
 }
 
-impl<B> Request<B> {
-    pub(crate) fn new(inner: B) -> Self {
+impl<'a> RequestBase<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self {
-            inner,
+            client,
             options: RequestOptions::default(),
             invalid: None,
-            backward: false,
         }
     }
 
-    option_setters!(
-        "Overrides the client's timeout for this request.",
-        "Overrides the client's number of retries for this request."
-    );
+    /// Records a failed check; the first one is what `send()` reports.
+    pub(crate) fn invalid(&mut self, message: String) {
+        self.invalid.get_or_insert(message);
+    }
 
+    /// Records the outcome of a check.
     pub(crate) fn check(&mut self, result: Result<(), String>) {
         if let Err(message) = result {
-            self.invalid.get_or_insert(message);
+            self.invalid(message);
         }
-    }
-
-    /// Sends through progenitor's builder and turns its result into ours.
-    pub(crate) async fn dispatch<T, F, Fut>(self, send: F) -> Result<Response<T>, Error>
-    where
-        F: FnOnce(B) -> Fut,
-        Fut: Future<
-            Output = Result<
-                progenitor_client::ResponseValue<T>,
-                progenitor_client::Error<ErrorResponse>,
-            >,
-        >,
-    {
-        if let Some(message) = self.invalid {
-            return Err(Error::InvalidArgument(message));
-        }
-        // Boxed: the send future is large (kilobytes), and moving it through
-        // the layers above on every request costs more than one allocation.
-        let send = Box::pin(send(self.inner));
-        let (result, outcome) = transport::scoped(self.options, false, send).await;
-        convert(result, outcome).await
     }
 }
 
@@ -129,66 +101,4 @@ pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, Heade
         )
     })?;
     Ok((name, value))
-}
-
-/// The error for an API error body, with the request id from the headers
-/// (or else from the body).
-pub(crate) fn api_error(status: StatusCode, headers: HeaderMap, body: ErrorResponse) -> Error {
-    let request_id = header_str(&headers, "request-id")
-        .map(str::to_string)
-        .or_else(|| body.request_id.clone());
-    Error::Api(Box::new(ApiError {
-        status,
-        request_id,
-        headers,
-        body,
-    }))
-}
-
-async fn convert<T>(
-    result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<ErrorResponse>>,
-    outcome: Outcome,
-) -> Result<Response<T>, Error> {
-    use progenitor_client::Error as Raw;
-    let decode = |body: Bytes, reason: String, outcome: Outcome| {
-        Error::decode(outcome.status, outcome.headers, body, reason)
-    };
-    if let Some(limit) = outcome.truncated_at {
-        let body = match result {
-            Err(Raw::InvalidResponsePayload(bytes, _)) => bytes,
-            _ => Bytes::new(),
-        };
-        return Err(decode(
-            body,
-            format!("the body exceeds the client's limit of {limit} bytes"),
-            outcome,
-        ));
-    }
-    match result {
-        Ok(value) => {
-            let status = value.status();
-            let headers = value.headers().clone();
-            Ok(Response::new(value.into_inner(), status, headers))
-        }
-        Err(Raw::InvalidRequest(message)) => Err(Error::InvalidArgument(message)),
-        Err(Raw::CommunicationError(e) | Raw::ResponseBodyError(e) | Raw::InvalidUpgrade(e)) => {
-            Err(Error::transport(e))
-        }
-        Err(Raw::ErrorResponse(value)) => {
-            let status = value.status();
-            let headers = value.headers().clone();
-            Err(api_error(status, headers, value.into_inner()))
-        }
-        Err(Raw::InvalidResponsePayload(bytes, e)) => Err(decode(bytes, e.to_string(), outcome)),
-        Err(Raw::UnexpectedResponse(response)) => {
-            let status = response.status();
-            let body = response.bytes().await.unwrap_or_default();
-            Err(decode(
-                body,
-                format!("status {} is not one the spec lists", status.as_u16()),
-                outcome,
-            ))
-        }
-        Err(Raw::Custom(message)) => Err(decode(Bytes::new(), message, outcome)),
-    }
 }

@@ -1,6 +1,5 @@
-//! Operations that answer with server-sent events: the request that opens
-//! the stream ([`StreamRequest`]) and the stream of typed events it returns
-//! ([`EventStream`]).
+//! Operations that answer with server-sent events: the stream of typed
+//! events ([`EventStream`]) their `<method>_stream` requests return.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -8,219 +7,15 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
-use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use crate::error::Error;
-use crate::request::{api_error, RequestOptions};
-use crate::response::header_str;
 use crate::sse::{SseError, SseEvent, SseParser};
-use crate::transport;
+use crate::transport::{api_error, BodyStream};
 use crate::types::ErrorResponse;
-
-/// A request to an operation that streams its answer, such as
-/// [`Messages::create_stream`](crate::Messages::create_stream): set
-/// per-request options, then [`send`](StreamRequest::send) it to open the
-/// stream.
-///
-/// The body is sent as JSON with `"stream": true` set. Authentication, the
-/// API version, default betas and headers apply as for every request, and
-/// retries apply to opening the stream (a connection error or a retryable
-/// status before the first byte of the body); once events flow, nothing is
-/// retried: an error mid-stream ends the stream.
-pub struct StreamRequest<'a, B, E> {
-    client: &'a crate::Client,
-    operation_id: &'static str,
-    method: reqwest::Method,
-    path: String,
-    /// `None` when the body given did not convert; `invalid` says why.
-    body: Option<B>,
-    options: RequestOptions,
-    /// The first client-side check that failed; `send()` reports it.
-    invalid: Option<String>,
-    _event: PhantomData<fn() -> E>,
-}
-
-impl<B: fmt::Debug, E> fmt::Debug for StreamRequest<'_, B, E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StreamRequest")
-            .field("operation_id", &self.operation_id)
-            .field("method", &self.method)
-            .field("path", &self.path)
-            .field("body", &self.body)
-            .field("options", &self.options)
-            .field("invalid", &self.invalid)
-            .finish()
-    }
-}
-
-impl<'a, B, E> StreamRequest<'a, B, E>
-where
-    B: Serialize,
-    E: DeserializeOwned,
-{
-    /// A request to `operation_id`, sent as `method` to `path` (relative to
-    /// the client's base URL; it may carry a literal query such as
-    /// `?beta=true`). A `body` that does not convert to `B` makes `send()`
-    /// fail with [`Error::InvalidArgument`].
-    pub(crate) fn new<Bd>(
-        client: &'a crate::Client,
-        operation_id: &'static str,
-        method: reqwest::Method,
-        path: impl Into<String>,
-        body: Bd,
-    ) -> Self
-    where
-        Bd: TryInto<B>,
-        Bd::Error: fmt::Display,
-    {
-        let (body, invalid) = match body.try_into() {
-            Ok(body) => (Some(body), None),
-            Err(e) => (None, Some(format!("invalid request body: {e}"))),
-        };
-        Self {
-            client,
-            operation_id,
-            method,
-            path: path.into(),
-            body,
-            options: RequestOptions::default(),
-            invalid,
-            _event: PhantomData,
-        }
-    }
-}
-
-impl<B, E> StreamRequest<'_, B, E> {
-    crate::request::option_setters!(
-        "Overrides the client's timeout for this request. For a stream it \
-         bounds the whole exchange, from sending the request to the last \
-         event; without it, only the client's timeout between two reads \
-         applies, so a long stream is not cut.",
-        "Overrides the client's number of retries for opening this stream."
-    );
-
-    /// The body that will be sent (without the `stream` flag, which `send`
-    /// adds); `None` when the body given did not convert.
-    pub fn body(&self) -> Option<&B> {
-        self.body.as_ref()
-    }
-}
-
-impl<B, E> StreamRequest<'_, B, E>
-where
-    B: Serialize,
-    E: DeserializeOwned,
-{
-    /// Sends the request and returns the stream of events once the response
-    /// headers have arrived.
-    ///
-    /// An error status fails here, as for any other request: with
-    /// [`Error::Api`] when the body is an API error, else [`Error::Decode`].
-    /// So does a success whose `content-type` is not `text/event-stream`.
-    pub async fn send(self) -> Result<EventStream<E>, Error> {
-        let body = match (self.invalid, self.body) {
-            (None, Some(body)) => body,
-            (Some(message), _) => return Err(Error::InvalidArgument(message)),
-            (None, None) => return Err(Error::InvalidArgument("no request body".to_string())),
-        };
-        let mut body = serde_json::to_value(&body)
-            .map_err(|e| Error::InvalidArgument(format!("cannot encode the request body: {e}")))?;
-        match &mut body {
-            serde_json::Value::Object(fields) => {
-                fields.insert("stream".to_string(), serde_json::Value::Bool(true));
-            }
-            _ => {
-                return Err(Error::InvalidArgument(
-                    "the body of a streaming request must be a JSON object".to_string(),
-                ))
-            }
-        }
-        let body = serde_json::to_vec(&body)
-            .map_err(|e| Error::InvalidArgument(format!("cannot encode the request body: {e}")))?;
-        let raw = &self.client.raw;
-        let url = format!("{}{}", raw.baseurl, self.path);
-        let request = raw
-            .client
-            .request(self.method, url)
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .header(ACCEPT, HeaderValue::from_static("text/event-stream"))
-            .body(body)
-            .build()
-            .map_err(|e| Error::InvalidArgument(format!("cannot build the request: {e}")))?;
-        let info = OperationInfo {
-            operation_id: self.operation_id,
-        };
-        let (result, _outcome) =
-            transport::scoped(self.options, true, raw.exec(request, &info)).await;
-        let response = result.map_err(Error::transport)?;
-        let limit = raw.inner.config.max_response_bytes;
-        let status = response.status();
-        if !status.is_success() {
-            let headers = response.headers().clone();
-            let (body, truncated) = read_bounded(response, limit).await?;
-            if truncated {
-                return Err(Error::decode(
-                    Some(status),
-                    headers,
-                    body,
-                    format!("the error body exceeds the client's limit of {limit} bytes"),
-                ));
-            }
-            return Err(match serde_json::from_slice::<ErrorResponse>(&body) {
-                Ok(error) => api_error(status, headers, error),
-                Err(e) => Error::decode(
-                    Some(status),
-                    headers,
-                    body,
-                    format!("status {}: not an API error body: {e}", status.as_u16()),
-                ),
-            });
-        }
-        let content_type = header_str(response.headers(), "content-type").unwrap_or("");
-        if !content_type.is_empty() && !is_event_stream(content_type) {
-            let reason = format!("expected an event stream, got content-type `{content_type}`");
-            let headers = response.headers().clone();
-            let (body, _) = read_bounded(response, limit).await?;
-            return Err(Error::decode(Some(status), headers, body, reason));
-        }
-        Ok(EventStream::new(
-            status,
-            response.headers().clone(),
-            response.bytes_stream().boxed(),
-            limit,
-        ))
-    }
-}
-
-fn is_event_stream(content_type: &str) -> bool {
-    content_type
-        .split(';')
-        .next()
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/event-stream"))
-}
-
-/// Reads a body up to `limit` bytes; says whether it was cut there.
-async fn read_bounded(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<(Bytes, bool), Error> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
-        let room = limit - body.len();
-        if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
-            return Ok((body.into(), true));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok((body.into(), false))
-}
 
 /// The events of a streaming response, decoded as `E` as they arrive:
 /// a [`Stream`] of `Result<E, Error>`.
@@ -251,7 +46,7 @@ pub struct EventStream<E> {
     status: StatusCode,
     headers: HeaderMap,
     /// `None` once the stream has ended.
-    body: Option<BoxStream<'static, reqwest::Result<Bytes>>>,
+    body: Option<BodyStream>,
     parser: SseParser,
     /// An error met while parsing a chunk, yielded after the events the
     /// chunk completed before it.
@@ -270,10 +65,10 @@ impl<E> fmt::Debug for EventStream<E> {
 }
 
 impl<E> EventStream<E> {
-    fn new(
+    pub(crate) fn new(
         status: StatusCode,
         headers: HeaderMap,
-        body: BoxStream<'static, reqwest::Result<Bytes>>,
+        body: BodyStream,
         max_event_bytes: usize,
     ) -> Self {
         Self {

@@ -1,29 +1,38 @@
-//! What every request goes through, whichever operation sends it: the
-//! authentication and version headers, the timeout, the retry loop and a
-//! bounded read of the body. It plugs into progenitor's client as its
-//! `ClientHooks::exec`, so the raw client gets it too.
+//! What every call goes through, whichever operation makes it: the
+//! credential and version headers, the timeout, the retry loop, one bounded
+//! read of a body and one decode of an error body. JSON, event-stream,
+//! JSON Lines and binary answers all come out of [`Transport::send`].
 
 use std::fmt;
-use std::future::Future;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::{ResponseBuilderExt, StatusCode};
+use bytes::Bytes;
+use futures::stream::BoxStream;
+use futures::{Stream, StreamExt};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::StatusCode;
 
-use crate::generated::meta::{API_KEY_HEADER, API_VERSION};
+use crate::call::{Call, CallBody};
+use crate::error::{ApiError, Error};
+use crate::generated::meta::{Scheme, API_VERSION};
 use crate::request::RequestOptions;
 use crate::response::header_str;
 use crate::retry;
+use crate::types::ErrorResponse;
 
-/// The configuration every request reads; the progenitor client's inner type.
-#[derive(Clone)]
-pub struct Transport {
-    pub(crate) config: Arc<Config>,
+/// A response body being received, chunk by chunk.
+pub(crate) type BodyStream = BoxStream<'static, reqwest::Result<Bytes>>;
+
+/// The HTTP client, where it sends, and the configuration every call reads.
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    /// Without a trailing slash.
+    pub(crate) base_url: String,
+    pub(crate) config: Config,
 }
 
 pub(crate) struct Config {
-    pub(crate) api_key: HeaderValue,
+    pub(crate) api_key: Option<HeaderValue>,
     pub(crate) betas: Vec<String>,
     pub(crate) headers: HeaderMap,
     pub(crate) max_retries: u32,
@@ -35,7 +44,8 @@ impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = &self.config;
         f.debug_struct("Transport")
-            .field("api_key", &"<redacted>")
+            .field("base_url", &self.base_url)
+            .field("api_key", &c.api_key.as_ref().map(|_| "<redacted>"))
             .field("betas", &c.betas)
             .field("headers", &c.headers.keys().collect::<Vec<_>>())
             .field("max_retries", &c.max_retries)
@@ -45,271 +55,362 @@ impl fmt::Debug for Transport {
     }
 }
 
-tokio::task_local! {
-    /// The per-call options going in, and what the response said coming out,
-    /// for one `send()` of the public API.
-    static CALL: CallContext;
+/// How a successful answer is read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Read {
+    /// Whole, inside the retry loop, so a connection that breaks mid-body is
+    /// retried like one that breaks before; at most `max_response_bytes`.
+    Whole,
+    /// As it arrives; the value is the `accept` header to send.
+    Streamed(&'static str),
 }
 
-struct CallContext {
-    options: RequestOptions,
-    streaming: bool,
-    outcome: Mutex<Outcome>,
+/// A successful answer: its head, and its body read whole or as a stream.
+pub(crate) enum Answer {
+    Whole {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    },
+    Streamed {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: BodyStream,
+    },
 }
 
-/// What the transport saw of the final response of a call.
-#[derive(Debug, Default)]
-pub(crate) struct Outcome {
-    pub(crate) status: Option<StatusCode>,
-    pub(crate) headers: HeaderMap,
-    /// Set when the body exceeded the size limit and was cut there.
-    pub(crate) truncated_at: Option<usize>,
-}
-
-/// Runs `call` with `options` in effect for every request it makes, and
-/// returns what the transport saw of the response beside its result.
-pub(crate) async fn scoped<F: Future>(
-    options: RequestOptions,
-    streaming: bool,
-    call: F,
-) -> (F::Output, Outcome) {
-    let context = CallContext {
-        options,
-        streaming,
-        outcome: Mutex::new(Outcome::default()),
-    };
-    CALL.scope(context, async move {
-        let output = call.await;
-        let outcome = CALL
-            .try_with(|c| {
-                c.outcome
-                    .lock()
-                    .map(|mut o| std::mem::take(&mut *o))
-                    .unwrap_or_default()
-            })
-            .unwrap_or_default();
-        (output, outcome)
-    })
-    .await
-}
-
-fn record(update: impl FnOnce(&mut Outcome)) {
-    let _ = CALL.try_with(|c| {
-        if let Ok(mut outcome) = c.outcome.lock() {
-            update(&mut outcome);
+impl Answer {
+    /// The parts of an answer asked for with [`Read::Whole`].
+    pub(crate) fn into_whole(self) -> (StatusCode, HeaderMap, Bytes) {
+        match self {
+            Answer::Whole {
+                status,
+                headers,
+                body,
+            } => (status, headers, body),
+            // Not reached: `send` answers in the form it was asked for.
+            Answer::Streamed {
+                status, headers, ..
+            } => (status, headers, Bytes::new()),
         }
-    });
+    }
+
+    /// The parts of an answer asked for with [`Read::Streamed`].
+    pub(crate) fn into_streamed(self) -> (StatusCode, HeaderMap, BodyStream) {
+        match self {
+            Answer::Streamed {
+                status,
+                headers,
+                body,
+            } => (status, headers, body),
+            Answer::Whole {
+                status,
+                headers,
+                body,
+            } => (
+                status,
+                headers,
+                futures::stream::once(async move { Ok(body) }).boxed(),
+            ),
+        }
+    }
 }
 
-impl progenitor_client::ClientHooks<Transport> for crate::generated::raw::Client {
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &progenitor_client::OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner
-            .execute(&self.client, request, info.operation_id)
-            .await
-    }
+/// Why an attempt is followed by another.
+enum Retry {
+    Status(StatusCode, HeaderMap),
+    Transport(reqwest::Error),
 }
 
 impl Transport {
-    async fn execute(
+    /// Sends `call`, retrying as configured, and returns the successful
+    /// answer; an error status becomes [`Error::Api`] (or [`Error::Decode`]
+    /// when its body is not an API error).
+    pub(crate) async fn send(
         &self,
-        client: &reqwest::Client,
-        mut request: reqwest::Request,
-        operation: &str,
-    ) -> reqwest::Result<reqwest::Response> {
-        let (options, streaming) = CALL
-            .try_with(|c| (c.options.clone(), c.streaming))
-            .unwrap_or_default();
-        self.prepare(&mut request, &options, streaming);
+        call: &Call,
+        options: &RequestOptions,
+        read: Read,
+    ) -> Result<Answer, Error> {
         let max_retries = options.max_retries.unwrap_or(self.config.max_retries);
         // The longest wait between two reads of a streamed body.
         let idle = options.timeout.unwrap_or(self.config.timeout);
+        let limit = self.config.max_response_bytes;
         let mut retries_done = 0u32;
         loop {
-            // Keep a copy to send again; a body that cannot be copied (a
-            // stream) cannot be replayed, so such a request is sent once.
-            let spare = if retries_done < max_retries {
-                request.try_clone()
-            } else {
-                None
-            };
-            let result = if streaming && options.timeout.is_none() {
+            // Built again for every attempt, from the call: nothing of the
+            // previous attempt's request (a consumed body stream) is reused.
+            let request = self.build(call, options, read).await?;
+            let result = match read {
                 // No overall timeout for a stream: bound the wait for its head.
-                match tokio::time::timeout(idle, client.execute(request)).await {
-                    Ok(result) => result,
-                    Err(_) => Err(timeout_error(idle).await),
+                Read::Streamed(_) if options.timeout.is_none() => {
+                    match tokio::time::timeout(idle, self.http.execute(request)).await {
+                        Ok(result) => result,
+                        Err(_) => Err(timeout_error(idle).await),
+                    }
                 }
-            } else {
-                client.execute(request).await
+                _ => self.http.execute(request).await,
             };
-            let Some(next) = spare else {
-                // No retry left, or a body that cannot be replayed: final.
-                return self.finish(result?, streaming, idle).await;
-            };
-            // Why to retry: an error status (with its headers), or a transport error.
+            let retry_left = retries_done < max_retries;
             let reason = match result {
-                Ok(response) if retry::should_retry(response.status(), response.headers()) => {
-                    Ok((response.status(), response.headers().clone()))
+                Err(e) if retry_left => Retry::Transport(e),
+                Err(e) => return Err(Error::transport(e)),
+                Ok(mut response) => {
+                    let status = response.status();
+                    let headers = std::mem::take(response.headers_mut());
+                    if !status.is_success() {
+                        if retry_left && retry::should_retry(status, &headers) {
+                            Retry::Status(status, headers)
+                        } else {
+                            return Err(error_answer(status, headers, response, limit).await);
+                        }
+                    } else if let Read::Streamed(_) = read {
+                        return Ok(Answer::Streamed {
+                            status,
+                            headers,
+                            body: idle_timeout(response.bytes_stream(), idle),
+                        });
+                    } else {
+                        let expected = response.content_length();
+                        match read_capped(response.bytes_stream(), limit, expected).await {
+                            Ok((body, false)) => {
+                                return Ok(Answer::Whole {
+                                    status,
+                                    headers,
+                                    body,
+                                })
+                            }
+                            Ok((body, true)) => {
+                                return Err(Error::decode(
+                                    Some(status),
+                                    headers,
+                                    body,
+                                    format!("the body exceeds the client's limit of {limit} bytes"),
+                                ))
+                            }
+                            Err(e) if retry_left => Retry::Transport(e),
+                            Err(e) => return Err(Error::transport(e)),
+                        }
+                    }
                 }
-                Ok(response) => match self.finish(response, streaming, idle).await {
-                    Ok(response) => return Ok(response),
-                    Err(e) => Err(e),
-                },
-                Err(e) => Err(e),
             };
-            let wait = retry::delay(
-                reason.as_ref().ok().map(|(_, h)| h),
-                retries_done,
-                rand::random(),
-            );
-            let wait_ms = wait.as_millis() as u64;
-            let attempt = retries_done + 1;
-            match &reason {
-                Ok((status, headers)) => tracing::warn!(
-                    operation,
-                    status = status.as_u16(),
-                    attempt,
-                    max_retries,
-                    wait_ms,
-                    request_id = header_str(headers, "request-id").unwrap_or(""),
-                    "retrying after an error status"
-                ),
-                Err(error) => tracing::warn!(
-                    operation,
-                    attempt,
-                    max_retries,
-                    wait_ms,
-                    error = %error,
-                    "retrying after a transport error"
-                ),
-            }
-            tokio::time::sleep(wait).await;
-            request = next;
             retries_done += 1;
+            self.wait(call.operation, &reason, retries_done, max_retries)
+                .await;
         }
     }
 
-    /// Hands a final response on: streamed as it comes, or read whole.
-    async fn finish(
+    /// Logs why a retry happens, then waits as long as the rules say.
+    async fn wait(&self, operation: &str, reason: &Retry, attempt: u32, max_retries: u32) {
+        let headers = match reason {
+            Retry::Status(_, headers) => Some(headers),
+            Retry::Transport(_) => None,
+        };
+        let wait = retry::delay(headers, attempt - 1, rand::random());
+        let wait_ms = wait.as_millis() as u64;
+        match reason {
+            Retry::Status(status, headers) => tracing::warn!(
+                operation,
+                status = status.as_u16(),
+                attempt,
+                max_retries,
+                wait_ms,
+                request_id = header_str(headers, "request-id").unwrap_or(""),
+                "retrying after an error status"
+            ),
+            Retry::Transport(error) => tracing::warn!(
+                operation,
+                attempt,
+                max_retries,
+                wait_ms,
+                error = %error,
+                "retrying after a transport error"
+            ),
+        }
+        tokio::time::sleep(wait).await;
+    }
+
+    /// The HTTP request of one attempt of `call`.
+    async fn build(
         &self,
-        response: reqwest::Response,
-        streaming: bool,
-        idle: Duration,
-    ) -> reqwest::Result<reqwest::Response> {
-        if streaming {
-            record_response(response.status(), response.headers());
-            Ok(idle_timeout(response, idle))
-        } else {
-            self.buffer(response).await
-        }
-    }
-
-    fn prepare(&self, request: &mut reqwest::Request, options: &RequestOptions, streaming: bool) {
+        call: &Call,
+        options: &RequestOptions,
+        read: Read,
+    ) -> Result<reqwest::Request, Error> {
         let config = &self.config;
-        let headers = request.headers_mut();
-        // Progenitor sends its own `api-version` header, which the API does not know.
-        headers.remove("api-version");
-        for (name, value) in &config.headers {
-            headers.insert(name.clone(), value.clone());
+        let invalid = |e: String| Error::InvalidArgument(e);
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, call.path))
+            .map_err(|e| invalid(format!("cannot build the URL of `{}`: {e}", call.path)))?;
+        if !call.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &call.query {
+                pairs.append_pair(name, value);
+            }
         }
-        let mut key = config.api_key.clone();
-        key.set_sensitive(true);
-        headers.insert(HeaderName::from_static(API_KEY_HEADER), key);
+        let mut headers = config.headers.clone();
+        if let Some(scheme) = call.auth {
+            let mut key = self.key(scheme)?.clone();
+            key.set_sensitive(true);
+            headers.insert(HeaderName::from_static(scheme.header()), key);
+        }
         headers.insert(
             HeaderName::from_static("anthropic-version"),
             HeaderValue::from_static(API_VERSION),
         );
-        merge_betas(headers, &config.betas);
+        let accept = match read {
+            Read::Whole => "application/json",
+            Read::Streamed(accept) => accept,
+        };
+        headers.insert(ACCEPT, HeaderValue::from_static(accept));
+        for (name, value) in &call.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        merge_betas(&mut headers, &config.betas);
         for (name, value) in &options.headers {
             headers.insert(name.clone(), value.clone());
         }
-        if !streaming {
-            *request.timeout_mut() = Some(options.timeout.unwrap_or(config.timeout));
-        } else if let Some(timeout) = options.timeout {
-            *request.timeout_mut() = Some(timeout);
-        }
+        let mut request = self.http.request(call.method.clone(), url);
+        request = match &call.body {
+            CallBody::None => request,
+            CallBody::Json(bytes) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                request.body(bytes.clone())
+            }
+            // Sets the content type with its boundary, and the length.
+            CallBody::Multipart(form) => request.multipart(form.build().await?),
+        };
+        request = request.headers(headers);
+        request = match (read, options.timeout) {
+            (Read::Whole, timeout) => request.timeout(timeout.unwrap_or(config.timeout)),
+            (Read::Streamed(_), Some(timeout)) => request.timeout(timeout),
+            (Read::Streamed(_), None) => request,
+        };
+        request
+            .build()
+            .map_err(|e| invalid(format!("cannot build the request: {e}")))
     }
 
-    /// Reads the whole body inside the retry loop, so a connection that breaks
-    /// mid-body is retried like one that breaks before, and stops at the size
-    /// limit so a huge body cannot exhaust memory.
-    async fn buffer(&self, mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
-        let limit = self.config.max_response_bytes;
-        let expected = response.content_length().unwrap_or(0) as usize;
-        let mut body = Vec::with_capacity(expected.min(limit));
-        let mut truncated = false;
-        while let Some(chunk) = response.chunk().await? {
-            let room = limit - body.len();
-            if chunk.len() > room {
-                body.extend_from_slice(&chunk[..room]);
-                truncated = true;
-                break;
-            }
-            body.extend_from_slice(&chunk);
-        }
-        let status = response.status();
-        record_response(status, response.headers());
-        if truncated {
-            record(|o| o.truncated_at = Some(limit));
-        }
-        // Keep the response's URL: without one, reqwest parses a placeholder
-        // URL for every response rebuilt this way.
-        let (mut parts, ()) = http::Response::builder()
-            .url(response.url().clone())
-            .body(())
-            .unwrap_or_default()
-            .into_parts();
-        parts.status = status;
-        parts.version = response.version();
-        parts.headers = std::mem::take(response.headers_mut());
-        let rebuilt = http::Response::from_parts(parts, body);
-        Ok(reqwest::Response::from(rebuilt))
+    /// The key for `scheme`, or what to set when there is none.
+    fn key(&self, scheme: Scheme) -> Result<&HeaderValue, Error> {
+        let (key, missing) = match scheme {
+            Scheme::ApiKeyAuth => (
+                self.config.api_key.as_ref(),
+                "no API key: set ANTHROPIC_API_KEY or call ClientBuilder::api_key",
+            ),
+        };
+        key.ok_or_else(|| Error::InvalidArgument(missing.to_string()))
     }
 }
 
-/// The streamed body of `response`, failing with a timeout when no bytes
-/// arrive for `idle`: the client's timeout bounds the wait between two
-/// reads of a stream, where an overall timeout would cut a long stream.
-/// (The HTTP client itself has no read timeout, so that a request's own
-/// timeout can be longer than the client's.)
-fn idle_timeout(response: reqwest::Response, idle: Duration) -> reqwest::Response {
-    use futures::StreamExt;
-    type BoxError = Box<dyn std::error::Error + Send + Sync>;
-    let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
-    let body = futures::stream::unfold(Some(response.bytes_stream()), move |body| async move {
+/// The error an error status stands for: [`Error::Api`] when the body is an
+/// API error, else [`Error::Decode`] with the bytes.
+async fn error_answer(
+    status: StatusCode,
+    headers: HeaderMap,
+    response: reqwest::Response,
+    limit: usize,
+) -> Error {
+    let expected = response.content_length();
+    let (body, truncated) = match read_capped(response.bytes_stream(), limit, expected).await {
+        Ok(read) => read,
+        Err(e) => return Error::transport(e),
+    };
+    if truncated {
+        let reason = format!("the error body exceeds the client's limit of {limit} bytes");
+        return Error::decode(Some(status), headers, body, reason);
+    }
+    match serde_json::from_slice::<ErrorResponse>(&body) {
+        Ok(error) => api_error(status, headers, error),
+        Err(e) => Error::decode(Some(status), headers, body, e.to_string()),
+    }
+}
+
+/// The error for an API error body, with the request id from the headers
+/// (or else from the body).
+pub(crate) fn api_error(status: StatusCode, headers: HeaderMap, body: ErrorResponse) -> Error {
+    let request_id = header_str(&headers, "request-id")
+        .map(str::to_string)
+        .or_else(|| body.request_id.clone());
+    Error::Api(Box::new(ApiError {
+        status,
+        request_id,
+        headers,
+        body,
+    }))
+}
+
+/// Reads a body up to `limit` bytes; says whether it was cut there, so a
+/// huge body cannot exhaust memory. `expected` (the content length, when
+/// known) sizes the buffer once.
+pub(crate) async fn read_capped(
+    mut body: impl Stream<Item = reqwest::Result<Bytes>> + Unpin,
+    limit: usize,
+    expected: Option<u64>,
+) -> reqwest::Result<(Bytes, bool)> {
+    let Some(first) = body.next().await else {
+        return Ok((Bytes::new(), false));
+    };
+    let first = first?;
+    if first.len() > limit {
+        return Ok((first.slice(..limit), true));
+    }
+    // The common case, a body in one chunk, is kept without a copy.
+    let Some(mut next) = body.next().await else {
+        return Ok((first, false));
+    };
+    let capacity = expected.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut out = Vec::with_capacity(capacity.min(limit).max(first.len()));
+    out.extend_from_slice(&first);
+    loop {
+        if !push_capped(&mut out, &next?, limit) {
+            return Ok((Bytes::from(out), true));
+        }
+        match body.next().await {
+            Some(chunk) => next = chunk,
+            None => return Ok((Bytes::from(out), false)),
+        }
+    }
+}
+
+/// Appends what fits under `limit`; `false` when `chunk` did not fit whole.
+fn push_capped(out: &mut Vec<u8>, chunk: &[u8], limit: usize) -> bool {
+    let room = limit.saturating_sub(out.len());
+    if chunk.len() > room {
+        out.extend_from_slice(&chunk[..room]);
+        return false;
+    }
+    out.extend_from_slice(chunk);
+    true
+}
+
+/// `body`, failing with a timeout when no bytes arrive for `idle`: the
+/// client's timeout bounds the wait between two reads of a stream, where an
+/// overall timeout would cut a long stream. (The HTTP client itself has no
+/// read timeout, so that a request's own timeout can be longer than the
+/// client's.)
+fn idle_timeout(
+    body: impl Stream<Item = reqwest::Result<Bytes>> + Send + Unpin + 'static,
+    idle: Duration,
+) -> BodyStream {
+    futures::stream::unfold(Some(body), move |body| async move {
         let mut body = body?;
         match tokio::time::timeout(idle, body.next()).await {
             Ok(Some(Ok(bytes))) => Some((Ok(bytes), Some(body))),
-            Ok(Some(Err(e))) => Some((Err(BoxError::from(e)), None)),
+            Ok(Some(Err(e))) => Some((Err(e), None)),
             Ok(None) => None,
-            Err(_) => {
-                let e = std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    format!("no data received for {idle:?}"),
-                );
-                Some((Err(BoxError::from(e)), None))
-            }
+            Err(_) => Some((Err(timeout_error(idle).await), None)),
         }
-    });
-    let mut rebuilt = http::Response::new(reqwest::Body::wrap_stream(body));
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    reqwest::Response::from(rebuilt)
+    })
+    .boxed()
 }
 
 /// A timeout error for a wait the transport bounds itself. reqwest's errors
 /// cannot be built directly, so this one comes from a body that fails so.
 async fn timeout_error(after: Duration) -> reqwest::Error {
     let failing = futures::stream::once(async move {
-        Err::<bytes::Bytes, _>(std::io::Error::new(
+        Err::<Bytes, _>(std::io::Error::new(
             std::io::ErrorKind::TimedOut,
-            format!("no response within {after:?}"),
+            format!("no data received for {after:?}"),
         ))
     });
     let response =
@@ -318,13 +419,6 @@ async fn timeout_error(after: Duration) -> reqwest::Error {
         Err(e) => e,
         Ok(_) => unreachable!("a body whose only item is an error fails"),
     }
-}
-
-fn record_response(status: StatusCode, headers: &HeaderMap) {
-    record(|o| {
-        o.status = Some(status);
-        o.headers = headers.clone();
-    });
 }
 
 /// Adds the client's default betas to the request's `anthropic-beta` header,
@@ -353,77 +447,30 @@ fn merge_betas(headers: &mut HeaderMap, defaults: &[String]) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    use tokio::net::TcpListener;
-
     use super::*;
 
-    /// A server that answers every connection with `status` (and a 1 ms
-    /// `retry-after-ms`), counting the connections.
-    async fn server(status: u16) -> (String, Arc<AtomicUsize>) {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("an address"));
-        let count = Arc::new(AtomicUsize::new(0));
-        let seen = count.clone();
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                seen.fetch_add(1, Ordering::SeqCst);
-                let mut request = vec![0u8; 64 * 1024];
-                let _ = socket.read(&mut request).await;
-                let answer = format!(
-                    "HTTP/1.1 {status} Unavailable\r\ncontent-length: 2\r\n\
-                     retry-after-ms: 1\r\nconnection: close\r\n\r\n{{}}"
-                );
-                let _ = socket.write_all(answer.as_bytes()).await;
-            }
-        });
-        (url, count)
-    }
-
-    fn transport(max_retries: u32) -> Transport {
-        Transport {
-            config: Arc::new(Config {
-                api_key: HeaderValue::from_static("sk-test"),
-                betas: Vec::new(),
-                headers: HeaderMap::new(),
-                max_retries,
-                timeout: Duration::from_secs(10),
-                max_response_bytes: 1 << 20,
-            }),
-        }
+    fn chunks(parts: &[&'static [u8]]) -> impl Stream<Item = reqwest::Result<Bytes>> + Unpin {
+        futures::stream::iter(
+            parts
+                .iter()
+                .map(|p| Ok(Bytes::from_static(p)))
+                .collect::<Vec<_>>(),
+        )
     }
 
     #[tokio::test]
-    async fn a_body_that_cannot_be_replayed_is_sent_once() {
-        let http = reqwest::Client::new();
-        let transport = transport(2);
-
-        // A streamed body cannot be copied for a second attempt.
-        let (url, attempts) = server(503).await;
-        let chunks =
-            futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"{}"))]);
-        let request = http
-            .post(&url)
-            .body(reqwest::Body::wrap_stream(chunks))
-            .build()
-            .expect("a request");
-        let response = transport
-            .execute(&http, request, "test")
+    async fn a_capped_read_stops_at_the_limit() {
+        let (body, cut) = read_capped(chunks(&[b"abc"]), 3, None).await.expect("read");
+        assert_eq!((&body[..], cut), (&b"abc"[..], false));
+        let (body, cut) = read_capped(chunks(&[b"ab", b"cd", b"ef"]), 5, Some(6))
             .await
-            .expect("an answer");
-        assert_eq!(response.status(), 503);
-        assert_eq!(attempts.load(Ordering::SeqCst), 1);
-
-        // The same request with a buffered body is retried twice.
-        let (url, attempts) = server(503).await;
-        let request = http.post(&url).body("{}").build().expect("a request");
-        let response = transport
-            .execute(&http, request, "test")
+            .expect("read");
+        assert_eq!((&body[..], cut), (&b"abcde"[..], true));
+        let (body, cut) = read_capped(chunks(&[b"abcdef"]), 4, None)
             .await
-            .expect("an answer");
-        assert_eq!(response.status(), 503);
-        assert_eq!(attempts.load(Ordering::SeqCst), 3);
+            .expect("read");
+        assert_eq!((&body[..], cut), (&b"abcd"[..], true));
+        let (body, cut) = read_capped(chunks(&[]), 4, None).await.expect("read");
+        assert_eq!((&body[..], cut), (&b""[..], false));
     }
 }

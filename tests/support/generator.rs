@@ -40,7 +40,7 @@ pub fn generate_fixture(name: &str) -> Result<codegen::Output, codegen::Error> {
 }
 
 /// The generated file at `path` (relative to the output directory, such as
-/// `raw.rs`); panics naming the files there are when it is missing.
+/// `types.rs`); panics naming the files there are when it is missing.
 pub fn generated_file<'o>(output: &'o codegen::Output, path: &str) -> &'o str {
     output
         .files

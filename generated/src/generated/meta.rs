@@ -4,7 +4,21 @@
 //! Facts about the API as a whole, taken from the spec.
 /// The API version this crate was generated for, sent as `anthropic-version`.
 pub const API_VERSION: &str = "2023-06-01";
-/// The header that carries the API key, from the spec's security scheme.
-pub const API_KEY_HEADER: &str = "x-api-key";
 /// The server requests go to unless another base URL is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
+/// The credentials operations authenticate with, one per security
+/// scheme of the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    ///Your secret API key, sent on every request. Sent as `x-api-key`.
+    ApiKeyAuth,
+}
+
+impl Scheme {
+    /// The header that carries the key.
+    pub(crate) fn header(self) -> &'static str {
+        match self {
+            Self::ApiKeyAuth => "x-api-key",
+        }
+    }
+}

@@ -1,13 +1,15 @@
-//! Pass: conversions typify leaves out. A union of a string and something
+//! Emitter: conversions typify leaves out. A union of a string and something
 //! else (`system`, message `content`, ...) gets `From<&str>` and
 //! `From<String>`, so `"Hello".into()` works where the API takes a string.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Reads progenitor's types and returns the missing `From` impls.
-pub fn generate(raw: &syn::File) -> TokenStream {
-    let impls = string_unions(raw).into_iter().map(|name| {
+/// Reads typify's types and returns the missing `From` impls. This is the
+/// one place the generator reads generated code: typify names the members
+/// of the unions it writes, and only its output says which hold a string.
+pub fn generate(types: &syn::File) -> TokenStream {
+    let impls = string_unions(types).into_iter().map(|name| {
         quote! {
             impl ::std::convert::From<&str> for crate::types::#name {
                 fn from(value: &str) -> Self {
@@ -29,16 +31,11 @@ pub fn generate(raw: &syn::File) -> TokenStream {
     }
 }
 
-/// Enums in progenitor's `types` module with exactly one variant holding a
-/// `String`, named `String`.
-fn string_unions(raw: &syn::File) -> Vec<syn::Ident> {
-    let Some(types) = raw.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        return Vec::new();
-    };
+/// Enums among typify's types with exactly one variant holding a `String`,
+/// named `String`.
+fn string_unions(types: &syn::File) -> Vec<syn::Ident> {
     types
+        .items
         .iter()
         .filter_map(|item| match item {
             syn::Item::Enum(e) => Some(e),

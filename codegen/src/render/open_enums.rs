@@ -2,7 +2,6 @@
 //! per known value and `Other(String)`, which keeps any value the server adds
 //! later and writes it back unchanged.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -17,35 +16,13 @@ pub fn generate(enums: &[OpenEnum]) -> TokenStream {
     }
 }
 
-/// The Rust variant name of each value, unique within the enum.
-pub fn variant_names(values: &[String]) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for value in values {
-        let mut name = value.to_upper_camel_case();
-        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            name = format!("V{name}");
-        }
-        if name == "Other" {
-            name = "OtherValue".to_string();
-        }
-        let base = name.clone();
-        let mut n = 2;
-        while names.contains(&name) {
-            name = format!("{base}{n}");
-            n += 1;
-        }
-        names.push(name);
-    }
-    names
-}
-
 fn generate_one(e: &OpenEnum) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let doc = e
         .description
         .clone()
         .unwrap_or_else(|| format!("An open set of `{}` values.", e.name));
-    let variants: Vec<_> = variant_names(&e.values)
+    let variants: Vec<_> = crate::spec::variant_names(&e.values, "Value")
         .iter()
         .map(|v| format_ident!("{}", v))
         .collect();

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -27,20 +26,8 @@ fn generate_one(union: &TaggedUnion) -> TokenStream {
         .clone()
         .unwrap_or_else(|| format!("One of several kinds of `{}`.", union.name));
     let property = &union.property;
-    let mut variant_names: Vec<String> = Vec::new();
-    for v in &union.variants {
-        let mut candidate = v.tag.to_upper_camel_case();
-        if candidate.is_empty() || !candidate.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            candidate = format!("V{candidate}");
-        }
-        if candidate == "Other" {
-            candidate = "OtherMember".to_string();
-        }
-        while variant_names.contains(&candidate) {
-            candidate.push('_');
-        }
-        variant_names.push(candidate);
-    }
+    let tags: Vec<&str> = union.variants.iter().map(|v| v.tag.as_str()).collect();
+    let variant_names = crate::spec::variant_names(&tags, "Member");
     let variants: Vec<_> = variant_names
         .iter()
         .map(|v| format_ident!("{}", v))
@@ -48,9 +35,8 @@ fn generate_one(union: &TaggedUnion) -> TokenStream {
     let types: Vec<_> = union
         .variants
         .iter()
-        .map(|v| format_ident!("{}", v.schema.to_upper_camel_case()))
+        .map(|v| format_ident!("{}", crate::spec::type_name(&v.schema)))
         .collect();
-    let tags: Vec<&str> = union.variants.iter().map(|v| v.tag.as_str()).collect();
     // A member that may leave the tag out is the one meant when it is absent.
     let untagged = union.variants.iter().position(|v| v.tag_optional).map(|i| {
         let v = &variants[i];

@@ -1,0 +1,338 @@
+//! Building the model from the normalized spec, collecting every problem.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToSnakeCase;
+use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as SpecScheme};
+
+use super::{
+    body, params, resource_paths, response, Api, Docs, Operation, PathPart, Resource,
+    SecurityScheme, RESERVED_SETTERS,
+};
+use crate::error::{Error, SpecProblem};
+use crate::load::LoadedSpec;
+use crate::normalize::Normalized;
+use crate::spec::{self, SpecOperation};
+
+/// What building one operation needs to see.
+pub(super) struct Context<'a> {
+    pub spec: &'a LoadedSpec,
+    pub normalized: &'a Normalized,
+    /// Kept apart from the borrows of the spec that finding them needs.
+    problems: RefCell<Vec<SpecProblem>>,
+}
+
+impl Context<'_> {
+    pub fn problem(&self, pointer: &str, message: impl Into<String>) {
+        self.problems
+            .borrow_mut()
+            .push(self.spec.problem(pointer, message));
+    }
+
+    fn problem_count(&self) -> usize {
+        self.problems.borrow().len()
+    }
+
+    pub fn api(&self) -> &openapiv3::OpenAPI {
+        &self.normalized.api
+    }
+}
+
+/// The model of `spec`, or every construct in it the model cannot represent.
+pub fn build(spec: &LoadedSpec, normalized: &Normalized) -> Result<Api, Error> {
+    let cx = Context {
+        spec,
+        normalized,
+        problems: RefCell::new(Vec::new()),
+    };
+    let api = &normalized.api;
+    let base_url = match api.servers.first() {
+        Some(server) => server.url.trim_end_matches('/').to_string(),
+        None => {
+            cx.problem("/servers", "the spec names no server");
+            String::new()
+        }
+    };
+    if spec::component_schema(api, "ErrorResponse").is_none() {
+        cx.problem(
+            "/components/schemas",
+            "the spec has no `ErrorResponse` schema, which error bodies decode as",
+        );
+    }
+    let schemes = security_schemes(&cx);
+    let mut operations = Vec::new();
+    for found in spec::operations(api) {
+        if let Some(op) = operation(&cx, found, &schemes) {
+            operations.push(op);
+        }
+    }
+    check_names(&cx, &operations);
+    let tags: BTreeMap<&str, Option<&str>> = api
+        .tags
+        .iter()
+        .map(|t| (t.name.as_str(), t.description.as_deref()))
+        .collect();
+    let resources = resource_paths(&operations)
+        .into_iter()
+        .map(|path| {
+            let doc = match tags.get(path.join("-").as_str()).copied().flatten() {
+                Some(doc) => doc.trim().to_string(),
+                None => format!("Operations under `{}`.", path.join(".")),
+            };
+            Resource { path, doc }
+        })
+        .collect();
+    let mut problems = cx.problems.into_inner();
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.location.line.unwrap_or(usize::MAX));
+        return Err(Error::Spec(problems));
+    }
+    Ok(Api {
+        version: api.info.version.clone(),
+        base_url,
+        schemes,
+        resources,
+        operations,
+        open_enums: normalized.open_enums.clone(),
+        tagged_unions: normalized.tagged_unions.clone(),
+    })
+}
+
+/// The declared schemes: each must be an API key in a header.
+fn security_schemes(cx: &Context) -> Vec<SecurityScheme> {
+    let mut out = Vec::new();
+    let declared: Vec<_> = cx
+        .api()
+        .components
+        .iter()
+        .flat_map(|c| c.security_schemes.iter())
+        .map(|(name, scheme)| (name.clone(), scheme.clone()))
+        .collect();
+    for (name, scheme) in declared {
+        match scheme {
+            ReferenceOr::Item(SpecScheme::APIKey {
+                location: APIKeyLocation::Header,
+                name: header,
+                description,
+                ..
+            }) => out.push(SecurityScheme {
+                name,
+                header: header.to_ascii_lowercase(),
+                description,
+            }),
+            _ => cx.problem(
+                &format!(
+                    "/components/securitySchemes/{}",
+                    crate::load::escape_segment(&name)
+                ),
+                "only an API key in a header is supported as a security scheme",
+            ),
+        }
+    }
+    out
+}
+
+fn operation(cx: &Context, found: SpecOperation, schemes: &[SecurityScheme]) -> Option<Operation> {
+    let pointer = found.pointer();
+    let op = found.operation;
+    let problems_before = cx.problem_count();
+    let id = op.operation_id.clone().unwrap_or_default();
+    let tag = op.tags.first().cloned().unwrap_or_default();
+    let prefix = format!("{}_", tag.replace('-', "_"));
+    let method_name = id.strip_prefix(&prefix).unwrap_or(&id).to_string();
+    if method_name.is_empty() || method_name.to_snake_case() != method_name {
+        cx.problem(
+            &format!("{pointer}/operationId"),
+            format!(
+                "the method name `{method_name}` (the operationId after `{prefix}`) must be snake case"
+            ),
+        );
+    }
+    let (path_text, query_text) = match found.path.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (found.path, None),
+    };
+    let fixed_query: Vec<(String, String)> = query_text
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let path = path_parts(cx, &pointer, path_text);
+    let params = params::parameters(cx, &pointer, op, &path);
+    let body = body::body(cx, &pointer, op);
+    let response = response::response(cx, &pointer, op, &body);
+    let pagination = response::pagination(cx, &pointer, &params, &response);
+    let security = security(cx, &pointer, op, schemes);
+    let docs = Docs {
+        summary: op.summary.clone().unwrap_or_default(),
+        description: op.description.clone().unwrap_or_default(),
+        url: op
+            .external_docs
+            .as_ref()
+            .map(|d| d.url.clone())
+            .unwrap_or_default(),
+    };
+    if cx.problem_count() > problems_before {
+        return None;
+    }
+    Some(Operation {
+        beta: fixed_query.iter().any(|(k, v)| k == "beta" && v == "true"),
+        id,
+        pointer,
+        resource: tag.split('-').map(str::to_string).collect(),
+        method_name,
+        http_method: found.method.to_ascii_uppercase(),
+        path,
+        fixed_query,
+        params,
+        body,
+        response,
+        pagination,
+        security,
+        docs,
+    })
+}
+
+/// `/v1/models/{model_id}` in literal and parameter pieces.
+fn path_parts(cx: &Context, pointer: &str, path: &str) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            cx.problem(pointer, format!("the path `{path}` has an unclosed `{{`"));
+            return parts;
+        };
+        if open > 0 {
+            parts.push(PathPart::Literal(rest[..open].to_string()));
+        }
+        parts.push(PathPart::Param(rest[open + 1..open + close].to_string()));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_string()));
+    }
+    parts
+}
+
+/// The one scheme the operation (or else the whole spec) requires.
+fn security(
+    cx: &Context,
+    pointer: &str,
+    op: &openapiv3::Operation,
+    schemes: &[SecurityScheme],
+) -> Option<usize> {
+    let (requirements, at) = match &op.security {
+        Some(own) => (own.clone(), format!("{pointer}/security")),
+        None => (
+            cx.api().security.clone().unwrap_or_default(),
+            "/security".to_string(),
+        ),
+    };
+    let names: Vec<String> = match requirements.as_slice() {
+        [] => return None,
+        [one] => one.keys().cloned().collect(),
+        _ => {
+            cx.problem(
+                &at,
+                "alternative security requirements are not supported: name one scheme",
+            );
+            return None;
+        }
+    };
+    let [name] = names.as_slice() else {
+        cx.problem(&at, "a security requirement must name exactly one scheme");
+        return None;
+    };
+    let index = schemes.iter().position(|s| &s.name == name);
+    if index.is_none() {
+        cx.problem(
+            &at,
+            format!("security scheme `{name}` is not declared as an API key in a header"),
+        );
+    }
+    index
+}
+
+/// Names that would collide in the generated code.
+fn check_names(cx: &Context, operations: &[Operation]) {
+    let mut methods: BTreeMap<(&[String], String), &str> = BTreeMap::new();
+    let resources = resource_paths(operations);
+    let accessors: BTreeSet<(&[String], &str)> = resources
+        .iter()
+        .filter_map(|path| {
+            let (last, parent) = path.split_last()?;
+            Some((parent, last.as_str()))
+        })
+        .collect();
+    for op in operations {
+        let mut names = vec![op.method_name.clone()];
+        if matches!(op.response, super::Response::JsonOrEvents { .. }) {
+            names.push(format!("{}_stream", op.method_name));
+        }
+        for name in names {
+            let key = (op.resource.as_slice(), name.clone());
+            if let Some(other) = methods.insert(key, &op.pointer) {
+                cx.problem(
+                    &format!("{}/operationId", op.pointer),
+                    format!("`{name}` is also the name of the method generated for {other}"),
+                );
+            }
+            if accessors.contains(&(op.resource.as_slice(), name.as_str())) {
+                cx.problem(
+                    &format!("{}/operationId", op.pointer),
+                    format!(
+                        "`{name}` is also the name of a resource below `{}`",
+                        op.resource.join(".")
+                    ),
+                );
+            }
+        }
+        let mut seen = BTreeSet::new();
+        let setters = op
+            .params
+            .iter()
+            .map(|p| &p.rust_name)
+            .chain(body::field_names(&op.body));
+        for name in setters {
+            if !seen.insert(name) {
+                cx.problem(
+                    &op.pointer,
+                    format!(
+                        "two parameters of `{}` would both be set by `{name}`",
+                        op.id
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The setter name of a parameter or form field, or a problem at `pointer`
+/// when it would collide with a method every request has.
+pub(super) fn setter_name(cx: &Context, pointer: &str, name: &str) -> String {
+    let rust = rust_name(name);
+    if RESERVED_SETTERS.contains(&rust.as_str()) {
+        cx.problem(
+            pointer,
+            format!("`{name}` would be set by `{rust}()`, which every request already has for its own use"),
+        );
+    }
+    rust
+}
+
+/// A field or setter name for `name` as the spec writes it: snake case,
+/// `[]` dropped, and a Rust keyword suffixed with `_`, as typify does.
+fn rust_name(name: &str) -> String {
+    let snake = name.trim_end_matches("[]").to_snake_case();
+    match snake.as_str() {
+        "type" | "ref" | "match" | "fn" | "mod" | "move" | "self" | "super" | "crate" | "use"
+        | "impl" | "trait" | "struct" | "enum" | "loop" | "where" | "async" | "await" | "dyn"
+        | "static" | "const" | "let" | "in" | "for" | "if" | "else" | "while" | "return"
+        | "break" | "continue" | "true" | "false" | "pub" | "mut" | "as" => {
+            format!("{snake}_")
+        }
+        _ => snake,
+    }
+}

@@ -1,0 +1,126 @@
+//! Operations that answer with raw bytes (a file's content): the byte
+//! stream they return, and ways to write it out without holding it whole.
+
+use std::fmt;
+use std::path::Path;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+
+use crate::error::Error;
+use crate::transport::BodyStream;
+
+/// The body of a binary response, as it arrives: a [`Stream`] of
+/// `Result<Bytes, Error>`. An error status never gets here: it is an
+/// [`Error`] before any byte is handed out. A connection that breaks or
+/// stalls mid-body yields [`Error::Connection`] or [`Error::Timeout`].
+pub struct ByteStream {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Option<BodyStream>,
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id())
+            .field("ended", &self.body.is_none())
+            .finish()
+    }
+}
+
+impl ByteStream {
+    // The generator emits this for some kinds of operations; a spec without
+    // one leaves it unused.
+    #[allow(dead_code)]
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: BodyStream) -> Self {
+        Self {
+            status,
+            headers,
+            body: Some(body),
+        }
+    }
+
+    crate::response::head_accessors!();
+
+    /// The `content-length` header, when the server sent one.
+    pub fn content_length(&self) -> Option<u64> {
+        crate::response::header_str(&self.headers, "content-length")?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// Writes the whole body to `writer` as it arrives and returns the
+    /// number of bytes written.
+    pub async fn write_to<W: AsyncWrite + Unpin + ?Sized>(
+        mut self,
+        writer: &mut W,
+    ) -> Result<u64, Error> {
+        let mut written = 0u64;
+        while let Some(chunk) = self.next().await {
+            let chunk = chunk?;
+            writer.write_all(&chunk).await.map_err(Error::Io)?;
+            written += chunk.len() as u64;
+        }
+        writer.flush().await.map_err(Error::Io)?;
+        Ok(written)
+    }
+
+    /// Writes the whole body to the file at `path` (created, or truncated)
+    /// and returns the number of bytes written. When the download fails
+    /// part-way, the partly written file is removed, so a file at `path`
+    /// is always a whole one.
+    pub async fn save_to(self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let path = path.as_ref();
+        let mut file = tokio::fs::File::create(path).await.map_err(|e| {
+            Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("cannot create {}: {e}", path.display()),
+            ))
+        })?;
+        match self.write_to(&mut file).await {
+            Ok(written) => Ok(written),
+            Err(e) => {
+                drop(file);
+                let _ = tokio::fs::remove_file(path).await;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        let Some(body) = this.body.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match body.poll_next_unpin(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(Ok(bytes))) => Poll::Ready(Some(Ok(bytes))),
+            Poll::Ready(Some(Err(e))) => {
+                this.body = None;
+                Poll::Ready(Some(Err(Error::transport(e))))
+            }
+            Poll::Ready(None) => {
+                this.body = None;
+                Poll::Ready(None)
+            }
+        }
+    }
+}
+
+impl futures::stream::FusedStream for ByteStream {
+    fn is_terminated(&self) -> bool {
+        self.body.is_none()
+    }
+}
