@@ -1,12 +1,12 @@
 //! Every field on the API reference pages is in the spec, at the right place.
 //!
 //! `tests/tools/doc_coverage.py` walks the field tree of each reference page
-//! its `PAGES` table lists (Models list and retrieve, their beta forms,
-//! Messages create and count_tokens) alongside the operation it documents in
+//! its `PAGES` table lists alongside the operation it documents in
 //! spec/anthropic.yaml: its parameters, request body and 200 response. For
 //! every field line it checks that the field exists there, that `optional`
 //! matches `required`, that the type fits and that every listed literal is in
-//! an enum.
+//! an enum. The pages come from that table alone (and the manifest written
+//! from it), so covering a new page changes nothing here.
 //!
 //! The pages are the docs' prose and stay out of the repository; their facts
 //! are in it, one JSON file per page under `spec/reference/` (written by
