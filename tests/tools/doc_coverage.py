@@ -8,6 +8,14 @@ Each reference page lists its parameters and its response as a tree of lines:
                                    object a section returns
     - `"value"`                    a literal value the enclosing type allows
 
+The pages are someone else's prose, so the repository does not hold them. It
+holds their facts instead: spec/reference/<page>.json (messages/create.md ->
+spec/reference/messages/create.json) has the page's endpoint, its sections and
+their tree of lines, each with its line number and nothing else: no
+descriptions, no examples. Reading a page into that tree (read_page) is one
+half of this script; checking a tree against the spec (check_page) is the
+other, and it runs the same on a tree read from a page or from the manifest.
+
 For every page in PAGES this walks that tree alongside the operation the page
 documents (found by operationId: its parameters, its JSON request body and its
 200 JSON response) and checks, for every field line, that
@@ -27,11 +35,17 @@ fit the documented fields best. Only the field tree counts.
 
 Prints per-page totals (field lines, covered, problems) and every problem as
 `page:line: path: what`. Exits 1 when there is a problem, 2 when the inputs
-cannot be read.
+cannot be read or the manifest does not list exactly the pages of PAGES.
 
-Usage: doc_coverage.py [--spec FILE] [--docs DIR] [--rows]
+Usage:
+    doc_coverage.py [--spec FILE] [--manifest DIR] [--rows]   check the manifest
+    doc_coverage.py [--spec FILE] --docs DIR [--rows]         check the pages themselves
+    doc_coverage.py --write-manifest --docs DIR [--manifest DIR]
+        (re)write the manifest from the pages: one file per page of PAGES,
+        removing the files of pages no longer listed (`cargo xtask reference`)
 """
 import argparse
+import json
 import os
 import re
 import sys
@@ -41,10 +55,12 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 DEFAULT_SPEC = os.path.join(ROOT, "spec", "anthropic.yaml")
-# The developers and CI keep a copy of shared/ beside the clone.
-DEFAULT_DOCS = os.path.normpath(os.path.join(ROOT, "..", "shared", "docs", "api-reference"))
+DEFAULT_MANIFEST = os.path.join(ROOT, "spec", "reference")
 
 # Reference page (under the api-reference directory) -> operationId in the spec.
+# The one list of covered pages: the manifest writer writes exactly these, and
+# the check refuses a manifest that holds any other page. To cover a page, add
+# it here and run `cargo xtask reference --docs DIR`.
 PAGES = {
     "models/list.md": "models_list",
     "models/retrieve.md": "models_retrieve",
@@ -77,13 +93,36 @@ HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "tra
 
 
 # ---------------------------------------------------------------- the pages
+#
+# A page's facts, as read_page returns them and spec/reference/<page>.json
+# holds them:
+#
+#     {"page": "models/list.md", "operation_id": "models_list",
+#      "endpoint": {"method": "get", "path": "/v1/models"},      (null if none)
+#      "sections": [{"title": "Query Parameters", "line": 9, "lines": [LINE, ...]}, ...],
+#      "unparsed": [LINENO, ...]}
+#
+# where a LINE is one of
+#
+#     {"line": 11, "kind": "field", "name": "after_id", "optional": true, "type": "string"}
+#     {"line": 30, "kind": "named", "name": "UnionMember0", "type": "string"}
+#     {"line": 84, "kind": "literal", "value": "model"}
+#
+# with "children": [LINE, ...] when lines are nested under it. Types are the
+# page's own text (`optional` aside); sections the check ignores (Example) are
+# left out, and "unparsed" numbers the `- `...`` lines that are none of the
+# three, so the check can still report them.
+
+
+class InputError(Exception):
+    """An input the check cannot run on: a missing page, a stale or broken manifest."""
 
 
 class Node:
     """One line of a page's field tree."""
 
-    def __init__(self, kind, depth, lineno, name=None, optional=False, type_=None, value=None):
-        self.kind, self.depth, self.lineno = kind, depth, lineno
+    def __init__(self, kind, lineno, name=None, optional=False, type_=None, value=None):
+        self.kind, self.lineno = kind, lineno
         self.name, self.optional, self.type, self.value = name, optional, type_, value
         self.children = []
 
@@ -98,6 +137,82 @@ class Node:
                 out.append(c)
             out += c.fields()
         return out
+
+    def fact(self):
+        out = {"line": self.lineno, "kind": self.kind}
+        if self.kind == "literal":
+            out["value"] = self.value
+        else:
+            out["name"] = self.name
+            if self.kind == "field":
+                out["optional"] = self.optional
+            out["type"] = self.type
+        if self.children:
+            out["children"] = [c.fact() for c in self.children]
+        return out
+
+
+# The keys of a LINE of each kind; a manifest with any other key (a
+# description, say) is refused rather than silently carried.
+LINE_KEYS = {
+    "field": {"line": int, "kind": str, "name": str, "optional": bool, "type": str},
+    "named": {"line": int, "kind": str, "name": str, "type": str},
+    "literal": {"line": int, "kind": str, "value": str},
+}
+PAGE_KEYS = {"page": str, "operation_id": str, "endpoint": (dict, type(None)), "sections": list, "unparsed": list}
+SECTION_KEYS = {"title": str, "line": int, "lines": list}
+ENDPOINT_KEYS = {"method": str, "path": str}
+
+
+def expect_keys(obj, keys, where, optional=()):
+    if not isinstance(obj, dict):
+        raise InputError(f"{where}: expected an object, found {type(obj).__name__}")
+    unknown = sorted(set(obj) - set(keys) - set(optional))
+    if unknown:
+        raise InputError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    for key, kind in keys.items():
+        # bool is an int to isinstance; a line number must not be `true`.
+        if key not in obj or not isinstance(obj[key], kind) or (kind is int and isinstance(obj[key], bool)):
+            raise InputError(f"{where}: `{key}` is missing or not a {getattr(kind, '__name__', 'value')}")
+
+
+def node_of(fact, where):
+    """The Node of one LINE of a manifest, children included."""
+    kind = fact.get("kind") if isinstance(fact, dict) else None
+    if kind not in LINE_KEYS:
+        raise InputError(f"{where}: a line of unknown kind {kind!r}")
+    expect_keys(fact, LINE_KEYS[kind], where, optional=("children",))
+    node = Node(kind, fact["line"], name=fact.get("name"), optional=fact.get("optional", False),
+                type_=fact.get("type"), value=fact.get("value"))
+    children = fact.get("children", [])
+    if not isinstance(children, list):
+        raise InputError(f"{where}: `children` is not a list")
+    node.children = [node_of(c, f"{where} > line {fact['line']}") for c in children]
+    return node
+
+
+def check_facts(facts, name, operation_id, where):
+    """Refuses facts that are not this page's, or that this checker cannot read."""
+    expect_keys(facts, PAGE_KEYS, where)
+    if facts["page"] != name or facts["operation_id"] != operation_id:
+        raise InputError(f"{where} is stale: it holds {facts['page']} as {facts['operation_id']}, PAGES has "
+                         f"{name} as {operation_id}; run `cargo xtask reference --docs DIR`")
+    if facts["endpoint"] is not None:
+        expect_keys(facts["endpoint"], ENDPOINT_KEYS, f"{where}: endpoint")
+    for n, section in enumerate(facts["sections"]):
+        expect_keys(section, SECTION_KEYS, f"{where}: section {n}")
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in facts["unparsed"]):
+        raise InputError(f"{where}: `unparsed` holds something other than line numbers")
+
+
+def trees(facts, where):
+    """(title, heading line, root Node) of every section of the facts."""
+    out = []
+    for section in facts["sections"]:
+        root = Node("root", section["line"])
+        root.children = [node_of(f, f"{where}: {section['title']}") for f in section["lines"]]
+        out.append((section["title"], section["line"], root))
+    return out
 
 
 def classify(text):
@@ -115,8 +230,8 @@ def classify(text):
 
 def parse_tree(lines, start, end, unparsed):
     """The tree of field/named/literal lines in lines[start:end] (0-based)."""
-    root = Node("root", -1, start)
-    stack = [root]
+    root = Node("root", start)
+    stack = [(-1, root)]
     for n in range(start, end):
         m = LINE.match(lines[n])
         if not m:
@@ -125,12 +240,159 @@ def parse_tree(lines, start, end, unparsed):
         if parts is None:
             unparsed.append(n + 1)
             continue
-        node = Node(depth=len(m.group(1)) // 2, lineno=n + 1, **parts)
-        while stack[-1].depth >= node.depth:
+        depth = len(m.group(1)) // 2
+        node = Node(lineno=n + 1, **parts)
+        while stack[-1][0] >= depth:
             stack.pop()
-        stack[-1].children.append(node)
-        stack.append(node)
+        stack[-1][1].children.append(node)
+        stack.append((depth, node))
     return root
+
+
+def read_page(docs, name, operation_id):
+    """The facts of one reference page (see above)."""
+    with open(os.path.join(docs, name), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    heads = [(n, l[4:].strip()) for n, l in enumerate(lines) if l.startswith("### ")]
+    unparsed = []
+    sections = []
+    for i, (n, title) in enumerate(heads):
+        if title in IGNORED_SECTIONS:
+            continue
+        end = heads[i + 1][0] if i + 1 < len(heads) else len(lines)
+        root = parse_tree(lines, n + 1, end, unparsed)
+        sections.append({"title": title, "line": n + 1, "lines": [c.fact() for c in root.children]})
+    endpoint = next((ENDPOINT.match(l) for l in lines if ENDPOINT.match(l)), None)
+    return {
+        "page": name,
+        "operation_id": operation_id,
+        "endpoint": {"method": endpoint.group(1), "path": endpoint.group(2)} if endpoint else None,
+        "sections": sections,
+        "unparsed": unparsed,
+    }
+
+
+def read_pages(docs):
+    missing = [p for p in PAGES if not os.path.isfile(os.path.join(docs, p))]
+    if missing:
+        raise InputError(f"reference pages missing under {docs}: {', '.join(missing)}")
+    return [read_page(docs, name, op) for name, op in PAGES.items()]
+
+
+def field_count(facts):
+    return sum(len(root.fields()) for _, _, root in trees(facts, facts["page"]))
+
+
+# ------------------------------------------------------------- the manifest
+
+
+def manifest_file(name):
+    """The manifest file of a page, relative to the manifest directory."""
+    return os.path.splitext(name)[0] + ".json"
+
+
+def manifest_text(facts):
+    """The manifest file of a page: JSON with one line per page line, in page order.
+
+    One line per fact keeps a diff of the manifest as short as the change to
+    the page it follows, where json.dumps(indent=2) would spread every line
+    over five.
+    """
+    def dump(value):
+        return json.dumps(value, ensure_ascii=False)
+
+    def node(fact, pad):
+        head = dump({k: v for k, v in fact.items() if k != "children"})
+        if "children" not in fact:
+            return pad + head
+        return f'{pad}{head[:-1]}, "children": [\n{nodes(fact["children"], pad + "  ")}\n{pad}]}}'
+
+    def nodes(facts, pad):
+        return ",\n".join(node(f, pad) for f in facts)
+
+    sections = []
+    for section in facts["sections"]:
+        head = dump({k: v for k, v in section.items() if k != "lines"})
+        body = f'\n{nodes(section["lines"], "      ")}\n    ' if section["lines"] else ""
+        sections.append(f'    {head[:-1]}, "lines": [{body}]}}')
+    out = [f'  "page": {dump(facts["page"])}',
+           f'  "operation_id": {dump(facts["operation_id"])}',
+           f'  "endpoint": {dump(facts["endpoint"])}',
+           '  "sections": [\n' + ",\n".join(sections) + "\n  ]" if sections else '  "sections": []',
+           f'  "unparsed": {dump(facts["unparsed"])}']
+    text = "{\n" + ",\n".join(out) + "\n}\n"
+    if json.loads(text) != facts:
+        raise AssertionError(f"the manifest of {facts['page']} does not read back as its facts")
+    return text
+
+
+def manifest_files(manifest):
+    """Every .json file under the manifest directory, relative to it, with `/`."""
+    out = set()
+    for dirpath, _, files in os.walk(manifest):
+        for f in files:
+            if f.endswith(".json"):
+                out.add(os.path.relpath(os.path.join(dirpath, f), manifest).replace(os.sep, "/"))
+    return out
+
+
+def shown(path):
+    """A path inside the repository as relative to it, so messages read the same in every clone."""
+    path = os.path.abspath(path)
+    return os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else path
+
+
+def read_manifest(manifest):
+    """The facts of every page of PAGES from the manifest, which must hold exactly those."""
+    hint = "run `cargo xtask reference --docs DIR`"
+    extra = sorted(manifest_files(manifest) - {manifest_file(p) for p in PAGES})
+    if extra:
+        raise InputError(f"{shown(manifest)} holds pages that PAGES does not list: {', '.join(extra)}; {hint}")
+    missing = [manifest_file(p) for p in PAGES if not os.path.isfile(os.path.join(manifest, manifest_file(p)))]
+    if missing:
+        raise InputError(f"{shown(manifest)} has no facts for {', '.join(missing)}; {hint}")
+    out = []
+    for name, op in PAGES.items():
+        path = os.path.join(manifest, manifest_file(name))
+        where = shown(path)
+        try:
+            with open(path, encoding="utf-8") as f:
+                facts = json.load(f)
+        except (OSError, ValueError) as e:
+            raise InputError(f"cannot read {where}: {e}") from e
+        check_facts(facts, name, op, where)
+        trees(facts, where)  # refuse a malformed line now rather than halfway through the check
+        out.append(facts)
+    return out
+
+
+def write_manifest(docs, manifest):
+    """Writes the facts of every page of PAGES, and removes the files of pages no longer listed."""
+    pages = read_pages(docs)
+    wanted = {manifest_file(f["page"]): manifest_text(f) for f in pages}
+    changed = 0
+    for rel, text in wanted.items():
+        path = os.path.join(manifest, rel)
+        try:
+            with open(path, encoding="utf-8") as f:
+                if f.read() == text:
+                    continue
+        except FileNotFoundError:
+            pass
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        changed += 1
+    removed = sorted(manifest_files(manifest) - set(wanted))
+    for rel in removed:
+        os.remove(os.path.join(manifest, rel))
+        parent = os.path.dirname(os.path.join(manifest, rel))
+        while os.path.abspath(parent) != os.path.abspath(manifest) and not os.listdir(parent):
+            os.rmdir(parent)
+            parent = os.path.dirname(parent)
+    lines = sum(field_count(f) for f in pages)
+    print(f"wrote {len(pages)} pages ({lines} field lines) from {docs} to {shown(manifest)}: "
+          f"{changed} changed, {len(removed)} removed")
 
 
 def parse_type(text):
@@ -459,25 +721,18 @@ def json_schema(spec, holder):
     return content.get("schema")
 
 
-def check_page(spec, docs, name, operation_id):
+def check_page(spec, facts):
+    """The results of checking one page's facts against the spec."""
+    name, operation_id = facts["page"], facts["operation_id"]
     page = Page(name, operation_id)
-    with open(os.path.join(docs, name)) as f:
-        lines = f.read().split("\n")
-
-    heads = [(n, l[4:].strip()) for n, l in enumerate(lines) if l.startswith("### ")]
-    unparsed = []
     sections = []
-    for i, (n, title) in enumerate(heads):
-        end = heads[i + 1][0] if i + 1 < len(heads) else len(lines)
-        if title in IGNORED_SECTIONS:
-            continue
-        root = parse_tree(lines, n + 1, end, unparsed)
+    for title, lineno, root in trees(facts, name):
         page.field_lines += root.fields()
         if title not in SECTIONS:
-            page.problems.append((n + 1, f"section `{title}` is not one this checker knows"))
+            page.problems.append((lineno, f"section `{title}` is not one this checker knows"))
             continue
-        sections.append((SECTIONS[title], root, n + 1))
-    for n in unparsed:
+        sections.append((SECTIONS[title], root, lineno))
+    for n in facts["unparsed"]:
         page.problems.append((n, "a `- `...`` line that is neither a field, a named type nor a literal"))
 
     if operation_id not in spec.operations:
@@ -489,11 +744,11 @@ def check_page(spec, docs, name, operation_id):
     docs_ref = (op.get("externalDocs") or {}).get("description")
     if docs_ref != f"docs/api-reference/{name}":
         page.problems.append((1, f"{operation_id}'s externalDocs names {docs_ref!r}, not this page"))
-    endpoint = next((ENDPOINT.match(l) for l in lines if ENDPOINT.match(l)), None)
+    endpoint = facts["endpoint"]
     if endpoint is None:
         page.problems.append((1, "no `**method** `path`` line"))
-    elif (endpoint.group(1), endpoint.group(2)) != (method, key.split("?")[0]):
-        page.problems.append((1, f"page documents {endpoint.group(1)} {endpoint.group(2)}, "
+    elif (endpoint["method"], endpoint["path"]) != (method, key.split("?")[0]):
+        page.problems.append((1, f"page documents {endpoint['method']} {endpoint['path']}, "
                                  f"{operation_id} is {method} {key}"))
 
     params = {}
@@ -523,23 +778,39 @@ def check_page(spec, docs, name, operation_id):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--spec", default=DEFAULT_SPEC)
-    ap.add_argument("--docs", default=DEFAULT_DOCS, help="the api-reference directory")
+    ap.add_argument("--docs", help="read the pages from this api-reference directory instead of the manifest")
+    ap.add_argument("--manifest", default=DEFAULT_MANIFEST,
+                    help="the directory of the pages' facts (default: spec/reference)")
+    ap.add_argument("--write-manifest", action="store_true",
+                    help="write the manifest from the pages of --docs instead of checking")
     ap.add_argument("--rows", action="store_true", help="also print where each field line was found")
     args = ap.parse_args()
+
+    if args.write_manifest:
+        if args.docs is None:
+            ap.error("--write-manifest reads the pages: pass --docs DIR")
+        try:
+            write_manifest(args.docs, args.manifest)
+        except (InputError, OSError) as e:
+            print(e, file=sys.stderr)
+            return 2
+        return 0
 
     try:
         spec = Spec(args.spec)
     except (OSError, yaml.YAMLError) as e:
         print(f"cannot read the spec: {e}", file=sys.stderr)
         return 2
-    missing = [p for p in PAGES if not os.path.isfile(os.path.join(args.docs, p))]
-    if missing:
-        print(f"reference pages missing under {args.docs}: {', '.join(missing)}", file=sys.stderr)
+    try:
+        facts = read_pages(args.docs) if args.docs is not None else read_manifest(args.manifest)
+    except (InputError, OSError) as e:
+        print(e, file=sys.stderr)
         return 2
 
-    pages = [check_page(spec, args.docs, name, op) for name, op in PAGES.items()]
+    pages = [check_page(spec, f) for f in facts]
 
-    print(f"doc coverage of {args.spec} against {args.docs}")
+    source = args.docs if args.docs is not None else shown(args.manifest)
+    print(f"doc coverage of {args.spec} against {source}")
     width = max(len(p.name) for p in pages)
     for p in pages:
         print(f"  {p.name:<{width}}  {len(p.field_lines):4} field lines  {p.covered:4} covered  "

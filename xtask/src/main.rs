@@ -9,15 +9,24 @@
 //!   run every test of the workspace.
 //! - `bench`: run every benchmark (`tests/benches/`), then print each figure
 //!   as a ratio to the baseline measured in the same run (see BENCHMARKS.md).
+//! - `reference [--docs DIR] [--out DIR]`: rewrite `spec/reference/`, the
+//!   facts of the API reference pages that `tests/doc_coverage.rs` checks the
+//!   spec against, from the pages in DIR (by default
+//!   `../shared/docs/api-reference` beside the workspace). Which pages are
+//!   covered is the `PAGES` table of `tests/tools/doc_coverage.py`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 const SPEC: &str = "spec/anthropic.yaml";
 const OUT_DIR: &str = "generated/src/generated";
+const REFERENCE_DIR: &str = "spec/reference";
+/// Where the developers and CI keep the reference pages, from the workspace root.
+const DEFAULT_DOCS: &str = "../shared/docs/api-reference";
 const USAGE: &str = "usage: cargo xtask generate [--check] [--spec PATH] [--out DIR] \
                      | cargo xtask test [-- <cargo test args>] \
-                     | cargo xtask bench [-- <cargo bench args>]";
+                     | cargo xtask bench [-- <cargo bench args>] \
+                     | cargo xtask reference [--docs DIR] [--out DIR]";
 
 /// The options of `generate`.
 struct GenerateArgs {
@@ -58,6 +67,56 @@ impl GenerateArgs {
     }
 }
 
+/// The options of `reference`.
+struct ReferenceArgs {
+    /// The api-reference directory the pages are read from.
+    docs: PathBuf,
+    out: PathBuf,
+}
+
+impl ReferenceArgs {
+    fn parse(root: &Path, args: &[String]) -> Result<Self, String> {
+        let mut docs = None;
+        let mut out = root.join(REFERENCE_DIR);
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |flag: &str| {
+                args.next()
+                    .cloned()
+                    .ok_or_else(|| format!("`{flag}` needs a value\n{USAGE}"))
+            };
+            match arg.as_str() {
+                "--docs" => docs = Some(PathBuf::from(value("--docs")?)),
+                "--out" => out = PathBuf::from(value("--out")?),
+                other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+            }
+        }
+        let docs = match docs {
+            Some(docs) if docs.is_dir() => docs,
+            Some(docs) => {
+                return Err(format!(
+                    "`--docs {}` is not a directory: pass the api-reference directory of the docs \
+                     (the one holding messages/create.md)",
+                    docs.display()
+                ))
+            }
+            // Canonical, so the summary names the pages without a `..` in the way.
+            None if root.join(DEFAULT_DOCS).is_dir() => root
+                .join(DEFAULT_DOCS)
+                .canonicalize()
+                .unwrap_or_else(|_| root.join(DEFAULT_DOCS)),
+            None => {
+                return Err(format!(
+                    "no reference pages at {} beside the workspace: pass `--docs DIR`, the \
+                     api-reference directory of the docs",
+                    root.join(DEFAULT_DOCS).display()
+                ))
+            }
+        };
+        Ok(ReferenceArgs { docs, out })
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
@@ -67,6 +126,9 @@ fn main() -> ExitCode {
         }
         Some("test") => test(&root, &args[1..]),
         Some("bench") => bench(&root, &args[1..]),
+        Some("reference") => {
+            ReferenceArgs::parse(&root, &args[1..]).and_then(|a| reference(&root, &a))
+        }
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -182,6 +244,35 @@ fn install_python_tools(tools: &Path) -> Result<(), String> {
         .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
         .arg(&requirements))?;
     std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+}
+
+/// Rewrites the reference manifest from the pages through the checker's own
+/// reader, so the manifest holds exactly what checking the pages would read.
+fn reference(root: &Path, args: &ReferenceArgs) -> Result<(), String> {
+    let tools = root.join("tests/tools");
+    install_python_tools(&tools)?;
+    let mut cmd = Command::new(tools.join(".venv/bin/python"));
+    cmd.arg(tools.join("doc_coverage.py"))
+        .arg("--write-manifest")
+        .arg("--docs")
+        .arg(&args.docs)
+        .arg("--manifest")
+        .arg(&args.out);
+    let shown = format!("{cmd:?}");
+    let output = cmd
+        .output()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        let why = match stderr.trim() {
+            "" => format!("{shown} failed with {}", output.status),
+            why => why.to_string(),
+        };
+        return Err(format!("cannot write {}: {why}", display(root, &args.out)));
+    }
+    eprint!("{stderr}");
+    print!("{}", String::from_utf8_lossy(&output.stdout));
+    Ok(())
 }
 
 /// Runs every benchmark, then prints each `generated` figure beside the
