@@ -75,6 +75,10 @@ pub fn operations(spec: &Value) -> Vec<Operation> {
 ///   schema is an array. Such a header (`anthropic-beta`: a comma-separated
 ///   list of open strings) is declared as a plain string instead, which it
 ///   is on the wire.
+/// - A JSON Lines answer (`application/x-jsonl`) is also offered as
+///   `application/json`: Prism has no serializer for JSON Lines (nor for
+///   `application/binary`, which the API answers with), but its compact
+///   JSON of one example is one valid line. The contract case asks for it.
 pub fn derive_for_prism(spec: &Value) -> Result<Value, String> {
     let mut derived = spec.clone();
     let paths = derived
@@ -137,6 +141,7 @@ pub fn derive_for_prism(spec: &Value) -> Result<Value, String> {
                 continue;
             };
             for (key, value) in item.iter_mut() {
+                offer_json_lines_as_json(value);
                 // The path item's own `parameters`, or an operation's.
                 let list = if key.as_str() == Some("parameters") {
                     value.as_sequence_mut()
@@ -150,6 +155,25 @@ pub fn derive_for_prism(spec: &Value) -> Result<Value, String> {
         }
     }
     Ok(derived)
+}
+
+/// Adds `application/json` beside every `application/x-jsonl` content of
+/// an operation's responses.
+fn offer_json_lines_as_json(operation: &mut Value) {
+    let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_mapping_mut)
+    else {
+        return;
+    };
+    for response in responses.values_mut() {
+        let Some(content) = response.get_mut("content").and_then(Value::as_mapping_mut) else {
+            continue;
+        };
+        if let Some(lines) = content.get("application/x-jsonl").cloned() {
+            content.insert("application/json".into(), lines);
+        }
+    }
 }
 
 /// A running Prism mock server; killed when dropped, even when a test panics.
@@ -219,7 +243,9 @@ impl Prism {
                     self.log()
                 );
             }
-            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            // Listening is not enough: Prism may accept a connection before
+            // it answers HTTP, so it is ready when it answers a request.
+            if answers_http(&addr) {
                 return;
             }
             if start.elapsed() > limit {
@@ -248,6 +274,21 @@ impl Drop for Prism {
             eprintln!("--- Prism log ---\n{}", self.log());
         }
     }
+}
+
+/// Whether a server at `addr` answers an HTTP request with a status line.
+fn answers_http(addr: &SocketAddr) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = TcpStream::connect_timeout(addr, Duration::from_millis(200)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let probe = b"GET /__ready HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n";
+    if stream.write_all(probe).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    matches!(stream.read(&mut head), Ok(n) if n >= 8 && head.starts_with(b"HTTP/"))
 }
 
 fn free_port() -> u16 {

@@ -68,6 +68,13 @@ PAGES = {
     "beta/models/retrieve.md": "beta_models_retrieve",
     "messages/create.md": "messages_create",
     "messages/count_tokens.md": "messages_count_tokens",
+    "messages/batches/create.md": "messages_batches_create",
+    "messages/batches/retrieve.md": "messages_batches_retrieve",
+    "messages/batches/list.md": "messages_batches_list",
+    "messages/batches/cancel.md": "messages_batches_cancel",
+    "messages/batches/delete.md": "messages_batches_delete",
+    "messages/batches/results.md": "messages_batches_results",
+    "completions/create.md": "completions_create",
 }
 
 # `### ` sections of a page and what they document; any other section is a
@@ -716,9 +723,11 @@ def check_parameters(spec, page, root, where, params):
 
 
 def json_schema(spec, holder):
+    """The schema of a JSON body, or of one line of a JSON Lines body."""
     holder = spec.resolve(holder or {})
-    content = (holder.get("content") or {}).get("application/json") or {}
-    return content.get("schema")
+    content = holder.get("content") or {}
+    media = content.get("application/json") or content.get("application/x-jsonl") or {}
+    return media.get("schema")
 
 
 def check_page(spec, facts):

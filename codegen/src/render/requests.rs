@@ -386,10 +386,20 @@ fn into_call(api: &Api, op: &Operation, variant: Variant) -> TokenStream {
             }
         }
     };
+    // A call with nothing to add is never changed after it is made.
+    let adds = !op.fixed_query.is_empty()
+        || op.setter_params().next().is_some()
+        || !matches!(op.body, Body::None);
+    let call_binding = if adds { quote!(mut call) } else { quote!(call) };
+    // Only a JSON body that did not convert records a problem on the request.
+    let receiver = match op.body {
+        Body::Json(_) => quote!(mut self),
+        Body::None | Body::Multipart(_) => quote!(self),
+    };
     quote! {
         /// The call this request stands for.
-        fn into_call(#[allow(unused_mut)] mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
-            let mut call = crate::call::Call::new(#id, ::reqwest::Method::#method, #auth, #path);
+        fn into_call(#receiver) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+            let #call_binding = crate::call::Call::new(#id, ::reqwest::Method::#method, #auth, #path);
             #(#fixed)*
             #(#params)*
             #body

@@ -80,6 +80,8 @@ pub enum ErrorType {
     InvalidRequestError,
     ///`authentication_error`
     AuthenticationError,
+    ///`billing_error`
+    BillingError,
     ///`permission_error`
     PermissionError,
     ///`not_found_error`
@@ -88,6 +90,8 @@ pub enum ErrorType {
     RequestTooLarge,
     ///`rate_limit_error`
     RateLimitError,
+    ///`timeout_error`
+    TimeoutError,
     ///`api_error`
     ApiError,
     ///`overloaded_error`
@@ -98,9 +102,10 @@ pub enum ErrorType {
 
 crate::impls::open_enum!(
     ErrorType { InvalidRequestError => "invalid_request_error", AuthenticationError =>
-    "authentication_error", PermissionError => "permission_error", NotFoundError =>
-    "not_found_error", RequestTooLarge => "request_too_large", RateLimitError =>
-    "rate_limit_error", ApiError => "api_error", OverloadedError => "overloaded_error", }
+    "authentication_error", BillingError => "billing_error", PermissionError =>
+    "permission_error", NotFoundError => "not_found_error", RequestTooLarge =>
+    "request_too_large", RateLimitError => "rate_limit_error", TimeoutError =>
+    "timeout_error", ApiError => "api_error", OverloadedError => "overloaded_error", }
 );
 ///Identifier of a Claude model. Any string is accepted; the listed values are the models known when this spec was written.
 ///
@@ -263,4 +268,43 @@ crate::impls::open_enum!(
     UsageServiceTier { Standard => "standard", Priority => "priority", Batch => "batch",
     }
 
+);
+///Where a batch is in its processing: `in_progress`, `canceling` (cancellation was asked for and is under way) or `ended`. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MessageBatchProcessingStatus {
+    ///`in_progress`
+    InProgress,
+    ///`canceling`
+    Canceling,
+    ///`ended`
+    Ended,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    MessageBatchProcessingStatus { InProgress => "in_progress", Canceling => "canceling",
+    Ended => "ended", }
+);
+///Why a text completion stopped: `stop_sequence` (a stop sequence, yours or a built-in one, was produced) or `max_tokens` (`max_tokens_to_sample` or the model's own limit was reached). New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CompletionStopReason {
+    ///`stop_sequence`
+    StopSequence,
+    ///`max_tokens`
+    MaxTokens,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    CompletionStopReason { StopSequence => "stop_sequence", MaxTokens => "max_tokens", }
 );

@@ -96,10 +96,7 @@ impl<'a> ModelsListRequest<'a> {
     }
 
     /// The call this request stands for.
-    fn into_call(
-        #[allow(unused_mut)]
-        mut self,
-    ) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "models_list",
             ::reqwest::Method::GET,
@@ -218,10 +215,7 @@ impl<'a> ModelsRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
-    fn into_call(
-        #[allow(unused_mut)]
-        mut self,
-    ) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "models_retrieve",
             ::reqwest::Method::GET,
@@ -326,10 +320,7 @@ impl<'a> BetaModelsListRequest<'a> {
     }
 
     /// The call this request stands for.
-    fn into_call(
-        #[allow(unused_mut)]
-        mut self,
-    ) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_models_list",
             ::reqwest::Method::GET,
@@ -449,10 +440,7 @@ impl<'a> BetaModelsRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
-    fn into_call(
-        #[allow(unused_mut)]
-        mut self,
-    ) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_models_retrieve",
             ::reqwest::Method::GET,
@@ -501,10 +489,7 @@ impl<'a> MessagesCreateRequest<'a> {
     }
 
     /// The call this request stands for.
-    fn into_call(
-        #[allow(unused_mut)]
-        mut self,
-    ) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "messages_create",
             ::reqwest::Method::POST,
@@ -560,10 +545,7 @@ impl<'a> MessagesCreateStreamRequest<'a> {
     }
 
     /// The call this request stands for.
-    fn into_call(
-        #[allow(unused_mut)]
-        mut self,
-    ) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "messages_create",
             ::reqwest::Method::POST,
@@ -619,10 +601,7 @@ impl<'a> MessagesCountTokensRequest<'a> {
     }
 
     /// The call this request stands for.
-    fn into_call(
-        #[allow(unused_mut)]
-        mut self,
-    ) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "messages_count_tokens",
             ::reqwest::Method::POST,
@@ -641,8 +620,562 @@ impl<'a> MessagesCountTokensRequest<'a> {
     }
 }
 
+///A request to list message batches (`messages_batches_list`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct MessagesBatchesListRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    after_id: ::std::option::Option<::std::string::String>,
+    before_id: ::std::option::Option<::std::string::String>,
+    limit: ::std::option::Option<u64>,
+}
+
+impl<'a> MessagesBatchesListRequest<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        Self {
+            base,
+            after_id: ::std::default::Default::default(),
+            before_id: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Cursor: return the page that starts right after the object with this id (use a page's `last_id`).
+    pub fn after_id(
+        mut self,
+        after_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let after_id = ::std::convert::Into::into(after_id);
+        self.after_id = ::std::option::Option::Some(after_id);
+        self
+    }
+
+    ///Cursor: return the page that ends right before the object with this id (use a page's `first_id`).
+    pub fn before_id(
+        mut self,
+        before_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let before_id = ::std::convert::Into::into(before_id);
+        self.before_id = ::std::option::Option::Some(before_id);
+        self
+    }
+
+    ///How many items one page holds, from 1 to 1000; 20 when not given.
+    pub fn limit(mut self, limit: u64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::Some(1f64),
+                    ::std::option::Option::Some(1000f64),
+                ),
+            );
+        }
+
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::ListMessageBatchesResponse>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "messages_batches_list",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/messages/batches"),
+        );
+        if let ::std::option::Option::Some(value) = &self.after_id {
+            call.query("after_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.before_id {
+            call.query("before_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    pub fn pages(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = ::std::result::Result<
+            crate::Response<types::ListMessageBatchesResponse>,
+            crate::Error,
+        >,
+    > + 'a {
+        let backward = self.before_id.is_some();
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(
+        self,
+    ) -> impl ::futures::Stream<
+        Item = ::std::result::Result<types::MessageBatch, crate::Error>,
+    > + 'a {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::After(id) => self.after_id(id),
+            crate::pagination::Cursor::Before(id) => self.before_id(id),
+            crate::pagination::Cursor::Token(_) => self,
+        }
+    }
+}
+
+///A request to create a message batch (`messages_batches_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct MessagesBatchesCreateRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    body: ::std::result::Result<types::MessageBatchCreateParams, ::std::string::String>,
+}
+
+impl<'a> MessagesBatchesCreateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        body: impl ::std::convert::TryInto<
+            types::MessageBatchCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self { base, body }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::MessageBatch>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "messages_batches_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/messages/batches"),
+        );
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to get a message batch (`messages_batches_retrieve`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct MessagesBatchesRetrieveRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    message_batch_id: ::std::string::String,
+}
+
+impl<'a> MessagesBatchesRetrieveRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let message_batch_id = ::std::convert::Into::into(message_batch_id);
+        base.check(crate::checks::path_segment("message_batch_id", &message_batch_id));
+        Self { base, message_batch_id }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::MessageBatch>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "messages_batches_retrieve",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            [
+                "/v1/messages/batches/",
+                crate::call::segment(&self.message_batch_id).as_str(),
+            ]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to delete a message batch (`messages_batches_delete`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct MessagesBatchesDeleteRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    message_batch_id: ::std::string::String,
+}
+
+impl<'a> MessagesBatchesDeleteRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let message_batch_id = ::std::convert::Into::into(message_batch_id);
+        base.check(crate::checks::path_segment("message_batch_id", &message_batch_id));
+        Self { base, message_batch_id }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::DeletedMessageBatch>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "messages_batches_delete",
+            ::reqwest::Method::DELETE,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            [
+                "/v1/messages/batches/",
+                crate::call::segment(&self.message_batch_id).as_str(),
+            ]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to cancel a message batch (`messages_batches_cancel`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct MessagesBatchesCancelRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    message_batch_id: ::std::string::String,
+}
+
+impl<'a> MessagesBatchesCancelRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let message_batch_id = ::std::convert::Into::into(message_batch_id);
+        base.check(crate::checks::path_segment("message_batch_id", &message_batch_id));
+        Self { base, message_batch_id }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::MessageBatch>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "messages_batches_cancel",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            [
+                "/v1/messages/batches/",
+                crate::call::segment(&self.message_batch_id).as_str(),
+                "/cancel",
+            ]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to get the results of a message batch (`messages_batches_results`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct MessagesBatchesResultsRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    message_batch_id: ::std::string::String,
+}
+
+impl<'a> MessagesBatchesResultsRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let message_batch_id = ::std::convert::Into::into(message_batch_id);
+        base.check(crate::checks::path_segment("message_batch_id", &message_batch_id));
+        Self { base, message_batch_id }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured until the answer starts, and returns its lines, decoded one at a time as they arrive.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::JsonLines<types::MessageBatchIndividualResponse>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json_lines(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "messages_batches_results",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            [
+                "/v1/messages/batches/",
+                crate::call::segment(&self.message_batch_id).as_str(),
+                "/results",
+            ]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to create a text completion (`completions_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CompletionsCreateRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    body: ::std::result::Result<types::CompletionCreateParams, ::std::string::String>,
+}
+
+impl<'a> CompletionsCreateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        body: impl ::std::convert::TryInto<
+            types::CompletionCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self {
+            base,
+            anthropic_beta: ::std::default::Default::default(),
+            body,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::Completion>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "completions_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/complete"),
+        );
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                body.stream = ::std::option::Option::None;
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to create a text completion (`completions_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CompletionsCreateStreamRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    body: ::std::result::Result<types::CompletionCreateParams, ::std::string::String>,
+}
+
+impl<'a> CompletionsCreateStreamRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        body: impl ::std::convert::TryInto<
+            types::CompletionCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self {
+            base,
+            anthropic_beta: ::std::default::Default::default(),
+            body,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request with `stream: true`, retrying as configured until the stream opens, and returns its events as they arrive.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::EventStream<types::CompletionStreamEvent>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.events(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "completions_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/complete"),
+        );
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                body.stream = ::std::option::Option::Some(true);
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
 impl crate::pagination::Page for types::BetaListModelsResponse {
     type Item = types::BetaModelInfo;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        crate::pagination::by_ids(
+            self.has_more,
+            backward,
+            self.first_id.as_deref(),
+            self.last_id.as_deref(),
+        )
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
+impl crate::pagination::Page for types::ListMessageBatchesResponse {
+    type Item = types::MessageBatch;
     fn next_cursor(
         &self,
         backward: bool,

@@ -11,6 +11,11 @@ impl crate::Client {
         Beta { client: self }
     }
 
+    ///The legacy Text Completions API, which continues a prompt written as alternating Human and Assistant turns. New code should use Messages instead.
+    pub fn completions(&self) -> Completions<'_> {
+        Completions { client: self }
+    }
+
     ///Generate the next message of a conversation, or count its tokens.
     pub fn messages(&self) -> Messages<'_> {
         Messages { client: self }
@@ -67,6 +72,52 @@ The beta form of looking up one model by identifier or alias, returned as a beta
     }
 }
 
+///The legacy Text Completions API, which continues a prompt written as alternating Human and Assistant turns. New code should use Messages instead.
+#[derive(Clone, Copy, Debug)]
+pub struct Completions<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Completions<'a> {
+    /**Create a text completion, streamed: sends the request with `stream: true` and yields each server-sent event as it arrives.
+
+See [`create`](Self::create) for the body.
+
+`POST /v1/complete`. Reference: <https://docs.claude.com/en/api/complete>*/
+    ///
+    ///Arguments:
+    ///- `body`: The prompt and the sampling settings.
+    pub fn create_stream(
+        &self,
+        body: impl ::std::convert::TryInto<
+            types::CompletionCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::CompletionsCreateStreamRequest<'a> {
+        crate::CompletionsCreateStreamRequest::new(self.client, body)
+    }
+
+    /**Create a text completion.
+
+Legacy: continues a prompt written as alternating `Human:` and `Assistant:` turns and returns the generated text. Newer models and features do not support this API; prefer Messages. With `stream: true` the completion arrives as server-sent events.
+
+It answers with one JSON message; [`create_stream`](Self::create_stream) streams the answer instead.
+
+`POST /v1/complete`. Reference: <https://docs.claude.com/en/api/complete>*/
+    ///
+    ///Arguments:
+    ///- `body`: The prompt and the sampling settings.
+    pub fn create(
+        &self,
+        body: impl ::std::convert::TryInto<
+            types::CompletionCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::CompletionsCreateRequest<'a> {
+        crate::CompletionsCreateRequest::new(self.client, body)
+    }
+}
+
 ///Generate the next message of a conversation, or count its tokens.
 #[derive(Clone, Copy, Debug)]
 pub struct Messages<'a> {
@@ -74,6 +125,13 @@ pub struct Messages<'a> {
 }
 
 impl<'a> Messages<'a> {
+    ///Submit many Messages requests at once to be processed asynchronously, follow the batch's progress, and read each request's outcome once it has ended.
+    pub fn batches(&self) -> MessagesBatches<'a> {
+        MessagesBatches {
+            client: self.client,
+        }
+    }
+
     /**Create a message, streamed: sends the request with `stream: true` and yields each server-sent event as it arrives.
 
 See [`create`](Self::create) for the body.
@@ -128,6 +186,101 @@ Counts the input tokens that a Messages request with these messages, system prom
         >,
     ) -> crate::MessagesCountTokensRequest<'a> {
         crate::MessagesCountTokensRequest::new(self.client, body)
+    }
+}
+
+///Submit many Messages requests at once to be processed asynchronously, follow the batch's progress, and read each request's outcome once it has ended.
+#[derive(Clone, Copy, Debug)]
+pub struct MessagesBatches<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> MessagesBatches<'a> {
+    /**List message batches.
+
+Returns one page of the workspace's message batches, most recently created first. Page forward with `after_id` or backward with `before_id`.
+
+`GET /v1/messages/batches`. Reference: <https://docs.claude.com/en/api/listing-message-batches>*/
+    pub fn list(&self) -> crate::MessagesBatchesListRequest<'a> {
+        crate::MessagesBatchesListRequest::new(self.client)
+    }
+
+    /**Create a message batch.
+
+Submits a set of Messages requests to be processed together, asynchronously. Processing begins as soon as the batch is created and may take up to 24 hours; poll the batch to learn when it has ended, then fetch its results.
+
+`POST /v1/messages/batches`. Reference: <https://docs.claude.com/en/api/creating-message-batches>*/
+    ///
+    ///Arguments:
+    ///- `body`: The requests that make up the batch.
+    pub fn create(
+        &self,
+        body: impl ::std::convert::TryInto<
+            types::MessageBatchCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::MessagesBatchesCreateRequest<'a> {
+        crate::MessagesBatchesCreateRequest::new(self.client, body)
+    }
+
+    /**Get a message batch.
+
+Looks up one message batch and its current state. Safe to repeat, so it serves for polling until processing ends; the results are then at the batch's `results_url`.
+
+`GET /v1/messages/batches/{message_batch_id}`. Reference: <https://docs.claude.com/en/api/retrieving-message-batches>*/
+    ///
+    ///Arguments:
+    ///- `message_batch_id`: The identifier of the message batch.
+    pub fn retrieve(
+        &self,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::MessagesBatchesRetrieveRequest<'a> {
+        crate::MessagesBatchesRetrieveRequest::new(self.client, message_batch_id)
+    }
+
+    /**Delete a message batch.
+
+Removes a message batch. Only a batch whose processing has ended can be deleted; cancel one that is still in progress first.
+
+`DELETE /v1/messages/batches/{message_batch_id}`. Reference: <https://docs.claude.com/en/api/deleting-message-batches>*/
+    ///
+    ///Arguments:
+    ///- `message_batch_id`: The identifier of the message batch.
+    pub fn delete(
+        &self,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::MessagesBatchesDeleteRequest<'a> {
+        crate::MessagesBatchesDeleteRequest::new(self.client, message_batch_id)
+    }
+
+    /**Cancel a message batch.
+
+Asks for a batch to stop before its processing ends. The batch moves to `canceling` while requests already under way that cannot be interrupted finish; how many requests were canceled shows in `request_counts`, and which ones in the results. It may happen that no request ends up canceled.
+
+`POST /v1/messages/batches/{message_batch_id}/cancel`. Reference: <https://docs.claude.com/en/api/canceling-message-batches>*/
+    ///
+    ///Arguments:
+    ///- `message_batch_id`: The identifier of the message batch.
+    pub fn cancel(
+        &self,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::MessagesBatchesCancelRequest<'a> {
+        crate::MessagesBatchesCancelRequest::new(self.client, message_batch_id)
+    }
+
+    /**Get the results of a message batch.
+
+Streams a batch's results as JSON Lines: one line per request of the batch, in no particular order. Match each line to its request by `custom_id`.
+
+`GET /v1/messages/batches/{message_batch_id}/results`. Reference: <https://docs.claude.com/en/api/retrieving-message-batch-results>*/
+    ///
+    ///Arguments:
+    ///- `message_batch_id`: The identifier of the message batch.
+    pub fn results(
+        &self,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::MessagesBatchesResultsRequest<'a> {
+        crate::MessagesBatchesResultsRequest::new(self.client, message_batch_id)
     }
 }
 
