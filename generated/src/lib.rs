@@ -73,6 +73,7 @@
 #![warn(missing_docs)]
 
 mod accumulate;
+mod batches;
 mod call;
 mod checks;
 mod client;
@@ -96,6 +97,7 @@ mod transport;
 pub mod generated;
 
 pub use accumulate::{MessageAccumulator, MessageStream, TextDeltas};
+pub use batches::BatchWait;
 pub use client::{Client, ClientBuilder};
 pub use download::ByteStream;
 pub use error::{ApiError, DecodeError, Error};

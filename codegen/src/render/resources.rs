@@ -22,7 +22,7 @@ pub fn generate(api: &Api) -> TokenStream {
             #[doc = #doc]
             #[derive(Clone, Copy, Debug)]
             pub struct #ident<'a> {
-                client: &'a crate::Client,
+                pub(crate) client: &'a crate::Client,
             }
 
             impl<'a> #ident<'a> {

@@ -30,7 +30,7 @@ impl crate::Client {
 ///The beta surface of the API (`?beta=true`), where features in beta are offered, often behind an `anthropic-beta` header.
 #[derive(Clone, Copy, Debug)]
 pub struct Beta<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Beta<'a> {
@@ -43,7 +43,7 @@ impl<'a> Beta<'a> {
 ///The Models API through the beta surface (`?beta=true`).
 #[derive(Clone, Copy, Debug)]
 pub struct BetaModels<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> BetaModels<'a> {
@@ -75,7 +75,7 @@ The beta form of looking up one model by identifier or alias, returned as a beta
 ///The legacy Text Completions API, which continues a prompt written as alternating Human and Assistant turns. New code should use Messages instead.
 #[derive(Clone, Copy, Debug)]
 pub struct Completions<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Completions<'a> {
@@ -121,7 +121,7 @@ It answers with one JSON message; [`create_stream`](Self::create_stream) streams
 ///Generate the next message of a conversation, or count its tokens.
 #[derive(Clone, Copy, Debug)]
 pub struct Messages<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Messages<'a> {
@@ -192,7 +192,7 @@ Counts the input tokens that a Messages request with these messages, system prom
 ///Submit many Messages requests at once to be processed asynchronously, follow the batch's progress, and read each request's outcome once it has ended.
 #[derive(Clone, Copy, Debug)]
 pub struct MessagesBatches<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> MessagesBatches<'a> {
@@ -287,7 +287,7 @@ Streams a batch's results as JSON Lines: one line per request of the batch, in n
 ///Discover the models available to your API key.
 #[derive(Clone, Copy, Debug)]
 pub struct Models<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 
 impl<'a> Models<'a> {
