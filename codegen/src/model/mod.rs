@@ -317,3 +317,6 @@ pub(crate) fn resource_paths(operations: &[Operation]) -> BTreeSet<Vec<String>> 
     }
     paths
 }
+
+#[cfg(test)]
+mod tests;
