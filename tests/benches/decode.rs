@@ -1,6 +1,5 @@
 //! Decoding response bodies through the generated types, against a minimal
-//! hand-written serde model of the same shape (derived `Deserialize`,
-//! internally tagged enums with `#[serde(tag = "type")]`).
+//! hand-written serde model of the same shape (`workspace_tests::baseline`).
 //!
 //! Each group has a `generated` and a `baseline` function; `cargo xtask
 //! bench` prints their ratio.
@@ -9,137 +8,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use anthropic_client::types;
-use chrono::{DateTime, Utc};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use serde::Deserialize;
-use serde_json::{Map, Value};
-use workspace_tests::perf;
-
-/// What a Rust user would write by hand for these bodies (decoded, not read).
-#[allow(dead_code)]
-mod baseline {
-    use super::*;
-
-    #[derive(Deserialize)]
-    pub struct ListModelsResponse {
-        pub data: Vec<ModelInfo>,
-        pub first_id: Option<String>,
-        pub has_more: bool,
-        pub last_id: Option<String>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct ModelInfo {
-        pub created_at: DateTime<Utc>,
-        pub display_name: String,
-        pub id: String,
-        #[serde(rename = "type")]
-        pub type_: ModelType,
-    }
-
-    #[derive(Deserialize)]
-    pub enum ModelType {
-        #[serde(rename = "model")]
-        Model,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Message {
-        pub content: Vec<ContentBlock>,
-        pub id: String,
-        pub model: String,
-        pub role: Role,
-        pub stop_reason: Option<StopReason>,
-        pub stop_sequence: Option<String>,
-        #[serde(rename = "type")]
-        pub type_: MessageType,
-        pub usage: Usage,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(rename_all = "snake_case")]
-    pub enum Role {
-        Assistant,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(rename_all = "snake_case")]
-    pub enum MessageType {
-        Message,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(rename_all = "snake_case")]
-    pub enum StopReason {
-        EndTurn,
-        MaxTokens,
-        StopSequence,
-        ToolUse,
-        PauseTurn,
-        Refusal,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Usage {
-        pub input_tokens: i64,
-        pub output_tokens: i64,
-        pub cache_creation_input_tokens: Option<i64>,
-        pub cache_read_input_tokens: Option<i64>,
-        pub cache_creation: Option<CacheCreation>,
-        pub server_tool_use: Option<Value>,
-        pub service_tier: Option<String>,
-        pub inference_geo: Option<String>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct CacheCreation {
-        pub ephemeral_5m_input_tokens: i64,
-        pub ephemeral_1h_input_tokens: i64,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(tag = "type", rename_all = "snake_case")]
-    pub enum ContentBlock {
-        Text {
-            text: String,
-            citations: Option<Vec<Citation>>,
-        },
-        Thinking {
-            thinking: String,
-            signature: String,
-        },
-        ToolUse {
-            id: String,
-            name: String,
-            input: Map<String, Value>,
-        },
-    }
-
-    #[derive(Deserialize)]
-    #[serde(tag = "type", rename_all = "snake_case")]
-    pub enum Citation {
-        CharLocation {
-            cited_text: String,
-            document_index: i64,
-            document_title: Option<String>,
-            start_char_index: i64,
-            end_char_index: i64,
-            file_id: Option<String>,
-        },
-    }
-
-    #[derive(Deserialize)]
-    #[serde(tag = "type", rename_all = "snake_case")]
-    pub enum StreamEvent {
-        ContentBlockDelta { index: i64, delta: Delta },
-    }
-
-    #[derive(Deserialize)]
-    #[serde(tag = "type", rename_all = "snake_case")]
-    pub enum Delta {
-        TextDelta { text: String },
-    }
-}
+use workspace_tests::{baseline, perf};
 
 const MODELS: usize = 1000;
 const BLOCKS: usize = 300;

@@ -17,108 +17,17 @@
 //! `--bench` (as `cargo test --all-targets` runs benches) it does a small
 //! smoke run.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anthropic_client::Client;
-use workspace_tests::perf::{with_client, with_reqwest, BenchServer, Content};
-
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-// SAFETY: every call is passed on to the system allocator unchanged; the
-// counters only observe sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size >= layout.size() {
-                grew(new_size - layout.size());
-            } else {
-                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        p
-    }
-}
+use workspace_tests::memory::{
+    live_bytes, peak_during, serve_until_stdin_closes, Counting, ServerProcess,
+};
+use workspace_tests::perf::{with_client, with_reqwest, Content};
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// The peak of live bytes above the level at the start, while `run` runs.
-fn peak_during<T>(run: impl FnOnce() -> T) -> (T, usize) {
-    let start = LIVE.load(Ordering::Relaxed);
-    PEAK.store(start, Ordering::Relaxed);
-    let out = run();
-    (out, PEAK.load(Ordering::Relaxed).saturating_sub(start))
-}
-
-/// The page server, in a child process so its allocations are not counted.
-struct ServerProcess {
-    child: Child,
-    url: String,
-}
-
-impl ServerProcess {
-    fn start(pages: usize, per_page: usize) -> Self {
-        let exe = std::env::current_exe().expect("this binary's path");
-        let mut child = Command::new(exe)
-            .args(["--serve", &pages.to_string(), &per_page.to_string()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the server process");
-        let stdout = child.stdout.take().expect("the child's stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the server's address");
-        Self {
-            child,
-            url: line.trim().to_string(),
-        }
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        // Closing its stdin tells the server to exit.
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
-    }
-}
 
 /// `--serve PAGES PER_PAGE`: serve until stdin closes.
 fn serve(args: &[String]) {
@@ -127,11 +36,7 @@ fn serve(args: &[String]) {
             .and_then(|a| a.parse().ok())
             .expect("--serve PAGES PER_PAGE")
     };
-    let server = BenchServer::start(Content::pages(number(0), number(1)));
-    println!("{}", server.url);
-    std::io::stdout().flush().expect("flush the address");
-    let mut sink = Vec::new();
-    let _ = std::io::stdin().read_to_end(&mut sink);
+    serve_until_stdin_closes(Content::pages(number(0), number(1)));
 }
 
 struct Side {
@@ -143,7 +48,7 @@ struct Side {
 
 impl Side {
     fn new(pages: usize, per_page: usize) -> Self {
-        let server = ServerProcess::start(pages, per_page);
+        let server = ServerProcess::start(&[pages.to_string(), per_page.to_string()]);
         let client = Client::builder()
             .api_key("bench-key")
             .base_url(&server.url)
@@ -200,9 +105,9 @@ fn memory(pages: usize, per_page: usize) -> Footprint {
         peaks.sort_unstable();
         peaks[1]
     };
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = live_bytes();
     let client_peak = median(&|| side.client_pass(limit));
-    let client_left = LIVE.load(Ordering::Relaxed) as isize - before as isize;
+    let client_left = live_bytes() as isize - before as isize;
     let bare_peak = median(&|| side.reqwest_pass(limit));
     Footprint {
         client_peak,

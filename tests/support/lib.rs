@@ -1,6 +1,8 @@
 //! Helpers shared by the workspace tests.
 
+pub mod baseline;
 pub mod generator;
+pub mod memory;
 pub mod messages;
 pub mod perf;
 pub mod prism;

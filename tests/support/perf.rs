@@ -153,6 +153,26 @@ pub fn sse_body(events: &[Value]) -> Vec<u8> {
     body
 }
 
+/// The results file of a batch of `count` requests, one JSON line each:
+/// three of four succeeded (with a short message), the rest errored,
+/// canceled or expired.
+pub fn batch_results_body(count: usize) -> Bytes {
+    let message = message_json(2);
+    let mut body = Vec::new();
+    for i in 0..count {
+        let result = match i % 8 {
+            5 => json!({"type": "errored", "error": error_json("overloaded_error")}),
+            6 => json!({"type": "canceled"}),
+            7 => json!({"type": "expired"}),
+            _ => json!({"type": "succeeded", "message": message}),
+        };
+        let line = json!({"custom_id": format!("request-{i:07}"), "result": result});
+        serde_json::to_writer(&mut body, &line).expect("serializable");
+        body.push(b'\n');
+    }
+    Bytes::from(body)
+}
+
 /// What the [`BenchServer`] answers.
 #[derive(Clone)]
 pub enum Content {
@@ -164,6 +184,9 @@ pub enum Content {
     },
     /// Any request: this `text/event-stream` body.
     EventStream(Bytes),
+    /// Any request: this JSON Lines body, as `application/binary` (what the
+    /// API names the results of a batch).
+    JsonLines(Bytes),
 }
 
 impl Content {
@@ -266,6 +289,7 @@ fn respond<B>(content: &Content, request: &hyper::Request<B>) -> hyper::Response
             }
         }
         Content::EventStream(body) => ("text/event-stream", 200, body.clone()),
+        Content::JsonLines(body) => ("application/binary", 200, body.clone()),
     };
     hyper::Response::builder()
         .status(status)
