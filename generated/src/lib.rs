@@ -55,6 +55,25 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Message Batches: many requests at once, results read as they arrive
+//! (only the line being read is in memory):
+//!
+//! ```no_run
+//! use anthropic_client::types::{MessageBatchCreateParams, MessageBatchResult};
+//! use futures::TryStreamExt;
+//!
+//! # async fn run(client: anthropic_client::Client, params: MessageBatchCreateParams) -> Result<(), anthropic_client::Error> {
+//! let batch = client.messages().batches().create(params).send().await?;
+//! client.messages().batches().wait(batch.id.as_str()).await?;
+//! let mut results = client.messages().batches().results(batch.id.as_str()).send().await?;
+//! while let Some(line) = results.try_next().await? {
+//!     if let MessageBatchResult::Succeeded(done) = &line.result {
+//!         println!("{}: {:?}", line.custom_id, done.message.stop_reason);
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! What the client does for every request:
 //! - sends the API key (`x-api-key`) and the API version (`anthropic-version`),
 //!   plus any default `anthropic-beta` values configured on the client;
