@@ -1,5 +1,6 @@
 //! Helpers shared by the workspace tests.
 
+pub mod examples;
 pub mod generator;
 pub mod messages;
 pub mod perf;
