@@ -1,83 +1,22 @@
 //! The list_models example against a local server.
 //!
-//! The example is built once with `cargo build -p anthropic-client --example
-//! list_models` and run as a child process with `ANTHROPIC_API_KEY` and
-//! `ANTHROPIC_BASE_URL` pointing at a wiremock server.
-
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+//! The example runs as a child process against a wiremock server (see
+//! `workspace_tests::examples`).
 
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use workspace_tests::prism::workspace_root;
+use workspace_tests::examples::{Example, Run};
 use workspace_tests::runtime::{error_body, page, query_value, received, API_KEY};
 
-/// The example's binary, built on first use.
-fn example() -> &'static PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-        let output = Command::new(cargo)
-            .args([
-                "build",
-                "-p",
-                "anthropic-client",
-                "--example",
-                "list_models",
-                "--message-format=json-render-diagnostics",
-            ])
-            .current_dir(workspace_root())
-            .output()
-            .expect("run cargo build");
-        assert!(
-            output.status.success(),
-            "building the example failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "list_models")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reports the example's executable")
-    })
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
+const LIST_MODELS: Example = Example("list_models");
 
 /// Runs the example with `args` against `base_url` (and the test key).
 async fn run(base_url: &str, args: &[&str]) -> Run {
-    run_with_env(Some(API_KEY), base_url, args).await
+    LIST_MODELS.run(base_url, args).await
 }
 
 async fn run_with_env(key: Option<&str>, base_url: &str, args: &[&str]) -> Run {
-    let binary = example().clone();
-    let base_url = base_url.to_string();
-    let key = key.map(str::to_string);
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    // The mock server answers on this runtime; wait for the child elsewhere.
-    let output: Output = tokio::task::spawn_blocking(move || {
-        let mut cmd = Command::new(binary);
-        cmd.args(&args)
-            .env("ANTHROPIC_BASE_URL", base_url)
-            .env_remove("ANTHROPIC_API_KEY");
-        if let Some(key) = key {
-            cmd.env("ANTHROPIC_API_KEY", key);
-        }
-        cmd.output().expect("run the example")
-    })
-    .await
-    .expect("the child's waiter");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    LIST_MODELS.run_with_env(key, base_url, args).await
 }
 
 fn ok(body: serde_json::Value) -> ResponseTemplate {
@@ -209,18 +148,12 @@ async fn an_api_error_is_reported_on_stderr_with_exit_code_1() {
     let out = run(&server.uri(), &[]).await;
     assert_eq!(out.code, Some(1));
     assert_eq!(out.stdout, "");
-    for part in [
+    out.assert_stderr_has(&[
         "403",
         "permission_error",
         "this key cannot list models",
         "req_denied_42",
-    ] {
-        assert!(
-            out.stderr.contains(part),
-            "stderr lacks {part:?}:\n{}",
-            out.stderr
-        );
-    }
+    ]);
     assert!(!out.stderr.contains(API_KEY));
 }
 
@@ -247,13 +180,7 @@ async fn an_error_mid_way_keeps_what_was_printed() {
     let out = run(&server.uri(), &["--max-retries", "1"]).await;
     assert_eq!(out.code, Some(1));
     assert_eq!(out.stdout, "m1\nm2\n");
-    for part in ["529", "overloaded_error", "Overloaded", "req_busy"] {
-        assert!(
-            out.stderr.contains(part),
-            "stderr lacks {part:?}:\n{}",
-            out.stderr
-        );
-    }
+    out.assert_stderr_has(&["529", "overloaded_error", "Overloaded", "req_busy"]);
     assert_eq!(
         received(&server).await.len(),
         3,

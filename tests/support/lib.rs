@@ -1,6 +1,7 @@
 //! Helpers shared by the workspace tests.
 
 pub mod baseline;
+pub mod examples;
 pub mod generator;
 pub mod memory;
 pub mod messages;

@@ -1,0 +1,198 @@
+//! Running the crate's examples as child processes against a local server.
+//!
+//! Each example is built once per test binary with `cargo build -p
+//! anthropic-client --example NAME` and run with `ANTHROPIC_API_KEY` (the
+//! test key) and `ANTHROPIC_BASE_URL` pointing at the server.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::prism::workspace_root;
+use crate::runtime::API_KEY;
+
+/// One of `generated/examples/`, by name.
+#[derive(Clone, Copy, Debug)]
+pub struct Example(pub &'static str);
+
+/// What a finished run of an example left.
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts that stderr has each of `parts`.
+    pub fn assert_stderr_has(&self, parts: &[&str]) {
+        for part in parts {
+            assert!(
+                self.stderr.contains(part),
+                "stderr lacks {part:?}:\n{}",
+                self.stderr
+            );
+        }
+    }
+}
+
+impl Example {
+    /// The example's binary, built on first use.
+    pub fn binary(self) -> PathBuf {
+        // Held while building: two tests asking at once wait for one build.
+        static BUILT: Mutex<Option<HashMap<&'static str, PathBuf>>> = Mutex::new(None);
+        let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+        built
+            .get_or_insert_with(HashMap::new)
+            .entry(self.0)
+            .or_insert_with(|| build(self.0))
+            .clone()
+    }
+
+    /// The command that runs the example with `args` against `base_url`,
+    /// with `key` as the API key (none when `None`).
+    pub fn command(self, key: Option<&str>, base_url: &str, args: &[&str]) -> Command {
+        let mut cmd = Command::new(self.binary());
+        cmd.args(args)
+            .env("ANTHROPIC_BASE_URL", base_url)
+            .env_remove("ANTHROPIC_API_KEY");
+        if let Some(key) = key {
+            cmd.env("ANTHROPIC_API_KEY", key);
+        }
+        cmd
+    }
+
+    /// Runs the example with `args` against `base_url` (and the test key).
+    pub async fn run(self, base_url: &str, args: &[&str]) -> Run {
+        self.run_with_env(Some(API_KEY), base_url, args).await
+    }
+
+    pub async fn run_with_env(self, key: Option<&str>, base_url: &str, args: &[&str]) -> Run {
+        let mut cmd = self.command(key, base_url, args);
+        // The mock server answers on this runtime; wait for the child elsewhere.
+        let output = tokio::task::spawn_blocking(move || cmd.output().expect("run the example"))
+            .await
+            .expect("the child's waiter");
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Starts the example with `args` against `base_url` (and the test key),
+    /// its stdout read as it is written.
+    pub fn spawn(self, base_url: &str, args: &[&str]) -> Live {
+        let mut child = self
+            .command(Some(API_KEY), base_url, args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the example");
+        let stdout = child.stdout.take().expect("a piped stdout");
+        let (sender, chunks) = mpsc::unbounded_channel();
+        std::thread::spawn(move || forward(stdout, sender));
+        Live {
+            child: Some(child),
+            chunks,
+            stdout: Vec::new(),
+        }
+    }
+}
+
+fn build(name: &str) -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let output = Command::new(cargo)
+        .args([
+            "build",
+            "-p",
+            "anthropic-client",
+            "--example",
+            name,
+            "--message-format=json-render-diagnostics",
+        ])
+        .current_dir(workspace_root())
+        .output()
+        .expect("run cargo build");
+    assert!(
+        output.status.success(),
+        "building the example {name} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == name)
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .expect("cargo reports the example's executable")
+}
+
+/// Sends each piece of `stdout` as the child writes it, until it closes.
+fn forward(mut stdout: ChildStdout, sender: mpsc::UnboundedSender<Vec<u8>>) {
+    use std::io::Read;
+    let mut buf = [0u8; 4096];
+    while let Ok(n @ 1..) = stdout.read(&mut buf) {
+        if sender.send(buf[..n].to_vec()).is_err() {
+            return;
+        }
+    }
+}
+
+/// A running example whose stdout the test reads while it runs.
+pub struct Live {
+    child: Option<Child>,
+    chunks: mpsc::UnboundedReceiver<Vec<u8>>,
+    stdout: Vec<u8>,
+}
+
+impl Live {
+    /// Waits until the child's stdout so far is exactly `expected`, and
+    /// fails if it is not within `within` (it wrote something else, or
+    /// held its output back).
+    pub async fn expect_stdout(&mut self, expected: &str, within: Duration) {
+        let deadline = tokio::time::Instant::now() + within;
+        while self.stdout.len() < expected.len() {
+            match tokio::time::timeout_at(deadline, self.chunks.recv()).await {
+                Ok(Some(chunk)) => self.stdout.extend_from_slice(&chunk),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&self.stdout),
+            expected,
+            "stdout within {within:?}, while the server holds the rest back"
+        );
+    }
+
+    /// Waits for the child to exit and gives everything it wrote.
+    pub async fn finish(mut self) -> Run {
+        let child = self.child.take().expect("not finished yet");
+        let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+            .await
+            .expect("the child's waiter")
+            .expect("wait for the example");
+        while let Some(chunk) = self.chunks.recv().await {
+            self.stdout.extend_from_slice(&chunk);
+        }
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&self.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        // A test that failed half-way leaves no child behind.
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
