@@ -109,7 +109,11 @@ impl Stream for ByteStream {
             Poll::Ready(Some(Ok(bytes))) => Poll::Ready(Some(Ok(bytes))),
             Poll::Ready(Some(Err(e))) => {
                 this.body = None;
-                Poll::Ready(Some(Err(Error::transport(e))))
+                Poll::Ready(Some(Err(Error::transport_in(
+                    e,
+                    this.status,
+                    &this.headers,
+                ))))
             }
             Poll::Ready(None) => {
                 this.body = None;

@@ -18,10 +18,10 @@ pub enum Error {
     InvalidArgument(String),
     /// The request or the response did not finish in time.
     #[error("request timed out: {0}")]
-    Timeout(#[source] reqwest::Error),
+    Timeout(#[source] Box<TransportError>),
     /// The connection failed, or broke before the response was complete.
     #[error("connection failed: {0}")]
-    Connection(#[source] reqwest::Error),
+    Connection(#[source] Box<TransportError>),
     /// The API answered with an error status and a well-formed error body.
     #[error("{0}")]
     Api(Box<ApiError>),
@@ -31,6 +31,36 @@ pub enum Error {
     /// Reading or writing a local file failed (a download being saved).
     #[error("i/o error: {0}")]
     Io(#[source] std::io::Error),
+}
+
+/// A connection that failed or a wait that timed out, with what had
+/// arrived of the response before (for a body cut short: its status and
+/// request id).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// What the HTTP client reported.
+    pub error: reqwest::Error,
+    /// The response's status, when its head had arrived.
+    pub status: Option<StatusCode>,
+    /// The response's `request-id` header, when its head had arrived.
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.error)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
 }
 
 /// An error the API reported, with everything it sent about it.
@@ -118,7 +148,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => e.status,
-            Error::Timeout(e) | Error::Connection(e) => e.status(),
+            Error::Timeout(e) | Error::Connection(e) => e.status.or(e.error.status()),
             Error::InvalidArgument(_) | Error::Io(_) => None,
         }
     }
@@ -128,6 +158,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
+            Error::Timeout(e) | Error::Connection(e) => e.request_id.as_deref(),
             _ => None,
         }
     }
@@ -203,8 +234,30 @@ impl Error {
         }))
     }
 
+    /// A transport failure before any response arrived.
     pub(crate) fn transport(e: reqwest::Error) -> Self {
-        if e.is_timeout() {
+        Self::transport_after(e, None, None)
+    }
+
+    /// A transport failure while reading the body of the response with
+    /// this status and these headers.
+    pub(crate) fn transport_in(e: reqwest::Error, status: StatusCode, headers: &HeaderMap) -> Self {
+        let request_id = crate::response::header_str(headers, "request-id").map(str::to_string);
+        Self::transport_after(e, Some(status), request_id)
+    }
+
+    fn transport_after(
+        error: reqwest::Error,
+        status: Option<StatusCode>,
+        request_id: Option<String>,
+    ) -> Self {
+        let timeout = error.is_timeout();
+        let e = Box::new(TransportError {
+            error,
+            status,
+            request_id,
+        });
+        if timeout {
             Error::Timeout(e)
         } else {
             Error::Connection(e)

@@ -184,7 +184,11 @@ impl<T: DeserializeOwned> Stream for JsonLines<T> {
                 Poll::Ready(Some(Ok(chunk))) => this.buffer.extend_from_slice(&chunk),
                 Poll::Ready(Some(Err(e))) => {
                     this.end();
-                    return Poll::Ready(Some(Err(Error::transport(e))));
+                    return Poll::Ready(Some(Err(Error::transport_in(
+                        e,
+                        this.status,
+                        &this.headers,
+                    ))));
                 }
                 Poll::Ready(None) => {
                     // The last line may lack its newline.
@@ -219,7 +223,12 @@ mod tests {
             })
             .collect();
         let body = futures::stream::iter(chunks);
-        JsonLines::new(StatusCode::OK, HeaderMap::new(), body.boxed(), limit)
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "request-id",
+            reqwest::header::HeaderValue::from_static("req_lines"),
+        );
+        JsonLines::new(StatusCode::OK, headers, body.boxed(), limit)
     }
 
     async fn cut_body() -> reqwest::Error {

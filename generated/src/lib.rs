@@ -119,7 +119,7 @@ pub use accumulate::{MessageAccumulator, MessageStream, TextDeltas};
 pub use batches::BatchWait;
 pub use client::{Client, ClientBuilder};
 pub use download::ByteStream;
-pub use error::{ApiError, DecodeError, Error};
+pub use error::{ApiError, DecodeError, Error, TransportError};
 pub use generated::meta::{API_VERSION, DEFAULT_BASE_URL};
 pub use generated::requests::*;
 pub use generated::resources::*;

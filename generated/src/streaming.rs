@@ -185,7 +185,11 @@ impl<E: DeserializeOwned> Stream for EventStream<E> {
                 }
                 Poll::Ready(Some(Err(e))) => {
                     this.end();
-                    return Poll::Ready(Some(Err(Error::transport(e))));
+                    return Poll::Ready(Some(Err(Error::transport_in(
+                        e,
+                        this.status,
+                        &this.headers,
+                    ))));
                 }
                 Poll::Ready(None) => {
                     this.end();

@@ -189,7 +189,7 @@ impl Transport {
                                 ))
                             }
                             Err(e) if retry_left => Retry::Transport(e),
-                            Err(e) => return Err(Error::transport(e)),
+                            Err(e) => return Err(Error::transport_in(e, status, &headers)),
                         }
                     }
                 }
@@ -313,7 +313,7 @@ async fn error_answer(
     let expected = response.content_length();
     let (body, truncated) = match read_capped(response.bytes_stream(), limit, expected).await {
         Ok(read) => read,
-        Err(e) => return Error::transport(e),
+        Err(e) => return Error::transport_in(e, status, &headers),
     };
     if truncated {
         let reason = format!("the error body exceeds the client's limit of {limit} bytes");
