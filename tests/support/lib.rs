@@ -1,5 +1,7 @@
 //! Helpers shared by the workspace tests.
 
+pub mod batches;
+pub mod fixtures;
 pub mod generator;
 pub mod messages;
 pub mod perf;
