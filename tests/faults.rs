@@ -1,4 +1,5 @@
-//! The fault suite on real loopback sockets: broken, stalled, flooded and oversized responses.
+//! The fault suite on real loopback sockets: broken, stalled, flooded and oversized responses,
+//! whole JSON bodies and the JSON Lines of a batch's results alike.
 //!
 //! A scripted HTTP/1.1 server on a raw `TcpListener` writes the bytes of
 //! each case by hand (one connection per request, `connection: close`), so
@@ -13,10 +14,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anthropic_client::{types, Client, Error};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use workspace_tests::batches::canceled_line;
 use workspace_tests::runtime::{builder, error_body, model, page};
 
 /// The response-size limit the clients of this suite are configured with.
@@ -614,4 +616,222 @@ async fn pagination_across_a_page_cut_mid_body_neither_skips_nor_repeats() {
 #[tokio::test]
 async fn pagination_across_an_overloaded_page_neither_skips_nor_repeats() {
     paginate_across(|_| Reply::error(529, "overloaded_error")).await;
+}
+
+// ---- JSON Lines: the results of a batch ----
+
+/// A client of `server` whose longest line (and any other body) is `limit`
+/// bytes, with two retries to show that a body already being read is not
+/// retried.
+fn results_client(server: &FaultServer, limit: usize) -> Client {
+    builder(&server.url)
+        .max_retries(2)
+        .timeout(Duration::from_millis(300))
+        .max_response_bytes(limit)
+        .build()
+        .expect("a valid client")
+}
+
+/// A 200 results body as the API names it.
+fn results_reply(body: Vec<u8>) -> Reply {
+    Reply::Full {
+        status: 200,
+        headers: vec![("content-type", "application/binary".into())],
+        body,
+    }
+}
+
+/// `lines`, each followed by a newline.
+fn jsonl(lines: &[String]) -> Vec<u8> {
+    lines
+        .iter()
+        .flat_map(|l| format!("{l}\n").into_bytes())
+        .collect()
+}
+
+/// More items than any case sends: a stream that fails to end after an
+/// error can yield errors without ever waiting, which no timeout can cut
+/// short, so the count is capped instead.
+const MAX_ITEMS: usize = 1000;
+
+/// Every item of the results of a batch, errors included, up to the end
+/// (or [`MAX_ITEMS`]).
+async fn all_results(client: &Client) -> Vec<Result<types::MessageBatchIndividualResponse, Error>> {
+    bounded(async {
+        let lines = client
+            .messages()
+            .batches()
+            .results("msgbatch_01")
+            .send()
+            .await
+            .expect("the results open");
+        lines.take(MAX_ITEMS).collect::<Vec<_>>().await
+    })
+    .await
+}
+
+/// The first items, enough to show what went wrong without printing
+/// hundreds of them.
+fn head<T>(items: &[T]) -> &[T] {
+    &items[..items.len().min(6)]
+}
+
+fn custom_id(item: &Result<types::MessageBatchIndividualResponse, Error>) -> &str {
+    match item {
+        Ok(result) => &result.custom_id,
+        Err(e) => panic!("expected a result, got {e:?}"),
+    }
+}
+
+fn decode_error_ref(
+    item: &Result<types::MessageBatchIndividualResponse, Error>,
+) -> &anthropic_client::DecodeError {
+    match item {
+        Err(Error::Decode(e)) => e,
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_results_body_ending_mid_line_names_that_line_after_the_whole_ones() {
+    let cut = canceled_line("c");
+    let partial = cut[..cut.len() / 2].to_string();
+    // The blank line counts: line numbers are those of the file.
+    let mut body = jsonl(&[canceled_line("a"), canceled_line("b"), String::new()]);
+    body.extend_from_slice(partial.as_bytes());
+    let server = FaultServer::start(move |_, _| results_reply(body.clone())).await;
+    let items = all_results(&results_client(&server, LIMIT)).await;
+    assert_eq!(
+        items.len(),
+        3,
+        "two results, then the cut line: {:?}",
+        head(&items)
+    );
+    assert_eq!(custom_id(&items[0]), "a");
+    assert_eq!(custom_id(&items[1]), "b");
+    let decode = decode_error_ref(&items[2]);
+    assert!(decode.reason.starts_with("line 4 "), "{}", decode.reason);
+    assert_eq!(decode.body.as_ref(), partial.as_bytes());
+    assert_eq!(decode.status.map(|s| s.as_u16()), Some(200));
+    assert_eq!(decode.request_id.as_deref(), Some("req_fault_0"));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_results_connection_cut_mid_line_is_a_connection_error_after_the_whole_lines() {
+    let cut = canceled_line("c");
+    let mut sent = jsonl(&[canceled_line("a"), canceled_line("b")]);
+    sent.extend_from_slice(&cut.as_bytes()[..cut.len() / 2]);
+    let advertised = sent.len() + cut.len();
+    let server = FaultServer::start(move |_, _| Reply::Cut {
+        advertised,
+        body: sent.clone(),
+    })
+    .await;
+    let items = all_results(&results_client(&server, LIMIT)).await;
+    assert_eq!(
+        items.len(),
+        3,
+        "two results, then the cut: {:?}",
+        head(&items)
+    );
+    assert_eq!(custom_id(&items[0]), "a");
+    assert_eq!(custom_id(&items[1]), "b");
+    assert!(
+        matches!(items[2], Err(Error::Connection(_))),
+        "{:?}",
+        items[2]
+    );
+    // Lines were already handed out: sending again would repeat them.
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "a body under way is not retried"
+    );
+}
+
+#[tokio::test]
+async fn a_results_body_that_stalls_mid_line_is_a_timeout_after_the_whole_lines() {
+    let mut sent = jsonl(&[canceled_line("a")]);
+    sent.extend_from_slice(b"{\"custom_id\":");
+    let advertised = sent.len() + 100;
+    let server = FaultServer::start(move |_, _| Reply::Stall {
+        advertised,
+        body: sent.clone(),
+    })
+    .await;
+    let items = all_results(&results_client(&server, LIMIT)).await;
+    assert_eq!(items.len(), 2, "{:?}", head(&items));
+    assert_eq!(custom_id(&items[0]), "a");
+    assert!(matches!(items[1], Err(Error::Timeout(_))), "{:?}", items[1]);
+}
+
+#[tokio::test]
+async fn an_over_long_results_line_is_a_decode_error_that_ends_the_stream() {
+    let long = canceled_line(&"x".repeat(10_000));
+    assert!(long.len() > 10_000);
+    let body = jsonl(&[canceled_line("a"), long.clone(), canceled_line("c")]);
+    let server = FaultServer::start(move |_, _| results_reply(body.clone())).await;
+    let items = all_results(&results_client(&server, 4096)).await;
+    // Line 3 is fine, but is not read: the stream stops at the long line
+    // rather than read it whole to find where it ends.
+    assert_eq!(items.len(), 2, "{:?}", head(&items));
+    assert_eq!(custom_id(&items[0]), "a");
+    let decode = decode_error_ref(&items[1]);
+    assert!(
+        decode.reason.contains("line 2 exceeds"),
+        "{}",
+        decode.reason
+    );
+    assert!(decode.reason.contains("4096"), "{}", decode.reason);
+    assert!(
+        !decode.body.is_empty() && long.as_bytes().starts_with(&decode.body),
+        "the body is the start of the line: {:?}",
+        decode.body
+    );
+    assert!(decode.body.len() < 4096, "kept {} bytes", decode.body.len());
+}
+
+#[tokio::test]
+async fn a_results_body_past_the_limit_is_read_whole_when_every_line_fits() {
+    let lines: Vec<String> = (0..500).map(|i| canceled_line(&format!("r{i}"))).collect();
+    let body = jsonl(&lines);
+    assert!(body.len() > 4 * 4096, "the body is well past the limit");
+    let server = FaultServer::start(move |_, _| results_reply(body.clone())).await;
+    let items = all_results(&results_client(&server, 4096)).await;
+    assert_eq!(items.len(), 500);
+    assert_eq!(custom_id(&items[499]), "r499");
+}
+
+#[tokio::test]
+async fn a_malformed_results_line_is_a_decode_error_and_the_next_lines_still_decode() {
+    let malformed = r#"{"custom_id": "b", "result": {"type": "canc"#.to_string();
+    let wrong_shape = r#"{"result": {"type": "canceled"}}"#.to_string();
+    // CRLF endings: the error's body is the line without its ending.
+    let body = [
+        canceled_line("a"),
+        malformed.clone(),
+        canceled_line("c"),
+        wrong_shape.clone(),
+        canceled_line("e"),
+    ]
+    .join("\r\n")
+    .into_bytes();
+    let server = FaultServer::start(move |_, _| results_reply(body.clone())).await;
+    let items = all_results(&results_client(&server, LIMIT)).await;
+    assert_eq!(items.len(), 5, "{:?}", head(&items));
+    assert_eq!(custom_id(&items[0]), "a");
+    let not_json = decode_error_ref(&items[1]);
+    assert!(
+        not_json.reason.starts_with("line 2 "),
+        "{}",
+        not_json.reason
+    );
+    assert_eq!(not_json.body.as_ref(), malformed.as_bytes());
+    assert_eq!(custom_id(&items[2]), "c");
+    let no_id = decode_error_ref(&items[3]);
+    assert!(no_id.reason.starts_with("line 4 "), "{}", no_id.reason);
+    assert!(no_id.reason.contains("custom_id"), "{}", no_id.reason);
+    assert_eq!(no_id.body.as_ref(), wrong_shape.as_bytes());
+    assert_eq!(custom_id(&items[4]), "e");
 }

@@ -1,7 +1,9 @@
 //! Helpers shared by the workspace tests.
 
 pub mod baseline;
+pub mod batches;
 pub mod examples;
+pub mod fixtures;
 pub mod generator;
 pub mod memory;
 pub mod messages;

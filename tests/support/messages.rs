@@ -2,7 +2,7 @@
 //! `tests/fixtures/messages/`, short constructors for conversation turns,
 //! and the JSON body a mock server received.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anthropic_client::types;
 use serde::Serialize;
@@ -11,18 +11,12 @@ use serde_json::Value;
 /// The path of a fixture under `tests/fixtures/messages/`, such as
 /// `responses/text.json` or `docs/create_example.request.json`.
 pub fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/messages")
-        .join(name)
+    crate::fixtures::path(&format!("messages/{name}"))
 }
 
 /// A JSON fixture under `tests/fixtures/messages/`, parsed.
 pub fn fixture(name: &str) -> Value {
-    let path = fixture_path(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", path.display()));
-    serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("fixture {} is not JSON: {e}", path.display()))
+    crate::fixtures::json(&format!("messages/{name}"))
 }
 
 /// A `user` turn whose content is the string shorthand.
