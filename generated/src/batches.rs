@@ -68,12 +68,13 @@ impl<'a> IntoFuture for BatchWait<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let mut wait = self.interval;
+            let mut waits = intervals(self.interval, self.max_interval);
             loop {
                 let batch = self.batches.retrieve(self.id.as_str()).send().await?;
                 if batch.processing_status == MessageBatchProcessingStatus::Ended {
                     return Ok(batch);
                 }
+                let wait = waits.next().unwrap_or(self.max_interval);
                 tracing::debug!(
                     batch = %self.id,
                     status = %batch.processing_status,
@@ -81,8 +82,28 @@ impl<'a> IntoFuture for BatchWait<'a> {
                     "the batch has not ended yet"
                 );
                 tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(self.max_interval);
             }
         })
+    }
+}
+
+/// The waits between looks: `first`, then doubling, none longer than `max`.
+fn intervals(first: Duration, max: Duration) -> impl Iterator<Item = Duration> {
+    std::iter::successors(Some(first.min(max)), move |wait| {
+        Some(wait.saturating_mul(2).min(max))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_double_up_to_the_cap_the_first_included() {
+        let ms = |n| Duration::from_millis(n);
+        let waits: Vec<_> = intervals(ms(1000), ms(5000)).take(5).collect();
+        assert_eq!(waits, [ms(1000), ms(2000), ms(4000), ms(5000), ms(5000)]);
+        let waits: Vec<_> = intervals(ms(1500), ms(10)).take(2).collect();
+        assert_eq!(waits, [ms(10), ms(10)]);
     }
 }
