@@ -6,6 +6,7 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StringType, Type};
 
 use crate::error::{Error, SpecProblem};
 use crate::load::{escape_segment, LoadedSpec};
+use crate::spec;
 
 /// A named set of strings where any value is accepted and some are known.
 #[derive(Debug, Clone)]
@@ -122,10 +123,9 @@ fn keep_ref_descriptions(raw: &serde_json::Value, api: &mut OpenAPI) {
         return;
     };
     for (name, schema) in components.schemas.iter_mut() {
-        if let (ReferenceOr::Item(schema), Some(raw)) = (
-            schema,
-            raw.pointer(&format!("/components/schemas/{}", escape_segment(name))),
-        ) {
+        if let (ReferenceOr::Item(schema), Some(raw)) =
+            (schema, raw.pointer(&spec::schema_pointer(name)))
+        {
             describe_refs_in(schema, raw);
         }
     }
@@ -140,7 +140,10 @@ fn describe_refs_in(schema: &mut Schema, raw: &serde_json::Value) {
                 };
                 match prop {
                     ReferenceOr::Reference { reference } => {
-                        if let Some(wrapper) = described_ref(reference, raw_prop) {
+                        if let Some(description) =
+                            raw_prop.get("description").and_then(|d| d.as_str())
+                        {
+                            let wrapper = described_ref(reference, Some(description.to_string()));
                             *prop = ReferenceOr::Item(Box::new(wrapper));
                         }
                     }
@@ -174,8 +177,8 @@ fn describe_refs_in(schema: &mut Schema, raw: &serde_json::Value) {
     }
 }
 
-fn described_ref(reference: &str, raw: &serde_json::Value) -> Option<Schema> {
-    let description = raw.get("description")?.as_str()?;
+/// `allOf: [$ref]`, carrying `description`: a reference that keeps its doc.
+fn described_ref(reference: &str, description: Option<String>) -> Schema {
     let mut wrapper = Schema {
         schema_data: Default::default(),
         schema_kind: SchemaKind::AllOf {
@@ -184,8 +187,8 @@ fn described_ref(reference: &str, raw: &serde_json::Value) -> Option<Schema> {
             }],
         },
     };
-    wrapper.schema_data.description = Some(description.to_string());
-    Some(wrapper)
+    wrapper.schema_data.description = description;
+    wrapper
 }
 
 /// Typify ignores `discriminator` and makes an untagged enum, which fails on
@@ -210,7 +213,7 @@ fn find_tagged_unions(
         let Some(discriminator) = &schema.schema_data.discriminator else {
             continue;
         };
-        let pointer = format!("/components/schemas/{}", escape_segment(name));
+        let pointer = spec::schema_pointer(name);
         let mut variants = Vec::new();
         for (i, member) in one_of.iter().enumerate() {
             let ReferenceOr::Reference { reference } = member else {
@@ -220,8 +223,8 @@ fn find_tagged_unions(
                 ));
                 continue;
             };
-            let member_name = reference
-                .trim_start_matches("#/components/schemas/")
+            let member_name = spec::schema_ref_name(reference)
+                .unwrap_or(reference)
                 .to_string();
             let from_mapping = discriminator
                 .mapping
@@ -409,7 +412,7 @@ fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
     match value {
         serde_json::Value::Object(map) => {
             if let Some(serde_json::Value::String(r)) = map.get("$ref") {
-                if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                if let Some(name) = spec::schema_ref_name(r) {
                     out.push(name.to_string());
                 }
             }
@@ -479,8 +482,8 @@ fn hoist_inline_unions(spec: &LoadedSpec, api: &mut OpenAPI, problems: &mut Vec<
                     heck::ToUpperCamelCase::to_upper_camel_case(prop_name.as_str())
                 );
                 let pointer = format!(
-                    "/components/schemas/{}/properties/{}",
-                    escape_segment(&name),
+                    "{}/properties/{}",
+                    spec::schema_pointer(&name),
                     escape_segment(prop_name)
                 );
                 hoist_in(prop, base, pointer, &mut hoisted);
@@ -519,7 +522,10 @@ struct Hoisted {
 /// items of an array (`<name>Item`), or a member of an untagged `oneOf`.
 fn hoist_in(schema: &mut Schema, name: String, pointer: String, hoisted: &mut Vec<Hoisted>) {
     if is_inline_tagged_union(schema) {
-        let reference = ref_to(&name, schema.schema_data.description.clone());
+        let reference = described_ref(
+            &spec::schema_ref(&name),
+            schema.schema_data.description.clone(),
+        );
         hoisted.push(Hoisted {
             name,
             schema: std::mem::replace(schema, reference),
@@ -565,18 +571,4 @@ fn is_inline_tagged_union(schema: &Schema) -> bool {
     matches!(&schema.schema_kind, SchemaKind::OneOf { one_of }
         if schema.schema_data.discriminator.is_some()
             && one_of.iter().all(|m| matches!(m, ReferenceOr::Reference { .. })))
-}
-
-/// `allOf: [$ref name]`, carrying `description`: a reference that keeps its doc.
-fn ref_to(name: &str, description: Option<String>) -> Schema {
-    let mut schema = Schema {
-        schema_data: Default::default(),
-        schema_kind: SchemaKind::AllOf {
-            all_of: vec![ReferenceOr::Reference {
-                reference: format!("#/components/schemas/{name}"),
-            }],
-        },
-    };
-    schema.schema_data.description = description;
-    schema
 }

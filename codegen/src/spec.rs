@@ -55,6 +55,11 @@ pub fn schema_ref(name: &str) -> String {
     format!("{SCHEMA_PREFIX}{name}")
 }
 
+/// The JSON pointer of the component schema `name`, for error locations.
+pub fn schema_pointer(name: &str) -> String {
+    format!("/components/schemas/{}", escape_segment(name))
+}
+
 /// The Rust type name typify gives the component schema `name`.
 pub fn type_name(schema: &str) -> String {
     schema.to_upper_camel_case()
@@ -82,33 +87,19 @@ pub fn resolve_schema<'a>(
 ) -> Option<Resolved<'a>> {
     match schema {
         ReferenceOr::Item(schema) => Some(Resolved { name: None, schema }),
-        ReferenceOr::Reference { reference } => {
-            let name = schema_ref_name(reference)?;
-            Some(Resolved {
-                name: Some(name),
-                schema: component_schema(api, name)?,
-            })
-        }
+        ReferenceOr::Reference { reference } => resolve_ref(api, reference),
     }
 }
 
-/// Like [`resolve_schema`], for a boxed schema (object properties).
-pub fn resolve_boxed<'a>(
-    api: &'a OpenAPI,
-    schema: &'a ReferenceOr<Box<Schema>>,
-) -> Option<Resolved<'a>> {
+fn resolve_ref<'a>(api: &'a OpenAPI, reference: &str) -> Option<Resolved<'a>> {
+    let name = schema_ref_name(reference)?;
+    let (name, schema) = api.components.as_ref()?.schemas.get_key_value(name)?;
     match schema {
         ReferenceOr::Item(schema) => Some(Resolved {
-            name: None,
-            schema: schema.as_ref(),
+            name: Some(name.as_str()),
+            schema,
         }),
-        ReferenceOr::Reference { reference } => {
-            let name = schema_ref_name(reference)?;
-            Some(Resolved {
-                name: Some(name),
-                schema: component_schema(api, name)?,
-            })
-        }
+        ReferenceOr::Reference { .. } => None,
     }
 }
 

@@ -217,7 +217,7 @@ fn check_descriptions(spec: &LoadedSpec, problems: &mut Vec<SpecProblem>) {
     }
     if let Some(Value::Object(schemas)) = components.get("schemas") {
         for (name, schema) in schemas {
-            let pointer = format!("/components/schemas/{}", escape_segment(name));
+            let pointer = crate::spec::schema_pointer(name);
             if schema.get("description").is_none() {
                 problems
                     .push(spec.problem(&pointer, format!("schema `{name}` has no description")));

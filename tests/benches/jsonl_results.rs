@@ -20,7 +20,7 @@ use anthropic_client::Client;
 use futures::TryStreamExt;
 use workspace_tests::baseline;
 use workspace_tests::memory::{peak_during, serve_until_stdin_closes, Counting, ServerProcess};
-use workspace_tests::perf::{batch_results_body, Content};
+use workspace_tests::perf::{batch_results_body, bench_client, bench_runtime, Content, BENCH_KEY};
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -37,19 +37,12 @@ struct Side {
 impl Side {
     fn new(results: usize) -> Self {
         let server = ServerProcess::start(&[results.to_string()]);
-        let client = Client::builder()
-            .api_key("bench-key")
-            .base_url(&server.url)
-            .build()
-            .expect("a client");
+        let client = bench_client(&server.url);
         Self {
             client,
             http: reqwest::Client::new(),
             server,
-            runtime: tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime"),
+            runtime: bench_runtime(),
         }
     }
 
@@ -83,7 +76,7 @@ impl Side {
             let mut response = self
                 .http
                 .get(url)
-                .header("x-api-key", "bench-key")
+                .header("x-api-key", BENCH_KEY)
                 .header("anthropic-version", "2023-06-01")
                 .send()
                 .await

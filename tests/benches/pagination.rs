@@ -11,25 +11,19 @@
 
 use std::time::Duration;
 
-use anthropic_client::Client;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use workspace_tests::perf::{with_client, with_reqwest, BenchServer, Content};
+use workspace_tests::perf::{
+    bench_client, bench_runtime, with_client, with_reqwest, BenchServer, Content,
+};
 
 fn round_trip(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let runtime = bench_runtime();
     for (pages, per_page, name) in [
         (10usize, 1000usize, "pagination_10_pages_of_1000"),
         (100, 1, "pagination_100_pages_of_1"),
     ] {
         let server = BenchServer::start(Content::pages(pages, per_page));
-        let client = Client::builder()
-            .api_key("bench-key")
-            .base_url(&server.url)
-            .build()
-            .expect("a client");
+        let client = bench_client(&server.url);
         let http = reqwest::Client::new();
         let limit = per_page as u64;
         let items = pages * per_page;

@@ -24,7 +24,7 @@ use anthropic_client::Client;
 use workspace_tests::memory::{
     live_bytes, peak_during, serve_until_stdin_closes, Counting, ServerProcess,
 };
-use workspace_tests::perf::{with_client, with_reqwest, Content};
+use workspace_tests::perf::{bench_client, bench_runtime, with_client, with_reqwest, Content};
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -49,19 +49,12 @@ struct Side {
 impl Side {
     fn new(pages: usize, per_page: usize) -> Self {
         let server = ServerProcess::start(&[pages.to_string(), per_page.to_string()]);
-        let client = Client::builder()
-            .api_key("bench-key")
-            .base_url(&server.url)
-            .build()
-            .expect("a client");
+        let client = bench_client(&server.url);
         Self {
             client,
             http: reqwest::Client::new(),
             server,
-            runtime: tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime"),
+            runtime: bench_runtime(),
         }
     }
 

@@ -18,7 +18,7 @@ use bytes::{Buf, BytesMut};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
-use workspace_tests::perf::{self, BenchServer, Content};
+use workspace_tests::perf::{self, bench_client, bench_runtime, BenchServer, Content, BENCH_KEY};
 
 const DELTAS: usize = 10_000;
 
@@ -65,7 +65,7 @@ async fn with_client(client: &Client) -> usize {
 async fn with_reqwest(http: &reqwest::Client, url: &str, body: &[u8]) -> usize {
     let response = http
         .post(format!("{url}/v1/messages"))
-        .header("x-api-key", "bench-key")
+        .header("x-api-key", BENCH_KEY)
         .header("anthropic-version", "2023-06-01")
         .header("content-type", "application/json")
         .header("accept", "text/event-stream")
@@ -122,16 +122,9 @@ fn streaming(c: &mut Criterion) {
     })
     .expect("serializable");
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let runtime = bench_runtime();
     let server = BenchServer::start(Content::EventStream(body.clone().into()));
-    let client = Client::builder()
-        .api_key("bench-key")
-        .base_url(&server.url)
-        .build()
-        .expect("a client");
+    let client = bench_client(&server.url);
     let http = reqwest::Client::new();
     assert_eq!(runtime.block_on(with_client(&client)), count);
     assert_eq!(

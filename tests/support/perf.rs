@@ -14,6 +14,26 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use serde_json::{json, Value};
 
+/// The API key the benches send.
+pub const BENCH_KEY: &str = "bench-key";
+
+/// A client of the bench server at `url`.
+pub fn bench_client(url: &str) -> anthropic_client::Client {
+    anthropic_client::Client::builder()
+        .api_key(BENCH_KEY)
+        .base_url(url)
+        .build()
+        .expect("a client")
+}
+
+/// The single-threaded runtime the benches drive both sides on.
+pub fn bench_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
 /// The id of the `index`-th model of a paged list: sortable, fixed width.
 pub fn model_id(index: usize) -> String {
     format!("model-{index:09}")
@@ -327,7 +347,7 @@ pub async fn with_reqwest(http: &reqwest::Client, url: &str, limit: u64) -> usiz
         let bytes = http
             .get(format!("{url}/v1/models"))
             .query(&query)
-            .header("x-api-key", "bench-key")
+            .header("x-api-key", BENCH_KEY)
             .header("anthropic-version", "2023-06-01")
             .send()
             .await

@@ -93,10 +93,7 @@ fn stream_flag(cx: &Context, name: &str) -> bool {
         if matches!(s.schema_kind, SchemaKind::Type(Type::Boolean(_))));
     if !boolean || object.required.iter().any(|r| r == "stream") {
         cx.problem(
-            &format!(
-                "/components/schemas/{}/properties/stream",
-                crate::load::escape_segment(name)
-            ),
+            &format!("{}/properties/stream", spec::schema_pointer(name)),
             "a body's `stream` property must be an optional boolean: the client sets it",
         );
     }

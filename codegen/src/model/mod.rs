@@ -193,12 +193,6 @@ pub struct Checks {
     pub path_segment: bool,
 }
 
-impl Checks {
-    pub fn is_empty(&self) -> bool {
-        *self == Checks::default()
-    }
-}
-
 /// What a request sends as its body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {

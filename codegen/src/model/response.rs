@@ -173,10 +173,7 @@ pub(super) fn pagination(
         );
         return Pagination::None;
     };
-    let page_pointer = format!(
-        "/components/schemas/{}",
-        crate::load::escape_segment(&page_name)
-    );
+    let page_pointer = spec::schema_pointer(&page_name);
     let SchemaKind::Type(Type::Object(object)) = &page_schema.schema_kind else {
         cx.problem(&page_pointer, "a page must be an object");
         return Pagination::None;

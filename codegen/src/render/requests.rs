@@ -11,8 +11,7 @@ use quote::{format_ident, quote};
 
 use super::values::{self, Arg};
 use crate::model::{
-    Api, Body, FormField, FormFieldKind, Operation, Pagination, Param, ParamLocation, PathPart,
-    Response,
+    Api, Body, FormField, FormFieldKind, Operation, Pagination, ParamLocation, PathPart, Response,
 };
 
 /// The two request types an operation answering with JSON or events has.
@@ -132,8 +131,8 @@ fn request(api: &Api, op: &Operation, variant: Variant) -> TokenStream {
     let setters = op
         .setter_params()
         .filter(|p| !p.required)
-        .map(param_setter)
-        .chain(optional_fields(op).map(field_setter));
+        .map(|p| setter(&p.description, values::param_arg(p)))
+        .chain(optional_fields(op).map(|f| setter(&f.description, values::field_arg(f))));
     let send = send(api, op, variant);
     let into_call = into_call(api, op, variant);
     let paging = match variant {
@@ -210,35 +209,10 @@ fn optional_fields(op: &Operation) -> impl Iterator<Item = &FormField> {
     fields.iter().filter(|f| !f.required)
 }
 
-fn param_setter(param: &Param) -> TokenStream {
-    let ident = format_ident!("{}", param.rust_name);
-    let doc = &param.description;
-    let arg = values::param_arg(param);
-    let ty = &arg.param_type;
-    let convert = arg.convert.as_ref().map(|c| quote!(let #ident = #c;));
-    let check = arg.check.as_ref().map(|check| {
-        quote! {
-            {
-                let base = &mut self.base;
-                #check
-            }
-        }
-    });
-    quote! {
-        #[doc = #doc]
-        pub fn #ident(mut self, #ident: #ty) -> Self {
-            #convert
-            #check
-            self.#ident = ::std::option::Option::Some(#ident);
-            self
-        }
-    }
-}
-
-fn field_setter(field: &FormField) -> TokenStream {
-    let ident = format_ident!("{}", field.rust_name);
-    let doc = &field.description;
-    let arg = values::field_arg(field);
+/// The setter of an optional parameter or form field: takes the argument,
+/// converts and checks it, and stores it.
+fn setter(doc: &str, arg: Arg) -> TokenStream {
+    let ident = &arg.ident;
     let ty = &arg.param_type;
     let convert = arg.convert.as_ref().map(|c| quote!(let #ident = #c;));
     let check = arg.check.as_ref().map(|check| {
