@@ -458,6 +458,109 @@ mod tests {
         )
     }
 
+    /// A server that records the body of every request and answers the
+    /// first with 503 (retry at once), the others with 200 `{}`.
+    async fn recording_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = bodies.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut received = Vec::new();
+                let mut buf = [0u8; 8192];
+                let body = loop {
+                    let Ok(n) = socket.read(&mut buf).await else {
+                        break None;
+                    };
+                    if n == 0 {
+                        break None;
+                    }
+                    received.extend_from_slice(&buf[..n]);
+                    let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        continue;
+                    };
+                    let head = String::from_utf8_lossy(&received[..end]).to_ascii_lowercase();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    if received.len() >= end + 4 + length {
+                        break Some(received[end + 4..end + 4 + length].to_vec());
+                    }
+                };
+                let Some(body) = body else { continue };
+                let first = {
+                    let mut bodies = seen.lock().expect("not poisoned");
+                    bodies.push(body);
+                    bodies.len() == 1
+                };
+                let answer: &[u8] = if first {
+                    b"HTTP/1.1 503 Unavailable\r\ncontent-length: 2\r\nretry-after-ms: 1\r\nconnection: close\r\n\r\n{}"
+                } else {
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{}"
+                };
+                let _ = socket.write_all(answer).await;
+            }
+        });
+        (url, bodies)
+    }
+
+    #[tokio::test]
+    async fn a_file_upload_is_sent_whole_again_when_retried() {
+        let (url, bodies) = recording_server().await;
+        let transport = Transport {
+            http: reqwest::Client::new(),
+            base_url: url,
+            config: Config {
+                api_key: Some(HeaderValue::from_static("sk-test")),
+                betas: Vec::new(),
+                headers: HeaderMap::new(),
+                max_retries: 2,
+                timeout: Duration::from_secs(10),
+                max_response_bytes: 1 << 20,
+            },
+        };
+        let path = std::env::temp_dir().join(format!("upload-retry-{}.csv", std::process::id()));
+        let content = "name,count\n".repeat(10_000);
+        std::fs::write(&path, &content).expect("write the file");
+        let mut form = crate::multipart::Form::default();
+        form.file("file", crate::Upload::from_path(&path));
+        form.text("purpose", "test");
+        let mut call = Call::new(
+            "upload",
+            reqwest::Method::POST,
+            Some(Scheme::ApiKeyAuth),
+            "/v1/files".to_string(),
+        );
+        call.multipart(form);
+        let answer = transport
+            .send(&call, &RequestOptions::default(), Read::Whole)
+            .await;
+        let _ = std::fs::remove_file(&path);
+        let (status, _, _) = answer.expect("the retry succeeds").into_whole();
+        assert_eq!(status, StatusCode::OK);
+        let bodies = bodies.lock().expect("not poisoned");
+        assert_eq!(bodies.len(), 2, "sent once, then again after the 503");
+        for body in bodies.iter() {
+            let text = String::from_utf8_lossy(body);
+            assert!(text.contains(&content), "the whole file in each attempt");
+            assert!(
+                text.contains("filename=\"upload-retry-"),
+                "{}",
+                &text[..200]
+            );
+            assert!(
+                text.contains("content-type: text/csv") || text.contains("Content-Type: text/csv")
+            );
+            assert!(text.contains("name=\"purpose\""));
+        }
+    }
+
     #[tokio::test]
     async fn a_capped_read_stops_at_the_limit() {
         let (body, cut) = read_capped(chunks(&[b"abc"]), 3, None).await.expect("read");
