@@ -554,6 +554,124 @@ fn nested_resources_and_a_second_credential() {
 }
 
 #[test]
+fn request_types_get_constructors_in_the_order_of_required() {
+    let output = generate("constructors.yaml");
+    let constructors = snapshot_file(&output, "constructors.rs", "constructors__constructors");
+    let flat = squeezed(&constructors);
+
+    // `new` takes the required fields in the order of the schema's
+    // `required` list, each as anything that converts.
+    assert!(
+        flat.contains(&squeezed(
+            "pub fn new(customer: impl ::std::convert::Into<::std::string::String>, quantity: i64, lines: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<crate::types::Line>>) -> Self"
+        )),
+        "{constructors}"
+    );
+    // Optional fields start unset; lists start empty.
+    assert!(
+        flat.contains("discount:::std::option::Option::None"),
+        "{constructors}"
+    );
+    assert!(
+        flat.contains("tags:::std::default::Default::default()"),
+        "{constructors}"
+    );
+    // A one-value tag is filled in and has no setter.
+    assert!(
+        flat.contains("type_:crate::types::BookType::Book"),
+        "{constructors}"
+    );
+    assert!(!constructors.contains("pub fn type_("), "{constructors}");
+    // Setters for every field, by value, taking anything that converts;
+    // a union that may be a string takes a string.
+    assert!(
+        flat.contains(&squeezed(
+            "pub fn note(mut self, note: impl ::std::convert::Into<crate::types::OrderParamsNote>) -> Self"
+        )),
+        "{constructors}"
+    );
+    assert!(
+        flat.contains(&squeezed(
+            "pub fn discount(mut self, discount: f64) -> Self"
+        )),
+        "{constructors}"
+    );
+    // Nothing required: `new()` (typify derives this one's `Default`; the
+    // generator adds one where typify does not).
+    let wrapping = &constructors[constructors
+        .find("impl crate::types::Wrapping {")
+        .expect("the wrapping's methods")..];
+    assert!(wrapping.contains("pub fn new() -> Self {"), "{wrapping}");
+    // Four required fields: no `new`, the builder's `build()` instead.
+    let address = &constructors[constructors
+        .find("impl crate::types::Address {")
+        .expect("the address's setters")..];
+    let address = &address[..address.find("\n}\n").expect("the impl ends")];
+    assert!(!address.contains("pub fn new("), "{address}");
+    assert!(
+        flat.contains(&squeezed(
+            "impl crate::types::builder::Address { #[doc = \"\"] pub fn build(self)"
+        )) || flat.contains(&squeezed(
+            "pub fn build(self) -> ::std::result::Result<crate::types::Address, crate::Error>"
+        )),
+        "{constructors}"
+    );
+    // A bounded string stays a `String`: the bound is checked, not typed.
+    let types = generated_file(&output, "types.rs");
+    assert!(!types.contains("pub struct OrderParamsCustomer"), "{types}");
+}
+
+#[test]
+fn request_bodies_are_checked_through_lists_and_union_members() {
+    let output = generate("constructors.yaml");
+    let validation = snapshot_file(&output, "validation.rs", "constructors__validation");
+    let requests = generated_file(&output, "requests.rs");
+    let flat = squeezed(&validation);
+
+    for check in [
+        r#"crate::checks::length(at.field("customer"),value,::std::option::Option::Some(1usize),::std::option::Option::Some(64usize),)?;"#,
+        r#"crate::checks::range(at.field("quantity"),value,::std::option::Option::Some(1f64),::std::option::Option::None,)?;"#,
+        r#"crate::checks::items(at.field("lines"),value.len(),::std::option::Option::None,::std::option::Option::Some(50usize),)?;"#,
+        r#"crate::checks::range(at.field("amount"),value,::std::option::Option::Some(5f64),::std::option::Option::None,)?;"#,
+    ] {
+        assert!(flat.contains(&squeezed(check)), "{check}: {validation}");
+    }
+    // An optional field is checked when set.
+    assert!(
+        flat.contains(&squeezed(
+            "if let ::std::option::Option::Some(value) = &self.discount {"
+        )),
+        "{validation}"
+    );
+    // Lists and union members are walked into; a union's unknown member has
+    // nothing to check.
+    assert!(
+        flat.contains(&squeezed(
+            r#"crate::checks::Validate::validate(&self.lines, at.field("lines"))?;"#
+        )),
+        "{validation}"
+    );
+    assert!(
+        flat.contains(&squeezed(
+            "Self::Gift(value) => crate::checks::Validate::validate(value, at),"
+        )),
+        "{validation}"
+    );
+    // A type with nothing bounded inside gets no impl.
+    assert!(
+        !validation.contains("for crate::types::TextPart"),
+        "{validation}"
+    );
+    // The request runs the checks before anything is sent.
+    assert!(
+        squeezed(requests).contains(&squeezed(
+            "crate::checks::Validate::validate(&body, crate::checks::At::ROOT)"
+        )),
+        "{requests}"
+    );
+}
+
+#[test]
 fn security_scheme_version_and_server_become_constants() {
     let output = generate("nullable.yaml");
     let meta = snapshot_file(&output, "meta.rs", "meta");

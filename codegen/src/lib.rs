@@ -17,6 +17,7 @@ pub mod model;
 pub mod normalize;
 mod render;
 pub mod spec;
+mod typeinfo;
 mod types;
 pub mod validate;
 
@@ -64,8 +65,14 @@ fn generate_loaded(
 ) -> Result<Output, Error> {
     let model = build_model(spec)?;
     let types = types::generate(&model.normalized)?;
+    let info = typeinfo::TypeInfo::read(&types.file)?;
     let api = &model.api;
+    let validated = render::validation::validated_types(api, &info)?;
     let files = [
+        (
+            "constructors.rs",
+            render::constructors::generate(api, &info)?,
+        ),
         ("conversions.rs", render::conversions::generate(&types.file)),
         ("meta.rs", render::meta::generate(api)),
         ("mod.rs", module_tokens()),
@@ -73,9 +80,13 @@ fn generate_loaded(
             "open_enums.rs",
             render::open_enums::generate(&api.open_enums),
         ),
-        ("requests.rs", render::requests::generate(api)),
+        ("requests.rs", render::requests::generate(api, &validated)),
         ("resources.rs", render::resources::generate(api)),
         ("unions.rs", render::unions::generate(&api.tagged_unions)),
+        (
+            "validation.rs",
+            render::validation::generate(api, &info, &validated),
+        ),
     ];
     let mut parsed = Vec::new();
     for (name, tokens) in files {
@@ -120,6 +131,7 @@ fn module_tokens() -> proc_macro2::TokenStream {
     quote::quote! {
         //! Code generated from the spec, one module per emitter.
 
+        pub mod constructors;
         pub mod conversions;
         pub mod meta;
         pub mod open_enums;
@@ -130,5 +142,6 @@ fn module_tokens() -> proc_macro2::TokenStream {
         #[allow(clippy::all, missing_docs, unused_imports, dead_code, rustdoc::all)]
         pub mod types;
         pub mod unions;
+        pub mod validation;
     }
 }

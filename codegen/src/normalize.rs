@@ -303,33 +303,13 @@ fn drop_optional_defaults(api: &mut OpenAPI) {
     });
 }
 
-/// Every object schema of the spec, inline ones included, mutably.
+/// Every object schema inside `schema` (itself included), mutably.
 fn for_each_object(schema: &mut Schema, f: &mut dyn FnMut(&mut openapiv3::ObjectType)) {
-    match &mut schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => {
+    spec::for_each_schema(schema, &mut |schema| {
+        if let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind {
             f(object);
-            for prop in object.properties.values_mut() {
-                if let ReferenceOr::Item(prop) = prop {
-                    for_each_object(prop, f);
-                }
-            }
         }
-        SchemaKind::Type(Type::Array(array)) => {
-            if let Some(ReferenceOr::Item(items)) = &mut array.items {
-                for_each_object(items, f);
-            }
-        }
-        SchemaKind::OneOf { one_of: members }
-        | SchemaKind::AnyOf { any_of: members }
-        | SchemaKind::AllOf { all_of: members } => {
-            for member in members.iter_mut() {
-                if let ReferenceOr::Item(member) = member {
-                    for_each_object(member, f);
-                }
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 fn for_each_component_object(api: &mut OpenAPI, f: &mut dyn FnMut(&mut openapiv3::ObjectType)) {
@@ -371,7 +351,7 @@ fn make_nullables_optional(api: &mut OpenAPI) {
 }
 
 /// The component schemas a request body or parameter reaches.
-fn request_schemas(api: &OpenAPI) -> std::collections::BTreeSet<String> {
+pub(crate) fn request_schemas(api: &OpenAPI) -> std::collections::BTreeSet<String> {
     let mut pending: Vec<String> = Vec::new();
     for (_, item) in api.paths.iter() {
         let ReferenceOr::Item(item) = item else {

@@ -3,7 +3,7 @@
 //! same way everywhere.
 
 use heck::ToUpperCamelCase;
-use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, Schema};
+use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, Schema, SchemaKind, Type};
 
 use crate::load::escape_segment;
 
@@ -117,6 +117,43 @@ pub fn resolve_parameter<'a>(
                 ReferenceOr::Reference { .. } => None,
             }
         }
+    }
+}
+
+/// Every schema written inside `schema` (itself included, `$ref`s not
+/// followed), mutably, parents before children.
+pub fn for_each_schema(schema: &mut Schema, f: &mut dyn FnMut(&mut Schema)) {
+    f(schema);
+    match &mut schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            for prop in object.properties.values_mut() {
+                if let ReferenceOr::Item(prop) = prop {
+                    for_each_schema(prop, f);
+                }
+            }
+            if let Some(openapiv3::AdditionalProperties::Schema(extra)) =
+                &mut object.additional_properties
+            {
+                if let ReferenceOr::Item(extra) = extra.as_mut() {
+                    for_each_schema(extra, f);
+                }
+            }
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            if let Some(ReferenceOr::Item(items)) = &mut array.items {
+                for_each_schema(items, f);
+            }
+        }
+        SchemaKind::OneOf { one_of: members }
+        | SchemaKind::AnyOf { any_of: members }
+        | SchemaKind::AllOf { all_of: members } => {
+            for member in members.iter_mut() {
+                if let ReferenceOr::Item(member) = member {
+                    for_each_schema(member, f);
+                }
+            }
+        }
+        _ => {}
     }
 }
 

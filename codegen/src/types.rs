@@ -5,8 +5,11 @@
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 
+use openapiv3::{ReferenceOr, SchemaKind, Type};
+
 use crate::error::Error;
 use crate::normalize::Normalized;
+use crate::spec;
 
 pub struct TypesOutput {
     pub file: syn::File,
@@ -36,6 +39,27 @@ pub fn generate(normalized: &Normalized) -> Result<TypesOutput, Error> {
     }
     let mut api = normalized.api.clone();
     api.paths = Default::default();
+    // Bounds are checked before sending (see the validation emitter); left
+    // in, they make typify pick `NonZeroU64` for an integer bounded at 1 and
+    // a newtype for a string of bounded length, types that a literal such as
+    // `1024` or `"alice"` does not convert into.
+    if let Some(components) = &mut api.components {
+        for schema in components.schemas.values_mut() {
+            if let ReferenceOr::Item(schema) = schema {
+                spec::for_each_schema(schema, &mut |schema| match &mut schema.schema_kind {
+                    SchemaKind::Type(Type::Integer(integer)) => {
+                        integer.minimum = None;
+                        integer.maximum = None;
+                    }
+                    SchemaKind::Type(Type::String(string)) => {
+                        string.min_length = None;
+                        string.max_length = None;
+                    }
+                    _ => {}
+                });
+            }
+        }
+    }
     let mut generator = Generator::new(&settings);
     generator
         .generate_tokens(&api)

@@ -1,6 +1,111 @@
-//! Checks made before a request is sent, from constraints in the spec.
+//! Checks made before a request is sent, from constraints in the spec: on
+//! parameters as they are set, and on request bodies as a whole, through
+//! the [`Validate`] impls the generator writes for every body type that
+//! holds a constrained field.
 
-use std::fmt::Display;
+use std::fmt::{self, Display};
+
+/// Where a value sits in a request body (`thinking.budget_tokens`,
+/// `messages[2].content`): a chain of steps on the stack, written out only
+/// when a check fails.
+#[derive(Clone, Copy)]
+pub(crate) struct At<'a> {
+    parent: Option<&'a At<'a>>,
+    step: Step<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Root,
+    Field(&'a str),
+    Index(usize),
+}
+
+impl<'a> At<'a> {
+    /// The body itself.
+    pub(crate) const ROOT: At<'static> = At {
+        parent: None,
+        step: Step::Root,
+    };
+
+    /// The field `name` of the value here.
+    pub(crate) fn field(&'a self, name: &'a str) -> At<'a> {
+        At {
+            parent: Some(self),
+            step: Step::Field(name),
+        }
+    }
+
+    /// The item `index` of the list here.
+    pub(crate) fn index(&'a self, index: usize) -> At<'a> {
+        At {
+            parent: Some(self),
+            step: Step::Index(index),
+        }
+    }
+}
+
+impl Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(parent) = self.parent {
+            write!(f, "{parent}")?;
+        }
+        match self.step {
+            Step::Root => Ok(()),
+            Step::Field(name) if matches!(self.parent.map(|p| p.step), Some(Step::Root) | None) => {
+                f.write_str(name)
+            }
+            Step::Field(name) => write!(f, ".{name}"),
+            Step::Index(index) => write!(f, "[{index}]"),
+        }
+    }
+}
+
+/// A request value whose constraints can be checked; the first broken one
+/// is reported, naming where it is and what it holds.
+pub(crate) trait Validate {
+    fn validate(&self, at: At<'_>) -> Result<(), String>;
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate(&self, at: At<'_>) -> Result<(), String> {
+        match self {
+            Some(value) => value.validate(at),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate(&self, at: At<'_>) -> Result<(), String> {
+        for (index, value) in self.iter().enumerate() {
+            value.validate(at.index(index))?;
+        }
+        Ok(())
+    }
+}
+
+impl<T: Validate> Validate for Box<T> {
+    fn validate(&self, at: At<'_>) -> Result<(), String> {
+        T::validate(self, at)
+    }
+}
+
+/// How many items a list holds is within the spec's `minItems`..=`maxItems`.
+pub(crate) fn items(
+    name: impl Display,
+    count: usize,
+    minimum: Option<usize>,
+    maximum: Option<usize>,
+) -> Result<(), String> {
+    if minimum.is_some_and(|m| count < m) || maximum.is_some_and(|m| count > m) {
+        return Err(format!(
+            "`{name}` must hold {} items, got {count}",
+            bounds(minimum, maximum)
+        ));
+    }
+    Ok(())
+}
 
 /// A number a range check can compare.
 pub(crate) trait Number: Display {
@@ -28,7 +133,7 @@ number! {
 
 /// `value` lies within the spec's `minimum`..=`maximum`.
 pub(crate) fn range<N: Number>(
-    name: &str,
+    name: impl Display,
     value: &N,
     minimum: Option<f64>,
     maximum: Option<f64>,
@@ -48,7 +153,7 @@ pub(crate) fn range<N: Number>(
 // leaves it unused.
 #[allow(dead_code)]
 pub(crate) fn length(
-    name: &str,
+    name: impl Display,
     value: &str,
     minimum: Option<usize>,
     maximum: Option<usize>,
@@ -66,6 +171,7 @@ pub(crate) fn length(
 /// `in 1..=1000`, `at least 1`, `at most 5`.
 fn bounds<B: Display>(minimum: Option<B>, maximum: Option<B>) -> String {
     match (minimum, maximum) {
+        (Some(min), Some(max)) if min.to_string() == max.to_string() => format!("exactly {min}"),
         (Some(min), Some(max)) => format!("in {min}..={max}"),
         (Some(min), None) => format!("at least {min}"),
         (None, Some(max)) => format!("at most {max}"),
@@ -108,6 +214,25 @@ mod tests {
             "`name` must be at least 1 characters long, got 0"
         );
         assert!(length("name", "toolong", None, Some(3)).is_err());
+    }
+
+    #[test]
+    fn a_body_path_reads_like_the_json() {
+        let root = At::ROOT;
+        let messages = root.field("messages");
+        let second = messages.index(2);
+        let content = second.field("content");
+        assert_eq!(content.to_string(), "messages[2].content");
+        let thinking = root.field("thinking");
+        let budget = thinking.field("budget_tokens");
+        assert_eq!(
+            range(budget, &10i64, Some(1024.0), None).unwrap_err(),
+            "`thinking.budget_tokens` must be at least 1024, got 10"
+        );
+        assert_eq!(
+            items(messages, 0, Some(1), None).unwrap_err(),
+            "`messages` must hold at least 1 items, got 0"
+        );
     }
 
     #[test]

@@ -33,6 +33,14 @@ pub enum Error {
     Io(#[source] std::io::Error),
 }
 
+impl From<crate::types::error::ConversionError> for Error {
+    /// A value that did not convert into a request type (a builder with a
+    /// required field missing): nothing was sent.
+    fn from(e: crate::types::error::ConversionError) -> Self {
+        Error::InvalidArgument(e.to_string())
+    }
+}
+
 /// A connection that failed or a wait that timed out, with what had
 /// arrived of the response before (for a body cut short: its status and
 /// request id).

@@ -83,6 +83,7 @@ pub fn build(spec: &LoadedSpec, normalized: &Normalized) -> Result<Api, Error> {
             Resource { path, doc }
         })
         .collect();
+    let schemas = super::schemas::facts(&cx);
     let mut problems = cx.problems.into_inner();
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.location.line.unwrap_or(usize::MAX));
@@ -96,6 +97,7 @@ pub fn build(spec: &LoadedSpec, normalized: &Normalized) -> Result<Api, Error> {
         operations,
         open_enums: normalized.open_enums.clone(),
         tagged_unions: normalized.tagged_unions.clone(),
+        schemas,
     })
 }
 

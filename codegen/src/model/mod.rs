@@ -8,8 +8,9 @@ mod body;
 mod build;
 mod params;
 mod response;
+mod schemas;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use build::build;
 
@@ -29,6 +30,18 @@ pub struct Api {
     pub operations: Vec<Operation>,
     pub open_enums: Vec<OpenEnum>,
     pub tagged_unions: Vec<TaggedUnion>,
+    /// What the schemas of object types say beyond their fields' types, by
+    /// the Rust type name typify gives them (an inline object's name too).
+    pub schemas: BTreeMap<String, SchemaFacts>,
+}
+
+/// The facts of one object schema the emitters of request types need.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SchemaFacts {
+    /// The `required` list, in the spec's order: the order `new` takes them.
+    pub required: Vec<String>,
+    /// The checks of each property that has any, by its name on the wire.
+    pub checks: BTreeMap<String, Checks>,
 }
 
 impl Api {
@@ -189,6 +202,8 @@ pub struct Checks {
     pub maximum: Option<f64>,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
     /// A path parameter must stay one non-empty, non-dot segment.
     pub path_segment: bool,
 }

@@ -3,6 +3,7 @@
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type};
 
 use super::build::{setter_name, Context};
+use super::schemas::schema_checks;
 use super::{Checks, Param, ParamLocation, PathPart, ValueType};
 use crate::spec;
 
@@ -121,59 +122,23 @@ fn inline_type(cx: &Context, pointer: &str, schema: &Schema) -> Option<(ValueTyp
         cx.problem(pointer, format!("{what} is not supported in a parameter"));
         None
     };
-    match &schema.schema_kind {
+    let ty = match &schema.schema_kind {
         // A one-member `allOf` is how a described `$ref` is kept.
         SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-            value_type(cx, &format!("{pointer}/allOf/0"), &all_of[0])
+            return value_type(cx, &format!("{pointer}/allOf/0"), &all_of[0]);
         }
-        SchemaKind::Type(Type::String(s)) => {
-            if !s.enumeration.is_empty() {
-                return unsupported(
-                    cx,
-                    "an inline enum (name it as a component schema so it gets a type)",
-                );
-            }
-            if s.pattern.is_some() {
-                return unsupported(cx, "`pattern`");
-            }
-            Some((
-                ValueType::String,
-                Checks {
-                    min_length: s.min_length,
-                    max_length: s.max_length,
-                    ..Checks::default()
-                },
-            ))
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+            return unsupported(
+                cx,
+                "an inline enum (name it as a component schema so it gets a type)",
+            );
         }
-        SchemaKind::Type(Type::Integer(i)) => {
-            if i.exclusive_minimum || i.exclusive_maximum {
-                return unsupported(cx, "an exclusive bound");
-            }
-            Some((
-                ValueType::Integer {
-                    unsigned: i.minimum.is_some_and(|m| m >= 0),
-                },
-                Checks {
-                    minimum: i.minimum.map(|m| m as f64),
-                    maximum: i.maximum.map(|m| m as f64),
-                    ..Checks::default()
-                },
-            ))
-        }
-        SchemaKind::Type(Type::Number(n)) => {
-            if n.exclusive_minimum || n.exclusive_maximum {
-                return unsupported(cx, "an exclusive bound");
-            }
-            Some((
-                ValueType::Number,
-                Checks {
-                    minimum: n.minimum,
-                    maximum: n.maximum,
-                    ..Checks::default()
-                },
-            ))
-        }
-        SchemaKind::Type(Type::Boolean(_)) => Some((ValueType::Boolean, Checks::default())),
+        SchemaKind::Type(Type::String(_)) => ValueType::String,
+        SchemaKind::Type(Type::Integer(i)) => ValueType::Integer {
+            unsigned: i.minimum.is_some_and(|m| m >= 0),
+        },
+        SchemaKind::Type(Type::Number(_)) => ValueType::Number,
+        SchemaKind::Type(Type::Boolean(_)) => ValueType::Boolean,
         SchemaKind::Type(Type::Array(array)) => {
             let Some(items) = &array.items else {
                 return unsupported(cx, "an array without `items`");
@@ -188,8 +153,9 @@ fn inline_type(cx: &Context, pointer: &str, schema: &Schema) -> Option<(ValueTyp
             if matches!(item, ValueType::List(_)) {
                 return unsupported(cx, "a list of lists");
             }
-            Some((ValueType::List(Box::new(item)), Checks::default()))
+            ValueType::List(Box::new(item))
         }
-        _ => unsupported(cx, "this kind of schema"),
-    }
+        _ => return unsupported(cx, "this kind of schema"),
+    };
+    Some((ty, schema_checks(cx, pointer, schema)))
 }

@@ -3,7 +3,7 @@
 //! checks the spec states, `send()` answering in the operation's response
 //! kind, and `pages()`/`items()` for a paged list.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
@@ -62,11 +62,12 @@ pub fn arguments(op: &Operation) -> Vec<Arg> {
     args
 }
 
-pub fn generate(api: &Api) -> TokenStream {
+/// `validated`: the body types with a `Validate` impl (see `validation`).
+pub fn generate(api: &Api, validated: &BTreeSet<String>) -> TokenStream {
     let requests = api.operations.iter().flat_map(|op| {
         variants(op)
             .iter()
-            .map(move |variant| request(api, op, *variant))
+            .map(move |variant| request(api, op, *variant, validated))
     });
     // Two list operations may share a page type; it gets one impl.
     let pages: BTreeMap<&str, TokenStream> = api
@@ -92,7 +93,12 @@ pub fn generate(api: &Api) -> TokenStream {
     }
 }
 
-fn request(api: &Api, op: &Operation, variant: Variant) -> TokenStream {
+fn request(
+    api: &Api,
+    op: &Operation,
+    variant: Variant,
+    validated: &BTreeSet<String>,
+) -> TokenStream {
     let name = request_type(op, variant);
     let doc = format!(
         "A request to {} (`{}`): set its optional parameters, then [`send`](Self::send) it.",
@@ -134,7 +140,7 @@ fn request(api: &Api, op: &Operation, variant: Variant) -> TokenStream {
         .map(|p| setter(&p.description, values::param_arg(p)))
         .chain(optional_fields(op).map(|f| setter(&f.description, values::field_arg(f))));
     let send = send(api, op, variant);
-    let into_call = into_call(api, op, variant);
+    let into_call = into_call(api, op, variant, validated);
     let paging = match variant {
         Variant::Plain => paging(op),
         Variant::Stream => TokenStream::new(),
@@ -276,7 +282,12 @@ fn send(api: &Api, op: &Operation, variant: Variant) -> TokenStream {
     }
 }
 
-fn into_call(api: &Api, op: &Operation, variant: Variant) -> TokenStream {
+fn into_call(
+    api: &Api,
+    op: &Operation,
+    variant: Variant,
+    validated: &BTreeSet<String>,
+) -> TokenStream {
     let id = &op.id;
     let method = format_ident!("{}", op.http_method);
     let auth = match op.security {
@@ -340,11 +351,22 @@ fn into_call(api: &Api, op: &Operation, variant: Variant) -> TokenStream {
                 (true, Variant::Stream) => quote!(body.stream = ::std::option::Option::Some(true);),
                 _ => TokenStream::new(),
             };
+            // The spec's bounds on the body's fields, checked before sending.
+            let validate = validated.contains(&body.type_name).then(|| {
+                quote! {
+                    if let ::std::result::Result::Err(message) =
+                        crate::checks::Validate::validate(&body, crate::checks::At::ROOT)
+                    {
+                        self.base.invalid(message);
+                    }
+                }
+            });
             quote! {
                 match self.body {
                     #[allow(unused_mut)]
                     ::std::result::Result::Ok(mut body) => {
                         #stream
+                        #validate
                         call.json(&body);
                     }
                     ::std::result::Result::Err(message) => self.base.invalid(message),

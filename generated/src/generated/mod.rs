@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec (or the codegen crate) and regenerate.
 
 //! Code generated from the spec, one module per emitter.
+pub mod constructors;
 pub mod conversions;
 pub mod meta;
 pub mod open_enums;
@@ -12,3 +13,4 @@ pub mod resources;
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, rustdoc::all)]
 pub mod types;
 pub mod unions;
+pub mod validation;

@@ -500,6 +500,12 @@ impl<'a> MessagesCreateRequest<'a> {
             #[allow(unused_mut)]
             ::std::result::Result::Ok(mut body) => {
                 body.stream = ::std::option::Option::None;
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
                 call.json(&body);
             }
             ::std::result::Result::Err(message) => self.base.invalid(message),
@@ -556,6 +562,12 @@ impl<'a> MessagesCreateStreamRequest<'a> {
             #[allow(unused_mut)]
             ::std::result::Result::Ok(mut body) => {
                 body.stream = ::std::option::Option::Some(true);
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
                 call.json(&body);
             }
             ::std::result::Result::Err(message) => self.base.invalid(message),
@@ -611,6 +623,12 @@ impl<'a> MessagesCountTokensRequest<'a> {
         match self.body {
             #[allow(unused_mut)]
             ::std::result::Result::Ok(mut body) => {
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
                 call.json(&body);
             }
             ::std::result::Result::Err(message) => self.base.invalid(message),
@@ -801,6 +819,12 @@ impl<'a> MessagesBatchesCreateRequest<'a> {
         match self.body {
             #[allow(unused_mut)]
             ::std::result::Result::Ok(mut body) => {
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
                 call.json(&body);
             }
             ::std::result::Result::Err(message) => self.base.invalid(message),
@@ -1066,6 +1090,12 @@ impl<'a> CompletionsCreateRequest<'a> {
             #[allow(unused_mut)]
             ::std::result::Result::Ok(mut body) => {
                 body.stream = ::std::option::Option::None;
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
                 call.json(&body);
             }
             ::std::result::Result::Err(message) => self.base.invalid(message),
@@ -1146,6 +1176,12 @@ impl<'a> CompletionsCreateStreamRequest<'a> {
             #[allow(unused_mut)]
             ::std::result::Result::Ok(mut body) => {
                 body.stream = ::std::option::Option::Some(true);
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
                 call.json(&body);
             }
             ::std::result::Result::Err(message) => self.base.invalid(message),

@@ -7469,7 +7469,7 @@ pub struct WebSearchTool20250305UserLocation {
     pub city: ::std::option::Option<::std::string::String>,
     ///The user's country as a two-letter ISO 3166-1 alpha-2 code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<WebSearchTool20250305UserLocationCountry>,
+    pub country: ::std::option::Option<::std::string::String>,
     ///The user's region.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
@@ -7499,73 +7499,6 @@ impl ::std::default::Default for WebSearchTool20250305UserLocation {
 impl WebSearchTool20250305UserLocation {
     pub fn builder() -> builder::WebSearchTool20250305UserLocation {
         Default::default()
-    }
-}
-
-///The user's country as a two-letter ISO 3166-1 alpha-2 code.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct WebSearchTool20250305UserLocationCountry(::std::string::String);
-impl ::std::ops::Deref for WebSearchTool20250305UserLocationCountry {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-
-impl ::std::convert::From<WebSearchTool20250305UserLocationCountry>
-for ::std::string::String {
-    fn from(value: WebSearchTool20250305UserLocationCountry) -> Self {
-        value.0
-    }
-}
-
-impl ::std::str::FromStr for WebSearchTool20250305UserLocationCountry {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 2usize {
-            return Err("longer than 2 characters".into());
-        }
-
-        if value.chars().count() < 2usize {
-            return Err("shorter than 2 characters".into());
-        }
-
-        Ok(Self(value.to_string()))
-    }
-}
-
-impl ::std::convert::TryFrom<&str> for WebSearchTool20250305UserLocationCountry {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-impl ::std::convert::TryFrom<::std::string::String>
-for WebSearchTool20250305UserLocationCountry {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WebSearchTool20250305UserLocationCountry {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 
@@ -17185,7 +17118,7 @@ pub mod builder {
             ::std::string::String,
         >,
         country: ::std::result::Result<
-            ::std::option::Option<super::WebSearchTool20250305UserLocationCountry>,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
         region: ::std::result::Result<
@@ -17228,9 +17161,7 @@ pub mod builder {
 
         pub fn country<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<super::WebSearchTool20250305UserLocationCountry>,
-            >,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.country = value
