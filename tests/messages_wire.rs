@@ -1679,7 +1679,7 @@ mod body_parameters {
                     type_: types::WebSearchTool20250305UserLocationType::Approximate,
                     city: Some("San Francisco".into()),
                     region: Some("California".into()),
-                    country: Some("US".try_into().expect("a two-letter code")),
+                    country: Some("US".to_string()),
                     timezone: Some("America/Los_Angeles".into()),
                 }),
                 cache_control: None,
