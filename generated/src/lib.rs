@@ -108,6 +108,7 @@ mod response;
 mod retry;
 pub mod sse;
 mod streaming;
+mod tool_runner;
 mod transport;
 
 // Formatted by the generator (prettyplease), not by rustfmt.
@@ -128,6 +129,7 @@ pub use multipart::Upload;
 pub use request::RequestOptions;
 pub use response::{RateLimit, RateLimits, Response};
 pub use streaming::EventStream;
+pub use tool_runner::{IntoToolResultContent, ToolHandler, ToolRunner, ToolRunnerStream};
 
 /// The API's types: every schema of the spec, and the open sets of values.
 pub mod types {
