@@ -22,8 +22,7 @@ use crate::request::{parse_header, RequestOptions};
 use crate::response::Response;
 use crate::types::{
     ContentBlock, ContentBlockParam, Message, MessageCreateParams, MessageParam, StopReason, Tool,
-    ToolResultBlockParam, ToolResultBlockParamContent, ToolResultBlockParamContentItem,
-    ToolResultBlockParamType, ToolUnion,
+    ToolResultBlockParam, ToolResultBlockParamContent, ToolResultBlockParamContentItem, ToolUnion,
 };
 use crate::{Client, Messages};
 
@@ -604,13 +603,12 @@ fn tool_name(tool: &ToolUnion) -> Option<String> {
 }
 
 fn tool_result(tool_use_id: String, outcome: Outcome) -> ContentBlockParam {
-    ContentBlockParam::ToolResult(ToolResultBlockParam {
-        tool_use_id,
-        content: Some(outcome.content),
-        // Left out on success, as the API's examples do.
-        is_error: outcome.is_error.then_some(true),
-        cache_control: None,
-        type_: ToolResultBlockParamType::ToolResult,
+    let result = ToolResultBlockParam::new(tool_use_id).content(outcome.content);
+    // `is_error` is left out on success, as the API's examples do.
+    ContentBlockParam::ToolResult(if outcome.is_error {
+        result.is_error(true)
+    } else {
+        result
     })
 }
 
