@@ -14,6 +14,9 @@ pub struct OpenEnum {
     pub name: String,
     pub description: Option<String>,
     pub values: Vec<String>,
+    /// The Rust variant of each value, when the spec names them
+    /// (`x-enum-varnames`); else they are derived from the values.
+    pub variant_names: Option<Vec<String>>,
 }
 
 /// A `oneOf` told apart by a discriminator property.
@@ -48,7 +51,7 @@ pub fn normalize(spec: &LoadedSpec) -> Result<Normalized, Error> {
     keep_ref_descriptions(&spec.raw, &mut api);
     hoist_inline_unions(spec, &mut api, &mut problems);
     make_nullables_optional(&mut api);
-    let open_enums = find_open_enums(&api);
+    let open_enums = find_open_enums(spec, &api, &mut problems);
     let tagged_unions = find_tagged_unions(spec, &api, &mut problems);
     drop_optional_defaults(&mut api);
     // After the unions are read: it makes their tags optional.
@@ -66,28 +69,48 @@ pub fn normalize(spec: &LoadedSpec) -> Result<Normalized, Error> {
 /// `anyOf: [{type: string}, {type: string, enum: [...]}]`, in either order,
 /// is how the reference writes an open set. Typify would make it a struct of
 /// two options that cannot round-trip an unknown value.
-fn find_open_enums(api: &OpenAPI) -> Vec<OpenEnum> {
+fn find_open_enums(
+    spec: &LoadedSpec,
+    api: &OpenAPI,
+    problems: &mut Vec<SpecProblem>,
+) -> Vec<OpenEnum> {
     let Some(components) = &api.components else {
         return Vec::new();
     };
-    components
-        .schemas
-        .iter()
-        .filter_map(|(name, schema)| {
-            let ReferenceOr::Item(schema) = schema else {
-                return None;
-            };
-            let values = open_enum_values(schema)?;
-            Some(OpenEnum {
-                name: name.clone(),
-                description: schema.schema_data.description.clone(),
-                values,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (name, schema) in &components.schemas {
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
+        let Some((values, names)) = open_enum_values(schema) else {
+            continue;
+        };
+        if let Some(names) = &names {
+            if names.len() != values.len() {
+                problems.push(spec.problem(
+                    &spec::schema_pointer(name),
+                    format!(
+                        "`x-enum-varnames` names {} variants for {} values",
+                        names.len(),
+                        values.len()
+                    ),
+                ));
+                continue;
+            }
+        }
+        out.push(OpenEnum {
+            name: name.clone(),
+            description: schema.schema_data.description.clone(),
+            values,
+            variant_names: names,
+        });
+    }
+    out
 }
 
-pub(crate) fn open_enum_values(schema: &Schema) -> Option<Vec<String>> {
+/// The known values of an open set, and the names the spec gives their
+/// variants (`x-enum-varnames`), if it does.
+pub(crate) fn open_enum_values(schema: &Schema) -> Option<(Vec<String>, Option<Vec<String>>)> {
     let SchemaKind::AnyOf { any_of } = &schema.schema_kind else {
         return None;
     };
@@ -96,7 +119,7 @@ pub(crate) fn open_enum_values(schema: &Schema) -> Option<Vec<String>> {
     for member in any_of {
         let ReferenceOr::Item(Schema {
             schema_kind: SchemaKind::Type(Type::String(StringType { enumeration, .. })),
-            ..
+            schema_data,
         }) = member
         else {
             return None;
@@ -104,7 +127,17 @@ pub(crate) fn open_enum_values(schema: &Schema) -> Option<Vec<String>> {
         if enumeration.is_empty() {
             plain = true;
         } else {
-            values = Some(enumeration.iter().flatten().cloned().collect::<Vec<_>>());
+            let names = schema_data
+                .extensions
+                .get("x-enum-varnames")
+                .and_then(|names| names.as_array())
+                .map(|names| {
+                    names
+                        .iter()
+                        .map(|n| n.as_str().unwrap_or_default().to_string())
+                        .collect()
+                });
+            values = Some((enumeration.iter().flatten().cloned().collect(), names));
         }
     }
     if any_of.len() == 2 && plain {

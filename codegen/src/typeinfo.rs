@@ -221,6 +221,11 @@ fn doc_of(attrs: &[syn::Attribute]) -> String {
     lines.join("\n").trim().to_string()
 }
 
+/// The value of `#[serde(rename = "...")]` among `attrs`.
+pub fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    SerdeAttrs::of(attrs).rename
+}
+
 /// The serde attributes of a field that matter here.
 #[derive(Default)]
 struct SerdeAttrs {

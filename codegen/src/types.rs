@@ -65,12 +65,30 @@ pub fn generate(normalized: &Normalized) -> Result<TypesOutput, Error> {
         .generate_tokens(&api)
         .map_err(|e| Error::Progenitor(e.to_string()))?;
     let types = generator.get_type_space();
-    let file = syn::parse2(types.to_stream()).map_err(|e| Error::Syntax {
+    let mut file = syn::parse2(types.to_stream()).map_err(|e| Error::Syntax {
         pass: "types",
         message: e.to_string(),
     })?;
+    document_variants(&mut file);
     Ok(TypesOutput {
         file,
         type_count: types.iter_types().count(),
     })
+}
+
+/// Typify leaves the variants of a string enum without docs; each gets its
+/// value on the wire as its doc line.
+fn document_variants(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Enum(e) = item else { continue };
+        for variant in &mut e.variants {
+            if variant.attrs.iter().any(|a| a.path().is_ident("doc")) {
+                continue;
+            }
+            let wire = crate::typeinfo::serde_rename(&variant.attrs)
+                .unwrap_or_else(|| variant.ident.to_string());
+            let doc = format!("`{wire}`");
+            variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+        }
+    }
 }

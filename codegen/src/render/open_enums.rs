@@ -22,10 +22,11 @@ fn generate_one(e: &OpenEnum) -> TokenStream {
         .description
         .clone()
         .unwrap_or_else(|| format!("An open set of `{}` values.", e.name));
-    let variants: Vec<_> = crate::spec::variant_names(&e.values, "Value")
-        .iter()
-        .map(|v| format_ident!("{}", v))
-        .collect();
+    let names = match &e.variant_names {
+        Some(names) => names.clone(),
+        None => crate::spec::variant_names(&e.values, "Value"),
+    };
+    let variants: Vec<_> = names.iter().map(|v| format_ident!("{}", v)).collect();
     let values = &e.values;
     let variant_docs = values.iter().map(|v| format!("`{v}`"));
     quote! {

@@ -64,10 +64,10 @@ impl crate::types::CacheControlEphemeral {
         }
     }
 
-    ///How long the cache entry lives: `5m` (five minutes, the default) or `1h` (one hour).
+    ///How long the cache entry lives; five minutes when not given.
     pub fn ttl(
         mut self,
-        ttl: impl ::std::convert::Into<crate::types::CacheControlEphemeralTtl>,
+        ttl: impl ::std::convert::Into<crate::types::CacheControlTtl>,
     ) -> Self {
         self.ttl = ::std::option::Option::Some(::std::convert::Into::into(ttl));
         self
@@ -1733,11 +1733,11 @@ impl crate::types::UrlImageSource {
     }
 }
 
-impl crate::types::UrlpdfSource {
-    ///A `UrlpdfSource` from its required field: `url`. The optional fields are unset; set them with the methods of the same names.
+impl crate::types::UrlPdfSource {
+    ///A `UrlPdfSource` from its required field: `url`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            type_: crate::types::UrlpdfSourceType::Url,
+            type_: crate::types::UrlPdfSourceType::Url,
             url: ::std::convert::Into::into(url),
         }
     }

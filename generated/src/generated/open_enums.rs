@@ -176,6 +176,22 @@ crate::impls::open_enum!(
     "claude-3-opus-latest", Claude3Opus20240229 => "claude-3-opus-20240229",
     Claude3Haiku20240307 => "claude-3-haiku-20240307", }
 );
+///How long a cache entry lives: `5m` (five minutes) or `1h` (one hour). Other values the API may add are kept.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CacheControlTtl {
+    ///`5m`
+    FiveMinutes,
+    ///`1h`
+    OneHour,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(CacheControlTtl { FiveMinutes => "5m", OneHour => "1h", });
 ///Why the model stopped: `end_turn` (natural end), `max_tokens` (token limit reached), `stop_sequence` (a custom stop sequence), `tool_use` (it called tools), `pause_turn` (a long turn paused; send the reply back to go on), `refusal` (safety classifiers stepped in). New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and

@@ -33,12 +33,16 @@ impl Base64ImageSource {
     PartialOrd
 )]
 pub enum Base64ImageSourceMediaType {
+    ///`image/jpeg`
     #[serde(rename = "image/jpeg")]
     ImageJpeg,
+    ///`image/png`
     #[serde(rename = "image/png")]
     ImagePng,
+    ///`image/gif`
     #[serde(rename = "image/gif")]
     ImageGif,
+    ///`image/webp`
     #[serde(rename = "image/webp")]
     ImageWebp,
 }
@@ -101,6 +105,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Base64ImageSourceMediaTy
     PartialOrd
 )]
 pub enum Base64ImageSourceType {
+    ///`base64`
     #[serde(rename = "base64")]
     Base64,
 }
@@ -182,6 +187,7 @@ impl Base64PdfSource {
     PartialOrd
 )]
 pub enum Base64PdfSourceMediaType {
+    ///`application/pdf`
     #[serde(rename = "application/pdf")]
     ApplicationPdf,
 }
@@ -244,6 +250,7 @@ impl ::std::default::Default for Base64PdfSourceMediaType {
     PartialOrd
 )]
 pub enum Base64PdfSourceType {
+    ///`base64`
     #[serde(rename = "base64")]
     Base64,
 }
@@ -347,6 +354,7 @@ impl BetaModelInfo {
     PartialOrd
 )]
 pub enum BetaModelInfoType {
+    ///`model`
     #[serde(rename = "model")]
     Model,
 }
@@ -398,9 +406,9 @@ impl ::std::default::Default for BetaModelInfoType {
 ///A prompt-cache breakpoint placed on the block that carries it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CacheControlEphemeral {
-    ///How long the cache entry lives: `5m` (five minutes, the default) or `1h` (one hour).
+    ///How long the cache entry lives; five minutes when not given.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<CacheControlEphemeralTtl>,
+    pub ttl: ::std::option::Option<crate::types::CacheControlTtl>,
     ///Always `ephemeral`.
     #[serde(rename = "type", default = "defaults::cache_control_ephemeral_type")]
     pub type_: CacheControlEphemeralType,
@@ -421,66 +429,6 @@ impl CacheControlEphemeral {
     }
 }
 
-///How long the cache entry lives: `5m` (five minutes, the default) or `1h` (one hour).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CacheControlEphemeralTtl {
-    #[serde(rename = "5m")]
-    X5m,
-    #[serde(rename = "1h")]
-    X1h,
-}
-
-impl ::std::fmt::Display for CacheControlEphemeralTtl {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::X5m => f.write_str("5m"),
-            Self::X1h => f.write_str("1h"),
-        }
-    }
-}
-
-impl ::std::str::FromStr for CacheControlEphemeralTtl {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "5m" => Ok(Self::X5m),
-            "1h" => Ok(Self::X1h),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-impl ::std::convert::TryFrom<&str> for CacheControlEphemeralTtl {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-impl ::std::convert::TryFrom<::std::string::String> for CacheControlEphemeralTtl {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
 ///Always `ephemeral`.
 #[derive(
     ::serde::Deserialize,
@@ -495,6 +443,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CacheControlEphemeralTtl
     PartialOrd
 )]
 pub enum CacheControlEphemeralType {
+    ///`ephemeral`
     #[serde(rename = "ephemeral")]
     Ephemeral,
 }
@@ -625,6 +574,7 @@ impl CitationCharLocationParam {
     PartialOrd
 )]
 pub enum CitationCharLocationParamType {
+    ///`char_location`
     #[serde(rename = "char_location")]
     CharLocation,
 }
@@ -687,6 +637,7 @@ impl ::std::default::Default for CitationCharLocationParamType {
     PartialOrd
 )]
 pub enum CitationCharLocationType {
+    ///`char_location`
     #[serde(rename = "char_location")]
     CharLocation,
 }
@@ -805,6 +756,7 @@ impl CitationContentBlockLocationParam {
     PartialOrd
 )]
 pub enum CitationContentBlockLocationParamType {
+    ///`content_block_location`
     #[serde(rename = "content_block_location")]
     ContentBlockLocation,
 }
@@ -868,6 +820,7 @@ impl ::std::default::Default for CitationContentBlockLocationParamType {
     PartialOrd
 )]
 pub enum CitationContentBlockLocationType {
+    ///`content_block_location`
     #[serde(rename = "content_block_location")]
     ContentBlockLocation,
 }
@@ -984,6 +937,7 @@ impl CitationPageLocationParam {
     PartialOrd
 )]
 pub enum CitationPageLocationParamType {
+    ///`page_location`
     #[serde(rename = "page_location")]
     PageLocation,
 }
@@ -1046,6 +1000,7 @@ impl ::std::default::Default for CitationPageLocationParamType {
     PartialOrd
 )]
 pub enum CitationPageLocationType {
+    ///`page_location`
     #[serde(rename = "page_location")]
     PageLocation,
 }
@@ -1138,6 +1093,7 @@ impl CitationSearchResultLocationParam {
     PartialOrd
 )]
 pub enum CitationSearchResultLocationParamType {
+    ///`search_result_location`
     #[serde(rename = "search_result_location")]
     SearchResultLocation,
 }
@@ -1227,6 +1183,7 @@ impl CitationWebSearchResultLocationParam {
     PartialOrd
 )]
 pub enum CitationWebSearchResultLocationParamType {
+    ///`web_search_result_location`
     #[serde(rename = "web_search_result_location")]
     WebSearchResultLocation,
 }
@@ -1320,6 +1277,7 @@ impl CitationsDelta {
     PartialOrd
 )]
 pub enum CitationsDeltaType {
+    ///`citations_delta`
     #[serde(rename = "citations_delta")]
     CitationsDelta,
 }
@@ -1412,6 +1370,7 @@ impl CitationsSearchResultLocation {
     PartialOrd
 )]
 pub enum CitationsSearchResultLocationType {
+    ///`search_result_location`
     #[serde(rename = "search_result_location")]
     SearchResultLocation,
 }
@@ -1501,6 +1460,7 @@ impl CitationsWebSearchResultLocation {
     PartialOrd
 )]
 pub enum CitationsWebSearchResultLocationType {
+    ///`web_search_result_location`
     #[serde(rename = "web_search_result_location")]
     WebSearchResultLocation,
 }
@@ -1622,6 +1582,7 @@ impl CompletionCreateParams {
     PartialOrd
 )]
 pub enum CompletionType {
+    ///`completion`
     #[serde(rename = "completion")]
     Completion,
 }
@@ -1690,7 +1651,9 @@ impl ContentBlockSource {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum ContentBlockSourceBody {
+    ///`String`
     String(::std::string::String),
+    ///`Array`
     Array(::std::vec::Vec<crate::types::ContentBlockSourceContent>),
 }
 
@@ -1715,6 +1678,7 @@ for ContentBlockSourceBody {
     PartialOrd
 )]
 pub enum ContentBlockSourceType {
+    ///`content`
     #[serde(rename = "content")]
     Content,
 }
@@ -1793,6 +1757,7 @@ impl DeletedMessageBatch {
     PartialOrd
 )]
 pub enum DeletedMessageBatchType {
+    ///`message_batch_deleted`
     #[serde(rename = "message_batch_deleted")]
     MessageBatchDeleted,
 }
@@ -1883,6 +1848,7 @@ impl DocumentBlockParam {
     PartialOrd
 )]
 pub enum DocumentBlockParamType {
+    ///`document`
     #[serde(rename = "document")]
     Document,
 }
@@ -1978,6 +1944,7 @@ impl ErrorResponse {
     PartialOrd
 )]
 pub enum ErrorResponseType {
+    ///`error`
     #[serde(rename = "error")]
     Error,
 }
@@ -2059,6 +2026,7 @@ impl ImageBlockParam {
     PartialOrd
 )]
 pub enum ImageBlockParamType {
+    ///`image`
     #[serde(rename = "image")]
     Image,
 }
@@ -2137,6 +2105,7 @@ impl InputJsonDelta {
     PartialOrd
 )]
 pub enum InputJsonDeltaType {
+    ///`input_json_delta`
     #[serde(rename = "input_json_delta")]
     InputJsonDelta,
 }
@@ -2215,6 +2184,7 @@ impl JsonOutputFormat {
     PartialOrd
 )]
 pub enum JsonOutputFormatType {
+    ///`json_schema`
     #[serde(rename = "json_schema")]
     JsonSchema,
 }
@@ -2410,6 +2380,7 @@ impl MessageBatchCanceledResult {
     PartialOrd
 )]
 pub enum MessageBatchCanceledResultType {
+    ///`canceled`
     #[serde(rename = "canceled")]
     Canceled,
 }
@@ -2501,6 +2472,7 @@ impl MessageBatchErroredResult {
     PartialOrd
 )]
 pub enum MessageBatchErroredResultType {
+    ///`errored`
     #[serde(rename = "errored")]
     Errored,
 }
@@ -2585,6 +2557,7 @@ impl MessageBatchExpiredResult {
     PartialOrd
 )]
 pub enum MessageBatchExpiredResultType {
+    ///`expired`
     #[serde(rename = "expired")]
     Expired,
 }
@@ -2714,6 +2687,7 @@ impl MessageBatchSucceededResult {
     PartialOrd
 )]
 pub enum MessageBatchSucceededResultType {
+    ///`succeeded`
     #[serde(rename = "succeeded")]
     Succeeded,
 }
@@ -2776,6 +2750,7 @@ impl ::std::default::Default for MessageBatchSucceededResultType {
     PartialOrd
 )]
 pub enum MessageBatchType {
+    ///`message_batch`
     #[serde(rename = "message_batch")]
     MessageBatch,
 }
@@ -2924,8 +2899,10 @@ impl MessageCreateParams {
     PartialOrd
 )]
 pub enum MessageCreateParamsServiceTier {
+    ///`auto`
     #[serde(rename = "auto")]
     Auto,
+    ///`standard_only`
     #[serde(rename = "standard_only")]
     StandardOnly,
 }
@@ -3025,6 +3002,7 @@ impl MessageErrorEvent {
     PartialOrd
 )]
 pub enum MessageErrorEventType {
+    ///`error`
     #[serde(rename = "error")]
     Error,
 }
@@ -3092,7 +3070,9 @@ impl MessageParam {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum MessageParamContent {
+    ///`String`
     String(::std::string::String),
+    ///`Array`
     Array(::std::vec::Vec<crate::types::ContentBlockParam>),
 }
 
@@ -3117,8 +3097,10 @@ for MessageParamContent {
     PartialOrd
 )]
 pub enum MessageParamRole {
+    ///`user`
     #[serde(rename = "user")]
     User,
+    ///`assistant`
     #[serde(rename = "assistant")]
     Assistant,
 }
@@ -3199,6 +3181,7 @@ impl MessagePingEvent {
     PartialOrd
 )]
 pub enum MessagePingEventType {
+    ///`ping`
     #[serde(rename = "ping")]
     Ping,
 }
@@ -3261,6 +3244,7 @@ impl ::std::default::Default for MessagePingEventType {
     PartialOrd
 )]
 pub enum MessageRole {
+    ///`assistant`
     #[serde(rename = "assistant")]
     Assistant,
 }
@@ -3336,6 +3320,7 @@ impl MessageTokensCount {
     PartialOrd
 )]
 pub enum MessageType {
+    ///`message`
     #[serde(rename = "message")]
     Message,
 }
@@ -3432,6 +3417,7 @@ impl ModelInfo {
     PartialOrd
 )]
 pub enum ModelInfoType {
+    ///`model`
     #[serde(rename = "model")]
     Model,
 }
@@ -3511,12 +3497,16 @@ impl OutputConfig {
     PartialOrd
 )]
 pub enum OutputConfigEffort {
+    ///`low`
     #[serde(rename = "low")]
     Low,
+    ///`medium`
     #[serde(rename = "medium")]
     Medium,
+    ///`high`
     #[serde(rename = "high")]
     High,
+    ///`max`
     #[serde(rename = "max")]
     Max,
 }
@@ -3598,6 +3588,7 @@ impl PlainTextSource {
     PartialOrd
 )]
 pub enum PlainTextSourceMediaType {
+    ///`text/plain`
     #[serde(rename = "text/plain")]
     TextPlain,
 }
@@ -3660,6 +3651,7 @@ impl ::std::default::Default for PlainTextSourceMediaType {
     PartialOrd
 )]
 pub enum PlainTextSourceType {
+    ///`text`
     #[serde(rename = "text")]
     Text,
 }
@@ -3740,6 +3732,7 @@ impl RawContentBlockDeltaEvent {
     PartialOrd
 )]
 pub enum RawContentBlockDeltaEventType {
+    ///`content_block_delta`
     #[serde(rename = "content_block_delta")]
     ContentBlockDelta,
 }
@@ -3820,6 +3813,7 @@ impl RawContentBlockStartEvent {
     PartialOrd
 )]
 pub enum RawContentBlockStartEventType {
+    ///`content_block_start`
     #[serde(rename = "content_block_start")]
     ContentBlockStart,
 }
@@ -3898,6 +3892,7 @@ impl RawContentBlockStopEvent {
     PartialOrd
 )]
 pub enum RawContentBlockStopEventType {
+    ///`content_block_stop`
     #[serde(rename = "content_block_stop")]
     ContentBlockStop,
 }
@@ -3994,6 +3989,7 @@ impl RawMessageDeltaEventDelta {
     PartialOrd
 )]
 pub enum RawMessageDeltaEventType {
+    ///`message_delta`
     #[serde(rename = "message_delta")]
     MessageDelta,
 }
@@ -4072,6 +4068,7 @@ impl RawMessageStartEvent {
     PartialOrd
 )]
 pub enum RawMessageStartEventType {
+    ///`message_start`
     #[serde(rename = "message_start")]
     MessageStart,
 }
@@ -4156,6 +4153,7 @@ impl RawMessageStopEvent {
     PartialOrd
 )]
 pub enum RawMessageStopEventType {
+    ///`message_stop`
     #[serde(rename = "message_stop")]
     MessageStop,
 }
@@ -4250,6 +4248,7 @@ impl RedactedThinkingBlockParam {
     PartialOrd
 )]
 pub enum RedactedThinkingBlockParamType {
+    ///`redacted_thinking`
     #[serde(rename = "redacted_thinking")]
     RedactedThinking,
 }
@@ -4312,6 +4311,7 @@ impl ::std::default::Default for RedactedThinkingBlockParamType {
     PartialOrd
 )]
 pub enum RedactedThinkingBlockType {
+    ///`redacted_thinking`
     #[serde(rename = "redacted_thinking")]
     RedactedThinking,
 }
@@ -4400,6 +4400,7 @@ impl SearchResultBlockParam {
     PartialOrd
 )]
 pub enum SearchResultBlockParamType {
+    ///`search_result`
     #[serde(rename = "search_result")]
     SearchResult,
 }
@@ -4519,6 +4520,7 @@ impl ServerToolUseBlockParam {
     PartialOrd
 )]
 pub enum ServerToolUseBlockParamName {
+    ///`web_search`
     #[serde(rename = "web_search")]
     WebSearch,
 }
@@ -4581,6 +4583,7 @@ impl ::std::default::Default for ServerToolUseBlockParamName {
     PartialOrd
 )]
 pub enum ServerToolUseBlockParamType {
+    ///`server_tool_use`
     #[serde(rename = "server_tool_use")]
     ServerToolUse,
 }
@@ -4643,6 +4646,7 @@ impl ::std::default::Default for ServerToolUseBlockParamType {
     PartialOrd
 )]
 pub enum ServerToolUseBlockType {
+    ///`server_tool_use`
     #[serde(rename = "server_tool_use")]
     ServerToolUse,
 }
@@ -4721,6 +4725,7 @@ impl SignatureDelta {
     PartialOrd
 )]
 pub enum SignatureDeltaType {
+    ///`signature_delta`
     #[serde(rename = "signature_delta")]
     SignatureDelta,
 }
@@ -4773,7 +4778,9 @@ impl ::std::default::Default for SignatureDeltaType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum SystemPrompt {
+    ///`String`
     String(::std::string::String),
+    ///`Array`
     Array(::std::vec::Vec<TextBlockParam>),
 }
 
@@ -4840,6 +4847,7 @@ impl TextBlockParam {
     PartialOrd
 )]
 pub enum TextBlockParamType {
+    ///`text`
     #[serde(rename = "text")]
     Text,
 }
@@ -4902,6 +4910,7 @@ impl ::std::default::Default for TextBlockParamType {
     PartialOrd
 )]
 pub enum TextBlockType {
+    ///`text`
     #[serde(rename = "text")]
     Text,
 }
@@ -4980,6 +4989,7 @@ impl TextDelta {
     PartialOrd
 )]
 pub enum TextDeltaType {
+    ///`text_delta`
     #[serde(rename = "text_delta")]
     TextDelta,
 }
@@ -5078,6 +5088,7 @@ impl ThinkingBlockParam {
     PartialOrd
 )]
 pub enum ThinkingBlockParamType {
+    ///`thinking`
     #[serde(rename = "thinking")]
     Thinking,
 }
@@ -5140,6 +5151,7 @@ impl ::std::default::Default for ThinkingBlockParamType {
     PartialOrd
 )]
 pub enum ThinkingBlockType {
+    ///`thinking`
     #[serde(rename = "thinking")]
     Thinking,
 }
@@ -5224,6 +5236,7 @@ impl ThinkingConfigAdaptive {
     PartialOrd
 )]
 pub enum ThinkingConfigAdaptiveType {
+    ///`adaptive`
     #[serde(rename = "adaptive")]
     Adaptive,
 }
@@ -5308,6 +5321,7 @@ impl ThinkingConfigDisabled {
     PartialOrd
 )]
 pub enum ThinkingConfigDisabledType {
+    ///`disabled`
     #[serde(rename = "disabled")]
     Disabled,
 }
@@ -5386,6 +5400,7 @@ impl ThinkingConfigEnabled {
     PartialOrd
 )]
 pub enum ThinkingConfigEnabledType {
+    ///`enabled`
     #[serde(rename = "enabled")]
     Enabled,
 }
@@ -5464,6 +5479,7 @@ impl ThinkingDelta {
     PartialOrd
 )]
 pub enum ThinkingDeltaType {
+    ///`thinking_delta`
     #[serde(rename = "thinking_delta")]
     ThinkingDelta,
 }
@@ -5589,6 +5605,7 @@ impl ToolBash20250124 {
     PartialOrd
 )]
 pub enum ToolBash20250124Name {
+    ///`bash`
     #[serde(rename = "bash")]
     Bash,
 }
@@ -5651,6 +5668,7 @@ impl ::std::default::Default for ToolBash20250124Name {
     PartialOrd
 )]
 pub enum ToolBash20250124Type {
+    ///`bash_20250124`
     #[serde(rename = "bash_20250124")]
     Bash20250124,
 }
@@ -5739,6 +5757,7 @@ impl ToolChoiceAny {
     PartialOrd
 )]
 pub enum ToolChoiceAnyType {
+    ///`any`
     #[serde(rename = "any")]
     Any,
 }
@@ -5827,6 +5846,7 @@ impl ToolChoiceAuto {
     PartialOrd
 )]
 pub enum ToolChoiceAutoType {
+    ///`auto`
     #[serde(rename = "auto")]
     Auto,
 }
@@ -5911,6 +5931,7 @@ impl ToolChoiceNone {
     PartialOrd
 )]
 pub enum ToolChoiceNoneType {
+    ///`none`
     #[serde(rename = "none")]
     None,
 }
@@ -5992,6 +6013,7 @@ impl ToolChoiceTool {
     PartialOrd
 )]
 pub enum ToolChoiceToolType {
+    ///`tool`
     #[serde(rename = "tool")]
     Tool,
 }
@@ -6076,6 +6098,7 @@ impl ToolInputSchema {
     PartialOrd
 )]
 pub enum ToolInputSchemaType {
+    ///`object`
     #[serde(rename = "object")]
     Object,
 }
@@ -6153,7 +6176,9 @@ impl ToolResultBlockParam {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum ToolResultBlockParamContent {
+    ///`String`
     String(::std::string::String),
+    ///`Array`
     Array(::std::vec::Vec<crate::types::ToolResultBlockParamContentItem>),
 }
 
@@ -6180,6 +6205,7 @@ for ToolResultBlockParamContent {
     PartialOrd
 )]
 pub enum ToolResultBlockParamType {
+    ///`tool_result`
     #[serde(rename = "tool_result")]
     ToolResult,
 }
@@ -6276,6 +6302,7 @@ impl ToolTextEditor20250124 {
     PartialOrd
 )]
 pub enum ToolTextEditor20250124Name {
+    ///`str_replace_editor`
     #[serde(rename = "str_replace_editor")]
     StrReplaceEditor,
 }
@@ -6338,6 +6365,7 @@ impl ::std::default::Default for ToolTextEditor20250124Name {
     PartialOrd
 )]
 pub enum ToolTextEditor20250124Type {
+    ///`text_editor_20250124`
     #[serde(rename = "text_editor_20250124")]
     TextEditor20250124,
 }
@@ -6434,6 +6462,7 @@ impl ToolTextEditor20250429 {
     PartialOrd
 )]
 pub enum ToolTextEditor20250429Name {
+    ///`str_replace_based_edit_tool`
     #[serde(rename = "str_replace_based_edit_tool")]
     StrReplaceBasedEditTool,
 }
@@ -6496,6 +6525,7 @@ impl ::std::default::Default for ToolTextEditor20250429Name {
     PartialOrd
 )]
 pub enum ToolTextEditor20250429Type {
+    ///`text_editor_20250429`
     #[serde(rename = "text_editor_20250429")]
     TextEditor20250429,
 }
@@ -6596,6 +6626,7 @@ impl ToolTextEditor20250728 {
     PartialOrd
 )]
 pub enum ToolTextEditor20250728Name {
+    ///`str_replace_based_edit_tool`
     #[serde(rename = "str_replace_based_edit_tool")]
     StrReplaceBasedEditTool,
 }
@@ -6658,6 +6689,7 @@ impl ::std::default::Default for ToolTextEditor20250728Name {
     PartialOrd
 )]
 pub enum ToolTextEditor20250728Type {
+    ///`text_editor_20250728`
     #[serde(rename = "text_editor_20250728")]
     TextEditor20250728,
 }
@@ -6720,6 +6752,7 @@ impl ::std::default::Default for ToolTextEditor20250728Type {
     PartialOrd
 )]
 pub enum ToolType {
+    ///`custom`
     #[serde(rename = "custom")]
     Custom,
 }
@@ -6819,6 +6852,7 @@ impl ToolUseBlockParam {
     PartialOrd
 )]
 pub enum ToolUseBlockParamType {
+    ///`tool_use`
     #[serde(rename = "tool_use")]
     ToolUse,
 }
@@ -6881,6 +6915,7 @@ impl ::std::default::Default for ToolUseBlockParamType {
     PartialOrd
 )]
 pub enum ToolUseBlockType {
+    ///`tool_use`
     #[serde(rename = "tool_use")]
     ToolUse,
 }
@@ -6959,6 +6994,7 @@ impl UrlImageSource {
     PartialOrd
 )]
 pub enum UrlImageSourceType {
+    ///`url`
     #[serde(rename = "url")]
     Url,
 }
@@ -7009,16 +7045,16 @@ impl ::std::default::Default for UrlImageSourceType {
 
 ///A PDF fetched from a URL.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct UrlpdfSource {
+pub struct UrlPdfSource {
     ///Always `url`.
-    #[serde(rename = "type", default = "defaults::urlpdf_source_type")]
-    pub type_: UrlpdfSourceType,
+    #[serde(rename = "type", default = "defaults::url_pdf_source_type")]
+    pub type_: UrlPdfSourceType,
     ///Address of the PDF.
     pub url: ::std::string::String,
 }
 
-impl UrlpdfSource {
-    pub fn builder() -> builder::UrlpdfSource {
+impl UrlPdfSource {
+    pub fn builder() -> builder::UrlPdfSource {
         Default::default()
     }
 }
@@ -7036,12 +7072,13 @@ impl UrlpdfSource {
     PartialEq,
     PartialOrd
 )]
-pub enum UrlpdfSourceType {
+pub enum UrlPdfSourceType {
+    ///`url`
     #[serde(rename = "url")]
     Url,
 }
 
-impl ::std::fmt::Display for UrlpdfSourceType {
+impl ::std::fmt::Display for UrlPdfSourceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::Url => f.write_str("url"),
@@ -7049,7 +7086,7 @@ impl ::std::fmt::Display for UrlpdfSourceType {
     }
 }
 
-impl ::std::str::FromStr for UrlpdfSourceType {
+impl ::std::str::FromStr for UrlPdfSourceType {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
@@ -7061,7 +7098,7 @@ impl ::std::str::FromStr for UrlpdfSourceType {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for UrlpdfSourceType {
+impl ::std::convert::TryFrom<&str> for UrlPdfSourceType {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -7070,7 +7107,7 @@ impl ::std::convert::TryFrom<&str> for UrlpdfSourceType {
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String> for UrlpdfSourceType {
+impl ::std::convert::TryFrom<::std::string::String> for UrlPdfSourceType {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -7079,9 +7116,9 @@ impl ::std::convert::TryFrom<::std::string::String> for UrlpdfSourceType {
     }
 }
 
-impl ::std::default::Default for UrlpdfSourceType {
+impl ::std::default::Default for UrlPdfSourceType {
     fn default() -> Self {
-        UrlpdfSourceType::Url
+        UrlPdfSourceType::Url
     }
 }
 
@@ -7178,6 +7215,7 @@ impl WebSearchResultBlockParam {
     PartialOrd
 )]
 pub enum WebSearchResultBlockParamType {
+    ///`web_search_result`
     #[serde(rename = "web_search_result")]
     WebSearchResult,
 }
@@ -7240,6 +7278,7 @@ impl ::std::default::Default for WebSearchResultBlockParamType {
     PartialOrd
 )]
 pub enum WebSearchResultBlockType {
+    ///`web_search_result`
     #[serde(rename = "web_search_result")]
     WebSearchResult,
 }
@@ -7351,6 +7390,7 @@ impl WebSearchTool20250305 {
     PartialOrd
 )]
 pub enum WebSearchTool20250305Name {
+    ///`web_search`
     #[serde(rename = "web_search")]
     WebSearch,
 }
@@ -7413,6 +7453,7 @@ impl ::std::default::Default for WebSearchTool20250305Name {
     PartialOrd
 )]
 pub enum WebSearchTool20250305Type {
+    ///`web_search_20250305`
     #[serde(rename = "web_search_20250305")]
     WebSearch20250305,
 }
@@ -7516,6 +7557,7 @@ impl WebSearchTool20250305UserLocation {
     PartialOrd
 )]
 pub enum WebSearchTool20250305UserLocationType {
+    ///`approximate`
     #[serde(rename = "approximate")]
     Approximate,
 }
@@ -7595,16 +7637,22 @@ impl WebSearchToolRequestError {
     PartialOrd
 )]
 pub enum WebSearchToolRequestErrorErrorCode {
+    ///`invalid_tool_input`
     #[serde(rename = "invalid_tool_input")]
     InvalidToolInput,
+    ///`unavailable`
     #[serde(rename = "unavailable")]
     Unavailable,
+    ///`max_uses_exceeded`
     #[serde(rename = "max_uses_exceeded")]
     MaxUsesExceeded,
+    ///`too_many_requests`
     #[serde(rename = "too_many_requests")]
     TooManyRequests,
+    ///`query_too_long`
     #[serde(rename = "query_too_long")]
     QueryTooLong,
+    ///`request_too_large`
     #[serde(rename = "request_too_large")]
     RequestTooLarge,
 }
@@ -7672,6 +7720,7 @@ for WebSearchToolRequestErrorErrorCode {
     PartialOrd
 )]
 pub enum WebSearchToolRequestErrorType {
+    ///`web_search_tool_result_error`
     #[serde(rename = "web_search_tool_result_error")]
     WebSearchToolResultError,
 }
@@ -7742,7 +7791,9 @@ impl WebSearchToolResultBlock {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum WebSearchToolResultBlockContent {
+    ///`WebSearchToolResultError`
     WebSearchToolResultError(WebSearchToolResultError),
+    ///`Array`
     Array(::std::vec::Vec<WebSearchResultBlock>),
 }
 
@@ -7812,7 +7863,9 @@ impl WebSearchToolResultBlockParam {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum WebSearchToolResultBlockParamContent {
+    ///`ResultBlockItem`
     ResultBlockItem(WebSearchToolResultBlockItem),
+    ///`RequestError`
     RequestError(WebSearchToolRequestError),
 }
 
@@ -7844,6 +7897,7 @@ for WebSearchToolResultBlockParamContent {
     PartialOrd
 )]
 pub enum WebSearchToolResultBlockParamType {
+    ///`web_search_tool_result`
     #[serde(rename = "web_search_tool_result")]
     WebSearchToolResult,
 }
@@ -7907,6 +7961,7 @@ impl ::std::default::Default for WebSearchToolResultBlockParamType {
     PartialOrd
 )]
 pub enum WebSearchToolResultBlockType {
+    ///`web_search_tool_result`
     #[serde(rename = "web_search_tool_result")]
     WebSearchToolResult,
 }
@@ -7985,6 +8040,7 @@ impl WebSearchToolResultError {
     PartialOrd
 )]
 pub enum WebSearchToolResultErrorType {
+    ///`web_search_tool_result_error`
     #[serde(rename = "web_search_tool_result_error")]
     WebSearchToolResultError,
 }
@@ -8407,7 +8463,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct CacheControlEphemeral {
         ttl: ::std::result::Result<
-            ::std::option::Option<super::CacheControlEphemeralTtl>,
+            ::std::option::Option<crate::types::CacheControlTtl>,
             ::std::string::String,
         >,
         type_: ::std::result::Result<
@@ -8429,7 +8485,7 @@ pub mod builder {
         pub fn ttl<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::option::Option<super::CacheControlEphemeralTtl>,
+                ::std::option::Option<crate::types::CacheControlTtl>,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -16431,24 +16487,24 @@ pub mod builder {
     }
 
     #[derive(Clone, Debug)]
-    pub struct UrlpdfSource {
-        type_: ::std::result::Result<super::UrlpdfSourceType, ::std::string::String>,
+    pub struct UrlPdfSource {
+        type_: ::std::result::Result<super::UrlPdfSourceType, ::std::string::String>,
         url: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
 
-    impl ::std::default::Default for UrlpdfSource {
+    impl ::std::default::Default for UrlPdfSource {
         fn default() -> Self {
             Self {
-                type_: Ok(super::defaults::urlpdf_source_type()),
+                type_: Ok(super::defaults::url_pdf_source_type()),
                 url: Err("no value supplied for url".to_string()),
             }
         }
     }
 
-    impl UrlpdfSource {
+    impl UrlPdfSource {
         pub fn type_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::UrlpdfSourceType>,
+            T: ::std::convert::TryInto<super::UrlPdfSourceType>,
             T::Error: ::std::fmt::Display,
         {
             self.type_ = value
@@ -16469,10 +16525,10 @@ pub mod builder {
         }
     }
 
-    impl ::std::convert::TryFrom<UrlpdfSource> for super::UrlpdfSource {
+    impl ::std::convert::TryFrom<UrlPdfSource> for super::UrlPdfSource {
         type Error = super::error::ConversionError;
         fn try_from(
-            value: UrlpdfSource,
+            value: UrlPdfSource,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
             Ok(Self {
                 type_: value.type_?,
@@ -16481,8 +16537,8 @@ pub mod builder {
         }
     }
 
-    impl ::std::convert::From<super::UrlpdfSource> for UrlpdfSource {
-        fn from(value: super::UrlpdfSource) -> Self {
+    impl ::std::convert::From<super::UrlPdfSource> for UrlPdfSource {
+        fn from(value: super::UrlPdfSource) -> Self {
             Self {
                 type_: Ok(value.type_),
                 url: Ok(value.url),
@@ -17876,8 +17932,8 @@ pub mod defaults {
         super::UrlImageSourceType::Url
     }
 
-    pub(super) fn urlpdf_source_type() -> super::UrlpdfSourceType {
-        super::UrlpdfSourceType::Url
+    pub(super) fn url_pdf_source_type() -> super::UrlPdfSourceType {
+        super::UrlPdfSourceType::Url
     }
 
     pub(super) fn web_search_result_block_type() -> super::WebSearchResultBlockType {

@@ -810,7 +810,7 @@ pub enum DocumentBlockParamSource {
     ///`content`: A document made of content blocks (text and images).
     Content(crate::types::ContentBlockSource),
     ///`url`: A PDF fetched from a URL.
-    Url(crate::types::UrlpdfSource),
+    Url(crate::types::UrlPdfSource),
     /// A member not known when this crate was generated, as raw JSON.
     Other(::serde_json::Value),
 }
@@ -834,8 +834,8 @@ for DocumentBlockParamSource {
     }
 }
 
-impl ::std::convert::From<crate::types::UrlpdfSource> for DocumentBlockParamSource {
-    fn from(value: crate::types::UrlpdfSource) -> Self {
+impl ::std::convert::From<crate::types::UrlPdfSource> for DocumentBlockParamSource {
+    fn from(value: crate::types::UrlPdfSource) -> Self {
         Self::Url(value)
     }
 }
