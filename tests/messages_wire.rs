@@ -1172,7 +1172,7 @@ mod body_parameters {
         assert_eq!(&parsed, params, "the JSON parses back to the same value");
     }
 
-    fn ephemeral(ttl: Option<types::CacheControlEphemeralTtl>) -> types::CacheControlEphemeral {
+    fn ephemeral(ttl: Option<types::CacheControlTtl>) -> types::CacheControlEphemeral {
         types::CacheControlEphemeral {
             ttl,
             type_: types::CacheControlEphemeralType::Ephemeral,
@@ -1194,7 +1194,7 @@ mod body_parameters {
     fn system_as_text_blocks_with_cache_control() {
         let mut params = base(vec![user("Hello")]);
         let mut cached = text_param("A long, stable instruction set.");
-        cached.cache_control = Some(ephemeral(Some(types::CacheControlEphemeralTtl::X1h)));
+        cached.cache_control = Some(ephemeral(Some(types::CacheControlTtl::OneHour)));
         params.system = Some(vec![text_param("You are a helpful assistant."), cached].into());
         let mut expected = base_json(json!([{"role": "user", "content": "Hello"}]));
         expected["system"] = json!([
@@ -1275,9 +1275,9 @@ mod body_parameters {
             },
         ));
         let url = document(types::DocumentBlockParamSource::Url(
-            types::UrlpdfSource {
+            types::UrlPdfSource {
                 url: "https://assets.anthropic.com/m/1cd9d098ac3e6467/original/Claude-3-Model-Card-October-Addendum.pdf".into(),
-                type_: types::UrlpdfSourceType::Url,
+                type_: types::UrlPdfSourceType::Url,
             },
         ));
         let custom_string = document(types::DocumentBlockParamSource::Content(
@@ -1423,7 +1423,7 @@ mod body_parameters {
                 .into(),
             ),
             is_error: Some(true),
-            cache_control: Some(ephemeral(Some(types::CacheControlEphemeralTtl::X5m))),
+            cache_control: Some(ephemeral(Some(types::CacheControlTtl::FiveMinutes))),
             type_: types::ToolResultBlockParamType::ToolResult,
         };
         let params = base(vec![turn(MessageParamRole::User, vec![result.into()])]);
@@ -1693,7 +1693,7 @@ mod body_parameters {
                 blocked_domains: vec!["spam.example".into()],
                 max_uses: None,
                 user_location: None,
-                cache_control: Some(ephemeral(Some(types::CacheControlEphemeralTtl::X1h))),
+                cache_control: Some(ephemeral(Some(types::CacheControlTtl::OneHour))),
                 strict: None,
             }
             .into(),
