@@ -1,80 +1,151 @@
 //! A typed async client for the [Anthropic HTTP API](https://docs.claude.com/en/api/overview),
 //! generated from the OpenAPI spec in this repository.
 //!
+//! Requests are built the way the API reference writes them: a constructor
+//! with the required fields (`MessageCreateParams::new(model, max_tokens,
+//! messages)`), then chained setters for the rest, each taking anything
+//! that converts (a `&str` where a string or a list of blocks is allowed).
+//! Every bound the spec states is checked before anything is sent.
+//!
+//! # Everyday tasks
+//!
+//! Every model, page after page:
+//!
 //! ```no_run
 //! use futures::TryStreamExt;
 //!
 //! # async fn run() -> Result<(), anthropic_client::Error> {
-//! // Reads ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL, if set).
-//! let client = anthropic_client::Client::from_env()?;
-//!
-//! // One request: a model by id.
-//! let model = client.models().retrieve("claude-sonnet-4-20250514").send().await?;
-//! println!("{} ({:?})", model.display_name, model.request_id());
-//!
-//! // Every model, page after page.
-//! let ids: Vec<String> = client
-//!     .models()
-//!     .list()
-//!     .limit(100)
-//!     .items()
-//!     .map_ok(|m| m.id)
-//!     .try_collect()
-//!     .await?;
+//! let client = anthropic_client::Client::from_env()?; // ANTHROPIC_API_KEY
+//! let mut models = client.models().list().items();
+//! while let Some(model) = models.try_next().await? {
+//!     println!("{} ({})", model.id, model.display_name);
+//! }
 //! # Ok(()) }
 //! ```
 //!
-//!
-//! Messages, whole or streamed as they are generated:
+//! A message, then a tool-use loop by hand, with a system prompt:
 //!
 //! ```no_run
-//! use anthropic_client::types::{MessageCreateParams, MessageParam, MessageParamRole};
+//! use anthropic_client::types::{ContentBlockParam, MessageCreateParams, MessageParam, StopReason, Tool};
+//! use serde_json::json;
+//!
+//! # fn get_weather(input: &serde_json::Map<String, serde_json::Value>) -> String { String::new() }
+//! # async fn run(client: anthropic_client::Client) -> Result<(), anthropic_client::Error> {
+//! let weather = Tool::new("get_weather", json!({"type": "object", "properties": {"city": {"type": "string"}}}))
+//!     .description("The current weather in a city.");
+//! let mut params = MessageCreateParams::new("claude-sonnet-4-5", 1024, [MessageParam::user("Weather in Paris?")])
+//!     .system("Answer in one sentence.")
+//!     .tools([weather]);
+//! loop {
+//!     let reply = client.messages().create(&params).send().await?;
+//!     if reply.stop_reason != Some(StopReason::ToolUse) {
+//!         println!("{}", reply.text());
+//!         break;
+//!     }
+//!     let results: Vec<_> = reply
+//!         .tool_uses()
+//!         .map(|call| ContentBlockParam::tool_result(&call.id, get_weather(&call.input)))
+//!         .collect();
+//!     params.messages.push(reply.to_param()?);
+//!     params.messages.push(MessageParam::user(results));
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The same loop run by [`tool_runner`](crate::Messages::tool_runner), the
+//! handler decoding the model's input into a type of yours:
+//!
+//! ```no_run
+//! # use anthropic_client::types::{MessageCreateParams, Tool};
+//! # async fn run(client: anthropic_client::Client, params: MessageCreateParams, weather: Tool) -> Result<(), anthropic_client::Error> {
+//! #[derive(serde::Deserialize)]
+//! struct City { city: String }
+//!
+//! let replies = client
+//!     .messages()
+//!     .tool_runner(params)
+//!     .tool(weather, |input: City| async move { Ok::<_, String>(format!("Sunny in {}", input.city)) })
+//!     .run()
+//!     .await?;
+//! println!("{}", replies.last().map(|reply| reply.text()).unwrap_or_default());
+//! # Ok(()) }
+//! ```
+//!
+//! Streaming, the text as it arrives, then the whole message:
+//!
+//! ```no_run
 //! use futures::StreamExt;
 //!
-//! # async fn run(client: anthropic_client::Client) -> Result<(), anthropic_client::Error> {
-//! let params = MessageCreateParams::builder()
-//!     .model("claude-sonnet-4-20250514")
-//!     .max_tokens(1024)
-//!     .messages(vec![MessageParam::builder()
-//!         .role(MessageParamRole::User)
-//!         .content("Hello, Claude")
-//!         .try_into()
-//!         .expect("a complete message")]);
-//!
-//! let reply = client.messages().create(params.clone()).send().await?;
-//! println!("{:?}", reply.content);
-//!
+//! # async fn run(client: anthropic_client::Client, params: anthropic_client::types::MessageCreateParams) -> Result<(), anthropic_client::Error> {
 //! let mut stream = client.messages().create_stream(params).send().await?.accumulate();
 //! let mut text = stream.text_deltas();
 //! while let Some(piece) = text.next().await {
 //!     print!("{}", piece?);
 //! }
 //! drop(text);
-//! let message = stream.final_message().await?;
-//! println!("\n{:?}", message.stop_reason);
+//! println!("\n{:?}", stream.final_message().await?.usage);
 //! # Ok(()) }
+//! ```
+//!
+//! Token counting of a request as it would be sent, and extended thinking:
+//!
+//! ```no_run
+//! use anthropic_client::types::{ContentBlock, MessageCreateParams, MessageParam, ThinkingConfigParam};
+//!
+//! # async fn run(client: anthropic_client::Client) -> Result<(), anthropic_client::Error> {
+//! let params = MessageCreateParams::new("claude-sonnet-4-5", 4096, [MessageParam::user("Is 1001 prime?")])
+//!     .thinking(ThinkingConfigParam::enabled(2048));
+//! let count = client.messages().count_tokens(&params).send().await?;
+//! println!("{} input tokens", count.input_tokens);
+//! let reply = client.messages().create(params).send().await?;
+//! for block in &reply.content {
+//!     if let ContentBlock::Thinking(thought) = block {
+//!         println!("thinking: {}", thought.thinking);
+//!     }
+//! }
+//! println!("{}", reply.text());
+//! # Ok(()) }
+//! ```
+//!
+//! Errors: one [`Error`] type, which tells a value the spec does not allow
+//! (refused before sending) from what the API or the network said:
+//!
+//! ```no_run
+//! use anthropic_client::Error;
+//!
+//! # async fn run(client: anthropic_client::Client, params: anthropic_client::types::MessageCreateParams) {
+//! match client.messages().create(params).send().await {
+//!     Ok(reply) => println!("{}", reply.text()),
+//!     Err(Error::InvalidArgument(why)) => eprintln!("not sent: {why}"),
+//!     Err(e) if e.is_rate_limited() || e.is_overloaded() => eprintln!("try later: {e}"),
+//!     Err(Error::Api(e)) => eprintln!("{} {}: {} ({:?})", e.status, e.error_type(), e.message(), e.request_id),
+//!     Err(e) => eprintln!("failed: {e}"),
+//! }
+//! # }
 //! ```
 //!
 //! Message Batches: many requests at once, results read as they arrive
 //! (only the line being read is in memory):
 //!
 //! ```no_run
-//! use anthropic_client::types::{MessageBatchCreateParams, MessageBatchResult};
+//! use anthropic_client::types::{MessageBatchCreateParams, MessageBatchRequest, MessageBatchResult};
 //! use futures::TryStreamExt;
 //!
-//! # async fn run(client: anthropic_client::Client, params: MessageBatchCreateParams) -> Result<(), anthropic_client::Error> {
-//! let batch = client.messages().batches().create(params).send().await?;
+//! # async fn run(client: anthropic_client::Client, params: anthropic_client::types::MessageCreateParams) -> Result<(), anthropic_client::Error> {
+//! let requests = MessageBatchCreateParams::new([MessageBatchRequest::new("first", params)]);
+//! let batch = client.messages().batches().create(requests).send().await?;
 //! client.messages().batches().wait(batch.id.as_str()).await?;
 //! let mut results = client.messages().batches().results(batch.id.as_str()).send().await?;
 //! while let Some(line) = results.try_next().await? {
 //!     if let MessageBatchResult::Succeeded(done) = &line.result {
-//!         println!("{}: {:?}", line.custom_id, done.message.stop_reason);
+//!         println!("{}: {}", line.custom_id, done.message.text());
 //!     }
 //! }
 //! # Ok(()) }
 //! ```
 //!
-//! What the client does for every request:
+//! # What the client does for every request
+//!
 //! - sends the API key (`x-api-key`) and the API version (`anthropic-version`),
 //!   plus any default `anthropic-beta` values configured on the client;
 //! - retries connection errors, timeouts, 408, 409, 429 and 5xx responses

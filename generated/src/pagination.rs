@@ -8,9 +8,19 @@
 
 use std::future::Future;
 
-use futures::{stream, Stream, TryStreamExt};
+use futures::stream::BoxStream;
+use futures::{stream, Stream, StreamExt, TryStreamExt};
 
 use crate::{Error, Response};
+
+/// Every page of a list, fetched as the stream is polled: what a paged
+/// request's `pages()` returns. Boxed, so it can be polled with
+/// `try_next()` as it is, and sent to another task.
+pub type Pages<'a, P> = BoxStream<'a, Result<Response<P>, Error>>;
+
+/// Every item of a list across its pages: what a paged request's `items()`
+/// returns (`while let Some(item) = items.try_next().await? { .. }`).
+pub type Items<'a, T> = BoxStream<'a, Result<T, Error>>;
 
 /// A page of a paged list.
 pub trait Page {
@@ -68,16 +78,12 @@ pub(crate) fn by_token(has_more: bool, next_page: Option<&str>) -> Option<Cursor
 /// cursor (`None` for the first page, sent as the caller built it). A
 /// cursor the previous page also gave ends the list, so a server that
 /// repeats itself cannot make it loop.
-pub(crate) fn pages<'a, R, P, F, Fut>(
-    request: R,
-    backward: bool,
-    fetch: F,
-) -> impl Stream<Item = Result<Response<P>, Error>> + 'a
+pub(crate) fn pages<'a, R, P, F, Fut>(request: R, backward: bool, fetch: F) -> Pages<'a, P>
 where
-    R: Clone + 'a,
-    P: Page + 'a,
-    F: Fn(R, Option<Cursor>) -> Fut + 'a,
-    Fut: Future<Output = Result<Response<P>, Error>> + 'a,
+    R: Clone + Send + 'a,
+    P: Page + Send + 'a,
+    F: Fn(R, Option<Cursor>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Response<P>, Error>> + Send + 'a,
 {
     // The state is the cursor of the next page to fetch; `None` ends the stream.
     stream::unfold(Some(None), move |state: Option<Option<Cursor>>| {
@@ -96,18 +102,20 @@ where
             }
         }
     })
+    .boxed()
 }
 
 /// The items of `pages`, one page in memory at a time.
-pub(crate) fn items<'a, P: Page + 'a>(
-    pages: impl Stream<Item = Result<Response<P>, Error>> + 'a,
-) -> impl Stream<Item = Result<P::Item, Error>> + 'a
+pub(crate) fn items<'a, P: Page + Send + 'a>(
+    pages: impl Stream<Item = Result<Response<P>, Error>> + Send + 'a,
+) -> Items<'a, P::Item>
 where
-    P::Item: 'a,
+    P::Item: Send + 'a,
 {
     pages
         .map_ok(|page| stream::iter(page.into_inner().into_items().into_iter().map(Ok)))
         .try_flatten()
+        .boxed()
 }
 
 #[cfg(test)]

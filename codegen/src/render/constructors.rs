@@ -82,10 +82,32 @@ pub fn generate(api: &Api, info: &TypeInfo) -> Result<TokenStream, Error> {
         let order = api.schemas.get(&name).map(|s| &s.required);
         items.push(struct_methods(&ident, item, order, info)?);
     }
+    // A body can be sent from a reference: the params of a conversation are
+    // kept, and grown, across turns.
+    let bodies: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .filter_map(|op| match &op.body {
+            Body::Json(body) => Some(body.type_name.as_str()),
+            Body::None | Body::Multipart(_) => None,
+        })
+        .collect();
+    let copies = bodies.iter().map(|name| {
+        let ident = format_ident!("{}", name);
+        quote! {
+            impl ::std::convert::From<&crate::types::#ident> for crate::types::#ident {
+                /// A copy, so that a request can be sent from params kept for the next one.
+                fn from(params: &Self) -> Self {
+                    params.clone()
+                }
+            }
+        }
+    });
     Ok(quote! {
         //! Constructors and setters of the request types: every type a
         //! request body can hold.
         #(#items)*
+        #(#copies)*
     })
 }
 

@@ -463,7 +463,7 @@ fn paging(op: &Operation) -> TokenStream {
     };
     quote! {
         #[doc = #doc]
-        pub fn pages(self) -> impl ::futures::Stream<Item = ::std::result::Result<crate::Response<types::#page>, crate::Error>> + 'a {
+        pub fn pages(self) -> crate::pagination::Pages<'a, types::#page> {
             let backward = #backward;
             crate::pagination::pages(self, backward, |request, cursor| {
                 match cursor {
@@ -476,7 +476,7 @@ fn paging(op: &Operation) -> TokenStream {
 
         /// Every item of the list across all pages, holding one page in
         /// memory at a time. A failed page ends the stream with its error.
-        pub fn items(self) -> impl ::futures::Stream<Item = ::std::result::Result<types::#item, crate::Error>> + 'a {
+        pub fn items(self) -> crate::pagination::Items<'a, types::#item> {
             crate::pagination::items(self.pages())
         }
 

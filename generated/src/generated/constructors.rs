@@ -1952,3 +1952,35 @@ impl crate::types::WebSearchToolResultBlockParam {
         self
     }
 }
+
+impl ::std::convert::From<&crate::types::CompletionCreateParams>
+for crate::types::CompletionCreateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
+impl ::std::convert::From<&crate::types::MessageBatchCreateParams>
+for crate::types::MessageBatchCreateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
+impl ::std::convert::From<&crate::types::MessageCountTokensParams>
+for crate::types::MessageCountTokensParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
+impl ::std::convert::From<&crate::types::MessageCreateParams>
+for crate::types::MessageCreateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}

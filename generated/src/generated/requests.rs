@@ -123,14 +123,7 @@ impl<'a> ModelsListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<
-            crate::Response<types::ListModelsResponse>,
-            crate::Error,
-        >,
-    > + 'a {
+    pub fn pages(self) -> crate::pagination::Pages<'a, types::ListModelsResponse> {
         let backward = self.before_id.is_some();
         crate::pagination::pages(
             self,
@@ -147,11 +140,7 @@ impl<'a> ModelsListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
-    pub fn items(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<types::ModelInfo, crate::Error>,
-    > + 'a {
+    pub fn items(self) -> crate::pagination::Items<'a, types::ModelInfo> {
         crate::pagination::items(self.pages())
     }
 
@@ -348,14 +337,7 @@ impl<'a> BetaModelsListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<
-            crate::Response<types::BetaListModelsResponse>,
-            crate::Error,
-        >,
-    > + 'a {
+    pub fn pages(self) -> crate::pagination::Pages<'a, types::BetaListModelsResponse> {
         let backward = self.before_id.is_some();
         crate::pagination::pages(
             self,
@@ -372,11 +354,7 @@ impl<'a> BetaModelsListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
-    pub fn items(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<types::BetaModelInfo, crate::Error>,
-    > + 'a {
+    pub fn items(self) -> crate::pagination::Items<'a, types::BetaModelInfo> {
         crate::pagination::items(self.pages())
     }
 
@@ -736,12 +714,7 @@ impl<'a> MessagesBatchesListRequest<'a> {
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<
-            crate::Response<types::ListMessageBatchesResponse>,
-            crate::Error,
-        >,
-    > + 'a {
+    ) -> crate::pagination::Pages<'a, types::ListMessageBatchesResponse> {
         let backward = self.before_id.is_some();
         crate::pagination::pages(
             self,
@@ -758,11 +731,7 @@ impl<'a> MessagesBatchesListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
-    pub fn items(
-        self,
-    ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<types::MessageBatch, crate::Error>,
-    > + 'a {
+    pub fn items(self) -> crate::pagination::Items<'a, types::MessageBatch> {
         crate::pagination::items(self.pages())
     }
 
