@@ -68,6 +68,8 @@ pub(crate) struct Call {
     pub(crate) body: CallBody,
     /// The credential the operation authenticates with; `None` for none.
     pub(crate) auth: Option<Scheme>,
+    /// The `anthropic-beta` values the operation sends by default.
+    pub(crate) default_betas: &'static [&'static str],
     /// The first parameter that could not be encoded; nothing is sent then.
     pub(crate) invalid: Option<String>,
 }
@@ -87,6 +89,7 @@ impl Call {
             headers: Vec::new(),
             body: CallBody::None,
             auth,
+            default_betas: &[],
             invalid: None,
         }
     }
@@ -124,6 +127,15 @@ impl Call {
     pub(crate) fn header_list<T: Display>(&mut self, name: &'static str, values: &[T]) {
         let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
         self.header(name, joined.join(","));
+    }
+
+    /// The `anthropic-beta` values the operation sends by default, after the
+    /// request's own and before the client's.
+    // The generator emits this for operations with default betas; a spec
+    // without one leaves it unused.
+    #[allow(dead_code)]
+    pub(crate) fn default_betas(&mut self, betas: &'static [&'static str]) {
+        self.default_betas = betas;
     }
 
     /// Sends `body` as JSON.

@@ -4,12 +4,18 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::generated::meta::DEFAULT_BASE_URL;
+use std::collections::BTreeMap;
+
+use crate::generated::meta::{Scheme, DEFAULT_BASE_URL};
 use crate::transport::{Config, Transport};
 use crate::types::AnthropicBeta;
 use crate::Error;
 
 const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Where the ordinary key is read from, as the official SDKs read it.
+const API_KEY_VAR: &str = "ANTHROPIC_API_KEY";
+/// Where the Admin API key is read from.
+const ADMIN_KEY_VAR: &str = "ANTHROPIC_ADMIN_KEY";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
@@ -37,7 +43,8 @@ impl Client {
         Self::builder().api_key(api_key).build()
     }
 
-    /// A client configured from `ANTHROPIC_API_KEY` and, when set,
+    /// A client configured from `ANTHROPIC_API_KEY` and
+    /// `ANTHROPIC_ADMIN_KEY` (either may be absent, not both) and, when set,
     /// `ANTHROPIC_BASE_URL`.
     pub fn from_env() -> Result<Self, Error> {
         ClientBuilder::from_env().build()
@@ -60,7 +67,9 @@ impl Client {
 
 /// Configures a [`Client`].
 pub struct ClientBuilder {
-    api_key: Option<String>,
+    /// Keys by the environment variable they are read from, which names
+    /// their credential (`ANTHROPIC_API_KEY`, `ANTHROPIC_ADMIN_KEY`).
+    keys: BTreeMap<&'static str, String>,
     base_url: Option<String>,
     betas: Vec<AnthropicBeta>,
     max_retries: u32,
@@ -74,7 +83,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
-            api_key: None,
+            keys: BTreeMap::new(),
             base_url: None,
             betas: Vec::new(),
             max_retries: DEFAULT_MAX_RETRIES,
@@ -90,7 +99,14 @@ impl Default for ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "keys",
+                &self
+                    .keys
+                    .keys()
+                    .map(|k| (k, "<redacted>"))
+                    .collect::<Vec<_>>(),
+            )
             .field("base_url", &self.base_url)
             .field("betas", &self.betas)
             .field("max_retries", &self.max_retries)
@@ -107,12 +123,17 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder with the API key and base URL read from `ANTHROPIC_API_KEY`
-    /// and `ANTHROPIC_BASE_URL`, the variables the official SDKs read.
+    /// A builder with the keys and the base URL read from the environment:
+    /// `ANTHROPIC_API_KEY` (the variable the official SDKs read),
+    /// `ANTHROPIC_ADMIN_KEY` (for the Admin API) and `ANTHROPIC_BASE_URL`.
     pub fn from_env() -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         Self {
-            api_key: var("ANTHROPIC_API_KEY"),
+            keys: [API_KEY_VAR, ADMIN_KEY_VAR]
+                .into_iter()
+                .chain(Scheme::ALL.iter().map(|s| s.env_var()))
+                .filter_map(|name| Some((name, var(name)?)))
+                .collect(),
             base_url: var("ANTHROPIC_BASE_URL"),
             ..Self::default()
         }
@@ -120,7 +141,14 @@ impl ClientBuilder {
 
     /// The API key, sent as `x-api-key`.
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
-        self.api_key = Some(api_key.into());
+        self.keys.insert(API_KEY_VAR, api_key.into());
+        self
+    }
+
+    /// The Admin API key (`sk-ant-admin…`), sent as `x-api-key` by the Admin
+    /// API's operations only, never by the others (which send the API key).
+    pub fn admin_key(mut self, admin_key: impl Into<String>) -> Self {
+        self.keys.insert(ADMIN_KEY_VAR, admin_key.into());
         self
     }
 
@@ -180,13 +208,26 @@ impl ClientBuilder {
     /// Builds the client, checking the configuration.
     pub fn build(self) -> Result<Client, Error> {
         let invalid = |m: String| Error::InvalidArgument(m);
-        let key = self.api_key.ok_or_else(|| {
-            invalid("no API key: set ANTHROPIC_API_KEY or call ClientBuilder::api_key".to_string())
-        })?;
+        if self.keys.is_empty() {
+            return Err(invalid(format!(
+                "no API key: set {API_KEY_VAR} (or {ADMIN_KEY_VAR} for the Admin API), or call \
+                 ClientBuilder::api_key"
+            )));
+        }
         // The message must not quote the key.
-        let api_key = HeaderValue::from_str(&key).map_err(|_| {
-            invalid("the API key contains characters a header cannot carry".to_string())
-        })?;
+        let mut keys = Vec::new();
+        for scheme in Scheme::ALL {
+            let key = match self.keys.get(scheme.env_var()) {
+                Some(key) => Some(HeaderValue::from_str(key).map_err(|_| {
+                    invalid(format!(
+                        "the key of {} contains characters a header cannot carry",
+                        scheme.env_var()
+                    ))
+                })?),
+                None => None,
+            };
+            keys.push(key);
+        }
         let base_url = self
             .base_url
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
@@ -225,7 +266,7 @@ impl ClientBuilder {
             http,
             base_url,
             config: Config {
-                api_key: Some(api_key),
+                keys,
                 betas,
                 headers,
                 max_retries: self.max_retries,

@@ -32,7 +32,8 @@ pub(crate) struct Transport {
 }
 
 pub(crate) struct Config {
-    pub(crate) api_key: Option<HeaderValue>,
+    /// The key of each credential of `Scheme::ALL`, in that order.
+    pub(crate) keys: Vec<Option<HeaderValue>>,
     pub(crate) betas: Vec<String>,
     pub(crate) headers: HeaderMap,
     pub(crate) max_retries: u32,
@@ -45,7 +46,14 @@ impl fmt::Debug for Transport {
         let c = &self.config;
         f.debug_struct("Transport")
             .field("base_url", &self.base_url)
-            .field("api_key", &c.api_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "keys",
+                &Scheme::ALL
+                    .iter()
+                    .zip(&c.keys)
+                    .map(|(scheme, key)| (scheme.env_var(), key.as_ref().map(|_| "<redacted>")))
+                    .collect::<Vec<_>>(),
+            )
             .field("betas", &c.betas)
             .field("headers", &c.headers.keys().collect::<Vec<_>>())
             .field("max_retries", &c.max_retries)
@@ -265,7 +273,7 @@ impl Transport {
         for (name, value) in &call.headers {
             headers.insert(name.clone(), value.clone());
         }
-        merge_betas(&mut headers, &config.betas);
+        merge_betas(&mut headers, call.default_betas, &config.betas);
         for (name, value) in &options.headers {
             headers.insert(name.clone(), value.clone());
         }
@@ -292,13 +300,17 @@ impl Transport {
 
     /// The key for `scheme`, or what to set when there is none.
     fn key(&self, scheme: Scheme) -> Result<&HeaderValue, Error> {
-        let (key, missing) = match scheme {
-            Scheme::ApiKeyAuth => (
-                self.config.api_key.as_ref(),
-                "no API key: set ANTHROPIC_API_KEY or call ClientBuilder::api_key",
-            ),
-        };
-        key.ok_or_else(|| Error::InvalidArgument(missing.to_string()))
+        let index = Scheme::ALL.iter().position(|s| *s == scheme);
+        let key = index
+            .and_then(|i| self.config.keys.get(i))
+            .and_then(Option::as_ref);
+        key.ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "this operation needs the key of {}: set {} or give it to the ClientBuilder",
+                scheme.env_var(),
+                scheme.env_var()
+            ))
+        })
     }
 }
 
@@ -421,10 +433,11 @@ async fn timeout_error(after: Duration) -> reqwest::Error {
     }
 }
 
-/// Adds the client's default betas to the request's `anthropic-beta` header,
-/// keeping the request's own first and writing each value once.
-fn merge_betas(headers: &mut HeaderMap, defaults: &[String]) {
-    if defaults.is_empty() {
+/// Adds the operation's and the client's default betas to the request's
+/// `anthropic-beta` header, keeping the request's own first and writing
+/// each value once.
+fn merge_betas(headers: &mut HeaderMap, operation: &[&str], client: &[String]) {
+    if operation.is_empty() && client.is_empty() {
         return;
     }
     let mut values: Vec<String> = headers
@@ -435,9 +448,13 @@ fn merge_betas(headers: &mut HeaderMap, defaults: &[String]) {
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
         .collect();
+    let defaults = operation
+        .iter()
+        .copied()
+        .chain(client.iter().map(String::as_str));
     for beta in defaults {
-        if !values.contains(beta) {
-            values.push(beta.clone());
+        if !values.iter().any(|v| v == beta) {
+            values.push(beta.to_string());
         }
     }
     if let Ok(value) = HeaderValue::from_str(&values.join(",")) {
@@ -517,7 +534,7 @@ mod tests {
             http: reqwest::Client::new(),
             base_url: url,
             config: Config {
-                api_key: Some(HeaderValue::from_static("sk-test")),
+                keys: vec![Some(HeaderValue::from_static("sk-test"))],
                 betas: Vec::new(),
                 headers: HeaderMap::new(),
                 max_retries: 2,

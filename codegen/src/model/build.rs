@@ -117,12 +117,28 @@ fn security_schemes(cx: &Context) -> Vec<SecurityScheme> {
                 location: APIKeyLocation::Header,
                 name: header,
                 description,
-                ..
-            }) => out.push(SecurityScheme {
-                name,
-                header: header.to_ascii_lowercase(),
-                description,
-            }),
+                extensions,
+            }) => {
+                let env = extensions.get("x-env").and_then(|e| e.as_str());
+                // Reported once here; the scheme is still declared, so its
+                // operations are not reported again.
+                let env = env.unwrap_or_else(|| {
+                    cx.problem(
+                        &format!(
+                            "/components/securitySchemes/{}",
+                            crate::load::escape_segment(&name)
+                        ),
+                        "a security scheme needs `x-env`: the environment variable its key is read from",
+                    );
+                    ""
+                });
+                out.push(SecurityScheme {
+                    env: env.to_string(),
+                    name,
+                    header: header.to_ascii_lowercase(),
+                    description,
+                })
+            }
             _ => cx.problem(
                 &format!(
                     "/components/securitySchemes/{}",
@@ -167,6 +183,7 @@ fn operation(cx: &Context, found: SpecOperation, schemes: &[SecurityScheme]) -> 
     let response = response::response(cx, &pointer, op, &body);
     let pagination = response::pagination(cx, &pointer, &params, &response);
     let security = security(cx, &pointer, op, schemes);
+    let default_betas = default_betas(cx, &pointer, op);
     let docs = Docs {
         summary: op.summary.clone().unwrap_or_default(),
         description: op.description.clone().unwrap_or_default(),
@@ -179,11 +196,14 @@ fn operation(cx: &Context, found: SpecOperation, schemes: &[SecurityScheme]) -> 
     if cx.problem_count() > problems_before {
         return None;
     }
+    let resource: Vec<String> = tag.split('-').map(str::to_string).collect();
     Some(Operation {
-        beta: fixed_query.iter().any(|(k, v)| k == "beta" && v == "true"),
+        beta: resource.first().is_some_and(|r| r == "beta")
+            || fixed_query.iter().any(|(k, v)| k == "beta" && v == "true"),
+        default_betas,
         id,
         pointer,
-        resource: tag.split('-').map(str::to_string).collect(),
+        resource,
         method_name,
         http_method: found.method.to_ascii_uppercase(),
         path,
@@ -194,6 +214,30 @@ fn operation(cx: &Context, found: SpecOperation, schemes: &[SecurityScheme]) -> 
         pagination,
         security,
         docs,
+    })
+}
+
+/// The `anthropic-beta` values an operation sends by default.
+fn default_betas(cx: &Context, pointer: &str, op: &openapiv3::Operation) -> Vec<String> {
+    let Some(value) = op.extensions.get("x-default-betas") else {
+        return Vec::new();
+    };
+    let betas: Option<Vec<String>> = value.as_array().and_then(|values| {
+        values
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .filter(|b| !b.is_empty() && !b.contains(','))
+                    .map(str::to_string)
+            })
+            .collect()
+    });
+    betas.unwrap_or_else(|| {
+        cx.problem(
+            &format!("{pointer}/x-default-betas"),
+            "`x-default-betas` must be a list of beta names (no commas)",
+        );
+        Vec::new()
     })
 }
 

@@ -65,6 +65,8 @@ pub struct SecurityScheme {
     pub name: String,
     /// The header that carries the key, lower case.
     pub header: String,
+    /// The environment variable the key is read from (`x-env`).
+    pub env: String,
     pub description: Option<String>,
 }
 
@@ -106,8 +108,10 @@ pub struct Operation {
     /// The scheme it authenticates with (an index into [`Api::schemes`]);
     /// `None` when it needs no credential.
     pub security: Option<usize>,
-    /// Reached through the beta surface (`?beta=true`).
+    /// Reached through the beta surface (`client.beta()`, `?beta=true`).
     pub beta: bool,
+    /// The `anthropic-beta` values it sends by default (`x-default-betas`).
+    pub default_betas: Vec<String>,
     pub docs: Docs,
 }
 

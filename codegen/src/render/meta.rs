@@ -20,13 +20,24 @@ pub fn generate(api: &Api) -> TokenStream {
         format!("{what} Sent as `{}`.", s.header)
     });
     let headers = api.schemes.iter().map(|s| &s.header);
+    let envs = api.schemes.iter().map(|s| &s.env);
     let header_fn = (!variants.is_empty()).then(|| {
         quote! {
             impl Scheme {
+                /// Every credential, in the spec's order.
+                pub(crate) const ALL: &'static [Scheme] = &[#(Self::#variants),*];
+
                 /// The header that carries the key.
                 pub(crate) fn header(self) -> &'static str {
                     match self {
                         #(Self::#variants => #headers,)*
+                    }
+                }
+
+                /// The environment variable `Client::from_env` reads the key from.
+                pub(crate) fn env_var(self) -> &'static str {
+                    match self {
+                        #(Self::#variants => #envs,)*
                     }
                 }
             }

@@ -322,6 +322,8 @@ fn into_call(
         .fixed_query
         .iter()
         .map(|(k, v)| quote!(call.query(#k, #v);));
+    let betas = &op.default_betas;
+    let default_betas = (!betas.is_empty()).then(|| quote!(call.default_betas(&[#(#betas),*]);));
     let params = op.setter_params().map(|p| {
         let ident = format_ident!("{}", p.rust_name);
         let name = &p.name;
@@ -384,6 +386,7 @@ fn into_call(
     };
     // A call with nothing to add is never changed after it is made.
     let adds = !op.fixed_query.is_empty()
+        || !op.default_betas.is_empty()
         || op.setter_params().next().is_some()
         || !matches!(op.body, Body::None);
     let call_binding = if adds { quote!(mut call) } else { quote!(call) };
@@ -397,6 +400,7 @@ fn into_call(
         fn into_call(#receiver) -> (crate::request::RequestBase<'a>, crate::call::Call) {
             let #call_binding = crate::call::Call::new(#id, ::reqwest::Method::#method, #auth, #path);
             #(#fixed)*
+            #default_betas
             #(#params)*
             #body
             (self.base, call)

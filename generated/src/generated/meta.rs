@@ -15,10 +15,19 @@ pub(crate) enum Scheme {
 }
 
 impl Scheme {
+    /// Every credential, in the spec's order.
+    pub(crate) const ALL: &'static [Scheme] = &[Self::ApiKeyAuth];
     /// The header that carries the key.
     pub(crate) fn header(self) -> &'static str {
         match self {
             Self::ApiKeyAuth => "x-api-key",
+        }
+    }
+
+    /// The environment variable `Client::from_env` reads the key from.
+    pub(crate) fn env_var(self) -> &'static str {
+        match self {
+            Self::ApiKeyAuth => "ANTHROPIC_API_KEY",
         }
     }
 }
