@@ -179,6 +179,19 @@ fn bounds<B: Display>(minimum: Option<B>, maximum: Option<B>) -> String {
     }
 }
 
+/// A timestamp given as text must be RFC 3339, as the API reads it.
+// The generator emits this for timestamp parameters; a spec without one
+// leaves it unused.
+#[allow(dead_code)]
+pub(crate) fn timestamp(name: &str, value: &crate::Timestamp) -> Result<(), String> {
+    match chrono::DateTime::parse_from_rfc3339(value.as_str()) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(format!(
+            "`{name}` must be an RFC 3339 timestamp such as 2025-01-01T00:00:00Z, got `{value}`"
+        )),
+    }
+}
+
 /// A path parameter must stay one path segment. Percent-encoding keeps `/`,
 /// `?` and `#` inside it, but `.` and `..` alone would be resolved away by
 /// URL normalization, and an empty value would change the route.
@@ -232,6 +245,16 @@ mod tests {
         assert_eq!(
             items(messages, 0, Some(1), None).unwrap_err(),
             "`messages` must hold at least 1 items, got 0"
+        );
+    }
+
+    #[test]
+    fn timestamps_are_rfc_3339() {
+        assert!(timestamp("starting_at", &"2025-01-01T00:00:00Z".into()).is_ok());
+        assert!(timestamp("starting_at", &"2025-01-01T00:00:00.5+02:00".into()).is_ok());
+        assert_eq!(
+            timestamp("starting_at", &"yesterday".into()).unwrap_err(),
+            "`starting_at` must be an RFC 3339 timestamp such as 2025-01-01T00:00:00Z, got `yesterday`"
         );
     }
 

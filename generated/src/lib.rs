@@ -179,6 +179,7 @@ mod response;
 mod retry;
 pub mod sse;
 mod streaming;
+mod timestamp;
 mod tool_runner;
 mod transport;
 
@@ -200,6 +201,7 @@ pub use multipart::Upload;
 pub use request::RequestOptions;
 pub use response::{RateLimit, RateLimits, Response};
 pub use streaming::EventStream;
+pub use timestamp::Timestamp;
 pub use tool_runner::{IntoToolResultContent, ToolHandler, ToolRunner, ToolRunnerStream};
 
 /// The API's types: every schema of the spec, and the open sets of values.

@@ -192,6 +192,8 @@ pub enum ValueType {
     },
     Number,
     Boolean,
+    /// An RFC 3339 timestamp (`format: date-time`).
+    DateTime,
     /// A named schema of the spec that reads and writes as a string (an
     /// open set, a closed enum), by its Rust type name.
     Named(String),

@@ -1,6 +1,9 @@
 //! Path, query and header parameters: their Rust types and checks.
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{
+    Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
 
 use super::build::{setter_name, Context};
 use super::schemas::schema_checks;
@@ -132,6 +135,11 @@ fn inline_type(cx: &Context, pointer: &str, schema: &Schema) -> Option<(ValueTyp
                 cx,
                 "an inline enum (name it as a component schema so it gets a type)",
             );
+        }
+        SchemaKind::Type(Type::String(s))
+            if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) =>
+        {
+            ValueType::DateTime
         }
         SchemaKind::Type(Type::String(_)) => ValueType::String,
         SchemaKind::Type(Type::Integer(i)) => ValueType::Integer {

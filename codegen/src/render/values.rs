@@ -29,6 +29,7 @@ pub fn stored_type(ty: &ValueType) -> TokenStream {
         ValueType::Integer { unsigned: false } => quote!(i64),
         ValueType::Number => quote!(f64),
         ValueType::Boolean => quote!(bool),
+        ValueType::DateTime => quote!(crate::Timestamp),
         ValueType::Named(name) => {
             let name = format_ident!("{}", name);
             quote!(types::#name)
@@ -43,7 +44,7 @@ pub fn stored_type(ty: &ValueType) -> TokenStream {
 /// The type a value is taken as, and how it becomes the stored type.
 fn taken(ty: &ValueType, ident: &syn::Ident) -> (TokenStream, Option<TokenStream>) {
     match ty {
-        ValueType::String | ValueType::Named(_) => {
+        ValueType::String | ValueType::Named(_) | ValueType::DateTime => {
             let stored = stored_type(ty);
             (
                 quote!(impl ::std::convert::Into<#stored>),
@@ -73,7 +74,12 @@ pub fn param_field_type(param: &Param) -> TokenStream {
 pub fn param_arg(param: &Param) -> Arg {
     let ident = format_ident!("{}", param.rust_name);
     let (param_type, convert) = taken(&param.ty, &ident);
-    let check = checks(&param.name, &param.checks, &ident);
+    let mut check = checks(&param.name, &param.checks, &ident);
+    if param.ty == ValueType::DateTime {
+        let name = &param.name;
+        let timestamp = quote!(base.check(crate::checks::timestamp(#name, &#ident)););
+        check = Some(quote!(#check #timestamp));
+    }
     Arg {
         ident,
         param_type,
