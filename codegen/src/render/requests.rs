@@ -115,10 +115,12 @@ fn request(
             quote!(#ident: ::std::default::Default::default())
         }
     });
+    // Visible to the hand-written helpers that extend a request (a skill's
+    // files from a directory, say).
     let field_defs = fields.iter().map(|f| {
         let ident = &f.ident;
         let ty = &f.ty;
-        quote!(#ident: #ty)
+        quote!(pub(crate) #ident: #ty)
     });
     let new_params = args.iter().map(|a| {
         let ident = &a.ident;
@@ -150,7 +152,7 @@ fn request(
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #name<'a> {
-            base: crate::request::RequestBase<'a>,
+            pub(crate) base: crate::request::RequestBase<'a>,
             #(#field_defs,)*
         }
 
@@ -273,12 +275,30 @@ fn send(api: &Api, op: &Operation, variant: Variant) -> TokenStream {
         }
         _ => "Sends the request, retrying as configured, and decodes the answer.",
     };
+    // A download can be written out in one call.
+    let writers = matches!(op.response, Response::Binary).then(|| {
+        quote! {
+            /// Sends the request and writes the file's bytes to `path` as they
+            /// arrive; see [`ByteStream::save_to`](crate::ByteStream::save_to).
+            pub async fn save_to(self, path: impl ::std::convert::AsRef<::std::path::Path>) -> ::std::result::Result<u64, crate::Error> {
+                self.send().await?.save_to(path).await
+            }
+
+            /// Sends the request and writes the file's bytes to `writer` as they
+            /// arrive; see [`ByteStream::write_to`](crate::ByteStream::write_to).
+            pub async fn write_to<W: ::tokio::io::AsyncWrite + ::std::marker::Unpin + ?::std::marker::Sized>(self, writer: &mut W) -> ::std::result::Result<u64, crate::Error> {
+                self.send().await?.write_to(writer).await
+            }
+        }
+    });
     quote! {
         #[doc = #doc]
         pub async fn send(self) -> ::std::result::Result<#output, crate::Error> {
             let (base, call) = self.into_call();
             base.#read(call).await
         }
+
+        #writers
     }
 }
 

@@ -10,11 +10,13 @@ use crate::types;
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ModelsListRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    after_id: ::std::option::Option<::std::string::String>,
-    before_id: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<u64>,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) after_id: ::std::option::Option<::std::string::String>,
+    pub(crate) before_id: ::std::option::Option<::std::string::String>,
+    pub(crate) limit: ::std::option::Option<u64>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> ModelsListRequest<'a> {
@@ -158,9 +160,11 @@ impl<'a> ModelsListRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ModelsRetrieveRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    model_id: ::std::string::String,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) model_id: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> ModelsRetrieveRequest<'a> {
@@ -223,11 +227,13 @@ impl<'a> ModelsRetrieveRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaModelsListRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    after_id: ::std::option::Option<::std::string::String>,
-    before_id: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<u64>,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) after_id: ::std::option::Option<::std::string::String>,
+    pub(crate) before_id: ::std::option::Option<::std::string::String>,
+    pub(crate) limit: ::std::option::Option<u64>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> BetaModelsListRequest<'a> {
@@ -372,9 +378,11 @@ impl<'a> BetaModelsListRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaModelsRetrieveRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    model_id: ::std::string::String,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) model_id: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> BetaModelsRetrieveRequest<'a> {
@@ -438,8 +446,11 @@ impl<'a> BetaModelsRetrieveRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MessagesCreateRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    body: ::std::result::Result<types::MessageCreateParams, ::std::string::String>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) body: ::std::result::Result<
+        types::MessageCreateParams,
+        ::std::string::String,
+    >,
 }
 
 impl<'a> MessagesCreateRequest<'a> {
@@ -497,8 +508,11 @@ impl<'a> MessagesCreateRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MessagesCreateStreamRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    body: ::std::result::Result<types::MessageCreateParams, ::std::string::String>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) body: ::std::result::Result<
+        types::MessageCreateParams,
+        ::std::string::String,
+    >,
 }
 
 impl<'a> MessagesCreateStreamRequest<'a> {
@@ -559,8 +573,11 @@ impl<'a> MessagesCreateStreamRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MessagesCountTokensRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    body: ::std::result::Result<types::MessageCountTokensParams, ::std::string::String>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) body: ::std::result::Result<
+        types::MessageCountTokensParams,
+        ::std::string::String,
+    >,
 }
 
 impl<'a> MessagesCountTokensRequest<'a> {
@@ -620,10 +637,10 @@ impl<'a> MessagesCountTokensRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MessagesBatchesListRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    after_id: ::std::option::Option<::std::string::String>,
-    before_id: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<u64>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) after_id: ::std::option::Option<::std::string::String>,
+    pub(crate) before_id: ::std::option::Option<::std::string::String>,
+    pub(crate) limit: ::std::option::Option<u64>,
 }
 
 impl<'a> MessagesBatchesListRequest<'a> {
@@ -749,8 +766,11 @@ impl<'a> MessagesBatchesListRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MessagesBatchesCreateRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    body: ::std::result::Result<types::MessageBatchCreateParams, ::std::string::String>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) body: ::std::result::Result<
+        types::MessageBatchCreateParams,
+        ::std::string::String,
+    >,
 }
 
 impl<'a> MessagesBatchesCreateRequest<'a> {
@@ -807,8 +827,8 @@ impl<'a> MessagesBatchesCreateRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MessagesBatchesRetrieveRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    message_batch_id: ::std::string::String,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) message_batch_id: ::std::string::String,
 }
 
 impl<'a> MessagesBatchesRetrieveRequest<'a> {
@@ -852,8 +872,8 @@ impl<'a> MessagesBatchesRetrieveRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MessagesBatchesDeleteRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    message_batch_id: ::std::string::String,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) message_batch_id: ::std::string::String,
 }
 
 impl<'a> MessagesBatchesDeleteRequest<'a> {
@@ -900,8 +920,8 @@ impl<'a> MessagesBatchesDeleteRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MessagesBatchesCancelRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    message_batch_id: ::std::string::String,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) message_batch_id: ::std::string::String,
 }
 
 impl<'a> MessagesBatchesCancelRequest<'a> {
@@ -946,8 +966,8 @@ impl<'a> MessagesBatchesCancelRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MessagesBatchesResultsRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    message_batch_id: ::std::string::String,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) message_batch_id: ::std::string::String,
 }
 
 impl<'a> MessagesBatchesResultsRequest<'a> {
@@ -995,9 +1015,14 @@ impl<'a> MessagesBatchesResultsRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompletionsCreateRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
-    body: ::std::result::Result<types::CompletionCreateParams, ::std::string::String>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+    pub(crate) body: ::std::result::Result<
+        types::CompletionCreateParams,
+        ::std::string::String,
+    >,
 }
 
 impl<'a> CompletionsCreateRequest<'a> {
@@ -1078,9 +1103,14 @@ impl<'a> CompletionsCreateRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompletionsCreateStreamRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
-    body: ::std::result::Result<types::CompletionCreateParams, ::std::string::String>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+    pub(crate) body: ::std::result::Result<
+        types::CompletionCreateParams,
+        ::std::string::String,
+    >,
 }
 
 impl<'a> CompletionsCreateStreamRequest<'a> {
