@@ -454,8 +454,14 @@ fn binary_answer_is_a_byte_stream() {
     );
     assert!(requests.contains("base.bytes(call).await"), "{requests}");
     // A download is written out in one call.
-    assert!(requests.contains("self.send().await?.save_to(path).await"), "{requests}");
-    assert!(requests.contains("self.send().await?.write_to(writer).await"), "{requests}");
+    assert!(
+        requests.contains("self.send().await?.save_to(path).await"),
+        "{requests}"
+    );
+    assert!(
+        requests.contains("self.send().await?.write_to(writer).await"),
+        "{requests}"
+    );
 }
 
 #[test]

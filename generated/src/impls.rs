@@ -94,19 +94,129 @@ macro_rules! tagged_union {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                use ::serde::de::Error as _;
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = value.get($property).and_then(|t| t.as_str()).map(str::to_owned);
-                match tag.as_deref() {
-                    $(Some($tag) => ::serde_json::from_value(value).map(Self::$variant).map_err(D::Error::custom),)*
-                    $(None => ::serde_json::from_value(value).map(Self::$untagged).map_err(D::Error::custom),)?
-                    _ => Ok(Self::Other(value)),
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a `", stringify!($name), "` object"))
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<$name, A::Error> {
+                        let fields = crate::impls::Tagged::read(map, $property)?;
+                        match fields.tag() {
+                            $(Some($tag) => fields.member().map($name::$variant),)*
+                            $(None => fields.member().map($name::$untagged),)?
+                            _ => fields.into_value().map($name::Other),
+                        }
+                    }
                 }
+                deserializer.deserialize_map(Visitor)
             }
         }
     };
 }
 pub(crate) use tagged_union;
+
+/// The fields of a tagged union's object, read up to its tag: the member is
+/// then decoded from them and the rest of the input, without a detour
+/// through a JSON tree. The API writes the tag first, so in the usual case
+/// nothing but the tag is held; fields before it are kept as JSON.
+pub(crate) struct Tagged<A> {
+    property: &'static str,
+    tag: Option<serde_json::Value>,
+    /// Fields read before the tag, replayed before the rest.
+    before: std::vec::IntoIter<(String, serde_json::Value)>,
+    /// The tag's field, replayed after them.
+    tag_pending: bool,
+    rest: A,
+    /// A value taken from `before` whose key was handed out.
+    value: Option<serde_json::Value>,
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> Tagged<A> {
+    /// Reads `map` up to the field `property`.
+    pub(crate) fn read(mut map: A, property: &'static str) -> Result<Self, A::Error> {
+        let mut before = Vec::new();
+        let mut tag = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == property {
+                tag = Some(map.next_value::<serde_json::Value>()?);
+                break;
+            }
+            before.push((key.into_owned(), map.next_value::<serde_json::Value>()?));
+        }
+        Ok(Self {
+            property,
+            tag_pending: tag.is_some(),
+            tag,
+            before: before.into_iter(),
+            rest: map,
+            value: None,
+        })
+    }
+
+    /// The tag, when the object has one and it is a string.
+    pub(crate) fn tag(&self) -> Option<&str> {
+        match &self.tag {
+            Some(serde_json::Value::String(tag)) => Some(tag),
+            Some(_) => Some(""),
+            None => None,
+        }
+    }
+
+    /// The member `T`, decoded from every field.
+    pub(crate) fn member<T: serde::Deserialize<'de>>(self) -> Result<T, A::Error> {
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(self))
+    }
+
+    /// Every field, as one JSON object: a member this crate does not know.
+    pub(crate) fn into_value(mut self) -> Result<serde_json::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        object.extend(self.before.by_ref());
+        if let Some(tag) = self.tag.take() {
+            object.insert(self.property.to_string(), tag);
+        }
+        while let Some((key, value)) = self.rest.next_entry::<String, serde_json::Value>()? {
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
+    }
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Tagged<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        use serde::de::IntoDeserializer;
+        if let Some((key, value)) = self.before.next() {
+            self.value = Some(value);
+            return seed.deserialize(key.into_deserializer()).map(Some);
+        }
+        if self.tag_pending {
+            self.tag_pending = false;
+            self.value = self.tag.take();
+            let key: serde::de::value::StrDeserializer<'_, A::Error> =
+                self.property.into_deserializer();
+            return seed.deserialize(key).map(Some);
+        }
+        self.rest.next_key_seed(seed)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        use serde::de::Error as _;
+        match self.value.take() {
+            Some(value) => seed.deserialize(value).map_err(A::Error::custom),
+            None => self.rest.next_value_seed(seed),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
