@@ -122,26 +122,71 @@ pub(crate) use tagged_union;
 /// then decoded from them and the rest of the input, without a detour
 /// through a JSON tree. The API writes the tag first, so in the usual case
 /// nothing but the tag is held; fields before it are kept as JSON.
-pub(crate) struct Tagged<A> {
+pub(crate) struct Tagged<'de, A> {
     property: &'static str,
-    tag: Option<serde_json::Value>,
+    /// Borrowed from the input when it can be (no escapes in it).
+    tag: Option<std::borrow::Cow<'de, str>>,
     /// Fields read before the tag, replayed before the rest.
     before: std::vec::IntoIter<(String, serde_json::Value)>,
     /// The tag's field, replayed after them.
     tag_pending: bool,
     rest: A,
-    /// A value taken from `before` whose key was handed out.
-    value: Option<serde_json::Value>,
+    /// The value whose key was handed out last, when it is replayed.
+    value: Option<Replayed<'de>>,
 }
 
-impl<'de, A: serde::de::MapAccess<'de>> Tagged<A> {
+/// The tag, given back to the member as the string it was (also where the
+/// member holds it as an `Option`, as a member that may omit it does).
+struct TagDeserializer<'de, E> {
+    tag: std::borrow::Cow<'de, str>,
+    error: std::marker::PhantomData<E>,
+}
+
+impl<'de, E: serde::de::Error> serde::Deserializer<'de> for TagDeserializer<'de, E> {
+    type Error = E;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.tag {
+            std::borrow::Cow::Borrowed(tag) => visitor.visit_borrowed_str(tag),
+            std::borrow::Cow::Owned(tag) => visitor.visit_string(tag),
+        }
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_some(self)
+    }
+
+    /// A one-value tag is a unit variant.
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, E> {
+        visitor.visit_enum(serde::de::value::CowStrDeserializer::new(self.tag))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct identifier ignored_any
+    }
+}
+
+/// A value replayed to the member: a field read before the tag, or the tag.
+enum Replayed<'de> {
+    Field(serde_json::Value),
+    Tag(std::borrow::Cow<'de, str>),
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> Tagged<'de, A> {
     /// Reads `map` up to the field `property`.
     pub(crate) fn read(mut map: A, property: &'static str) -> Result<Self, A::Error> {
         let mut before = Vec::new();
         let mut tag = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if key == property {
-                tag = Some(map.next_value::<serde_json::Value>()?);
+                tag = Some(map.next_value::<std::borrow::Cow<'de, str>>()?);
                 break;
             }
             before.push((key.into_owned(), map.next_value::<serde_json::Value>()?));
@@ -156,13 +201,9 @@ impl<'de, A: serde::de::MapAccess<'de>> Tagged<A> {
         })
     }
 
-    /// The tag, when the object has one and it is a string.
+    /// The tag, when the object has one.
     pub(crate) fn tag(&self) -> Option<&str> {
-        match &self.tag {
-            Some(serde_json::Value::String(tag)) => Some(tag),
-            Some(_) => Some(""),
-            None => None,
-        }
+        self.tag.as_deref()
     }
 
     /// The member `T`, decoded from every field.
@@ -175,7 +216,10 @@ impl<'de, A: serde::de::MapAccess<'de>> Tagged<A> {
         let mut object = serde_json::Map::new();
         object.extend(self.before.by_ref());
         if let Some(tag) = self.tag.take() {
-            object.insert(self.property.to_string(), tag);
+            object.insert(
+                self.property.to_string(),
+                serde_json::Value::String(tag.into_owned()),
+            );
         }
         while let Some((key, value)) = self.rest.next_entry::<String, serde_json::Value>()? {
             object.insert(key, value);
@@ -184,7 +228,7 @@ impl<'de, A: serde::de::MapAccess<'de>> Tagged<A> {
     }
 }
 
-impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Tagged<A> {
+impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Tagged<'de, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
@@ -193,12 +237,12 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Tagged<A> 
     ) -> Result<Option<K::Value>, A::Error> {
         use serde::de::IntoDeserializer;
         if let Some((key, value)) = self.before.next() {
-            self.value = Some(value);
+            self.value = Some(Replayed::Field(value));
             return seed.deserialize(key.into_deserializer()).map(Some);
         }
         if self.tag_pending {
             self.tag_pending = false;
-            self.value = self.tag.take();
+            self.value = self.tag.take().map(Replayed::Tag);
             let key: serde::de::value::StrDeserializer<'_, A::Error> =
                 self.property.into_deserializer();
             return seed.deserialize(key).map(Some);
@@ -212,7 +256,11 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Tagged<A> 
     ) -> Result<V::Value, A::Error> {
         use serde::de::Error as _;
         match self.value.take() {
-            Some(value) => seed.deserialize(value).map_err(A::Error::custom),
+            Some(Replayed::Field(value)) => seed.deserialize(value).map_err(A::Error::custom),
+            Some(Replayed::Tag(tag)) => seed.deserialize(TagDeserializer {
+                tag,
+                error: std::marker::PhantomData,
+            }),
             None => self.rest.next_value_seed(seed),
         }
     }
@@ -250,6 +298,61 @@ mod tests {
         Other(serde_json::Value),
     }
     super::tagged_union!(Shape, "type", { Circle => "circle", Custom => "custom" }, untagged = Custom);
+
+    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    enum SquareKind {
+        #[serde(rename = "square")]
+        Square,
+    }
+
+    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Square {
+        #[serde(rename = "type")]
+        kind: SquareKind,
+        side: f64,
+        label: Option<String>,
+    }
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Figure {
+        Square(Square),
+        Other(serde_json::Value),
+    }
+    super::tagged_union!(Figure, "type", { Square => "square" });
+
+    #[test]
+    fn a_member_is_decoded_from_the_input_whatever_the_field_order() {
+        // The tag first (as the API writes it), last, in the middle; the
+        // member holds it as an enum.
+        for text in [
+            r#"{"type":"square","side":2.0,"label":"a"}"#,
+            r#"{"side":2.0,"label":"a","type":"square"}"#,
+            r#"{"side":2.0,"type":"square","label":"a"}"#,
+        ] {
+            let figure: Figure = serde_json::from_str(text).expect("a square");
+            assert_eq!(
+                figure,
+                Figure::Square(Square {
+                    kind: SquareKind::Square,
+                    side: 2.0,
+                    label: Some("a".into())
+                }),
+                "{text}"
+            );
+        }
+        // An unknown member keeps every field, those after the tag included.
+        let unknown: Figure =
+            serde_json::from_str(r#"{"side":1,"type":"hexagon","corners":6}"#).expect("kept");
+        assert_eq!(
+            unknown,
+            Figure::Other(json!({"side": 1, "type": "hexagon", "corners": 6}))
+        );
+        // Inside a list, and a member's own bad field is an error.
+        let figures: Vec<Figure> =
+            serde_json::from_str(r#"[{"type":"square","side":1.0,"label":null}]"#).expect("a list");
+        assert_eq!(figures.len(), 1);
+        assert!(serde_json::from_str::<Figure>(r#"{"type":"square","side":"wide"}"#).is_err());
+    }
 
     #[test]
     fn open_enum_round_trips_known_and_unknown_values() {
