@@ -343,6 +343,7 @@ mod tests {
         // An unknown member keeps every field, those after the tag included.
         let unknown: Figure =
             serde_json::from_str(r#"{"side":1,"type":"hexagon","corners":6}"#).expect("kept");
+        assert_eq!(unknown.tag(), "hexagon");
         assert_eq!(
             unknown,
             Figure::Other(json!({"side": 1, "type": "hexagon", "corners": 6}))
