@@ -108,10 +108,8 @@ async fn main() -> ExitCode {
 
 async fn run(args: Args) -> Result<(), Error> {
     let client = Client::from_env()?;
-    let params = CompletionCreateParams::builder()
-        .model(args.model.as_str())
-        .max_tokens_to_sample(args.max_tokens)
-        .prompt(format!("\n\nHuman: {}\n\nAssistant:", args.prompt));
+    let prompt = format!("\n\nHuman: {}\n\nAssistant:", args.prompt);
+    let params = CompletionCreateParams::new(args.model, args.max_tokens, prompt);
     let completions = client.completions();
 
     if args.stream {

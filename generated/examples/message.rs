@@ -1,33 +1,67 @@
 //! Sends one prompt to the Messages API and prints the reply.
 //!
 //! ```text
-//! cargo run -p anthropic-client --example message -- [--model M] [--max-tokens N] [--stream] PROMPT
+//! cargo run -p anthropic-client --example message -- \
+//!     [--model M] [--max-tokens N] [--stream] [--betas a,b,...] [--blocks] PROMPT
+//! cargo run -p anthropic-client --example message -- \
+//!     --body FILE [--stream] [--betas a,b,...] [--blocks]
 //! ```
 //!
-//! Reads `ANTHROPIC_API_KEY` and, when set, `ANTHROPIC_BASE_URL`. With
-//! `--stream` the reply is printed as it arrives. The reply goes to stdout;
-//! a last line on stderr gives the model, the stop reason and the token
-//! counts. On failure it prints the HTTP status, the error type, the
-//! message and the request id on stderr and exits with status 1; a bad
-//! command line exits with status 2.
+//! - `--model M`: the model (`claude-sonnet-4-5` by default).
+//! - `--max-tokens N`: the most tokens to generate (1024 by default).
+//! - `--stream`: print the reply as it arrives.
+//! - `--betas a,b,...`: beta names sent in the `anthropic-beta` header.
+//! - `--body FILE`: the whole request, read from the JSON file `FILE` (a
+//!   Messages create body, as in the API reference). The file is the
+//!   request: PROMPT, `--model` and `--max-tokens` cannot be given with it,
+//!   and only its `stream` field is set by `--stream` (sent as `true` with
+//!   it, left out without it). A file that is not such a body, or holds a
+//!   top-level field this crate does not know (it could not be sent), exits
+//!   with status 2 naming the file and why, before anything is sent.
+//! - `--blocks`: after the reply, prints one line `block: <type>` on stdout
+//!   for each content block of the final message, the type as the API sent
+//!   it (also for a type this crate does not know).
+//! - `--beta`: the beta Messages API (`/v1/messages?beta=true`) is not in
+//!   this crate yet; it exits with status 2 saying so.
+//!
+//! It reads `ANTHROPIC_API_KEY` and, when set, `ANTHROPIC_BASE_URL`. The
+//! reply's text goes to stdout, followed by a newline; a last line on stderr
+//! gives the model, the stop reason and the token counts. On failure it
+//! prints the HTTP status, the error type, the message and the request id
+//! on stderr and exits with status 1; a bad command line exits with status 2.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use anthropic_client::types::{self, ContentBlock};
-use anthropic_client::{Client, Error};
+use anthropic_client::types::{Message, MessageCreateParams, MessageParam};
+use anthropic_client::{ClientBuilder, Error};
 use futures::TryStreamExt;
+use serde_json::{Map, Value};
 
-const USAGE: &str = "usage: message [--model MODEL] [--max-tokens N] [--stream] PROMPT...";
+const USAGE: &str = "usage: message [--model MODEL] [--max-tokens N] [--stream] [--betas a,b,...] \
+[--blocks] PROMPT...
+       message --body FILE [--stream] [--betas a,b,...] [--blocks]";
 const DEFAULT_MODEL: &str = "claude-sonnet-4-5";
 const DEFAULT_MAX_TOKENS: i64 = 1024;
 
 /// The command line.
 struct Args {
-    model: String,
-    max_tokens: i64,
+    request: Request,
+    betas: Vec<String>,
     stream: bool,
-    prompt: String,
+    blocks: bool,
+}
+
+/// What the request is made of.
+enum Request {
+    Prompt {
+        model: String,
+        max_tokens: i64,
+        prompt: String,
+    },
+    /// A file holding the whole body; read once the command line is known
+    /// good.
+    Body(String),
 }
 
 enum Parsed {
@@ -36,9 +70,12 @@ enum Parsed {
 }
 
 fn parse(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
-    let mut model = DEFAULT_MODEL.to_string();
-    let mut max_tokens = DEFAULT_MAX_TOKENS;
+    let mut model = None;
+    let mut max_tokens = None;
+    let mut body = None;
+    let mut betas = Vec::new();
     let mut stream = false;
+    let mut blocks = false;
     let mut words = Vec::new();
     while let Some(arg) = argv.next() {
         // `--flag value` or `--flag=value`.
@@ -56,28 +93,88 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
         };
         match flag.as_str() {
             "-h" | "--help" => return Ok(Parsed::Help),
-            "--model" => model = value("--model")?,
+            "--model" => model = Some(value("--model")?),
             "--max-tokens" => {
                 let v = value("--max-tokens")?;
-                max_tokens = v
+                let n = v
                     .parse()
                     .map_err(|_| format!("--max-tokens takes a number, not `{v}`"))?;
+                max_tokens = Some(n);
+            }
+            "--body" => body = Some(value("--body")?),
+            "--betas" => {
+                let v = value("--betas")?;
+                betas.extend(
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|b| !b.is_empty())
+                        .map(str::to_string),
+                );
             }
             "--stream" if inline.is_none() => stream = true,
+            "--blocks" if inline.is_none() => blocks = true,
+            // Told apart from an unknown flag: list_models has it, and this
+            // example will once the spec has the beta Messages API.
+            "--beta" => {
+                return Err("--beta: the beta Messages API is not in this crate yet; \
+                            it arrives with the beta Messages work"
+                    .to_string())
+            }
             "--" => words.extend(argv.by_ref()),
             _ if flag.starts_with("--") => return Err(format!("unknown argument `{arg}`")),
             _ => words.push(arg),
         }
     }
-    if words.is_empty() {
-        return Err("no prompt given".to_string());
-    }
+    let request = match body {
+        Some(_) if model.is_some() || max_tokens.is_some() || !words.is_empty() => {
+            return Err(
+                "--body FILE is the whole request: PROMPT, --model and --max-tokens \
+                 cannot be given with it"
+                    .to_string(),
+            )
+        }
+        Some(file) => Request::Body(file),
+        None if words.is_empty() => return Err("no prompt given".to_string()),
+        None => Request::Prompt {
+            model: model.unwrap_or_else(|| DEFAULT_MODEL.to_string()),
+            max_tokens: max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+            prompt: words.join(" "),
+        },
+    };
     Ok(Parsed::Run(Args {
-        model,
-        max_tokens,
+        request,
+        betas,
         stream,
-        prompt: words.join(" "),
+        blocks,
     }))
+}
+
+/// A request body as a file holds it: the fields this crate knows, and any
+/// other top-level field, which could not be sent.
+#[derive(serde::Deserialize)]
+struct BodyFile {
+    #[serde(flatten)]
+    params: MessageCreateParams,
+    #[serde(flatten)]
+    unknown: Map<String, Value>,
+}
+
+/// Reads the request body of `path`. The error names the file, so the user
+/// can fix it before anything is sent.
+fn read_body(path: &str) -> Result<MessageCreateParams, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let not_a_body = |e: serde_json::Error| format!("{path} is not a Messages request body: {e}");
+    // The plain type first, for its error: through `flatten`, serde places
+    // every error at the end of the object instead of at the value at fault.
+    serde_json::from_slice::<MessageCreateParams>(&bytes).map_err(not_a_body)?;
+    let file: BodyFile = serde_json::from_slice(&bytes).map_err(not_a_body)?;
+    if let Some(field) = file.unknown.keys().next() {
+        return Err(format!(
+            "{path}: `{field}` is not a field of a Messages request this crate knows; \
+             it could not be sent"
+        ));
+    }
+    Ok(file.params)
 }
 
 #[tokio::main]
@@ -93,25 +190,40 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(args).await {
+    // Before the client is built: a bad file is reported as such even
+    // without an API key, and nothing is sent.
+    let params = match &args.request {
+        Request::Prompt {
+            model,
+            max_tokens,
+            prompt,
+        } => MessageCreateParams::new(
+            model.as_str(),
+            *max_tokens,
+            [MessageParam::user(prompt.as_str())],
+        ),
+        Request::Body(path) => match read_body(path) {
+            Ok(params) => params,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match run(&args, params).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(&error),
     }
 }
 
-async fn run(args: Args) -> Result<(), Error> {
-    let client = Client::from_env()?;
-    let params: types::MessageCreateParams = types::MessageCreateParams::builder()
-        .model(args.model.as_str())
-        .max_tokens(args.max_tokens)
-        .messages(vec![types::MessageParam {
-            role: types::MessageParamRole::User,
-            content: types::MessageParamContent::String(args.prompt),
-        }])
-        .try_into()
-        .map_err(|e| Error::InvalidArgument(format!("{e}")))?;
+async fn run(args: &Args, params: MessageCreateParams) -> Result<(), Error> {
+    let mut client = ClientBuilder::from_env();
+    for beta in &args.betas {
+        client = client.beta(beta.as_str());
+    }
+    let client = client.build()?;
 
-    if args.stream {
+    let message = if args.stream {
         let mut stream = client
             .messages()
             .create_stream(params)
@@ -125,21 +237,24 @@ async fn run(args: Args) -> Result<(), Error> {
                 return Ok(());
             }
         }
-        let message = stream.final_message().await?;
-        show("\n");
-        print_stop(&message);
+        stream.final_message().await?
     } else {
-        let message = client.messages().create(params).send().await?;
+        let message = client.messages().create(params).send().await?.into_inner();
+        if !show(&message.text()) {
+            return Ok(());
+        }
+        message
+    };
+    show("\n");
+    if args.blocks {
         for block in &message.content {
-            if let ContentBlock::Text(text) = block {
-                if !show(&text.text) {
-                    return Ok(());
-                }
+            // The type as sent, also for a block kept as `Other`.
+            if !show(&format!("block: {}\n", block.tag())) {
+                return Ok(());
             }
         }
-        show("\n");
-        print_stop(&message);
     }
+    print_stop(&message);
     Ok(())
 }
 
@@ -153,13 +268,13 @@ fn show(text: &str) -> bool {
         .is_ok()
 }
 
-/// Why the reply stopped, on stderr so stdout holds only the reply.
-fn print_stop(message: &types::Message) {
+/// Why the reply stopped, on stderr so stdout holds only what the model
+/// wrote (and the blocks asked for).
+fn print_stop(message: &Message) {
     let reason = message
         .stop_reason
         .as_ref()
-        .map(|r| r.to_string())
-        .unwrap_or_else(|| "none".to_string());
+        .map_or_else(|| "none".to_string(), ToString::to_string);
     eprintln!(
         "[{} · stop: {reason} · {} input / {} output tokens]",
         message.model, message.usage.input_tokens, message.usage.output_tokens

@@ -5,8 +5,9 @@
 //! test key) and `ANTHROPIC_BASE_URL` pointing at the server.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -85,7 +86,7 @@ impl Example {
     }
 
     /// Starts the example with `args` against `base_url` (and the test key),
-    /// its stdout read as it is written.
+    /// its stdout and stderr read as they are written.
     pub fn spawn(self, base_url: &str, args: &[&str]) -> Live {
         let mut child = self
             .command(Some(API_KEY), base_url, args)
@@ -95,12 +96,11 @@ impl Example {
             .spawn()
             .expect("start the example");
         let stdout = child.stdout.take().expect("a piped stdout");
-        let (sender, chunks) = mpsc::unbounded_channel();
-        std::thread::spawn(move || forward(stdout, sender));
+        let stderr = child.stderr.take().expect("a piped stderr");
         Live {
             child: Some(child),
-            chunks,
-            stdout: Vec::new(),
+            stdout: Output::read(stdout),
+            stderr: Output::read(stderr),
         }
     }
 }
@@ -132,22 +132,64 @@ fn build(name: &str) -> PathBuf {
         .expect("cargo reports the example's executable")
 }
 
-/// Sends each piece of `stdout` as the child writes it, until it closes.
-fn forward(mut stdout: ChildStdout, sender: mpsc::UnboundedSender<Vec<u8>>) {
-    use std::io::Read;
+/// Sends each piece of `output` as the child writes it, until it closes.
+fn forward(mut output: impl Read, sender: mpsc::UnboundedSender<Vec<u8>>) {
     let mut buf = [0u8; 4096];
-    while let Ok(n @ 1..) = stdout.read(&mut buf) {
+    while let Ok(n @ 1..) = output.read(&mut buf) {
         if sender.send(buf[..n].to_vec()).is_err() {
             return;
         }
     }
 }
 
-/// A running example whose stdout the test reads while it runs.
+/// One output of a running child: what it wrote so far, and the pieces
+/// still on their way.
+struct Output {
+    chunks: mpsc::UnboundedReceiver<Vec<u8>>,
+    written: Vec<u8>,
+}
+
+impl Output {
+    fn read(output: impl Read + Send + 'static) -> Self {
+        let (sender, chunks) = mpsc::unbounded_channel();
+        std::thread::spawn(move || forward(output, sender));
+        Self {
+            chunks,
+            written: Vec::new(),
+        }
+    }
+
+    /// Waits until what was written is exactly `expected`, and fails if it
+    /// is not within `within`.
+    async fn expect(&mut self, name: &str, expected: &str, within: Duration) {
+        let deadline = tokio::time::Instant::now() + within;
+        while self.written.len() < expected.len() {
+            match tokio::time::timeout_at(deadline, self.chunks.recv()).await {
+                Ok(Some(chunk)) => self.written.extend_from_slice(&chunk),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&self.written),
+            expected,
+            "{name} within {within:?}, while the server holds the rest back"
+        );
+    }
+
+    /// Everything written, once the child has closed it.
+    async fn all(&mut self) -> String {
+        while let Some(chunk) = self.chunks.recv().await {
+            self.written.extend_from_slice(&chunk);
+        }
+        String::from_utf8_lossy(&self.written).into_owned()
+    }
+}
+
+/// A running example whose output the test reads while it runs.
 pub struct Live {
     child: Option<Child>,
-    chunks: mpsc::UnboundedReceiver<Vec<u8>>,
-    stdout: Vec<u8>,
+    stdout: Output,
+    stderr: Output,
 }
 
 impl Live {
@@ -155,34 +197,25 @@ impl Live {
     /// fails if it is not within `within` (it wrote something else, or
     /// held its output back).
     pub async fn expect_stdout(&mut self, expected: &str, within: Duration) {
-        let deadline = tokio::time::Instant::now() + within;
-        while self.stdout.len() < expected.len() {
-            match tokio::time::timeout_at(deadline, self.chunks.recv()).await {
-                Ok(Some(chunk)) => self.stdout.extend_from_slice(&chunk),
-                Ok(None) | Err(_) => break,
-            }
-        }
-        assert_eq!(
-            String::from_utf8_lossy(&self.stdout),
-            expected,
-            "stdout within {within:?}, while the server holds the rest back"
-        );
+        self.stdout.expect("stdout", expected, within).await;
+    }
+
+    /// As [`expect_stdout`](Self::expect_stdout), for stderr.
+    pub async fn expect_stderr(&mut self, expected: &str, within: Duration) {
+        self.stderr.expect("stderr", expected, within).await;
     }
 
     /// Waits for the child to exit and gives everything it wrote.
     pub async fn finish(mut self) -> Run {
-        let child = self.child.take().expect("not finished yet");
-        let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        let mut child = self.child.take().expect("not finished yet");
+        let status = tokio::task::spawn_blocking(move || child.wait())
             .await
             .expect("the child's waiter")
             .expect("wait for the example");
-        while let Some(chunk) = self.chunks.recv().await {
-            self.stdout.extend_from_slice(&chunk);
-        }
         Run {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&self.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            code: status.code(),
+            stdout: self.stdout.all().await,
+            stderr: self.stderr.all().await,
         }
     }
 }

@@ -96,3 +96,46 @@ pub async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
         .await
         .expect("request recording is on")
 }
+
+/// Answers the n-th request with the n-th response, and every request after
+/// the last response with the last one.
+struct InOrder {
+    responses: Vec<wiremock::ResponseTemplate>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl wiremock::Respond for InOrder {
+    fn respond(&self, _: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.responses[n.min(self.responses.len() - 1)].clone()
+    }
+}
+
+/// A server answering `POST /v1/messages` with `responses`, in order.
+pub async fn messages_server(responses: Vec<wiremock::ResponseTemplate>) -> wiremock::MockServer {
+    assert!(!responses.is_empty(), "a server needs something to answer");
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path("/v1/messages"))
+        .respond_with(InOrder {
+            responses,
+            next: std::sync::atomic::AtomicUsize::new(0),
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A `Message` body with these content blocks and stop reason.
+pub fn reply(id: &str, stop_reason: &str, content: Value) -> Value {
+    serde_json::json!({
+        "id": id,
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-4-5-20250929",
+        "content": content,
+        "stop_reason": stop_reason,
+        "stop_sequence": null,
+        "usage": {"input_tokens": 100, "output_tokens": 20}
+    })
+}
