@@ -86,7 +86,7 @@ async fn a_missing_key_is_not_sent() {
     let run = ERRORS.run_with_env(None, &server.uri(), &["Hi"]).await;
     assert_failed(
         &run,
-        "not sent: no API key: set ANTHROPIC_API_KEY or call ClientBuilder::api_key\n",
+        "not sent: no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_ADMIN_KEY for the Admin API), or call ClientBuilder::api_key\n",
     );
     assert!(received(&server).await.is_empty());
 }
