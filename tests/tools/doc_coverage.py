@@ -75,6 +75,18 @@ PAGES = {
     "messages/batches/delete.md": "messages_batches_delete",
     "messages/batches/results.md": "messages_batches_results",
     "completions/create.md": "completions_create",
+    "beta/files/upload.md": "beta_files_upload",
+    "beta/files/retrieve_metadata.md": "beta_files_retrieve_metadata",
+    "beta/files/download.md": "beta_files_download",
+    "beta/files/delete.md": "beta_files_delete",
+    "beta/skills/create.md": "beta_skills_create",
+    "beta/skills/list.md": "beta_skills_list",
+    "beta/skills/retrieve.md": "beta_skills_retrieve",
+    "beta/skills/delete.md": "beta_skills_delete",
+    "beta/skills/versions/create.md": "beta_skills_versions_create",
+    "beta/skills/versions/list.md": "beta_skills_versions_list",
+    "beta/skills/versions/retrieve.md": "beta_skills_versions_retrieve",
+    "beta/skills/versions/delete.md": "beta_skills_versions_delete",
 }
 
 # `### ` sections of a page and what they document; any other section is a

@@ -324,3 +324,19 @@ pub enum CompletionStopReason {
 crate::impls::open_enum!(
     CompletionStopReason { StopSequence => "stop_sequence", MaxTokens => "max_tokens", }
 );
+///Where a skill comes from: `custom` when a user created it, `anthropic` when Anthropic provides it. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SkillSource {
+    ///`custom`
+    Custom,
+    ///`anthropic`
+    Anthropic,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(SkillSource { Custom => "custom", Anthropic => "anthropic", });

@@ -1190,6 +1190,1024 @@ impl<'a> CompletionsCreateStreamRequest<'a> {
     }
 }
 
+///A request to upload a file (`beta_files_upload`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaFilesUploadRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    file: crate::Upload,
+}
+
+impl<'a> BetaFilesUploadRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        file: impl ::std::convert::Into<crate::Upload>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let file = ::std::convert::Into::into(file);
+        Self {
+            base,
+            anthropic_beta: ::std::default::Default::default(),
+            file,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::FileMetadata>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_files_upload",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/files"),
+        );
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        let mut form = crate::multipart::Form::default();
+        {
+            let value = self.file;
+            form.file("file", value);
+        }
+
+        call.multipart(form);
+        (self.base, call)
+    }
+}
+
+///A request to get a file's metadata (`beta_files_retrieve_metadata`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaFilesRetrieveMetadataRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    file_id: ::std::string::String,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+}
+
+impl<'a> BetaFilesRetrieveMetadataRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        file_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let file_id = ::std::convert::Into::into(file_id);
+        base.check(crate::checks::path_segment("file_id", &file_id));
+        Self {
+            base,
+            file_id,
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::FileMetadata>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_files_retrieve_metadata",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ["/v1/files/", crate::call::segment(&self.file_id).as_str()].concat(),
+        );
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to delete a file (`beta_files_delete`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaFilesDeleteRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    file_id: ::std::string::String,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+}
+
+impl<'a> BetaFilesDeleteRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        file_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let file_id = ::std::convert::Into::into(file_id);
+        base.check(crate::checks::path_segment("file_id", &file_id));
+        Self {
+            base,
+            file_id,
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::DeletedFile>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_files_delete",
+            ::reqwest::Method::DELETE,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ["/v1/files/", crate::call::segment(&self.file_id).as_str()].concat(),
+        );
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to download a file (`beta_files_download`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaFilesDownloadRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    file_id: ::std::string::String,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+}
+
+impl<'a> BetaFilesDownloadRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        file_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let file_id = ::std::convert::Into::into(file_id);
+        base.check(crate::checks::path_segment("file_id", &file_id));
+        Self {
+            base,
+            file_id,
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured until the answer starts, and returns its bytes as they arrive.
+    pub async fn send(self) -> ::std::result::Result<crate::ByteStream, crate::Error> {
+        let (base, call) = self.into_call();
+        base.bytes(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_files_download",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ["/v1/files/", crate::call::segment(&self.file_id).as_str(), "/content"]
+                .concat(),
+        );
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to list skills (`beta_skills_list`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaSkillsListRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    limit: ::std::option::Option<i64>,
+    page: ::std::option::Option<::std::string::String>,
+    source: ::std::option::Option<types::SkillSource>,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+}
+
+impl<'a> BetaSkillsListRequest<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        Self {
+            base,
+            limit: ::std::default::Default::default(),
+            page: ::std::default::Default::default(),
+            source: ::std::default::Default::default(),
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///How many skills one page holds, at most 100; 20 when not given.
+    pub fn limit(mut self, limit: i64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(100f64),
+                ),
+            );
+        }
+
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///Which page to return: the `next_page` token of the page before it. Leave it out for the first page.
+    pub fn page(
+        mut self,
+        page: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let page = ::std::convert::Into::into(page);
+        self.page = ::std::option::Option::Some(page);
+        self
+    }
+
+    ///Return only the skills of this source: `custom` for those users created, `anthropic` for those Anthropic provides. All skills when not given.
+    pub fn source(
+        mut self,
+        source: impl ::std::convert::Into<types::SkillSource>,
+    ) -> Self {
+        let source = ::std::convert::Into::into(source);
+        self.source = ::std::option::Option::Some(source);
+        self
+    }
+
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::ListSkillsResponse>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_skills_list",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/skills"),
+        );
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.page {
+            call.query("page", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.source {
+            call.query("source", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled, following each page's `next_page` token. A failed page ends the stream with its error.
+    pub fn pages(self) -> crate::pagination::Pages<'a, types::ListSkillsResponse> {
+        let backward = false;
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(self) -> crate::pagination::Items<'a, types::Skill> {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::Token(token) => self.page(token),
+            crate::pagination::Cursor::After(_)
+            | crate::pagination::Cursor::Before(_) => self,
+        }
+    }
+}
+
+///A request to create a skill (`beta_skills_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaSkillsCreateRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    files: ::std::vec::Vec<crate::Upload>,
+    display_title: ::std::option::Option<::std::string::String>,
+}
+
+impl<'a> BetaSkillsCreateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        files: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::Upload>,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let files = files
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<crate::Upload>>();
+        Self {
+            base,
+            anthropic_beta: ::std::default::Default::default(),
+            files,
+            display_title: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///A title for people to read the skill by; it is not part of what the model is sent.
+    pub fn display_title(
+        mut self,
+        display_title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let display_title = ::std::convert::Into::into(display_title);
+        self.display_title = ::std::option::Option::Some(display_title);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::Skill>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_skills_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/skills"),
+        );
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        let mut form = crate::multipart::Form::default();
+        {
+            let value = self.files;
+            for file in value {
+                form.file("files[]", file);
+            }
+        }
+
+        if let ::std::option::Option::Some(value) = self.display_title {
+            form.text("display_title", value);
+        }
+
+        call.multipart(form);
+        (self.base, call)
+    }
+}
+
+///A request to get a skill (`beta_skills_retrieve`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaSkillsRetrieveRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    skill_id: ::std::string::String,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+}
+
+impl<'a> BetaSkillsRetrieveRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let skill_id = ::std::convert::Into::into(skill_id);
+        base.check(crate::checks::path_segment("skill_id", &skill_id));
+        Self {
+            base,
+            skill_id,
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::Skill>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_skills_retrieve",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ["/v1/skills/", crate::call::segment(&self.skill_id).as_str()].concat(),
+        );
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to delete a skill (`beta_skills_delete`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaSkillsDeleteRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    skill_id: ::std::string::String,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+}
+
+impl<'a> BetaSkillsDeleteRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let skill_id = ::std::convert::Into::into(skill_id);
+        base.check(crate::checks::path_segment("skill_id", &skill_id));
+        Self {
+            base,
+            skill_id,
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::DeletedSkill>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_skills_delete",
+            ::reqwest::Method::DELETE,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ["/v1/skills/", crate::call::segment(&self.skill_id).as_str()].concat(),
+        );
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to list skill versions (`beta_skills_versions_list`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaSkillsVersionsListRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    skill_id: ::std::string::String,
+    limit: ::std::option::Option<u64>,
+    page: ::std::option::Option<::std::string::String>,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+}
+
+impl<'a> BetaSkillsVersionsListRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let skill_id = ::std::convert::Into::into(skill_id);
+        base.check(crate::checks::path_segment("skill_id", &skill_id));
+        Self {
+            base,
+            skill_id,
+            limit: ::std::default::Default::default(),
+            page: ::std::default::Default::default(),
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///How many items one page holds, from 1 to 1000; 20 when not given.
+    pub fn limit(mut self, limit: u64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::Some(1f64),
+                    ::std::option::Option::Some(1000f64),
+                ),
+            );
+        }
+
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///Which page to return: the `next_page` token of the page before it. Leave it out for the first page.
+    pub fn page(
+        mut self,
+        page: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let page = ::std::convert::Into::into(page);
+        self.page = ::std::option::Option::Some(page);
+        self
+    }
+
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::ListSkillVersionsResponse>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_skills_versions_list",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ["/v1/skills/", crate::call::segment(&self.skill_id).as_str(), "/versions"]
+                .concat(),
+        );
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.page {
+            call.query("page", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled, following each page's `next_page` token. A failed page ends the stream with its error.
+    pub fn pages(
+        self,
+    ) -> crate::pagination::Pages<'a, types::ListSkillVersionsResponse> {
+        let backward = false;
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(self) -> crate::pagination::Items<'a, types::SkillVersion> {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::Token(token) => self.page(token),
+            crate::pagination::Cursor::After(_)
+            | crate::pagination::Cursor::Before(_) => self,
+        }
+    }
+}
+
+///A request to create a skill version (`beta_skills_versions_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaSkillsVersionsCreateRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    skill_id: ::std::string::String,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    files: ::std::vec::Vec<crate::Upload>,
+}
+
+impl<'a> BetaSkillsVersionsCreateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+        files: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::Upload>,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let skill_id = ::std::convert::Into::into(skill_id);
+        base.check(crate::checks::path_segment("skill_id", &skill_id));
+        let files = files
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<crate::Upload>>();
+        Self {
+            base,
+            skill_id,
+            anthropic_beta: ::std::default::Default::default(),
+            files,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::SkillVersion>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_skills_versions_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ["/v1/skills/", crate::call::segment(&self.skill_id).as_str(), "/versions"]
+                .concat(),
+        );
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        let mut form = crate::multipart::Form::default();
+        {
+            let value = self.files;
+            for file in value {
+                form.file("files[]", file);
+            }
+        }
+
+        call.multipart(form);
+        (self.base, call)
+    }
+}
+
+///A request to get a skill version (`beta_skills_versions_retrieve`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaSkillsVersionsRetrieveRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    skill_id: ::std::string::String,
+    version: ::std::string::String,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+}
+
+impl<'a> BetaSkillsVersionsRetrieveRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let skill_id = ::std::convert::Into::into(skill_id);
+        base.check(crate::checks::path_segment("skill_id", &skill_id));
+        let version = ::std::convert::Into::into(version);
+        base.check(crate::checks::path_segment("version", &version));
+        Self {
+            base,
+            skill_id,
+            version,
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::SkillVersion>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_skills_versions_retrieve",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            [
+                "/v1/skills/",
+                crate::call::segment(&self.skill_id).as_str(),
+                "/versions/",
+                crate::call::segment(&self.version).as_str(),
+            ]
+                .concat(),
+        );
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to delete a skill version (`beta_skills_versions_delete`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaSkillsVersionsDeleteRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    skill_id: ::std::string::String,
+    version: ::std::string::String,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+}
+
+impl<'a> BetaSkillsVersionsDeleteRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let skill_id = ::std::convert::Into::into(skill_id);
+        base.check(crate::checks::path_segment("skill_id", &skill_id));
+        let version = ::std::convert::Into::into(version);
+        base.check(crate::checks::path_segment("version", &version));
+        Self {
+            base,
+            skill_id,
+            version,
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::DeletedSkillVersion>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_skills_versions_delete",
+            ::reqwest::Method::DELETE,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            [
+                "/v1/skills/",
+                crate::call::segment(&self.skill_id).as_str(),
+                "/versions/",
+                crate::call::segment(&self.version).as_str(),
+            ]
+                .concat(),
+        );
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+}
+
 impl crate::pagination::Page for types::BetaListModelsResponse {
     type Item = types::BetaModelInfo;
     fn next_cursor(
@@ -1240,6 +2258,36 @@ impl crate::pagination::Page for types::ListModelsResponse {
             self.first_id.as_deref(),
             self.last_id.as_deref(),
         )
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
+impl crate::pagination::Page for types::ListSkillVersionsResponse {
+    type Item = types::SkillVersion;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        let _ = backward;
+        crate::pagination::by_token(self.has_more, self.next_page.as_deref())
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
+impl crate::pagination::Page for types::ListSkillsResponse {
+    type Item = types::Skill;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        let _ = backward;
+        crate::pagination::by_token(self.has_more, self.next_page.as_deref())
     }
 
     fn into_items(self) -> ::std::vec::Vec<Self::Item> {

@@ -34,9 +34,87 @@ pub struct Beta<'a> {
 }
 
 impl<'a> Beta<'a> {
+    ///The Files API (beta): upload a file once, then refer to it by its id in later requests; read a file's metadata, download its bytes, or delete it.
+    pub fn files(&self) -> BetaFiles<'a> {
+        BetaFiles { client: self.client }
+    }
+
     ///The Models API through the beta surface (`?beta=true`).
     pub fn models(&self) -> BetaModels<'a> {
         BetaModels { client: self.client }
+    }
+
+    ///Skills (beta): packaged directories of instructions and supporting files, centred on a SKILL.md file, that the model can load. Create, list, look up and delete them.
+    pub fn skills(&self) -> BetaSkills<'a> {
+        BetaSkills { client: self.client }
+    }
+}
+
+///The Files API (beta): upload a file once, then refer to it by its id in later requests; read a file's metadata, download its bytes, or delete it.
+#[derive(Clone, Copy, Debug)]
+pub struct BetaFiles<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> BetaFiles<'a> {
+    /**Upload a file.
+
+Stores a file sent as a multipart form and returns its metadata. The returned id is how later requests refer to the file.
+
+`POST /v1/files`. Reference: <https://docs.claude.com/en/api/beta/files/upload>*/
+    ///
+    ///Arguments:
+    ///- `file`: The contents of the file to store; the part's filename becomes its name.
+    pub fn upload(
+        &self,
+        file: impl ::std::convert::Into<crate::Upload>,
+    ) -> crate::BetaFilesUploadRequest<'a> {
+        crate::BetaFilesUploadRequest::new(self.client, file)
+    }
+
+    /**Get a file's metadata.
+
+Looks up what is known about one uploaded file (its name, type, size and whether it can be downloaded) without fetching its bytes.
+
+`GET /v1/files/{file_id}`. Reference: <https://docs.claude.com/en/api/beta/files/retrieve_metadata>*/
+    ///
+    ///Arguments:
+    ///- `file_id`: The identifier of the file.
+    pub fn retrieve_metadata(
+        &self,
+        file_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::BetaFilesRetrieveMetadataRequest<'a> {
+        crate::BetaFilesRetrieveMetadataRequest::new(self.client, file_id)
+    }
+
+    /**Delete a file.
+
+Removes an uploaded file; its id can no longer be used in requests.
+
+`DELETE /v1/files/{file_id}`. Reference: <https://docs.claude.com/en/api/beta/files/delete>*/
+    ///
+    ///Arguments:
+    ///- `file_id`: The identifier of the file.
+    pub fn delete(
+        &self,
+        file_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::BetaFilesDeleteRequest<'a> {
+        crate::BetaFilesDeleteRequest::new(self.client, file_id)
+    }
+
+    /**Download a file.
+
+Fetches the bytes of an uploaded file, as they were uploaded; whether a file can be downloaded shows in its metadata (`downloadable`).
+
+`GET /v1/files/{file_id}/content`. Reference: <https://docs.claude.com/en/api/beta/files/download>*/
+    ///
+    ///Arguments:
+    ///- `file_id`: The identifier of the file.
+    pub fn download(
+        &self,
+        file_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::BetaFilesDownloadRequest<'a> {
+        crate::BetaFilesDownloadRequest::new(self.client, file_id)
     }
 }
 
@@ -69,6 +147,153 @@ The beta form of looking up one model by identifier or alias, returned as a beta
         model_id: impl ::std::convert::Into<::std::string::String>,
     ) -> crate::BetaModelsRetrieveRequest<'a> {
         crate::BetaModelsRetrieveRequest::new(self.client, model_id)
+    }
+}
+
+///Skills (beta): packaged directories of instructions and supporting files, centred on a SKILL.md file, that the model can load. Create, list, look up and delete them.
+#[derive(Clone, Copy, Debug)]
+pub struct BetaSkills<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> BetaSkills<'a> {
+    ///The versions of a Skill (beta): each upload of a skill's files makes a new version, which can be listed, looked up and deleted on its own.
+    pub fn versions(&self) -> BetaSkillsVersions<'a> {
+        BetaSkillsVersions {
+            client: self.client,
+        }
+    }
+
+    /**List skills.
+
+Returns one page of skills, optionally only those of one source. Pass a page's `next_page` token as `page` to get the page after it.
+
+`GET /v1/skills`. Reference: <https://docs.claude.com/en/api/beta/skills/list>*/
+    pub fn list(&self) -> crate::BetaSkillsListRequest<'a> {
+        crate::BetaSkillsListRequest::new(self.client)
+    }
+
+    /**Create a skill.
+
+Creates a skill from uploaded files, which must all sit under one top-level directory holding a SKILL.md file at its root. The upload becomes the skill's first version.
+
+`POST /v1/skills`. Reference: <https://docs.claude.com/en/api/beta/skills/create>*/
+    ///
+    ///Arguments:
+    ///- `files`: The skill's files, one part each. They must all lie in a single top-level directory with a SKILL.md file at its root.
+    pub fn create(
+        &self,
+        files: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::Upload>,
+        >,
+    ) -> crate::BetaSkillsCreateRequest<'a> {
+        crate::BetaSkillsCreateRequest::new(self.client, files)
+    }
+
+    /**Get a skill.
+
+Looks up one skill by its identifier.
+
+`GET /v1/skills/{skill_id}`. Reference: <https://docs.claude.com/en/api/beta/skills/retrieve>*/
+    ///
+    ///Arguments:
+    ///- `skill_id`: The identifier of the skill; its format and length may change.
+    pub fn retrieve(
+        &self,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::BetaSkillsRetrieveRequest<'a> {
+        crate::BetaSkillsRetrieveRequest::new(self.client, skill_id)
+    }
+
+    /**Delete a skill.
+
+Removes a skill.
+
+`DELETE /v1/skills/{skill_id}`. Reference: <https://docs.claude.com/en/api/beta/skills/delete>*/
+    ///
+    ///Arguments:
+    ///- `skill_id`: The identifier of the skill; its format and length may change.
+    pub fn delete(
+        &self,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::BetaSkillsDeleteRequest<'a> {
+        crate::BetaSkillsDeleteRequest::new(self.client, skill_id)
+    }
+}
+
+///The versions of a Skill (beta): each upload of a skill's files makes a new version, which can be listed, looked up and deleted on its own.
+#[derive(Clone, Copy, Debug)]
+pub struct BetaSkillsVersions<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> BetaSkillsVersions<'a> {
+    /**List skill versions.
+
+Returns one page of a skill's versions. Pass a page's `next_page` token as `page` to get the page after it.
+
+`GET /v1/skills/{skill_id}/versions`. Reference: <https://docs.claude.com/en/api/beta/skills/versions/list>*/
+    ///
+    ///Arguments:
+    ///- `skill_id`: The identifier of the skill; its format and length may change.
+    pub fn list(
+        &self,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::BetaSkillsVersionsListRequest<'a> {
+        crate::BetaSkillsVersionsListRequest::new(self.client, skill_id)
+    }
+
+    /**Create a skill version.
+
+Uploads a new set of files for an existing skill, making a new version of it. The files must all sit under one top-level directory holding a SKILL.md file at its root.
+
+`POST /v1/skills/{skill_id}/versions`. Reference: <https://docs.claude.com/en/api/beta/skills/versions/create>*/
+    ///
+    ///Arguments:
+    ///- `skill_id`: The identifier of the skill; its format and length may change.
+    ///- `files`: The version's files, one part each. They must all lie in a single top-level directory with a SKILL.md file at its root.
+    pub fn create(
+        &self,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+        files: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::Upload>,
+        >,
+    ) -> crate::BetaSkillsVersionsCreateRequest<'a> {
+        crate::BetaSkillsVersionsCreateRequest::new(self.client, skill_id, files)
+    }
+
+    /**Get a skill version.
+
+Looks up one version of a skill.
+
+`GET /v1/skills/{skill_id}/versions/{version}`. Reference: <https://docs.claude.com/en/api/beta/skills/versions/retrieve>*/
+    ///
+    ///Arguments:
+    ///- `skill_id`: The identifier of the skill; its format and length may change.
+    ///- `version`: Which version of the skill: a Unix epoch timestamp written as a string, such as `1759178010641129`.
+    pub fn retrieve(
+        &self,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::BetaSkillsVersionsRetrieveRequest<'a> {
+        crate::BetaSkillsVersionsRetrieveRequest::new(self.client, skill_id, version)
+    }
+
+    /**Delete a skill version.
+
+Removes one version of a skill.
+
+`DELETE /v1/skills/{skill_id}/versions/{version}`. Reference: <https://docs.claude.com/en/api/beta/skills/versions/delete>*/
+    ///
+    ///Arguments:
+    ///- `skill_id`: The identifier of the skill; its format and length may change.
+    ///- `version`: Which version of the skill: a Unix epoch timestamp written as a string, such as `1759178010641129`.
+    pub fn delete(
+        &self,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::BetaSkillsVersionsDeleteRequest<'a> {
+        crate::BetaSkillsVersionsDeleteRequest::new(self.client, skill_id, version)
     }
 }
 

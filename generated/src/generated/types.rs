@@ -1727,6 +1727,79 @@ impl ::std::default::Default for ContentBlockSourceType {
     }
 }
 
+///What deleting a file returns.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DeletedFile {
+    ///The identifier of the file that was deleted.
+    pub id: ::std::string::String,
+    ///The kind of object; always `file_deleted` when present.
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<DeletedFileType>,
+}
+
+impl DeletedFile {
+    pub fn builder() -> builder::DeletedFile {
+        Default::default()
+    }
+}
+
+///The kind of object; always `file_deleted` when present.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum DeletedFileType {
+    ///`file_deleted`
+    #[serde(rename = "file_deleted")]
+    FileDeleted,
+}
+
+impl ::std::fmt::Display for DeletedFileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::FileDeleted => f.write_str("file_deleted"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for DeletedFileType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "file_deleted" => Ok(Self::FileDeleted),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for DeletedFileType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for DeletedFileType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
 ///What deleting a message batch returns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DeletedMessageBatch {
@@ -1803,6 +1876,38 @@ impl ::std::convert::TryFrom<::std::string::String> for DeletedMessageBatchType 
 impl ::std::default::Default for DeletedMessageBatchType {
     fn default() -> Self {
         DeletedMessageBatchType::MessageBatchDeleted
+    }
+}
+
+///What deleting a skill returns.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DeletedSkill {
+    ///The identifier of the skill that was deleted.
+    pub id: ::std::string::String,
+    ///The kind of object; `skill_deleted` for a deleted skill.
+    #[serde(rename = "type")]
+    pub type_: ::std::string::String,
+}
+
+impl DeletedSkill {
+    pub fn builder() -> builder::DeletedSkill {
+        Default::default()
+    }
+}
+
+///What deleting a skill version returns.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DeletedSkillVersion {
+    ///The version that was deleted: its Unix epoch timestamp identifier, as a string.
+    pub id: ::std::string::String,
+    ///The kind of object; `skill_version_deleted` for a deleted skill version.
+    #[serde(rename = "type")]
+    pub type_: ::std::string::String,
+}
+
+impl DeletedSkillVersion {
+    pub fn builder() -> builder::DeletedSkillVersion {
+        Default::default()
     }
 }
 
@@ -1990,6 +2095,109 @@ impl ::std::convert::TryFrom<::std::string::String> for ErrorResponseType {
 impl ::std::default::Default for ErrorResponseType {
     fn default() -> Self {
         ErrorResponseType::Error
+    }
+}
+
+///What the API records about an uploaded file.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FileMetadata {
+    ///When the file was uploaded (RFC 3339).
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Whether the file's contents can be fetched through the download endpoint.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub downloadable: ::std::option::Option<bool>,
+    ///The name the file had when it was uploaded.
+    pub filename: ::std::string::String,
+    ///Unique identifier of the file; its format and length may change.
+    pub id: ::std::string::String,
+    ///The file's media (MIME) type.
+    pub mime_type: ::std::string::String,
+    ///How large the file is, in bytes.
+    pub size_bytes: i64,
+    ///The kind of object; always `file` for files.
+    #[serde(rename = "type", default = "defaults::file_metadata_type")]
+    pub type_: FileMetadataType,
+}
+
+impl FileMetadata {
+    pub fn builder() -> builder::FileMetadata {
+        Default::default()
+    }
+}
+
+///The kind of object; always `file` for files.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FileMetadataType {
+    ///`file`
+    #[serde(rename = "file")]
+    File,
+}
+
+impl ::std::fmt::Display for FileMetadataType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::File => f.write_str("file"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for FileMetadataType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "file" => Ok(Self::File),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for FileMetadataType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for FileMetadataType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::default::Default for FileMetadataType {
+    fn default() -> Self {
+        FileMetadataType::File
+    }
+}
+
+///The multipart form of a file upload: one file part named `file`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FileUploadParams {
+    ///The contents of the file to store; the part's filename becomes its name.
+    pub file: ::std::string::String,
+}
+
+impl FileUploadParams {
+    pub fn builder() -> builder::FileUploadParams {
+        Default::default()
     }
 }
 
@@ -2271,6 +2479,42 @@ pub struct ListModelsResponse {
 
 impl ListModelsResponse {
     pub fn builder() -> builder::ListModelsResponse {
+        Default::default()
+    }
+}
+
+///One page of skill versions.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ListSkillVersionsResponse {
+    ///The versions on this page.
+    pub data: ::std::vec::Vec<SkillVersion>,
+    ///Whether more versions lie further in the direction of paging.
+    pub has_more: bool,
+    ///The token to pass as `page` to get the next page; null when there is none.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub next_page: ::std::option::Option<::std::string::String>,
+}
+
+impl ListSkillVersionsResponse {
+    pub fn builder() -> builder::ListSkillVersionsResponse {
+        Default::default()
+    }
+}
+
+///One page of skills.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ListSkillsResponse {
+    ///The skills on this page.
+    pub data: ::std::vec::Vec<Skill>,
+    ///Whether more skills follow this page; if so, `next_page` fetches them.
+    pub has_more: bool,
+    ///The token to pass as `page` to get the next page; null when there is none.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub next_page: ::std::option::Option<::std::string::String>,
+}
+
+impl ListSkillsResponse {
+    pub fn builder() -> builder::ListSkillsResponse {
         Default::default()
     }
 }
@@ -4771,6 +5015,91 @@ impl ::std::convert::TryFrom<::std::string::String> for SignatureDeltaType {
 impl ::std::default::Default for SignatureDeltaType {
     fn default() -> Self {
         SignatureDeltaType::SignatureDelta
+    }
+}
+
+///A skill, as creating, looking up or listing skills returns it.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Skill {
+    ///When the skill was created, as an ISO 8601 timestamp.
+    pub created_at: ::std::string::String,
+    ///The skill's title for people to read; it is not part of what the model is sent.
+    pub display_title: ::std::string::String,
+    ///Unique identifier of the skill; its format and length may change.
+    pub id: ::std::string::String,
+    ///The identifier of the skill's most recently created version.
+    pub latest_version: ::std::string::String,
+    ///Where the skill comes from.
+    pub source: crate::types::SkillSource,
+    ///The kind of object; `skill` for skills.
+    #[serde(rename = "type")]
+    pub type_: ::std::string::String,
+    ///When the skill was last changed, as an ISO 8601 timestamp.
+    pub updated_at: ::std::string::String,
+}
+
+impl Skill {
+    pub fn builder() -> builder::Skill {
+        Default::default()
+    }
+}
+
+///The multipart form that creates a skill: one file part `files[]` per file of the skill, and an optional text part `display_title`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SkillCreateParams {
+    ///A title for people to read the skill by; it is not part of what the model is sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display_title: ::std::option::Option<::std::string::String>,
+    ///The skill's files, one part each. They must all lie in a single top-level directory with a SKILL.md file at its root.
+    #[serde(rename = "files[]")]
+    pub files: ::std::vec::Vec<::std::string::String>,
+}
+
+impl SkillCreateParams {
+    pub fn builder() -> builder::SkillCreateParams {
+        Default::default()
+    }
+}
+
+///One version of a skill, as creating, looking up or listing versions returns it.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SkillVersion {
+    ///When the version was created, as an ISO 8601 timestamp.
+    pub created_at: ::std::string::String,
+    ///What the version's SKILL.md file says the skill does.
+    pub description: ::std::string::String,
+    ///The name of the top-level directory the version's files were uploaded in.
+    pub directory: ::std::string::String,
+    ///Unique identifier of the skill version; its format and length may change.
+    pub id: ::std::string::String,
+    ///The skill's name as the version's SKILL.md file gives it.
+    pub name: ::std::string::String,
+    ///The identifier of the skill this version belongs to.
+    pub skill_id: ::std::string::String,
+    ///The kind of object; `skill_version` for skill versions.
+    #[serde(rename = "type")]
+    pub type_: ::std::string::String,
+    ///The version's identifier within its skill: a Unix epoch timestamp written as a string, such as `1759178010641129`.
+    pub version: ::std::string::String,
+}
+
+impl SkillVersion {
+    pub fn builder() -> builder::SkillVersion {
+        Default::default()
+    }
+}
+
+///The multipart form that creates a skill version: one file part `files[]` per file of the version.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SkillVersionCreateParams {
+    ///The version's files, one part each. They must all lie in a single top-level directory with a SKILL.md file at its root.
+    #[serde(rename = "files[]")]
+    pub files: ::std::vec::Vec<::std::string::String>,
+}
+
+impl SkillVersionCreateParams {
+    pub fn builder() -> builder::SkillVersionCreateParams {
+        Default::default()
     }
 }
 
@@ -10553,6 +10882,69 @@ pub mod builder {
     }
 
     #[derive(Clone, Debug)]
+    pub struct DeletedFile {
+        id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        type_: ::std::result::Result<
+            ::std::option::Option<super::DeletedFileType>,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for DeletedFile {
+        fn default() -> Self {
+            Self {
+                id: Err("no value supplied for id".to_string()),
+                type_: Ok(Default::default()),
+            }
+        }
+    }
+
+    impl DeletedFile {
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::DeletedFileType>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<DeletedFile> for super::DeletedFile {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: DeletedFile,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                id: value.id?,
+                type_: value.type_?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::DeletedFile> for DeletedFile {
+        fn from(value: super::DeletedFile) -> Self {
+            Self {
+                id: Ok(value.id),
+                type_: Ok(value.type_),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
     pub struct DeletedMessageBatch {
         id: ::std::result::Result<::std::string::String, ::std::string::String>,
         type_: ::std::result::Result<
@@ -10608,6 +11000,126 @@ pub mod builder {
 
     impl ::std::convert::From<super::DeletedMessageBatch> for DeletedMessageBatch {
         fn from(value: super::DeletedMessageBatch) -> Self {
+            Self {
+                id: Ok(value.id),
+                type_: Ok(value.type_),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct DeletedSkill {
+        id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+
+    impl ::std::default::Default for DeletedSkill {
+        fn default() -> Self {
+            Self {
+                id: Err("no value supplied for id".to_string()),
+                type_: Err("no value supplied for type_".to_string()),
+            }
+        }
+    }
+
+    impl DeletedSkill {
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<DeletedSkill> for super::DeletedSkill {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: DeletedSkill,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                id: value.id?,
+                type_: value.type_?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::DeletedSkill> for DeletedSkill {
+        fn from(value: super::DeletedSkill) -> Self {
+            Self {
+                id: Ok(value.id),
+                type_: Ok(value.type_),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct DeletedSkillVersion {
+        id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+
+    impl ::std::default::Default for DeletedSkillVersion {
+        fn default() -> Self {
+            Self {
+                id: Err("no value supplied for id".to_string()),
+                type_: Err("no value supplied for type_".to_string()),
+            }
+        }
+    }
+
+    impl DeletedSkillVersion {
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<DeletedSkillVersion> for super::DeletedSkillVersion {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: DeletedSkillVersion,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                id: value.id?,
+                type_: value.type_?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::DeletedSkillVersion> for DeletedSkillVersion {
+        fn from(value: super::DeletedSkillVersion) -> Self {
             Self {
                 id: Ok(value.id),
                 type_: Ok(value.type_),
@@ -10902,6 +11414,198 @@ pub mod builder {
                 request_id: Ok(value.request_id),
                 type_: Ok(value.type_),
             }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct FileMetadata {
+        created_at: ::std::result::Result<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+            ::std::string::String,
+        >,
+        downloadable: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        filename: ::std::result::Result<::std::string::String, ::std::string::String>,
+        id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        mime_type: ::std::result::Result<::std::string::String, ::std::string::String>,
+        size_bytes: ::std::result::Result<i64, ::std::string::String>,
+        type_: ::std::result::Result<super::FileMetadataType, ::std::string::String>,
+    }
+
+    impl ::std::default::Default for FileMetadata {
+        fn default() -> Self {
+            Self {
+                created_at: Err("no value supplied for created_at".to_string()),
+                downloadable: Ok(Default::default()),
+                filename: Err("no value supplied for filename".to_string()),
+                id: Err("no value supplied for id".to_string()),
+                mime_type: Err("no value supplied for mime_type".to_string()),
+                size_bytes: Err("no value supplied for size_bytes".to_string()),
+                type_: Ok(super::defaults::file_metadata_type()),
+            }
+        }
+    }
+
+    impl FileMetadata {
+        pub fn created_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.created_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for created_at: {e}")
+                });
+            self
+        }
+
+        pub fn downloadable<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.downloadable = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for downloadable: {e}")
+                });
+            self
+        }
+
+        pub fn filename<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.filename = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for filename: {e}")
+                });
+            self
+        }
+
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+
+        pub fn mime_type<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.mime_type = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for mime_type: {e}")
+                });
+            self
+        }
+
+        pub fn size_bytes<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<i64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.size_bytes = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for size_bytes: {e}")
+                });
+            self
+        }
+
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::FileMetadataType>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<FileMetadata> for super::FileMetadata {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: FileMetadata,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                created_at: value.created_at?,
+                downloadable: value.downloadable?,
+                filename: value.filename?,
+                id: value.id?,
+                mime_type: value.mime_type?,
+                size_bytes: value.size_bytes?,
+                type_: value.type_?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::FileMetadata> for FileMetadata {
+        fn from(value: super::FileMetadata) -> Self {
+            Self {
+                created_at: Ok(value.created_at),
+                downloadable: Ok(value.downloadable),
+                filename: Ok(value.filename),
+                id: Ok(value.id),
+                mime_type: Ok(value.mime_type),
+                size_bytes: Ok(value.size_bytes),
+                type_: Ok(value.type_),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct FileUploadParams {
+        file: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+
+    impl ::std::default::Default for FileUploadParams {
+        fn default() -> Self {
+            Self {
+                file: Err("no value supplied for file".to_string()),
+            }
+        }
+    }
+
+    impl FileUploadParams {
+        pub fn file<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.file = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for file: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<FileUploadParams> for super::FileUploadParams {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: FileUploadParams,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { file: value.file? })
+        }
+    }
+
+    impl ::std::convert::From<super::FileUploadParams> for FileUploadParams {
+        fn from(value: super::FileUploadParams) -> Self {
+            Self { file: Ok(value.file) }
         }
     }
 
@@ -11328,6 +12032,178 @@ pub mod builder {
                 first_id: Ok(value.first_id),
                 has_more: Ok(value.has_more),
                 last_id: Ok(value.last_id),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct ListSkillVersionsResponse {
+        data: ::std::result::Result<
+            ::std::vec::Vec<super::SkillVersion>,
+            ::std::string::String,
+        >,
+        has_more: ::std::result::Result<bool, ::std::string::String>,
+        next_page: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for ListSkillVersionsResponse {
+        fn default() -> Self {
+            Self {
+                data: Err("no value supplied for data".to_string()),
+                has_more: Err("no value supplied for has_more".to_string()),
+                next_page: Ok(Default::default()),
+            }
+        }
+    }
+
+    impl ListSkillVersionsResponse {
+        pub fn data<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::SkillVersion>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.data = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for data: {e}"));
+            self
+        }
+
+        pub fn has_more<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.has_more = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for has_more: {e}")
+                });
+            self
+        }
+
+        pub fn next_page<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.next_page = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for next_page: {e}")
+                });
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<ListSkillVersionsResponse>
+    for super::ListSkillVersionsResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ListSkillVersionsResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                data: value.data?,
+                has_more: value.has_more?,
+                next_page: value.next_page?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::ListSkillVersionsResponse>
+    for ListSkillVersionsResponse {
+        fn from(value: super::ListSkillVersionsResponse) -> Self {
+            Self {
+                data: Ok(value.data),
+                has_more: Ok(value.has_more),
+                next_page: Ok(value.next_page),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct ListSkillsResponse {
+        data: ::std::result::Result<
+            ::std::vec::Vec<super::Skill>,
+            ::std::string::String,
+        >,
+        has_more: ::std::result::Result<bool, ::std::string::String>,
+        next_page: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for ListSkillsResponse {
+        fn default() -> Self {
+            Self {
+                data: Err("no value supplied for data".to_string()),
+                has_more: Err("no value supplied for has_more".to_string()),
+                next_page: Ok(Default::default()),
+            }
+        }
+    }
+
+    impl ListSkillsResponse {
+        pub fn data<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::Skill>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.data = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for data: {e}"));
+            self
+        }
+
+        pub fn has_more<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.has_more = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for has_more: {e}")
+                });
+            self
+        }
+
+        pub fn next_page<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.next_page = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for next_page: {e}")
+                });
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<ListSkillsResponse> for super::ListSkillsResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ListSkillsResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                data: value.data?,
+                has_more: value.has_more?,
+                next_page: value.next_page?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::ListSkillsResponse> for ListSkillsResponse {
+        fn from(value: super::ListSkillsResponse) -> Self {
+            Self {
+                data: Ok(value.data),
+                has_more: Ok(value.has_more),
+                next_page: Ok(value.next_page),
             }
         }
     }
@@ -14484,6 +15360,429 @@ pub mod builder {
                 signature: Ok(value.signature),
                 type_: Ok(value.type_),
             }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct Skill {
+        created_at: ::std::result::Result<::std::string::String, ::std::string::String>,
+        display_title: ::std::result::Result<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        latest_version: ::std::result::Result<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+        source: ::std::result::Result<crate::types::SkillSource, ::std::string::String>,
+        type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        updated_at: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+
+    impl ::std::default::Default for Skill {
+        fn default() -> Self {
+            Self {
+                created_at: Err("no value supplied for created_at".to_string()),
+                display_title: Err("no value supplied for display_title".to_string()),
+                id: Err("no value supplied for id".to_string()),
+                latest_version: Err("no value supplied for latest_version".to_string()),
+                source: Err("no value supplied for source".to_string()),
+                type_: Err("no value supplied for type_".to_string()),
+                updated_at: Err("no value supplied for updated_at".to_string()),
+            }
+        }
+    }
+
+    impl Skill {
+        pub fn created_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.created_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for created_at: {e}")
+                });
+            self
+        }
+
+        pub fn display_title<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.display_title = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for display_title: {e}")
+                });
+            self
+        }
+
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+
+        pub fn latest_version<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.latest_version = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for latest_version: {e}")
+                });
+            self
+        }
+
+        pub fn source<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<crate::types::SkillSource>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.source = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for source: {e}"));
+            self
+        }
+
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+
+        pub fn updated_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.updated_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for updated_at: {e}")
+                });
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<Skill> for super::Skill {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Skill,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                created_at: value.created_at?,
+                display_title: value.display_title?,
+                id: value.id?,
+                latest_version: value.latest_version?,
+                source: value.source?,
+                type_: value.type_?,
+                updated_at: value.updated_at?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::Skill> for Skill {
+        fn from(value: super::Skill) -> Self {
+            Self {
+                created_at: Ok(value.created_at),
+                display_title: Ok(value.display_title),
+                id: Ok(value.id),
+                latest_version: Ok(value.latest_version),
+                source: Ok(value.source),
+                type_: Ok(value.type_),
+                updated_at: Ok(value.updated_at),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct SkillCreateParams {
+        display_title: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        files: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for SkillCreateParams {
+        fn default() -> Self {
+            Self {
+                display_title: Ok(Default::default()),
+                files: Err("no value supplied for files".to_string()),
+            }
+        }
+    }
+
+    impl SkillCreateParams {
+        pub fn display_title<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.display_title = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for display_title: {e}")
+                });
+            self
+        }
+
+        pub fn files<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.files = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for files: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<SkillCreateParams> for super::SkillCreateParams {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: SkillCreateParams,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                display_title: value.display_title?,
+                files: value.files?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::SkillCreateParams> for SkillCreateParams {
+        fn from(value: super::SkillCreateParams) -> Self {
+            Self {
+                display_title: Ok(value.display_title),
+                files: Ok(value.files),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct SkillVersion {
+        created_at: ::std::result::Result<::std::string::String, ::std::string::String>,
+        description: ::std::result::Result<::std::string::String, ::std::string::String>,
+        directory: ::std::result::Result<::std::string::String, ::std::string::String>,
+        id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        skill_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        version: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+
+    impl ::std::default::Default for SkillVersion {
+        fn default() -> Self {
+            Self {
+                created_at: Err("no value supplied for created_at".to_string()),
+                description: Err("no value supplied for description".to_string()),
+                directory: Err("no value supplied for directory".to_string()),
+                id: Err("no value supplied for id".to_string()),
+                name: Err("no value supplied for name".to_string()),
+                skill_id: Err("no value supplied for skill_id".to_string()),
+                type_: Err("no value supplied for type_".to_string()),
+                version: Err("no value supplied for version".to_string()),
+            }
+        }
+    }
+
+    impl SkillVersion {
+        pub fn created_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.created_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for created_at: {e}")
+                });
+            self
+        }
+
+        pub fn description<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.description = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for description: {e}")
+                });
+            self
+        }
+
+        pub fn directory<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.directory = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for directory: {e}")
+                });
+            self
+        }
+
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+
+        pub fn skill_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.skill_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for skill_id: {e}")
+                });
+            self
+        }
+
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+
+        pub fn version<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.version = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for version: {e}")
+                });
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<SkillVersion> for super::SkillVersion {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: SkillVersion,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                created_at: value.created_at?,
+                description: value.description?,
+                directory: value.directory?,
+                id: value.id?,
+                name: value.name?,
+                skill_id: value.skill_id?,
+                type_: value.type_?,
+                version: value.version?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::SkillVersion> for SkillVersion {
+        fn from(value: super::SkillVersion) -> Self {
+            Self {
+                created_at: Ok(value.created_at),
+                description: Ok(value.description),
+                directory: Ok(value.directory),
+                id: Ok(value.id),
+                name: Ok(value.name),
+                skill_id: Ok(value.skill_id),
+                type_: Ok(value.type_),
+                version: Ok(value.version),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct SkillVersionCreateParams {
+        files: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for SkillVersionCreateParams {
+        fn default() -> Self {
+            Self {
+                files: Err("no value supplied for files".to_string()),
+            }
+        }
+    }
+
+    impl SkillVersionCreateParams {
+        pub fn files<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.files = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for files: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<SkillVersionCreateParams>
+    for super::SkillVersionCreateParams {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: SkillVersionCreateParams,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { files: value.files? })
+        }
+    }
+
+    impl ::std::convert::From<super::SkillVersionCreateParams>
+    for SkillVersionCreateParams {
+        fn from(value: super::SkillVersionCreateParams) -> Self {
+            Self { files: Ok(value.files) }
         }
     }
 
@@ -17714,6 +19013,10 @@ pub mod defaults {
 
     pub(super) fn error_response_type() -> super::ErrorResponseType {
         super::ErrorResponseType::Error
+    }
+
+    pub(super) fn file_metadata_type() -> super::FileMetadataType {
+        super::FileMetadataType::File
     }
 
     pub(super) fn image_block_param_type() -> super::ImageBlockParamType {
