@@ -1194,9 +1194,11 @@ impl<'a> CompletionsCreateStreamRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaFilesUploadRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
-    file: crate::Upload,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+    pub(crate) file: crate::Upload,
 }
 
 impl<'a> BetaFilesUploadRequest<'a> {
@@ -1246,6 +1248,7 @@ impl<'a> BetaFilesUploadRequest<'a> {
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
             ::std::string::String::from("/v1/files"),
         );
+        call.default_betas(&["files-api-2025-04-14"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
             call.header_list("anthropic-beta", value);
         }
@@ -1265,9 +1268,11 @@ impl<'a> BetaFilesUploadRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaFilesRetrieveMetadataRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    file_id: ::std::string::String,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) file_id: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> BetaFilesRetrieveMetadataRequest<'a> {
@@ -1318,6 +1323,7 @@ impl<'a> BetaFilesRetrieveMetadataRequest<'a> {
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
             ["/v1/files/", crate::call::segment(&self.file_id).as_str()].concat(),
         );
+        call.default_betas(&["files-api-2025-04-14"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
             call.header_list("anthropic-beta", value);
         }
@@ -1330,9 +1336,11 @@ impl<'a> BetaFilesRetrieveMetadataRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaFilesDeleteRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    file_id: ::std::string::String,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) file_id: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> BetaFilesDeleteRequest<'a> {
@@ -1383,6 +1391,7 @@ impl<'a> BetaFilesDeleteRequest<'a> {
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
             ["/v1/files/", crate::call::segment(&self.file_id).as_str()].concat(),
         );
+        call.default_betas(&["files-api-2025-04-14"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
             call.header_list("anthropic-beta", value);
         }
@@ -1395,9 +1404,11 @@ impl<'a> BetaFilesDeleteRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaFilesDownloadRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    file_id: ::std::string::String,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) file_id: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> BetaFilesDownloadRequest<'a> {
@@ -1438,6 +1449,23 @@ impl<'a> BetaFilesDownloadRequest<'a> {
         base.bytes(call).await
     }
 
+    /// Sends the request and writes the file's bytes to `path` as they
+    /// arrive; see [`ByteStream::save_to`](crate::ByteStream::save_to).
+    pub async fn save_to(
+        self,
+        path: impl ::std::convert::AsRef<::std::path::Path>,
+    ) -> ::std::result::Result<u64, crate::Error> {
+        self.send().await?.save_to(path).await
+    }
+
+    /// Sends the request and writes the file's bytes to `writer` as they
+    /// arrive; see [`ByteStream::write_to`](crate::ByteStream::write_to).
+    pub async fn write_to<
+        W: ::tokio::io::AsyncWrite + ::std::marker::Unpin + ?::std::marker::Sized,
+    >(self, writer: &mut W) -> ::std::result::Result<u64, crate::Error> {
+        self.send().await?.write_to(writer).await
+    }
+
     /// The call this request stands for.
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
@@ -1447,6 +1475,7 @@ impl<'a> BetaFilesDownloadRequest<'a> {
             ["/v1/files/", crate::call::segment(&self.file_id).as_str(), "/content"]
                 .concat(),
         );
+        call.default_betas(&["files-api-2025-04-14"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
             call.header_list("anthropic-beta", value);
         }
@@ -1459,11 +1488,13 @@ impl<'a> BetaFilesDownloadRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaSkillsListRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    limit: ::std::option::Option<i64>,
-    page: ::std::option::Option<::std::string::String>,
-    source: ::std::option::Option<types::SkillSource>,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) page: ::std::option::Option<::std::string::String>,
+    pub(crate) source: ::std::option::Option<types::SkillSource>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> BetaSkillsListRequest<'a> {
@@ -1552,6 +1583,7 @@ impl<'a> BetaSkillsListRequest<'a> {
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
             ::std::string::String::from("/v1/skills"),
         );
+        call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.limit {
             call.query("limit", value);
         }
@@ -1607,10 +1639,12 @@ impl<'a> BetaSkillsListRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaSkillsCreateRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
-    files: ::std::vec::Vec<crate::Upload>,
-    display_title: ::std::option::Option<::std::string::String>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+    pub(crate) files: ::std::vec::Vec<crate::Upload>,
+    pub(crate) display_title: ::std::option::Option<::std::string::String>,
 }
 
 impl<'a> BetaSkillsCreateRequest<'a> {
@@ -1676,6 +1710,7 @@ impl<'a> BetaSkillsCreateRequest<'a> {
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
             ::std::string::String::from("/v1/skills"),
         );
+        call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
             call.header_list("anthropic-beta", value);
         }
@@ -1701,9 +1736,11 @@ impl<'a> BetaSkillsCreateRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaSkillsRetrieveRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    skill_id: ::std::string::String,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) skill_id: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> BetaSkillsRetrieveRequest<'a> {
@@ -1754,6 +1791,7 @@ impl<'a> BetaSkillsRetrieveRequest<'a> {
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
             ["/v1/skills/", crate::call::segment(&self.skill_id).as_str()].concat(),
         );
+        call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
             call.header_list("anthropic-beta", value);
         }
@@ -1766,9 +1804,11 @@ impl<'a> BetaSkillsRetrieveRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaSkillsDeleteRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    skill_id: ::std::string::String,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) skill_id: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> BetaSkillsDeleteRequest<'a> {
@@ -1819,6 +1859,7 @@ impl<'a> BetaSkillsDeleteRequest<'a> {
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
             ["/v1/skills/", crate::call::segment(&self.skill_id).as_str()].concat(),
         );
+        call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
             call.header_list("anthropic-beta", value);
         }
@@ -1831,11 +1872,13 @@ impl<'a> BetaSkillsDeleteRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaSkillsVersionsListRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    skill_id: ::std::string::String,
-    limit: ::std::option::Option<u64>,
-    page: ::std::option::Option<::std::string::String>,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) skill_id: ::std::string::String,
+    pub(crate) limit: ::std::option::Option<u64>,
+    pub(crate) page: ::std::option::Option<::std::string::String>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> BetaSkillsVersionsListRequest<'a> {
@@ -1920,6 +1963,7 @@ impl<'a> BetaSkillsVersionsListRequest<'a> {
             ["/v1/skills/", crate::call::segment(&self.skill_id).as_str(), "/versions"]
                 .concat(),
         );
+        call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.limit {
             call.query("limit", value);
         }
@@ -1973,10 +2017,12 @@ impl<'a> BetaSkillsVersionsListRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaSkillsVersionsCreateRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    skill_id: ::std::string::String,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
-    files: ::std::vec::Vec<crate::Upload>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) skill_id: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+    pub(crate) files: ::std::vec::Vec<crate::Upload>,
 }
 
 impl<'a> BetaSkillsVersionsCreateRequest<'a> {
@@ -2036,6 +2082,7 @@ impl<'a> BetaSkillsVersionsCreateRequest<'a> {
             ["/v1/skills/", crate::call::segment(&self.skill_id).as_str(), "/versions"]
                 .concat(),
         );
+        call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
             call.header_list("anthropic-beta", value);
         }
@@ -2057,10 +2104,12 @@ impl<'a> BetaSkillsVersionsCreateRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaSkillsVersionsRetrieveRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    skill_id: ::std::string::String,
-    version: ::std::string::String,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) skill_id: ::std::string::String,
+    pub(crate) version: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> BetaSkillsVersionsRetrieveRequest<'a> {
@@ -2121,6 +2170,7 @@ impl<'a> BetaSkillsVersionsRetrieveRequest<'a> {
             ]
                 .concat(),
         );
+        call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
             call.header_list("anthropic-beta", value);
         }
@@ -2133,10 +2183,12 @@ impl<'a> BetaSkillsVersionsRetrieveRequest<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaSkillsVersionsDeleteRequest<'a> {
-    base: crate::request::RequestBase<'a>,
-    skill_id: ::std::string::String,
-    version: ::std::string::String,
-    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) skill_id: ::std::string::String,
+    pub(crate) version: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
 }
 
 impl<'a> BetaSkillsVersionsDeleteRequest<'a> {
@@ -2200,6 +2252,7 @@ impl<'a> BetaSkillsVersionsDeleteRequest<'a> {
             ]
                 .concat(),
         );
+        call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
             call.header_list("anthropic-beta", value);
         }
