@@ -522,6 +522,14 @@ class Spec:
                 out += self.alternatives(a.schema["items"], a.label + "[]")
         return out
 
+    def values(self, alts):
+        """The alternatives of one value of the maps (additionalProperties) among alts."""
+        out = []
+        for a in alts:
+            if a.kind == "object" and isinstance(a.schema.get("additionalProperties"), dict):
+                out += self.alternatives(a.schema["additionalProperties"], a.label + "{}")
+        return out
+
     def enum_values(self, alts):
         return {v for a in alts for v in (a.schema.get("enum") or []) if v is not None}
 
@@ -601,10 +609,23 @@ def check_value(spec, page, node, owner, path, alts):
     if not check_type(spec, page, node, owner, path, alts):
         return  # the lines below would only repeat the mismatch
     scalars, elements = parse_type(node.type)
-    if elements is not None and not scalars:
+    if elements is not None and not scalars and not array_members(node):
         # `array of X`: the lines below describe one element.
         alts, path = spec.elements(alts), path + "[]"
+    elif len(scalars) == 1 and elements is None and scalars[0].startswith("map["):
+        # `map[X]`: the lines below describe one value of the map.
+        alts, path = spec.values(alts), path + "{}"
     check_children(spec, page, node, owner, path, alts)
+
+
+def array_members(node):
+    """Whether node's union members are whole values, one of them an array.
+
+    `array of string or "unrestricted"` with `UnionMember0 = array of string`
+    and `UnionMember1 = "unrestricted"` is an array or a literal, not an array
+    of either: the members, not the lines of one element, are below it.
+    """
+    return any(UNION_MEMBER.match(n.name) and parse_type(n.type)[1] is not None for n in node.of("named"))
 
 
 def check_children(spec, page, node, owner, path, alts):
@@ -765,6 +786,9 @@ def check_page(spec, facts):
         p = spec.resolve(p)
         loc = p.get("in")
         params[(loc, p["name"].lower() if loc == "header" else p["name"])] = p
+        if loc == "query" and p["name"].endswith("[]"):
+            # `group_by[]` is the wire name (bracket form) of the page's field `group_by`.
+            params.setdefault((loc, p["name"][:-2]), p)
 
     for where, root, lineno in sections:
         if where in ("path", "query", "header"):
