@@ -12,6 +12,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
 pub(crate) enum Scheme {
     ///Your secret API key, sent on every request. Sent as `x-api-key`.
     ApiKeyAuth,
+    ///An Admin API key, which the Admin API (`/v1/organizations/...`) requires instead of a regular API key. Sent as `x-api-key`.
+    AdminKeyAuth,
 }
 
 impl Scheme {
@@ -19,6 +21,7 @@ impl Scheme {
     pub(crate) fn header(self) -> &'static str {
         match self {
             Self::ApiKeyAuth => "x-api-key",
+            Self::AdminKeyAuth => "x-api-key",
         }
     }
 }
