@@ -87,6 +87,31 @@ PAGES = {
     "beta/skills/versions/list.md": "beta_skills_versions_list",
     "beta/skills/versions/retrieve.md": "beta_skills_versions_retrieve",
     "beta/skills/versions/delete.md": "beta_skills_versions_delete",
+    "admin/organizations/me.md": "admin_organizations_me",
+    "admin/invites/create.md": "admin_invites_create",
+    "admin/invites/list.md": "admin_invites_list",
+    "admin/invites/retrieve.md": "admin_invites_retrieve",
+    "admin/invites/delete.md": "admin_invites_delete",
+    "admin/users/retrieve.md": "admin_users_retrieve",
+    "admin/users/list.md": "admin_users_list",
+    "admin/users/update.md": "admin_users_update",
+    "admin/users/delete.md": "admin_users_delete",
+    "admin/workspaces/create.md": "admin_workspaces_create",
+    "admin/workspaces/list.md": "admin_workspaces_list",
+    "admin/workspaces/retrieve.md": "admin_workspaces_retrieve",
+    "admin/workspaces/update.md": "admin_workspaces_update",
+    "admin/workspaces/archive.md": "admin_workspaces_archive",
+    "admin/workspaces/members/create.md": "admin_workspaces_members_create",
+    "admin/workspaces/members/list.md": "admin_workspaces_members_list",
+    "admin/workspaces/members/retrieve.md": "admin_workspaces_members_retrieve",
+    "admin/workspaces/members/update.md": "admin_workspaces_members_update",
+    "admin/workspaces/members/delete.md": "admin_workspaces_members_delete",
+    "admin/api_keys/retrieve.md": "admin_api_keys_retrieve",
+    "admin/api_keys/list.md": "admin_api_keys_list",
+    "admin/api_keys/update.md": "admin_api_keys_update",
+    "admin/usage_report/retrieve_messages.md": "admin_usage_report_messages",
+    "admin/usage_report/retrieve_claude_code.md": "admin_usage_report_claude_code",
+    "admin/cost_report/retrieve.md": "admin_cost_report_retrieve",
 }
 
 # `### ` sections of a page and what they document; any other section is a
@@ -534,6 +559,14 @@ class Spec:
                 out += self.alternatives(a.schema["items"], a.label + "[]")
         return out
 
+    def values(self, alts):
+        """The alternatives of one value of the maps (additionalProperties) among alts."""
+        out = []
+        for a in alts:
+            if a.kind == "object" and isinstance(a.schema.get("additionalProperties"), dict):
+                out += self.alternatives(a.schema["additionalProperties"], a.label + "{}")
+        return out
+
     def enum_values(self, alts):
         return {v for a in alts for v in (a.schema.get("enum") or []) if v is not None}
 
@@ -613,10 +646,23 @@ def check_value(spec, page, node, owner, path, alts):
     if not check_type(spec, page, node, owner, path, alts):
         return  # the lines below would only repeat the mismatch
     scalars, elements = parse_type(node.type)
-    if elements is not None and not scalars:
+    if elements is not None and not scalars and not array_members(node):
         # `array of X`: the lines below describe one element.
         alts, path = spec.elements(alts), path + "[]"
+    elif len(scalars) == 1 and elements is None and scalars[0].startswith("map["):
+        # `map[X]`: the lines below describe one value of the map.
+        alts, path = spec.values(alts), path + "{}"
     check_children(spec, page, node, owner, path, alts)
+
+
+def array_members(node):
+    """Whether node's union members are whole values, one of them an array.
+
+    `array of string or "unrestricted"` with `UnionMember0 = array of string`
+    and `UnionMember1 = "unrestricted"` is an array or a literal, not an array
+    of either: the members, not the lines of one element, are below it.
+    """
+    return any(UNION_MEMBER.match(n.name) and parse_type(n.type)[1] is not None for n in node.of("named"))
 
 
 def check_children(spec, page, node, owner, path, alts):
@@ -777,6 +823,9 @@ def check_page(spec, facts):
         p = spec.resolve(p)
         loc = p.get("in")
         params[(loc, p["name"].lower() if loc == "header" else p["name"])] = p
+        if loc == "query" and p["name"].endswith("[]"):
+            # `group_by[]` is the wire name (bracket form) of the page's field `group_by`.
+            params.setdefault((loc, p["name"][:-2]), p)
 
     for where, root, lineno in sections:
         if where in ("path", "query", "header"):

@@ -3,6 +3,34 @@
 
 //! Constructors and setters of the request types: every type a
 //! request body can hold.
+impl crate::types::ApiKeyUpdateParams {
+    ///A `ApiKeyUpdateParams` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+        }
+    }
+
+    ///The key's new name.
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(name));
+        self
+    }
+
+    ///The key's new status.
+    pub fn status(
+        mut self,
+        status: impl ::std::convert::Into<crate::types::ApiKeyStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(::std::convert::Into::into(status));
+        self
+    }
+}
+
 impl crate::types::Base64ImageSource {
     ///A `Base64ImageSource` from its required fields, in this order: `media_type`, `data`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -557,6 +585,37 @@ impl crate::types::ImageBlockParam {
         source: impl ::std::convert::Into<crate::types::ImageBlockParamSource>,
     ) -> Self {
         self.source = ::std::convert::Into::into(source);
+        self
+    }
+}
+
+impl crate::types::InviteCreateParams {
+    ///A `InviteCreateParams` from its required fields, in this order: `email`, `role`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        email: impl ::std::convert::Into<::std::string::String>,
+        role: impl ::std::convert::Into<crate::types::AssignableOrganizationRole>,
+    ) -> Self {
+        Self {
+            email: ::std::convert::Into::into(email),
+            role: ::std::convert::Into::into(role),
+        }
+    }
+
+    ///The email address of the person to invite.
+    pub fn email(
+        mut self,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::convert::Into::into(email);
+        self
+    }
+
+    ///The role the person will have in the organization; `admin` is not allowed.
+    pub fn role(
+        mut self,
+        role: impl ::std::convert::Into<crate::types::AssignableOrganizationRole>,
+    ) -> Self {
+        self.role = ::std::convert::Into::into(role);
         self
     }
 }
@@ -1749,6 +1808,26 @@ impl crate::types::UrlPdfSource {
     }
 }
 
+impl crate::types::UserUpdateParams {
+    ///A `UserUpdateParams` from its required field: `role`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        role: impl ::std::convert::Into<crate::types::AssignableOrganizationRole>,
+    ) -> Self {
+        Self {
+            role: ::std::convert::Into::into(role),
+        }
+    }
+
+    ///The user's new role; `admin` is not allowed.
+    pub fn role(
+        mut self,
+        role: impl ::std::convert::Into<crate::types::AssignableOrganizationRole>,
+    ) -> Self {
+        self.role = ::std::convert::Into::into(role);
+        self
+    }
+}
+
 impl crate::types::WebSearchTool20250305 {
     ///A `WebSearchTool20250305` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -1953,8 +2032,223 @@ impl crate::types::WebSearchToolResultBlockParam {
     }
 }
 
+impl crate::types::WorkspaceCreateParams {
+    ///A `WorkspaceCreateParams` from its required field: `name`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            data_residency: ::std::option::Option::None,
+            name: ::std::convert::Into::into(name),
+        }
+    }
+
+    ///Where the workspace's data is stored and where its inference may run. When left out, data stays in `us`, inference is unrestricted and defaults to `global`.
+    pub fn data_residency(
+        mut self,
+        data_residency: impl ::std::convert::Into<
+            crate::types::WorkspaceDataResidencyCreateParams,
+        >,
+    ) -> Self {
+        self.data_residency = ::std::option::Option::Some(
+            ::std::convert::Into::into(data_residency),
+        );
+        self
+    }
+
+    ///The new workspace's name.
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::convert::Into::into(name);
+        self
+    }
+}
+
+impl crate::types::WorkspaceDataResidencyCreateParams {
+    ///A `WorkspaceDataResidencyCreateParams` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_inference_geos: ::std::option::Option::None,
+            default_inference_geo: ::std::option::Option::None,
+            workspace_geo: ::std::option::Option::None,
+        }
+    }
+
+    ///The geos the workspace's inference may run in: a list of geos, or `unrestricted` (the default) for all of them.
+    pub fn allowed_inference_geos(
+        mut self,
+        allowed_inference_geos: impl ::std::convert::Into<
+            crate::types::AllowedInferenceGeos,
+        >,
+    ) -> Self {
+        self.allowed_inference_geos = ::std::option::Option::Some(
+            ::std::convert::Into::into(allowed_inference_geos),
+        );
+        self
+    }
+
+    ///The geo used for a request that does not name one; `global` when not given. Unless `allowed_inference_geos` is `unrestricted`, it must be one of those geos.
+    pub fn default_inference_geo(
+        mut self,
+        default_inference_geo: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_inference_geo = ::std::option::Option::Some(
+            ::std::convert::Into::into(default_inference_geo),
+        );
+        self
+    }
+
+    ///The region where the workspace's data is stored; `us` when not given. It cannot be changed later.
+    pub fn workspace_geo(
+        mut self,
+        workspace_geo: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.workspace_geo = ::std::option::Option::Some(
+            ::std::convert::Into::into(workspace_geo),
+        );
+        self
+    }
+}
+
+impl crate::types::WorkspaceDataResidencyUpdateParams {
+    ///A `WorkspaceDataResidencyUpdateParams` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_inference_geos: ::std::option::Option::None,
+            default_inference_geo: ::std::option::Option::None,
+        }
+    }
+
+    ///The geos the workspace's inference may run in: a list of geos, or `unrestricted` for all of them.
+    pub fn allowed_inference_geos(
+        mut self,
+        allowed_inference_geos: impl ::std::convert::Into<
+            crate::types::AllowedInferenceGeos,
+        >,
+    ) -> Self {
+        self.allowed_inference_geos = ::std::option::Option::Some(
+            ::std::convert::Into::into(allowed_inference_geos),
+        );
+        self
+    }
+
+    ///The geo used for a request that does not name one. Unless `allowed_inference_geos` is `unrestricted`, it must be one of those geos.
+    pub fn default_inference_geo(
+        mut self,
+        default_inference_geo: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_inference_geo = ::std::option::Option::Some(
+            ::std::convert::Into::into(default_inference_geo),
+        );
+        self
+    }
+}
+
+impl crate::types::WorkspaceMemberCreateParams {
+    ///A `WorkspaceMemberCreateParams` from its required fields, in this order: `user_id`, `workspace_role`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        user_id: impl ::std::convert::Into<::std::string::String>,
+        workspace_role: impl ::std::convert::Into<
+            crate::types::WorkspaceMemberCreateRole,
+        >,
+    ) -> Self {
+        Self {
+            user_id: ::std::convert::Into::into(user_id),
+            workspace_role: ::std::convert::Into::into(workspace_role),
+        }
+    }
+
+    ///The identifier of the user to add.
+    pub fn user_id(
+        mut self,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::convert::Into::into(user_id);
+        self
+    }
+
+    ///The user's role in the workspace; `workspace_billing` is not allowed.
+    pub fn workspace_role(
+        mut self,
+        workspace_role: impl ::std::convert::Into<
+            crate::types::WorkspaceMemberCreateRole,
+        >,
+    ) -> Self {
+        self.workspace_role = ::std::convert::Into::into(workspace_role);
+        self
+    }
+}
+
+impl crate::types::WorkspaceMemberUpdateParams {
+    ///A `WorkspaceMemberUpdateParams` from its required field: `workspace_role`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        workspace_role: impl ::std::convert::Into<crate::types::WorkspaceRole>,
+    ) -> Self {
+        Self {
+            workspace_role: ::std::convert::Into::into(workspace_role),
+        }
+    }
+
+    ///The user's new role in the workspace.
+    pub fn workspace_role(
+        mut self,
+        workspace_role: impl ::std::convert::Into<crate::types::WorkspaceRole>,
+    ) -> Self {
+        self.workspace_role = ::std::convert::Into::into(workspace_role);
+        self
+    }
+}
+
+impl crate::types::WorkspaceUpdateParams {
+    ///A `WorkspaceUpdateParams` from its required field: `name`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            data_residency: ::std::option::Option::None,
+            name: ::std::convert::Into::into(name),
+        }
+    }
+
+    ///New inference settings for the workspace.
+    pub fn data_residency(
+        mut self,
+        data_residency: impl ::std::convert::Into<
+            crate::types::WorkspaceDataResidencyUpdateParams,
+        >,
+    ) -> Self {
+        self.data_residency = ::std::option::Option::Some(
+            ::std::convert::Into::into(data_residency),
+        );
+        self
+    }
+
+    ///The workspace's name.
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::convert::Into::into(name);
+        self
+    }
+}
+
+impl ::std::convert::From<&crate::types::ApiKeyUpdateParams>
+for crate::types::ApiKeyUpdateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
 impl ::std::convert::From<&crate::types::CompletionCreateParams>
 for crate::types::CompletionCreateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
+impl ::std::convert::From<&crate::types::InviteCreateParams>
+for crate::types::InviteCreateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
     fn from(params: &Self) -> Self {
         params.clone()
@@ -1979,6 +2273,46 @@ for crate::types::MessageCountTokensParams {
 
 impl ::std::convert::From<&crate::types::MessageCreateParams>
 for crate::types::MessageCreateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
+impl ::std::convert::From<&crate::types::UserUpdateParams>
+for crate::types::UserUpdateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
+impl ::std::convert::From<&crate::types::WorkspaceCreateParams>
+for crate::types::WorkspaceCreateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
+impl ::std::convert::From<&crate::types::WorkspaceMemberCreateParams>
+for crate::types::WorkspaceMemberCreateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
+impl ::std::convert::From<&crate::types::WorkspaceMemberUpdateParams>
+for crate::types::WorkspaceMemberUpdateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
+impl ::std::convert::From<&crate::types::WorkspaceUpdateParams>
+for crate::types::WorkspaceUpdateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
     fn from(params: &Self) -> Self {
         params.clone()

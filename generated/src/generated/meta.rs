@@ -12,15 +12,18 @@ pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
 pub(crate) enum Scheme {
     ///Your secret API key, sent on every request. Sent as `x-api-key`.
     ApiKeyAuth,
+    ///An Admin API key, which the Admin API (`/v1/organizations/...`) requires instead of a regular API key. Sent as `x-api-key`.
+    AdminKeyAuth,
 }
 
 impl Scheme {
     /// Every credential, in the spec's order.
-    pub(crate) const ALL: &'static [Scheme] = &[Self::ApiKeyAuth];
+    pub(crate) const ALL: &'static [Scheme] = &[Self::ApiKeyAuth, Self::AdminKeyAuth];
     /// The header that carries the key.
     pub(crate) fn header(self) -> &'static str {
         match self {
             Self::ApiKeyAuth => "x-api-key",
+            Self::AdminKeyAuth => "x-api-key",
         }
     }
 
@@ -28,6 +31,7 @@ impl Scheme {
     pub(crate) fn env_var(self) -> &'static str {
         match self {
             Self::ApiKeyAuth => "ANTHROPIC_API_KEY",
+            Self::AdminKeyAuth => "ANTHROPIC_ADMIN_KEY",
         }
     }
 }

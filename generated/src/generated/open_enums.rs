@@ -340,3 +340,386 @@ pub enum SkillSource {
 }
 
 crate::impls::open_enum!(SkillSource { Custom => "custom", Anthropic => "anthropic", });
+///A user's role in the organization. New roles may appear; unknown ones are kept as they are.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OrganizationRole {
+    ///`user`
+    User,
+    ///`developer`
+    Developer,
+    ///`billing`
+    Billing,
+    ///`admin`
+    Admin,
+    ///`claude_code_user`
+    ClaudeCodeUser,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    OrganizationRole { User => "user", Developer => "developer", Billing => "billing",
+    Admin => "admin", ClaudeCodeUser => "claude_code_user", }
+);
+///A role that can be given to a user through the Admin API: any organization role but `admin`. New roles may appear; unknown ones are kept as they are.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AssignableOrganizationRole {
+    ///`user`
+    User,
+    ///`developer`
+    Developer,
+    ///`billing`
+    Billing,
+    ///`claude_code_user`
+    ClaudeCodeUser,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    AssignableOrganizationRole { User => "user", Developer => "developer", Billing =>
+    "billing", ClaudeCodeUser => "claude_code_user", }
+);
+///The state of an invite: `pending` (not yet answered), `accepted`, `expired` or `deleted`. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InviteStatus {
+    ///`accepted`
+    Accepted,
+    ///`expired`
+    Expired,
+    ///`deleted`
+    Deleted,
+    ///`pending`
+    Pending,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    InviteStatus { Accepted => "accepted", Expired => "expired", Deleted => "deleted",
+    Pending => "pending", }
+);
+///A user's role in a workspace. New roles may appear; unknown ones are kept as they are.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WorkspaceRole {
+    ///`workspace_user`
+    WorkspaceUser,
+    ///`workspace_developer`
+    WorkspaceDeveloper,
+    ///`workspace_admin`
+    WorkspaceAdmin,
+    ///`workspace_billing`
+    WorkspaceBilling,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    WorkspaceRole { WorkspaceUser => "workspace_user", WorkspaceDeveloper =>
+    "workspace_developer", WorkspaceAdmin => "workspace_admin", WorkspaceBilling =>
+    "workspace_billing", }
+);
+///A role a user can be added to a workspace with: any workspace role but `workspace_billing`. New roles may appear; unknown ones are kept as they are.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WorkspaceMemberCreateRole {
+    ///`workspace_user`
+    WorkspaceUser,
+    ///`workspace_developer`
+    WorkspaceDeveloper,
+    ///`workspace_admin`
+    WorkspaceAdmin,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    WorkspaceMemberCreateRole { WorkspaceUser => "workspace_user", WorkspaceDeveloper =>
+    "workspace_developer", WorkspaceAdmin => "workspace_admin", }
+);
+///Whether an API key can be used: `active`, `inactive` or `archived`. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ApiKeyStatus {
+    ///`active`
+    Active,
+    ///`inactive`
+    Inactive,
+    ///`archived`
+    Archived,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    ApiKeyStatus { Active => "active", Inactive => "inactive", Archived => "archived", }
+);
+///How wide a bucket of the Messages usage report is: a day (`1d`), an hour (`1h`) or a minute (`1m`). New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MessagesUsageBucketWidth {
+    ///`1d`
+    OneDay,
+    ///`1m`
+    OneMinute,
+    ///`1h`
+    OneHour,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    MessagesUsageBucketWidth { OneDay => "1d", OneMinute => "1m", OneHour => "1h", }
+);
+///A dimension the Messages usage report can split its buckets by. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MessagesUsageGroupBy {
+    ///`api_key_id`
+    ApiKeyId,
+    ///`workspace_id`
+    WorkspaceId,
+    ///`model`
+    Model,
+    ///`service_tier`
+    ServiceTier,
+    ///`context_window`
+    ContextWindow,
+    ///`inference_geo`
+    InferenceGeo,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    MessagesUsageGroupBy { ApiKeyId => "api_key_id", WorkspaceId => "workspace_id", Model
+    => "model", ServiceTier => "service_tier", ContextWindow => "context_window",
+    InferenceGeo => "inference_geo", }
+);
+///A service tier as the usage report names it: `standard`, `batch`, `priority`, `priority_on_demand`, `flex` or `flex_discount`. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UsageReportServiceTier {
+    ///`standard`
+    Standard,
+    ///`batch`
+    Batch,
+    ///`priority`
+    Priority,
+    ///`priority_on_demand`
+    PriorityOnDemand,
+    ///`flex`
+    Flex,
+    ///`flex_discount`
+    FlexDiscount,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    UsageReportServiceTier { Standard => "standard", Batch => "batch", Priority =>
+    "priority", PriorityOnDemand => "priority_on_demand", Flex => "flex", FlexDiscount =>
+    "flex_discount", }
+);
+///The range of context window sizes a request fell in: up to 200k tokens (`0-200k`) or from 200k to 1M tokens (`200k-1M`). New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContextWindowRange {
+    ///`0-200k`
+    UpTo200k,
+    ///`200k-1M`
+    From200kTo1M,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    ContextWindowRange { UpTo200k => "0-200k", From200kTo1M => "200k-1M", }
+);
+///An inference geo to filter the usage report by: `global`, `us`, or `not_available` for models on which the inference geo cannot be chosen. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UsageReportInferenceGeo {
+    ///`global`
+    Global,
+    ///`us`
+    Us,
+    ///`not_available`
+    NotAvailable,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    UsageReportInferenceGeo { Global => "global", Us => "us", NotAvailable =>
+    "not_available", }
+);
+///How Claude Code usage is billed: `api` or `subscription`. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ClaudeCodeCustomerType {
+    ///`api`
+    Api,
+    ///`subscription`
+    Subscription,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    ClaudeCodeCustomerType { Api => "api", Subscription => "subscription", }
+);
+///The subscription plan of a subscription customer: `enterprise` or `team`. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ClaudeCodeSubscriptionType {
+    ///`enterprise`
+    Enterprise,
+    ///`team`
+    Team,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    ClaudeCodeSubscriptionType { Enterprise => "enterprise", Team => "team", }
+);
+///How wide a bucket of the cost report is; only a day (`1d`) is known. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CostReportBucketWidth {
+    ///`1d`
+    OneDay,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(CostReportBucketWidth { OneDay => "1d", });
+///A dimension the cost report can split its buckets by. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CostReportGroupBy {
+    ///`workspace_id`
+    WorkspaceId,
+    ///`description`
+    Description,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    CostReportGroupBy { WorkspaceId => "workspace_id", Description => "description", }
+);
+///What a cost is for: `tokens`, `web_search` or `code_execution`. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CostType {
+    ///`tokens`
+    Tokens,
+    ///`web_search`
+    WebSearch,
+    ///`code_execution`
+    CodeExecution,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    CostType { Tokens => "tokens", WebSearch => "web_search", CodeExecution =>
+    "code_execution", }
+);
+///The service tier of a cost item: `standard` or `batch`. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CostServiceTier {
+    ///`standard`
+    Standard,
+    ///`batch`
+    Batch,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(CostServiceTier { Standard => "standard", Batch => "batch", });
+///The kind of token a cost item is for: uncached input, output, cache reads, or cache writes of one-hour or five-minute entries. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CostTokenType {
+    ///`uncached_input_tokens`
+    UncachedInputTokens,
+    ///`output_tokens`
+    OutputTokens,
+    ///`cache_read_input_tokens`
+    CacheReadInputTokens,
+    ///`cache_creation.ephemeral_1h_input_tokens`
+    CacheCreationEphemeral1hInputTokens,
+    ///`cache_creation.ephemeral_5m_input_tokens`
+    CacheCreationEphemeral5mInputTokens,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    CostTokenType { UncachedInputTokens => "uncached_input_tokens", OutputTokens =>
+    "output_tokens", CacheReadInputTokens => "cache_read_input_tokens",
+    CacheCreationEphemeral1hInputTokens => "cache_creation.ephemeral_1h_input_tokens",
+    CacheCreationEphemeral5mInputTokens => "cache_creation.ephemeral_5m_input_tokens", }
+);

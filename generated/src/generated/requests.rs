@@ -2261,8 +2261,2335 @@ impl<'a> BetaSkillsVersionsDeleteRequest<'a> {
     }
 }
 
+///A request to get the current organization (`admin_organizations_me`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminOrganizationsMeRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+}
+
+impl<'a> AdminOrganizationsMeRequest<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        Self { base }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::Organization>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "admin_organizations_me",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ::std::string::String::from("/v1/organizations/me"),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to list invites (`admin_invites_list`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminInvitesListRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) after_id: ::std::option::Option<::std::string::String>,
+    pub(crate) before_id: ::std::option::Option<::std::string::String>,
+    pub(crate) limit: ::std::option::Option<u64>,
+}
+
+impl<'a> AdminInvitesListRequest<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        Self {
+            base,
+            after_id: ::std::default::Default::default(),
+            before_id: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Cursor: return the page that starts right after the object with this id (use a page's `last_id`).
+    pub fn after_id(
+        mut self,
+        after_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let after_id = ::std::convert::Into::into(after_id);
+        self.after_id = ::std::option::Option::Some(after_id);
+        self
+    }
+
+    ///Cursor: return the page that ends right before the object with this id (use a page's `first_id`).
+    pub fn before_id(
+        mut self,
+        before_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let before_id = ::std::convert::Into::into(before_id);
+        self.before_id = ::std::option::Option::Some(before_id);
+        self
+    }
+
+    ///How many items one page holds, from 1 to 1000; 20 when not given.
+    pub fn limit(mut self, limit: u64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::Some(1f64),
+                    ::std::option::Option::Some(1000f64),
+                ),
+            );
+        }
+
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::ListInvitesResponse>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_invites_list",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ::std::string::String::from("/v1/organizations/invites"),
+        );
+        if let ::std::option::Option::Some(value) = &self.after_id {
+            call.query("after_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.before_id {
+            call.query("before_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    pub fn pages(self) -> crate::pagination::Pages<'a, types::ListInvitesResponse> {
+        let backward = self.before_id.is_some();
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(self) -> crate::pagination::Items<'a, types::Invite> {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::After(id) => self.after_id(id),
+            crate::pagination::Cursor::Before(id) => self.before_id(id),
+            crate::pagination::Cursor::Token(_) => self,
+        }
+    }
+}
+
+///A request to create an invite (`admin_invites_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminInvitesCreateRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) body: ::std::result::Result<
+        types::InviteCreateParams,
+        ::std::string::String,
+    >,
+}
+
+impl<'a> AdminInvitesCreateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        body: impl ::std::convert::TryInto<
+            types::InviteCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self { base, body }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::Invite>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_invites_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ::std::string::String::from("/v1/organizations/invites"),
+        );
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to get an invite (`admin_invites_retrieve`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminInvitesRetrieveRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) invite_id: ::std::string::String,
+}
+
+impl<'a> AdminInvitesRetrieveRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        invite_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let invite_id = ::std::convert::Into::into(invite_id);
+        base.check(crate::checks::path_segment("invite_id", &invite_id));
+        Self { base, invite_id }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::Invite>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "admin_invites_retrieve",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            [
+                "/v1/organizations/invites/",
+                crate::call::segment(&self.invite_id).as_str(),
+            ]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to delete an invite (`admin_invites_delete`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminInvitesDeleteRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) invite_id: ::std::string::String,
+}
+
+impl<'a> AdminInvitesDeleteRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        invite_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let invite_id = ::std::convert::Into::into(invite_id);
+        base.check(crate::checks::path_segment("invite_id", &invite_id));
+        Self { base, invite_id }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::DeletedInvite>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "admin_invites_delete",
+            ::reqwest::Method::DELETE,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            [
+                "/v1/organizations/invites/",
+                crate::call::segment(&self.invite_id).as_str(),
+            ]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to list users (`admin_users_list`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminUsersListRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) after_id: ::std::option::Option<::std::string::String>,
+    pub(crate) before_id: ::std::option::Option<::std::string::String>,
+    pub(crate) limit: ::std::option::Option<u64>,
+    pub(crate) email: ::std::option::Option<::std::string::String>,
+}
+
+impl<'a> AdminUsersListRequest<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        Self {
+            base,
+            after_id: ::std::default::Default::default(),
+            before_id: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Cursor: return the page that starts right after the object with this id (use a page's `last_id`).
+    pub fn after_id(
+        mut self,
+        after_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let after_id = ::std::convert::Into::into(after_id);
+        self.after_id = ::std::option::Option::Some(after_id);
+        self
+    }
+
+    ///Cursor: return the page that ends right before the object with this id (use a page's `first_id`).
+    pub fn before_id(
+        mut self,
+        before_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let before_id = ::std::convert::Into::into(before_id);
+        self.before_id = ::std::option::Option::Some(before_id);
+        self
+    }
+
+    ///How many items one page holds, from 1 to 1000; 20 when not given.
+    pub fn limit(mut self, limit: u64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::Some(1f64),
+                    ::std::option::Option::Some(1000f64),
+                ),
+            );
+        }
+
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///Only return the user with this email address.
+    pub fn email(
+        mut self,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let email = ::std::convert::Into::into(email);
+        self.email = ::std::option::Option::Some(email);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::ListUsersResponse>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_users_list",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ::std::string::String::from("/v1/organizations/users"),
+        );
+        if let ::std::option::Option::Some(value) = &self.after_id {
+            call.query("after_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.before_id {
+            call.query("before_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.email {
+            call.query("email", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    pub fn pages(self) -> crate::pagination::Pages<'a, types::ListUsersResponse> {
+        let backward = self.before_id.is_some();
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(self) -> crate::pagination::Items<'a, types::User> {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::After(id) => self.after_id(id),
+            crate::pagination::Cursor::Before(id) => self.before_id(id),
+            crate::pagination::Cursor::Token(_) => self,
+        }
+    }
+}
+
+///A request to get a user (`admin_users_retrieve`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminUsersRetrieveRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) user_id: ::std::string::String,
+}
+
+impl<'a> AdminUsersRetrieveRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let user_id = ::std::convert::Into::into(user_id);
+        base.check(crate::checks::path_segment("user_id", &user_id));
+        Self { base, user_id }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::User>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "admin_users_retrieve",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ["/v1/organizations/users/", crate::call::segment(&self.user_id).as_str()]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to update a user (`admin_users_update`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminUsersUpdateRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) user_id: ::std::string::String,
+    pub(crate) body: ::std::result::Result<
+        types::UserUpdateParams,
+        ::std::string::String,
+    >,
+}
+
+impl<'a> AdminUsersUpdateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::TryInto<
+            types::UserUpdateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let user_id = ::std::convert::Into::into(user_id);
+        base.check(crate::checks::path_segment("user_id", &user_id));
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self { base, user_id, body }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::User>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_users_update",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ["/v1/organizations/users/", crate::call::segment(&self.user_id).as_str()]
+                .concat(),
+        );
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to remove a user (`admin_users_delete`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminUsersDeleteRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) user_id: ::std::string::String,
+}
+
+impl<'a> AdminUsersDeleteRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let user_id = ::std::convert::Into::into(user_id);
+        base.check(crate::checks::path_segment("user_id", &user_id));
+        Self { base, user_id }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::DeletedUser>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "admin_users_delete",
+            ::reqwest::Method::DELETE,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ["/v1/organizations/users/", crate::call::segment(&self.user_id).as_str()]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to list workspaces (`admin_workspaces_list`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminWorkspacesListRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) after_id: ::std::option::Option<::std::string::String>,
+    pub(crate) before_id: ::std::option::Option<::std::string::String>,
+    pub(crate) limit: ::std::option::Option<u64>,
+    pub(crate) include_archived: ::std::option::Option<bool>,
+}
+
+impl<'a> AdminWorkspacesListRequest<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        Self {
+            base,
+            after_id: ::std::default::Default::default(),
+            before_id: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            include_archived: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Cursor: return the page that starts right after the object with this id (use a page's `last_id`).
+    pub fn after_id(
+        mut self,
+        after_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let after_id = ::std::convert::Into::into(after_id);
+        self.after_id = ::std::option::Option::Some(after_id);
+        self
+    }
+
+    ///Cursor: return the page that ends right before the object with this id (use a page's `first_id`).
+    pub fn before_id(
+        mut self,
+        before_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let before_id = ::std::convert::Into::into(before_id);
+        self.before_id = ::std::option::Option::Some(before_id);
+        self
+    }
+
+    ///How many items one page holds, from 1 to 1000; 20 when not given.
+    pub fn limit(mut self, limit: u64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::Some(1f64),
+                    ::std::option::Option::Some(1000f64),
+                ),
+            );
+        }
+
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///When true, archived workspaces are listed too.
+    pub fn include_archived(mut self, include_archived: bool) -> Self {
+        self.include_archived = ::std::option::Option::Some(include_archived);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::ListWorkspacesResponse>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_workspaces_list",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ::std::string::String::from("/v1/organizations/workspaces"),
+        );
+        if let ::std::option::Option::Some(value) = &self.after_id {
+            call.query("after_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.before_id {
+            call.query("before_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.include_archived {
+            call.query("include_archived", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    pub fn pages(self) -> crate::pagination::Pages<'a, types::ListWorkspacesResponse> {
+        let backward = self.before_id.is_some();
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(self) -> crate::pagination::Items<'a, types::Workspace> {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::After(id) => self.after_id(id),
+            crate::pagination::Cursor::Before(id) => self.before_id(id),
+            crate::pagination::Cursor::Token(_) => self,
+        }
+    }
+}
+
+///A request to create a workspace (`admin_workspaces_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminWorkspacesCreateRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) body: ::std::result::Result<
+        types::WorkspaceCreateParams,
+        ::std::string::String,
+    >,
+}
+
+impl<'a> AdminWorkspacesCreateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        body: impl ::std::convert::TryInto<
+            types::WorkspaceCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self { base, body }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::Workspace>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_workspaces_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ::std::string::String::from("/v1/organizations/workspaces"),
+        );
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to get a workspace (`admin_workspaces_retrieve`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminWorkspacesRetrieveRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) workspace_id: ::std::string::String,
+}
+
+impl<'a> AdminWorkspacesRetrieveRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let workspace_id = ::std::convert::Into::into(workspace_id);
+        base.check(crate::checks::path_segment("workspace_id", &workspace_id));
+        Self { base, workspace_id }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::Workspace>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "admin_workspaces_retrieve",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            [
+                "/v1/organizations/workspaces/",
+                crate::call::segment(&self.workspace_id).as_str(),
+            ]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to update a workspace (`admin_workspaces_update`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminWorkspacesUpdateRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) workspace_id: ::std::string::String,
+    pub(crate) body: ::std::result::Result<
+        types::WorkspaceUpdateParams,
+        ::std::string::String,
+    >,
+}
+
+impl<'a> AdminWorkspacesUpdateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::TryInto<
+            types::WorkspaceUpdateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let workspace_id = ::std::convert::Into::into(workspace_id);
+        base.check(crate::checks::path_segment("workspace_id", &workspace_id));
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self { base, workspace_id, body }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::Workspace>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_workspaces_update",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            [
+                "/v1/organizations/workspaces/",
+                crate::call::segment(&self.workspace_id).as_str(),
+            ]
+                .concat(),
+        );
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to archive a workspace (`admin_workspaces_archive`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminWorkspacesArchiveRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) workspace_id: ::std::string::String,
+}
+
+impl<'a> AdminWorkspacesArchiveRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let workspace_id = ::std::convert::Into::into(workspace_id);
+        base.check(crate::checks::path_segment("workspace_id", &workspace_id));
+        Self { base, workspace_id }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::Workspace>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "admin_workspaces_archive",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            [
+                "/v1/organizations/workspaces/",
+                crate::call::segment(&self.workspace_id).as_str(),
+                "/archive",
+            ]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to list workspace members (`admin_workspaces_members_list`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminWorkspacesMembersListRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) workspace_id: ::std::string::String,
+    pub(crate) after_id: ::std::option::Option<::std::string::String>,
+    pub(crate) before_id: ::std::option::Option<::std::string::String>,
+    pub(crate) limit: ::std::option::Option<u64>,
+}
+
+impl<'a> AdminWorkspacesMembersListRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let workspace_id = ::std::convert::Into::into(workspace_id);
+        base.check(crate::checks::path_segment("workspace_id", &workspace_id));
+        Self {
+            base,
+            workspace_id,
+            after_id: ::std::default::Default::default(),
+            before_id: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Cursor: return the page that starts right after the object with this id (use a page's `last_id`).
+    pub fn after_id(
+        mut self,
+        after_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let after_id = ::std::convert::Into::into(after_id);
+        self.after_id = ::std::option::Option::Some(after_id);
+        self
+    }
+
+    ///Cursor: return the page that ends right before the object with this id (use a page's `first_id`).
+    pub fn before_id(
+        mut self,
+        before_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let before_id = ::std::convert::Into::into(before_id);
+        self.before_id = ::std::option::Option::Some(before_id);
+        self
+    }
+
+    ///How many items one page holds, from 1 to 1000; 20 when not given.
+    pub fn limit(mut self, limit: u64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::Some(1f64),
+                    ::std::option::Option::Some(1000f64),
+                ),
+            );
+        }
+
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::ListWorkspaceMembersResponse>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_workspaces_members_list",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            [
+                "/v1/organizations/workspaces/",
+                crate::call::segment(&self.workspace_id).as_str(),
+                "/members",
+            ]
+                .concat(),
+        );
+        if let ::std::option::Option::Some(value) = &self.after_id {
+            call.query("after_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.before_id {
+            call.query("before_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    pub fn pages(
+        self,
+    ) -> crate::pagination::Pages<'a, types::ListWorkspaceMembersResponse> {
+        let backward = self.before_id.is_some();
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(self) -> crate::pagination::Items<'a, types::WorkspaceMember> {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::After(id) => self.after_id(id),
+            crate::pagination::Cursor::Before(id) => self.before_id(id),
+            crate::pagination::Cursor::Token(_) => self,
+        }
+    }
+}
+
+///A request to add a workspace member (`admin_workspaces_members_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminWorkspacesMembersCreateRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) workspace_id: ::std::string::String,
+    pub(crate) body: ::std::result::Result<
+        types::WorkspaceMemberCreateParams,
+        ::std::string::String,
+    >,
+}
+
+impl<'a> AdminWorkspacesMembersCreateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::TryInto<
+            types::WorkspaceMemberCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let workspace_id = ::std::convert::Into::into(workspace_id);
+        base.check(crate::checks::path_segment("workspace_id", &workspace_id));
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self { base, workspace_id, body }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::WorkspaceMember>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_workspaces_members_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            [
+                "/v1/organizations/workspaces/",
+                crate::call::segment(&self.workspace_id).as_str(),
+                "/members",
+            ]
+                .concat(),
+        );
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to get a workspace member (`admin_workspaces_members_retrieve`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminWorkspacesMembersRetrieveRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) workspace_id: ::std::string::String,
+    pub(crate) user_id: ::std::string::String,
+}
+
+impl<'a> AdminWorkspacesMembersRetrieveRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let workspace_id = ::std::convert::Into::into(workspace_id);
+        base.check(crate::checks::path_segment("workspace_id", &workspace_id));
+        let user_id = ::std::convert::Into::into(user_id);
+        base.check(crate::checks::path_segment("user_id", &user_id));
+        Self {
+            base,
+            workspace_id,
+            user_id,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::WorkspaceMember>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "admin_workspaces_members_retrieve",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            [
+                "/v1/organizations/workspaces/",
+                crate::call::segment(&self.workspace_id).as_str(),
+                "/members/",
+                crate::call::segment(&self.user_id).as_str(),
+            ]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to update a workspace member (`admin_workspaces_members_update`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminWorkspacesMembersUpdateRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) workspace_id: ::std::string::String,
+    pub(crate) user_id: ::std::string::String,
+    pub(crate) body: ::std::result::Result<
+        types::WorkspaceMemberUpdateParams,
+        ::std::string::String,
+    >,
+}
+
+impl<'a> AdminWorkspacesMembersUpdateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::TryInto<
+            types::WorkspaceMemberUpdateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let workspace_id = ::std::convert::Into::into(workspace_id);
+        base.check(crate::checks::path_segment("workspace_id", &workspace_id));
+        let user_id = ::std::convert::Into::into(user_id);
+        base.check(crate::checks::path_segment("user_id", &user_id));
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self {
+            base,
+            workspace_id,
+            user_id,
+            body,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::WorkspaceMember>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_workspaces_members_update",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            [
+                "/v1/organizations/workspaces/",
+                crate::call::segment(&self.workspace_id).as_str(),
+                "/members/",
+                crate::call::segment(&self.user_id).as_str(),
+            ]
+                .concat(),
+        );
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to remove a workspace member (`admin_workspaces_members_delete`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminWorkspacesMembersDeleteRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) workspace_id: ::std::string::String,
+    pub(crate) user_id: ::std::string::String,
+}
+
+impl<'a> AdminWorkspacesMembersDeleteRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let workspace_id = ::std::convert::Into::into(workspace_id);
+        base.check(crate::checks::path_segment("workspace_id", &workspace_id));
+        let user_id = ::std::convert::Into::into(user_id);
+        base.check(crate::checks::path_segment("user_id", &user_id));
+        Self {
+            base,
+            workspace_id,
+            user_id,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::DeletedWorkspaceMember>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "admin_workspaces_members_delete",
+            ::reqwest::Method::DELETE,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            [
+                "/v1/organizations/workspaces/",
+                crate::call::segment(&self.workspace_id).as_str(),
+                "/members/",
+                crate::call::segment(&self.user_id).as_str(),
+            ]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to list API keys (`admin_api_keys_list`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminApiKeysListRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) after_id: ::std::option::Option<::std::string::String>,
+    pub(crate) before_id: ::std::option::Option<::std::string::String>,
+    pub(crate) limit: ::std::option::Option<u64>,
+    pub(crate) created_by_user_id: ::std::option::Option<::std::string::String>,
+    pub(crate) status: ::std::option::Option<types::ApiKeyStatus>,
+    pub(crate) workspace_id: ::std::option::Option<::std::string::String>,
+}
+
+impl<'a> AdminApiKeysListRequest<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        Self {
+            base,
+            after_id: ::std::default::Default::default(),
+            before_id: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            created_by_user_id: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            workspace_id: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Cursor: return the page that starts right after the object with this id (use a page's `last_id`).
+    pub fn after_id(
+        mut self,
+        after_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let after_id = ::std::convert::Into::into(after_id);
+        self.after_id = ::std::option::Option::Some(after_id);
+        self
+    }
+
+    ///Cursor: return the page that ends right before the object with this id (use a page's `first_id`).
+    pub fn before_id(
+        mut self,
+        before_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let before_id = ::std::convert::Into::into(before_id);
+        self.before_id = ::std::option::Option::Some(before_id);
+        self
+    }
+
+    ///How many items one page holds, from 1 to 1000; 20 when not given.
+    pub fn limit(mut self, limit: u64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::Some(1f64),
+                    ::std::option::Option::Some(1000f64),
+                ),
+            );
+        }
+
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///Only keys created by the user with this identifier.
+    pub fn created_by_user_id(
+        mut self,
+        created_by_user_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let created_by_user_id = ::std::convert::Into::into(created_by_user_id);
+        self.created_by_user_id = ::std::option::Option::Some(created_by_user_id);
+        self
+    }
+
+    ///Only keys in this status.
+    pub fn status(
+        mut self,
+        status: impl ::std::convert::Into<types::ApiKeyStatus>,
+    ) -> Self {
+        let status = ::std::convert::Into::into(status);
+        self.status = ::std::option::Option::Some(status);
+        self
+    }
+
+    ///Only keys of the workspace with this identifier.
+    pub fn workspace_id(
+        mut self,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let workspace_id = ::std::convert::Into::into(workspace_id);
+        self.workspace_id = ::std::option::Option::Some(workspace_id);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::ListApiKeysResponse>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_api_keys_list",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ::std::string::String::from("/v1/organizations/api_keys"),
+        );
+        if let ::std::option::Option::Some(value) = &self.after_id {
+            call.query("after_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.before_id {
+            call.query("before_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.created_by_user_id {
+            call.query("created_by_user_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.status {
+            call.query("status", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.workspace_id {
+            call.query("workspace_id", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    pub fn pages(self) -> crate::pagination::Pages<'a, types::ListApiKeysResponse> {
+        let backward = self.before_id.is_some();
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(self) -> crate::pagination::Items<'a, types::ApiKey> {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::After(id) => self.after_id(id),
+            crate::pagination::Cursor::Before(id) => self.before_id(id),
+            crate::pagination::Cursor::Token(_) => self,
+        }
+    }
+}
+
+///A request to get an API key (`admin_api_keys_retrieve`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminApiKeysRetrieveRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) api_key_id: ::std::string::String,
+}
+
+impl<'a> AdminApiKeysRetrieveRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        api_key_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let api_key_id = ::std::convert::Into::into(api_key_id);
+        base.check(crate::checks::path_segment("api_key_id", &api_key_id));
+        Self { base, api_key_id }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::ApiKey>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let call = crate::call::Call::new(
+            "admin_api_keys_retrieve",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            [
+                "/v1/organizations/api_keys/",
+                crate::call::segment(&self.api_key_id).as_str(),
+            ]
+                .concat(),
+        );
+        (self.base, call)
+    }
+}
+
+///A request to update an API key (`admin_api_keys_update`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminApiKeysUpdateRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) api_key_id: ::std::string::String,
+    pub(crate) body: ::std::result::Result<
+        types::ApiKeyUpdateParams,
+        ::std::string::String,
+    >,
+}
+
+impl<'a> AdminApiKeysUpdateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        api_key_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::TryInto<
+            types::ApiKeyUpdateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let api_key_id = ::std::convert::Into::into(api_key_id);
+        base.check(crate::checks::path_segment("api_key_id", &api_key_id));
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self { base, api_key_id, body }
+    }
+
+    crate::request::request_options!();
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::ApiKey>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_api_keys_update",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            [
+                "/v1/organizations/api_keys/",
+                crate::call::segment(&self.api_key_id).as_str(),
+            ]
+                .concat(),
+        );
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to get the Messages usage report (`admin_usage_report_messages`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminUsageReportMessagesRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) starting_at: crate::Timestamp,
+    pub(crate) ending_at: ::std::option::Option<crate::Timestamp>,
+    pub(crate) bucket_width: ::std::option::Option<types::MessagesUsageBucketWidth>,
+    pub(crate) group_by: ::std::option::Option<
+        ::std::vec::Vec<types::MessagesUsageGroupBy>,
+    >,
+    pub(crate) api_key_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub(crate) workspace_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub(crate) models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) service_tiers: ::std::option::Option<
+        ::std::vec::Vec<types::UsageReportServiceTier>,
+    >,
+    pub(crate) context_window: ::std::option::Option<
+        ::std::vec::Vec<types::ContextWindowRange>,
+    >,
+    pub(crate) inference_geos: ::std::option::Option<
+        ::std::vec::Vec<types::UsageReportInferenceGeo>,
+    >,
+    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) page: ::std::option::Option<::std::string::String>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+}
+
+impl<'a> AdminUsageReportMessagesRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        starting_at: impl ::std::convert::Into<crate::Timestamp>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let starting_at = ::std::convert::Into::into(starting_at);
+        base.check(crate::checks::timestamp("starting_at", &starting_at));
+        Self {
+            base,
+            starting_at,
+            ending_at: ::std::default::Default::default(),
+            bucket_width: ::std::default::Default::default(),
+            group_by: ::std::default::Default::default(),
+            api_key_ids: ::std::default::Default::default(),
+            workspace_ids: ::std::default::Default::default(),
+            models: ::std::default::Default::default(),
+            service_tiers: ::std::default::Default::default(),
+            context_window: ::std::default::Default::default(),
+            inference_geos: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            page: ::std::default::Default::default(),
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///End of the report (RFC 3339): only buckets that end before this time are returned.
+    pub fn ending_at(
+        mut self,
+        ending_at: impl ::std::convert::Into<crate::Timestamp>,
+    ) -> Self {
+        let ending_at = ::std::convert::Into::into(ending_at);
+        {
+            let base = &mut self.base;
+            base.check(crate::checks::timestamp("ending_at", &ending_at));
+        }
+
+        self.ending_at = ::std::option::Option::Some(ending_at);
+        self
+    }
+
+    ///How wide each time bucket is.
+    pub fn bucket_width(
+        mut self,
+        bucket_width: impl ::std::convert::Into<types::MessagesUsageBucketWidth>,
+    ) -> Self {
+        let bucket_width = ::std::convert::Into::into(bucket_width);
+        self.bucket_width = ::std::option::Option::Some(bucket_width);
+        self
+    }
+
+    ///Dimensions to split each bucket by, any subset of them; one result per combination of their values. Sent once per value (`group_by[]=model&group_by[]=workspace_id`).
+    pub fn group_by(
+        mut self,
+        group_by: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::MessagesUsageGroupBy>,
+        >,
+    ) -> Self {
+        let group_by = group_by
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::MessagesUsageGroupBy>>();
+        self.group_by = ::std::option::Option::Some(group_by);
+        self
+    }
+
+    ///Only count usage made with these API keys (by identifier).
+    pub fn api_key_ids(
+        mut self,
+        api_key_ids: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        let api_key_ids = api_key_ids
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<::std::string::String>>();
+        self.api_key_ids = ::std::option::Option::Some(api_key_ids);
+        self
+    }
+
+    ///Only count usage in these workspaces (by identifier).
+    pub fn workspace_ids(
+        mut self,
+        workspace_ids: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        let workspace_ids = workspace_ids
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<::std::string::String>>();
+        self.workspace_ids = ::std::option::Option::Some(workspace_ids);
+        self
+    }
+
+    ///Only count usage of these models.
+    pub fn models(
+        mut self,
+        models: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        let models = models
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<::std::string::String>>();
+        self.models = ::std::option::Option::Some(models);
+        self
+    }
+
+    ///Only count usage served on these service tiers.
+    pub fn service_tiers(
+        mut self,
+        service_tiers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::UsageReportServiceTier>,
+        >,
+    ) -> Self {
+        let service_tiers = service_tiers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::UsageReportServiceTier>>();
+        self.service_tiers = ::std::option::Option::Some(service_tiers);
+        self
+    }
+
+    ///Only count usage in these context window ranges.
+    pub fn context_window(
+        mut self,
+        context_window: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::ContextWindowRange>,
+        >,
+    ) -> Self {
+        let context_window = context_window
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::ContextWindowRange>>();
+        self.context_window = ::std::option::Option::Some(context_window);
+        self
+    }
+
+    ///Only count usage whose inference ran in these geos; `not_available` stands for models on which the inference geo cannot be chosen.
+    pub fn inference_geos(
+        mut self,
+        inference_geos: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::UsageReportInferenceGeo>,
+        >,
+    ) -> Self {
+        let inference_geos = inference_geos
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::UsageReportInferenceGeo>>();
+        self.inference_geos = ::std::option::Option::Some(inference_geos);
+        self
+    }
+
+    ///Most buckets to return in one page. Its default and its maximum depend on `bucket_width`: 7 and 31 for `1d`, 24 and 168 for `1h`, 60 and 1440 for `1m`.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///Which page to return: the `next_page` token of the page before it. Leave it out for the first page.
+    pub fn page(
+        mut self,
+        page: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let page = ::std::convert::Into::into(page);
+        self.page = ::std::option::Option::Some(page);
+        self
+    }
+
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::MessagesUsageReport>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_usage_report_messages",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ::std::string::String::from("/v1/organizations/usage_report/messages"),
+        );
+        {
+            let value = &self.starting_at;
+            call.query("starting_at", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.ending_at {
+            call.query("ending_at", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.bucket_width {
+            call.query("bucket_width", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.group_by {
+            call.query_each("group_by[]", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.api_key_ids {
+            call.query_each("api_key_ids[]", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.workspace_ids {
+            call.query_each("workspace_ids[]", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.models {
+            call.query_each("models[]", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.service_tiers {
+            call.query_each("service_tiers[]", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.context_window {
+            call.query_each("context_window[]", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.inference_geos {
+            call.query_each("inference_geos[]", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.page {
+            call.query("page", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled, following each page's `next_page` token. A failed page ends the stream with its error.
+    pub fn pages(self) -> crate::pagination::Pages<'a, types::MessagesUsageReport> {
+        let backward = false;
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(
+        self,
+    ) -> crate::pagination::Items<'a, types::MessagesUsageReportBucket> {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::Token(token) => self.page(token),
+            crate::pagination::Cursor::After(_)
+            | crate::pagination::Cursor::Before(_) => self,
+        }
+    }
+}
+
+///A request to get the Claude Code usage report (`admin_usage_report_claude_code`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminUsageReportClaudeCodeRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) starting_at: ::std::string::String,
+    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) page: ::std::option::Option<::std::string::String>,
+}
+
+impl<'a> AdminUsageReportClaudeCodeRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        starting_at: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let starting_at = ::std::convert::Into::into(starting_at);
+        Self {
+            base,
+            starting_at,
+            limit: ::std::default::Default::default(),
+            page: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///How many records one page holds; 20 when not given, at most 1000.
+    pub fn limit(mut self, limit: i64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(1000f64),
+                ),
+            );
+        }
+
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///Which page to return: the `next_page` token of the page before it. Leave it out for the first page.
+    pub fn page(
+        mut self,
+        page: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let page = ::std::convert::Into::into(page);
+        self.page = ::std::option::Option::Some(page);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::ClaudeCodeUsageReport>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_usage_report_claude_code",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ::std::string::String::from("/v1/organizations/usage_report/claude_code"),
+        );
+        {
+            let value = &self.starting_at;
+            call.query("starting_at", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.page {
+            call.query("page", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled, following each page's `next_page` token. A failed page ends the stream with its error.
+    pub fn pages(self) -> crate::pagination::Pages<'a, types::ClaudeCodeUsageReport> {
+        let backward = false;
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(self) -> crate::pagination::Items<'a, types::ClaudeCodeUsageRecord> {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::Token(token) => self.page(token),
+            crate::pagination::Cursor::After(_)
+            | crate::pagination::Cursor::Before(_) => self,
+        }
+    }
+}
+
+///A request to get the cost report (`admin_cost_report_retrieve`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AdminCostReportRetrieveRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) starting_at: crate::Timestamp,
+    pub(crate) ending_at: ::std::option::Option<crate::Timestamp>,
+    pub(crate) bucket_width: ::std::option::Option<types::CostReportBucketWidth>,
+    pub(crate) group_by: ::std::option::Option<
+        ::std::vec::Vec<types::CostReportGroupBy>,
+    >,
+    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) page: ::std::option::Option<::std::string::String>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+}
+
+impl<'a> AdminCostReportRetrieveRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        starting_at: impl ::std::convert::Into<crate::Timestamp>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let starting_at = ::std::convert::Into::into(starting_at);
+        base.check(crate::checks::timestamp("starting_at", &starting_at));
+        Self {
+            base,
+            starting_at,
+            ending_at: ::std::default::Default::default(),
+            bucket_width: ::std::default::Default::default(),
+            group_by: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            page: ::std::default::Default::default(),
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///End of the report (RFC 3339): only buckets that end before this time are returned.
+    pub fn ending_at(
+        mut self,
+        ending_at: impl ::std::convert::Into<crate::Timestamp>,
+    ) -> Self {
+        let ending_at = ::std::convert::Into::into(ending_at);
+        {
+            let base = &mut self.base;
+            base.check(crate::checks::timestamp("ending_at", &ending_at));
+        }
+
+        self.ending_at = ::std::option::Option::Some(ending_at);
+        self
+    }
+
+    ///How wide each time bucket is.
+    pub fn bucket_width(
+        mut self,
+        bucket_width: impl ::std::convert::Into<types::CostReportBucketWidth>,
+    ) -> Self {
+        let bucket_width = ::std::convert::Into::into(bucket_width);
+        self.bucket_width = ::std::option::Option::Some(bucket_width);
+        self
+    }
+
+    ///Dimensions to split each bucket by, any subset of them; one item per combination of their values. Sent once per value (`group_by[]=workspace_id&group_by[]=description`).
+    pub fn group_by(
+        mut self,
+        group_by: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::CostReportGroupBy>,
+        >,
+    ) -> Self {
+        let group_by = group_by
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::CostReportGroupBy>>();
+        self.group_by = ::std::option::Option::Some(group_by);
+        self
+    }
+
+    ///Most buckets to return in one page.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///Which page to return: the `next_page` token of the page before it. Leave it out for the first page.
+    pub fn page(
+        mut self,
+        page: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let page = ::std::convert::Into::into(page);
+        self.page = ::std::option::Option::Some(page);
+        self
+    }
+
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::CostReport>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "admin_cost_report_retrieve",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
+            ::std::string::String::from("/v1/organizations/cost_report"),
+        );
+        {
+            let value = &self.starting_at;
+            call.query("starting_at", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.ending_at {
+            call.query("ending_at", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.bucket_width {
+            call.query("bucket_width", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.group_by {
+            call.query_each("group_by[]", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.page {
+            call.query("page", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled, following each page's `next_page` token. A failed page ends the stream with its error.
+    pub fn pages(self) -> crate::pagination::Pages<'a, types::CostReport> {
+        let backward = false;
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(self) -> crate::pagination::Items<'a, types::CostReportBucket> {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::Token(token) => self.page(token),
+            crate::pagination::Cursor::After(_)
+            | crate::pagination::Cursor::Before(_) => self,
+        }
+    }
+}
+
 impl crate::pagination::Page for types::BetaListModelsResponse {
     type Item = types::BetaModelInfo;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        crate::pagination::by_ids(
+            self.has_more,
+            backward,
+            self.first_id.as_deref(),
+            self.last_id.as_deref(),
+        )
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
+impl crate::pagination::Page for types::ClaudeCodeUsageReport {
+    type Item = types::ClaudeCodeUsageRecord;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        let _ = backward;
+        crate::pagination::by_token(self.has_more, self.next_page.as_deref())
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
+impl crate::pagination::Page for types::CostReport {
+    type Item = types::CostReportBucket;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        let _ = backward;
+        crate::pagination::by_token(self.has_more, self.next_page.as_deref())
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
+impl crate::pagination::Page for types::ListApiKeysResponse {
+    type Item = types::ApiKey;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        crate::pagination::by_ids(
+            self.has_more,
+            backward,
+            self.first_id.as_deref(),
+            self.last_id.as_deref(),
+        )
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
+impl crate::pagination::Page for types::ListInvitesResponse {
+    type Item = types::Invite;
     fn next_cursor(
         &self,
         backward: bool,
@@ -2335,6 +4662,78 @@ impl crate::pagination::Page for types::ListSkillVersionsResponse {
 
 impl crate::pagination::Page for types::ListSkillsResponse {
     type Item = types::Skill;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        let _ = backward;
+        crate::pagination::by_token(self.has_more, self.next_page.as_deref())
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
+impl crate::pagination::Page for types::ListUsersResponse {
+    type Item = types::User;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        crate::pagination::by_ids(
+            self.has_more,
+            backward,
+            self.first_id.as_deref(),
+            self.last_id.as_deref(),
+        )
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
+impl crate::pagination::Page for types::ListWorkspaceMembersResponse {
+    type Item = types::WorkspaceMember;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        crate::pagination::by_ids(
+            self.has_more,
+            backward,
+            self.first_id.as_deref(),
+            self.last_id.as_deref(),
+        )
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
+impl crate::pagination::Page for types::ListWorkspacesResponse {
+    type Item = types::Workspace;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        crate::pagination::by_ids(
+            self.has_more,
+            backward,
+            self.first_id.as_deref(),
+            self.last_id.as_deref(),
+        )
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
+impl crate::pagination::Page for types::MessagesUsageReport {
+    type Item = types::MessagesUsageReportBucket;
     fn next_cursor(
         &self,
         backward: bool,

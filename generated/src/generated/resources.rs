@@ -6,6 +6,11 @@
 #[allow(unused_imports)]
 use crate::types;
 impl crate::Client {
+    ///The Admin API, which manages an organization (its members, invites, workspaces and API keys) and reports its usage and costs. It authenticates with an Admin API key rather than a regular one.
+    pub fn admin(&self) -> Admin<'_> {
+        Admin { client: self }
+    }
+
     ///The beta surface of the API (`?beta=true`), where features in beta are offered, often behind an `anthropic-beta` header.
     pub fn beta(&self) -> Beta<'_> {
         Beta { client: self }
@@ -24,6 +29,527 @@ impl crate::Client {
     ///Discover the models available to your API key.
     pub fn models(&self) -> Models<'_> {
         Models { client: self }
+    }
+}
+
+///The Admin API, which manages an organization (its members, invites, workspaces and API keys) and reports its usage and costs. It authenticates with an Admin API key rather than a regular one.
+#[derive(Clone, Copy, Debug)]
+pub struct Admin<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> Admin<'a> {
+    ///The organization's API keys, their status and which workspace each belongs to.
+    pub fn api_keys(&self) -> AdminApiKeys<'a> {
+        AdminApiKeys {
+            client: self.client,
+        }
+    }
+
+    ///What the organization's usage cost, over time.
+    pub fn cost_report(&self) -> AdminCostReport<'a> {
+        AdminCostReport {
+            client: self.client,
+        }
+    }
+
+    ///Invitations for people to join the organization, with the role they will get.
+    pub fn invites(&self) -> AdminInvites<'a> {
+        AdminInvites {
+            client: self.client,
+        }
+    }
+
+    ///The organization that the Admin API key belongs to.
+    pub fn organizations(&self) -> AdminOrganizations<'a> {
+        AdminOrganizations {
+            client: self.client,
+        }
+    }
+
+    ///Token usage of the organization over time, for the Messages API and for Claude Code.
+    pub fn usage_report(&self) -> AdminUsageReport<'a> {
+        AdminUsageReport {
+            client: self.client,
+        }
+    }
+
+    ///The organization's members, their roles, and removing them.
+    pub fn users(&self) -> AdminUsers<'a> {
+        AdminUsers { client: self.client }
+    }
+
+    ///The organization's workspaces: create, rename and archive them, and set where their data lives and where inference may run.
+    pub fn workspaces(&self) -> AdminWorkspaces<'a> {
+        AdminWorkspaces {
+            client: self.client,
+        }
+    }
+}
+
+///The organization's API keys, their status and which workspace each belongs to.
+#[derive(Clone, Copy, Debug)]
+pub struct AdminApiKeys<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> AdminApiKeys<'a> {
+    /**List API keys.
+
+Returns one page of the organization's API keys, optionally only those of one workspace, in one status, or created by one user. Page forward with `after_id` or backward with `before_id`.
+
+`GET /v1/organizations/api_keys`. Reference: <https://docs.claude.com/en/api/admin/api_keys/list>*/
+    pub fn list(&self) -> crate::AdminApiKeysListRequest<'a> {
+        crate::AdminApiKeysListRequest::new(self.client)
+    }
+
+    /**Get an API key.
+
+Looks up one API key by its identifier. The secret itself is never returned, only a redacted hint of it.
+
+`GET /v1/organizations/api_keys/{api_key_id}`. Reference: <https://docs.claude.com/en/api/admin/api_keys/retrieve>*/
+    ///
+    ///Arguments:
+    ///- `api_key_id`: The identifier of the API key.
+    pub fn retrieve(
+        &self,
+        api_key_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::AdminApiKeysRetrieveRequest<'a> {
+        crate::AdminApiKeysRetrieveRequest::new(self.client, api_key_id)
+    }
+
+    /**Update an API key.
+
+Renames an API key or changes its status; fields left out stay as they are.
+
+`POST /v1/organizations/api_keys/{api_key_id}`. Reference: <https://docs.claude.com/en/api/admin/api_keys/update>*/
+    ///
+    ///Arguments:
+    ///- `api_key_id`: The identifier of the API key.
+    ///- `body`: The fields of the key to change.
+    pub fn update(
+        &self,
+        api_key_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::TryInto<
+            types::ApiKeyUpdateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::AdminApiKeysUpdateRequest<'a> {
+        crate::AdminApiKeysUpdateRequest::new(self.client, api_key_id, body)
+    }
+}
+
+///What the organization's usage cost, over time.
+#[derive(Clone, Copy, Debug)]
+pub struct AdminCostReport<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> AdminCostReport<'a> {
+    /**Get the cost report.
+
+Reports what the organization's usage cost as a series of daily buckets, each split into one item per combination of the `group_by[]` dimensions. Long ranges come a page of buckets at a time: pass `next_page` back as `page`.
+
+`GET /v1/organizations/cost_report`. Reference: <https://docs.claude.com/en/api/admin/cost_report/retrieve>*/
+    ///
+    ///Arguments:
+    ///- `starting_at`: Start of the report (RFC 3339): buckets that begin at or after this time are returned. Buckets are aligned to the start of a UTC day.
+    pub fn retrieve(
+        &self,
+        starting_at: impl ::std::convert::Into<crate::Timestamp>,
+    ) -> crate::AdminCostReportRetrieveRequest<'a> {
+        crate::AdminCostReportRetrieveRequest::new(self.client, starting_at)
+    }
+}
+
+///Invitations for people to join the organization, with the role they will get.
+#[derive(Clone, Copy, Debug)]
+pub struct AdminInvites<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> AdminInvites<'a> {
+    /**List invites.
+
+Returns one page of the organization's invites. Page forward with `after_id` or backward with `before_id`.
+
+`GET /v1/organizations/invites`. Reference: <https://docs.claude.com/en/api/admin/invites/list>*/
+    pub fn list(&self) -> crate::AdminInvitesListRequest<'a> {
+        crate::AdminInvitesListRequest::new(self.client)
+    }
+
+    /**Create an invite.
+
+Invites a person, by email address, to join the organization with a given role. The `admin` role cannot be granted through an invite.
+
+`POST /v1/organizations/invites`. Reference: <https://docs.claude.com/en/api/admin/invites/create>*/
+    ///
+    ///Arguments:
+    ///- `body`: Who to invite and with which role.
+    pub fn create(
+        &self,
+        body: impl ::std::convert::TryInto<
+            types::InviteCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::AdminInvitesCreateRequest<'a> {
+        crate::AdminInvitesCreateRequest::new(self.client, body)
+    }
+
+    /**Get an invite.
+
+Looks up one invite by its identifier, with its role and current status.
+
+`GET /v1/organizations/invites/{invite_id}`. Reference: <https://docs.claude.com/en/api/admin/invites/retrieve>*/
+    ///
+    ///Arguments:
+    ///- `invite_id`: The identifier of the invite.
+    pub fn retrieve(
+        &self,
+        invite_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::AdminInvitesRetrieveRequest<'a> {
+        crate::AdminInvitesRetrieveRequest::new(self.client, invite_id)
+    }
+
+    /**Delete an invite.
+
+Withdraws an invite so that it can no longer be accepted.
+
+`DELETE /v1/organizations/invites/{invite_id}`. Reference: <https://docs.claude.com/en/api/admin/invites/delete>*/
+    ///
+    ///Arguments:
+    ///- `invite_id`: The identifier of the invite.
+    pub fn delete(
+        &self,
+        invite_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::AdminInvitesDeleteRequest<'a> {
+        crate::AdminInvitesDeleteRequest::new(self.client, invite_id)
+    }
+}
+
+///The organization that the Admin API key belongs to.
+#[derive(Clone, Copy, Debug)]
+pub struct AdminOrganizations<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> AdminOrganizations<'a> {
+    /**Get the current organization.
+
+Returns the organization that owns the Admin API key the request is made with.
+
+`GET /v1/organizations/me`. Reference: <https://docs.claude.com/en/api/admin/organizations/me>*/
+    pub fn me(&self) -> crate::AdminOrganizationsMeRequest<'a> {
+        crate::AdminOrganizationsMeRequest::new(self.client)
+    }
+}
+
+///Token usage of the organization over time, for the Messages API and for Claude Code.
+#[derive(Clone, Copy, Debug)]
+pub struct AdminUsageReport<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> AdminUsageReport<'a> {
+    /**Get the Messages usage report.
+
+Reports the organization's token usage of the Messages API as a series of time buckets (a minute, an hour or a day wide), each split into one result per combination of the `group_by[]` dimensions and narrowed by the filters given. Long ranges come a page of buckets at a time: pass `next_page` back as `page`.
+
+`GET /v1/organizations/usage_report/messages`. Reference: <https://docs.claude.com/en/api/admin/usage_report/retrieve_messages>*/
+    ///
+    ///Arguments:
+    ///- `starting_at`: Start of the report (RFC 3339): buckets that begin at or after this time are returned. Buckets are aligned to the start of a UTC minute, hour or day.
+    pub fn messages(
+        &self,
+        starting_at: impl ::std::convert::Into<crate::Timestamp>,
+    ) -> crate::AdminUsageReportMessagesRequest<'a> {
+        crate::AdminUsageReportMessagesRequest::new(self.client, starting_at)
+    }
+
+    /**Get the Claude Code usage report.
+
+Reports one day of Claude Code activity across the organization: one record per user or API key, with sessions, lines of code, commits and pull requests, tool decisions, and tokens and estimated cost per model. Large days come a page at a time: pass `next_page` back as `page`.
+
+`GET /v1/organizations/usage_report/claude_code`. Reference: <https://docs.claude.com/en/api/admin/usage_report/retrieve_claude_code>*/
+    ///
+    ///Arguments:
+    ///- `starting_at`: The UTC day to report, as `YYYY-MM-DD`; only that one day is covered.
+    pub fn claude_code(
+        &self,
+        starting_at: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::AdminUsageReportClaudeCodeRequest<'a> {
+        crate::AdminUsageReportClaudeCodeRequest::new(self.client, starting_at)
+    }
+}
+
+///The organization's members, their roles, and removing them.
+#[derive(Clone, Copy, Debug)]
+pub struct AdminUsers<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> AdminUsers<'a> {
+    /**List users.
+
+Returns one page of the organization's members, optionally only the one with a given email address. Page forward with `after_id` or backward with `before_id`.
+
+`GET /v1/organizations/users`. Reference: <https://docs.claude.com/en/api/admin/users/list>*/
+    pub fn list(&self) -> crate::AdminUsersListRequest<'a> {
+        crate::AdminUsersListRequest::new(self.client)
+    }
+
+    /**Get a user.
+
+Looks up one member of the organization by user identifier.
+
+`GET /v1/organizations/users/{user_id}`. Reference: <https://docs.claude.com/en/api/admin/users/retrieve>*/
+    ///
+    ///Arguments:
+    ///- `user_id`: The identifier of the user.
+    pub fn retrieve(
+        &self,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::AdminUsersRetrieveRequest<'a> {
+        crate::AdminUsersRetrieveRequest::new(self.client, user_id)
+    }
+
+    /**Update a user.
+
+Changes a member's role in the organization. A user cannot be made `admin` this way.
+
+`POST /v1/organizations/users/{user_id}`. Reference: <https://docs.claude.com/en/api/admin/users/update>*/
+    ///
+    ///Arguments:
+    ///- `user_id`: The identifier of the user.
+    ///- `body`: The user's new role.
+    pub fn update(
+        &self,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::TryInto<
+            types::UserUpdateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::AdminUsersUpdateRequest<'a> {
+        crate::AdminUsersUpdateRequest::new(self.client, user_id, body)
+    }
+
+    /**Remove a user.
+
+Takes a member out of the organization.
+
+`DELETE /v1/organizations/users/{user_id}`. Reference: <https://docs.claude.com/en/api/admin/users/delete>*/
+    ///
+    ///Arguments:
+    ///- `user_id`: The identifier of the user.
+    pub fn delete(
+        &self,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::AdminUsersDeleteRequest<'a> {
+        crate::AdminUsersDeleteRequest::new(self.client, user_id)
+    }
+}
+
+///The organization's workspaces: create, rename and archive them, and set where their data lives and where inference may run.
+#[derive(Clone, Copy, Debug)]
+pub struct AdminWorkspaces<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> AdminWorkspaces<'a> {
+    ///Which users belong to a workspace, and the role each has in it.
+    pub fn members(&self) -> AdminWorkspacesMembers<'a> {
+        AdminWorkspacesMembers {
+            client: self.client,
+        }
+    }
+
+    /**List workspaces.
+
+Returns one page of the organization's workspaces; archived ones only when asked for. Page forward with `after_id` or backward with `before_id`.
+
+`GET /v1/organizations/workspaces`. Reference: <https://docs.claude.com/en/api/admin/workspaces/list>*/
+    pub fn list(&self) -> crate::AdminWorkspacesListRequest<'a> {
+        crate::AdminWorkspacesListRequest::new(self.client)
+    }
+
+    /**Create a workspace.
+
+Adds a workspace to the organization, optionally choosing where its data is stored and where inference for it may run.
+
+`POST /v1/organizations/workspaces`. Reference: <https://docs.claude.com/en/api/admin/workspaces/create>*/
+    ///
+    ///Arguments:
+    ///- `body`: The new workspace's name and data residency settings.
+    pub fn create(
+        &self,
+        body: impl ::std::convert::TryInto<
+            types::WorkspaceCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::AdminWorkspacesCreateRequest<'a> {
+        crate::AdminWorkspacesCreateRequest::new(self.client, body)
+    }
+
+    /**Get a workspace.
+
+Looks up one workspace by its identifier.
+
+`GET /v1/organizations/workspaces/{workspace_id}`. Reference: <https://docs.claude.com/en/api/admin/workspaces/retrieve>*/
+    ///
+    ///Arguments:
+    ///- `workspace_id`: The identifier of the workspace.
+    pub fn retrieve(
+        &self,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::AdminWorkspacesRetrieveRequest<'a> {
+        crate::AdminWorkspacesRetrieveRequest::new(self.client, workspace_id)
+    }
+
+    /**Update a workspace.
+
+Renames a workspace and may change where inference for it is allowed to run. Where its data is stored cannot be changed.
+
+`POST /v1/organizations/workspaces/{workspace_id}`. Reference: <https://docs.claude.com/en/api/admin/workspaces/update>*/
+    ///
+    ///Arguments:
+    ///- `workspace_id`: The identifier of the workspace.
+    ///- `body`: The workspace's name and inference settings.
+    pub fn update(
+        &self,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::TryInto<
+            types::WorkspaceUpdateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::AdminWorkspacesUpdateRequest<'a> {
+        crate::AdminWorkspacesUpdateRequest::new(self.client, workspace_id, body)
+    }
+
+    /**Archive a workspace.
+
+Archives a workspace; the answer carries the time it was archived in `archived_at`.
+
+`POST /v1/organizations/workspaces/{workspace_id}/archive`. Reference: <https://docs.claude.com/en/api/admin/workspaces/archive>*/
+    ///
+    ///Arguments:
+    ///- `workspace_id`: The identifier of the workspace.
+    pub fn archive(
+        &self,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::AdminWorkspacesArchiveRequest<'a> {
+        crate::AdminWorkspacesArchiveRequest::new(self.client, workspace_id)
+    }
+}
+
+///Which users belong to a workspace, and the role each has in it.
+#[derive(Clone, Copy, Debug)]
+pub struct AdminWorkspacesMembers<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> AdminWorkspacesMembers<'a> {
+    /**List workspace members.
+
+Returns one page of a workspace's members and their roles. Page forward with `after_id` or backward with `before_id`.
+
+`GET /v1/organizations/workspaces/{workspace_id}/members`. Reference: <https://docs.claude.com/en/api/admin/workspaces/members/list>*/
+    ///
+    ///Arguments:
+    ///- `workspace_id`: The identifier of the workspace.
+    pub fn list(
+        &self,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::AdminWorkspacesMembersListRequest<'a> {
+        crate::AdminWorkspacesMembersListRequest::new(self.client, workspace_id)
+    }
+
+    /**Add a workspace member.
+
+Adds a user of the organization to a workspace with a workspace role. The `workspace_billing` role cannot be given this way.
+
+`POST /v1/organizations/workspaces/{workspace_id}/members`. Reference: <https://docs.claude.com/en/api/admin/workspaces/members/create>*/
+    ///
+    ///Arguments:
+    ///- `workspace_id`: The identifier of the workspace.
+    ///- `body`: The user to add and the role they get in the workspace.
+    pub fn create(
+        &self,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::TryInto<
+            types::WorkspaceMemberCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::AdminWorkspacesMembersCreateRequest<'a> {
+        crate::AdminWorkspacesMembersCreateRequest::new(self.client, workspace_id, body)
+    }
+
+    /**Get a workspace member.
+
+Looks up one user's membership of a workspace, with their workspace role.
+
+`GET /v1/organizations/workspaces/{workspace_id}/members/{user_id}`. Reference: <https://docs.claude.com/en/api/admin/workspaces/members/retrieve>*/
+    ///
+    ///Arguments:
+    ///- `workspace_id`: The identifier of the workspace.
+    ///- `user_id`: The identifier of the user.
+    pub fn retrieve(
+        &self,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::AdminWorkspacesMembersRetrieveRequest<'a> {
+        crate::AdminWorkspacesMembersRetrieveRequest::new(
+            self.client,
+            workspace_id,
+            user_id,
+        )
+    }
+
+    /**Update a workspace member.
+
+Changes the role a user has in a workspace.
+
+`POST /v1/organizations/workspaces/{workspace_id}/members/{user_id}`. Reference: <https://docs.claude.com/en/api/admin/workspaces/members/update>*/
+    ///
+    ///Arguments:
+    ///- `workspace_id`: The identifier of the workspace.
+    ///- `user_id`: The identifier of the user.
+    ///- `body`: The member's new workspace role.
+    pub fn update(
+        &self,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::TryInto<
+            types::WorkspaceMemberUpdateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::AdminWorkspacesMembersUpdateRequest<'a> {
+        crate::AdminWorkspacesMembersUpdateRequest::new(
+            self.client,
+            workspace_id,
+            user_id,
+            body,
+        )
+    }
+
+    /**Remove a workspace member.
+
+Takes a user out of a workspace; they stay a member of the organization.
+
+`DELETE /v1/organizations/workspaces/{workspace_id}/members/{user_id}`. Reference: <https://docs.claude.com/en/api/admin/workspaces/members/delete>*/
+    ///
+    ///Arguments:
+    ///- `workspace_id`: The identifier of the workspace.
+    ///- `user_id`: The identifier of the user.
+    pub fn delete(
+        &self,
+        workspace_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::AdminWorkspacesMembersDeleteRequest<'a> {
+        crate::AdminWorkspacesMembersDeleteRequest::new(
+            self.client,
+            workspace_id,
+            user_id,
+        )
     }
 }
 

@@ -766,6 +766,36 @@ crate::impls::tagged_union!(
     CompletionStreamEvent, "type", { Completion => "completion", Ping => "ping", Error =>
     "error", }
 );
+///Who used Claude Code, told apart by `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ClaudeCodeActor {
+    ///`user_actor`: A user, known by email address, who used Claude Code.
+    UserActor(crate::types::ClaudeCodeUserActor),
+    ///`api_actor`: An API key, known by name, that Claude Code was used with.
+    ApiActor(crate::types::ClaudeCodeApiActor),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::ClaudeCodeUserActor> for ClaudeCodeActor {
+    fn from(value: crate::types::ClaudeCodeUserActor) -> Self {
+        Self::UserActor(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::ClaudeCodeApiActor> for ClaudeCodeActor {
+    fn from(value: crate::types::ClaudeCodeApiActor) -> Self {
+        Self::ApiActor(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    ClaudeCodeActor, "type", { UserActor => "user_actor", ApiActor => "api_actor", }
+);
 ///Where the image bytes come from: inline base64 data or a URL.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
