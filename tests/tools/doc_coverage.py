@@ -522,6 +522,14 @@ class Spec:
                 out += self.alternatives(a.schema["items"], a.label + "[]")
         return out
 
+    def map_values(self, alts):
+        out = []
+        for a in alts:
+            values = a.schema.get("additionalProperties")
+            if a.kind == "object" and isinstance(values, dict) and values:
+                out += self.alternatives(values, a.label + "{}")
+        return out
+
     def enum_values(self, alts):
         return {v for a in alts for v in (a.schema.get("enum") or []) if v is not None}
 
@@ -604,6 +612,9 @@ def check_value(spec, page, node, owner, path, alts):
     if elements is not None and not scalars:
         # `array of X`: the lines below describe one element.
         alts, path = spec.elements(alts), path + "[]"
+    elif elements is None and len(scalars) == 1 and scalars[0].startswith("map[") and node.children:
+        # `map[X]`: the lines below describe one value.
+        alts, path = spec.map_values(alts), path + "{}"
     check_children(spec, page, node, owner, path, alts)
 
 
