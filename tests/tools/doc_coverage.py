@@ -75,6 +75,8 @@ PAGES = {
     "messages/batches/delete.md": "messages_batches_delete",
     "messages/batches/results.md": "messages_batches_results",
     "completions/create.md": "completions_create",
+    "beta/messages/create.md": "beta_messages_create",
+    "beta/messages/count_tokens.md": "beta_messages_count_tokens",
 }
 
 # `### ` sections of a page and what they document; any other section is a

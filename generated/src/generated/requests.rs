@@ -1160,6 +1160,266 @@ impl<'a> CompletionsCreateStreamRequest<'a> {
     }
 }
 
+///A request to create a message (beta) (`beta_messages_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaMessagesCreateRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    body: ::std::result::Result<types::BetaMessageCreateParams, ::std::string::String>,
+}
+
+impl<'a> BetaMessagesCreateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self {
+            base,
+            anthropic_beta: ::std::default::Default::default(),
+            body,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::BetaMessage>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_messages_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/messages"),
+        );
+        call.query("beta", "true");
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                body.stream = ::std::option::Option::None;
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to create a message (beta) (`beta_messages_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaMessagesCreateStreamRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    body: ::std::result::Result<types::BetaMessageCreateParams, ::std::string::String>,
+}
+
+impl<'a> BetaMessagesCreateStreamRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self {
+            base,
+            anthropic_beta: ::std::default::Default::default(),
+            body,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request with `stream: true`, retrying as configured until the stream opens, and returns its events as they arrive.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::EventStream<types::BetaMessageStreamEvent>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.events(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_messages_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/messages"),
+        );
+        call.query("beta", "true");
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                body.stream = ::std::option::Option::Some(true);
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to count tokens in a message (beta) (`beta_messages_count_tokens`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaMessagesCountTokensRequest<'a> {
+    base: crate::request::RequestBase<'a>,
+    anthropic_beta: ::std::option::Option<::std::vec::Vec<types::AnthropicBeta>>,
+    body: ::std::result::Result<
+        types::BetaMessageCountTokensParams,
+        ::std::string::String,
+    >,
+}
+
+impl<'a> BetaMessagesCountTokensRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageCountTokensParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self {
+            base,
+            anthropic_beta: ::std::default::Default::default(),
+            body,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::BetaMessageTokensCount>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_messages_count_tokens",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/messages/count_tokens"),
+        );
+        call.query("beta", "true");
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
 impl crate::pagination::Page for types::BetaListModelsResponse {
     type Item = types::BetaModelInfo;
     fn next_cursor(

@@ -34,9 +34,80 @@ pub struct Beta<'a> {
 }
 
 impl<'a> Beta<'a> {
+    ///The Messages API through the beta surface (`?beta=true`): generate the next message of a conversation with beta features (code execution, MCP servers, context management, skills, ...), or count its tokens.
+    pub fn messages(&self) -> BetaMessages<'a> {
+        BetaMessages {
+            client: self.client,
+        }
+    }
+
     ///The Models API through the beta surface (`?beta=true`).
     pub fn models(&self) -> BetaModels<'a> {
         BetaModels { client: self.client }
+    }
+}
+
+///The Messages API through the beta surface (`?beta=true`): generate the next message of a conversation with beta features (code execution, MCP servers, context management, skills, ...), or count its tokens.
+#[derive(Clone, Copy, Debug)]
+pub struct BetaMessages<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> BetaMessages<'a> {
+    /**Create a message (beta), streamed: sends the request with `stream: true` and yields each server-sent event as it arrives.
+
+See [`create`](Self::create) for the body.
+
+`POST /v1/messages`. Reference: <https://docs.claude.com/en/api/beta/messages/create>*/
+    ///
+    ///Arguments:
+    ///- `body`: The conversation, the generation settings and the beta features to use.
+    pub fn create_stream(
+        &self,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::BetaMessagesCreateStreamRequest<'a> {
+        crate::BetaMessagesCreateStreamRequest::new(self.client, body)
+    }
+
+    /**Create a message (beta).
+
+The beta form of creating a message: sends a conversation (text, images, documents, tool results) and returns the model's next message, with the beta features the request opts into. Each call is stateless: send the whole conversation every time. With `stream: true` the reply arrives as server-sent events.
+
+It answers with one JSON message; [`create_stream`](Self::create_stream) streams the answer instead.
+
+`POST /v1/messages`. Reference: <https://docs.claude.com/en/api/beta/messages/create>*/
+    ///
+    ///Arguments:
+    ///- `body`: The conversation, the generation settings and the beta features to use.
+    pub fn create(
+        &self,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::BetaMessagesCreateRequest<'a> {
+        crate::BetaMessagesCreateRequest::new(self.client, body)
+    }
+
+    /**Count tokens in a message (beta).
+
+The beta form of token counting: counts the input tokens that a beta Messages request with these messages, system prompt, tools and settings would use, without generating anything.
+
+`POST /v1/messages/count_tokens`. Reference: <https://docs.claude.com/en/api/beta/messages/count_tokens>*/
+    ///
+    ///Arguments:
+    ///- `body`: The would-be request to count.
+    pub fn count_tokens(
+        &self,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageCountTokensParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::BetaMessagesCountTokensRequest<'a> {
+        crate::BetaMessagesCountTokensRequest::new(self.client, body)
     }
 }
 
