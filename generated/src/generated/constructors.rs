@@ -1453,6 +1453,61 @@ impl crate::types::BetaMemoryTool20250818 {
     }
 }
 
+impl crate::types::BetaMessageBatchCreateParams {
+    ///A `BetaMessageBatchCreateParams` from its required field: `requests`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        requests: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaMessageBatchRequest>,
+        >,
+    ) -> Self {
+        Self {
+            requests: requests.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    ///The Messages requests to process, each with its own id.
+    pub fn requests(
+        mut self,
+        requests: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaMessageBatchRequest>,
+        >,
+    ) -> Self {
+        self.requests = requests.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+}
+
+impl crate::types::BetaMessageBatchRequest {
+    ///A `BetaMessageBatchRequest` from its required fields, in this order: `custom_id`, `params`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        custom_id: impl ::std::convert::Into<::std::string::String>,
+        params: impl ::std::convert::Into<crate::types::BetaMessageCreateParams>,
+    ) -> Self {
+        Self {
+            custom_id: ::std::convert::Into::into(custom_id),
+            params: ::std::convert::Into::into(params),
+        }
+    }
+
+    ///Your own id for this request, unique within the batch; its result carries the same id, since results may come back in any order.
+    pub fn custom_id(
+        mut self,
+        custom_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_id = ::std::convert::Into::into(custom_id);
+        self
+    }
+
+    ///The parameters of the Messages request, as they would be sent to create a beta message.
+    pub fn params(
+        mut self,
+        params: impl ::std::convert::Into<crate::types::BetaMessageCreateParams>,
+    ) -> Self {
+        self.params = ::std::convert::Into::into(params);
+        self
+    }
+}
+
 impl crate::types::BetaMessageCountTokensParams {
     ///A `BetaMessageCountTokensParams` from its required fields, in this order: `model`, `messages`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -6448,6 +6503,14 @@ impl crate::types::WebSearchToolResultBlockParam {
     ) -> Self {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
         self
+    }
+}
+
+impl ::std::convert::From<&crate::types::BetaMessageBatchCreateParams>
+for crate::types::BetaMessageBatchCreateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
     }
 }
 

@@ -633,3 +633,24 @@ crate::impls::open_enum!(
     BetaUsageServiceTier { Standard => "standard", Priority => "priority", Batch =>
     "batch", }
 );
+///Where a batch is in its processing: `in_progress`, `canceling` (cancellation was asked for and is under way) or `ended`. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaMessageBatchProcessingStatus {
+    ///`in_progress`
+    InProgress,
+    ///`canceling`
+    Canceling,
+    ///`ended`
+    Ended,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaMessageBatchProcessingStatus { InProgress => "in_progress", Canceling =>
+    "canceling", Ended => "ended", }
+);

@@ -4810,6 +4810,85 @@ impl BetaCountTokensContextManagementResponse {
     }
 }
 
+///What deleting a beta message batch returns.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BetaDeletedMessageBatch {
+    ///The identifier of the deleted batch.
+    pub id: ::std::string::String,
+    ///Always `message_batch_deleted`.
+    #[serde(rename = "type", default = "defaults::beta_deleted_message_batch_type")]
+    pub type_: BetaDeletedMessageBatchType,
+}
+
+impl BetaDeletedMessageBatch {
+    pub fn builder() -> builder::BetaDeletedMessageBatch {
+        Default::default()
+    }
+}
+
+///Always `message_batch_deleted`.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum BetaDeletedMessageBatchType {
+    ///`message_batch_deleted`
+    #[serde(rename = "message_batch_deleted")]
+    MessageBatchDeleted,
+}
+
+impl ::std::fmt::Display for BetaDeletedMessageBatchType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::MessageBatchDeleted => f.write_str("message_batch_deleted"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for BetaDeletedMessageBatchType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "message_batch_deleted" => Ok(Self::MessageBatchDeleted),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for BetaDeletedMessageBatchType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for BetaDeletedMessageBatchType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::default::Default for BetaDeletedMessageBatchType {
+    fn default() -> Self {
+        BetaDeletedMessageBatchType::MessageBatchDeleted
+    }
+}
+
 ///The model called the tool itself.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BetaDirectCaller {
@@ -5539,6 +5618,27 @@ impl ::std::default::Default for BetaJsonOutputFormatType {
     }
 }
 
+///One page of beta message batches.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BetaListMessageBatchesResponse {
+    ///The batches on this page.
+    pub data: ::std::vec::Vec<BetaMessageBatch>,
+    ///The id of the first batch on this page: pass it as `before_id` to get the previous page. Null on an empty page.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_id: ::std::option::Option<::std::string::String>,
+    ///Whether more batches lie further in the direction of paging.
+    pub has_more: bool,
+    ///The id of the last batch on this page: pass it as `after_id` to get the next page. Null on an empty page.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_id: ::std::option::Option<::std::string::String>,
+}
+
+impl BetaListMessageBatchesResponse {
+    pub fn builder() -> builder::BetaListMessageBatchesResponse {
+        Default::default()
+    }
+}
+
 ///One page of beta models.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BetaListModelsResponse {
@@ -6163,6 +6263,515 @@ pub struct BetaMessage {
 impl BetaMessage {
     pub fn builder() -> builder::BetaMessage {
         Default::default()
+    }
+}
+
+///A batch of Messages requests and the state of its processing.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BetaMessageBatch {
+    ///When the batch was archived and its results stopped being available (RFC 3339), or null while it has not been.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub archived_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///When cancellation of the batch was requested (RFC 3339), or null if it never was.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cancel_initiated_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
+    ///When the batch was created (RFC 3339).
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///When processing of the batch ended (RFC 3339), that is when every request had succeeded, errored, been canceled or expired; null until then.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///When the batch expires and its processing stops (RFC 3339): 24 hours after it was created.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Unique identifier of the batch; its format and length may change.
+    pub id: ::std::string::String,
+    ///Where the batch is in its processing.
+    pub processing_status: crate::types::BetaMessageBatchProcessingStatus,
+    ///How many of the batch's requests are in each state. All requests count as `processing` until the whole batch ends; the counts always add up to the number of requests in the batch.
+    pub request_counts: BetaMessageBatchRequestCounts,
+    ///Where to download the batch's results as a `.jsonl` file, or null until processing ends. Results may be in any order; match them to requests by `custom_id`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub results_url: ::std::option::Option<::std::string::String>,
+    ///Always `message_batch`.
+    #[serde(rename = "type", default = "defaults::beta_message_batch_type")]
+    pub type_: BetaMessageBatchType,
+}
+
+impl BetaMessageBatch {
+    pub fn builder() -> builder::BetaMessageBatch {
+        Default::default()
+    }
+}
+
+///The request was not attempted because the batch was canceled.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BetaMessageBatchCanceledResult {
+    ///Always `canceled`.
+    #[serde(
+        rename = "type",
+        default = "defaults::beta_message_batch_canceled_result_type"
+    )]
+    pub type_: BetaMessageBatchCanceledResultType,
+}
+
+impl ::std::default::Default for BetaMessageBatchCanceledResult {
+    fn default() -> Self {
+        Self {
+            type_: defaults::beta_message_batch_canceled_result_type(),
+        }
+    }
+}
+
+impl BetaMessageBatchCanceledResult {
+    pub fn builder() -> builder::BetaMessageBatchCanceledResult {
+        Default::default()
+    }
+}
+
+///Always `canceled`.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum BetaMessageBatchCanceledResultType {
+    ///`canceled`
+    #[serde(rename = "canceled")]
+    Canceled,
+}
+
+impl ::std::fmt::Display for BetaMessageBatchCanceledResultType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Canceled => f.write_str("canceled"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for BetaMessageBatchCanceledResultType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "canceled" => Ok(Self::Canceled),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for BetaMessageBatchCanceledResultType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String>
+for BetaMessageBatchCanceledResultType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::default::Default for BetaMessageBatchCanceledResultType {
+    fn default() -> Self {
+        BetaMessageBatchCanceledResultType::Canceled
+    }
+}
+
+///Body of a beta request that creates a message batch.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BetaMessageBatchCreateParams {
+    ///The Messages requests to process, each with its own id.
+    pub requests: ::std::vec::Vec<BetaMessageBatchRequest>,
+}
+
+impl BetaMessageBatchCreateParams {
+    pub fn builder() -> builder::BetaMessageBatchCreateParams {
+        Default::default()
+    }
+}
+
+///The request failed; the error body says why.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BetaMessageBatchErroredResult {
+    ///The error the request failed with, as an API error body (the reference's `BetaErrorResponse`, the same shape as every error response).
+    pub error: ErrorResponse,
+    ///Always `errored`.
+    #[serde(
+        rename = "type",
+        default = "defaults::beta_message_batch_errored_result_type"
+    )]
+    pub type_: BetaMessageBatchErroredResultType,
+}
+
+impl BetaMessageBatchErroredResult {
+    pub fn builder() -> builder::BetaMessageBatchErroredResult {
+        Default::default()
+    }
+}
+
+///Always `errored`.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum BetaMessageBatchErroredResultType {
+    ///`errored`
+    #[serde(rename = "errored")]
+    Errored,
+}
+
+impl ::std::fmt::Display for BetaMessageBatchErroredResultType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Errored => f.write_str("errored"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for BetaMessageBatchErroredResultType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "errored" => Ok(Self::Errored),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for BetaMessageBatchErroredResultType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String>
+for BetaMessageBatchErroredResultType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::default::Default for BetaMessageBatchErroredResultType {
+    fn default() -> Self {
+        BetaMessageBatchErroredResultType::Errored
+    }
+}
+
+///The request was not attempted because the batch expired first.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BetaMessageBatchExpiredResult {
+    ///Always `expired`.
+    #[serde(
+        rename = "type",
+        default = "defaults::beta_message_batch_expired_result_type"
+    )]
+    pub type_: BetaMessageBatchExpiredResultType,
+}
+
+impl ::std::default::Default for BetaMessageBatchExpiredResult {
+    fn default() -> Self {
+        Self {
+            type_: defaults::beta_message_batch_expired_result_type(),
+        }
+    }
+}
+
+impl BetaMessageBatchExpiredResult {
+    pub fn builder() -> builder::BetaMessageBatchExpiredResult {
+        Default::default()
+    }
+}
+
+///Always `expired`.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum BetaMessageBatchExpiredResultType {
+    ///`expired`
+    #[serde(rename = "expired")]
+    Expired,
+}
+
+impl ::std::fmt::Display for BetaMessageBatchExpiredResultType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Expired => f.write_str("expired"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for BetaMessageBatchExpiredResultType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "expired" => Ok(Self::Expired),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for BetaMessageBatchExpiredResultType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String>
+for BetaMessageBatchExpiredResultType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::default::Default for BetaMessageBatchExpiredResultType {
+    fn default() -> Self {
+        BetaMessageBatchExpiredResultType::Expired
+    }
+}
+
+///The outcome of one request of a beta batch: one line of the results file, not the whole file.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BetaMessageBatchIndividualResponse {
+    ///The id you gave the request when creating the batch, unique within it; use it to match this result to its request.
+    pub custom_id: ::std::string::String,
+    ///What became of the request: the generated message, the error it failed with, or why it was not processed (canceled or expired).
+    pub result: crate::types::BetaMessageBatchResult,
+}
+
+impl BetaMessageBatchIndividualResponse {
+    pub fn builder() -> builder::BetaMessageBatchIndividualResponse {
+        Default::default()
+    }
+}
+
+///One Messages request of a beta batch.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BetaMessageBatchRequest {
+    ///Your own id for this request, unique within the batch; its result carries the same id, since results may come back in any order.
+    pub custom_id: ::std::string::String,
+    ///The parameters of the Messages request, as they would be sent to create a beta message.
+    pub params: BetaMessageCreateParams,
+}
+
+impl BetaMessageBatchRequest {
+    pub fn builder() -> builder::BetaMessageBatchRequest {
+        Default::default()
+    }
+}
+
+///How many requests of a batch are in each state. Every count but `processing` stays zero until processing of the whole batch has ended.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BetaMessageBatchRequestCounts {
+    ///Requests that were canceled.
+    pub canceled: i64,
+    ///Requests that failed with an error.
+    pub errored: i64,
+    ///Requests that expired.
+    pub expired: i64,
+    ///Requests still being processed.
+    pub processing: i64,
+    ///Requests that completed successfully.
+    pub succeeded: i64,
+}
+
+impl BetaMessageBatchRequestCounts {
+    pub fn builder() -> builder::BetaMessageBatchRequestCounts {
+        Default::default()
+    }
+}
+
+///The request was processed and produced a message.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct BetaMessageBatchSucceededResult {
+    ///The message the model generated for the request.
+    pub message: BetaMessage,
+    ///Always `succeeded`.
+    #[serde(
+        rename = "type",
+        default = "defaults::beta_message_batch_succeeded_result_type"
+    )]
+    pub type_: BetaMessageBatchSucceededResultType,
+}
+
+impl BetaMessageBatchSucceededResult {
+    pub fn builder() -> builder::BetaMessageBatchSucceededResult {
+        Default::default()
+    }
+}
+
+///Always `succeeded`.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum BetaMessageBatchSucceededResultType {
+    ///`succeeded`
+    #[serde(rename = "succeeded")]
+    Succeeded,
+}
+
+impl ::std::fmt::Display for BetaMessageBatchSucceededResultType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Succeeded => f.write_str("succeeded"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for BetaMessageBatchSucceededResultType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "succeeded" => Ok(Self::Succeeded),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for BetaMessageBatchSucceededResultType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String>
+for BetaMessageBatchSucceededResultType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::default::Default for BetaMessageBatchSucceededResultType {
+    fn default() -> Self {
+        BetaMessageBatchSucceededResultType::Succeeded
+    }
+}
+
+///Always `message_batch`.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum BetaMessageBatchType {
+    ///`message_batch`
+    #[serde(rename = "message_batch")]
+    MessageBatch,
+}
+
+impl ::std::fmt::Display for BetaMessageBatchType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::MessageBatch => f.write_str("message_batch"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for BetaMessageBatchType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "message_batch" => Ok(Self::MessageBatch),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for BetaMessageBatchType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for BetaMessageBatchType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::default::Default for BetaMessageBatchType {
+    fn default() -> Self {
+        BetaMessageBatchType::MessageBatch
     }
 }
 
@@ -28573,6 +29182,71 @@ pub mod builder {
     }
 
     #[derive(Clone, Debug)]
+    pub struct BetaDeletedMessageBatch {
+        id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        type_: ::std::result::Result<
+            super::BetaDeletedMessageBatchType,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for BetaDeletedMessageBatch {
+        fn default() -> Self {
+            Self {
+                id: Err("no value supplied for id".to_string()),
+                type_: Ok(super::defaults::beta_deleted_message_batch_type()),
+            }
+        }
+    }
+
+    impl BetaDeletedMessageBatch {
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::BetaDeletedMessageBatchType>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<BetaDeletedMessageBatch>
+    for super::BetaDeletedMessageBatch {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BetaDeletedMessageBatch,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                id: value.id?,
+                type_: value.type_?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::BetaDeletedMessageBatch>
+    for BetaDeletedMessageBatch {
+        fn from(value: super::BetaDeletedMessageBatch) -> Self {
+            Self {
+                id: Ok(value.id),
+                type_: Ok(value.type_),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
     pub struct BetaDirectCaller {
         type_: ::std::result::Result<super::BetaDirectCallerType, ::std::string::String>,
     }
@@ -29197,6 +29871,113 @@ pub mod builder {
             Self {
                 schema: Ok(value.schema),
                 type_: Ok(value.type_),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct BetaListMessageBatchesResponse {
+        data: ::std::result::Result<
+            ::std::vec::Vec<super::BetaMessageBatch>,
+            ::std::string::String,
+        >,
+        first_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        has_more: ::std::result::Result<bool, ::std::string::String>,
+        last_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for BetaListMessageBatchesResponse {
+        fn default() -> Self {
+            Self {
+                data: Err("no value supplied for data".to_string()),
+                first_id: Ok(Default::default()),
+                has_more: Err("no value supplied for has_more".to_string()),
+                last_id: Ok(Default::default()),
+            }
+        }
+    }
+
+    impl BetaListMessageBatchesResponse {
+        pub fn data<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::BetaMessageBatch>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.data = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for data: {e}"));
+            self
+        }
+
+        pub fn first_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.first_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for first_id: {e}")
+                });
+            self
+        }
+
+        pub fn has_more<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.has_more = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for has_more: {e}")
+                });
+            self
+        }
+
+        pub fn last_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.last_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for last_id: {e}")
+                });
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<BetaListMessageBatchesResponse>
+    for super::BetaListMessageBatchesResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BetaListMessageBatchesResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                data: value.data?,
+                first_id: value.first_id?,
+                has_more: value.has_more?,
+                last_id: value.last_id?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::BetaListMessageBatchesResponse>
+    for BetaListMessageBatchesResponse {
+        fn from(value: super::BetaListMessageBatchesResponse) -> Self {
+            Self {
+                data: Ok(value.data),
+                first_id: Ok(value.first_id),
+                has_more: Ok(value.has_more),
+                last_id: Ok(value.last_id),
             }
         }
     }
@@ -30324,6 +31105,761 @@ pub mod builder {
                 stop_sequence: Ok(value.stop_sequence),
                 type_: Ok(value.type_),
                 usage: Ok(value.usage),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct BetaMessageBatch {
+        archived_at: ::std::result::Result<
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::string::String,
+        >,
+        cancel_initiated_at: ::std::result::Result<
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::string::String,
+        >,
+        created_at: ::std::result::Result<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+            ::std::string::String,
+        >,
+        ended_at: ::std::result::Result<
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::string::String,
+        >,
+        expires_at: ::std::result::Result<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        processing_status: ::std::result::Result<
+            crate::types::BetaMessageBatchProcessingStatus,
+            ::std::string::String,
+        >,
+        request_counts: ::std::result::Result<
+            super::BetaMessageBatchRequestCounts,
+            ::std::string::String,
+        >,
+        results_url: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        type_: ::std::result::Result<super::BetaMessageBatchType, ::std::string::String>,
+    }
+
+    impl ::std::default::Default for BetaMessageBatch {
+        fn default() -> Self {
+            Self {
+                archived_at: Ok(Default::default()),
+                cancel_initiated_at: Ok(Default::default()),
+                created_at: Err("no value supplied for created_at".to_string()),
+                ended_at: Ok(Default::default()),
+                expires_at: Err("no value supplied for expires_at".to_string()),
+                id: Err("no value supplied for id".to_string()),
+                processing_status: Err(
+                    "no value supplied for processing_status".to_string(),
+                ),
+                request_counts: Err("no value supplied for request_counts".to_string()),
+                results_url: Ok(Default::default()),
+                type_: Ok(super::defaults::beta_message_batch_type()),
+            }
+        }
+    }
+
+    impl BetaMessageBatch {
+        pub fn archived_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.archived_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for archived_at: {e}")
+                });
+            self
+        }
+
+        pub fn cancel_initiated_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.cancel_initiated_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for cancel_initiated_at: {e}"
+                    )
+                });
+            self
+        }
+
+        pub fn created_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.created_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for created_at: {e}")
+                });
+            self
+        }
+
+        pub fn ended_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.ended_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for ended_at: {e}")
+                });
+            self
+        }
+
+        pub fn expires_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.expires_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for expires_at: {e}")
+                });
+            self
+        }
+
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+
+        pub fn processing_status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<crate::types::BetaMessageBatchProcessingStatus>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.processing_status = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for processing_status: {e}")
+                });
+            self
+        }
+
+        pub fn request_counts<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::BetaMessageBatchRequestCounts>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.request_counts = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for request_counts: {e}")
+                });
+            self
+        }
+
+        pub fn results_url<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.results_url = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for results_url: {e}")
+                });
+            self
+        }
+
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::BetaMessageBatchType>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<BetaMessageBatch> for super::BetaMessageBatch {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BetaMessageBatch,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                archived_at: value.archived_at?,
+                cancel_initiated_at: value.cancel_initiated_at?,
+                created_at: value.created_at?,
+                ended_at: value.ended_at?,
+                expires_at: value.expires_at?,
+                id: value.id?,
+                processing_status: value.processing_status?,
+                request_counts: value.request_counts?,
+                results_url: value.results_url?,
+                type_: value.type_?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::BetaMessageBatch> for BetaMessageBatch {
+        fn from(value: super::BetaMessageBatch) -> Self {
+            Self {
+                archived_at: Ok(value.archived_at),
+                cancel_initiated_at: Ok(value.cancel_initiated_at),
+                created_at: Ok(value.created_at),
+                ended_at: Ok(value.ended_at),
+                expires_at: Ok(value.expires_at),
+                id: Ok(value.id),
+                processing_status: Ok(value.processing_status),
+                request_counts: Ok(value.request_counts),
+                results_url: Ok(value.results_url),
+                type_: Ok(value.type_),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct BetaMessageBatchCanceledResult {
+        type_: ::std::result::Result<
+            super::BetaMessageBatchCanceledResultType,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for BetaMessageBatchCanceledResult {
+        fn default() -> Self {
+            Self {
+                type_: Ok(super::defaults::beta_message_batch_canceled_result_type()),
+            }
+        }
+    }
+
+    impl BetaMessageBatchCanceledResult {
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::BetaMessageBatchCanceledResultType>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<BetaMessageBatchCanceledResult>
+    for super::BetaMessageBatchCanceledResult {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BetaMessageBatchCanceledResult,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { type_: value.type_? })
+        }
+    }
+
+    impl ::std::convert::From<super::BetaMessageBatchCanceledResult>
+    for BetaMessageBatchCanceledResult {
+        fn from(value: super::BetaMessageBatchCanceledResult) -> Self {
+            Self { type_: Ok(value.type_) }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct BetaMessageBatchCreateParams {
+        requests: ::std::result::Result<
+            ::std::vec::Vec<super::BetaMessageBatchRequest>,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for BetaMessageBatchCreateParams {
+        fn default() -> Self {
+            Self {
+                requests: Err("no value supplied for requests".to_string()),
+            }
+        }
+    }
+
+    impl BetaMessageBatchCreateParams {
+        pub fn requests<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::BetaMessageBatchRequest>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.requests = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for requests: {e}")
+                });
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<BetaMessageBatchCreateParams>
+    for super::BetaMessageBatchCreateParams {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BetaMessageBatchCreateParams,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { requests: value.requests? })
+        }
+    }
+
+    impl ::std::convert::From<super::BetaMessageBatchCreateParams>
+    for BetaMessageBatchCreateParams {
+        fn from(value: super::BetaMessageBatchCreateParams) -> Self {
+            Self {
+                requests: Ok(value.requests),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct BetaMessageBatchErroredResult {
+        error: ::std::result::Result<super::ErrorResponse, ::std::string::String>,
+        type_: ::std::result::Result<
+            super::BetaMessageBatchErroredResultType,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for BetaMessageBatchErroredResult {
+        fn default() -> Self {
+            Self {
+                error: Err("no value supplied for error".to_string()),
+                type_: Ok(super::defaults::beta_message_batch_errored_result_type()),
+            }
+        }
+    }
+
+    impl BetaMessageBatchErroredResult {
+        pub fn error<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::ErrorResponse>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.error = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for error: {e}"));
+            self
+        }
+
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::BetaMessageBatchErroredResultType>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<BetaMessageBatchErroredResult>
+    for super::BetaMessageBatchErroredResult {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BetaMessageBatchErroredResult,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                error: value.error?,
+                type_: value.type_?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::BetaMessageBatchErroredResult>
+    for BetaMessageBatchErroredResult {
+        fn from(value: super::BetaMessageBatchErroredResult) -> Self {
+            Self {
+                error: Ok(value.error),
+                type_: Ok(value.type_),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct BetaMessageBatchExpiredResult {
+        type_: ::std::result::Result<
+            super::BetaMessageBatchExpiredResultType,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for BetaMessageBatchExpiredResult {
+        fn default() -> Self {
+            Self {
+                type_: Ok(super::defaults::beta_message_batch_expired_result_type()),
+            }
+        }
+    }
+
+    impl BetaMessageBatchExpiredResult {
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::BetaMessageBatchExpiredResultType>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<BetaMessageBatchExpiredResult>
+    for super::BetaMessageBatchExpiredResult {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BetaMessageBatchExpiredResult,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { type_: value.type_? })
+        }
+    }
+
+    impl ::std::convert::From<super::BetaMessageBatchExpiredResult>
+    for BetaMessageBatchExpiredResult {
+        fn from(value: super::BetaMessageBatchExpiredResult) -> Self {
+            Self { type_: Ok(value.type_) }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct BetaMessageBatchIndividualResponse {
+        custom_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        result: ::std::result::Result<
+            crate::types::BetaMessageBatchResult,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for BetaMessageBatchIndividualResponse {
+        fn default() -> Self {
+            Self {
+                custom_id: Err("no value supplied for custom_id".to_string()),
+                result: Err("no value supplied for result".to_string()),
+            }
+        }
+    }
+
+    impl BetaMessageBatchIndividualResponse {
+        pub fn custom_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.custom_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for custom_id: {e}")
+                });
+            self
+        }
+
+        pub fn result<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<crate::types::BetaMessageBatchResult>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.result = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for result: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<BetaMessageBatchIndividualResponse>
+    for super::BetaMessageBatchIndividualResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BetaMessageBatchIndividualResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                custom_id: value.custom_id?,
+                result: value.result?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::BetaMessageBatchIndividualResponse>
+    for BetaMessageBatchIndividualResponse {
+        fn from(value: super::BetaMessageBatchIndividualResponse) -> Self {
+            Self {
+                custom_id: Ok(value.custom_id),
+                result: Ok(value.result),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct BetaMessageBatchRequest {
+        custom_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        params: ::std::result::Result<
+            super::BetaMessageCreateParams,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for BetaMessageBatchRequest {
+        fn default() -> Self {
+            Self {
+                custom_id: Err("no value supplied for custom_id".to_string()),
+                params: Err("no value supplied for params".to_string()),
+            }
+        }
+    }
+
+    impl BetaMessageBatchRequest {
+        pub fn custom_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.custom_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for custom_id: {e}")
+                });
+            self
+        }
+
+        pub fn params<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::BetaMessageCreateParams>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.params = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for params: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<BetaMessageBatchRequest>
+    for super::BetaMessageBatchRequest {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BetaMessageBatchRequest,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                custom_id: value.custom_id?,
+                params: value.params?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::BetaMessageBatchRequest>
+    for BetaMessageBatchRequest {
+        fn from(value: super::BetaMessageBatchRequest) -> Self {
+            Self {
+                custom_id: Ok(value.custom_id),
+                params: Ok(value.params),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct BetaMessageBatchRequestCounts {
+        canceled: ::std::result::Result<i64, ::std::string::String>,
+        errored: ::std::result::Result<i64, ::std::string::String>,
+        expired: ::std::result::Result<i64, ::std::string::String>,
+        processing: ::std::result::Result<i64, ::std::string::String>,
+        succeeded: ::std::result::Result<i64, ::std::string::String>,
+    }
+
+    impl ::std::default::Default for BetaMessageBatchRequestCounts {
+        fn default() -> Self {
+            Self {
+                canceled: Err("no value supplied for canceled".to_string()),
+                errored: Err("no value supplied for errored".to_string()),
+                expired: Err("no value supplied for expired".to_string()),
+                processing: Err("no value supplied for processing".to_string()),
+                succeeded: Err("no value supplied for succeeded".to_string()),
+            }
+        }
+    }
+
+    impl BetaMessageBatchRequestCounts {
+        pub fn canceled<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<i64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.canceled = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for canceled: {e}")
+                });
+            self
+        }
+
+        pub fn errored<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<i64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.errored = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for errored: {e}")
+                });
+            self
+        }
+
+        pub fn expired<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<i64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.expired = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for expired: {e}")
+                });
+            self
+        }
+
+        pub fn processing<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<i64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.processing = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for processing: {e}")
+                });
+            self
+        }
+
+        pub fn succeeded<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<i64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.succeeded = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for succeeded: {e}")
+                });
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<BetaMessageBatchRequestCounts>
+    for super::BetaMessageBatchRequestCounts {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BetaMessageBatchRequestCounts,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                canceled: value.canceled?,
+                errored: value.errored?,
+                expired: value.expired?,
+                processing: value.processing?,
+                succeeded: value.succeeded?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::BetaMessageBatchRequestCounts>
+    for BetaMessageBatchRequestCounts {
+        fn from(value: super::BetaMessageBatchRequestCounts) -> Self {
+            Self {
+                canceled: Ok(value.canceled),
+                errored: Ok(value.errored),
+                expired: Ok(value.expired),
+                processing: Ok(value.processing),
+                succeeded: Ok(value.succeeded),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct BetaMessageBatchSucceededResult {
+        message: ::std::result::Result<super::BetaMessage, ::std::string::String>,
+        type_: ::std::result::Result<
+            super::BetaMessageBatchSucceededResultType,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for BetaMessageBatchSucceededResult {
+        fn default() -> Self {
+            Self {
+                message: Err("no value supplied for message".to_string()),
+                type_: Ok(super::defaults::beta_message_batch_succeeded_result_type()),
+            }
+        }
+    }
+
+    impl BetaMessageBatchSucceededResult {
+        pub fn message<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::BetaMessage>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.message = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for message: {e}")
+                });
+            self
+        }
+
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::BetaMessageBatchSucceededResultType>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<BetaMessageBatchSucceededResult>
+    for super::BetaMessageBatchSucceededResult {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: BetaMessageBatchSucceededResult,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                message: value.message?,
+                type_: value.type_?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::BetaMessageBatchSucceededResult>
+    for BetaMessageBatchSucceededResult {
+        fn from(value: super::BetaMessageBatchSucceededResult) -> Self {
+            Self {
+                message: Ok(value.message),
+                type_: Ok(value.type_),
             }
         }
     }
@@ -50819,6 +52355,10 @@ pub mod defaults {
         super::BetaContentBlockSourceType::Content
     }
 
+    pub(super) fn beta_deleted_message_batch_type() -> super::BetaDeletedMessageBatchType {
+        super::BetaDeletedMessageBatchType::MessageBatchDeleted
+    }
+
     pub(super) fn beta_direct_caller_type() -> super::BetaDirectCallerType {
         super::BetaDirectCallerType::Direct
     }
@@ -50885,6 +52425,26 @@ pub mod defaults {
 
     pub(super) fn beta_message_type() -> super::BetaMessageType {
         super::BetaMessageType::Message
+    }
+
+    pub(super) fn beta_message_batch_type() -> super::BetaMessageBatchType {
+        super::BetaMessageBatchType::MessageBatch
+    }
+
+    pub(super) fn beta_message_batch_canceled_result_type() -> super::BetaMessageBatchCanceledResultType {
+        super::BetaMessageBatchCanceledResultType::Canceled
+    }
+
+    pub(super) fn beta_message_batch_errored_result_type() -> super::BetaMessageBatchErroredResultType {
+        super::BetaMessageBatchErroredResultType::Errored
+    }
+
+    pub(super) fn beta_message_batch_expired_result_type() -> super::BetaMessageBatchExpiredResultType {
+        super::BetaMessageBatchExpiredResultType::Expired
+    }
+
+    pub(super) fn beta_message_batch_succeeded_result_type() -> super::BetaMessageBatchSucceededResultType {
+        super::BetaMessageBatchSucceededResultType::Succeeded
     }
 
     pub(super) fn beta_message_iteration_usage_type() -> super::BetaMessageIterationUsageType {

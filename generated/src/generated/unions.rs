@@ -1886,6 +1886,57 @@ crate::impls::tagged_union!(
     "thinking_delta", SignatureDelta => "signature_delta", CompactionDelta =>
     "compaction_delta", }
 );
+///The outcome of one request of a beta batch, told apart by `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaMessageBatchResult {
+    ///`succeeded`: The request was processed and produced a message.
+    Succeeded(crate::types::BetaMessageBatchSucceededResult),
+    ///`errored`: The request failed; the error body says why.
+    Errored(crate::types::BetaMessageBatchErroredResult),
+    ///`canceled`: The request was not attempted because the batch was canceled.
+    Canceled(crate::types::BetaMessageBatchCanceledResult),
+    ///`expired`: The request was not attempted because the batch expired first.
+    Expired(crate::types::BetaMessageBatchExpiredResult),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaMessageBatchSucceededResult>
+for BetaMessageBatchResult {
+    fn from(value: crate::types::BetaMessageBatchSucceededResult) -> Self {
+        Self::Succeeded(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaMessageBatchErroredResult>
+for BetaMessageBatchResult {
+    fn from(value: crate::types::BetaMessageBatchErroredResult) -> Self {
+        Self::Errored(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaMessageBatchCanceledResult>
+for BetaMessageBatchResult {
+    fn from(value: crate::types::BetaMessageBatchCanceledResult) -> Self {
+        Self::Canceled(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaMessageBatchExpiredResult>
+for BetaMessageBatchResult {
+    fn from(value: crate::types::BetaMessageBatchExpiredResult) -> Self {
+        Self::Expired(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaMessageBatchResult, "type", { Succeeded => "succeeded", Errored => "errored",
+    Canceled => "canceled", Expired => "expired", }
+);
 ///Where the image bytes come from: inline base64 data or a URL.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw

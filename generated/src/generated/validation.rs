@@ -2,6 +2,26 @@
 // Do not edit by hand: edit the spec (or the codegen crate) and regenerate.
 
 //! The checks of the request types that hold a bounded field.
+impl crate::checks::Validate for crate::types::BetaMessageBatchCreateParams {
+    fn validate(
+        &self,
+        at: crate::checks::At<'_>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        crate::checks::Validate::validate(&self.requests, at.field("requests"))?;
+        Ok(())
+    }
+}
+
+impl crate::checks::Validate for crate::types::BetaMessageBatchRequest {
+    fn validate(
+        &self,
+        at: crate::checks::At<'_>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        crate::checks::Validate::validate(&self.params, at.field("params"))?;
+        Ok(())
+    }
+}
+
 impl crate::checks::Validate for crate::types::BetaMessageCountTokensParams {
     fn validate(
         &self,
