@@ -112,6 +112,14 @@ PAGES = {
     "admin/usage_report/retrieve_messages.md": "admin_usage_report_messages",
     "admin/usage_report/retrieve_claude_code.md": "admin_usage_report_claude_code",
     "admin/cost_report/retrieve.md": "admin_cost_report_retrieve",
+    "beta/messages/create.md": "beta_messages_create",
+    "beta/messages/count_tokens.md": "beta_messages_count_tokens",
+    "beta/messages/batches/create.md": "beta_messages_batches_create",
+    "beta/messages/batches/retrieve.md": "beta_messages_batches_retrieve",
+    "beta/messages/batches/list.md": "beta_messages_batches_list",
+    "beta/messages/batches/cancel.md": "beta_messages_batches_cancel",
+    "beta/messages/batches/delete.md": "beta_messages_batches_delete",
+    "beta/messages/batches/results.md": "beta_messages_batches_results",
 }
 
 # `### ` sections of a page and what they document; any other section is a

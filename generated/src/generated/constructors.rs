@@ -83,6 +83,4559 @@ impl crate::types::Base64PdfSource {
     }
 }
 
+impl crate::types::BetaAllThinkingTurns {
+    ///A `BetaAllThinkingTurns` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            type_: crate::types::BetaAllThinkingTurnsType::All,
+        }
+    }
+}
+
+impl crate::types::BetaBase64ImageSource {
+    ///A `BetaBase64ImageSource` from its required fields, in this order: `media_type`, `data`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        media_type: impl ::std::convert::Into<
+            crate::types::BetaBase64ImageSourceMediaType,
+        >,
+        data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            data: ::std::convert::Into::into(data),
+            media_type: ::std::convert::Into::into(media_type),
+            type_: crate::types::BetaBase64ImageSourceType::Base64,
+        }
+    }
+
+    ///The image bytes, base64-encoded.
+    pub fn data(
+        mut self,
+        data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.data = ::std::convert::Into::into(data);
+        self
+    }
+
+    ///MIME type of the image.
+    pub fn media_type(
+        mut self,
+        media_type: impl ::std::convert::Into<
+            crate::types::BetaBase64ImageSourceMediaType,
+        >,
+    ) -> Self {
+        self.media_type = ::std::convert::Into::into(media_type);
+        self
+    }
+}
+
+impl crate::types::BetaBase64PdfSource {
+    ///A `BetaBase64PdfSource` from its required field: `data`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(data: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            data: ::std::convert::Into::into(data),
+            media_type: crate::types::BetaBase64PdfSourceMediaType::ApplicationPdf,
+            type_: crate::types::BetaBase64PdfSourceType::Base64,
+        }
+    }
+
+    ///The PDF bytes, base64-encoded.
+    pub fn data(
+        mut self,
+        data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.data = ::std::convert::Into::into(data);
+        self
+    }
+}
+
+impl crate::types::BetaBashCodeExecutionOutputBlockParam {
+    ///A `BetaBashCodeExecutionOutputBlockParam` from its required field: `file_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(file_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            file_id: ::std::convert::Into::into(file_id),
+            type_: crate::types::BetaBashCodeExecutionOutputBlockParamType::BashCodeExecutionOutput,
+        }
+    }
+
+    ///Id of the file the command produced.
+    pub fn file_id(
+        mut self,
+        file_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.file_id = ::std::convert::Into::into(file_id);
+        self
+    }
+}
+
+impl crate::types::BetaBashCodeExecutionResultBlockParam {
+    ///Files the command produced.
+    pub fn content(
+        mut self,
+        content: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::BetaBashCodeExecutionOutputBlockParam,
+            >,
+        >,
+    ) -> Self {
+        self.content = content.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+
+    ///Exit code of the run; zero means success.
+    pub fn return_code(mut self, return_code: i64) -> Self {
+        self.return_code = return_code;
+        self
+    }
+
+    ///What the run wrote to standard error.
+    pub fn stderr(
+        mut self,
+        stderr: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.stderr = ::std::convert::Into::into(stderr);
+        self
+    }
+
+    ///What the run wrote to standard output.
+    pub fn stdout(
+        mut self,
+        stdout: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.stdout = ::std::convert::Into::into(stdout);
+        self
+    }
+}
+
+impl crate::types::builder::BetaBashCodeExecutionResultBlockParam {
+    ///The `BetaBashCodeExecutionResultBlockParam` this builder describes. It has 4 required fields (`stdout`, `stderr`, `return_code`, `content`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::BetaBashCodeExecutionResultBlockParam,
+        crate::Error,
+    > {
+        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
+    }
+}
+
+impl crate::types::BetaBashCodeExecutionToolResultBlockParam {
+    ///A `BetaBashCodeExecutionToolResultBlockParam` from its required fields, in this order: `content`, `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        content: impl ::std::convert::Into<
+            crate::types::BetaBashCodeExecutionToolResultBlockParamContent,
+        >,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            content: ::std::convert::Into::into(content),
+            tool_use_id: ::std::convert::Into::into(tool_use_id),
+            type_: crate::types::BetaBashCodeExecutionToolResultBlockParamType::BashCodeExecutionToolResult,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///The result of the command, or the error it ran into.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<
+            crate::types::BetaBashCodeExecutionToolResultBlockParamContent,
+        >,
+    ) -> Self {
+        self.content = ::std::convert::Into::into(content);
+        self
+    }
+
+    ///Id of the `server_tool_use` block this result answers.
+    pub fn tool_use_id(
+        mut self,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+}
+
+impl crate::types::BetaBashCodeExecutionToolResultErrorParam {
+    ///A `BetaBashCodeExecutionToolResultErrorParam` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        error_code: impl ::std::convert::Into<
+            crate::types::BetaBashCodeExecutionToolResultErrorCode,
+        >,
+    ) -> Self {
+        Self {
+            error_code: ::std::convert::Into::into(error_code),
+            type_: crate::types::BetaBashCodeExecutionToolResultErrorParamType::BashCodeExecutionToolResultError,
+        }
+    }
+
+    ///Why the command failed.
+    pub fn error_code(
+        mut self,
+        error_code: impl ::std::convert::Into<
+            crate::types::BetaBashCodeExecutionToolResultErrorCode,
+        >,
+    ) -> Self {
+        self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+}
+
+impl crate::types::BetaCacheControlEphemeral {
+    ///A `BetaCacheControlEphemeral` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            ttl: ::std::option::Option::None,
+            type_: crate::types::BetaCacheControlEphemeralType::Ephemeral,
+        }
+    }
+
+    ///How long the cache entry lives: `5m` (five minutes, the default when omitted) or `1h`.
+    pub fn ttl(
+        mut self,
+        ttl: impl ::std::convert::Into<crate::types::CacheControlTtl>,
+    ) -> Self {
+        self.ttl = ::std::option::Option::Some(::std::convert::Into::into(ttl));
+        self
+    }
+}
+
+impl crate::types::BetaCitationCharLocationParam {
+    ///The passage being cited.
+    pub fn cited_text(
+        mut self,
+        cited_text: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cited_text = ::std::convert::Into::into(cited_text);
+        self
+    }
+
+    ///Zero-based position of the cited document among the request's documents.
+    pub fn document_index(mut self, document_index: i64) -> Self {
+        self.document_index = document_index;
+        self
+    }
+
+    ///Title of the cited document, or null when it has none.
+    pub fn document_title(
+        mut self,
+        document_title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.document_title = ::std::option::Option::Some(
+            ::std::convert::Into::into(document_title),
+        );
+        self
+    }
+
+    ///Character offset where the cited range ends (exclusive).
+    pub fn end_char_index(mut self, end_char_index: i64) -> Self {
+        self.end_char_index = end_char_index;
+        self
+    }
+
+    ///Character offset where the cited range starts.
+    pub fn start_char_index(mut self, start_char_index: i64) -> Self {
+        self.start_char_index = start_char_index;
+        self
+    }
+}
+
+impl crate::types::builder::BetaCitationCharLocationParam {
+    ///The `BetaCitationCharLocationParam` this builder describes. It has 4 required fields (`cited_text`, `document_index`, `start_char_index`, `end_char_index`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::BetaCitationCharLocationParam,
+        crate::Error,
+    > {
+        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
+    }
+}
+
+impl crate::types::BetaCitationContentBlockLocationParam {
+    ///The passage being cited.
+    pub fn cited_text(
+        mut self,
+        cited_text: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cited_text = ::std::convert::Into::into(cited_text);
+        self
+    }
+
+    ///Zero-based position of the cited document among the request's documents.
+    pub fn document_index(mut self, document_index: i64) -> Self {
+        self.document_index = document_index;
+        self
+    }
+
+    ///Title of the cited document, or null when it has none.
+    pub fn document_title(
+        mut self,
+        document_title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.document_title = ::std::option::Option::Some(
+            ::std::convert::Into::into(document_title),
+        );
+        self
+    }
+
+    ///Index of the block where the cited range ends (exclusive).
+    pub fn end_block_index(mut self, end_block_index: i64) -> Self {
+        self.end_block_index = end_block_index;
+        self
+    }
+
+    ///Index of the first cited block.
+    pub fn start_block_index(mut self, start_block_index: i64) -> Self {
+        self.start_block_index = start_block_index;
+        self
+    }
+}
+
+impl crate::types::builder::BetaCitationContentBlockLocationParam {
+    ///The `BetaCitationContentBlockLocationParam` this builder describes. It has 4 required fields (`cited_text`, `document_index`, `start_block_index`, `end_block_index`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::BetaCitationContentBlockLocationParam,
+        crate::Error,
+    > {
+        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
+    }
+}
+
+impl crate::types::BetaCitationPageLocationParam {
+    ///The passage being cited.
+    pub fn cited_text(
+        mut self,
+        cited_text: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cited_text = ::std::convert::Into::into(cited_text);
+        self
+    }
+
+    ///Zero-based position of the cited document among the request's documents.
+    pub fn document_index(mut self, document_index: i64) -> Self {
+        self.document_index = document_index;
+        self
+    }
+
+    ///Title of the cited document, or null when it has none.
+    pub fn document_title(
+        mut self,
+        document_title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.document_title = ::std::option::Option::Some(
+            ::std::convert::Into::into(document_title),
+        );
+        self
+    }
+
+    ///Page number where the cited range ends (exclusive).
+    pub fn end_page_number(mut self, end_page_number: i64) -> Self {
+        self.end_page_number = end_page_number;
+        self
+    }
+
+    ///Page number where the cited range starts.
+    pub fn start_page_number(mut self, start_page_number: i64) -> Self {
+        self.start_page_number = start_page_number;
+        self
+    }
+}
+
+impl crate::types::builder::BetaCitationPageLocationParam {
+    ///The `BetaCitationPageLocationParam` this builder describes. It has 4 required fields (`cited_text`, `document_index`, `start_page_number`, `end_page_number`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::BetaCitationPageLocationParam,
+        crate::Error,
+    > {
+        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
+    }
+}
+
+impl crate::types::BetaCitationSearchResultLocationParam {
+    ///The passage being cited.
+    pub fn cited_text(
+        mut self,
+        cited_text: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cited_text = ::std::convert::Into::into(cited_text);
+        self
+    }
+
+    ///Index of the block where the cited range ends (exclusive).
+    pub fn end_block_index(mut self, end_block_index: i64) -> Self {
+        self.end_block_index = end_block_index;
+        self
+    }
+
+    ///Zero-based position of the cited search result among the request's search results.
+    pub fn search_result_index(mut self, search_result_index: i64) -> Self {
+        self.search_result_index = search_result_index;
+        self
+    }
+
+    ///Source of the cited search result (for example its URL).
+    pub fn source(
+        mut self,
+        source: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source = ::std::convert::Into::into(source);
+        self
+    }
+
+    ///Index of the first cited block.
+    pub fn start_block_index(mut self, start_block_index: i64) -> Self {
+        self.start_block_index = start_block_index;
+        self
+    }
+
+    ///Title of the cited search result, or null.
+    pub fn title(
+        mut self,
+        title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
+        self
+    }
+}
+
+impl crate::types::builder::BetaCitationSearchResultLocationParam {
+    ///The `BetaCitationSearchResultLocationParam` this builder describes. It has 5 required fields (`cited_text`, `search_result_index`, `source`, `start_block_index`, `end_block_index`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::BetaCitationSearchResultLocationParam,
+        crate::Error,
+    > {
+        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
+    }
+}
+
+impl crate::types::BetaCitationWebSearchResultLocationParam {
+    ///A `BetaCitationWebSearchResultLocationParam` from its required fields, in this order: `cited_text`, `url`, `encrypted_index`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        cited_text: impl ::std::convert::Into<::std::string::String>,
+        url: impl ::std::convert::Into<::std::string::String>,
+        encrypted_index: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            cited_text: ::std::convert::Into::into(cited_text),
+            encrypted_index: ::std::convert::Into::into(encrypted_index),
+            title: ::std::option::Option::None,
+            type_: crate::types::BetaCitationWebSearchResultLocationParamType::WebSearchResultLocation,
+            url: ::std::convert::Into::into(url),
+        }
+    }
+
+    ///The passage being cited.
+    pub fn cited_text(
+        mut self,
+        cited_text: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cited_text = ::std::convert::Into::into(cited_text);
+        self
+    }
+
+    ///Opaque reference to the cited passage, as returned by the API.
+    pub fn encrypted_index(
+        mut self,
+        encrypted_index: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.encrypted_index = ::std::convert::Into::into(encrypted_index);
+        self
+    }
+
+    ///Title of the cited page, or null.
+    pub fn title(
+        mut self,
+        title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
+        self
+    }
+
+    ///Address of the cited page.
+    pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.url = ::std::convert::Into::into(url);
+        self
+    }
+}
+
+impl crate::types::BetaCitationsConfigParam {
+    ///A `BetaCitationsConfigParam` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            enabled: ::std::option::Option::None,
+        }
+    }
+
+    ///Whether the model may cite this source.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(enabled);
+        self
+    }
+}
+
+impl crate::types::BetaClearThinking20251015Edit {
+    ///A `BetaClearThinking20251015Edit` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            keep: ::std::option::Option::None,
+            type_: crate::types::BetaClearThinking20251015EditType::ClearThinking20251015,
+        }
+    }
+
+    ///How many of the most recent assistant turns keep their thinking blocks: a number of turns, or all of them (as an object or the string `all`).
+    pub fn keep(
+        mut self,
+        keep: impl ::std::convert::Into<crate::types::BetaClearThinking20251015EditKeep>,
+    ) -> Self {
+        self.keep = ::std::option::Option::Some(::std::convert::Into::into(keep));
+        self
+    }
+}
+
+impl crate::types::BetaClearToolUses20250919Edit {
+    ///A `BetaClearToolUses20250919Edit` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            clear_at_least: ::std::option::Option::None,
+            clear_tool_inputs: ::std::option::Option::None,
+            exclude_tools: ::std::default::Default::default(),
+            keep: ::std::option::Option::None,
+            trigger: ::std::option::Option::None,
+            type_: crate::types::BetaClearToolUses20250919EditType::ClearToolUses20250919,
+        }
+    }
+
+    ///The least number of tokens an edit must free; the context is left alone when clearing would free fewer.
+    pub fn clear_at_least(
+        mut self,
+        clear_at_least: impl ::std::convert::Into<
+            crate::types::BetaInputTokensClearAtLeast,
+        >,
+    ) -> Self {
+        self.clear_at_least = ::std::option::Option::Some(
+            ::std::convert::Into::into(clear_at_least),
+        );
+        self
+    }
+
+    ///Whether to clear the inputs of the cleared tool uses too: true for all of them, or the names of the tools whose inputs to clear.
+    pub fn clear_tool_inputs(
+        mut self,
+        clear_tool_inputs: impl ::std::convert::Into<
+            crate::types::BetaClearToolUses20250919EditClearToolInputs,
+        >,
+    ) -> Self {
+        self.clear_tool_inputs = ::std::option::Option::Some(
+            ::std::convert::Into::into(clear_tool_inputs),
+        );
+        self
+    }
+
+    ///Names of tools whose uses are never cleared.
+    pub fn exclude_tools(
+        mut self,
+        exclude_tools: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.exclude_tools = exclude_tools
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///How many of the most recent tool uses to keep.
+    pub fn keep(
+        mut self,
+        keep: impl ::std::convert::Into<crate::types::BetaToolUsesKeep>,
+    ) -> Self {
+        self.keep = ::std::option::Option::Some(::std::convert::Into::into(keep));
+        self
+    }
+
+    ///When the edit applies: once the input reaches a number of tokens or of tool uses.
+    pub fn trigger(
+        mut self,
+        trigger: impl ::std::convert::Into<
+            crate::types::BetaClearToolUses20250919EditTrigger,
+        >,
+    ) -> Self {
+        self.trigger = ::std::option::Option::Some(::std::convert::Into::into(trigger));
+        self
+    }
+}
+
+impl crate::types::BetaCodeExecutionOutputBlockParam {
+    ///A `BetaCodeExecutionOutputBlockParam` from its required field: `file_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(file_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            file_id: ::std::convert::Into::into(file_id),
+            type_: crate::types::BetaCodeExecutionOutputBlockParamType::CodeExecutionOutput,
+        }
+    }
+
+    ///Id of the file the run produced.
+    pub fn file_id(
+        mut self,
+        file_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.file_id = ::std::convert::Into::into(file_id);
+        self
+    }
+}
+
+impl crate::types::BetaCodeExecutionResultBlockParam {
+    ///Files the run produced.
+    pub fn content(
+        mut self,
+        content: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::BetaCodeExecutionOutputBlockParam,
+            >,
+        >,
+    ) -> Self {
+        self.content = content.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+
+    ///Exit code of the run; zero means success.
+    pub fn return_code(mut self, return_code: i64) -> Self {
+        self.return_code = return_code;
+        self
+    }
+
+    ///What the run wrote to standard error.
+    pub fn stderr(
+        mut self,
+        stderr: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.stderr = ::std::convert::Into::into(stderr);
+        self
+    }
+
+    ///What the run wrote to standard output.
+    pub fn stdout(
+        mut self,
+        stdout: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.stdout = ::std::convert::Into::into(stdout);
+        self
+    }
+}
+
+impl crate::types::builder::BetaCodeExecutionResultBlockParam {
+    ///The `BetaCodeExecutionResultBlockParam` this builder describes. It has 4 required fields (`stdout`, `stderr`, `return_code`, `content`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::BetaCodeExecutionResultBlockParam,
+        crate::Error,
+    > {
+        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
+    }
+}
+
+impl crate::types::BetaCodeExecutionTool20250522 {
+    ///A `BetaCodeExecutionTool20250522` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            name: crate::types::BetaCodeExecutionTool20250522Name::CodeExecution,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaCodeExecutionTool20250522Type::CodeExecution20250522,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaCodeExecutionTool20250825 {
+    ///A `BetaCodeExecutionTool20250825` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            name: crate::types::BetaCodeExecutionTool20250825Name::CodeExecution,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaCodeExecutionTool20250825Type::CodeExecution20250825,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaCodeExecutionToolResultBlockParam {
+    ///A `BetaCodeExecutionToolResultBlockParam` from its required fields, in this order: `content`, `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        content: impl ::std::convert::Into<
+            crate::types::BetaCodeExecutionToolResultBlockParamContent,
+        >,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            content: ::std::convert::Into::into(content),
+            tool_use_id: ::std::convert::Into::into(tool_use_id),
+            type_: crate::types::BetaCodeExecutionToolResultBlockParamType::CodeExecutionToolResult,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///The result of the run, or the error it ran into.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<
+            crate::types::BetaCodeExecutionToolResultBlockParamContent,
+        >,
+    ) -> Self {
+        self.content = ::std::convert::Into::into(content);
+        self
+    }
+
+    ///Id of the `server_tool_use` block this result answers.
+    pub fn tool_use_id(
+        mut self,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+}
+
+impl crate::types::BetaCodeExecutionToolResultErrorParam {
+    ///A `BetaCodeExecutionToolResultErrorParam` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        error_code: impl ::std::convert::Into<
+            crate::types::BetaCodeExecutionToolResultErrorCode,
+        >,
+    ) -> Self {
+        Self {
+            error_code: ::std::convert::Into::into(error_code),
+            type_: crate::types::BetaCodeExecutionToolResultErrorParamType::CodeExecutionToolResultError,
+        }
+    }
+
+    ///Why the run failed.
+    pub fn error_code(
+        mut self,
+        error_code: impl ::std::convert::Into<
+            crate::types::BetaCodeExecutionToolResultErrorCode,
+        >,
+    ) -> Self {
+        self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+}
+
+impl crate::types::BetaCompact20260112Edit {
+    ///A `BetaCompact20260112Edit` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            instructions: ::std::option::Option::None,
+            pause_after_compaction: ::std::option::Option::None,
+            trigger: ::std::option::Option::None,
+            type_: crate::types::BetaCompact20260112EditType::Compact20260112,
+        }
+    }
+
+    ///Extra instructions for writing the summary.
+    pub fn instructions(
+        mut self,
+        instructions: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instructions = ::std::option::Option::Some(
+            ::std::convert::Into::into(instructions),
+        );
+        self
+    }
+
+    ///If true, the response stops after compacting and returns the compaction block to you.
+    pub fn pause_after_compaction(mut self, pause_after_compaction: bool) -> Self {
+        self.pause_after_compaction = ::std::option::Option::Some(
+            pause_after_compaction,
+        );
+        self
+    }
+
+    ///When compaction happens; 150,000 input tokens when omitted.
+    pub fn trigger(
+        mut self,
+        trigger: impl ::std::convert::Into<crate::types::BetaInputTokensTrigger>,
+    ) -> Self {
+        self.trigger = ::std::option::Option::Some(::std::convert::Into::into(trigger));
+        self
+    }
+}
+
+impl crate::types::BetaCompactionBlockParam {
+    ///A `BetaCompactionBlockParam` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            content: ::std::option::Option::None,
+            type_: crate::types::BetaCompactionBlockParamType::Compaction,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///The summary of the compacted context (never an empty string), or null when compaction failed.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(content));
+        self
+    }
+}
+
+impl ::std::default::Default for crate::types::BetaCompactionBlockParam {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::types::BetaContainerParams {
+    ///A `BetaContainerParams` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            skills: ::std::default::Default::default(),
+        }
+    }
+
+    ///Id of an existing container to reuse.
+    pub fn id(mut self, id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(id));
+        self
+    }
+
+    ///Skills to load into the container.
+    pub fn skills(
+        mut self,
+        skills: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaSkillParams>,
+        >,
+    ) -> Self {
+        self.skills = skills.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+}
+
+impl crate::types::BetaContainerUploadBlockParam {
+    ///A `BetaContainerUploadBlockParam` from its required field: `file_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(file_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            file_id: ::std::convert::Into::into(file_id),
+            type_: crate::types::BetaContainerUploadBlockParamType::ContainerUpload,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///Id of the uploaded file to place in the container.
+    pub fn file_id(
+        mut self,
+        file_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.file_id = ::std::convert::Into::into(file_id);
+        self
+    }
+}
+
+impl crate::types::BetaContentBlockSource {
+    ///A `BetaContentBlockSource` from its required field: `content`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        content: impl ::std::convert::Into<crate::types::BetaContentBlockSourceBody>,
+    ) -> Self {
+        Self {
+            content: ::std::convert::Into::into(content),
+            type_: crate::types::BetaContentBlockSourceType::Content,
+        }
+    }
+
+    ///The document's content: a string or a list of text and image blocks.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<crate::types::BetaContentBlockSourceBody>,
+    ) -> Self {
+        self.content = ::std::convert::Into::into(content);
+        self
+    }
+}
+
+impl crate::types::BetaContextManagementConfig {
+    ///A `BetaContextManagementConfig` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            edits: ::std::default::Default::default(),
+        }
+    }
+
+    ///The context edits to apply, each told apart by its `type`.
+    pub fn edits(
+        mut self,
+        edits: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::BetaContextManagementConfigEditsItem,
+            >,
+        >,
+    ) -> Self {
+        self.edits = edits.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+}
+
+impl crate::types::BetaDirectCaller {
+    ///A `BetaDirectCaller` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            type_: crate::types::BetaDirectCallerType::Direct,
+        }
+    }
+}
+
+impl crate::types::BetaFileDocumentSource {
+    ///A `BetaFileDocumentSource` from its required field: `file_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(file_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            file_id: ::std::convert::Into::into(file_id),
+            type_: crate::types::BetaFileDocumentSourceType::File,
+        }
+    }
+
+    ///Id of the uploaded file that holds the document.
+    pub fn file_id(
+        mut self,
+        file_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.file_id = ::std::convert::Into::into(file_id);
+        self
+    }
+}
+
+impl crate::types::BetaFileImageSource {
+    ///A `BetaFileImageSource` from its required field: `file_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(file_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            file_id: ::std::convert::Into::into(file_id),
+            type_: crate::types::BetaFileImageSourceType::File,
+        }
+    }
+
+    ///Id of the uploaded file that holds the image.
+    pub fn file_id(
+        mut self,
+        file_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.file_id = ::std::convert::Into::into(file_id);
+        self
+    }
+}
+
+impl crate::types::BetaImageBlockParam {
+    ///A `BetaImageBlockParam` from its required field: `source`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        source: impl ::std::convert::Into<crate::types::BetaImageBlockParamSource>,
+    ) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            source: ::std::convert::Into::into(source),
+            type_: crate::types::BetaImageBlockParamType::Image,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///Where the image bytes come from: inline base64 data, a URL, or an uploaded file.
+    pub fn source(
+        mut self,
+        source: impl ::std::convert::Into<crate::types::BetaImageBlockParamSource>,
+    ) -> Self {
+        self.source = ::std::convert::Into::into(source);
+        self
+    }
+}
+
+impl crate::types::BetaInputTokensClearAtLeast {
+    ///A `BetaInputTokensClearAtLeast` from its required field: `value`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(value: i64) -> Self {
+        Self {
+            type_: crate::types::BetaInputTokensClearAtLeastType::InputTokens,
+            value,
+        }
+    }
+
+    ///Number of input tokens.
+    pub fn value(mut self, value: i64) -> Self {
+        self.value = value;
+        self
+    }
+}
+
+impl crate::types::BetaInputTokensTrigger {
+    ///A `BetaInputTokensTrigger` from its required field: `value`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(value: i64) -> Self {
+        Self {
+            type_: crate::types::BetaInputTokensTriggerType::InputTokens,
+            value,
+        }
+    }
+
+    ///Number of input tokens.
+    pub fn value(mut self, value: i64) -> Self {
+        self.value = value;
+        self
+    }
+}
+
+impl crate::types::BetaJsonOutputFormat {
+    ///A `BetaJsonOutputFormat` from its required field: `schema`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        schema: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        Self {
+            schema: schema.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            type_: crate::types::BetaJsonOutputFormatType::JsonSchema,
+        }
+    }
+
+    ///The JSON Schema the output must follow.
+    pub fn schema(
+        mut self,
+        schema: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.schema = schema.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        self
+    }
+}
+
+impl crate::types::BetaMcpToolConfig {
+    ///A `BetaMcpToolConfig` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            defer_loading: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+        }
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Whether the model may use this tool.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(enabled);
+        self
+    }
+}
+
+impl crate::types::BetaMcpToolDefaultConfig {
+    ///A `BetaMcpToolDefaultConfig` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            defer_loading: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+        }
+    }
+
+    ///If true, the server's tools are loaded only once a tool search refers to them.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Whether the model may use the server's tools.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(enabled);
+        self
+    }
+}
+
+impl crate::types::BetaMcpToolUseBlockParam {
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///Identifier of the MCP tool call.
+    pub fn id(mut self, id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.id = ::std::convert::Into::into(id);
+        self
+    }
+
+    ///Arguments of the call, shaped by the tool's input schema.
+    pub fn input(
+        mut self,
+        input: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.input = input.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        self
+    }
+
+    ///Name of the MCP tool called.
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::convert::Into::into(name);
+        self
+    }
+
+    ///Name of the MCP server that offers the tool.
+    pub fn server_name(
+        mut self,
+        server_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_name = ::std::convert::Into::into(server_name);
+        self
+    }
+}
+
+impl crate::types::builder::BetaMcpToolUseBlockParam {
+    ///The `BetaMcpToolUseBlockParam` this builder describes. It has 4 required fields (`id`, `server_name`, `name`, `input`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<crate::types::BetaMcpToolUseBlockParam, crate::Error> {
+        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
+    }
+}
+
+impl crate::types::BetaMcpToolset {
+    ///A `BetaMcpToolset` from its required field: `mcp_server_name`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        mcp_server_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            configs: ::std::default::Default::default(),
+            default_config: ::std::option::Option::None,
+            mcp_server_name: ::std::convert::Into::into(mcp_server_name),
+            type_: crate::types::BetaMcpToolsetType::McpToolset,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///Settings for single tools, keyed by tool name; they override `default_config`.
+    pub fn configs(
+        mut self,
+        configs: impl ::std::convert::Into<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                crate::types::BetaMcpToolConfig,
+            >,
+        >,
+    ) -> Self {
+        self.configs = ::std::convert::Into::into(configs);
+        self
+    }
+
+    ///Settings applied to every tool of the server.
+    pub fn default_config(
+        mut self,
+        default_config: impl ::std::convert::Into<crate::types::BetaMcpToolDefaultConfig>,
+    ) -> Self {
+        self.default_config = ::std::option::Option::Some(
+            ::std::convert::Into::into(default_config),
+        );
+        self
+    }
+
+    ///Name of the MCP server whose tools these settings apply to.
+    pub fn mcp_server_name(
+        mut self,
+        mcp_server_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mcp_server_name = ::std::convert::Into::into(mcp_server_name);
+        self
+    }
+}
+
+impl crate::types::BetaMemoryTool20250818 {
+    ///A `BetaMemoryTool20250818` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            input_examples: ::std::default::Default::default(),
+            name: crate::types::BetaMemoryTool20250818Name::Memory,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaMemoryTool20250818Type::Memory20250818,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Example inputs for the tool, each a JSON object shaped like its input.
+    pub fn input_examples(
+        mut self,
+        input_examples: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.input_examples = input_examples
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaMessageBatchCreateParams {
+    ///A `BetaMessageBatchCreateParams` from its required field: `requests`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        requests: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaMessageBatchRequest>,
+        >,
+    ) -> Self {
+        Self {
+            requests: requests.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    ///The Messages requests to process, each with its own id.
+    pub fn requests(
+        mut self,
+        requests: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaMessageBatchRequest>,
+        >,
+    ) -> Self {
+        self.requests = requests.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+}
+
+impl crate::types::BetaMessageBatchRequest {
+    ///A `BetaMessageBatchRequest` from its required fields, in this order: `custom_id`, `params`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        custom_id: impl ::std::convert::Into<::std::string::String>,
+        params: impl ::std::convert::Into<crate::types::BetaMessageCreateParams>,
+    ) -> Self {
+        Self {
+            custom_id: ::std::convert::Into::into(custom_id),
+            params: ::std::convert::Into::into(params),
+        }
+    }
+
+    ///Your own id for this request, unique within the batch; its result carries the same id, since results may come back in any order.
+    pub fn custom_id(
+        mut self,
+        custom_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_id = ::std::convert::Into::into(custom_id);
+        self
+    }
+
+    ///The parameters of the Messages request, as they would be sent to create a beta message.
+    pub fn params(
+        mut self,
+        params: impl ::std::convert::Into<crate::types::BetaMessageCreateParams>,
+    ) -> Self {
+        self.params = ::std::convert::Into::into(params);
+        self
+    }
+}
+
+impl crate::types::BetaMessageCountTokensParams {
+    ///A `BetaMessageCountTokensParams` from its required fields, in this order: `model`, `messages`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        model: impl ::std::convert::Into<crate::types::Model>,
+        messages: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaMessageParam>,
+        >,
+    ) -> Self {
+        Self {
+            context_management: ::std::option::Option::None,
+            mcp_servers: ::std::default::Default::default(),
+            messages: messages.into_iter().map(::std::convert::Into::into).collect(),
+            model: ::std::convert::Into::into(model),
+            output_config: ::std::option::Option::None,
+            output_format: ::std::option::Option::None,
+            system: ::std::option::Option::None,
+            thinking: ::std::option::Option::None,
+            tool_choice: ::std::option::Option::None,
+            tools: ::std::default::Default::default(),
+        }
+    }
+
+    ///How the server may trim the conversation's context as it grows, such as clearing old tool results or thinking, or compacting earlier turns.
+    pub fn context_management(
+        mut self,
+        context_management: impl ::std::convert::Into<
+            crate::types::BetaContextManagementConfig,
+        >,
+    ) -> Self {
+        self.context_management = ::std::option::Option::Some(
+            ::std::convert::Into::into(context_management),
+        );
+        self
+    }
+
+    ///Remote MCP servers whose tools the model may call during this request.
+    pub fn mcp_servers(
+        mut self,
+        mcp_servers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::BetaRequestMcpServerUrlDefinition,
+            >,
+        >,
+    ) -> Self {
+        self.mcp_servers = mcp_servers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///The conversation so far, as alternating `user` and `assistant` turns (consecutive turns of one role are merged). If the last turn is `assistant`, the reply continues from its content. At most 100,000 messages; there is no `system` role (use the top-level `system`).
+    pub fn messages(
+        mut self,
+        messages: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaMessageParam>,
+        >,
+    ) -> Self {
+        self.messages = messages.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+
+    ///The model that generates the reply.
+    pub fn model(
+        mut self,
+        model: impl ::std::convert::Into<crate::types::Model>,
+    ) -> Self {
+        self.model = ::std::convert::Into::into(model);
+        self
+    }
+
+    ///Settings for the model's output, such as effort and a structured output format.
+    pub fn output_config(
+        mut self,
+        output_config: impl ::std::convert::Into<crate::types::BetaOutputConfig>,
+    ) -> Self {
+        self.output_config = ::std::option::Option::Some(
+            ::std::convert::Into::into(output_config),
+        );
+        self
+    }
+
+    ///Deprecated in favor of `output_config.format`, and due to be removed: constrains the reply to JSON that follows a schema.
+    pub fn output_format(
+        mut self,
+        output_format: impl ::std::convert::Into<crate::types::BetaJsonOutputFormat>,
+    ) -> Self {
+        self.output_format = ::std::option::Option::Some(
+            ::std::convert::Into::into(output_format),
+        );
+        self
+    }
+
+    ///System prompt giving Claude context and instructions, as a plain string or as a list of text blocks.
+    pub fn system(
+        mut self,
+        system: impl ::std::convert::Into<crate::types::BetaSystemPrompt>,
+    ) -> Self {
+        self.system = ::std::option::Option::Some(::std::convert::Into::into(system));
+        self
+    }
+
+    ///Turns extended thinking on, off or to adaptive; when on, the reply starts with `thinking` blocks, and thinking tokens count toward `max_tokens`.
+    pub fn thinking(
+        mut self,
+        thinking: impl ::std::convert::Into<crate::types::BetaThinkingConfigParam>,
+    ) -> Self {
+        self.thinking = ::std::option::Option::Some(
+            ::std::convert::Into::into(thinking),
+        );
+        self
+    }
+
+    ///How the model may use the tools: freely, at least one, one named tool, or none.
+    pub fn tool_choice(
+        mut self,
+        tool_choice: impl ::std::convert::Into<crate::types::BetaToolChoice>,
+    ) -> Self {
+        self.tool_choice = ::std::option::Option::Some(
+            ::std::convert::Into::into(tool_choice),
+        );
+        self
+    }
+
+    ///Tools the model could call, counted as part of the input. The reference lists the same set of tool definitions as for creating a message.
+    pub fn tools(
+        mut self,
+        tools: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolUnion>,
+        >,
+    ) -> Self {
+        self.tools = tools.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+}
+
+impl crate::types::BetaMessageCreateParams {
+    ///A `BetaMessageCreateParams` from its required fields, in this order: `model`, `max_tokens`, `messages`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        model: impl ::std::convert::Into<crate::types::Model>,
+        max_tokens: i64,
+        messages: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaMessageParam>,
+        >,
+    ) -> Self {
+        Self {
+            container: ::std::option::Option::None,
+            context_management: ::std::option::Option::None,
+            inference_geo: ::std::option::Option::None,
+            max_tokens,
+            mcp_servers: ::std::default::Default::default(),
+            messages: messages.into_iter().map(::std::convert::Into::into).collect(),
+            metadata: ::std::option::Option::None,
+            model: ::std::convert::Into::into(model),
+            output_config: ::std::option::Option::None,
+            output_format: ::std::option::Option::None,
+            service_tier: ::std::option::Option::None,
+            stop_sequences: ::std::default::Default::default(),
+            stream: ::std::option::Option::None,
+            system: ::std::option::Option::None,
+            temperature: ::std::option::Option::None,
+            thinking: ::std::option::Option::None,
+            tool_choice: ::std::option::Option::None,
+            tools: ::std::default::Default::default(),
+            top_k: ::std::option::Option::None,
+            top_p: ::std::option::Option::None,
+        }
+    }
+
+    ///The container to run code tools in: the id of an existing container to reuse, or container settings such as the skills to load.
+    pub fn container(
+        mut self,
+        container: impl ::std::convert::Into<
+            crate::types::BetaMessageCreateParamsContainer,
+        >,
+    ) -> Self {
+        self.container = ::std::option::Option::Some(
+            ::std::convert::Into::into(container),
+        );
+        self
+    }
+
+    ///How the server may trim the conversation's context as it grows, such as clearing old tool results or thinking, or compacting earlier turns.
+    pub fn context_management(
+        mut self,
+        context_management: impl ::std::convert::Into<
+            crate::types::BetaContextManagementConfig,
+        >,
+    ) -> Self {
+        self.context_management = ::std::option::Option::Some(
+            ::std::convert::Into::into(context_management),
+        );
+        self
+    }
+
+    ///Geographic region to run inference in; the workspace's `default_inference_geo` applies when omitted.
+    pub fn inference_geo(
+        mut self,
+        inference_geo: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inference_geo = ::std::option::Option::Some(
+            ::std::convert::Into::into(inference_geo),
+        );
+        self
+    }
+
+    ///Upper bound on the number of tokens to generate; the model may stop earlier. Each model has its own maximum.
+    pub fn max_tokens(mut self, max_tokens: i64) -> Self {
+        self.max_tokens = max_tokens;
+        self
+    }
+
+    ///Remote MCP servers whose tools the model may call during this request.
+    pub fn mcp_servers(
+        mut self,
+        mcp_servers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::types::BetaRequestMcpServerUrlDefinition,
+            >,
+        >,
+    ) -> Self {
+        self.mcp_servers = mcp_servers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///The conversation so far, as alternating `user` and `assistant` turns (consecutive turns of one role are merged). If the last turn is `assistant`, the reply continues from its content. At most 100,000 messages; there is no `system` role (use the top-level `system`).
+    pub fn messages(
+        mut self,
+        messages: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaMessageParam>,
+        >,
+    ) -> Self {
+        self.messages = messages.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+
+    ///Information about the request, such as the end user.
+    pub fn metadata(
+        mut self,
+        metadata: impl ::std::convert::Into<crate::types::Metadata>,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(
+            ::std::convert::Into::into(metadata),
+        );
+        self
+    }
+
+    ///The model that generates the reply.
+    pub fn model(
+        mut self,
+        model: impl ::std::convert::Into<crate::types::Model>,
+    ) -> Self {
+        self.model = ::std::convert::Into::into(model);
+        self
+    }
+
+    ///Settings for the model's output, such as effort and a structured output format.
+    pub fn output_config(
+        mut self,
+        output_config: impl ::std::convert::Into<crate::types::BetaOutputConfig>,
+    ) -> Self {
+        self.output_config = ::std::option::Option::Some(
+            ::std::convert::Into::into(output_config),
+        );
+        self
+    }
+
+    ///Deprecated in favor of `output_config.format`, and due to be removed: constrains the reply to JSON that follows a schema.
+    pub fn output_format(
+        mut self,
+        output_format: impl ::std::convert::Into<crate::types::BetaJsonOutputFormat>,
+    ) -> Self {
+        self.output_format = ::std::option::Option::Some(
+            ::std::convert::Into::into(output_format),
+        );
+        self
+    }
+
+    ///Whether the request may use priority capacity when available (`auto`) or only standard capacity (`standard_only`).
+    pub fn service_tier(
+        mut self,
+        service_tier: impl ::std::convert::Into<
+            crate::types::BetaMessageCreateParamsServiceTier,
+        >,
+    ) -> Self {
+        self.service_tier = ::std::option::Option::Some(
+            ::std::convert::Into::into(service_tier),
+        );
+        self
+    }
+
+    ///Extra strings that end generation when produced; the reply then has stop_reason `stop_sequence` and names the matched string in `stop_sequence`.
+    pub fn stop_sequences(
+        mut self,
+        stop_sequences: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.stop_sequences = stop_sequences
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///When true, the response is a stream of server-sent events instead of a single message.
+    pub fn stream(mut self, stream: bool) -> Self {
+        self.stream = ::std::option::Option::Some(stream);
+        self
+    }
+
+    ///System prompt giving Claude context and instructions, as a plain string or as a list of text blocks.
+    pub fn system(
+        mut self,
+        system: impl ::std::convert::Into<crate::types::BetaSystemPrompt>,
+    ) -> Self {
+        self.system = ::std::option::Option::Some(::std::convert::Into::into(system));
+        self
+    }
+
+    ///Sampling randomness, from 0.0 to 1.0 (default 1.0): lower suits analytical tasks, higher suits creative ones. Even 0.0 is not fully deterministic.
+    pub fn temperature(mut self, temperature: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(temperature);
+        self
+    }
+
+    ///Turns extended thinking on, off or to adaptive; when on, the reply starts with `thinking` blocks, and thinking tokens count toward `max_tokens`.
+    pub fn thinking(
+        mut self,
+        thinking: impl ::std::convert::Into<crate::types::BetaThinkingConfigParam>,
+    ) -> Self {
+        self.thinking = ::std::option::Option::Some(
+            ::std::convert::Into::into(thinking),
+        );
+        self
+    }
+
+    ///How the model may use the tools: freely, at least one, one named tool, or none.
+    pub fn tool_choice(
+        mut self,
+        tool_choice: impl ::std::convert::Into<crate::types::BetaToolChoice>,
+    ) -> Self {
+        self.tool_choice = ::std::option::Option::Some(
+            ::std::convert::Into::into(tool_choice),
+        );
+        self
+    }
+
+    ///Tools the model may call: custom client tools (your own, described by a JSON schema), Anthropic-defined client tools (bash, text editor, computer, memory), server tools run by Anthropic (web search, web fetch, code execution, tool search), and MCP toolsets.
+    pub fn tools(
+        mut self,
+        tools: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolUnion>,
+        >,
+    ) -> Self {
+        self.tools = tools.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+
+    ///Sample only among the K most likely next tokens, cutting off the low-probability tail. For advanced use; usually set temperature instead.
+    pub fn top_k(mut self, top_k: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(top_k);
+        self
+    }
+
+    ///Nucleus sampling: sample from the smallest set of tokens whose cumulative probability reaches this value. For advanced use; change temperature or top_p, not both.
+    pub fn top_p(mut self, top_p: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(top_p);
+        self
+    }
+}
+
+impl crate::types::BetaMessageParam {
+    ///A `BetaMessageParam` from its required fields, in this order: `role`, `content`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        role: impl ::std::convert::Into<crate::types::BetaMessageParamRole>,
+        content: impl ::std::convert::Into<crate::types::BetaMessageParamContent>,
+    ) -> Self {
+        Self {
+            content: ::std::convert::Into::into(content),
+            role: ::std::convert::Into::into(role),
+        }
+    }
+
+    ///The turn's content: a string (shorthand for one text block) or a list of content blocks.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<crate::types::BetaMessageParamContent>,
+    ) -> Self {
+        self.content = ::std::convert::Into::into(content);
+        self
+    }
+
+    ///Who spoke this turn.
+    pub fn role(
+        mut self,
+        role: impl ::std::convert::Into<crate::types::BetaMessageParamRole>,
+    ) -> Self {
+        self.role = ::std::convert::Into::into(role);
+        self
+    }
+}
+
+impl crate::types::BetaOutputConfig {
+    ///A `BetaOutputConfig` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            effort: ::std::option::Option::None,
+            format: ::std::option::Option::None,
+        }
+    }
+
+    ///How much effort the model spends on the answer.
+    pub fn effort(
+        mut self,
+        effort: impl ::std::convert::Into<crate::types::BetaOutputConfigEffort>,
+    ) -> Self {
+        self.effort = ::std::option::Option::Some(::std::convert::Into::into(effort));
+        self
+    }
+
+    ///Constrains the reply to JSON that follows a schema.
+    pub fn format(
+        mut self,
+        format: impl ::std::convert::Into<crate::types::BetaJsonOutputFormat>,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(::std::convert::Into::into(format));
+        self
+    }
+}
+
+impl crate::types::BetaPlainTextSource {
+    ///A `BetaPlainTextSource` from its required field: `data`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(data: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            data: ::std::convert::Into::into(data),
+            media_type: crate::types::BetaPlainTextSourceMediaType::TextPlain,
+            type_: crate::types::BetaPlainTextSourceType::Text,
+        }
+    }
+
+    ///The document's text.
+    pub fn data(
+        mut self,
+        data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.data = ::std::convert::Into::into(data);
+        self
+    }
+}
+
+impl crate::types::BetaRedactedThinkingBlockParam {
+    ///A `BetaRedactedThinkingBlockParam` from its required field: `data`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(data: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            data: ::std::convert::Into::into(data),
+            type_: crate::types::BetaRedactedThinkingBlockParamType::RedactedThinking,
+        }
+    }
+
+    ///Opaque encrypted thinking content.
+    pub fn data(
+        mut self,
+        data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.data = ::std::convert::Into::into(data);
+        self
+    }
+}
+
+impl crate::types::BetaRequestDocumentBlock {
+    ///A `BetaRequestDocumentBlock` from its required field: `source`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        source: impl ::std::convert::Into<crate::types::BetaRequestDocumentBlockSource>,
+    ) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            citations: ::std::option::Option::None,
+            context: ::std::option::Option::None,
+            source: ::std::convert::Into::into(source),
+            title: ::std::option::Option::None,
+            type_: crate::types::BetaRequestDocumentBlockType::Document,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///Whether the model may cite this document.
+    pub fn citations(
+        mut self,
+        citations: impl ::std::convert::Into<crate::types::BetaCitationsConfigParam>,
+    ) -> Self {
+        self.citations = ::std::option::Option::Some(
+            ::std::convert::Into::into(citations),
+        );
+        self
+    }
+
+    ///Extra context about the document, given to the model but never cited.
+    pub fn context(
+        mut self,
+        context: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.context = ::std::option::Option::Some(::std::convert::Into::into(context));
+        self
+    }
+
+    ///Where the document comes from: base64 PDF, plain text, content blocks, a PDF URL, or an uploaded file.
+    pub fn source(
+        mut self,
+        source: impl ::std::convert::Into<crate::types::BetaRequestDocumentBlockSource>,
+    ) -> Self {
+        self.source = ::std::convert::Into::into(source);
+        self
+    }
+
+    ///Title of the document.
+    pub fn title(
+        mut self,
+        title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
+        self
+    }
+}
+
+impl crate::types::BetaRequestMcpServerToolConfiguration {
+    ///A `BetaRequestMcpServerToolConfiguration` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_tools: ::std::default::Default::default(),
+            enabled: ::std::option::Option::None,
+        }
+    }
+
+    ///Names of the server's tools the model may use.
+    pub fn allowed_tools(
+        mut self,
+        allowed_tools: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.allowed_tools = allowed_tools
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Whether the server's tools are available at all.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(enabled);
+        self
+    }
+}
+
+impl crate::types::BetaRequestMcpServerUrlDefinition {
+    ///A `BetaRequestMcpServerUrlDefinition` from its required fields, in this order: `name`, `url`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            authorization_token: ::std::option::Option::None,
+            name: ::std::convert::Into::into(name),
+            tool_configuration: ::std::option::Option::None,
+            type_: crate::types::BetaRequestMcpServerUrlDefinitionType::Url,
+            url: ::std::convert::Into::into(url),
+        }
+    }
+
+    ///Token sent to the server to authorize the calls.
+    pub fn authorization_token(
+        mut self,
+        authorization_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.authorization_token = ::std::option::Option::Some(
+            ::std::convert::Into::into(authorization_token),
+        );
+        self
+    }
+
+    ///Name of the server; tool calls and `mcp_toolset` entries refer to the server by it.
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::convert::Into::into(name);
+        self
+    }
+
+    ///Which of the server's tools may be used.
+    pub fn tool_configuration(
+        mut self,
+        tool_configuration: impl ::std::convert::Into<
+            crate::types::BetaRequestMcpServerToolConfiguration,
+        >,
+    ) -> Self {
+        self.tool_configuration = ::std::option::Option::Some(
+            ::std::convert::Into::into(tool_configuration),
+        );
+        self
+    }
+
+    ///Address of the server.
+    pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.url = ::std::convert::Into::into(url);
+        self
+    }
+}
+
+impl crate::types::BetaRequestMcpToolResultBlockParam {
+    ///A `BetaRequestMcpToolResultBlockParam` from its required field: `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(tool_use_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            content: ::std::option::Option::None,
+            is_error: ::std::option::Option::None,
+            tool_use_id: ::std::convert::Into::into(tool_use_id),
+            type_: crate::types::BetaRequestMcpToolResultBlockParamType::McpToolResult,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///What the tool produced: a string or a list of text blocks.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<
+            crate::types::BetaRequestMcpToolResultBlockParamContent,
+        >,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(content));
+        self
+    }
+
+    ///Set to true when the tool call failed.
+    pub fn is_error(mut self, is_error: bool) -> Self {
+        self.is_error = ::std::option::Option::Some(is_error);
+        self
+    }
+
+    ///Id of the `mcp_tool_use` block this result answers.
+    pub fn tool_use_id(
+        mut self,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+}
+
+impl crate::types::BetaSearchResultBlockParam {
+    ///A `BetaSearchResultBlockParam` from its required fields, in this order: `source`, `title`, `content`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        source: impl ::std::convert::Into<::std::string::String>,
+        title: impl ::std::convert::Into<::std::string::String>,
+        content: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaTextBlockParam>,
+        >,
+    ) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            citations: ::std::option::Option::None,
+            content: content.into_iter().map(::std::convert::Into::into).collect(),
+            source: ::std::convert::Into::into(source),
+            title: ::std::convert::Into::into(title),
+            type_: crate::types::BetaSearchResultBlockParamType::SearchResult,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///Whether the model may cite this result.
+    pub fn citations(
+        mut self,
+        citations: impl ::std::convert::Into<crate::types::BetaCitationsConfigParam>,
+    ) -> Self {
+        self.citations = ::std::option::Option::Some(
+            ::std::convert::Into::into(citations),
+        );
+        self
+    }
+
+    ///The text of the search result.
+    pub fn content(
+        mut self,
+        content: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaTextBlockParam>,
+        >,
+    ) -> Self {
+        self.content = content.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+
+    ///Where the result comes from, such as a URL.
+    pub fn source(
+        mut self,
+        source: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source = ::std::convert::Into::into(source);
+        self
+    }
+
+    ///Title of the search result.
+    pub fn title(
+        mut self,
+        title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::convert::Into::into(title);
+        self
+    }
+}
+
+impl crate::types::BetaServerToolCaller {
+    ///A `BetaServerToolCaller` from its required field: `tool_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(tool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            tool_id: ::std::convert::Into::into(tool_id),
+            type_: crate::types::BetaServerToolCallerType::CodeExecution20250825,
+        }
+    }
+
+    ///Id of the server tool call whose code made this call.
+    pub fn tool_id(
+        mut self,
+        tool_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_id = ::std::convert::Into::into(tool_id);
+        self
+    }
+}
+
+impl crate::types::BetaServerToolUseBlockParam {
+    ///A `BetaServerToolUseBlockParam` from its required fields, in this order: `id`, `name`, `input`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<crate::types::BetaServerToolUseBlockName>,
+        input: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            caller: ::std::option::Option::None,
+            id: ::std::convert::Into::into(id),
+            input: input.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            name: ::std::convert::Into::into(name),
+            type_: crate::types::BetaServerToolUseBlockParamType::ServerToolUse,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///Who issued this call: the model itself, or code running inside a server tool.
+    pub fn caller(
+        mut self,
+        caller: impl ::std::convert::Into<crate::types::BetaToolCaller>,
+    ) -> Self {
+        self.caller = ::std::option::Option::Some(::std::convert::Into::into(caller));
+        self
+    }
+
+    ///Identifier of the server tool call.
+    pub fn id(mut self, id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.id = ::std::convert::Into::into(id);
+        self
+    }
+
+    ///Arguments of the call.
+    pub fn input(
+        mut self,
+        input: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.input = input.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        self
+    }
+
+    ///Name of the server tool called.
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<crate::types::BetaServerToolUseBlockName>,
+    ) -> Self {
+        self.name = ::std::convert::Into::into(name);
+        self
+    }
+}
+
+impl crate::types::BetaSkillParams {
+    ///A `BetaSkillParams` from its required fields, in this order: `skill_id`, `type`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+        type_: impl ::std::convert::Into<crate::types::BetaSkillType>,
+    ) -> Self {
+        Self {
+            skill_id: ::std::convert::Into::into(skill_id),
+            type_: ::std::convert::Into::into(type_),
+            version: ::std::option::Option::None,
+        }
+    }
+
+    ///Identifier of the skill.
+    pub fn skill_id(
+        mut self,
+        skill_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.skill_id = ::std::convert::Into::into(skill_id);
+        self
+    }
+
+    ///Whether the skill is built in by Anthropic (`anthropic`) or your own (`custom`).
+    pub fn type_(
+        mut self,
+        type_: impl ::std::convert::Into<crate::types::BetaSkillType>,
+    ) -> Self {
+        self.type_ = ::std::convert::Into::into(type_);
+        self
+    }
+
+    ///Version of the skill to load, or `latest` for the newest one.
+    pub fn version(
+        mut self,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.version = ::std::option::Option::Some(::std::convert::Into::into(version));
+        self
+    }
+}
+
+impl crate::types::BetaTextBlockParam {
+    ///A `BetaTextBlockParam` from its required field: `text`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            citations: ::std::option::Option::None,
+            text: ::std::convert::Into::into(text),
+            type_: crate::types::BetaTextBlockParamType::Text,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///Sources that back this text, as earlier returned by the API.
+    pub fn citations(
+        mut self,
+        citations: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaTextCitationParam>,
+        >,
+    ) -> Self {
+        self.citations = ::std::option::Option::Some(
+            citations.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    ///The text.
+    pub fn text(
+        mut self,
+        text: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.text = ::std::convert::Into::into(text);
+        self
+    }
+}
+
+impl crate::types::BetaTextEditorCodeExecutionCreateResultBlockParam {
+    ///A `BetaTextEditorCodeExecutionCreateResultBlockParam` from its required field: `is_file_update`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(is_file_update: bool) -> Self {
+        Self {
+            is_file_update,
+            type_: crate::types::BetaTextEditorCodeExecutionCreateResultBlockParamType::TextEditorCodeExecutionCreateResult,
+        }
+    }
+
+    ///Whether an existing file was overwritten rather than a new one created.
+    pub fn is_file_update(mut self, is_file_update: bool) -> Self {
+        self.is_file_update = is_file_update;
+        self
+    }
+}
+
+impl crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
+    ///A `BetaTextEditorCodeExecutionStrReplaceResultBlockParam` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            lines: ::std::default::Default::default(),
+            new_lines: ::std::option::Option::None,
+            new_start: ::std::option::Option::None,
+            old_lines: ::std::option::Option::None,
+            old_start: ::std::option::Option::None,
+            type_: crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParamType::TextEditorCodeExecutionStrReplaceResult,
+        }
+    }
+
+    ///The changed lines.
+    pub fn lines(
+        mut self,
+        lines: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.lines = lines.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+
+    ///Number of lines in the new text.
+    pub fn new_lines(mut self, new_lines: i64) -> Self {
+        self.new_lines = ::std::option::Option::Some(new_lines);
+        self
+    }
+
+    ///Line where the new text starts.
+    pub fn new_start(mut self, new_start: i64) -> Self {
+        self.new_start = ::std::option::Option::Some(new_start);
+        self
+    }
+
+    ///Number of lines in the replaced text.
+    pub fn old_lines(mut self, old_lines: i64) -> Self {
+        self.old_lines = ::std::option::Option::Some(old_lines);
+        self
+    }
+
+    ///Line where the replaced text started.
+    pub fn old_start(mut self, old_start: i64) -> Self {
+        self.old_start = ::std::option::Option::Some(old_start);
+        self
+    }
+}
+
+impl crate::types::BetaTextEditorCodeExecutionToolResultBlockParam {
+    ///A `BetaTextEditorCodeExecutionToolResultBlockParam` from its required fields, in this order: `content`, `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        content: impl ::std::convert::Into<
+            crate::types::BetaTextEditorCodeExecutionToolResultBlockParamContent,
+        >,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            content: ::std::convert::Into::into(content),
+            tool_use_id: ::std::convert::Into::into(tool_use_id),
+            type_: crate::types::BetaTextEditorCodeExecutionToolResultBlockParamType::TextEditorCodeExecutionToolResult,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///The result of the operation (view, create or string replace), or the error it ran into.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<
+            crate::types::BetaTextEditorCodeExecutionToolResultBlockParamContent,
+        >,
+    ) -> Self {
+        self.content = ::std::convert::Into::into(content);
+        self
+    }
+
+    ///Id of the `server_tool_use` block this result answers.
+    pub fn tool_use_id(
+        mut self,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+}
+
+impl crate::types::BetaTextEditorCodeExecutionToolResultErrorParam {
+    ///A `BetaTextEditorCodeExecutionToolResultErrorParam` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        error_code: impl ::std::convert::Into<
+            crate::types::BetaTextEditorCodeExecutionToolResultErrorCode,
+        >,
+    ) -> Self {
+        Self {
+            error_code: ::std::convert::Into::into(error_code),
+            error_message: ::std::option::Option::None,
+            type_: crate::types::BetaTextEditorCodeExecutionToolResultErrorParamType::TextEditorCodeExecutionToolResultError,
+        }
+    }
+
+    ///Why the operation failed.
+    pub fn error_code(
+        mut self,
+        error_code: impl ::std::convert::Into<
+            crate::types::BetaTextEditorCodeExecutionToolResultErrorCode,
+        >,
+    ) -> Self {
+        self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///Details about the failure.
+    pub fn error_message(
+        mut self,
+        error_message: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(error_message),
+        );
+        self
+    }
+}
+
+impl crate::types::BetaTextEditorCodeExecutionViewResultBlockParam {
+    ///A `BetaTextEditorCodeExecutionViewResultBlockParam` from its required fields, in this order: `content`, `file_type`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        content: impl ::std::convert::Into<::std::string::String>,
+        file_type: impl ::std::convert::Into<
+            crate::types::BetaTextEditorCodeExecutionFileType,
+        >,
+    ) -> Self {
+        Self {
+            content: ::std::convert::Into::into(content),
+            file_type: ::std::convert::Into::into(file_type),
+            num_lines: ::std::option::Option::None,
+            start_line: ::std::option::Option::None,
+            total_lines: ::std::option::Option::None,
+            type_: crate::types::BetaTextEditorCodeExecutionViewResultBlockParamType::TextEditorCodeExecutionViewResult,
+        }
+    }
+
+    ///The file's content as shown.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::convert::Into::into(content);
+        self
+    }
+
+    ///What kind of file was viewed.
+    pub fn file_type(
+        mut self,
+        file_type: impl ::std::convert::Into<
+            crate::types::BetaTextEditorCodeExecutionFileType,
+        >,
+    ) -> Self {
+        self.file_type = ::std::convert::Into::into(file_type);
+        self
+    }
+
+    ///Number of lines shown.
+    pub fn num_lines(mut self, num_lines: i64) -> Self {
+        self.num_lines = ::std::option::Option::Some(num_lines);
+        self
+    }
+
+    ///First line shown.
+    pub fn start_line(mut self, start_line: i64) -> Self {
+        self.start_line = ::std::option::Option::Some(start_line);
+        self
+    }
+
+    ///Number of lines in the whole file.
+    pub fn total_lines(mut self, total_lines: i64) -> Self {
+        self.total_lines = ::std::option::Option::Some(total_lines);
+        self
+    }
+}
+
+impl crate::types::BetaThinkingBlockParam {
+    ///A `BetaThinkingBlockParam` from its required fields, in this order: `thinking`, `signature`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        thinking: impl ::std::convert::Into<::std::string::String>,
+        signature: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            signature: ::std::convert::Into::into(signature),
+            thinking: ::std::convert::Into::into(thinking),
+            type_: crate::types::BetaThinkingBlockParamType::Thinking,
+        }
+    }
+
+    ///Opaque signature that proves the block came from the model.
+    pub fn signature(
+        mut self,
+        signature: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.signature = ::std::convert::Into::into(signature);
+        self
+    }
+
+    ///The thinking text.
+    pub fn thinking(
+        mut self,
+        thinking: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thinking = ::std::convert::Into::into(thinking);
+        self
+    }
+}
+
+impl crate::types::BetaThinkingConfigAdaptive {
+    ///A `BetaThinkingConfigAdaptive` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            type_: crate::types::BetaThinkingConfigAdaptiveType::Adaptive,
+        }
+    }
+}
+
+impl crate::types::BetaThinkingConfigDisabled {
+    ///A `BetaThinkingConfigDisabled` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            type_: crate::types::BetaThinkingConfigDisabledType::Disabled,
+        }
+    }
+}
+
+impl crate::types::BetaThinkingConfigEnabled {
+    ///A `BetaThinkingConfigEnabled` from its required field: `budget_tokens`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(budget_tokens: i64) -> Self {
+        Self {
+            budget_tokens,
+            type_: crate::types::BetaThinkingConfigEnabledType::Enabled,
+        }
+    }
+
+    ///Tokens the model may spend reasoning before it answers; larger budgets allow deeper analysis. At least 1024 and below `max_tokens`.
+    pub fn budget_tokens(mut self, budget_tokens: i64) -> Self {
+        self.budget_tokens = budget_tokens;
+        self
+    }
+}
+
+impl crate::types::BetaThinkingTurns {
+    ///A `BetaThinkingTurns` from its required field: `value`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(value: i64) -> Self {
+        Self {
+            type_: crate::types::BetaThinkingTurnsType::ThinkingTurns,
+            value,
+        }
+    }
+
+    ///Number of turns.
+    pub fn value(mut self, value: i64) -> Self {
+        self.value = value;
+        self
+    }
+}
+
+impl crate::types::BetaTool {
+    ///A `BetaTool` from its required fields, in this order: `name`, `input_schema`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        input_schema: impl ::std::convert::Into<crate::types::BetaToolInputSchema>,
+    ) -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            eager_input_streaming: ::std::option::Option::None,
+            input_examples: ::std::default::Default::default(),
+            input_schema: ::std::convert::Into::into(input_schema),
+            name: ::std::convert::Into::into(name),
+            strict: ::std::option::Option::None,
+            type_: ::std::option::Option::None,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///What the tool does and when to use it; strongly recommended, and the more detail the better the model uses it.
+    pub fn description(
+        mut self,
+        description: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(description),
+        );
+        self
+    }
+
+    ///Streams this tool's input incrementally when true, disables that when false; null (the default) follows the beta headers.
+    pub fn eager_input_streaming(mut self, eager_input_streaming: bool) -> Self {
+        self.eager_input_streaming = ::std::option::Option::Some(eager_input_streaming);
+        self
+    }
+
+    ///Example inputs for the tool, each a JSON object shaped like its input.
+    pub fn input_examples(
+        mut self,
+        input_examples: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.input_examples = input_examples
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Sets `input_schema`.
+    pub fn input_schema(
+        mut self,
+        input_schema: impl ::std::convert::Into<crate::types::BetaToolInputSchema>,
+    ) -> Self {
+        self.input_schema = ::std::convert::Into::into(input_schema);
+        self
+    }
+
+    ///Name the model uses to call the tool, as it appears in `tool_use` blocks.
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::convert::Into::into(name);
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+
+    ///Always `custom`; may be omitted.
+    pub fn type_(
+        mut self,
+        type_: impl ::std::convert::Into<crate::types::BetaToolType>,
+    ) -> Self {
+        self.type_ = ::std::option::Option::Some(::std::convert::Into::into(type_));
+        self
+    }
+}
+
+impl crate::types::BetaToolBash20241022 {
+    ///A `BetaToolBash20241022` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            input_examples: ::std::default::Default::default(),
+            name: crate::types::BetaToolBash20241022Name::Bash,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaToolBash20241022Type::Bash20241022,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Example inputs for the tool, each a JSON object shaped like its input.
+    pub fn input_examples(
+        mut self,
+        input_examples: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.input_examples = input_examples
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaToolBash20250124 {
+    ///A `BetaToolBash20250124` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            input_examples: ::std::default::Default::default(),
+            name: crate::types::BetaToolBash20250124Name::Bash,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaToolBash20250124Type::Bash20250124,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Example inputs for the tool, each a JSON object shaped like its input.
+    pub fn input_examples(
+        mut self,
+        input_examples: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.input_examples = input_examples
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaToolChoiceAny {
+    ///A `BetaToolChoiceAny` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            disable_parallel_tool_use: ::std::option::Option::None,
+            type_: crate::types::BetaToolChoiceAnyType::Any,
+        }
+    }
+
+    ///If true, the model calls exactly one tool. Defaults to false.
+    pub fn disable_parallel_tool_use(mut self, disable_parallel_tool_use: bool) -> Self {
+        self.disable_parallel_tool_use = ::std::option::Option::Some(
+            disable_parallel_tool_use,
+        );
+        self
+    }
+}
+
+impl crate::types::BetaToolChoiceAuto {
+    ///A `BetaToolChoiceAuto` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            disable_parallel_tool_use: ::std::option::Option::None,
+            type_: crate::types::BetaToolChoiceAutoType::Auto,
+        }
+    }
+
+    ///If true, the model calls at most one tool. Defaults to false.
+    pub fn disable_parallel_tool_use(mut self, disable_parallel_tool_use: bool) -> Self {
+        self.disable_parallel_tool_use = ::std::option::Option::Some(
+            disable_parallel_tool_use,
+        );
+        self
+    }
+}
+
+impl crate::types::BetaToolChoiceNone {
+    ///A `BetaToolChoiceNone` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            type_: crate::types::BetaToolChoiceNoneType::None,
+        }
+    }
+}
+
+impl crate::types::BetaToolChoiceTool {
+    ///A `BetaToolChoiceTool` from its required field: `name`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            disable_parallel_tool_use: ::std::option::Option::None,
+            name: ::std::convert::Into::into(name),
+            type_: crate::types::BetaToolChoiceToolType::Tool,
+        }
+    }
+
+    ///If true, the model calls exactly one tool. Defaults to false.
+    pub fn disable_parallel_tool_use(mut self, disable_parallel_tool_use: bool) -> Self {
+        self.disable_parallel_tool_use = ::std::option::Option::Some(
+            disable_parallel_tool_use,
+        );
+        self
+    }
+
+    ///Name of the tool to call.
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::convert::Into::into(name);
+        self
+    }
+}
+
+impl crate::types::BetaToolComputerUse20241022 {
+    ///A `BetaToolComputerUse20241022` from its required fields, in this order: `display_width_px`, `display_height_px`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(display_width_px: i64, display_height_px: i64) -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            display_height_px,
+            display_number: ::std::option::Option::None,
+            display_width_px,
+            input_examples: ::std::default::Default::default(),
+            name: crate::types::BetaToolComputerUse20241022Name::Computer,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaToolComputerUse20241022Type::Computer20241022,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Height of the display the model controls, in pixels.
+    pub fn display_height_px(mut self, display_height_px: i64) -> Self {
+        self.display_height_px = display_height_px;
+        self
+    }
+
+    ///X11 display number of the display (such as 0 or 1).
+    pub fn display_number(mut self, display_number: i64) -> Self {
+        self.display_number = ::std::option::Option::Some(display_number);
+        self
+    }
+
+    ///Width of the display the model controls, in pixels.
+    pub fn display_width_px(mut self, display_width_px: i64) -> Self {
+        self.display_width_px = display_width_px;
+        self
+    }
+
+    ///Example inputs for the tool, each a JSON object shaped like its input.
+    pub fn input_examples(
+        mut self,
+        input_examples: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.input_examples = input_examples
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaToolComputerUse20250124 {
+    ///A `BetaToolComputerUse20250124` from its required fields, in this order: `display_width_px`, `display_height_px`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(display_width_px: i64, display_height_px: i64) -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            display_height_px,
+            display_number: ::std::option::Option::None,
+            display_width_px,
+            input_examples: ::std::default::Default::default(),
+            name: crate::types::BetaToolComputerUse20250124Name::Computer,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaToolComputerUse20250124Type::Computer20250124,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Height of the display the model controls, in pixels.
+    pub fn display_height_px(mut self, display_height_px: i64) -> Self {
+        self.display_height_px = display_height_px;
+        self
+    }
+
+    ///X11 display number of the display (such as 0 or 1).
+    pub fn display_number(mut self, display_number: i64) -> Self {
+        self.display_number = ::std::option::Option::Some(display_number);
+        self
+    }
+
+    ///Width of the display the model controls, in pixels.
+    pub fn display_width_px(mut self, display_width_px: i64) -> Self {
+        self.display_width_px = display_width_px;
+        self
+    }
+
+    ///Example inputs for the tool, each a JSON object shaped like its input.
+    pub fn input_examples(
+        mut self,
+        input_examples: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.input_examples = input_examples
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaToolComputerUse20251124 {
+    ///A `BetaToolComputerUse20251124` from its required fields, in this order: `display_width_px`, `display_height_px`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(display_width_px: i64, display_height_px: i64) -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            display_height_px,
+            display_number: ::std::option::Option::None,
+            display_width_px,
+            enable_zoom: ::std::option::Option::None,
+            input_examples: ::std::default::Default::default(),
+            name: crate::types::BetaToolComputerUse20251124Name::Computer,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaToolComputerUse20251124Type::Computer20251124,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Height of the display the model controls, in pixels.
+    pub fn display_height_px(mut self, display_height_px: i64) -> Self {
+        self.display_height_px = display_height_px;
+        self
+    }
+
+    ///X11 display number of the display (such as 0 or 1).
+    pub fn display_number(mut self, display_number: i64) -> Self {
+        self.display_number = ::std::option::Option::Some(display_number);
+        self
+    }
+
+    ///Width of the display the model controls, in pixels.
+    pub fn display_width_px(mut self, display_width_px: i64) -> Self {
+        self.display_width_px = display_width_px;
+        self
+    }
+
+    ///Whether the model may take zoomed-in screenshots of part of the screen.
+    pub fn enable_zoom(mut self, enable_zoom: bool) -> Self {
+        self.enable_zoom = ::std::option::Option::Some(enable_zoom);
+        self
+    }
+
+    ///Example inputs for the tool, each a JSON object shaped like its input.
+    pub fn input_examples(
+        mut self,
+        input_examples: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.input_examples = input_examples
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaToolInputSchema {
+    ///A `BetaToolInputSchema` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            properties: ::std::default::Default::default(),
+            required: ::std::default::Default::default(),
+            type_: crate::types::BetaToolInputSchemaType::Object,
+            extra: ::std::default::Default::default(),
+        }
+    }
+
+    ///The input's properties, as JSON Schema.
+    pub fn properties(
+        mut self,
+        properties: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.properties = properties
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
+
+    ///Names of the input's required properties.
+    pub fn required(
+        mut self,
+        required: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.required = required.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+
+    ///Sets `extra`.
+    pub fn extra(
+        mut self,
+        extra: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.extra = extra.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        self
+    }
+}
+
+impl ::std::default::Default for crate::types::BetaToolInputSchema {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::types::BetaToolReferenceBlockParam {
+    ///A `BetaToolReferenceBlockParam` from its required field: `tool_name`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(tool_name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            tool_name: ::std::convert::Into::into(tool_name),
+            type_: crate::types::BetaToolReferenceBlockParamType::ToolReference,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///Name of the tool referred to.
+    pub fn tool_name(
+        mut self,
+        tool_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_name = ::std::convert::Into::into(tool_name);
+        self
+    }
+}
+
+impl crate::types::BetaToolResultBlockParam {
+    ///A `BetaToolResultBlockParam` from its required field: `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(tool_use_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            content: ::std::option::Option::None,
+            is_error: ::std::option::Option::None,
+            tool_use_id: ::std::convert::Into::into(tool_use_id),
+            type_: crate::types::BetaToolResultBlockParamType::ToolResult,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///What the tool produced: a string, or a list of text, image, search result, document and tool reference blocks.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<crate::types::BetaToolResultBlockParamContent>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(content));
+        self
+    }
+
+    ///Set to true when the tool call failed.
+    pub fn is_error(mut self, is_error: bool) -> Self {
+        self.is_error = ::std::option::Option::Some(is_error);
+        self
+    }
+
+    ///Id of the `tool_use` block this result answers.
+    pub fn tool_use_id(
+        mut self,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+}
+
+impl crate::types::BetaToolSearchToolBm2520251119 {
+    ///A `BetaToolSearchToolBm2520251119` from its required field: `type`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        type_: impl ::std::convert::Into<
+            crate::types::BetaToolSearchToolBm2520251119Type,
+        >,
+    ) -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            name: crate::types::BetaToolSearchToolBm2520251119Name::ToolSearchToolBm25,
+            strict: ::std::option::Option::None,
+            type_: ::std::convert::Into::into(type_),
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+
+    ///`tool_search_tool_bm25_20251119`, or the undated `tool_search_tool_bm25`.
+    pub fn type_(
+        mut self,
+        type_: impl ::std::convert::Into<
+            crate::types::BetaToolSearchToolBm2520251119Type,
+        >,
+    ) -> Self {
+        self.type_ = ::std::convert::Into::into(type_);
+        self
+    }
+}
+
+impl crate::types::BetaToolSearchToolRegex20251119 {
+    ///A `BetaToolSearchToolRegex20251119` from its required field: `type`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        type_: impl ::std::convert::Into<
+            crate::types::BetaToolSearchToolRegex20251119Type,
+        >,
+    ) -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            name: crate::types::BetaToolSearchToolRegex20251119Name::ToolSearchToolRegex,
+            strict: ::std::option::Option::None,
+            type_: ::std::convert::Into::into(type_),
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+
+    ///`tool_search_tool_regex_20251119`, or the undated `tool_search_tool_regex`.
+    pub fn type_(
+        mut self,
+        type_: impl ::std::convert::Into<
+            crate::types::BetaToolSearchToolRegex20251119Type,
+        >,
+    ) -> Self {
+        self.type_ = ::std::convert::Into::into(type_);
+        self
+    }
+}
+
+impl crate::types::BetaToolSearchToolResultBlockParam {
+    ///A `BetaToolSearchToolResultBlockParam` from its required fields, in this order: `content`, `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        content: impl ::std::convert::Into<
+            crate::types::BetaToolSearchToolResultBlockParamContent,
+        >,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            content: ::std::convert::Into::into(content),
+            tool_use_id: ::std::convert::Into::into(tool_use_id),
+            type_: crate::types::BetaToolSearchToolResultBlockParamType::ToolSearchToolResult,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///The tools found, or the error the search ran into.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<
+            crate::types::BetaToolSearchToolResultBlockParamContent,
+        >,
+    ) -> Self {
+        self.content = ::std::convert::Into::into(content);
+        self
+    }
+
+    ///Id of the `server_tool_use` block this result answers.
+    pub fn tool_use_id(
+        mut self,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+}
+
+impl crate::types::BetaToolSearchToolResultErrorParam {
+    ///A `BetaToolSearchToolResultErrorParam` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        error_code: impl ::std::convert::Into<
+            crate::types::BetaToolSearchToolResultErrorCode,
+        >,
+    ) -> Self {
+        Self {
+            error_code: ::std::convert::Into::into(error_code),
+            type_: crate::types::BetaToolSearchToolResultErrorParamType::ToolSearchToolResultError,
+        }
+    }
+
+    ///Why the search failed.
+    pub fn error_code(
+        mut self,
+        error_code: impl ::std::convert::Into<
+            crate::types::BetaToolSearchToolResultErrorCode,
+        >,
+    ) -> Self {
+        self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+}
+
+impl crate::types::BetaToolSearchToolSearchResultBlockParam {
+    ///A `BetaToolSearchToolSearchResultBlockParam` from its required field: `tool_references`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        tool_references: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolReferenceBlockParam>,
+        >,
+    ) -> Self {
+        Self {
+            tool_references: tool_references
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect(),
+            type_: crate::types::BetaToolSearchToolSearchResultBlockParamType::ToolSearchToolSearchResult,
+        }
+    }
+
+    ///References to the tools found.
+    pub fn tool_references(
+        mut self,
+        tool_references: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolReferenceBlockParam>,
+        >,
+    ) -> Self {
+        self.tool_references = tool_references
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+}
+
+impl crate::types::BetaToolTextEditor20241022 {
+    ///A `BetaToolTextEditor20241022` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            input_examples: ::std::default::Default::default(),
+            name: crate::types::BetaToolTextEditor20241022Name::StrReplaceEditor,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaToolTextEditor20241022Type::TextEditor20241022,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Example inputs for the tool, each a JSON object shaped like its input.
+    pub fn input_examples(
+        mut self,
+        input_examples: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.input_examples = input_examples
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaToolTextEditor20250124 {
+    ///A `BetaToolTextEditor20250124` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            input_examples: ::std::default::Default::default(),
+            name: crate::types::BetaToolTextEditor20250124Name::StrReplaceEditor,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaToolTextEditor20250124Type::TextEditor20250124,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Example inputs for the tool, each a JSON object shaped like its input.
+    pub fn input_examples(
+        mut self,
+        input_examples: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.input_examples = input_examples
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaToolTextEditor20250429 {
+    ///A `BetaToolTextEditor20250429` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            input_examples: ::std::default::Default::default(),
+            name: crate::types::BetaToolTextEditor20250429Name::StrReplaceBasedEditTool,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaToolTextEditor20250429Type::TextEditor20250429,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Example inputs for the tool, each a JSON object shaped like its input.
+    pub fn input_examples(
+        mut self,
+        input_examples: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.input_examples = input_examples
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaToolTextEditor20250728 {
+    ///A `BetaToolTextEditor20250728` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            input_examples: ::std::default::Default::default(),
+            max_characters: ::std::option::Option::None,
+            name: crate::types::BetaToolTextEditor20250728Name::StrReplaceBasedEditTool,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaToolTextEditor20250728Type::TextEditor20250728,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Example inputs for the tool, each a JSON object shaped like its input.
+    pub fn input_examples(
+        mut self,
+        input_examples: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.input_examples = input_examples
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Most characters shown when viewing a file; the whole file when omitted.
+    pub fn max_characters(mut self, max_characters: i64) -> Self {
+        self.max_characters = ::std::option::Option::Some(max_characters);
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaToolUseBlockParam {
+    ///A `BetaToolUseBlockParam` from its required fields, in this order: `id`, `name`, `input`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        input: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            caller: ::std::option::Option::None,
+            id: ::std::convert::Into::into(id),
+            input: input.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            name: ::std::convert::Into::into(name),
+            type_: crate::types::BetaToolUseBlockParamType::ToolUse,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///Who issued this call: the model itself, or code running inside a server tool.
+    pub fn caller(
+        mut self,
+        caller: impl ::std::convert::Into<crate::types::BetaToolCaller>,
+    ) -> Self {
+        self.caller = ::std::option::Option::Some(::std::convert::Into::into(caller));
+        self
+    }
+
+    ///Identifier of the tool call, matched by the `tool_result` that answers it.
+    pub fn id(mut self, id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.id = ::std::convert::Into::into(id);
+        self
+    }
+
+    ///Arguments of the call, shaped by the tool's input schema.
+    pub fn input(
+        mut self,
+        input: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.input = input.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        self
+    }
+
+    ///Name of the tool called.
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::convert::Into::into(name);
+        self
+    }
+}
+
+impl crate::types::BetaToolUsesKeep {
+    ///A `BetaToolUsesKeep` from its required field: `value`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(value: i64) -> Self {
+        Self {
+            type_: crate::types::BetaToolUsesKeepType::ToolUses,
+            value,
+        }
+    }
+
+    ///Number of tool uses.
+    pub fn value(mut self, value: i64) -> Self {
+        self.value = value;
+        self
+    }
+}
+
+impl crate::types::BetaToolUsesTrigger {
+    ///A `BetaToolUsesTrigger` from its required field: `value`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(value: i64) -> Self {
+        Self {
+            type_: crate::types::BetaToolUsesTriggerType::ToolUses,
+            value,
+        }
+    }
+
+    ///Number of tool uses.
+    pub fn value(mut self, value: i64) -> Self {
+        self.value = value;
+        self
+    }
+}
+
+impl crate::types::BetaUrlImageSource {
+    ///A `BetaUrlImageSource` from its required field: `url`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            type_: crate::types::BetaUrlImageSourceType::Url,
+            url: ::std::convert::Into::into(url),
+        }
+    }
+
+    ///Address of the image.
+    pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.url = ::std::convert::Into::into(url);
+        self
+    }
+}
+
+impl crate::types::BetaUrlPdfSource {
+    ///A `BetaUrlPdfSource` from its required field: `url`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            type_: crate::types::BetaUrlPdfSourceType::Url,
+            url: ::std::convert::Into::into(url),
+        }
+    }
+
+    ///Address of the PDF.
+    pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.url = ::std::convert::Into::into(url);
+        self
+    }
+}
+
+impl crate::types::BetaWebFetchBlockParam {
+    ///A `BetaWebFetchBlockParam` from its required fields, in this order: `url`, `content`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        url: impl ::std::convert::Into<::std::string::String>,
+        content: impl ::std::convert::Into<crate::types::BetaRequestDocumentBlock>,
+    ) -> Self {
+        Self {
+            content: ::std::convert::Into::into(content),
+            retrieved_at: ::std::option::Option::None,
+            type_: crate::types::BetaWebFetchBlockParamType::WebFetchResult,
+            url: ::std::convert::Into::into(url),
+        }
+    }
+
+    ///The page's content, as a document block.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<crate::types::BetaRequestDocumentBlock>,
+    ) -> Self {
+        self.content = ::std::convert::Into::into(content);
+        self
+    }
+
+    ///When the content was fetched, as an ISO 8601 timestamp.
+    pub fn retrieved_at(
+        mut self,
+        retrieved_at: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.retrieved_at = ::std::option::Option::Some(
+            ::std::convert::Into::into(retrieved_at),
+        );
+        self
+    }
+
+    ///Address the content was fetched from.
+    pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.url = ::std::convert::Into::into(url);
+        self
+    }
+}
+
+impl crate::types::BetaWebFetchTool20250910 {
+    ///A `BetaWebFetchTool20250910` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            allowed_domains: ::std::default::Default::default(),
+            blocked_domains: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            citations: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            max_content_tokens: ::std::option::Option::None,
+            max_uses: ::std::option::Option::None,
+            name: crate::types::BetaWebFetchTool20250910Name::WebFetch,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaWebFetchTool20250910Type::WebFetch20250910,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Only pages from these domains may be fetched.
+    pub fn allowed_domains(
+        mut self,
+        allowed_domains: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.allowed_domains = allowed_domains
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Pages from these domains are never fetched.
+    pub fn blocked_domains(
+        mut self,
+        blocked_domains: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.blocked_domains = blocked_domains
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///Whether the model may cite fetched documents; off when omitted.
+    pub fn citations(
+        mut self,
+        citations: impl ::std::convert::Into<crate::types::BetaCitationsConfigParam>,
+    ) -> Self {
+        self.citations = ::std::option::Option::Some(
+            ::std::convert::Into::into(citations),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Approximate cap on the tokens of page text added to the context; binary content such as PDFs is not capped.
+    pub fn max_content_tokens(mut self, max_content_tokens: i64) -> Self {
+        self.max_content_tokens = ::std::option::Option::Some(max_content_tokens);
+        self
+    }
+
+    ///Most fetches the model may run in this request.
+    pub fn max_uses(mut self, max_uses: i64) -> Self {
+        self.max_uses = ::std::option::Option::Some(max_uses);
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+}
+
+impl crate::types::BetaWebFetchToolResultBlockParam {
+    ///A `BetaWebFetchToolResultBlockParam` from its required fields, in this order: `content`, `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        content: impl ::std::convert::Into<
+            crate::types::BetaWebFetchToolResultBlockParamContent,
+        >,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            content: ::std::convert::Into::into(content),
+            tool_use_id: ::std::convert::Into::into(tool_use_id),
+            type_: crate::types::BetaWebFetchToolResultBlockParamType::WebFetchToolResult,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///The fetched document, or the error the fetch ran into.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<
+            crate::types::BetaWebFetchToolResultBlockParamContent,
+        >,
+    ) -> Self {
+        self.content = ::std::convert::Into::into(content);
+        self
+    }
+
+    ///Id of the `server_tool_use` block this result answers.
+    pub fn tool_use_id(
+        mut self,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+}
+
+impl crate::types::BetaWebFetchToolResultErrorBlockParam {
+    ///A `BetaWebFetchToolResultErrorBlockParam` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        error_code: impl ::std::convert::Into<
+            crate::types::BetaWebFetchToolResultErrorCode,
+        >,
+    ) -> Self {
+        Self {
+            error_code: ::std::convert::Into::into(error_code),
+            type_: crate::types::BetaWebFetchToolResultErrorBlockParamType::WebFetchToolResultError,
+        }
+    }
+
+    ///Why the fetch failed.
+    pub fn error_code(
+        mut self,
+        error_code: impl ::std::convert::Into<
+            crate::types::BetaWebFetchToolResultErrorCode,
+        >,
+    ) -> Self {
+        self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+}
+
+impl crate::types::BetaWebSearchResultBlockParam {
+    ///A `BetaWebSearchResultBlockParam` from its required fields, in this order: `url`, `title`, `encrypted_content`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        url: impl ::std::convert::Into<::std::string::String>,
+        title: impl ::std::convert::Into<::std::string::String>,
+        encrypted_content: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            encrypted_content: ::std::convert::Into::into(encrypted_content),
+            page_age: ::std::option::Option::None,
+            title: ::std::convert::Into::into(title),
+            type_: crate::types::BetaWebSearchResultBlockParamType::WebSearchResult,
+            url: ::std::convert::Into::into(url),
+        }
+    }
+
+    ///Opaque encrypted page content.
+    pub fn encrypted_content(
+        mut self,
+        encrypted_content: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.encrypted_content = ::std::convert::Into::into(encrypted_content);
+        self
+    }
+
+    ///How old the page is, when known.
+    pub fn page_age(
+        mut self,
+        page_age: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page_age = ::std::option::Option::Some(
+            ::std::convert::Into::into(page_age),
+        );
+        self
+    }
+
+    ///Title of the page.
+    pub fn title(
+        mut self,
+        title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::convert::Into::into(title);
+        self
+    }
+
+    ///Address of the page.
+    pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.url = ::std::convert::Into::into(url);
+        self
+    }
+}
+
+impl crate::types::BetaWebSearchTool20250305 {
+    ///A `BetaWebSearchTool20250305` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            allowed_callers: ::std::default::Default::default(),
+            allowed_domains: ::std::default::Default::default(),
+            blocked_domains: ::std::default::Default::default(),
+            cache_control: ::std::option::Option::None,
+            defer_loading: ::std::option::Option::None,
+            max_uses: ::std::option::Option::None,
+            name: crate::types::BetaWebSearchTool20250305Name::WebSearch,
+            strict: ::std::option::Option::None,
+            type_: crate::types::BetaWebSearchTool20250305Type::WebSearch20250305,
+            user_location: ::std::option::Option::None,
+        }
+    }
+
+    ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
+    pub fn allowed_callers(
+        mut self,
+        allowed_callers: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::BetaToolAllowedCaller>,
+        >,
+    ) -> Self {
+        self.allowed_callers = allowed_callers
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Only results from these domains are returned; not allowed together with `blocked_domains`.
+    pub fn allowed_domains(
+        mut self,
+        allowed_domains: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.allowed_domains = allowed_domains
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Results from these domains are never returned; not allowed together with `allowed_domains`.
+    pub fn blocked_domains(
+        mut self,
+        blocked_domains: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.blocked_domains = blocked_domains
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
+    pub fn defer_loading(mut self, defer_loading: bool) -> Self {
+        self.defer_loading = ::std::option::Option::Some(defer_loading);
+        self
+    }
+
+    ///Most searches the model may run in this request.
+    pub fn max_uses(mut self, max_uses: i64) -> Self {
+        self.max_uses = ::std::option::Option::Some(max_uses);
+        self
+    }
+
+    ///If true, tool names and inputs are validated strictly against the schema.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = ::std::option::Option::Some(strict);
+        self
+    }
+
+    ///Sets `user_location`.
+    pub fn user_location(
+        mut self,
+        user_location: impl ::std::convert::Into<
+            crate::types::BetaWebSearchTool20250305UserLocation,
+        >,
+    ) -> Self {
+        self.user_location = ::std::option::Option::Some(
+            ::std::convert::Into::into(user_location),
+        );
+        self
+    }
+}
+
+impl crate::types::BetaWebSearchTool20250305UserLocation {
+    ///A `BetaWebSearchTool20250305UserLocation` with every optional field unset; set them with the methods of the same names.
+    pub fn new() -> Self {
+        Self {
+            city: ::std::option::Option::None,
+            country: ::std::option::Option::None,
+            region: ::std::option::Option::None,
+            timezone: ::std::option::Option::None,
+            type_: crate::types::BetaWebSearchTool20250305UserLocationType::Approximate,
+        }
+    }
+
+    ///The user's city.
+    pub fn city(
+        mut self,
+        city: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.city = ::std::option::Option::Some(::std::convert::Into::into(city));
+        self
+    }
+
+    ///The user's country as a two-letter ISO 3166-1 alpha-2 code.
+    pub fn country(
+        mut self,
+        country: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.country = ::std::option::Option::Some(::std::convert::Into::into(country));
+        self
+    }
+
+    ///The user's region.
+    pub fn region(
+        mut self,
+        region: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(::std::convert::Into::into(region));
+        self
+    }
+
+    ///The user's IANA time zone, such as `America/New_York`.
+    pub fn timezone(
+        mut self,
+        timezone: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.timezone = ::std::option::Option::Some(
+            ::std::convert::Into::into(timezone),
+        );
+        self
+    }
+}
+
+impl crate::types::BetaWebSearchToolRequestError {
+    ///A `BetaWebSearchToolRequestError` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        error_code: impl ::std::convert::Into<
+            crate::types::BetaWebSearchToolResultErrorCode,
+        >,
+    ) -> Self {
+        Self {
+            error_code: ::std::convert::Into::into(error_code),
+            type_: crate::types::BetaWebSearchToolRequestErrorType::WebSearchToolResultError,
+        }
+    }
+
+    ///Why the search failed.
+    pub fn error_code(
+        mut self,
+        error_code: impl ::std::convert::Into<
+            crate::types::BetaWebSearchToolResultErrorCode,
+        >,
+    ) -> Self {
+        self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+}
+
+impl crate::types::BetaWebSearchToolResultBlockParam {
+    ///A `BetaWebSearchToolResultBlockParam` from its required fields, in this order: `content`, `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        content: impl ::std::convert::Into<
+            crate::types::BetaWebSearchToolResultBlockParamContent,
+        >,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            cache_control: ::std::option::Option::None,
+            content: ::std::convert::Into::into(content),
+            tool_use_id: ::std::convert::Into::into(tool_use_id),
+            type_: crate::types::BetaWebSearchToolResultBlockParamType::WebSearchToolResult,
+        }
+    }
+
+    ///Marks a prompt-cache breakpoint at this block.
+    pub fn cache_control(
+        mut self,
+        cache_control: impl ::std::convert::Into<crate::types::BetaCacheControlEphemeral>,
+    ) -> Self {
+        self.cache_control = ::std::option::Option::Some(
+            ::std::convert::Into::into(cache_control),
+        );
+        self
+    }
+
+    ///The search results, or the error the search ran into.
+    pub fn content(
+        mut self,
+        content: impl ::std::convert::Into<
+            crate::types::BetaWebSearchToolResultBlockParamContent,
+        >,
+    ) -> Self {
+        self.content = ::std::convert::Into::into(content);
+        self
+    }
+
+    ///Id of the `server_tool_use` block this result answers.
+    pub fn tool_use_id(
+        mut self,
+        tool_use_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+}
+
 impl crate::types::CacheControlEphemeral {
     ///A `CacheControlEphemeral` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -2233,6 +6786,30 @@ impl crate::types::WorkspaceUpdateParams {
 
 impl ::std::convert::From<&crate::types::ApiKeyUpdateParams>
 for crate::types::ApiKeyUpdateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
+impl ::std::convert::From<&crate::types::BetaMessageBatchCreateParams>
+for crate::types::BetaMessageBatchCreateParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
+impl ::std::convert::From<&crate::types::BetaMessageCountTokensParams>
+for crate::types::BetaMessageCountTokensParams {
+    /// A copy, so that a request can be sent from params kept for the next one.
+    fn from(params: &Self) -> Self {
+        params.clone()
+    }
+}
+
+impl ::std::convert::From<&crate::types::BetaMessageCreateParams>
+for crate::types::BetaMessageCreateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
     fn from(params: &Self) -> Self {
         params.clone()

@@ -3,6 +3,97 @@
 
 //! Conversions the generated types lack: strings into the unions that
 //! accept a string.
+impl ::std::convert::From<&str> for crate::types::BetaContentBlockSourceBody {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for crate::types::BetaContentBlockSourceBody {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::std::convert::From<&str> for crate::types::BetaMcpToolResultBlockContent {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for crate::types::BetaMcpToolResultBlockContent {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::std::convert::From<&str> for crate::types::BetaMessageCreateParamsContainer {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for crate::types::BetaMessageCreateParamsContainer {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::std::convert::From<&str> for crate::types::BetaMessageParamContent {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for crate::types::BetaMessageParamContent {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::std::convert::From<&str>
+for crate::types::BetaRequestMcpToolResultBlockParamContent {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for crate::types::BetaRequestMcpToolResultBlockParamContent {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::std::convert::From<&str> for crate::types::BetaSystemPrompt {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for crate::types::BetaSystemPrompt {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::std::convert::From<&str> for crate::types::BetaToolResultBlockParamContent {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for crate::types::BetaToolResultBlockParamContent {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+
 impl ::std::convert::From<&str> for crate::types::ContentBlockSourceBody {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())

@@ -723,3 +723,333 @@ crate::impls::open_enum!(
     CacheCreationEphemeral1hInputTokens => "cache_creation.ephemeral_1h_input_tokens",
     CacheCreationEphemeral5mInputTokens => "cache_creation.ephemeral_5m_input_tokens", }
 );
+///Name of a server tool in a `server_tool_use` block. Any string may appear; the listed values are the known ones.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaServerToolUseBlockName {
+    ///`web_search`
+    WebSearch,
+    ///`web_fetch`
+    WebFetch,
+    ///`code_execution`
+    CodeExecution,
+    ///`bash_code_execution`
+    BashCodeExecution,
+    ///`text_editor_code_execution`
+    TextEditorCodeExecution,
+    ///`tool_search_tool_regex`
+    ToolSearchToolRegex,
+    ///`tool_search_tool_bm25`
+    ToolSearchToolBm25,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaServerToolUseBlockName { WebSearch => "web_search", WebFetch => "web_fetch",
+    CodeExecution => "code_execution", BashCodeExecution => "bash_code_execution",
+    TextEditorCodeExecution => "text_editor_code_execution", ToolSearchToolRegex =>
+    "tool_search_tool_regex", ToolSearchToolBm25 => "tool_search_tool_bm25", }
+);
+///Why a web search failed. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaWebSearchToolResultErrorCode {
+    ///`invalid_tool_input`
+    InvalidToolInput,
+    ///`unavailable`
+    Unavailable,
+    ///`max_uses_exceeded`
+    MaxUsesExceeded,
+    ///`too_many_requests`
+    TooManyRequests,
+    ///`query_too_long`
+    QueryTooLong,
+    ///`request_too_large`
+    RequestTooLarge,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaWebSearchToolResultErrorCode { InvalidToolInput => "invalid_tool_input",
+    Unavailable => "unavailable", MaxUsesExceeded => "max_uses_exceeded", TooManyRequests
+    => "too_many_requests", QueryTooLong => "query_too_long", RequestTooLarge =>
+    "request_too_large", }
+);
+///Why a web fetch failed. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaWebFetchToolResultErrorCode {
+    ///`invalid_tool_input`
+    InvalidToolInput,
+    ///`url_too_long`
+    UrlTooLong,
+    ///`url_not_allowed`
+    UrlNotAllowed,
+    ///`url_not_accessible`
+    UrlNotAccessible,
+    ///`unsupported_content_type`
+    UnsupportedContentType,
+    ///`too_many_requests`
+    TooManyRequests,
+    ///`max_uses_exceeded`
+    MaxUsesExceeded,
+    ///`unavailable`
+    Unavailable,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaWebFetchToolResultErrorCode { InvalidToolInput => "invalid_tool_input",
+    UrlTooLong => "url_too_long", UrlNotAllowed => "url_not_allowed", UrlNotAccessible =>
+    "url_not_accessible", UnsupportedContentType => "unsupported_content_type",
+    TooManyRequests => "too_many_requests", MaxUsesExceeded => "max_uses_exceeded",
+    Unavailable => "unavailable", }
+);
+///Why a code execution failed. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaCodeExecutionToolResultErrorCode {
+    ///`invalid_tool_input`
+    InvalidToolInput,
+    ///`unavailable`
+    Unavailable,
+    ///`too_many_requests`
+    TooManyRequests,
+    ///`execution_time_exceeded`
+    ExecutionTimeExceeded,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaCodeExecutionToolResultErrorCode { InvalidToolInput => "invalid_tool_input",
+    Unavailable => "unavailable", TooManyRequests => "too_many_requests",
+    ExecutionTimeExceeded => "execution_time_exceeded", }
+);
+///Why a bash command of the code execution tool failed. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaBashCodeExecutionToolResultErrorCode {
+    ///`invalid_tool_input`
+    InvalidToolInput,
+    ///`unavailable`
+    Unavailable,
+    ///`too_many_requests`
+    TooManyRequests,
+    ///`execution_time_exceeded`
+    ExecutionTimeExceeded,
+    ///`output_file_too_large`
+    OutputFileTooLarge,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaBashCodeExecutionToolResultErrorCode { InvalidToolInput => "invalid_tool_input",
+    Unavailable => "unavailable", TooManyRequests => "too_many_requests",
+    ExecutionTimeExceeded => "execution_time_exceeded", OutputFileTooLarge =>
+    "output_file_too_large", }
+);
+///Why a text editor operation of the code execution tool failed. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaTextEditorCodeExecutionToolResultErrorCode {
+    ///`invalid_tool_input`
+    InvalidToolInput,
+    ///`unavailable`
+    Unavailable,
+    ///`too_many_requests`
+    TooManyRequests,
+    ///`execution_time_exceeded`
+    ExecutionTimeExceeded,
+    ///`file_not_found`
+    FileNotFound,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaTextEditorCodeExecutionToolResultErrorCode { InvalidToolInput =>
+    "invalid_tool_input", Unavailable => "unavailable", TooManyRequests =>
+    "too_many_requests", ExecutionTimeExceeded => "execution_time_exceeded", FileNotFound
+    => "file_not_found", }
+);
+///Kind of file a text editor view shows: `text`, `image` or `pdf`. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaTextEditorCodeExecutionFileType {
+    ///`text`
+    Text,
+    ///`image`
+    Image,
+    ///`pdf`
+    Pdf,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaTextEditorCodeExecutionFileType { Text => "text", Image => "image", Pdf => "pdf",
+    }
+
+);
+///Why a tool search failed. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaToolSearchToolResultErrorCode {
+    ///`invalid_tool_input`
+    InvalidToolInput,
+    ///`unavailable`
+    Unavailable,
+    ///`too_many_requests`
+    TooManyRequests,
+    ///`execution_time_exceeded`
+    ExecutionTimeExceeded,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaToolSearchToolResultErrorCode { InvalidToolInput => "invalid_tool_input",
+    Unavailable => "unavailable", TooManyRequests => "too_many_requests",
+    ExecutionTimeExceeded => "execution_time_exceeded", }
+);
+///Where a skill comes from: `anthropic` (built in) or `custom` (your own). New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaSkillType {
+    ///`anthropic`
+    Anthropic,
+    ///`custom`
+    Custom,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaSkillType { Anthropic => "anthropic", Custom => "custom", }
+);
+///Who may call a tool: `direct` (the model) or a code execution tool version whose code may call it. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaToolAllowedCaller {
+    ///`direct`
+    Direct,
+    ///`code_execution_20250825`
+    CodeExecution20250825,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaToolAllowedCaller { Direct => "direct", CodeExecution20250825 =>
+    "code_execution_20250825", }
+);
+///Why the model stopped: `end_turn` (natural end), `max_tokens` (token limit reached), `stop_sequence` (a custom stop sequence), `tool_use` (it called tools), `pause_turn` (a long turn paused; send the reply back to go on), `compaction` (context was compacted), `refusal` (safety classifiers stepped in), `model_context_window_exceeded` (the model's context window is full). New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaStopReason {
+    ///`end_turn`
+    EndTurn,
+    ///`max_tokens`
+    MaxTokens,
+    ///`stop_sequence`
+    StopSequence,
+    ///`tool_use`
+    ToolUse,
+    ///`pause_turn`
+    PauseTurn,
+    ///`compaction`
+    Compaction,
+    ///`refusal`
+    Refusal,
+    ///`model_context_window_exceeded`
+    ModelContextWindowExceeded,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaStopReason { EndTurn => "end_turn", MaxTokens => "max_tokens", StopSequence =>
+    "stop_sequence", ToolUse => "tool_use", PauseTurn => "pause_turn", Compaction =>
+    "compaction", Refusal => "refusal", ModelContextWindowExceeded =>
+    "model_context_window_exceeded", }
+);
+///Which service tier served the request. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaUsageServiceTier {
+    ///`standard`
+    Standard,
+    ///`priority`
+    Priority,
+    ///`batch`
+    Batch,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaUsageServiceTier { Standard => "standard", Priority => "priority", Batch =>
+    "batch", }
+);
+///Where a batch is in its processing: `in_progress`, `canceling` (cancellation was asked for and is under way) or `ended`. New values may appear.
+///
+/// Values this crate does not know are kept in [`Self::Other`] and
+/// serialized back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BetaMessageBatchProcessingStatus {
+    ///`in_progress`
+    InProgress,
+    ///`canceling`
+    Canceling,
+    ///`ended`
+    Ended,
+    /// A value not known when this crate was generated, kept verbatim.
+    Other(::std::string::String),
+}
+
+crate::impls::open_enum!(
+    BetaMessageBatchProcessingStatus { InProgress => "in_progress", Canceling =>
+    "canceling", Ended => "ended", }
+);

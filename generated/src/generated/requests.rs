@@ -4520,6 +4520,834 @@ impl<'a> AdminCostReportRetrieveRequest<'a> {
     }
 }
 
+///A request to create a message (beta) (`beta_messages_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaMessagesCreateRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+    pub(crate) body: ::std::result::Result<
+        types::BetaMessageCreateParams,
+        ::std::string::String,
+    >,
+}
+
+impl<'a> BetaMessagesCreateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self {
+            base,
+            anthropic_beta: ::std::default::Default::default(),
+            body,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::BetaMessage>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_messages_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/messages"),
+        );
+        call.query("beta", "true");
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                body.stream = ::std::option::Option::None;
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to create a message (beta) (`beta_messages_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaMessagesCreateStreamRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+    pub(crate) body: ::std::result::Result<
+        types::BetaMessageCreateParams,
+        ::std::string::String,
+    >,
+}
+
+impl<'a> BetaMessagesCreateStreamRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self {
+            base,
+            anthropic_beta: ::std::default::Default::default(),
+            body,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request with `stream: true`, retrying as configured until the stream opens, and returns its events as they arrive.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::EventStream<types::BetaMessageStreamEvent>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.events(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_messages_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/messages"),
+        );
+        call.query("beta", "true");
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                body.stream = ::std::option::Option::Some(true);
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to count tokens in a message (beta) (`beta_messages_count_tokens`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaMessagesCountTokensRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+    pub(crate) body: ::std::result::Result<
+        types::BetaMessageCountTokensParams,
+        ::std::string::String,
+    >,
+}
+
+impl<'a> BetaMessagesCountTokensRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageCountTokensParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self {
+            base,
+            anthropic_beta: ::std::default::Default::default(),
+            body,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::BetaMessageTokensCount>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_messages_count_tokens",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/messages/count_tokens"),
+        );
+        call.query("beta", "true");
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to list message batches (beta) (`beta_messages_batches_list`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaMessagesBatchesListRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) after_id: ::std::option::Option<::std::string::String>,
+    pub(crate) before_id: ::std::option::Option<::std::string::String>,
+    pub(crate) limit: ::std::option::Option<u64>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+}
+
+impl<'a> BetaMessagesBatchesListRequest<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        Self {
+            base,
+            after_id: ::std::default::Default::default(),
+            before_id: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Cursor: return the page that starts right after the object with this id (use a page's `last_id`).
+    pub fn after_id(
+        mut self,
+        after_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let after_id = ::std::convert::Into::into(after_id);
+        self.after_id = ::std::option::Option::Some(after_id);
+        self
+    }
+
+    ///Cursor: return the page that ends right before the object with this id (use a page's `first_id`).
+    pub fn before_id(
+        mut self,
+        before_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let before_id = ::std::convert::Into::into(before_id);
+        self.before_id = ::std::option::Option::Some(before_id);
+        self
+    }
+
+    ///How many items one page holds, from 1 to 1000; 20 when not given.
+    pub fn limit(mut self, limit: u64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::Some(1f64),
+                    ::std::option::Option::Some(1000f64),
+                ),
+            );
+        }
+
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::BetaListMessageBatchesResponse>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_messages_batches_list",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/messages/batches"),
+        );
+        call.query("beta", "true");
+        if let ::std::option::Option::Some(value) = &self.after_id {
+            call.query("after_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.before_id {
+            call.query("before_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    pub fn pages(
+        self,
+    ) -> crate::pagination::Pages<'a, types::BetaListMessageBatchesResponse> {
+        let backward = self.before_id.is_some();
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(self) -> crate::pagination::Items<'a, types::BetaMessageBatch> {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::After(id) => self.after_id(id),
+            crate::pagination::Cursor::Before(id) => self.before_id(id),
+            crate::pagination::Cursor::Token(_) => self,
+        }
+    }
+}
+
+///A request to create a message batch (beta) (`beta_messages_batches_create`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaMessagesBatchesCreateRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+    pub(crate) body: ::std::result::Result<
+        types::BetaMessageBatchCreateParams,
+        ::std::string::String,
+    >,
+}
+
+impl<'a> BetaMessagesBatchesCreateRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageBatchCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let body = ::std::convert::TryInto::try_into(body)
+            .map_err(|e| ::std::format!("invalid request body: {e}"));
+        Self {
+            base,
+            anthropic_beta: ::std::default::Default::default(),
+            body,
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::BetaMessageBatch>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_messages_batches_create",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/messages/batches"),
+        );
+        call.query("beta", "true");
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        match self.body {
+            #[allow(unused_mut)]
+            ::std::result::Result::Ok(mut body) => {
+                if let ::std::result::Result::Err(message) = crate::checks::Validate::validate(
+                    &body,
+                    crate::checks::At::ROOT,
+                ) {
+                    self.base.invalid(message);
+                }
+                call.json(&body);
+            }
+            ::std::result::Result::Err(message) => self.base.invalid(message),
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to get a message batch (beta) (`beta_messages_batches_retrieve`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaMessagesBatchesRetrieveRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) message_batch_id: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+}
+
+impl<'a> BetaMessagesBatchesRetrieveRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let message_batch_id = ::std::convert::Into::into(message_batch_id);
+        base.check(crate::checks::path_segment("message_batch_id", &message_batch_id));
+        Self {
+            base,
+            message_batch_id,
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::BetaMessageBatch>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_messages_batches_retrieve",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            [
+                "/v1/messages/batches/",
+                crate::call::segment(&self.message_batch_id).as_str(),
+            ]
+                .concat(),
+        );
+        call.query("beta", "true");
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to delete a message batch (beta) (`beta_messages_batches_delete`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaMessagesBatchesDeleteRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) message_batch_id: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+}
+
+impl<'a> BetaMessagesBatchesDeleteRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let message_batch_id = ::std::convert::Into::into(message_batch_id);
+        base.check(crate::checks::path_segment("message_batch_id", &message_batch_id));
+        Self {
+            base,
+            message_batch_id,
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<types::BetaDeletedMessageBatch>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_messages_batches_delete",
+            ::reqwest::Method::DELETE,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            [
+                "/v1/messages/batches/",
+                crate::call::segment(&self.message_batch_id).as_str(),
+            ]
+                .concat(),
+        );
+        call.query("beta", "true");
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to cancel a message batch (beta) (`beta_messages_batches_cancel`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaMessagesBatchesCancelRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) message_batch_id: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+}
+
+impl<'a> BetaMessagesBatchesCancelRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let message_batch_id = ::std::convert::Into::into(message_batch_id);
+        base.check(crate::checks::path_segment("message_batch_id", &message_batch_id));
+        Self {
+            base,
+            message_batch_id,
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::BetaMessageBatch>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_messages_batches_cancel",
+            ::reqwest::Method::POST,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            [
+                "/v1/messages/batches/",
+                crate::call::segment(&self.message_batch_id).as_str(),
+                "/cancel",
+            ]
+                .concat(),
+        );
+        call.query("beta", "true");
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+}
+
+///A request to get the results of a message batch (beta) (`beta_messages_batches_results`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaMessagesBatchesResultsRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) message_batch_id: ::std::string::String,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+}
+
+impl<'a> BetaMessagesBatchesResultsRequest<'a> {
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        let message_batch_id = ::std::convert::Into::into(message_batch_id);
+        base.check(crate::checks::path_segment("message_batch_id", &message_batch_id));
+        Self {
+            base,
+            message_batch_id,
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured until the answer starts, and returns its lines, decoded one at a time as they arrive.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::JsonLines<types::BetaMessageBatchIndividualResponse>,
+        crate::Error,
+    > {
+        let (base, call) = self.into_call();
+        base.json_lines(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_messages_batches_results",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            [
+                "/v1/messages/batches/",
+                crate::call::segment(&self.message_batch_id).as_str(),
+                "/results",
+            ]
+                .concat(),
+        );
+        call.query("beta", "true");
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+}
+
+impl crate::pagination::Page for types::BetaListMessageBatchesResponse {
+    type Item = types::BetaMessageBatch;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        crate::pagination::by_ids(
+            self.has_more,
+            backward,
+            self.first_id.as_deref(),
+            self.last_id.as_deref(),
+        )
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
 impl crate::pagination::Page for types::BetaListModelsResponse {
     type Item = types::BetaModelInfo;
     fn next_cursor(

@@ -565,6 +565,13 @@ impl<'a> Beta<'a> {
         BetaFiles { client: self.client }
     }
 
+    ///The Messages API through the beta surface (`?beta=true`): generate the next message of a conversation with beta features (code execution, MCP servers, context management, skills, ...), or count its tokens.
+    pub fn messages(&self) -> BetaMessages<'a> {
+        BetaMessages {
+            client: self.client,
+        }
+    }
+
     ///The Models API through the beta surface (`?beta=true`).
     pub fn models(&self) -> BetaModels<'a> {
         BetaModels { client: self.client }
@@ -641,6 +648,172 @@ Fetches the bytes of an uploaded file, as they were uploaded; whether a file can
         file_id: impl ::std::convert::Into<::std::string::String>,
     ) -> crate::BetaFilesDownloadRequest<'a> {
         crate::BetaFilesDownloadRequest::new(self.client, file_id)
+    }
+}
+
+///The Messages API through the beta surface (`?beta=true`): generate the next message of a conversation with beta features (code execution, MCP servers, context management, skills, ...), or count its tokens.
+#[derive(Clone, Copy, Debug)]
+pub struct BetaMessages<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> BetaMessages<'a> {
+    ///Message batches through the beta surface (`?beta=true`): submit many beta Messages requests to be processed asynchronously, follow the batch, and read each request's outcome.
+    pub fn batches(&self) -> BetaMessagesBatches<'a> {
+        BetaMessagesBatches {
+            client: self.client,
+        }
+    }
+
+    /**Create a message (beta), streamed: sends the request with `stream: true` and yields each server-sent event as it arrives.
+
+See [`create`](Self::create) for the body.
+
+`POST /v1/messages`. Reference: <https://docs.claude.com/en/api/beta/messages/create>*/
+    ///
+    ///Arguments:
+    ///- `body`: The conversation, the generation settings and the beta features to use.
+    pub fn create_stream(
+        &self,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::BetaMessagesCreateStreamRequest<'a> {
+        crate::BetaMessagesCreateStreamRequest::new(self.client, body)
+    }
+
+    /**Create a message (beta).
+
+The beta form of creating a message: sends a conversation (text, images, documents, tool results) and returns the model's next message, with the beta features the request opts into. Each call is stateless: send the whole conversation every time. With `stream: true` the reply arrives as server-sent events.
+
+It answers with one JSON message; [`create_stream`](Self::create_stream) streams the answer instead.
+
+`POST /v1/messages`. Reference: <https://docs.claude.com/en/api/beta/messages/create>*/
+    ///
+    ///Arguments:
+    ///- `body`: The conversation, the generation settings and the beta features to use.
+    pub fn create(
+        &self,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::BetaMessagesCreateRequest<'a> {
+        crate::BetaMessagesCreateRequest::new(self.client, body)
+    }
+
+    /**Count tokens in a message (beta).
+
+The beta form of token counting: counts the input tokens that a beta Messages request with these messages, system prompt, tools and settings would use, without generating anything.
+
+`POST /v1/messages/count_tokens`. Reference: <https://docs.claude.com/en/api/beta/messages/count_tokens>*/
+    ///
+    ///Arguments:
+    ///- `body`: The would-be request to count.
+    pub fn count_tokens(
+        &self,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageCountTokensParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::BetaMessagesCountTokensRequest<'a> {
+        crate::BetaMessagesCountTokensRequest::new(self.client, body)
+    }
+}
+
+///Message batches through the beta surface (`?beta=true`): submit many beta Messages requests to be processed asynchronously, follow the batch, and read each request's outcome.
+#[derive(Clone, Copy, Debug)]
+pub struct BetaMessagesBatches<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+
+impl<'a> BetaMessagesBatches<'a> {
+    /**List message batches (beta).
+
+The beta form of listing message batches: one page of the workspace's batches, most recently created first. Page forward with `after_id` or backward with `before_id`.
+
+`GET /v1/messages/batches`. Reference: <https://docs.claude.com/en/api/beta/messages/batches/list>*/
+    pub fn list(&self) -> crate::BetaMessagesBatchesListRequest<'a> {
+        crate::BetaMessagesBatchesListRequest::new(self.client)
+    }
+
+    /**Create a message batch (beta).
+
+The beta form of creating a message batch: submits a set of beta Messages requests to be processed together, asynchronously. Processing begins at once and may take up to 24 hours; poll the batch to learn when it has ended, then fetch its results.
+
+`POST /v1/messages/batches`. Reference: <https://docs.claude.com/en/api/beta/messages/batches/create>*/
+    ///
+    ///Arguments:
+    ///- `body`: The requests that make up the batch.
+    pub fn create(
+        &self,
+        body: impl ::std::convert::TryInto<
+            types::BetaMessageBatchCreateParams,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> crate::BetaMessagesBatchesCreateRequest<'a> {
+        crate::BetaMessagesBatchesCreateRequest::new(self.client, body)
+    }
+
+    /**Get a message batch (beta).
+
+The beta form of looking up one message batch and its current state. Safe to repeat, so it serves for polling until processing ends; the results are then at the batch's `results_url`.
+
+`GET /v1/messages/batches/{message_batch_id}`. Reference: <https://docs.claude.com/en/api/beta/messages/batches/retrieve>*/
+    ///
+    ///Arguments:
+    ///- `message_batch_id`: The identifier of the message batch.
+    pub fn retrieve(
+        &self,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::BetaMessagesBatchesRetrieveRequest<'a> {
+        crate::BetaMessagesBatchesRetrieveRequest::new(self.client, message_batch_id)
+    }
+
+    /**Delete a message batch (beta).
+
+The beta form of deleting a message batch. Only a batch whose processing has ended can be deleted; cancel one that is still in progress first.
+
+`DELETE /v1/messages/batches/{message_batch_id}`. Reference: <https://docs.claude.com/en/api/beta/messages/batches/delete>*/
+    ///
+    ///Arguments:
+    ///- `message_batch_id`: The identifier of the message batch.
+    pub fn delete(
+        &self,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::BetaMessagesBatchesDeleteRequest<'a> {
+        crate::BetaMessagesBatchesDeleteRequest::new(self.client, message_batch_id)
+    }
+
+    /**Cancel a message batch (beta).
+
+The beta form of canceling a message batch: asks for the batch to stop before its processing ends. The batch moves to `canceling` while requests already under way finish; how many requests were canceled shows in `request_counts`, and which ones in the results. It may happen that no request ends up canceled.
+
+`POST /v1/messages/batches/{message_batch_id}/cancel`. Reference: <https://docs.claude.com/en/api/beta/messages/batches/cancel>*/
+    ///
+    ///Arguments:
+    ///- `message_batch_id`: The identifier of the message batch.
+    pub fn cancel(
+        &self,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::BetaMessagesBatchesCancelRequest<'a> {
+        crate::BetaMessagesBatchesCancelRequest::new(self.client, message_batch_id)
+    }
+
+    /**Get the results of a message batch (beta).
+
+The beta form of reading a batch's results: streams them as JSON Lines, one line per request of the batch, in no particular order. Match each line to its request by `custom_id`.
+
+`GET /v1/messages/batches/{message_batch_id}/results`. Reference: <https://docs.claude.com/en/api/beta/messages/batches/results>*/
+    ///
+    ///Arguments:
+    ///- `message_batch_id`: The identifier of the message batch.
+    pub fn results(
+        &self,
+        message_batch_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::BetaMessagesBatchesResultsRequest<'a> {
+        crate::BetaMessagesBatchesResultsRequest::new(self.client, message_batch_id)
     }
 }
 

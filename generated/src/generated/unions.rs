@@ -796,6 +796,1177 @@ impl ::std::convert::From<crate::types::ClaudeCodeApiActor> for ClaudeCodeActor 
 crate::impls::tagged_union!(
     ClaudeCodeActor, "type", { UserActor => "user_actor", ApiActor => "api_actor", }
 );
+///One block of input content, told apart by its `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaContentBlockParam {
+    ///`text`: A block of plain text in the input.
+    Text(crate::types::BetaTextBlockParam),
+    ///`image`: An image in the input.
+    Image(crate::types::BetaImageBlockParam),
+    ///`document`: A document (PDF, plain text, custom content or a file) in the input.
+    Document(crate::types::BetaRequestDocumentBlock),
+    ///`search_result`: A search result supplied by the caller, which the model can read and cite.
+    SearchResult(crate::types::BetaSearchResultBlockParam),
+    ///`thinking`: A thinking block from an earlier reply, passed back unchanged.
+    Thinking(crate::types::BetaThinkingBlockParam),
+    ///`redacted_thinking`: A redacted thinking block from an earlier reply, passed back unchanged.
+    RedactedThinking(crate::types::BetaRedactedThinkingBlockParam),
+    ///`tool_use`: A client tool call made by the model in an earlier turn.
+    ToolUse(crate::types::BetaToolUseBlockParam),
+    ///`tool_result`: The outcome of a client tool call, sent back to the model.
+    ToolResult(crate::types::BetaToolResultBlockParam),
+    ///`server_tool_use`: A server tool call made by the model in an earlier turn.
+    ServerToolUse(crate::types::BetaServerToolUseBlockParam),
+    ///`web_search_tool_result`: The outcome of a web search from an earlier turn.
+    WebSearchToolResult(crate::types::BetaWebSearchToolResultBlockParam),
+    ///`web_fetch_tool_result`: The outcome of a web fetch from an earlier turn.
+    WebFetchToolResult(crate::types::BetaWebFetchToolResultBlockParam),
+    ///`code_execution_tool_result`: The outcome of a code execution (version 2025-05-22) from an earlier turn.
+    CodeExecutionToolResult(crate::types::BetaCodeExecutionToolResultBlockParam),
+    ///`bash_code_execution_tool_result`: The outcome of a bash command run by the code execution tool in an earlier turn.
+    BashCodeExecutionToolResult(crate::types::BetaBashCodeExecutionToolResultBlockParam),
+    ///`text_editor_code_execution_tool_result`: The outcome of a file operation of the code execution tool's text editor in an earlier turn.
+    TextEditorCodeExecutionToolResult(
+        crate::types::BetaTextEditorCodeExecutionToolResultBlockParam,
+    ),
+    ///`tool_search_tool_result`: The outcome of a tool search from an earlier turn.
+    ToolSearchToolResult(crate::types::BetaToolSearchToolResultBlockParam),
+    ///`mcp_tool_use`: A call of an MCP server's tool made by the model in an earlier turn.
+    McpToolUse(crate::types::BetaMcpToolUseBlockParam),
+    ///`mcp_tool_result`: The outcome of an MCP tool call, passed back as returned.
+    McpToolResult(crate::types::BetaRequestMcpToolResultBlockParam),
+    ///`container_upload`: Makes an uploaded file available in the container, in its input directory.
+    ContainerUpload(crate::types::BetaContainerUploadBlockParam),
+    ///`compaction`: A summary of earlier context produced by compaction, passed back so later requests keep that context. A null `content` marks a failed compaction, which the server ignores.
+    Compaction(crate::types::BetaCompactionBlockParam),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaTextBlockParam> for BetaContentBlockParam {
+    fn from(value: crate::types::BetaTextBlockParam) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaImageBlockParam> for BetaContentBlockParam {
+    fn from(value: crate::types::BetaImageBlockParam) -> Self {
+        Self::Image(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRequestDocumentBlock>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaRequestDocumentBlock) -> Self {
+        Self::Document(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaSearchResultBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaSearchResultBlockParam) -> Self {
+        Self::SearchResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaThinkingBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaThinkingBlockParam) -> Self {
+        Self::Thinking(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRedactedThinkingBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaRedactedThinkingBlockParam) -> Self {
+        Self::RedactedThinking(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolUseBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaToolUseBlockParam) -> Self {
+        Self::ToolUse(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolResultBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaToolResultBlockParam) -> Self {
+        Self::ToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaServerToolUseBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaServerToolUseBlockParam) -> Self {
+        Self::ServerToolUse(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaWebSearchToolResultBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaWebSearchToolResultBlockParam) -> Self {
+        Self::WebSearchToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaWebFetchToolResultBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaWebFetchToolResultBlockParam) -> Self {
+        Self::WebFetchToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCodeExecutionToolResultBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaCodeExecutionToolResultBlockParam) -> Self {
+        Self::CodeExecutionToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaBashCodeExecutionToolResultBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaBashCodeExecutionToolResultBlockParam) -> Self {
+        Self::BashCodeExecutionToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionToolResultBlockParam>
+for BetaContentBlockParam {
+    fn from(
+        value: crate::types::BetaTextEditorCodeExecutionToolResultBlockParam,
+    ) -> Self {
+        Self::TextEditorCodeExecutionToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolSearchToolResultBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaToolSearchToolResultBlockParam) -> Self {
+        Self::ToolSearchToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaMcpToolUseBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaMcpToolUseBlockParam) -> Self {
+        Self::McpToolUse(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRequestMcpToolResultBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaRequestMcpToolResultBlockParam) -> Self {
+        Self::McpToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaContainerUploadBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaContainerUploadBlockParam) -> Self {
+        Self::ContainerUpload(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCompactionBlockParam>
+for BetaContentBlockParam {
+    fn from(value: crate::types::BetaCompactionBlockParam) -> Self {
+        Self::Compaction(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaContentBlockParam, "type", { Text => "text", Image => "image", Document =>
+    "document", SearchResult => "search_result", Thinking => "thinking", RedactedThinking
+    => "redacted_thinking", ToolUse => "tool_use", ToolResult => "tool_result",
+    ServerToolUse => "server_tool_use", WebSearchToolResult => "web_search_tool_result",
+    WebFetchToolResult => "web_fetch_tool_result", CodeExecutionToolResult =>
+    "code_execution_tool_result", BashCodeExecutionToolResult =>
+    "bash_code_execution_tool_result", TextEditorCodeExecutionToolResult =>
+    "text_editor_code_execution_tool_result", ToolSearchToolResult =>
+    "tool_search_tool_result", McpToolUse => "mcp_tool_use", McpToolResult =>
+    "mcp_tool_result", ContainerUpload => "container_upload", Compaction => "compaction",
+    }
+
+);
+///A citation sent back with a text block, told apart by its `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaTextCitationParam {
+    ///`char_location`: Cites a character range of a plain-text document.
+    CharLocation(crate::types::BetaCitationCharLocationParam),
+    ///`page_location`: Cites a page range of a PDF document.
+    PageLocation(crate::types::BetaCitationPageLocationParam),
+    ///`content_block_location`: Cites a range of blocks of a document given as content blocks.
+    ContentBlockLocation(crate::types::BetaCitationContentBlockLocationParam),
+    ///`web_search_result_location`: Cites a web search result.
+    WebSearchResultLocation(crate::types::BetaCitationWebSearchResultLocationParam),
+    ///`search_result_location`: Cites a range of blocks inside a `search_result` content block.
+    SearchResultLocation(crate::types::BetaCitationSearchResultLocationParam),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaCitationCharLocationParam>
+for BetaTextCitationParam {
+    fn from(value: crate::types::BetaCitationCharLocationParam) -> Self {
+        Self::CharLocation(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCitationPageLocationParam>
+for BetaTextCitationParam {
+    fn from(value: crate::types::BetaCitationPageLocationParam) -> Self {
+        Self::PageLocation(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCitationContentBlockLocationParam>
+for BetaTextCitationParam {
+    fn from(value: crate::types::BetaCitationContentBlockLocationParam) -> Self {
+        Self::ContentBlockLocation(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCitationWebSearchResultLocationParam>
+for BetaTextCitationParam {
+    fn from(value: crate::types::BetaCitationWebSearchResultLocationParam) -> Self {
+        Self::WebSearchResultLocation(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCitationSearchResultLocationParam>
+for BetaTextCitationParam {
+    fn from(value: crate::types::BetaCitationSearchResultLocationParam) -> Self {
+        Self::SearchResultLocation(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaTextCitationParam, "type", { CharLocation => "char_location", PageLocation =>
+    "page_location", ContentBlockLocation => "content_block_location",
+    WebSearchResultLocation => "web_search_result_location", SearchResultLocation =>
+    "search_result_location", }
+);
+///One block of a content-block document: text or an image.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaContentBlockSourceContent {
+    ///`text`: A block of plain text in the input.
+    Text(crate::types::BetaTextBlockParam),
+    ///`image`: An image in the input.
+    Image(crate::types::BetaImageBlockParam),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaTextBlockParam>
+for BetaContentBlockSourceContent {
+    fn from(value: crate::types::BetaTextBlockParam) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaImageBlockParam>
+for BetaContentBlockSourceContent {
+    fn from(value: crate::types::BetaImageBlockParam) -> Self {
+        Self::Image(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaContentBlockSourceContent, "type", { Text => "text", Image => "image", }
+);
+///Who issued a tool call, told apart by `type`: the model itself (`direct`) or code running in a server tool. The reference writes this union inline wherever a caller appears.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaToolCaller {
+    ///`direct`: The model called the tool itself.
+    Direct(crate::types::BetaDirectCaller),
+    ///`code_execution_20250825`: The tool was called by code running inside a server tool.
+    CodeExecution20250825(crate::types::BetaServerToolCaller),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaDirectCaller> for BetaToolCaller {
+    fn from(value: crate::types::BetaDirectCaller) -> Self {
+        Self::Direct(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaServerToolCaller> for BetaToolCaller {
+    fn from(value: crate::types::BetaServerToolCaller) -> Self {
+        Self::CodeExecution20250825(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaToolCaller, "type", { Direct => "direct", CodeExecution20250825 =>
+    "code_execution_20250825", }
+);
+///Either a code execution error or the result of the run, told apart by `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaCodeExecutionToolResultBlockParamContent {
+    ///`code_execution_tool_result_error`: A code execution that failed, passed back as returned.
+    CodeExecutionToolResultError(crate::types::BetaCodeExecutionToolResultErrorParam),
+    ///`code_execution_result`: The result of a code execution, passed back as returned.
+    CodeExecutionResult(crate::types::BetaCodeExecutionResultBlockParam),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaCodeExecutionToolResultErrorParam>
+for BetaCodeExecutionToolResultBlockParamContent {
+    fn from(value: crate::types::BetaCodeExecutionToolResultErrorParam) -> Self {
+        Self::CodeExecutionToolResultError(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCodeExecutionResultBlockParam>
+for BetaCodeExecutionToolResultBlockParamContent {
+    fn from(value: crate::types::BetaCodeExecutionResultBlockParam) -> Self {
+        Self::CodeExecutionResult(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaCodeExecutionToolResultBlockParamContent, "type", { CodeExecutionToolResultError
+    => "code_execution_tool_result_error", CodeExecutionResult =>
+    "code_execution_result", }
+);
+///Extended-thinking settings, told apart by `type`. Thinking tokens count toward `max_tokens`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaThinkingConfigParam {
+    ///`enabled`: Extended thinking on, with a fixed token budget.
+    Enabled(crate::types::BetaThinkingConfigEnabled),
+    ///`disabled`: Extended thinking off.
+    Disabled(crate::types::BetaThinkingConfigDisabled),
+    ///`adaptive`: The model decides how much to think.
+    Adaptive(crate::types::BetaThinkingConfigAdaptive),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaThinkingConfigEnabled>
+for BetaThinkingConfigParam {
+    fn from(value: crate::types::BetaThinkingConfigEnabled) -> Self {
+        Self::Enabled(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaThinkingConfigDisabled>
+for BetaThinkingConfigParam {
+    fn from(value: crate::types::BetaThinkingConfigDisabled) -> Self {
+        Self::Disabled(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaThinkingConfigAdaptive>
+for BetaThinkingConfigParam {
+    fn from(value: crate::types::BetaThinkingConfigAdaptive) -> Self {
+        Self::Adaptive(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaThinkingConfigParam, "type", { Enabled => "enabled", Disabled => "disabled",
+    Adaptive => "adaptive", }
+);
+///How the model may use the tools, told apart by `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaToolChoice {
+    ///`auto`: The model decides by itself whether to call tools.
+    Auto(crate::types::BetaToolChoiceAuto),
+    ///`any`: The model must call one of the available tools.
+    Any(crate::types::BetaToolChoiceAny),
+    ///`tool`: The model must call the tool named in `name`.
+    Tool(crate::types::BetaToolChoiceTool),
+    ///`none`: The model may not call any tool.
+    None(crate::types::BetaToolChoiceNone),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaToolChoiceAuto> for BetaToolChoice {
+    fn from(value: crate::types::BetaToolChoiceAuto) -> Self {
+        Self::Auto(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolChoiceAny> for BetaToolChoice {
+    fn from(value: crate::types::BetaToolChoiceAny) -> Self {
+        Self::Any(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolChoiceTool> for BetaToolChoice {
+    fn from(value: crate::types::BetaToolChoiceTool) -> Self {
+        Self::Tool(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolChoiceNone> for BetaToolChoice {
+    fn from(value: crate::types::BetaToolChoiceNone) -> Self {
+        Self::None(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaToolChoice, "type", { Auto => "auto", Any => "any", Tool => "tool", None =>
+    "none", }
+);
+///A tool definition: a custom client tool, an Anthropic-defined tool (each version its own member) or an MCP toolset, told apart by `type`. A custom tool may leave `type` out; the tool search tools also accept their undated `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaToolUnion {
+    ///`custom`: A custom client tool, described by a JSON schema for its input.
+    Custom(crate::types::BetaTool),
+    ///`bash_20241022`: The Anthropic-defined bash tool, version 2024-10-22.
+    Bash20241022(crate::types::BetaToolBash20241022),
+    ///`bash_20250124`: The Anthropic-defined bash tool, version 2025-01-24.
+    Bash20250124(crate::types::BetaToolBash20250124),
+    ///`code_execution_20250522`: The server-side code execution tool, version 2025-05-22.
+    CodeExecution20250522(crate::types::BetaCodeExecutionTool20250522),
+    ///`code_execution_20250825`: The server-side code execution tool, version 2025-08-25.
+    CodeExecution20250825(crate::types::BetaCodeExecutionTool20250825),
+    ///`computer_20241022`: The Anthropic-defined computer use tool, version 2024-10-22.
+    Computer20241022(crate::types::BetaToolComputerUse20241022),
+    ///`memory_20250818`: The Anthropic-defined memory tool, version 2025-08-18.
+    Memory20250818(crate::types::BetaMemoryTool20250818),
+    ///`computer_20250124`: The Anthropic-defined computer use tool, version 2025-01-24.
+    Computer20250124(crate::types::BetaToolComputerUse20250124),
+    ///`text_editor_20241022`: The Anthropic-defined text editor tool, version 2024-10-22.
+    TextEditor20241022(crate::types::BetaToolTextEditor20241022),
+    ///`computer_20251124`: The Anthropic-defined computer use tool, version 2025-11-24.
+    Computer20251124(crate::types::BetaToolComputerUse20251124),
+    ///`text_editor_20250124`: The Anthropic-defined text editor tool, version 2025-01-24.
+    TextEditor20250124(crate::types::BetaToolTextEditor20250124),
+    ///`text_editor_20250429`: The Anthropic-defined text editor tool, version 2025-04-29.
+    TextEditor20250429(crate::types::BetaToolTextEditor20250429),
+    ///`text_editor_20250728`: The Anthropic-defined text editor tool, version 2025-07-28.
+    TextEditor20250728(crate::types::BetaToolTextEditor20250728),
+    ///`web_search_20250305`: The server-side web search tool, version 2025-03-05.
+    WebSearch20250305(crate::types::BetaWebSearchTool20250305),
+    ///`web_fetch_20250910`: The server-side web fetch tool, version 2025-09-10.
+    WebFetch20250910(crate::types::BetaWebFetchTool20250910),
+    ///`tool_search_tool_bm25_20251119`: The server-side tool search tool using BM25 ranking, version 2025-11-19.
+    ToolSearchToolBm2520251119(crate::types::BetaToolSearchToolBm2520251119),
+    ///`tool_search_tool_regex_20251119`: The server-side tool search tool using regular expressions, version 2025-11-19.
+    ToolSearchToolRegex20251119(crate::types::BetaToolSearchToolRegex20251119),
+    ///`mcp_toolset`: The tools of one MCP server given in `mcp_servers`, with settings for all of them and overrides for single tools.
+    McpToolset(crate::types::BetaMcpToolset),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaTool> for BetaToolUnion {
+    fn from(value: crate::types::BetaTool) -> Self {
+        Self::Custom(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolBash20241022> for BetaToolUnion {
+    fn from(value: crate::types::BetaToolBash20241022) -> Self {
+        Self::Bash20241022(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolBash20250124> for BetaToolUnion {
+    fn from(value: crate::types::BetaToolBash20250124) -> Self {
+        Self::Bash20250124(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCodeExecutionTool20250522>
+for BetaToolUnion {
+    fn from(value: crate::types::BetaCodeExecutionTool20250522) -> Self {
+        Self::CodeExecution20250522(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCodeExecutionTool20250825>
+for BetaToolUnion {
+    fn from(value: crate::types::BetaCodeExecutionTool20250825) -> Self {
+        Self::CodeExecution20250825(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolComputerUse20241022> for BetaToolUnion {
+    fn from(value: crate::types::BetaToolComputerUse20241022) -> Self {
+        Self::Computer20241022(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaMemoryTool20250818> for BetaToolUnion {
+    fn from(value: crate::types::BetaMemoryTool20250818) -> Self {
+        Self::Memory20250818(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolComputerUse20250124> for BetaToolUnion {
+    fn from(value: crate::types::BetaToolComputerUse20250124) -> Self {
+        Self::Computer20250124(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolTextEditor20241022> for BetaToolUnion {
+    fn from(value: crate::types::BetaToolTextEditor20241022) -> Self {
+        Self::TextEditor20241022(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolComputerUse20251124> for BetaToolUnion {
+    fn from(value: crate::types::BetaToolComputerUse20251124) -> Self {
+        Self::Computer20251124(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolTextEditor20250124> for BetaToolUnion {
+    fn from(value: crate::types::BetaToolTextEditor20250124) -> Self {
+        Self::TextEditor20250124(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolTextEditor20250429> for BetaToolUnion {
+    fn from(value: crate::types::BetaToolTextEditor20250429) -> Self {
+        Self::TextEditor20250429(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolTextEditor20250728> for BetaToolUnion {
+    fn from(value: crate::types::BetaToolTextEditor20250728) -> Self {
+        Self::TextEditor20250728(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaWebSearchTool20250305> for BetaToolUnion {
+    fn from(value: crate::types::BetaWebSearchTool20250305) -> Self {
+        Self::WebSearch20250305(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaWebFetchTool20250910> for BetaToolUnion {
+    fn from(value: crate::types::BetaWebFetchTool20250910) -> Self {
+        Self::WebFetch20250910(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolSearchToolBm2520251119>
+for BetaToolUnion {
+    fn from(value: crate::types::BetaToolSearchToolBm2520251119) -> Self {
+        Self::ToolSearchToolBm2520251119(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolSearchToolRegex20251119>
+for BetaToolUnion {
+    fn from(value: crate::types::BetaToolSearchToolRegex20251119) -> Self {
+        Self::ToolSearchToolRegex20251119(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaMcpToolset> for BetaToolUnion {
+    fn from(value: crate::types::BetaMcpToolset) -> Self {
+        Self::McpToolset(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaToolUnion, "type", { Custom => "custom", Bash20241022 => "bash_20241022",
+    Bash20250124 => "bash_20250124", CodeExecution20250522 => "code_execution_20250522",
+    CodeExecution20250825 => "code_execution_20250825", Computer20241022 =>
+    "computer_20241022", Memory20250818 => "memory_20250818", Computer20250124 =>
+    "computer_20250124", TextEditor20241022 => "text_editor_20241022", Computer20251124
+    => "computer_20251124", TextEditor20250124 => "text_editor_20250124",
+    TextEditor20250429 => "text_editor_20250429", TextEditor20250728 =>
+    "text_editor_20250728", WebSearch20250305 => "web_search_20250305", WebFetch20250910
+    => "web_fetch_20250910", ToolSearchToolBm2520251119 =>
+    "tool_search_tool_bm25_20251119", ToolSearchToolRegex20251119 =>
+    "tool_search_tool_regex_20251119", McpToolset => "mcp_toolset", }, untagged = Custom
+);
+///One block of generated content, told apart by its `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaContentBlock {
+    ///`text`: Generated text.
+    Text(crate::types::BetaTextBlock),
+    ///`thinking`: The model's reasoning before its answer.
+    Thinking(crate::types::BetaThinkingBlock),
+    ///`redacted_thinking`: Reasoning that was encrypted because part of it was flagged.
+    RedactedThinking(crate::types::BetaRedactedThinkingBlock),
+    ///`tool_use`: A call of a client tool; run it and answer with a `tool_result` block.
+    ToolUse(crate::types::BetaToolUseBlock),
+    ///`server_tool_use`: A call of a server tool, run by Anthropic.
+    ServerToolUse(crate::types::BetaServerToolUseBlock),
+    ///`web_search_tool_result`: The outcome of a web search run by the server.
+    WebSearchToolResult(crate::types::BetaWebSearchToolResultBlock),
+    ///`web_fetch_tool_result`: The outcome of a web fetch run by the server.
+    WebFetchToolResult(crate::types::BetaWebFetchToolResultBlock),
+    ///`code_execution_tool_result`: The outcome of a code execution (version 2025-05-22) run by the server.
+    CodeExecutionToolResult(crate::types::BetaCodeExecutionToolResultBlock),
+    ///`bash_code_execution_tool_result`: The outcome of a bash command run by the code execution tool.
+    BashCodeExecutionToolResult(crate::types::BetaBashCodeExecutionToolResultBlock),
+    ///`text_editor_code_execution_tool_result`: The outcome of a file operation of the code execution tool's text editor.
+    TextEditorCodeExecutionToolResult(
+        crate::types::BetaTextEditorCodeExecutionToolResultBlock,
+    ),
+    ///`tool_search_tool_result`: The outcome of a tool search run by the server.
+    ToolSearchToolResult(crate::types::BetaToolSearchToolResultBlock),
+    ///`mcp_tool_use`: A call of a tool of an MCP server.
+    McpToolUse(crate::types::BetaMcpToolUseBlock),
+    ///`mcp_tool_result`: The outcome of a call of an MCP server's tool.
+    McpToolResult(crate::types::BetaMcpToolResultBlock),
+    ///`container_upload`: A file that was placed in the container.
+    ContainerUpload(crate::types::BetaContainerUploadBlock),
+    ///`compaction`: A summary of earlier context, returned when compaction ran. Pass it back in later requests; a null `content` means compaction failed, and passing it back does nothing.
+    Compaction(crate::types::BetaCompactionBlock),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaTextBlock> for BetaContentBlock {
+    fn from(value: crate::types::BetaTextBlock) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaThinkingBlock> for BetaContentBlock {
+    fn from(value: crate::types::BetaThinkingBlock) -> Self {
+        Self::Thinking(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRedactedThinkingBlock> for BetaContentBlock {
+    fn from(value: crate::types::BetaRedactedThinkingBlock) -> Self {
+        Self::RedactedThinking(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolUseBlock> for BetaContentBlock {
+    fn from(value: crate::types::BetaToolUseBlock) -> Self {
+        Self::ToolUse(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaServerToolUseBlock> for BetaContentBlock {
+    fn from(value: crate::types::BetaServerToolUseBlock) -> Self {
+        Self::ServerToolUse(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaWebSearchToolResultBlock>
+for BetaContentBlock {
+    fn from(value: crate::types::BetaWebSearchToolResultBlock) -> Self {
+        Self::WebSearchToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaWebFetchToolResultBlock>
+for BetaContentBlock {
+    fn from(value: crate::types::BetaWebFetchToolResultBlock) -> Self {
+        Self::WebFetchToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCodeExecutionToolResultBlock>
+for BetaContentBlock {
+    fn from(value: crate::types::BetaCodeExecutionToolResultBlock) -> Self {
+        Self::CodeExecutionToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaBashCodeExecutionToolResultBlock>
+for BetaContentBlock {
+    fn from(value: crate::types::BetaBashCodeExecutionToolResultBlock) -> Self {
+        Self::BashCodeExecutionToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionToolResultBlock>
+for BetaContentBlock {
+    fn from(value: crate::types::BetaTextEditorCodeExecutionToolResultBlock) -> Self {
+        Self::TextEditorCodeExecutionToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolSearchToolResultBlock>
+for BetaContentBlock {
+    fn from(value: crate::types::BetaToolSearchToolResultBlock) -> Self {
+        Self::ToolSearchToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaMcpToolUseBlock> for BetaContentBlock {
+    fn from(value: crate::types::BetaMcpToolUseBlock) -> Self {
+        Self::McpToolUse(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaMcpToolResultBlock> for BetaContentBlock {
+    fn from(value: crate::types::BetaMcpToolResultBlock) -> Self {
+        Self::McpToolResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaContainerUploadBlock> for BetaContentBlock {
+    fn from(value: crate::types::BetaContainerUploadBlock) -> Self {
+        Self::ContainerUpload(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCompactionBlock> for BetaContentBlock {
+    fn from(value: crate::types::BetaCompactionBlock) -> Self {
+        Self::Compaction(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaContentBlock, "type", { Text => "text", Thinking => "thinking", RedactedThinking
+    => "redacted_thinking", ToolUse => "tool_use", ServerToolUse => "server_tool_use",
+    WebSearchToolResult => "web_search_tool_result", WebFetchToolResult =>
+    "web_fetch_tool_result", CodeExecutionToolResult => "code_execution_tool_result",
+    BashCodeExecutionToolResult => "bash_code_execution_tool_result",
+    TextEditorCodeExecutionToolResult => "text_editor_code_execution_tool_result",
+    ToolSearchToolResult => "tool_search_tool_result", McpToolUse => "mcp_tool_use",
+    McpToolResult => "mcp_tool_result", ContainerUpload => "container_upload", Compaction
+    => "compaction", }
+);
+///A citation attached to generated text, told apart by its `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaTextCitation {
+    ///`char_location`: A citation of a character range of a plain-text document.
+    CharLocation(crate::types::BetaCitationCharLocation),
+    ///`page_location`: A citation of a page range of a PDF document.
+    PageLocation(crate::types::BetaCitationPageLocation),
+    ///`content_block_location`: A citation of a range of blocks of a document given as content blocks.
+    ContentBlockLocation(crate::types::BetaCitationContentBlockLocation),
+    ///`web_search_result_location`: A citation of a web search result.
+    WebSearchResultLocation(crate::types::BetaCitationsWebSearchResultLocation),
+    ///`search_result_location`: A citation of a range of blocks inside a `search_result` content block.
+    SearchResultLocation(crate::types::BetaCitationSearchResultLocation),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaCitationCharLocation> for BetaTextCitation {
+    fn from(value: crate::types::BetaCitationCharLocation) -> Self {
+        Self::CharLocation(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCitationPageLocation> for BetaTextCitation {
+    fn from(value: crate::types::BetaCitationPageLocation) -> Self {
+        Self::PageLocation(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCitationContentBlockLocation>
+for BetaTextCitation {
+    fn from(value: crate::types::BetaCitationContentBlockLocation) -> Self {
+        Self::ContentBlockLocation(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCitationsWebSearchResultLocation>
+for BetaTextCitation {
+    fn from(value: crate::types::BetaCitationsWebSearchResultLocation) -> Self {
+        Self::WebSearchResultLocation(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCitationSearchResultLocation>
+for BetaTextCitation {
+    fn from(value: crate::types::BetaCitationSearchResultLocation) -> Self {
+        Self::SearchResultLocation(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaTextCitation, "type", { CharLocation => "char_location", PageLocation =>
+    "page_location", ContentBlockLocation => "content_block_location",
+    WebSearchResultLocation => "web_search_result_location", SearchResultLocation =>
+    "search_result_location", }
+);
+///Either a code execution error or the result of the run, told apart by `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaCodeExecutionToolResultBlockContent {
+    ///`code_execution_tool_result_error`: A code execution that failed.
+    CodeExecutionToolResultError(crate::types::BetaCodeExecutionToolResultError),
+    ///`code_execution_result`: The result of a code execution.
+    CodeExecutionResult(crate::types::BetaCodeExecutionResultBlock),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaCodeExecutionToolResultError>
+for BetaCodeExecutionToolResultBlockContent {
+    fn from(value: crate::types::BetaCodeExecutionToolResultError) -> Self {
+        Self::CodeExecutionToolResultError(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCodeExecutionResultBlock>
+for BetaCodeExecutionToolResultBlockContent {
+    fn from(value: crate::types::BetaCodeExecutionResultBlock) -> Self {
+        Self::CodeExecutionResult(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaCodeExecutionToolResultBlockContent, "type", { CodeExecutionToolResultError =>
+    "code_execution_tool_result_error", CodeExecutionResult => "code_execution_result", }
+);
+///Token counts of one iteration of a request, told apart by `type`: a sampling iteration or a compaction. The reference writes this union inline in both usage objects.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaIterationUsage {
+    ///`message`: Token counts of one sampling iteration.
+    Message(crate::types::BetaMessageIterationUsage),
+    ///`compaction`: Token counts of one compaction iteration.
+    Compaction(crate::types::BetaCompactionIterationUsage),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaMessageIterationUsage>
+for BetaIterationUsage {
+    fn from(value: crate::types::BetaMessageIterationUsage) -> Self {
+        Self::Message(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCompactionIterationUsage>
+for BetaIterationUsage {
+    fn from(value: crate::types::BetaCompactionIterationUsage) -> Self {
+        Self::Compaction(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaIterationUsage, "type", { Message => "message", Compaction => "compaction", }
+);
+///One server-sent event of a streamed beta message (the SSE `data`), told apart by `type`: the documented events plus `ping` keep-alives and in-stream `error`s.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaMessageStreamEvent {
+    ///`message_start`: Opens the stream with a message whose content is still empty.
+    MessageStart(crate::types::BetaRawMessageStartEvent),
+    ///`message_delta`: Updates top-level fields of the message near the end of the stream.
+    MessageDelta(crate::types::BetaRawMessageDeltaEvent),
+    ///`message_stop`: Closes the stream; the message is complete.
+    MessageStop(crate::types::BetaRawMessageStopEvent),
+    ///`content_block_start`: Opens a new content block at position `index`.
+    ContentBlockStart(crate::types::BetaRawContentBlockStartEvent),
+    ///`content_block_delta`: Adds to the content block at position `index`.
+    ContentBlockDelta(crate::types::BetaRawContentBlockDeltaEvent),
+    ///`content_block_stop`: Closes the content block at position `index`.
+    ContentBlockStop(crate::types::BetaRawContentBlockStopEvent),
+    ///`ping`: A keep-alive event with no content; may appear anywhere in a stream. Not in the reference pages.
+    Ping(crate::types::MessagePingEvent),
+    ///`error`: An error that happened after the stream started (for example an overloaded API); it ends the stream. Not in the reference pages.
+    Error(crate::types::MessageErrorEvent),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaRawMessageStartEvent>
+for BetaMessageStreamEvent {
+    fn from(value: crate::types::BetaRawMessageStartEvent) -> Self {
+        Self::MessageStart(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRawMessageDeltaEvent>
+for BetaMessageStreamEvent {
+    fn from(value: crate::types::BetaRawMessageDeltaEvent) -> Self {
+        Self::MessageDelta(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRawMessageStopEvent>
+for BetaMessageStreamEvent {
+    fn from(value: crate::types::BetaRawMessageStopEvent) -> Self {
+        Self::MessageStop(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRawContentBlockStartEvent>
+for BetaMessageStreamEvent {
+    fn from(value: crate::types::BetaRawContentBlockStartEvent) -> Self {
+        Self::ContentBlockStart(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRawContentBlockDeltaEvent>
+for BetaMessageStreamEvent {
+    fn from(value: crate::types::BetaRawContentBlockDeltaEvent) -> Self {
+        Self::ContentBlockDelta(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRawContentBlockStopEvent>
+for BetaMessageStreamEvent {
+    fn from(value: crate::types::BetaRawContentBlockStopEvent) -> Self {
+        Self::ContentBlockStop(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::MessagePingEvent> for BetaMessageStreamEvent {
+    fn from(value: crate::types::MessagePingEvent) -> Self {
+        Self::Ping(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::MessageErrorEvent> for BetaMessageStreamEvent {
+    fn from(value: crate::types::MessageErrorEvent) -> Self {
+        Self::Error(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaMessageStreamEvent, "type", { MessageStart => "message_start", MessageDelta =>
+    "message_delta", MessageStop => "message_stop", ContentBlockStart =>
+    "content_block_start", ContentBlockDelta => "content_block_delta", ContentBlockStop
+    => "content_block_stop", Ping => "ping", Error => "error", }
+);
+///One documented event of a streamed beta message, told apart by `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaRawMessageStreamEvent {
+    ///`message_start`: Opens the stream with a message whose content is still empty.
+    MessageStart(crate::types::BetaRawMessageStartEvent),
+    ///`message_delta`: Updates top-level fields of the message near the end of the stream.
+    MessageDelta(crate::types::BetaRawMessageDeltaEvent),
+    ///`message_stop`: Closes the stream; the message is complete.
+    MessageStop(crate::types::BetaRawMessageStopEvent),
+    ///`content_block_start`: Opens a new content block at position `index`.
+    ContentBlockStart(crate::types::BetaRawContentBlockStartEvent),
+    ///`content_block_delta`: Adds to the content block at position `index`.
+    ContentBlockDelta(crate::types::BetaRawContentBlockDeltaEvent),
+    ///`content_block_stop`: Closes the content block at position `index`.
+    ContentBlockStop(crate::types::BetaRawContentBlockStopEvent),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaRawMessageStartEvent>
+for BetaRawMessageStreamEvent {
+    fn from(value: crate::types::BetaRawMessageStartEvent) -> Self {
+        Self::MessageStart(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRawMessageDeltaEvent>
+for BetaRawMessageStreamEvent {
+    fn from(value: crate::types::BetaRawMessageDeltaEvent) -> Self {
+        Self::MessageDelta(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRawMessageStopEvent>
+for BetaRawMessageStreamEvent {
+    fn from(value: crate::types::BetaRawMessageStopEvent) -> Self {
+        Self::MessageStop(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRawContentBlockStartEvent>
+for BetaRawMessageStreamEvent {
+    fn from(value: crate::types::BetaRawContentBlockStartEvent) -> Self {
+        Self::ContentBlockStart(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRawContentBlockDeltaEvent>
+for BetaRawMessageStreamEvent {
+    fn from(value: crate::types::BetaRawContentBlockDeltaEvent) -> Self {
+        Self::ContentBlockDelta(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRawContentBlockStopEvent>
+for BetaRawMessageStreamEvent {
+    fn from(value: crate::types::BetaRawContentBlockStopEvent) -> Self {
+        Self::ContentBlockStop(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaRawMessageStreamEvent, "type", { MessageStart => "message_start", MessageDelta =>
+    "message_delta", MessageStop => "message_stop", ContentBlockStart =>
+    "content_block_start", ContentBlockDelta => "content_block_delta", ContentBlockStop
+    => "content_block_stop", }
+);
+///One increment of a content block, told apart by `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaRawContentBlockDelta {
+    ///`text_delta`: More text for a text block.
+    TextDelta(crate::types::BetaTextDelta),
+    ///`input_json_delta`: More of a tool call's input, as a fragment of JSON text; concatenate the fragments and parse the result when the block stops.
+    InputJsonDelta(crate::types::BetaInputJsonDelta),
+    ///`citations_delta`: A citation to add to a text block.
+    CitationsDelta(crate::types::BetaCitationsDelta),
+    ///`thinking_delta`: More reasoning text for a thinking block.
+    ThinkingDelta(crate::types::BetaThinkingDelta),
+    ///`signature_delta`: The signature of a thinking block, sent just before the block stops.
+    SignatureDelta(crate::types::BetaSignatureDelta),
+    ///`compaction_delta`: The summary of a compaction block.
+    CompactionDelta(crate::types::BetaCompactionContentBlockDelta),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaTextDelta> for BetaRawContentBlockDelta {
+    fn from(value: crate::types::BetaTextDelta) -> Self {
+        Self::TextDelta(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaInputJsonDelta>
+for BetaRawContentBlockDelta {
+    fn from(value: crate::types::BetaInputJsonDelta) -> Self {
+        Self::InputJsonDelta(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCitationsDelta>
+for BetaRawContentBlockDelta {
+    fn from(value: crate::types::BetaCitationsDelta) -> Self {
+        Self::CitationsDelta(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaThinkingDelta> for BetaRawContentBlockDelta {
+    fn from(value: crate::types::BetaThinkingDelta) -> Self {
+        Self::ThinkingDelta(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaSignatureDelta>
+for BetaRawContentBlockDelta {
+    fn from(value: crate::types::BetaSignatureDelta) -> Self {
+        Self::SignatureDelta(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCompactionContentBlockDelta>
+for BetaRawContentBlockDelta {
+    fn from(value: crate::types::BetaCompactionContentBlockDelta) -> Self {
+        Self::CompactionDelta(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaRawContentBlockDelta, "type", { TextDelta => "text_delta", InputJsonDelta =>
+    "input_json_delta", CitationsDelta => "citations_delta", ThinkingDelta =>
+    "thinking_delta", SignatureDelta => "signature_delta", CompactionDelta =>
+    "compaction_delta", }
+);
+///The outcome of one request of a beta batch, told apart by `type`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaMessageBatchResult {
+    ///`succeeded`: The request was processed and produced a message.
+    Succeeded(crate::types::BetaMessageBatchSucceededResult),
+    ///`errored`: The request failed; the error body says why.
+    Errored(crate::types::BetaMessageBatchErroredResult),
+    ///`canceled`: The request was not attempted because the batch was canceled.
+    Canceled(crate::types::BetaMessageBatchCanceledResult),
+    ///`expired`: The request was not attempted because the batch expired first.
+    Expired(crate::types::BetaMessageBatchExpiredResult),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaMessageBatchSucceededResult>
+for BetaMessageBatchResult {
+    fn from(value: crate::types::BetaMessageBatchSucceededResult) -> Self {
+        Self::Succeeded(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaMessageBatchErroredResult>
+for BetaMessageBatchResult {
+    fn from(value: crate::types::BetaMessageBatchErroredResult) -> Self {
+        Self::Errored(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaMessageBatchCanceledResult>
+for BetaMessageBatchResult {
+    fn from(value: crate::types::BetaMessageBatchCanceledResult) -> Self {
+        Self::Canceled(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaMessageBatchExpiredResult>
+for BetaMessageBatchResult {
+    fn from(value: crate::types::BetaMessageBatchExpiredResult) -> Self {
+        Self::Expired(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaMessageBatchResult, "type", { Succeeded => "succeeded", Errored => "errored",
+    Canceled => "canceled", Expired => "expired", }
+);
 ///Where the image bytes come from: inline base64 data or a URL.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -924,4 +2095,650 @@ for ToolResultBlockParamContentItem {
 crate::impls::tagged_union!(
     ToolResultBlockParamContentItem, "type", { Text => "text", Image => "image",
     SearchResult => "search_result", Document => "document", }
+);
+///Where the image bytes come from: inline base64 data, a URL, or an uploaded file.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaImageBlockParamSource {
+    ///`base64`: Image data carried inline, base64-encoded.
+    Base64(crate::types::BetaBase64ImageSource),
+    ///`url`: An image fetched from a URL.
+    Url(crate::types::BetaUrlImageSource),
+    ///`file`: An image uploaded earlier through the Files API.
+    File(crate::types::BetaFileImageSource),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaBase64ImageSource>
+for BetaImageBlockParamSource {
+    fn from(value: crate::types::BetaBase64ImageSource) -> Self {
+        Self::Base64(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaUrlImageSource>
+for BetaImageBlockParamSource {
+    fn from(value: crate::types::BetaUrlImageSource) -> Self {
+        Self::Url(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaFileImageSource>
+for BetaImageBlockParamSource {
+    fn from(value: crate::types::BetaFileImageSource) -> Self {
+        Self::File(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaImageBlockParamSource, "type", { Base64 => "base64", Url => "url", File =>
+    "file", }
+);
+///Where the document comes from: base64 PDF, plain text, content blocks, a PDF URL, or an uploaded file.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaRequestDocumentBlockSource {
+    ///`base64`: A PDF carried inline, base64-encoded.
+    Base64(crate::types::BetaBase64PdfSource),
+    ///`text`: A document given as plain text.
+    Text(crate::types::BetaPlainTextSource),
+    ///`content`: A document made of content blocks (text and images).
+    Content(crate::types::BetaContentBlockSource),
+    ///`url`: A PDF fetched from a URL (the reference's `BetaURLPDFSource`).
+    Url(crate::types::BetaUrlPdfSource),
+    ///`file`: A document uploaded earlier through the Files API.
+    File(crate::types::BetaFileDocumentSource),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaBase64PdfSource>
+for BetaRequestDocumentBlockSource {
+    fn from(value: crate::types::BetaBase64PdfSource) -> Self {
+        Self::Base64(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaPlainTextSource>
+for BetaRequestDocumentBlockSource {
+    fn from(value: crate::types::BetaPlainTextSource) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaContentBlockSource>
+for BetaRequestDocumentBlockSource {
+    fn from(value: crate::types::BetaContentBlockSource) -> Self {
+        Self::Content(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaUrlPdfSource>
+for BetaRequestDocumentBlockSource {
+    fn from(value: crate::types::BetaUrlPdfSource) -> Self {
+        Self::Url(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaFileDocumentSource>
+for BetaRequestDocumentBlockSource {
+    fn from(value: crate::types::BetaFileDocumentSource) -> Self {
+        Self::File(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaRequestDocumentBlockSource, "type", { Base64 => "base64", Text => "text", Content
+    => "content", Url => "url", File => "file", }
+);
+///One of several kinds of `BetaToolResultBlockParamContentItem`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaToolResultBlockParamContentItem {
+    ///`text`: A block of plain text in the input.
+    Text(crate::types::BetaTextBlockParam),
+    ///`image`: An image in the input.
+    Image(crate::types::BetaImageBlockParam),
+    ///`search_result`: A search result supplied by the caller, which the model can read and cite.
+    SearchResult(crate::types::BetaSearchResultBlockParam),
+    ///`document`: A document (PDF, plain text, custom content or a file) in the input.
+    Document(crate::types::BetaRequestDocumentBlock),
+    ///`tool_reference`: A reference to a tool by its name, which may appear in the content of a tool result.
+    ToolReference(crate::types::BetaToolReferenceBlockParam),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaTextBlockParam>
+for BetaToolResultBlockParamContentItem {
+    fn from(value: crate::types::BetaTextBlockParam) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaImageBlockParam>
+for BetaToolResultBlockParamContentItem {
+    fn from(value: crate::types::BetaImageBlockParam) -> Self {
+        Self::Image(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaSearchResultBlockParam>
+for BetaToolResultBlockParamContentItem {
+    fn from(value: crate::types::BetaSearchResultBlockParam) -> Self {
+        Self::SearchResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaRequestDocumentBlock>
+for BetaToolResultBlockParamContentItem {
+    fn from(value: crate::types::BetaRequestDocumentBlock) -> Self {
+        Self::Document(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolReferenceBlockParam>
+for BetaToolResultBlockParamContentItem {
+    fn from(value: crate::types::BetaToolReferenceBlockParam) -> Self {
+        Self::ToolReference(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaToolResultBlockParamContentItem, "type", { Text => "text", Image => "image",
+    SearchResult => "search_result", Document => "document", ToolReference =>
+    "tool_reference", }
+);
+///The fetched document, or the error the fetch ran into.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaWebFetchToolResultBlockParamContent {
+    ///`web_fetch_tool_result_error`: A web fetch that failed, passed back as returned.
+    WebFetchToolResultError(crate::types::BetaWebFetchToolResultErrorBlockParam),
+    ///`web_fetch_result`: A fetched web page, passed back as returned.
+    WebFetchResult(crate::types::BetaWebFetchBlockParam),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaWebFetchToolResultErrorBlockParam>
+for BetaWebFetchToolResultBlockParamContent {
+    fn from(value: crate::types::BetaWebFetchToolResultErrorBlockParam) -> Self {
+        Self::WebFetchToolResultError(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaWebFetchBlockParam>
+for BetaWebFetchToolResultBlockParamContent {
+    fn from(value: crate::types::BetaWebFetchBlockParam) -> Self {
+        Self::WebFetchResult(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaWebFetchToolResultBlockParamContent, "type", { WebFetchToolResultError =>
+    "web_fetch_tool_result_error", WebFetchResult => "web_fetch_result", }
+);
+///The result of the command, or the error it ran into.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaBashCodeExecutionToolResultBlockParamContent {
+    ///`bash_code_execution_tool_result_error`: A bash command that failed, passed back as returned.
+    BashCodeExecutionToolResultError(
+        crate::types::BetaBashCodeExecutionToolResultErrorParam,
+    ),
+    ///`bash_code_execution_result`: The result of a bash command, passed back as returned.
+    BashCodeExecutionResult(crate::types::BetaBashCodeExecutionResultBlockParam),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaBashCodeExecutionToolResultErrorParam>
+for BetaBashCodeExecutionToolResultBlockParamContent {
+    fn from(value: crate::types::BetaBashCodeExecutionToolResultErrorParam) -> Self {
+        Self::BashCodeExecutionToolResultError(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaBashCodeExecutionResultBlockParam>
+for BetaBashCodeExecutionToolResultBlockParamContent {
+    fn from(value: crate::types::BetaBashCodeExecutionResultBlockParam) -> Self {
+        Self::BashCodeExecutionResult(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaBashCodeExecutionToolResultBlockParamContent, "type", {
+    BashCodeExecutionToolResultError => "bash_code_execution_tool_result_error",
+    BashCodeExecutionResult => "bash_code_execution_result", }
+);
+///The result of the operation (view, create or string replace), or the error it ran into.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaTextEditorCodeExecutionToolResultBlockParamContent {
+    ///`text_editor_code_execution_tool_result_error`: A text editor operation that failed, passed back as returned.
+    TextEditorCodeExecutionToolResultError(
+        crate::types::BetaTextEditorCodeExecutionToolResultErrorParam,
+    ),
+    ///`text_editor_code_execution_view_result`: The result of viewing a file, passed back as returned.
+    TextEditorCodeExecutionViewResult(
+        crate::types::BetaTextEditorCodeExecutionViewResultBlockParam,
+    ),
+    ///`text_editor_code_execution_create_result`: The result of creating a file, passed back as returned.
+    TextEditorCodeExecutionCreateResult(
+        crate::types::BetaTextEditorCodeExecutionCreateResultBlockParam,
+    ),
+    ///`text_editor_code_execution_str_replace_result`: The result of replacing a string in a file, passed back as returned.
+    TextEditorCodeExecutionStrReplaceResult(
+        crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParam,
+    ),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionToolResultErrorParam>
+for BetaTextEditorCodeExecutionToolResultBlockParamContent {
+    fn from(
+        value: crate::types::BetaTextEditorCodeExecutionToolResultErrorParam,
+    ) -> Self {
+        Self::TextEditorCodeExecutionToolResultError(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionViewResultBlockParam>
+for BetaTextEditorCodeExecutionToolResultBlockParamContent {
+    fn from(
+        value: crate::types::BetaTextEditorCodeExecutionViewResultBlockParam,
+    ) -> Self {
+        Self::TextEditorCodeExecutionViewResult(value)
+    }
+}
+
+impl ::std::convert::From<
+    crate::types::BetaTextEditorCodeExecutionCreateResultBlockParam,
+> for BetaTextEditorCodeExecutionToolResultBlockParamContent {
+    fn from(
+        value: crate::types::BetaTextEditorCodeExecutionCreateResultBlockParam,
+    ) -> Self {
+        Self::TextEditorCodeExecutionCreateResult(value)
+    }
+}
+
+impl ::std::convert::From<
+    crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParam,
+> for BetaTextEditorCodeExecutionToolResultBlockParamContent {
+    fn from(
+        value: crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParam,
+    ) -> Self {
+        Self::TextEditorCodeExecutionStrReplaceResult(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaTextEditorCodeExecutionToolResultBlockParamContent, "type", {
+    TextEditorCodeExecutionToolResultError =>
+    "text_editor_code_execution_tool_result_error", TextEditorCodeExecutionViewResult =>
+    "text_editor_code_execution_view_result", TextEditorCodeExecutionCreateResult =>
+    "text_editor_code_execution_create_result", TextEditorCodeExecutionStrReplaceResult
+    => "text_editor_code_execution_str_replace_result", }
+);
+///The tools found, or the error the search ran into.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaToolSearchToolResultBlockParamContent {
+    ///`tool_search_tool_result_error`: A tool search that failed, passed back as returned.
+    ToolSearchToolResultError(crate::types::BetaToolSearchToolResultErrorParam),
+    ///`tool_search_tool_search_result`: The tools a tool search found, passed back as returned.
+    ToolSearchToolSearchResult(crate::types::BetaToolSearchToolSearchResultBlockParam),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaToolSearchToolResultErrorParam>
+for BetaToolSearchToolResultBlockParamContent {
+    fn from(value: crate::types::BetaToolSearchToolResultErrorParam) -> Self {
+        Self::ToolSearchToolResultError(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolSearchToolSearchResultBlockParam>
+for BetaToolSearchToolResultBlockParamContent {
+    fn from(value: crate::types::BetaToolSearchToolSearchResultBlockParam) -> Self {
+        Self::ToolSearchToolSearchResult(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaToolSearchToolResultBlockParamContent, "type", { ToolSearchToolResultError =>
+    "tool_search_tool_result_error", ToolSearchToolSearchResult =>
+    "tool_search_tool_search_result", }
+);
+///One of several kinds of `BetaContextManagementConfigEditsItem`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaContextManagementConfigEditsItem {
+    ///`clear_tool_uses_20250919`: Context edit that clears old tool uses and their results once a trigger is reached (version 2025-09-19).
+    ClearToolUses20250919(crate::types::BetaClearToolUses20250919Edit),
+    ///`clear_thinking_20251015`: Context edit that removes thinking blocks of older assistant turns (version 2025-10-15).
+    ClearThinking20251015(crate::types::BetaClearThinking20251015Edit),
+    ///`compact_20260112`: Context edit that summarizes older context once a trigger is reached (version 2026-01-12).
+    Compact20260112(crate::types::BetaCompact20260112Edit),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaClearToolUses20250919Edit>
+for BetaContextManagementConfigEditsItem {
+    fn from(value: crate::types::BetaClearToolUses20250919Edit) -> Self {
+        Self::ClearToolUses20250919(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaClearThinking20251015Edit>
+for BetaContextManagementConfigEditsItem {
+    fn from(value: crate::types::BetaClearThinking20251015Edit) -> Self {
+        Self::ClearThinking20251015(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaCompact20260112Edit>
+for BetaContextManagementConfigEditsItem {
+    fn from(value: crate::types::BetaCompact20260112Edit) -> Self {
+        Self::Compact20260112(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaContextManagementConfigEditsItem, "type", { ClearToolUses20250919 =>
+    "clear_tool_uses_20250919", ClearThinking20251015 => "clear_thinking_20251015",
+    Compact20260112 => "compact_20260112", }
+);
+///When the edit applies: once the input reaches a number of tokens or of tool uses.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaClearToolUses20250919EditTrigger {
+    ///`input_tokens`: Triggers an edit once the input reaches a number of tokens.
+    InputTokens(crate::types::BetaInputTokensTrigger),
+    ///`tool_uses`: Triggers an edit once the conversation holds a number of tool uses.
+    ToolUses(crate::types::BetaToolUsesTrigger),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaInputTokensTrigger>
+for BetaClearToolUses20250919EditTrigger {
+    fn from(value: crate::types::BetaInputTokensTrigger) -> Self {
+        Self::InputTokens(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolUsesTrigger>
+for BetaClearToolUses20250919EditTrigger {
+    fn from(value: crate::types::BetaToolUsesTrigger) -> Self {
+        Self::ToolUses(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaClearToolUses20250919EditTrigger, "type", { InputTokens => "input_tokens",
+    ToolUses => "tool_uses", }
+);
+///The fetched document, or the error the fetch ran into.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaWebFetchToolResultBlockContent {
+    ///`web_fetch_tool_result_error`: A web fetch that failed.
+    WebFetchToolResultError(crate::types::BetaWebFetchToolResultErrorBlock),
+    ///`web_fetch_result`: A fetched web page.
+    WebFetchResult(crate::types::BetaWebFetchBlock),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaWebFetchToolResultErrorBlock>
+for BetaWebFetchToolResultBlockContent {
+    fn from(value: crate::types::BetaWebFetchToolResultErrorBlock) -> Self {
+        Self::WebFetchToolResultError(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaWebFetchBlock>
+for BetaWebFetchToolResultBlockContent {
+    fn from(value: crate::types::BetaWebFetchBlock) -> Self {
+        Self::WebFetchResult(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaWebFetchToolResultBlockContent, "type", { WebFetchToolResultError =>
+    "web_fetch_tool_result_error", WebFetchResult => "web_fetch_result", }
+);
+///The document's data: a base64 PDF or plain text.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaDocumentBlockSource {
+    ///`base64`: A PDF carried inline, base64-encoded.
+    Base64(crate::types::BetaBase64PdfSource),
+    ///`text`: A document given as plain text.
+    Text(crate::types::BetaPlainTextSource),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaBase64PdfSource>
+for BetaDocumentBlockSource {
+    fn from(value: crate::types::BetaBase64PdfSource) -> Self {
+        Self::Base64(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaPlainTextSource>
+for BetaDocumentBlockSource {
+    fn from(value: crate::types::BetaPlainTextSource) -> Self {
+        Self::Text(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaDocumentBlockSource, "type", { Base64 => "base64", Text => "text", }
+);
+///The result of the command, or the error it ran into.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaBashCodeExecutionToolResultBlockContent {
+    ///`bash_code_execution_tool_result_error`: A bash command that failed.
+    BashCodeExecutionToolResultError(crate::types::BetaBashCodeExecutionToolResultError),
+    ///`bash_code_execution_result`: The result of a bash command.
+    BashCodeExecutionResult(crate::types::BetaBashCodeExecutionResultBlock),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaBashCodeExecutionToolResultError>
+for BetaBashCodeExecutionToolResultBlockContent {
+    fn from(value: crate::types::BetaBashCodeExecutionToolResultError) -> Self {
+        Self::BashCodeExecutionToolResultError(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaBashCodeExecutionResultBlock>
+for BetaBashCodeExecutionToolResultBlockContent {
+    fn from(value: crate::types::BetaBashCodeExecutionResultBlock) -> Self {
+        Self::BashCodeExecutionResult(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaBashCodeExecutionToolResultBlockContent, "type", {
+    BashCodeExecutionToolResultError => "bash_code_execution_tool_result_error",
+    BashCodeExecutionResult => "bash_code_execution_result", }
+);
+///The result of the operation (view, create or string replace), or the error it ran into.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaTextEditorCodeExecutionToolResultBlockContent {
+    ///`text_editor_code_execution_tool_result_error`: A text editor operation that failed.
+    TextEditorCodeExecutionToolResultError(
+        crate::types::BetaTextEditorCodeExecutionToolResultError,
+    ),
+    ///`text_editor_code_execution_view_result`: The result of viewing a file.
+    TextEditorCodeExecutionViewResult(
+        crate::types::BetaTextEditorCodeExecutionViewResultBlock,
+    ),
+    ///`text_editor_code_execution_create_result`: The result of creating a file.
+    TextEditorCodeExecutionCreateResult(
+        crate::types::BetaTextEditorCodeExecutionCreateResultBlock,
+    ),
+    ///`text_editor_code_execution_str_replace_result`: The result of replacing a string in a file.
+    TextEditorCodeExecutionStrReplaceResult(
+        crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlock,
+    ),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionToolResultError>
+for BetaTextEditorCodeExecutionToolResultBlockContent {
+    fn from(value: crate::types::BetaTextEditorCodeExecutionToolResultError) -> Self {
+        Self::TextEditorCodeExecutionToolResultError(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionViewResultBlock>
+for BetaTextEditorCodeExecutionToolResultBlockContent {
+    fn from(value: crate::types::BetaTextEditorCodeExecutionViewResultBlock) -> Self {
+        Self::TextEditorCodeExecutionViewResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionCreateResultBlock>
+for BetaTextEditorCodeExecutionToolResultBlockContent {
+    fn from(value: crate::types::BetaTextEditorCodeExecutionCreateResultBlock) -> Self {
+        Self::TextEditorCodeExecutionCreateResult(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlock>
+for BetaTextEditorCodeExecutionToolResultBlockContent {
+    fn from(
+        value: crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlock,
+    ) -> Self {
+        Self::TextEditorCodeExecutionStrReplaceResult(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaTextEditorCodeExecutionToolResultBlockContent, "type", {
+    TextEditorCodeExecutionToolResultError =>
+    "text_editor_code_execution_tool_result_error", TextEditorCodeExecutionViewResult =>
+    "text_editor_code_execution_view_result", TextEditorCodeExecutionCreateResult =>
+    "text_editor_code_execution_create_result", TextEditorCodeExecutionStrReplaceResult
+    => "text_editor_code_execution_str_replace_result", }
+);
+///The tools found, or the error the search ran into.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaToolSearchToolResultBlockContent {
+    ///`tool_search_tool_result_error`: A tool search that failed.
+    ToolSearchToolResultError(crate::types::BetaToolSearchToolResultError),
+    ///`tool_search_tool_search_result`: The tools a tool search found.
+    ToolSearchToolSearchResult(crate::types::BetaToolSearchToolSearchResultBlock),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaToolSearchToolResultError>
+for BetaToolSearchToolResultBlockContent {
+    fn from(value: crate::types::BetaToolSearchToolResultError) -> Self {
+        Self::ToolSearchToolResultError(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaToolSearchToolSearchResultBlock>
+for BetaToolSearchToolResultBlockContent {
+    fn from(value: crate::types::BetaToolSearchToolSearchResultBlock) -> Self {
+        Self::ToolSearchToolSearchResult(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaToolSearchToolResultBlockContent, "type", { ToolSearchToolResultError =>
+    "tool_search_tool_result_error", ToolSearchToolSearchResult =>
+    "tool_search_tool_search_result", }
+);
+///One of several kinds of `BetaContextManagementResponseAppliedEditsItem`.
+///
+/// A member this crate does not know is kept in [`Self::Other`] as raw
+/// JSON and serialized back unchanged.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BetaContextManagementResponseAppliedEditsItem {
+    ///`clear_tool_uses_20250919`: A tool-use clearing edit that was applied.
+    ClearToolUses20250919(crate::types::BetaClearToolUses20250919EditResponse),
+    ///`clear_thinking_20251015`: A thinking clearing edit that was applied.
+    ClearThinking20251015(crate::types::BetaClearThinking20251015EditResponse),
+    /// A member not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<crate::types::BetaClearToolUses20250919EditResponse>
+for BetaContextManagementResponseAppliedEditsItem {
+    fn from(value: crate::types::BetaClearToolUses20250919EditResponse) -> Self {
+        Self::ClearToolUses20250919(value)
+    }
+}
+
+impl ::std::convert::From<crate::types::BetaClearThinking20251015EditResponse>
+for BetaContextManagementResponseAppliedEditsItem {
+    fn from(value: crate::types::BetaClearThinking20251015EditResponse) -> Self {
+        Self::ClearThinking20251015(value)
+    }
+}
+
+crate::impls::tagged_union!(
+    BetaContextManagementResponseAppliedEditsItem, "type", { ClearToolUses20250919 =>
+    "clear_tool_uses_20250919", ClearThinking20251015 => "clear_thinking_20251015", }
 );

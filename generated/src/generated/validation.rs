@@ -2,6 +2,153 @@
 // Do not edit by hand: edit the spec (or the codegen crate) and regenerate.
 
 //! The checks of the request types that hold a bounded field.
+impl crate::checks::Validate for crate::types::BetaMessageBatchCreateParams {
+    fn validate(
+        &self,
+        at: crate::checks::At<'_>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        crate::checks::Validate::validate(&self.requests, at.field("requests"))?;
+        Ok(())
+    }
+}
+
+impl crate::checks::Validate for crate::types::BetaMessageBatchRequest {
+    fn validate(
+        &self,
+        at: crate::checks::At<'_>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        crate::checks::Validate::validate(&self.params, at.field("params"))?;
+        Ok(())
+    }
+}
+
+impl crate::checks::Validate for crate::types::BetaMessageCountTokensParams {
+    fn validate(
+        &self,
+        at: crate::checks::At<'_>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        {
+            let value = &self.messages;
+            crate::checks::items(
+                at.field("messages"),
+                value.len(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(100000usize),
+            )?;
+        }
+
+        crate::checks::Validate::validate(&self.thinking, at.field("thinking"))?;
+        crate::checks::Validate::validate(&self.tools, at.field("tools"))?;
+        Ok(())
+    }
+}
+
+impl crate::checks::Validate for crate::types::BetaMessageCreateParams {
+    fn validate(
+        &self,
+        at: crate::checks::At<'_>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        {
+            let value = &self.messages;
+            crate::checks::items(
+                at.field("messages"),
+                value.len(),
+                ::std::option::Option::None,
+                ::std::option::Option::Some(100000usize),
+            )?;
+        }
+
+        if let ::std::option::Option::Some(value) = &self.temperature {
+            crate::checks::range(
+                at.field("temperature"),
+                value,
+                ::std::option::Option::Some(0f64),
+                ::std::option::Option::Some(1f64),
+            )?;
+        }
+
+        crate::checks::Validate::validate(&self.thinking, at.field("thinking"))?;
+        crate::checks::Validate::validate(&self.tools, at.field("tools"))?;
+        Ok(())
+    }
+}
+
+impl crate::checks::Validate for crate::types::BetaThinkingConfigEnabled {
+    fn validate(
+        &self,
+        at: crate::checks::At<'_>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        {
+            let value = &self.budget_tokens;
+            crate::checks::range(
+                at.field("budget_tokens"),
+                value,
+                ::std::option::Option::Some(1024f64),
+                ::std::option::Option::None,
+            )?;
+        }
+
+        Ok(())
+    }
+}
+
+impl crate::checks::Validate for crate::types::BetaThinkingConfigParam {
+    fn validate(
+        &self,
+        at: crate::checks::At<'_>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        match self {
+            Self::Enabled(value) => crate::checks::Validate::validate(value, at),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl crate::checks::Validate for crate::types::BetaToolUnion {
+    fn validate(
+        &self,
+        at: crate::checks::At<'_>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        match self {
+            Self::WebSearch20250305(value) => {
+                crate::checks::Validate::validate(value, at)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl crate::checks::Validate for crate::types::BetaWebSearchTool20250305 {
+    fn validate(
+        &self,
+        at: crate::checks::At<'_>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        crate::checks::Validate::validate(
+            &self.user_location,
+            at.field("user_location"),
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::checks::Validate for crate::types::BetaWebSearchTool20250305UserLocation {
+    fn validate(
+        &self,
+        at: crate::checks::At<'_>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        if let ::std::option::Option::Some(value) = &self.country {
+            crate::checks::length(
+                at.field("country"),
+                value,
+                ::std::option::Option::Some(2usize),
+                ::std::option::Option::Some(2usize),
+            )?;
+        }
+
+        Ok(())
+    }
+}
+
 impl crate::checks::Validate for crate::types::CompletionCreateParams {
     fn validate(
         &self,
