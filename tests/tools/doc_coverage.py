@@ -76,6 +76,7 @@ PAGES = {
     "messages/batches/results.md": "messages_batches_results",
     "completions/create.md": "completions_create",
     "beta/files/upload.md": "beta_files_upload",
+    "beta/files/list.md": "beta_files_list",
     "beta/files/retrieve_metadata.md": "beta_files_retrieve_metadata",
     "beta/files/download.md": "beta_files_download",
     "beta/files/delete.md": "beta_files_delete",

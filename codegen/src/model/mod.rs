@@ -288,12 +288,16 @@ pub enum Pagination {
         item: String,
         first_id_optional: bool,
         last_id_optional: bool,
+        /// A page may leave `has_more` out: more pages are then looked for
+        /// while pages are not empty.
+        has_more_optional: bool,
     },
     /// `page` in; `data`, `next_page`, `has_more` out.
     PageToken {
         page: String,
         item: String,
         next_page_optional: bool,
+        has_more_optional: bool,
     },
 }
 

@@ -209,13 +209,6 @@ pub(super) fn pagination(
         );
         return Pagination::None;
     }
-    if optional("has_more") {
-        cx.problem(
-            &page_pointer,
-            "a page's `has_more` must be required and not nullable",
-        );
-        return Pagination::None;
-    }
     let item = match property("data").map(|s| &s.schema_kind) {
         Some(SchemaKind::Type(Type::Array(array))) => match &array.items {
             Some(ReferenceOr::Reference { reference }) => {
@@ -245,12 +238,14 @@ pub(super) fn pagination(
             item,
             first_id_optional: optional("first_id"),
             last_id_optional: optional("last_id"),
+            has_more_optional: optional("has_more"),
         }
     } else {
         Pagination::PageToken {
             page: page_type.clone(),
             item,
             next_page_optional: optional("next_page"),
+            has_more_optional: optional("has_more"),
         }
     }
 }

@@ -73,6 +73,7 @@ fn a_cursor_list_and_its_checks() {
             item: "Widget".into(),
             first_id_optional: true,
             last_id_optional: true,
+            has_more_optional: false,
         }
     );
     let limit = list
@@ -98,6 +99,7 @@ fn a_page_token_list() {
             page: "SkillPage".into(),
             item: "Skill".into(),
             next_page_optional: true,
+            has_more_optional: false,
         }
     );
     let source = list

@@ -511,6 +511,16 @@ fn paging(op: &Operation) -> TokenStream {
     }
 }
 
+/// Whether a page says more follow; a page that may not say so is taken
+/// to have more while it is not empty (the cursor guard ends a repeat).
+fn has_more(optional: bool) -> TokenStream {
+    if optional {
+        quote!(self.has_more.unwrap_or(!self.data.is_empty()))
+    } else {
+        quote!(self.has_more)
+    }
+}
+
 /// How the runtime reads a page.
 fn page_impl(pagination: &Pagination) -> TokenStream {
     let optional = |optional: bool, field: &str| {
@@ -528,27 +538,31 @@ fn page_impl(pagination: &Pagination) -> TokenStream {
             item,
             first_id_optional,
             last_id_optional,
+            has_more_optional,
         } => {
             let first = optional(*first_id_optional, "first_id");
             let last = optional(*last_id_optional, "last_id");
+            let more = has_more(*has_more_optional);
             (
                 page,
                 item,
-                quote!(crate::pagination::by_ids(self.has_more, backward, #first, #last)),
+                quote!(crate::pagination::by_ids(#more, backward, #first, #last)),
             )
         }
         Pagination::PageToken {
             page,
             item,
             next_page_optional,
+            has_more_optional,
         } => {
             let next = optional(*next_page_optional, "next_page");
+            let more = has_more(*has_more_optional);
             (
                 page,
                 item,
                 quote! {
                     let _ = backward;
-                    crate::pagination::by_token(self.has_more, #next)
+                    crate::pagination::by_token(#more, #next)
                 },
             )
         }

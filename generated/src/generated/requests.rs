@@ -1190,6 +1190,154 @@ impl<'a> CompletionsCreateStreamRequest<'a> {
     }
 }
 
+///A request to list files (`beta_files_list`): set its optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct BetaFilesListRequest<'a> {
+    pub(crate) base: crate::request::RequestBase<'a>,
+    pub(crate) after_id: ::std::option::Option<::std::string::String>,
+    pub(crate) before_id: ::std::option::Option<::std::string::String>,
+    pub(crate) limit: ::std::option::Option<u64>,
+    pub(crate) anthropic_beta: ::std::option::Option<
+        ::std::vec::Vec<types::AnthropicBeta>,
+    >,
+}
+
+impl<'a> BetaFilesListRequest<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        #[allow(unused_mut)]
+        let mut base = crate::request::RequestBase::new(client);
+        Self {
+            base,
+            after_id: ::std::default::Default::default(),
+            before_id: ::std::default::Default::default(),
+            limit: ::std::default::Default::default(),
+            anthropic_beta: ::std::default::Default::default(),
+        }
+    }
+
+    crate::request::request_options!();
+    ///Cursor: return the page that starts right after the object with this id (use a page's `last_id`).
+    pub fn after_id(
+        mut self,
+        after_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let after_id = ::std::convert::Into::into(after_id);
+        self.after_id = ::std::option::Option::Some(after_id);
+        self
+    }
+
+    ///Cursor: return the page that ends right before the object with this id (use a page's `first_id`).
+    pub fn before_id(
+        mut self,
+        before_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let before_id = ::std::convert::Into::into(before_id);
+        self.before_id = ::std::option::Option::Some(before_id);
+        self
+    }
+
+    ///How many items one page holds, from 1 to 1000; 20 when not given.
+    pub fn limit(mut self, limit: u64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::Some(1f64),
+                    ::std::option::Option::Some(1000f64),
+                ),
+            );
+        }
+
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+
+    ///Beta features to opt in to, sent as one comma-separated header value.
+    pub fn anthropic_beta(
+        mut self,
+        anthropic_beta: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::AnthropicBeta>,
+        >,
+    ) -> Self {
+        let anthropic_beta = anthropic_beta
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect::<::std::vec::Vec<types::AnthropicBeta>>();
+        self.anthropic_beta = ::std::option::Option::Some(anthropic_beta);
+        self
+    }
+
+    ///Sends the request, retrying as configured, and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::Response<types::ListFilesResponse>, crate::Error> {
+        let (base, call) = self.into_call();
+        base.json(call).await
+    }
+
+    /// The call this request stands for.
+    fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
+        let mut call = crate::call::Call::new(
+            "beta_files_list",
+            ::reqwest::Method::GET,
+            ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
+            ::std::string::String::from("/v1/files"),
+        );
+        call.default_betas(&["files-api-2025-04-14"]);
+        if let ::std::option::Option::Some(value) = &self.after_id {
+            call.query("after_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.before_id {
+            call.query("before_id", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+
+        if let ::std::option::Option::Some(value) = &self.anthropic_beta {
+            call.header_list("anthropic-beta", value);
+        }
+
+        (self.base, call)
+    }
+
+    ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    pub fn pages(self) -> crate::pagination::Pages<'a, types::ListFilesResponse> {
+        let backward = self.before_id.is_some();
+        crate::pagination::pages(
+            self,
+            backward,
+            |request, cursor| {
+                match cursor {
+                    ::std::option::Option::None => request,
+                    ::std::option::Option::Some(cursor) => request.at_cursor(cursor),
+                }
+                    .send()
+            },
+        )
+    }
+
+    /// Every item of the list across all pages, holding one page in
+    /// memory at a time. A failed page ends the stream with its error.
+    pub fn items(self) -> crate::pagination::Items<'a, types::FileMetadata> {
+        crate::pagination::items(self.pages())
+    }
+
+    /// This request, moved to the page at `cursor`.
+    fn at_cursor(self, cursor: crate::pagination::Cursor) -> Self {
+        match cursor {
+            crate::pagination::Cursor::After(id) => self.after_id(id),
+            crate::pagination::Cursor::Before(id) => self.before_id(id),
+            crate::pagination::Cursor::Token(_) => self,
+        }
+    }
+}
+
 ///A request to upload a file (`beta_files_upload`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5405,6 +5553,25 @@ impl crate::pagination::Page for types::ListApiKeysResponse {
     ) -> ::std::option::Option<crate::pagination::Cursor> {
         crate::pagination::by_ids(
             self.has_more,
+            backward,
+            self.first_id.as_deref(),
+            self.last_id.as_deref(),
+        )
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.data
+    }
+}
+
+impl crate::pagination::Page for types::ListFilesResponse {
+    type Item = types::FileMetadata;
+    fn next_cursor(
+        &self,
+        backward: bool,
+    ) -> ::std::option::Option<crate::pagination::Cursor> {
+        crate::pagination::by_ids(
+            self.has_more.unwrap_or(!self.data.is_empty()),
             backward,
             self.first_id.as_deref(),
             self.last_id.as_deref(),

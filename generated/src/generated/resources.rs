@@ -590,6 +590,15 @@ pub struct BetaFiles<'a> {
 }
 
 impl<'a> BetaFiles<'a> {
+    /**List files.
+
+Returns one page of the files uploaded with your key's workspace, newest first. Page forward with `after_id` or backward with `before_id`.
+
+`GET /v1/files`. Reference: <https://docs.claude.com/en/api/beta/files/list>*/
+    pub fn list(&self) -> crate::BetaFilesListRequest<'a> {
+        crate::BetaFilesListRequest::new(self.client)
+    }
+
     /**Upload a file.
 
 Stores a file sent as a multipart form and returns its metadata. The returned id is how later requests refer to the file.

@@ -19146,6 +19146,28 @@ impl ListApiKeysResponse {
     }
 }
 
+///One page of files. The page's `has_more` may be left out; the list then goes on while pages are not empty.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ListFilesResponse {
+    ///The files of this page.
+    pub data: ::std::vec::Vec<FileMetadata>,
+    ///The id of the first file of this page; the cursor for the page before it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_id: ::std::option::Option<::std::string::String>,
+    ///Whether more files follow this page.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_more: ::std::option::Option<bool>,
+    ///The id of the last file of this page; the cursor for the page after it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ListFilesResponse {
+    pub fn builder() -> builder::ListFilesResponse {
+        Default::default()
+    }
+}
+
 ///One page of invites.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ListInvitesResponse {
@@ -50056,6 +50078,114 @@ pub mod builder {
 
     impl ::std::convert::From<super::ListApiKeysResponse> for ListApiKeysResponse {
         fn from(value: super::ListApiKeysResponse) -> Self {
+            Self {
+                data: Ok(value.data),
+                first_id: Ok(value.first_id),
+                has_more: Ok(value.has_more),
+                last_id: Ok(value.last_id),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct ListFilesResponse {
+        data: ::std::result::Result<
+            ::std::vec::Vec<super::FileMetadata>,
+            ::std::string::String,
+        >,
+        first_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        has_more: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        last_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+
+    impl ::std::default::Default for ListFilesResponse {
+        fn default() -> Self {
+            Self {
+                data: Err("no value supplied for data".to_string()),
+                first_id: Ok(Default::default()),
+                has_more: Ok(Default::default()),
+                last_id: Ok(Default::default()),
+            }
+        }
+    }
+
+    impl ListFilesResponse {
+        pub fn data<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::FileMetadata>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.data = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for data: {e}"));
+            self
+        }
+
+        pub fn first_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.first_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for first_id: {e}")
+                });
+            self
+        }
+
+        pub fn has_more<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.has_more = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for has_more: {e}")
+                });
+            self
+        }
+
+        pub fn last_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.last_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for last_id: {e}")
+                });
+            self
+        }
+    }
+
+    impl ::std::convert::TryFrom<ListFilesResponse> for super::ListFilesResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ListFilesResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                data: value.data?,
+                first_id: value.first_id?,
+                has_more: value.has_more?,
+                last_id: value.last_id?,
+            })
+        }
+    }
+
+    impl ::std::convert::From<super::ListFilesResponse> for ListFilesResponse {
+        fn from(value: super::ListFilesResponse) -> Self {
             Self {
                 data: Ok(value.data),
                 first_id: Ok(value.first_id),
