@@ -83,10 +83,7 @@ impl Upload {
     pub fn mime_type(&self) -> String {
         match (&self.content_type, &self.filename) {
             (Some(given), _) => given.clone(),
-            (None, Some(name)) => mime_guess::from_path(name)
-                .first_or_octet_stream()
-                .essence_str()
-                .to_string(),
+            (None, Some(name)) => guess(name),
             (None, None) => "application/octet-stream".to_string(),
         }
     }
@@ -108,6 +105,34 @@ impl Upload {
     }
 }
 
+/// The content type of a file named `name`, as the official Python SDK
+/// sends it (Python's `mimetypes`): mime_guess's table, with Python's
+/// types for the source files skills often hold, where the two differ.
+fn guess(name: &str) -> String {
+    let extension = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let python = match extension.as_deref() {
+        Some("py") => Some("text/x-python"),
+        Some("sh") => Some("text/x-sh"),
+        Some("c") => Some("text/x-csrc"),
+        Some("h") => Some("text/x-chdr"),
+        Some("cpp") => Some("text/x-c++src"),
+        Some("java") => Some("text/x-java"),
+        Some("rb") => Some("application/x-ruby"),
+        Some("xml") => Some("application/xml"),
+        _ => None,
+    };
+    match python {
+        Some(known) => known.to_string(),
+        None => mime_guess::from_path(name)
+            .first_or_octet_stream()
+            .essence_str()
+            .to_string(),
+    }
+}
+
 async fn open(path: &Path) -> Result<Part, Error> {
     let unreadable =
         |e: std::io::Error| Error::InvalidArgument(format!("cannot read {}: {e}", path.display()));
@@ -118,6 +143,59 @@ async fn open(path: &Path) -> Result<Part, Error> {
         reqwest::Body::wrap_stream(stream),
         length,
     ))
+}
+
+impl Upload {
+    /// The files of a skill: every file under `dir`, recursively and in
+    /// name order, each sent under its path from `dir`'s parent
+    /// (`csv-insights/SKILL.md`, `csv-insights/scripts/plot.py`), as the
+    /// Skills API takes them. The files are read when the request is sent;
+    /// only the directory is read now. A directory without `SKILL.md` at
+    /// its top, or one that cannot be read, is an
+    /// [`Error::InvalidArgument`]: nothing is sent.
+    pub fn skill_directory(dir: impl AsRef<Path>) -> Result<Vec<Upload>, Error> {
+        let dir = dir.as_ref();
+        let unreadable = |path: &Path, e: std::io::Error| {
+            Error::InvalidArgument(format!("cannot read {}: {e}", path.display()))
+        };
+        let name = dir.file_name().ok_or_else(|| {
+            Error::InvalidArgument(format!("{} names no directory", dir.display()))
+        })?;
+        if !dir.join("SKILL.md").is_file() {
+            return Err(Error::InvalidArgument(format!(
+                "{} is not a skill: it has no SKILL.md at its top",
+                dir.display()
+            )));
+        }
+        let mut files = Vec::new();
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(current) = pending.pop() {
+            let mut entries = std::fs::read_dir(&current)
+                .map_err(|e| unreadable(&current, e))?
+                .map(|entry| entry.map(|e| e.path()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| unreadable(&current, e))?;
+            entries.sort();
+            for path in entries {
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                let relative = path.strip_prefix(dir).unwrap_or(&path);
+                // Forward slashes whatever the platform: the API's paths.
+                let mut sent = PathBuf::from(name);
+                sent.push(relative);
+                let sent = sent
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.push(Upload::from_path(&path).filename(sent));
+            }
+        }
+        files.sort_by(|a, b| a.filename.cmp(&b.filename));
+        Ok(files)
+    }
 }
 
 impl From<PathBuf> for Upload {
@@ -183,6 +261,8 @@ mod tests {
         assert_eq!(Upload::from_path("data/report.csv").mime_type(), "text/csv");
         assert_eq!(Upload::from_path("a.png").mime_type(), "image/png");
         assert_eq!(Upload::from_path("a.pdf").mime_type(), "application/pdf");
+        assert_eq!(Upload::from_path("SKILL.md").mime_type(), "text/markdown");
+        assert_eq!(Upload::from_path("plot.py").mime_type(), "text/x-python");
         assert_eq!(
             Upload::from_path("no-extension").mime_type(),
             "application/octet-stream"
@@ -190,6 +270,31 @@ mod tests {
         let given = Upload::from_bytes(&b"x"[..], "a.bin").content_type("text/plain");
         assert_eq!(given.mime_type(), "text/plain");
         assert_eq!(Upload::from_path("dir/a.md").file_name(), Some("a.md"));
+    }
+
+    #[test]
+    fn a_skill_directory_sends_every_file_under_its_name() {
+        let root = std::env::temp_dir().join(format!("skill-dir-{}", std::process::id()));
+        let skill = root.join("csv-insights");
+        std::fs::create_dir_all(skill.join("scripts")).expect("create the skill");
+        std::fs::write(skill.join("SKILL.md"), "# CSV").expect("write");
+        std::fs::write(skill.join("scripts/plot.py"), "print(1)").expect("write");
+        let files = Upload::skill_directory(&skill).expect("a skill");
+        let names: Vec<_> = files.iter().filter_map(Upload::file_name).collect();
+        assert_eq!(
+            names,
+            ["csv-insights/SKILL.md", "csv-insights/scripts/plot.py"]
+        );
+        assert_eq!(files[1].mime_type(), "text/x-python");
+
+        let empty = root.join("not-a-skill");
+        std::fs::create_dir_all(&empty).expect("create");
+        let error = Upload::skill_directory(&empty).expect_err("no SKILL.md");
+        assert!(
+            matches!(&error, Error::InvalidArgument(m) if m.contains("no SKILL.md")),
+            "{error}"
+        );
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[tokio::test]

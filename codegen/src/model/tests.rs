@@ -235,7 +235,11 @@ fn the_real_spec() {
     // The Admin API's operations send the admin key; every other the API key.
     let admin = api.schemes.iter().position(|s| s.name == "AdminKeyAuth");
     for op in &api.operations {
-        let expected = if op.resource[0] == "admin" { admin } else { Some(0) };
+        let expected = if op.resource[0] == "admin" {
+            admin
+        } else {
+            Some(0)
+        };
         assert_eq!(op.security, expected, "{}", op.id);
     }
     assert!(api.operations.iter().all(|op| !op.docs.url.is_empty()));

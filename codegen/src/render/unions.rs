@@ -71,6 +71,8 @@ fn generate_one(union: &TaggedUnion) -> TokenStream {
         /// JSON and serialized back unchanged.
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
+        // A member as it is, not boxed: matching a union reads like the API.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #( #[doc = #variant_docs] #variants(crate::types::#types), )*
             /// A member not known when this crate was generated, as raw JSON.
