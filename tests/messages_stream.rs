@@ -239,7 +239,8 @@ async fn message_stream_exposes_the_message_so_far() {
     let mut texts_seen = Vec::new();
     while let Some(event) = stream.next_event().await {
         event.expect("no error");
-        if let Some(types::ContentBlock::Text(t)) = stream.message().and_then(|m| m.content.first())
+        if let Some(types::ContentBlock::Text(t)) =
+            stream.message().and_then(|m| m.content.first().cloned())
         {
             texts_seen.push(t.text.clone());
         }

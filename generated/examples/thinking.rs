@@ -122,6 +122,8 @@ async fn run(args: Args) -> Result<(), Error> {
         .send()
         .await?
         .accumulate();
+    // The indexes of the thinking blocks, whose end ends a line on stderr.
+    let mut thinking_blocks = Vec::new();
     while let Some(event) = stream.try_next().await? {
         match event {
             MessageStreamEvent::ContentBlockDelta(delta) => match delta.delta {
@@ -136,14 +138,15 @@ async fn run(args: Args) -> Result<(), Error> {
                 if let ContentBlock::RedactedThinking(_) = start.content_block {
                     eprint!("[redacted thinking]");
                 }
+                if let ContentBlock::Thinking(_) | ContentBlock::RedactedThinking(_) =
+                    start.content_block
+                {
+                    thinking_blocks.push(start.index);
+                }
             }
-            // The stream has already added the block to its message, so
-            // the block's kind can be read there.
+            // A thinking block ends its line on stderr.
             MessageStreamEvent::ContentBlockStop(stop) => {
-                let block = usize::try_from(stop.index)
-                    .ok()
-                    .and_then(|i| stream.message()?.content.get(i));
-                if let Some(ContentBlock::Thinking(_) | ContentBlock::RedactedThinking(_)) = block {
+                if thinking_blocks.contains(&stop.index) {
                     eprintln!();
                 }
             }

@@ -1,8 +1,13 @@
-//! Building the final [`Message`] out of the events of a stream, as the
-//! official SDKs' final-message helpers do.
+//! Building the final message out of the events of a stream, as the
+//! official SDKs' final-message helpers do, for both families of the
+//! Messages API (plain and beta) with one implementation: the message is
+//! assembled as JSON, so every block, delta and field is applied or kept
+//! the same way whatever its family, those this crate does not know too,
+//! and decoded into the family's message type when asked for.
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -10,17 +15,99 @@ use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::response::RateLimits;
 use crate::streaming::EventStream;
 use crate::transport::api_error;
-use crate::types::{
-    ContentBlock, ErrorResponse, ErrorResponseType, Message, MessageStreamEvent,
-    RawContentBlockDelta,
-};
+use crate::types::{ErrorDetail, ErrorResponse, ErrorResponseType};
 
-/// Builds a [`Message`] from the events of a Messages stream.
+/// The events of a Messages stream, as the accumulator reads them: what
+/// kind each is, with the pieces that come often (text, thinking, tool
+/// input) borrowed; the rest is read from the event's JSON.
+pub trait MessageEvent: Serialize {
+    /// The message the events make.
+    type Message: DeserializeOwned;
+
+    /// What this event is.
+    fn kind(&self) -> EventKind<'_>;
+}
+
+/// The kinds of events of a Messages stream.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum EventKind<'a> {
+    /// `message_start`: the message, with no content yet.
+    MessageStart,
+    /// `content_block_start`: a block, at its index.
+    BlockStart(i64),
+    /// A `text_delta` to the block at the index.
+    TextDelta(i64, &'a str),
+    /// A `thinking_delta` to the block at the index.
+    ThinkingDelta(i64, &'a str),
+    /// An `input_json_delta` to the block at the index.
+    InputJsonDelta(i64, &'a str),
+    /// Another delta (citations, signature, compaction, one this crate does
+    /// not know) to the block at the index.
+    OtherDelta(i64),
+    /// `content_block_stop`.
+    BlockStop(i64),
+    /// `message_delta`: stop reason, usage and the like.
+    MessageDelta,
+    /// `message_stop`.
+    MessageStop,
+    /// An `error` event.
+    Error(&'a ErrorDetail),
+    /// `ping`, and events this crate does not know: nothing to apply.
+    Skip,
+}
+
+/// The `MessageEvent` impl of a family's event union, whose variants are
+/// named alike in both families.
+macro_rules! message_event {
+    ($event:ident, $message:ident, $delta:ident) => {
+        impl MessageEvent for crate::types::$event {
+            type Message = crate::types::$message;
+
+            fn kind(&self) -> EventKind<'_> {
+                use crate::types::{$delta as Delta, $event as Event};
+                match self {
+                    Event::MessageStart(_) => EventKind::MessageStart,
+                    Event::ContentBlockStart(start) => EventKind::BlockStart(start.index),
+                    Event::ContentBlockDelta(delta) => match &delta.delta {
+                        Delta::TextDelta(d) => EventKind::TextDelta(delta.index, &d.text),
+                        Delta::ThinkingDelta(d) => {
+                            EventKind::ThinkingDelta(delta.index, &d.thinking)
+                        }
+                        Delta::InputJsonDelta(d) => {
+                            EventKind::InputJsonDelta(delta.index, &d.partial_json)
+                        }
+                        _ => EventKind::OtherDelta(delta.index),
+                    },
+                    Event::ContentBlockStop(stop) => EventKind::BlockStop(stop.index),
+                    Event::MessageDelta(_) => EventKind::MessageDelta,
+                    Event::MessageStop(_) => EventKind::MessageStop,
+                    Event::Error(error) => EventKind::Error(&error.error),
+                    _ => EventKind::Skip,
+                }
+            }
+        }
+    };
+}
+
+message_event!(MessageStreamEvent, Message, RawContentBlockDelta);
+message_event!(
+    BetaMessageStreamEvent,
+    BetaMessage,
+    BetaRawContentBlockDelta
+);
+
+/// Builds the message from the events of a Messages stream, plain
+/// (`MessageAccumulator`, the default) or beta
+/// (`MessageAccumulator<BetaMessageStreamEvent>`).
 ///
 /// - `message_start` sets the message (empty content, null stop reason);
 /// - `content_block_start` adds its block, at its `index` (blocks arrive in
@@ -28,16 +115,18 @@ use crate::types::{
 /// - `content_block_delta` appends to the block at its `index`: text
 ///   (`text_delta`), citations (`citations_delta`), thinking
 ///   (`thinking_delta`), the signature (`signature_delta`, which replaces
-///   it), and the JSON text of a tool call's input (`input_json_delta`),
+///   it), compaction (`compaction_delta`, which replaces the block's
+///   content), and the JSON text of a tool call's input (`input_json_delta`),
 ///   which is parsed when `content_block_stop` closes the block (no JSON at
 ///   all means `{}`);
-/// - `message_delta` sets `stop_reason` and `stop_sequence` and updates
-///   `usage`: `output_tokens`, and each other count it carries;
+/// - `message_delta` sets every field its `delta` carries (`stop_reason`,
+///   `stop_sequence`, `container`, ...) and those beside it
+///   (`context_management`), and updates each `usage` count it carries;
 /// - `message_stop` completes the message.
 ///
-/// `ping` events and event, block and delta types this crate does not know
-/// leave the message as it is; an input JSON delta to an unknown block type
-/// is still assembled, into that block's `input` field.
+/// `ping` events and event and delta types this crate does not know leave
+/// the message as it is; a block of a type this crate does not know is
+/// kept whole, and an input JSON delta to it is assembled into its `input`.
 ///
 /// ```no_run
 /// # async fn run(client: anthropic_client::Client, params: anthropic_client::types::MessageCreateParams)
@@ -53,25 +142,63 @@ use crate::types::{
 /// let message = accumulator.finish()?;
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, Default)]
-pub struct MessageAccumulator {
-    message: Option<Message>,
+pub struct MessageAccumulator<E = crate::types::MessageStreamEvent> {
+    /// The message so far, as JSON.
+    message: Option<Map<String, Value>>,
     /// The input JSON gathered so far for each open block that takes one.
     partial_json: BTreeMap<usize, String>,
     stopped: bool,
+    _event: PhantomData<fn(&E)>,
 }
 
-impl MessageAccumulator {
+impl<E> fmt::Debug for MessageAccumulator<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MessageAccumulator")
+            .field("message", &self.message)
+            .field("partial_json", &self.partial_json)
+            .field("stopped", &self.stopped)
+            .finish()
+    }
+}
+
+impl<E> Clone for MessageAccumulator<E> {
+    fn clone(&self) -> Self {
+        Self {
+            message: self.message.clone(),
+            partial_json: self.partial_json.clone(),
+            stopped: self.stopped,
+            _event: PhantomData,
+        }
+    }
+}
+
+impl<E> Default for MessageAccumulator<E> {
+    fn default() -> Self {
+        Self {
+            message: None,
+            partial_json: BTreeMap::new(),
+            stopped: false,
+            _event: PhantomData,
+        }
+    }
+}
+
+/// Block types whose deltas are their own, which an input JSON delta does
+/// not fit.
+const NOT_TOOL_CALLS: &[&str] = &["text", "thinking", "redacted_thinking", "compaction"];
+
+impl<E: MessageEvent> MessageAccumulator<E> {
     /// An accumulator that has seen no event yet.
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The message as the events so far make it, once `message_start` has
-    /// arrived. A tool call's input stays as `content_block_start` gave it
-    /// until `content_block_stop` closes the block.
-    pub fn message(&self) -> Option<&Message> {
-        self.message.as_ref()
+    /// arrived, decoded afresh at each call. A tool call's input stays as
+    /// `content_block_start` gave it until `content_block_stop` closes it.
+    pub fn message(&self) -> Option<E::Message> {
+        let message = self.message.clone()?;
+        serde_json::from_value(Value::Object(message)).ok()
     }
 
     /// Whether `message_stop` has arrived.
@@ -83,19 +210,23 @@ impl MessageAccumulator {
     /// not fit the message so far (a delta for a block that does not exist
     /// or of the wrong kind, a block out of order, input JSON that does not
     /// parse), and with [`Error::Api`] on an `error` event.
-    pub fn push(&mut self, event: &MessageStreamEvent) -> Result<(), Error> {
-        match event {
-            MessageStreamEvent::MessageStart(start) => {
+    pub fn push(&mut self, event: &E) -> Result<(), Error> {
+        match event.kind() {
+            EventKind::MessageStart => {
                 if self.message.is_some() {
                     return Err(violation(event, "a second `message_start`"));
                 }
-                self.message = Some(start.message.clone());
+                let Value::Object(message) = field(event, "message")? else {
+                    return Err(violation(event, "a `message` that is not an object"));
+                };
+                self.message = Some(message);
                 self.partial_json.clear();
                 self.stopped = false;
             }
-            MessageStreamEvent::ContentBlockStart(start) => {
-                let content = &mut self.started(event)?.content;
-                let index = index(event, start.index)?;
+            EventKind::BlockStart(index) => {
+                let index = block_index(event, index)?;
+                let block = field(event, "content_block")?;
+                let content = self.content(event)?;
                 if index != content.len() {
                     return Err(violation(
                         event,
@@ -105,116 +236,129 @@ impl MessageAccumulator {
                         ),
                     ));
                 }
-                content.push(start.content_block.clone());
-                if matches!(
-                    start.content_block,
-                    ContentBlock::ToolUse(_) | ContentBlock::ServerToolUse(_)
-                ) {
+                let takes_input = !NOT_TOOL_CALLS.contains(&block_type(&block));
+                content.push(block);
+                if takes_input {
                     self.partial_json.insert(index, String::new());
                 }
             }
-            MessageStreamEvent::ContentBlockDelta(delta) => {
-                let index = index(event, delta.index)?;
-                let block = self
-                    .started(event)?
-                    .content
-                    .get_mut(index)
-                    .ok_or_else(|| violation(event, &format!("no block {index}")))?;
-                match (&delta.delta, block) {
-                    (RawContentBlockDelta::TextDelta(d), ContentBlock::Text(b)) => {
-                        b.text.push_str(&d.text);
-                    }
-                    (RawContentBlockDelta::CitationsDelta(d), ContentBlock::Text(b)) => {
-                        b.citations
-                            .get_or_insert_with(Vec::new)
-                            .push(d.citation.clone());
-                    }
-                    (RawContentBlockDelta::ThinkingDelta(d), ContentBlock::Thinking(b)) => {
-                        b.thinking.push_str(&d.thinking);
-                    }
-                    (RawContentBlockDelta::SignatureDelta(d), ContentBlock::Thinking(b)) => {
-                        b.signature.clone_from(&d.signature);
-                    }
-                    (
-                        RawContentBlockDelta::InputJsonDelta(d),
-                        ContentBlock::ToolUse(_)
-                        | ContentBlock::ServerToolUse(_)
-                        | ContentBlock::Other(_),
-                    ) => {
-                        self.partial_json
-                            .entry(index)
-                            .or_default()
-                            .push_str(&d.partial_json);
-                    }
-                    // A delta type this crate does not know.
-                    (RawContentBlockDelta::Other(_), _) => {}
-                    (d, b) => {
-                        return Err(violation(
-                            event,
-                            &format!("a `{}` for a `{}` block", d.tag(), b.tag()),
-                        ))
-                    }
-                }
+            EventKind::TextDelta(index, text) => {
+                append(
+                    self.block(event, index, "text_delta", &["text"])?,
+                    "text",
+                    text,
+                );
             }
-            MessageStreamEvent::ContentBlockStop(stop) => {
-                let index = index(event, stop.index)?;
-                let json = self.partial_json.remove(&index);
-                let block = self
-                    .started(event)?
-                    .content
-                    .get_mut(index)
-                    .ok_or_else(|| violation(event, &format!("no block {index}")))?;
+            EventKind::ThinkingDelta(index, thinking) => {
+                let block = self.block(event, index, "thinking_delta", &["thinking"])?;
+                append(block, "thinking", thinking);
+            }
+            EventKind::InputJsonDelta(index, partial) => {
+                let position = block_index(event, index)?;
+                let block = self.block(event, index, "input_json_delta", &[])?;
+                if NOT_TOOL_CALLS.contains(&block_type_of(block)) {
+                    let kind = block_type_of(block).to_string();
+                    return Err(violation(
+                        event,
+                        &format!("a `input_json_delta` for a `{kind}` block"),
+                    ));
+                }
+                self.partial_json
+                    .entry(position)
+                    .or_default()
+                    .push_str(partial);
+            }
+            EventKind::OtherDelta(index) => {
+                let delta = field(event, "delta")?;
+                let kind = block_type(&delta).to_string();
+                let (wanted, apply): (&[&str], fn(&mut Map<String, Value>, Value)) =
+                    match kind.as_str() {
+                        "citations_delta" => (&["text"], |block, mut delta| {
+                            let citation = delta.get_mut("citation").map(Value::take);
+                            let citations = block.entry("citations").or_insert(Value::Null);
+                            if !citations.is_array() {
+                                *citations = Value::Array(Vec::new());
+                            }
+                            if let (Value::Array(all), Some(citation)) = (citations, citation) {
+                                all.push(citation);
+                            }
+                        }),
+                        "signature_delta" => (&["thinking"], |block, mut delta| {
+                            let signature = delta.get_mut("signature").map(Value::take);
+                            block.insert("signature".to_string(), signature.unwrap_or_default());
+                        }),
+                        "compaction_delta" => (&["compaction"], |block, delta| {
+                            let Value::Object(fields) = delta else { return };
+                            for (key, value) in fields.into_iter().filter(|(k, _)| k != "type") {
+                                block.insert(key, value);
+                            }
+                        }),
+                        // A delta type this crate does not know.
+                        _ => return Ok(()),
+                    };
+                let block = self.block(event, index, &kind, wanted)?;
+                apply(block, delta);
+            }
+            EventKind::BlockStop(index) => {
+                let position = block_index(event, index)?;
+                let json = self.partial_json.remove(&position);
+                let block = self.block(event, index, "content_block_stop", &[])?;
                 if let Some(json) = json {
                     set_input(block, &json).map_err(|reason| violation(event, &reason))?;
                 }
             }
-            MessageStreamEvent::MessageDelta(delta) => {
+            EventKind::MessageDelta => {
+                let Value::Object(fields) = serde_json::to_value(event).unwrap_or_default() else {
+                    return Err(violation(event, "not an object"));
+                };
                 let message = self.started(event)?;
-                message.stop_reason.clone_from(&delta.delta.stop_reason);
-                message.stop_sequence.clone_from(&delta.delta.stop_sequence);
-                let (usage, update) = (&mut message.usage, &delta.usage);
-                usage.output_tokens = update.output_tokens;
-                if let Some(n) = update.input_tokens {
-                    usage.input_tokens = n;
-                }
-                if let Some(n) = update.cache_creation_input_tokens {
-                    usage.cache_creation_input_tokens = Some(n);
-                }
-                if let Some(n) = update.cache_read_input_tokens {
-                    usage.cache_read_input_tokens = Some(n);
-                }
-                if let Some(tools) = &update.server_tool_use {
-                    usage.server_tool_use = Some(tools.clone());
+                for (key, value) in fields {
+                    match (key.as_str(), value) {
+                        ("type", _) => {}
+                        // What the delta sets, `null` included (no stop sequence).
+                        ("delta", Value::Object(delta)) => message.extend(delta),
+                        // Each count given; the others keep their value.
+                        ("usage", Value::Object(usage)) => {
+                            let counts = message.entry("usage").or_insert(Value::Null);
+                            if !counts.is_object() {
+                                *counts = Value::Object(Map::new());
+                            }
+                            if let Value::Object(counts) = counts {
+                                counts.extend(usage.into_iter().filter(|(_, v)| !v.is_null()));
+                            }
+                        }
+                        (_, Value::Null) => {}
+                        (key, value) => {
+                            message.insert(key.to_string(), value);
+                        }
+                    }
                 }
             }
-            MessageStreamEvent::MessageStop(_) => {
+            EventKind::MessageStop => {
                 self.started(event)?;
                 self.stopped = true;
             }
-            MessageStreamEvent::Error(error) => {
+            EventKind::Error(error) => {
                 return Err(api_error(
                     StatusCode::OK,
                     HeaderMap::new(),
                     ErrorResponse {
-                        error: error.error.clone(),
+                        error: error.clone(),
                         request_id: None,
                         type_: ErrorResponseType::Error,
                     },
                 ));
             }
-            MessageStreamEvent::Ping(_) | MessageStreamEvent::Other(_) => {}
-            // The enum is non-exhaustive: event types added later.
-            #[allow(unreachable_patterns)]
-            _ => {}
+            EventKind::Skip => {}
         }
         Ok(())
     }
 
     /// The complete message. Fails with [`Error::Decode`] when the events
     /// did not make one: no `message_start`, or no `message_stop` (a
-    /// stream cut short). [`message`](MessageAccumulator::message) still
-    /// gives what arrived.
-    pub fn finish(mut self) -> Result<Message, Error> {
+    /// stream cut short), or a message the family's type does not read.
+    /// [`message`](Self::message) still gives what arrived.
+    pub fn finish(mut self) -> Result<E::Message, Error> {
         let Some(mut message) = self.message.take() else {
             return Err(decode(
                 Bytes::new(),
@@ -228,49 +372,119 @@ impl MessageAccumulator {
             ));
         }
         // Blocks `message_stop` closed without their `content_block_stop`.
-        for (index, json) in std::mem::take(&mut self.partial_json) {
-            if let Some(block) = message.content.get_mut(index) {
-                set_input(block, &json).map_err(|reason| decode(Bytes::from(json), reason))?;
+        if let Some(Value::Array(content)) = message.get_mut("content") {
+            for (index, json) in std::mem::take(&mut self.partial_json) {
+                if let Some(Value::Object(block)) = content.get_mut(index) {
+                    set_input(block, &json).map_err(|reason| decode(Bytes::from(json), reason))?;
+                }
             }
         }
-        Ok(message)
+        let message = Value::Object(message);
+        serde_json::from_value(message.clone()).map_err(|e| {
+            decode(
+                Bytes::from(message.to_string()),
+                format!("the streamed message does not decode: {e}"),
+            )
+        })
     }
 
-    fn started(&mut self, event: &MessageStreamEvent) -> Result<&mut Message, Error> {
+    fn started(&mut self, event: &E) -> Result<&mut Map<String, Value>, Error> {
         self.message
             .as_mut()
             .ok_or_else(|| violation(event, "an event before `message_start`"))
     }
+
+    fn content(&mut self, event: &E) -> Result<&mut Vec<Value>, Error> {
+        let message = self.started(event)?;
+        let content = message
+            .entry("content")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        match content {
+            Value::Array(content) => Ok(content),
+            _ => Err(violation(event, "a message whose content is not a list")),
+        }
+    }
+
+    /// The block a delta applies to, which must be one of `wanted` (any
+    /// when empty).
+    fn block(
+        &mut self,
+        event: &E,
+        index: i64,
+        delta: &str,
+        wanted: &[&str],
+    ) -> Result<&mut Map<String, Value>, Error> {
+        let position = block_index(event, index)?;
+        let content = self.content(event)?;
+        let Some(Value::Object(block)) = content.get_mut(position) else {
+            return Err(violation(event, &format!("no block {position}")));
+        };
+        let kind = block_type_of(block);
+        if !wanted.is_empty() && !wanted.contains(&kind) {
+            let kind = kind.to_string();
+            return Err(violation(
+                event,
+                &format!("a `{delta}` for a `{kind}` block"),
+            ));
+        }
+        Ok(block)
+    }
 }
 
-fn index(event: &MessageStreamEvent, index: i64) -> Result<usize, Error> {
+fn block_index<E: Serialize>(event: &E, index: i64) -> Result<usize, Error> {
     usize::try_from(index).map_err(|_| violation(event, &format!("block index {index}")))
 }
 
+/// A field of an event's JSON.
+fn field<E: Serialize>(event: &E, name: &str) -> Result<Value, Error> {
+    match serde_json::to_value(event) {
+        Ok(Value::Object(mut fields)) => fields
+            .remove(name)
+            .ok_or_else(|| violation(event, &format!("no `{name}`"))),
+        _ => Err(violation(event, "not an object")),
+    }
+}
+
+fn block_type(block: &Value) -> &str {
+    block.get("type").and_then(Value::as_str).unwrap_or("")
+}
+
+fn block_type_of(block: &Map<String, Value>) -> &str {
+    block.get("type").and_then(Value::as_str).unwrap_or("")
+}
+
+/// Appends `text` to the string field `name` of `block`.
+fn append(block: &mut Map<String, Value>, name: &str, text: &str) {
+    match block.get_mut(name) {
+        Some(Value::String(s)) => s.push_str(text),
+        _ => {
+            block.insert(name.to_string(), Value::String(text.to_string()));
+        }
+    }
+}
+
 /// Parses a tool call's input JSON into its block.
-fn set_input(block: &mut ContentBlock, json: &str) -> Result<(), String> {
-    let input: serde_json::Map<String, serde_json::Value> = if json.trim().is_empty() {
-        serde_json::Map::new()
+fn set_input(block: &mut Map<String, Value>, json: &str) -> Result<(), String> {
+    let input: Map<String, Value> = if json.trim().is_empty() {
+        Map::new()
     } else {
         serde_json::from_str(json)
             .map_err(|e| format!("the tool input is not a JSON object: {e}"))?
     };
-    match block {
-        ContentBlock::ToolUse(b) => b.input = input,
-        ContentBlock::ServerToolUse(b) => b.input = input,
-        ContentBlock::Other(serde_json::Value::Object(fields)) => {
-            fields.insert("input".to_string(), serde_json::Value::Object(input));
-        }
-        _ => {}
-    }
+    block.insert("input".to_string(), Value::Object(input));
     Ok(())
 }
 
-fn violation(event: &MessageStreamEvent, what: &str) -> Error {
-    let body = serde_json::to_vec(event).unwrap_or_default();
+fn violation<E: Serialize>(event: &E, what: &str) -> Error {
+    let value = serde_json::to_value(event).unwrap_or_default();
+    let kind = value
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown")
+        .to_string();
     decode(
-        Bytes::from(body),
-        format!("unexpected `{}` event: {what}", event.tag()),
+        Bytes::from(value.to_string()),
+        format!("unexpected `{kind}` event: {what}"),
     )
 }
 
@@ -280,9 +494,12 @@ fn decode(body: Bytes, reason: String) -> Error {
 
 /// A Messages stream that builds the final message as its events pass: a
 /// [`Stream`] of the events, as [`EventStream`] yields them, plus the
-/// message so far ([`message`](MessageStream::message)), the text as it
-/// arrives ([`text_deltas`](MessageStream::text_deltas)) and the final
-/// message ([`final_message`](MessageStream::final_message)).
+/// message so far ([`message`](MessageStream::message)), the text and the
+/// thinking as they arrive ([`text_deltas`](MessageStream::text_deltas),
+/// [`thinking_deltas`](MessageStream::thinking_deltas)) and the final
+/// message ([`final_message`](MessageStream::final_message)). The plain
+/// family's is `MessageStream`; the beta one's
+/// `MessageStream<BetaMessageStreamEvent>`.
 ///
 /// ```no_run
 /// # async fn run(client: anthropic_client::Client, params: anthropic_client::types::MessageCreateParams)
@@ -300,13 +517,13 @@ fn decode(body: Bytes, reason: String) -> Error {
 /// println!("\n{:?}, {} output tokens", message.stop_reason, message.usage.output_tokens);
 /// # Ok(()) }
 /// ```
-pub struct MessageStream {
-    events: EventStream<MessageStreamEvent>,
-    accumulator: MessageAccumulator,
+pub struct MessageStream<E = crate::types::MessageStreamEvent> {
+    events: EventStream<E>,
+    accumulator: MessageAccumulator<E>,
     ended: bool,
 }
 
-impl fmt::Debug for MessageStream {
+impl<E> fmt::Debug for MessageStream<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageStream")
             .field("events", &self.events)
@@ -315,9 +532,9 @@ impl fmt::Debug for MessageStream {
     }
 }
 
-impl EventStream<MessageStreamEvent> {
+impl<E: MessageEvent + DeserializeOwned> EventStream<E> {
     /// Builds the message as the events pass; see [`MessageStream`].
-    pub fn accumulate(self) -> MessageStream {
+    pub fn accumulate(self) -> MessageStream<E> {
         MessageStream {
             events: self,
             accumulator: MessageAccumulator::new(),
@@ -326,12 +543,12 @@ impl EventStream<MessageStreamEvent> {
     }
 
     /// Reads the rest of the stream and returns the message it makes.
-    pub async fn final_message(self) -> Result<Message, Error> {
+    pub async fn final_message(self) -> Result<E::Message, Error> {
         self.accumulate().final_message().await
     }
 }
 
-impl MessageStream {
+impl<E: MessageEvent + DeserializeOwned> MessageStream<E> {
     /// The HTTP status of the response.
     pub fn status(&self) -> StatusCode {
         self.events.status()
@@ -352,33 +569,45 @@ impl MessageStream {
         self.events.rate_limits()
     }
 
-    /// The message as the events so far make it.
-    pub fn message(&self) -> Option<&Message> {
+    /// The message as the events so far make it (decoded afresh).
+    pub fn message(&self) -> Option<E::Message> {
         self.accumulator.message()
     }
 
     /// The accumulator, with the message so far.
-    pub fn accumulator(&self) -> &MessageAccumulator {
+    pub fn accumulator(&self) -> &MessageAccumulator<E> {
         &self.accumulator
     }
 
     /// The next event, already applied to the message.
-    pub async fn next_event(&mut self) -> Option<Result<MessageStreamEvent, Error>> {
+    pub async fn next_event(&mut self) -> Option<Result<E, Error>> {
         self.next().await
     }
 
     /// The text of each `text_delta` as it arrives, skipping every other
     /// event (which still builds the message). When it ends,
     /// [`final_message`](MessageStream::final_message) gives the message.
-    pub fn text_deltas(&mut self) -> TextDeltas<'_> {
-        TextDeltas { stream: self }
+    pub fn text_deltas(&mut self) -> Deltas<'_, E> {
+        Deltas {
+            stream: self,
+            thinking: false,
+        }
+    }
+
+    /// The thinking of each `thinking_delta` as it arrives, like
+    /// [`text_deltas`](Self::text_deltas).
+    pub fn thinking_deltas(&mut self) -> Deltas<'_, E> {
+        Deltas {
+            stream: self,
+            thinking: true,
+        }
     }
 
     /// Reads the rest of the stream and returns the message it makes. Fails
     /// with the stream's error, or with [`Error::Decode`] when the stream
     /// ended without a complete message (including after an error this
     /// stream already yielded).
-    pub async fn final_message(mut self) -> Result<Message, Error> {
+    pub async fn final_message(mut self) -> Result<E::Message, Error> {
         while let Some(event) = self.next().await {
             event?;
         }
@@ -391,8 +620,8 @@ impl MessageStream {
     }
 }
 
-impl Stream for MessageStream {
-    type Item = Result<MessageStreamEvent, Error>;
+impl<E: MessageEvent + DeserializeOwned> Stream for MessageStream<E> {
+    type Item = Result<E, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
@@ -415,20 +644,25 @@ impl Stream for MessageStream {
     }
 }
 
-impl futures::stream::FusedStream for MessageStream {
+impl<E: MessageEvent + DeserializeOwned> futures::stream::FusedStream for MessageStream<E> {
     fn is_terminated(&self) -> bool {
         self.ended
     }
 }
 
-/// The text of a [`MessageStream`] as it arrives; see
-/// [`MessageStream::text_deltas`].
+/// The text (or the thinking) of a [`MessageStream`] as it arrives; see
+/// [`MessageStream::text_deltas`] and [`MessageStream::thinking_deltas`].
 #[derive(Debug)]
-pub struct TextDeltas<'s> {
-    stream: &'s mut MessageStream,
+pub struct Deltas<'s, E = crate::types::MessageStreamEvent> {
+    stream: &'s mut MessageStream<E>,
+    thinking: bool,
 }
 
-impl Stream for TextDeltas<'_> {
+/// The text of a stream as it arrives (the name the plain family's helper
+/// has had).
+pub type TextDeltas<'s, E = crate::types::MessageStreamEvent> = Deltas<'s, E>;
+
+impl<E: MessageEvent + DeserializeOwned> Stream for Deltas<'_, E> {
     type Item = Result<String, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -438,12 +672,13 @@ impl Stream for TextDeltas<'_> {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(MessageStreamEvent::ContentBlockDelta(delta)))) => {
-                    if let RawContentBlockDelta::TextDelta(text) = delta.delta {
-                        return Poll::Ready(Some(Ok(text.text)));
+                Poll::Ready(Some(Ok(event))) => match (event.kind(), this.thinking) {
+                    (EventKind::TextDelta(_, text), false)
+                    | (EventKind::ThinkingDelta(_, text), true) => {
+                        return Poll::Ready(Some(Ok(text.to_string())))
                     }
-                }
-                Poll::Ready(Some(Ok(_))) => {}
+                    _ => {}
+                },
             }
         }
     }
@@ -452,6 +687,7 @@ impl Stream for TextDeltas<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::{ContentBlock, Message, MessageStreamEvent};
     use serde_json::json;
 
     fn event(value: serde_json::Value) -> MessageStreamEvent {
@@ -469,7 +705,7 @@ mod tests {
     }
 
     fn run(events: &[MessageStreamEvent]) -> Result<Message, Error> {
-        let mut acc = MessageAccumulator::new();
+        let mut acc: MessageAccumulator = MessageAccumulator::new();
         for e in events {
             acc.push(e)?;
         }
@@ -644,7 +880,7 @@ mod tests {
 
     #[test]
     fn error_event_is_an_api_error() {
-        let mut acc = MessageAccumulator::new();
+        let mut acc: MessageAccumulator = MessageAccumulator::new();
         acc.push(&start()).expect("start");
         let err = acc
             .push(&event(json!({"type": "error",
@@ -653,6 +889,6 @@ mod tests {
         assert!(err.is_overloaded(), "{err:?}");
         assert_eq!(err.api_error().map(|e| e.message()), Some("Overloaded"));
         // What arrived before stays readable.
-        assert_eq!(acc.message().map(|m| m.id.as_str()), Some("msg_1"));
+        assert_eq!(acc.message().map(|m| m.id), Some("msg_1".to_string()));
     }
 }

@@ -188,7 +188,9 @@ mod transport;
 #[rustfmt::skip]
 pub mod generated;
 
-pub use accumulate::{MessageAccumulator, MessageStream, TextDeltas};
+pub use accumulate::{
+    Deltas, EventKind, MessageAccumulator, MessageEvent, MessageStream, TextDeltas,
+};
 pub use batches::BatchWait;
 pub use client::{Client, ClientBuilder};
 pub use download::ByteStream;
