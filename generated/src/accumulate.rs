@@ -183,6 +183,9 @@ impl<E> Default for MessageAccumulator<E> {
     }
 }
 
+/// How a delta other than text, thinking and tool input changes its block.
+type ApplyDelta = fn(&mut Map<String, Value>, Value);
+
 /// Block types whose deltas are their own, which an input JSON delta does
 /// not fit.
 const NOT_TOOL_CALLS: &[&str] = &["text", "thinking", "redacted_thinking", "compaction"];
@@ -271,7 +274,7 @@ impl<E: MessageEvent> MessageAccumulator<E> {
             EventKind::OtherDelta(index) => {
                 let delta = field(event, "delta")?;
                 let kind = block_type(&delta).to_string();
-                let (wanted, apply): (&[&str], fn(&mut Map<String, Value>, Value)) =
+                let (wanted, apply): (&[&str], ApplyDelta) =
                     match kind.as_str() {
                         "citations_delta" => (&["text"], |block, mut delta| {
                             let citation = delta.get_mut("citation").map(Value::take);
