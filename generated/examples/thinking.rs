@@ -145,10 +145,8 @@ async fn run(args: Args) -> Result<(), Error> {
                 }
             }
             // A thinking block ends its line on stderr.
-            MessageStreamEvent::ContentBlockStop(stop) => {
-                if thinking_blocks.contains(&stop.index) {
-                    eprintln!();
-                }
+            MessageStreamEvent::ContentBlockStop(stop) if thinking_blocks.contains(&stop.index) => {
+                eprintln!();
             }
             _ => {}
         }

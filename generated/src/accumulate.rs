@@ -274,31 +274,30 @@ impl<E: MessageEvent> MessageAccumulator<E> {
             EventKind::OtherDelta(index) => {
                 let delta = field(event, "delta")?;
                 let kind = block_type(&delta).to_string();
-                let (wanted, apply): (&[&str], ApplyDelta) =
-                    match kind.as_str() {
-                        "citations_delta" => (&["text"], |block, mut delta| {
-                            let citation = delta.get_mut("citation").map(Value::take);
-                            let citations = block.entry("citations").or_insert(Value::Null);
-                            if !citations.is_array() {
-                                *citations = Value::Array(Vec::new());
-                            }
-                            if let (Value::Array(all), Some(citation)) = (citations, citation) {
-                                all.push(citation);
-                            }
-                        }),
-                        "signature_delta" => (&["thinking"], |block, mut delta| {
-                            let signature = delta.get_mut("signature").map(Value::take);
-                            block.insert("signature".to_string(), signature.unwrap_or_default());
-                        }),
-                        "compaction_delta" => (&["compaction"], |block, delta| {
-                            let Value::Object(fields) = delta else { return };
-                            for (key, value) in fields.into_iter().filter(|(k, _)| k != "type") {
-                                block.insert(key, value);
-                            }
-                        }),
-                        // A delta type this crate does not know.
-                        _ => return Ok(()),
-                    };
+                let (wanted, apply): (&[&str], ApplyDelta) = match kind.as_str() {
+                    "citations_delta" => (&["text"], |block, mut delta| {
+                        let citation = delta.get_mut("citation").map(Value::take);
+                        let citations = block.entry("citations").or_insert(Value::Null);
+                        if !citations.is_array() {
+                            *citations = Value::Array(Vec::new());
+                        }
+                        if let (Value::Array(all), Some(citation)) = (citations, citation) {
+                            all.push(citation);
+                        }
+                    }),
+                    "signature_delta" => (&["thinking"], |block, mut delta| {
+                        let signature = delta.get_mut("signature").map(Value::take);
+                        block.insert("signature".to_string(), signature.unwrap_or_default());
+                    }),
+                    "compaction_delta" => (&["compaction"], |block, delta| {
+                        let Value::Object(fields) = delta else { return };
+                        for (key, value) in fields.into_iter().filter(|(k, _)| k != "type") {
+                            block.insert(key, value);
+                        }
+                    }),
+                    // A delta type this crate does not know.
+                    _ => return Ok(()),
+                };
                 let block = self.block(event, index, &kind, wanted)?;
                 apply(block, delta);
             }
