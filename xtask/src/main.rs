@@ -7,6 +7,10 @@
 //!   directory (the tests use these; both default to the repository's).
 //! - `test`: install the pinned test tools (Prism, the spec validator) and
 //!   run every test of the workspace.
+//! - `diff [--from REV_OR_FILE] [--to FILE] [--deny major|breaks] [--markdown]`:
+//!   what a spec change does to the crate's users, one line per change (see
+//!   the README's rules); by default from the spec at `HEAD` to the working
+//!   tree's.
 //! - `bench`: run every benchmark (`tests/benches/`), then print each figure
 //!   as a ratio to the baseline measured in the same run (see BENCHMARKS.md).
 //! - `reference [--docs DIR] [--out DIR]`: rewrite `spec/reference/`, the
@@ -18,6 +22,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod diff;
+
 const SPEC: &str = "spec/anthropic.yaml";
 const OUT_DIR: &str = "generated/src/generated";
 const REFERENCE_DIR: &str = "spec/reference";
@@ -25,6 +31,7 @@ const REFERENCE_DIR: &str = "spec/reference";
 const DEFAULT_DOCS: &str = "../shared/docs/api-reference";
 const USAGE: &str = "usage: cargo xtask generate [--check] [--spec PATH] [--out DIR] \
                      | cargo xtask test [-- <cargo test args>] \
+                     | cargo xtask diff [--from REV_OR_FILE] [--to FILE] [--deny major|breaks]... [--markdown] \
                      | cargo xtask bench [-- <cargo bench args>] \
                      | cargo xtask reference [--docs DIR] [--out DIR]";
 
@@ -125,6 +132,9 @@ fn main() -> ExitCode {
             GenerateArgs::parse(&root, &args[1..]).and_then(|a| generate(&root, &a))
         }
         Some("test") => test(&root, &args[1..]),
+        Some("diff") => {
+            diff::DiffArgs::parse(&root, SPEC, &args[1..]).and_then(|a| diff::run(&root, SPEC, &a))
+        }
         Some("bench") => bench(&root, &args[1..]),
         Some("reference") => {
             ReferenceArgs::parse(&root, &args[1..]).and_then(|a| reference(&root, &a))
