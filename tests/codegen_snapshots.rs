@@ -353,7 +353,7 @@ fn schema_shared_by_request_and_response_is_one_type_both_ways() {
     let note = type_body(&types, "pub struct Note {");
     assert!(
         types.contains(
-            "#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]\npub struct Note {"
+            "#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]\n#[non_exhaustive]\npub struct Note {"
         ),
         "{types}"
     );
@@ -454,8 +454,14 @@ fn binary_answer_is_a_byte_stream() {
     );
     assert!(requests.contains("base.bytes(call).await"), "{requests}");
     // A download is written out in one call.
-    assert!(requests.contains("self.send().await?.save_to(path).await"), "{requests}");
-    assert!(requests.contains("self.send().await?.write_to(writer).await"), "{requests}");
+    assert!(
+        requests.contains("self.send().await?.save_to(path).await"),
+        "{requests}"
+    );
+    assert!(
+        requests.contains("self.send().await?.write_to(writer).await"),
+        "{requests}"
+    );
 }
 
 #[test]

@@ -252,7 +252,7 @@ async fn run(client: &Client, command: Command) -> Result<(), Error> {
     match command {
         Command::Create { requests, .. } => {
             let batch = batches
-                .create(MessageBatchCreateParams { requests })
+                .create(MessageBatchCreateParams::new(requests))
                 .send()
                 .await?;
             say(format_args!("{} {}", batch.id, batch.processing_status));

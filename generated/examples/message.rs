@@ -104,10 +104,7 @@ async fn run(args: Args) -> Result<(), Error> {
     let params: types::MessageCreateParams = types::MessageCreateParams::builder()
         .model(args.model.as_str())
         .max_tokens(args.max_tokens)
-        .messages(vec![types::MessageParam {
-            role: types::MessageParamRole::User,
-            content: types::MessageParamContent::String(args.prompt),
-        }])
+        .messages(vec![types::MessageParam::user(args.prompt)])
         .try_into()
         .map_err(|e| Error::InvalidArgument(format!("{e}")))?;
 

@@ -3,6 +3,7 @@
 
 ///Image data carried inline, base64-encoded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Base64ImageSource {
     ///The image bytes, base64-encoded.
     pub data: ::std::string::String,
@@ -156,6 +157,7 @@ impl ::std::default::Default for Base64ImageSourceType {
 
 ///A PDF carried inline, base64-encoded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Base64PdfSource {
     ///The PDF bytes, base64-encoded.
     pub data: ::std::string::String,
@@ -301,6 +303,7 @@ impl ::std::default::Default for Base64PdfSourceType {
 
 ///One page of beta models.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaListModelsResponse {
     ///The models on this page.
     pub data: ::std::vec::Vec<BetaModelInfo>,
@@ -322,6 +325,7 @@ impl BetaListModelsResponse {
 
 ///A model that the API serves, as the beta surface returns it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaModelInfo {
     ///When the model was released (RFC 3339); an epoch value when the release date is not known.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -405,6 +409,7 @@ impl ::std::default::Default for BetaModelInfoType {
 
 ///A prompt-cache breakpoint placed on the block that carries it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CacheControlEphemeral {
     ///How long the cache entry lives; five minutes when not given.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -494,6 +499,7 @@ impl ::std::default::Default for CacheControlEphemeralType {
 
 ///Tokens written to the prompt cache, split by entry lifetime.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CacheCreation {
     ///Input tokens written to one-hour cache entries.
     pub ephemeral_1h_input_tokens: i64,
@@ -509,6 +515,7 @@ impl CacheCreation {
 
 ///A citation of a character range of a plain-text document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationCharLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -537,6 +544,7 @@ impl CitationCharLocation {
 
 ///Cites a character range of a plain-text document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationCharLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -688,6 +696,7 @@ impl ::std::default::Default for CitationCharLocationType {
 
 ///A citation of a range of blocks of a document given as content blocks.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationContentBlockLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -716,6 +725,7 @@ impl CitationContentBlockLocation {
 
 ///Cites a range of blocks of a document given as content blocks.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationContentBlockLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -872,6 +882,7 @@ impl ::std::default::Default for CitationContentBlockLocationType {
 
 ///A citation of a page range of a PDF document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationPageLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -900,6 +911,7 @@ impl CitationPageLocation {
 
 ///Cites a page range of a PDF document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationPageLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -1051,6 +1063,7 @@ impl ::std::default::Default for CitationPageLocationType {
 
 ///Cites a range of blocks inside a `search_result` content block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationSearchResultLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -1145,6 +1158,7 @@ impl ::std::default::Default for CitationSearchResultLocationParamType {
 
 ///Cites a web search result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationWebSearchResultLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -1235,6 +1249,7 @@ impl ::std::default::Default for CitationWebSearchResultLocationParamType {
 
 ///Citation settings for a document or search result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CitationsConfigParam {
     ///Whether the model may cite this source.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1249,6 +1264,7 @@ impl CitationsConfigParam {
 
 ///A citation to add to a text block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationsDelta {
     ///The citation.
     pub citation: crate::types::TextCitation,
@@ -1328,6 +1344,7 @@ impl ::std::default::Default for CitationsDeltaType {
 
 ///A citation of a range of blocks inside a `search_result` content block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationsSearchResultLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -1422,6 +1439,7 @@ impl ::std::default::Default for CitationsSearchResultLocationType {
 
 ///A citation of a web search result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationsWebSearchResultLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -1512,6 +1530,7 @@ impl ::std::default::Default for CitationsWebSearchResultLocationType {
 
 ///A text completion generated by the model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Completion {
     ///The generated text, up to but not including any stop sequence.
     pub completion: ::std::string::String,
@@ -1535,6 +1554,7 @@ impl Completion {
 
 ///Body of a legacy Text Completions request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CompletionCreateParams {
     ///Upper bound on the number of tokens to generate; the model may stop earlier.
     pub max_tokens_to_sample: i64,
@@ -1633,6 +1653,7 @@ impl ::std::default::Default for CompletionType {
 
 ///A document made of content blocks (text and images).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ContentBlockSource {
     ///The document's content: a string or a list of text and image blocks.
     pub content: ContentBlockSourceBody,
@@ -1729,6 +1750,7 @@ impl ::std::default::Default for ContentBlockSourceType {
 
 ///What deleting a message batch returns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DeletedMessageBatch {
     ///The identifier of the deleted batch.
     pub id: ::std::string::String,
@@ -1808,6 +1830,7 @@ impl ::std::default::Default for DeletedMessageBatchType {
 
 ///A document (PDF, plain text or custom content) in the input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1899,6 +1922,7 @@ impl ::std::default::Default for DocumentBlockParamType {
 
 ///What went wrong.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorDetail {
     ///A human-readable explanation of the error.
     pub message: ::std::string::String,
@@ -1914,6 +1938,7 @@ impl ErrorDetail {
 
 ///The body of every error response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     pub error: ErrorDetail,
     ///The id of the failed request, as in the `request-id` header.
@@ -1995,6 +2020,7 @@ impl ::std::default::Default for ErrorResponseType {
 
 ///An image in the input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ImageBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2077,6 +2103,7 @@ impl ::std::default::Default for ImageBlockParamType {
 
 ///More of a tool call's input, as a fragment of JSON text; concatenate the fragments and parse the result when the block stops.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct InputJsonDelta {
     ///The next piece of the input's JSON text.
     pub partial_json: ::std::string::String,
@@ -2156,6 +2183,7 @@ impl ::std::default::Default for InputJsonDeltaType {
 
 ///Structured output: the reply is JSON that matches a given schema.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct JsonOutputFormat {
     ///The JSON Schema the output must follow.
     pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -2235,6 +2263,7 @@ impl ::std::default::Default for JsonOutputFormatType {
 
 ///One page of message batches.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListMessageBatchesResponse {
     ///The batches on this page.
     pub data: ::std::vec::Vec<MessageBatch>,
@@ -2256,6 +2285,7 @@ impl ListMessageBatchesResponse {
 
 ///One page of models.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListModelsResponse {
     ///The models on this page.
     pub data: ::std::vec::Vec<ModelInfo>,
@@ -2277,6 +2307,7 @@ impl ListModelsResponse {
 
 ///A message generated by the model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Message {
     ///What the model generated, as content blocks. When the request ended with an `assistant` turn, this continues that turn.
     pub content: ::std::vec::Vec<crate::types::ContentBlock>,
@@ -2308,6 +2339,7 @@ impl Message {
 
 ///A batch of Messages requests and the state of its processing.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatch {
     ///When the batch was archived and its results stopped being available (RFC 3339), or null while it has not been.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2346,6 +2378,7 @@ impl MessageBatch {
 
 ///The request was not attempted because the batch was canceled.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchCanceledResult {
     ///Always `canceled`.
     #[serde(rename = "type", default = "defaults::message_batch_canceled_result_type")]
@@ -2431,6 +2464,7 @@ impl ::std::default::Default for MessageBatchCanceledResultType {
 
 ///Body of a request that creates a message batch.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchCreateParams {
     ///The Messages requests to process, each with its own id.
     pub requests: ::std::vec::Vec<MessageBatchRequest>,
@@ -2444,6 +2478,7 @@ impl MessageBatchCreateParams {
 
 ///The request failed; the error body says why.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchErroredResult {
     ///The error the request failed with, as an API error body.
     pub error: ErrorResponse,
@@ -2523,6 +2558,7 @@ impl ::std::default::Default for MessageBatchErroredResultType {
 
 ///The request was not attempted because the batch expired first.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchExpiredResult {
     ///Always `expired`.
     #[serde(rename = "type", default = "defaults::message_batch_expired_result_type")]
@@ -2608,6 +2644,7 @@ impl ::std::default::Default for MessageBatchExpiredResultType {
 
 ///The outcome of one request of a batch: one line of the results file, not the whole file.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchIndividualResponse {
     ///The id you gave the request when creating the batch, unique within it; use it to match this result to its request.
     pub custom_id: ::std::string::String,
@@ -2623,6 +2660,7 @@ impl MessageBatchIndividualResponse {
 
 ///One Messages request of a batch.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchRequest {
     ///Your own id for this request, unique within the batch; its result carries the same id, since results may come back in any order.
     pub custom_id: ::std::string::String,
@@ -2638,6 +2676,7 @@ impl MessageBatchRequest {
 
 ///How many requests of a batch are in each state. Every count but `processing` stays zero until processing of the whole batch has ended.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchRequestCounts {
     ///Requests that were canceled.
     pub canceled: i64,
@@ -2659,6 +2698,7 @@ impl MessageBatchRequestCounts {
 
 ///The request was processed and produced a message.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchSucceededResult {
     ///The message the model generated for the request.
     pub message: Message,
@@ -2801,6 +2841,7 @@ impl ::std::default::Default for MessageBatchType {
 
 ///Body of a request that counts the input tokens of a would-be message without generating one.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageCountTokensParams {
     ///The conversation so far, as alternating `user` and `assistant` turns (consecutive turns of one role are merged). If the last turn is `assistant`, the reply continues from its content. At most 100,000 messages; there is no `system` role (use the top-level `system`).
     pub messages: ::std::vec::Vec<MessageParam>,
@@ -2831,6 +2872,7 @@ impl MessageCountTokensParams {
 
 ///Body of a request that asks the model for the next message in a conversation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageCreateParams {
     ///Geographic region to run inference in; the workspace's `default_inference_geo` applies when omitted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2949,6 +2991,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MessageCreateParamsServi
 
 ///Cumulative token counts reported in a `message_delta` event.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageDeltaUsage {
     ///Input tokens written to the cache so far.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2974,6 +3017,7 @@ impl MessageDeltaUsage {
 
 ///An error that happened after the stream started (for example an overloaded API); it ends the stream. Not in the reference pages.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageErrorEvent {
     ///What went wrong.
     pub error: ErrorDetail,
@@ -3053,6 +3097,7 @@ impl ::std::default::Default for MessageErrorEventType {
 
 ///One input turn of the conversation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageParam {
     ///The turn's content: a string (shorthand for one text block) or a list of content blocks.
     pub content: MessageParamContent,
@@ -3147,6 +3192,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MessageParamRole {
 
 ///A keep-alive event with no content; may appear anywhere in a stream. Not in the reference pages.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessagePingEvent {
     ///Always `ping`.
     #[serde(rename = "type", default = "defaults::message_ping_event_type")]
@@ -3295,6 +3341,7 @@ impl ::std::default::Default for MessageRole {
 
 ///The result of counting tokens.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageTokensCount {
     ///Total tokens of the messages, system prompt and tools.
     pub input_tokens: i64,
@@ -3371,6 +3418,7 @@ impl ::std::default::Default for MessageType {
 
 ///Information that describes the request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Metadata {
     ///An opaque id (such as a UUID or a hash) for the end user behind the request, used to help detect abuse; never put a name, email or phone number here.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3385,6 +3433,7 @@ impl Metadata {
 
 ///A model that the API serves.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ModelInfo {
     ///When the model was released (RFC 3339); an epoch value when the release date is not known.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -3468,6 +3517,7 @@ impl ::std::default::Default for ModelInfoType {
 
 ///Settings for the model's output.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OutputConfig {
     ///How much effort the model spends on the answer.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3557,6 +3607,7 @@ impl ::std::convert::TryFrom<::std::string::String> for OutputConfigEffort {
 
 ///A document given as plain text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PlainTextSource {
     ///The document's text.
     pub data: ::std::string::String,
@@ -3702,6 +3753,7 @@ impl ::std::default::Default for PlainTextSourceType {
 
 ///Adds to the content block at position `index`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawContentBlockDeltaEvent {
     ///The piece to append to the block.
     pub delta: crate::types::RawContentBlockDelta,
@@ -3783,6 +3835,7 @@ impl ::std::default::Default for RawContentBlockDeltaEventType {
 
 ///Opens a new content block at position `index`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawContentBlockStartEvent {
     ///The block in its starting state (for example, empty text), to be filled by deltas.
     pub content_block: crate::types::ContentBlock,
@@ -3864,6 +3917,7 @@ impl ::std::default::Default for RawContentBlockStartEventType {
 
 ///Closes the content block at position `index`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawContentBlockStopEvent {
     ///Position of the block in the message's content.
     pub index: i64,
@@ -3943,6 +3997,7 @@ impl ::std::default::Default for RawContentBlockStopEventType {
 
 ///Updates top-level fields of the message near the end of the stream.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawMessageDeltaEvent {
     pub delta: RawMessageDeltaEventDelta,
     ///Always `message_delta`.
@@ -3960,6 +4015,7 @@ impl RawMessageDeltaEvent {
 
 ///The message fields that changed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RawMessageDeltaEventDelta {
     ///Why generation stopped, or null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4040,6 +4096,7 @@ impl ::std::default::Default for RawMessageDeltaEventType {
 
 ///Opens the stream with a message whose content is still empty.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawMessageStartEvent {
     ///The message so far, with empty content and a null stop reason.
     pub message: Message,
@@ -4119,6 +4176,7 @@ impl ::std::default::Default for RawMessageStartEventType {
 
 ///Closes the stream; the message is complete.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawMessageStopEvent {
     ///Always `message_stop`.
     #[serde(rename = "type", default = "defaults::raw_message_stop_event_type")]
@@ -4204,6 +4262,7 @@ impl ::std::default::Default for RawMessageStopEventType {
 
 ///Reasoning that was encrypted because part of it was flagged.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RedactedThinkingBlock {
     ///Opaque encrypted reasoning; pass it back unchanged in later turns.
     pub data: ::std::string::String,
@@ -4220,6 +4279,7 @@ impl RedactedThinkingBlock {
 
 ///A redacted thinking block from an earlier reply, passed back unchanged.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RedactedThinkingBlockParam {
     ///Opaque encrypted thinking content.
     pub data: ::std::string::String,
@@ -4362,6 +4422,7 @@ impl ::std::default::Default for RedactedThinkingBlockType {
 
 ///A search result supplied by the caller, which the model can read and cite.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SearchResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4451,6 +4512,7 @@ impl ::std::default::Default for SearchResultBlockParamType {
 
 ///Counts of server tool requests.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ServerToolUsage {
     ///Number of web searches run.
     pub web_search_requests: i64,
@@ -4464,6 +4526,7 @@ impl ServerToolUsage {
 
 ///A call of a server tool, run by Anthropic.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ServerToolUseBlock {
     ///Identifier of this call.
     pub id: ::std::string::String,
@@ -4484,6 +4547,7 @@ impl ServerToolUseBlock {
 
 ///A server tool call made by the model in an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ServerToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4697,6 +4761,7 @@ impl ::std::default::Default for ServerToolUseBlockType {
 
 ///The signature of a thinking block, sent just before the block stops.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SignatureDelta {
     ///The block's signature.
     pub signature: ::std::string::String,
@@ -4792,6 +4857,7 @@ impl ::std::convert::From<::std::vec::Vec<TextBlockParam>> for SystemPrompt {
 
 ///Generated text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TextBlock {
     ///Sources that back this text, or null. The kind depends on the source: PDFs give page locations, plain text gives character locations, content documents give block locations.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4811,6 +4877,7 @@ impl TextBlock {
 
 ///A block of plain text in the input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TextBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4961,6 +5028,7 @@ impl ::std::default::Default for TextBlockType {
 
 ///More text for a text block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TextDelta {
     ///The text to append.
     pub text: ::std::string::String,
@@ -5040,6 +5108,7 @@ impl ::std::default::Default for TextDeltaType {
 
 ///The model's reasoning before its answer.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThinkingBlock {
     ///Opaque signature; pass the block back unchanged in later turns.
     pub signature: ::std::string::String,
@@ -5058,6 +5127,7 @@ impl ThinkingBlock {
 
 ///A thinking block from an earlier reply, passed back unchanged.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThinkingBlockParam {
     ///Opaque signature that proves the block came from the model.
     pub signature: ::std::string::String,
@@ -5202,6 +5272,7 @@ impl ::std::default::Default for ThinkingBlockType {
 
 ///The model decides how much to think.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThinkingConfigAdaptive {
     ///Always `adaptive`.
     #[serde(rename = "type", default = "defaults::thinking_config_adaptive_type")]
@@ -5287,6 +5358,7 @@ impl ::std::default::Default for ThinkingConfigAdaptiveType {
 
 ///Extended thinking off.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThinkingConfigDisabled {
     ///Always `disabled`.
     #[serde(rename = "type", default = "defaults::thinking_config_disabled_type")]
@@ -5372,6 +5444,7 @@ impl ::std::default::Default for ThinkingConfigDisabledType {
 
 ///Extended thinking on, with a fixed token budget.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThinkingConfigEnabled {
     ///Tokens the model may spend reasoning before it answers; larger budgets allow deeper analysis. At least 1024 and below `max_tokens`.
     pub budget_tokens: i64,
@@ -5451,6 +5524,7 @@ impl ::std::default::Default for ThinkingConfigEnabledType {
 
 ///More reasoning text for a thinking block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThinkingDelta {
     ///The reasoning text to append.
     pub thinking: ::std::string::String,
@@ -5530,6 +5604,7 @@ impl ::std::default::Default for ThinkingDeltaType {
 
 ///A custom client tool, described by a JSON schema for its input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Tool {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5559,6 +5634,7 @@ impl Tool {
 
 ///The Anthropic-defined bash tool, version 2025-01-24.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolBash20250124 {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5719,6 +5795,7 @@ impl ::std::default::Default for ToolBash20250124Type {
 
 ///The model must call one of the available tools.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolChoiceAny {
     ///If true, the model calls exactly one tool. Defaults to false.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5808,6 +5885,7 @@ impl ::std::default::Default for ToolChoiceAnyType {
 
 ///The model decides by itself whether to call tools.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolChoiceAuto {
     ///If true, the model calls at most one tool. Defaults to false.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5897,6 +5975,7 @@ impl ::std::default::Default for ToolChoiceAutoType {
 
 ///The model may not call any tool.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolChoiceNone {
     ///Always `none`.
     #[serde(rename = "type", default = "defaults::tool_choice_none_type")]
@@ -5982,6 +6061,7 @@ impl ::std::default::Default for ToolChoiceNoneType {
 
 ///The model must call the tool named in `name`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolChoiceTool {
     ///If true, the model calls exactly one tool. Defaults to false.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6064,6 +6144,7 @@ impl ::std::default::Default for ToolChoiceToolType {
 
 ///JSON Schema of the tool's input, the shape of `input` in the model's `tool_use` blocks. Any other JSON Schema keywords are kept as given.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolInputSchema {
     ///The input's properties, as JSON Schema.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -6149,6 +6230,7 @@ impl ::std::default::Default for ToolInputSchemaType {
 
 ///The outcome of a client tool call, sent back to the model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6256,6 +6338,7 @@ impl ::std::default::Default for ToolResultBlockParamType {
 
 ///The Anthropic-defined text editor tool, version 2025-01-24.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolTextEditor20250124 {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6416,6 +6499,7 @@ impl ::std::default::Default for ToolTextEditor20250124Type {
 
 ///The Anthropic-defined text editor tool, version 2025-04-29.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolTextEditor20250429 {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6576,6 +6660,7 @@ impl ::std::default::Default for ToolTextEditor20250429Type {
 
 ///The Anthropic-defined text editor tool, version 2025-07-28.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolTextEditor20250728 {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6797,6 +6882,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ToolType {
 
 ///A call of a client tool; run it and answer with a `tool_result` block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolUseBlock {
     ///Identifier of this call, to quote in the `tool_result`.
     pub id: ::std::string::String,
@@ -6817,6 +6903,7 @@ impl ToolUseBlock {
 
 ///A client tool call made by the model in an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6966,6 +7053,7 @@ impl ::std::default::Default for ToolUseBlockType {
 
 ///An image fetched from a URL.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UrlImageSource {
     ///Always `url`.
     #[serde(rename = "type", default = "defaults::url_image_source_type")]
@@ -7045,6 +7133,7 @@ impl ::std::default::Default for UrlImageSourceType {
 
 ///A PDF fetched from a URL.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UrlPdfSource {
     ///Always `url`.
     #[serde(rename = "type", default = "defaults::url_pdf_source_type")]
@@ -7124,6 +7213,7 @@ impl ::std::default::Default for UrlPdfSourceType {
 
 ///Token counts of a request, used for billing and rate limits. Total input is `input_tokens` plus the cache creation and cache read counts.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Usage {
     ///Tokens written to the cache, split by entry lifetime.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7157,6 +7247,7 @@ impl Usage {
 
 ///One web search result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchResultBlock {
     ///Opaque encrypted page content; pass it back unchanged.
     pub encrypted_content: ::std::string::String,
@@ -7180,6 +7271,7 @@ impl WebSearchResultBlock {
 
 ///One web search result, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchResultBlockParam {
     ///Opaque encrypted page content.
     pub encrypted_content: ::std::string::String,
@@ -7329,6 +7421,7 @@ impl ::std::default::Default for WebSearchResultBlockType {
 
 ///The server-side web search tool, version 2025-03-05.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchTool20250305 {
     ///Only results from these domains are returned; not allowed together with `blocked_domains`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -7504,6 +7597,7 @@ impl ::std::default::Default for WebSearchTool20250305Type {
 
 ///Approximate location of the user, to make results more relevant.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchTool20250305UserLocation {
     ///The user's city.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7609,6 +7703,7 @@ impl ::std::default::Default for WebSearchTool20250305UserLocationType {
 
 ///A web search that failed, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchToolRequestError {
     ///Why the search failed.
     pub error_code: WebSearchToolRequestErrorErrorCode,
@@ -7771,6 +7866,7 @@ impl ::std::default::Default for WebSearchToolRequestErrorType {
 
 ///The outcome of a web search run by the server.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchToolResultBlock {
     ///The search results, or the error the search ran into.
     pub content: WebSearchToolResultBlockContent,
@@ -7837,6 +7933,7 @@ for WebSearchToolResultBlockItem {
 
 ///The outcome of a web search from an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8012,6 +8109,7 @@ impl ::std::default::Default for WebSearchToolResultBlockType {
 
 ///A web search that failed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchToolResultError {
     ///Why the search failed.
     pub error_code: crate::types::WebSearchToolResultErrorCode,
