@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod batches;
+pub mod diff;
 pub mod examples;
 pub mod fixtures;
 pub mod generator;

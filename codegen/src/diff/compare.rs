@@ -708,7 +708,7 @@ fn struct_change(cx: &TypeCx, o: &StructDef, n: &StructDef, out: &mut Vec<Change
                 out,
                 Semver::Patch,
                 Runtime::Safe,
-                pointer,
+                format!("{pointer}/description"),
                 format!("documentation of field `{name}.{}` changed", f.ident),
             );
         }

@@ -230,9 +230,12 @@ impl Surface {
         }
         // Every error body decodes as this, whatever the operation.
         response.extend(graph.reach(vec!["ErrorResponse".to_string()]));
-        for name in &request {
-            if let Some(TypeDef::Struct(s)) = defs.get_mut(name) {
-                s.constructor = constructor(name, s, &api);
+        // The types the constructors emitter gives `new` (or `build`) and
+        // setters, which is not every type a request reaches: it does not
+        // look through newtypes.
+        for name in crate::render::constructors::request_types(&api, &info) {
+            if let Some(TypeDef::Struct(s)) = defs.get_mut(&name) {
+                s.constructor = constructor(&name, s, &api);
             }
         }
         Ok(Surface {
