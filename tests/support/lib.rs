@@ -11,4 +11,5 @@ pub mod messages;
 pub mod perf;
 pub mod prism;
 pub mod runtime;
+pub mod semver;
 pub mod sse_server;
