@@ -181,3 +181,55 @@ pub fn compare_str(
     let new = load::parse(new_path, new_text.to_string())?;
     compare(&old, &new)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(semver: Semver, runtime: Runtime, pointer: &str, group: &str) -> Change {
+        Change {
+            semver,
+            runtime,
+            pointer: pointer.to_string(),
+            what: format!("at {pointer}"),
+            group: group.to_string(),
+        }
+    }
+
+    #[test]
+    fn nothing_changed_is_a_patch_release() {
+        let report = Report {
+            changes: Vec::new(),
+        };
+        assert_eq!(report.semver(), Semver::Patch);
+        assert!(!report.breaks());
+        assert_eq!(report.text(), "semver: patch\n");
+        assert!(report.markdown().contains("No change to the crate's API."));
+    }
+
+    #[test]
+    fn the_last_line_is_the_highest_impact_and_markdown_groups_shared_types_last() {
+        let report = Report {
+            changes: vec![
+                change(Semver::Minor, Runtime::Safe, "/a", "shared"),
+                change(Semver::Major, Runtime::Safe, "/b", "models"),
+                change(Semver::Patch, Runtime::Breaks, "/c", "messages"),
+            ],
+        };
+        assert_eq!(report.semver(), Semver::Major);
+        assert!(report.breaks());
+        let text = report.text();
+        assert!(text.starts_with("minor safe /a at /a\n"), "{text}");
+        assert!(text.ends_with("semver: major\n"), "{text}");
+        let markdown = report.markdown();
+        let order: Vec<usize> = ["### messages", "### models", "### Types several groups use"]
+            .iter()
+            .map(|h| markdown.find(h).unwrap_or(usize::MAX))
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{markdown}");
+        assert!(
+            markdown.contains("- patch, **breaks deployed programs**: at /c (`/c`)"),
+            "{markdown}"
+        );
+    }
+}

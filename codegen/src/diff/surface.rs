@@ -644,3 +644,44 @@ fn walk(
     }
     out.entry(name).or_insert(pointer);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_shown_as_users_write_them() {
+        let ty: syn::Type =
+            syn::parse_quote!(::std::option::Option<::std::vec::Vec<crate::types::ContentBlock>>);
+        assert_eq!(display_type(&ty), "Option<Vec<ContentBlock>>");
+        let map: syn::Type =
+            syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>);
+        assert_eq!(display_type(&map), "Map<String, Value>");
+    }
+
+    #[test]
+    fn the_group_of_a_beta_resource_is_the_resource() {
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(group_of(&path(&["beta", "models"])), "models");
+        assert_eq!(group_of(&path(&["messages", "batches"])), "messages");
+        assert_eq!(group_of(&path(&["beta"])), "beta");
+    }
+
+    #[test]
+    fn inline_schemas_point_where_they_are_written() {
+        let raw = serde_json::json!({"components": {"schemas": {
+            "Gadget": {"properties": {
+                "part": {"type": "object", "properties": {}},
+                "tags": {"type": "array", "items": {"type": "object"}}
+            }},
+            "GadgetPart": {"type": "string"}
+        }}});
+        let pointers = type_pointers(&raw);
+        // A component wins over the inline schema typify would name the same.
+        assert_eq!(pointers["GadgetPart"], "/components/schemas/GadgetPart");
+        assert_eq!(
+            pointers["GadgetTagsItem"],
+            "/components/schemas/Gadget/properties/tags/items"
+        );
+    }
+}
