@@ -116,12 +116,10 @@ fn docs_create_params() -> types::MessageBatchCreateParams {
         .model("claude-opus-4-6")
         .try_into()
         .expect("complete params");
-    types::MessageBatchCreateParams {
-        requests: vec![types::MessageBatchRequest {
-            custom_id: "my-custom-id-1".into(),
-            params,
-        }],
-    }
+    types::MessageBatchCreateParams::new([types::MessageBatchRequest::new(
+        "my-custom-id-1",
+        params,
+    )])
 }
 
 async fn open_results(client: &Client, id: &str) -> JsonLines<MessageBatchIndividualResponse> {
@@ -313,18 +311,10 @@ async fn create_sends_each_request_with_its_own_custom_id_and_params_in_order() 
         .stop_sequences(vec!["THE END".to_string()])
         .try_into()
         .expect("complete params");
-    let params = types::MessageBatchCreateParams {
-        requests: vec![
-            types::MessageBatchRequest {
-                custom_id: "req-1".into(),
-                params: first,
-            },
-            types::MessageBatchRequest {
-                custom_id: "req-2".into(),
-                params: second,
-            },
-        ],
-    };
+    let params = types::MessageBatchCreateParams::new([
+        types::MessageBatchRequest::new("req-1", first),
+        types::MessageBatchRequest::new("req-2", second),
+    ]);
     client(&server)
         .messages()
         .batches()
@@ -360,28 +350,40 @@ async fn retrieve_decodes_every_field_of_an_ended_batch() {
         .expect("the batch");
     assert_eq!(batch.status().as_u16(), 200);
     assert_eq!(batch.request_id(), Some("req_batches"));
-    let expected = MessageBatch {
-        id: "msgbatch_013Zva2CMHLNnXjNJJKqJ2EF".into(),
-        archived_at: Some(time("2024-09-26T09:00:00Z")),
-        cancel_initiated_at: Some(time("2024-09-24T19:00:00.5Z")),
-        created_at: time("2024-09-24T18:37:24.100435Z"),
-        ended_at: Some(time("2024-09-24T20:15:02Z")),
-        expires_at: time("2024-09-25T18:37:24.100435Z"),
-        processing_status: MessageBatchProcessingStatus::Ended,
-        request_counts: types::MessageBatchRequestCounts {
-            canceled: 10,
-            errored: 30,
-            expired: 5,
-            processing: 0,
-            succeeded: 55,
-        },
-        results_url: Some(
-            "https://api.anthropic.com/v1/messages/batches/msgbatch_013Zva2CMHLNnXjNJJKqJ2EF/results"
-                .into(),
-        ),
-        type_: types::MessageBatchType::MessageBatch,
-    };
-    assert_eq!(*batch, expected);
+    // Field by field: a response type is read, not built.
+    let MessageBatch {
+        id,
+        archived_at,
+        cancel_initiated_at,
+        created_at,
+        ended_at,
+        expires_at,
+        processing_status,
+        request_counts,
+        results_url,
+        type_,
+        ..
+    } = &*batch;
+    assert_eq!(id, "msgbatch_013Zva2CMHLNnXjNJJKqJ2EF");
+    assert_eq!(*archived_at, Some(time("2024-09-26T09:00:00Z")));
+    assert_eq!(*cancel_initiated_at, Some(time("2024-09-24T19:00:00.5Z")));
+    assert_eq!(*created_at, time("2024-09-24T18:37:24.100435Z"));
+    assert_eq!(*ended_at, Some(time("2024-09-24T20:15:02Z")));
+    assert_eq!(*expires_at, time("2024-09-25T18:37:24.100435Z"));
+    assert_eq!(*processing_status, MessageBatchProcessingStatus::Ended);
+    let counts = (
+        request_counts.canceled,
+        request_counts.errored,
+        request_counts.expired,
+        request_counts.processing,
+        request_counts.succeeded,
+    );
+    assert_eq!(counts, (10, 30, 5, 0, 55));
+    assert_eq!(
+        results_url.as_deref(),
+        Some("https://api.anthropic.com/v1/messages/batches/msgbatch_013Zva2CMHLNnXjNJJKqJ2EF/results")
+    );
+    assert_eq!(*type_, types::MessageBatchType::MessageBatch);
 }
 
 #[tokio::test]

@@ -353,7 +353,7 @@ fn schema_shared_by_request_and_response_is_one_type_both_ways() {
     let note = type_body(&types, "pub struct Note {");
     assert!(
         types.contains(
-            "#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]\npub struct Note {"
+            "#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]\n#[non_exhaustive]\npub struct Note {"
         ),
         "{types}"
     );

@@ -33,9 +33,7 @@ fn full_params() -> types::CompletionCreateParams {
         .max_tokens_to_sample(300)
         .stop_sequences(vec!["\n\nHuman:".to_string(), "END".to_string()])
         .temperature(0.5)
-        .metadata(types::Metadata {
-            user_id: Some("13803d75-b4b5-4c3e-b2a2-6f21399b021b".into()),
-        })
+        .metadata(types::Metadata::new().user_id("13803d75-b4b5-4c3e-b2a2-6f21399b021b"))
         .stream(true)
         .try_into()
         .expect("complete params")
@@ -174,14 +172,20 @@ async fn create_sends_the_docs_example_and_decodes_the_example_completion() {
         fixtures::json("completions/create.request.json")
     );
     assert_eq!(completion.request_id(), Some("req_complete"));
-    let expected = Completion {
-        completion: " Hello! My name is Claude.".into(),
-        id: "compl_018CKm6gsux7P8yMcwZbeCPw".into(),
-        model: types::Model::from("claude-2.1"),
-        stop_reason: Some(CompletionStopReason::StopSequence),
-        type_: types::CompletionType::Completion,
-    };
-    assert_eq!(*completion, expected);
+    // Field by field: a response type is read, not built.
+    let Completion {
+        completion: text,
+        id,
+        model,
+        stop_reason,
+        type_,
+        ..
+    } = &*completion;
+    assert_eq!(text, " Hello! My name is Claude.");
+    assert_eq!(id, "compl_018CKm6gsux7P8yMcwZbeCPw");
+    assert_eq!(*model, types::Model::from("claude-2.1"));
+    assert_eq!(*stop_reason, Some(CompletionStopReason::StopSequence));
+    assert_eq!(*type_, types::CompletionType::Completion);
 }
 
 #[tokio::test]

@@ -40,39 +40,32 @@ fn object(value: Value) -> Map<String, Value> {
 
 /// The `Usage` of a reply in which every optional count is null.
 fn null_usage(input: i64, output: i64) -> types::Usage {
-    types::Usage {
-        input_tokens: input,
-        output_tokens: output,
-        cache_creation: None,
-        cache_creation_input_tokens: None,
-        cache_read_input_tokens: None,
-        inference_geo: None,
-        server_tool_use: None,
-        service_tier: None,
-    }
+    serde_json::from_value(json!({
+        "input_tokens": input,
+        "output_tokens": output,
+        "cache_creation": null,
+        "cache_creation_input_tokens": null,
+        "cache_read_input_tokens": null,
+        "inference_geo": null,
+        "server_tool_use": null,
+        "service_tier": null,
+    }))
+    .expect("a usage")
 }
 
 fn get_weather_tool() -> types::Tool {
-    types::Tool {
-        name: "get_weather".into(),
-        description: Some("Get the current weather in a given location".into()),
-        input_schema: types::ToolInputSchema {
-            type_: types::ToolInputSchemaType::Object,
-            properties: object(json!({
-                "location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"},
-                "unit": {"$ref": "#/$defs/unit"}
-            })),
-            required: vec!["location".into()],
-            extra: object(json!({
-                "$defs": {"unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
-                "additionalProperties": false
-            })),
-        },
-        cache_control: None,
-        eager_input_streaming: None,
-        strict: None,
-        type_: None,
-    }
+    let schema = types::ToolInputSchema::new()
+        .properties(object(json!({
+            "location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"},
+            "unit": {"$ref": "#/$defs/unit"}
+        })))
+        .required(["location"])
+        .extra(object(json!({
+            "$defs": {"unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+            "additionalProperties": false
+        })));
+    types::Tool::new("get_weather", schema)
+        .description("Get the current weather in a given location")
 }
 
 // ---------------------------------------------------------------------------
@@ -177,7 +170,7 @@ async fn text_reply_sends_the_exact_body_and_headers_and_parses_the_message() {
 }
 
 #[tokio::test]
-async fn a_struct_literal_and_the_builder_send_the_same_body() {
+async fn the_constructor_and_the_builder_send_the_same_body() {
     let server = MockServer::start().await;
     answer(
         &server,
@@ -186,28 +179,12 @@ async fn a_struct_literal_and_the_builder_send_the_same_body() {
         "req_1",
     )
     .await;
-    let literal = types::MessageCreateParams {
-        model: types::Model::ClaudeOpus46,
-        max_tokens: 1024,
-        messages: vec![user("Hello, Claude")],
-        inference_geo: None,
-        metadata: None,
-        output_config: None,
-        service_tier: None,
-        stop_sequences: vec![],
-        stream: None,
-        system: None,
-        temperature: None,
-        thinking: None,
-        tool_choice: None,
-        tools: vec![],
-        top_k: None,
-        top_p: None,
-    };
+    let constructed =
+        types::MessageCreateParams::new(types::Model::ClaudeOpus46, 1024, [user("Hello, Claude")]);
     let client = client(&server.uri());
     client
         .messages()
-        .create(literal)
+        .create(constructed)
         .send()
         .await
         .expect("reply");
@@ -340,11 +317,9 @@ async fn tool_use_reply_then_tool_result_follow_up() {
     let client = client(&server.uri());
 
     let question = user("What's the weather like in San Francisco?");
-    let tool_choice = types::ToolChoice::Tool(types::ToolChoiceTool {
-        name: "get_weather".into(),
-        disable_parallel_tool_use: Some(true),
-        type_: types::ToolChoiceToolType::Tool,
-    });
+    let tool_choice = types::ToolChoice::Tool(
+        types::ToolChoiceTool::new("get_weather").disable_parallel_tool_use(true),
+    );
     let reply = client
         .messages()
         .create(
@@ -405,13 +380,12 @@ async fn tool_use_reply_then_tool_result_follow_up() {
     );
     let usage = &reply.usage;
     assert_eq!(usage.cache_creation_input_tokens, Some(0));
-    assert_eq!(
-        usage.cache_creation,
-        Some(types::CacheCreation {
-            ephemeral_5m_input_tokens: 0,
-            ephemeral_1h_input_tokens: 0
-        })
-    );
+    let cache_creation = usage
+        .cache_creation
+        .as_ref()
+        .expect("cache creation counts");
+    assert_eq!(cache_creation.ephemeral_5m_input_tokens, 0);
+    assert_eq!(cache_creation.ephemeral_1h_input_tokens, 0);
     assert_eq!(usage.inference_geo.as_deref(), Some("us"));
 
     // The follow-up: the assistant turn carries the model's blocks back, the
@@ -420,28 +394,17 @@ async fn tool_use_reply_then_tool_result_follow_up() {
         MessageParamRole::Assistant,
         vec![
             text_param(&intro.text).into(),
-            types::ToolUseBlockParam {
-                id: call.id.clone(),
-                name: call.name.clone(),
-                input: call.input.clone(),
-                cache_control: None,
-                type_: types::ToolUseBlockParamType::ToolUse,
-            }
-            .into(),
+            types::ToolUseBlockParam::new(call.id.clone(), call.name.clone(), call.input.clone())
+                .into(),
         ],
     );
     let result_turn = turn(
         MessageParamRole::User,
-        vec![types::ToolResultBlockParam {
-            tool_use_id: call.id.clone(),
-            content: Some(types::ToolResultBlockParamContent::String(
+        vec![types::ToolResultBlockParam::new(call.id.clone())
+            .content(types::ToolResultBlockParamContent::String(
                 "15 degrees".into(),
-            )),
-            is_error: None,
-            cache_control: None,
-            type_: types::ToolResultBlockParamType::ToolResult,
-        }
-        .into()],
+            ))
+            .into()],
     );
     let answer = client
         .messages()
@@ -524,10 +487,7 @@ async fn thinking_reply_parses_thinking_and_redacted_thinking() {
                 .model(types::Model::ClaudeSonnet45)
                 .max_tokens(16000)
                 .thinking(types::ThinkingConfigParam::Enabled(
-                    types::ThinkingConfigEnabled {
-                        budget_tokens: 10000,
-                        type_: types::ThinkingConfigEnabledType::Enabled,
-                    },
+                    types::ThinkingConfigEnabled::new(10000),
                 ))
                 .messages(vec![user("What is 27 * 453?")]),
         )
@@ -565,17 +525,9 @@ async fn thinking_reply_parses_thinking_and_redacted_thinking() {
     let back = turn(
         MessageParamRole::Assistant,
         vec![
-            types::ThinkingBlockParam {
-                thinking: thinking.thinking.clone(),
-                signature: thinking.signature.clone(),
-                type_: types::ThinkingBlockParamType::Thinking,
-            }
-            .into(),
-            types::RedactedThinkingBlockParam {
-                data: redacted.data.clone(),
-                type_: types::RedactedThinkingBlockParamType::RedactedThinking,
-            }
-            .into(),
+            types::ThinkingBlockParam::new(thinking.thinking.clone(), thinking.signature.clone())
+                .into(),
+            types::RedactedThinkingBlockParam::new(redacted.data.clone()).into(),
             text_param("27 × 453 = 12,231.").into(),
         ],
     );
@@ -625,10 +577,12 @@ async fn unknown_blocks_values_and_fields_do_not_fail_the_reply() {
         Some(types::UsageServiceTier::Other("future_tier".into()))
     );
     assert_eq!(
-        reply.usage.server_tool_use,
-        Some(types::ServerToolUsage {
-            web_search_requests: 0
-        })
+        reply
+            .usage
+            .server_tool_use
+            .as_ref()
+            .map(|u| u.web_search_requests),
+        Some(0)
     );
     assert_eq!(reply.usage.inference_geo.as_deref(), Some("eu"));
 
@@ -724,10 +678,12 @@ fn a_web_search_reply_parses_into_typed_blocks() {
         other => panic!("unexpected blocks {other:?}"),
     }
     assert_eq!(
-        message.usage.server_tool_use,
-        Some(types::ServerToolUsage {
-            web_search_requests: 1
-        })
+        message
+            .usage
+            .server_tool_use
+            .as_ref()
+            .map(|u| u.web_search_requests),
+        Some(1)
     );
 }
 
@@ -785,34 +741,20 @@ async fn count_tokens_with_system_tools_thinking_and_tool_choice() {
         "req_count",
     )
     .await;
-    let params = types::MessageCountTokensParams {
-        model: types::Model::ClaudeSonnet45,
-        messages: vec![user("What's the weather like in San Francisco?")],
-        system: Some(types::SystemPrompt::String("You are a scientist".into())),
-        tools: vec![
-            get_weather_tool().into(),
-            types::ToolBash20250124 {
-                name: types::ToolBash20250124Name::Bash,
-                type_: types::ToolBash20250124Type::Bash20250124,
-                cache_control: None,
-                strict: None,
-            }
-            .into(),
-        ],
-        tool_choice: Some(types::ToolChoice::Auto(types::ToolChoiceAuto {
-            type_: types::ToolChoiceAutoType::Auto,
-            disable_parallel_tool_use: None,
-        })),
-        thinking: Some(types::ThinkingConfigParam::Adaptive(
-            types::ThinkingConfigAdaptive {
-                type_: types::ThinkingConfigAdaptiveType::Adaptive,
-            },
-        )),
-        output_config: Some(types::OutputConfig {
-            effort: Some(types::OutputConfigEffort::Low),
-            format: None,
-        }),
-    };
+    let params = types::MessageCountTokensParams::new(
+        types::Model::ClaudeSonnet45,
+        [user("What's the weather like in San Francisco?")],
+    )
+    .system(types::SystemPrompt::String("You are a scientist".into()))
+    .tools([
+        types::ToolUnion::from(get_weather_tool()),
+        types::ToolBash20250124::new().into(),
+    ])
+    .tool_choice(types::ToolChoice::Auto(types::ToolChoiceAuto::new()))
+    .thinking(types::ThinkingConfigParam::Adaptive(
+        types::ThinkingConfigAdaptive::new(),
+    ))
+    .output_config(types::OutputConfig::new().effort(types::OutputConfigEffort::Low));
     let count = client(&server.uri())
         .messages()
         .count_tokens(params)
@@ -1020,25 +962,16 @@ mod docs_examples {
     /// `tools`: the `get_stock_price` definition.
     #[test]
     fn tools_get_stock_price() {
-        let tool = types::Tool {
-            name: "get_stock_price".into(),
-            description: Some("Get the current stock price for a given ticker symbol.".into()),
-            input_schema: types::ToolInputSchema {
-                type_: types::ToolInputSchemaType::Object,
-                properties: object(json!({
-                    "ticker": {
-                        "type": "string",
-                        "description": "The stock ticker symbol, e.g. AAPL for Apple Inc."
-                    }
-                })),
-                required: vec!["ticker".into()],
-                extra: Map::new(),
-            },
-            cache_control: None,
-            eager_input_streaming: None,
-            strict: None,
-            type_: None,
-        };
+        let schema = types::ToolInputSchema::new()
+            .properties(object(json!({
+                "ticker": {
+                    "type": "string",
+                    "description": "The stock ticker symbol, e.g. AAPL for Apple Inc."
+                }
+            })))
+            .required(["ticker"]);
+        let tool = types::Tool::new("get_stock_price", schema)
+            .description("Get the current stock price for a given ticker symbol.");
         let tools: Vec<types::ToolUnion> = vec![tool.into()];
         assert_json(&tools, &fixture("docs/tools_get_stock_price.json"));
         // The docs' JSON parses back to a custom tool.
@@ -1062,13 +995,11 @@ mod docs_examples {
             other => panic!("expected one tool_use, got {other:?}"),
         }
         assert_json(&content, &docs);
-        let param: Vec<ContentBlockParam> = vec![types::ToolUseBlockParam {
-            id: "toolu_01D7FLrfh4GYq7yT1ULFeyMV".into(),
-            name: "get_stock_price".into(),
-            input: object(json!({"ticker": "^GSPC"})),
-            cache_control: None,
-            type_: types::ToolUseBlockParamType::ToolUse,
-        }
+        let param: Vec<ContentBlockParam> = vec![types::ToolUseBlockParam::new(
+            "toolu_01D7FLrfh4GYq7yT1ULFeyMV",
+            "get_stock_price",
+            object(json!({"ticker": "^GSPC"})),
+        )
         .into()];
         assert_json(&param, &docs);
     }
@@ -1173,9 +1104,10 @@ mod body_parameters {
     }
 
     fn ephemeral(ttl: Option<types::CacheControlTtl>) -> types::CacheControlEphemeral {
-        types::CacheControlEphemeral {
-            ttl,
-            type_: types::CacheControlEphemeralType::Ephemeral,
+        let cache = types::CacheControlEphemeral::new();
+        match ttl {
+            Some(ttl) => cache.ttl(ttl),
+            None => cache,
         }
     }
 
@@ -1208,28 +1140,21 @@ mod body_parameters {
     #[test]
     fn images_from_base64_and_url() {
         let image = |source: types::ImageBlockParamSource| -> ContentBlockParam {
-            types::ImageBlockParam {
-                source,
-                cache_control: None,
-                type_: types::ImageBlockParamType::Image,
-            }
-            .into()
+            types::ImageBlockParam::new(source).into()
         };
         let params = base(vec![turn(
             MessageParamRole::User,
             vec![
                 image(types::ImageBlockParamSource::Base64(
-                    types::Base64ImageSource {
-                        data: "iVBORw0KGgo=".into(),
-                        media_type: types::Base64ImageSourceMediaType::ImagePng,
-                        type_: types::Base64ImageSourceType::Base64,
-                    },
+                    types::Base64ImageSource::new(
+                        types::Base64ImageSourceMediaType::ImagePng,
+                        "iVBORw0KGgo=",
+                    ),
                 )),
                 image(types::ImageBlockParamSource::Url(
-                    types::UrlImageSource {
-                        url: "https://upload.wikimedia.org/wikipedia/commons/a/a7/Camponotus_flavomarginatus_ant.jpg".into(),
-                        type_: types::UrlImageSourceType::Url,
-                    },
+                    types::UrlImageSource::new(
+                        "https://upload.wikimedia.org/wikipedia/commons/a/a7/Camponotus_flavomarginatus_ant.jpg",
+                    ),
                 )),
                 text_param("Compare these two images.").into(),
             ],
@@ -1246,55 +1171,37 @@ mod body_parameters {
 
     #[test]
     fn documents_from_every_source() {
-        let document = |source: types::DocumentBlockParamSource| types::DocumentBlockParam {
-            source,
-            cache_control: None,
-            citations: None,
-            context: None,
-            title: None,
-            type_: types::DocumentBlockParamType::Document,
-        };
+        let document = types::DocumentBlockParam::new;
         let mut pdf = document(types::DocumentBlockParamSource::Base64(
-            types::Base64PdfSource {
-                data: "JVBERi0xLjcK".into(),
-                media_type: types::Base64PdfSourceMediaType::ApplicationPdf,
-                type_: types::Base64PdfSourceType::Base64,
-            },
+            types::Base64PdfSource::new("JVBERi0xLjcK"),
         ));
-        pdf.title = Some("Annual report".into());
-        pdf.context = Some("Uploaded by the finance team".into());
-        pdf.citations = Some(types::CitationsConfigParam {
-            enabled: Some(true),
-        });
-        pdf.cache_control = Some(ephemeral(None));
+        assert_eq!(
+            pdf.source,
+            types::DocumentBlockParamSource::Base64(types::Base64PdfSource::new("JVBERi0xLjcK"))
+        );
+        pdf = pdf
+            .title("Annual report")
+            .context("Uploaded by the finance team")
+            .citations(types::CitationsConfigParam::new().enabled(true))
+            .cache_control(ephemeral(None));
         let plain = document(types::DocumentBlockParamSource::Text(
-            types::PlainTextSource {
-                data: "The grass is green. The sky is blue.".into(),
-                media_type: types::PlainTextSourceMediaType::TextPlain,
-                type_: types::PlainTextSourceType::Text,
-            },
+            types::PlainTextSource::new("The grass is green. The sky is blue."),
         ));
         let url = document(types::DocumentBlockParamSource::Url(
-            types::UrlPdfSource {
-                url: "https://assets.anthropic.com/m/1cd9d098ac3e6467/original/Claude-3-Model-Card-October-Addendum.pdf".into(),
-                type_: types::UrlPdfSourceType::Url,
-            },
+            types::UrlPdfSource::new(
+                "https://assets.anthropic.com/m/1cd9d098ac3e6467/original/Claude-3-Model-Card-October-Addendum.pdf",
+            ),
         ));
         let custom_string = document(types::DocumentBlockParamSource::Content(
-            types::ContentBlockSource {
-                content: types::ContentBlockSourceBody::String("Custom content".into()),
-                type_: types::ContentBlockSourceType::Content,
-            },
+            types::ContentBlockSource::new(types::ContentBlockSourceBody::String(
+                "Custom content".into(),
+            )),
         ));
         let custom_blocks = document(types::DocumentBlockParamSource::Content(
-            types::ContentBlockSource {
-                content: vec![
-                    types::ContentBlockSourceContent::Text(text_param("First chunk")),
-                    text_param("Second chunk").into(),
-                ]
-                .into(),
-                type_: types::ContentBlockSourceType::Content,
-            },
+            types::ContentBlockSource::new(types::ContentBlockSourceBody::from(vec![
+                types::ContentBlockSourceContent::Text(text_param("First chunk")),
+                text_param("Second chunk").into(),
+            ])),
         ));
         let params = base(vec![turn(
             MessageParamRole::User,
@@ -1330,46 +1237,45 @@ mod body_parameters {
 
     #[test]
     fn search_result_block_and_text_citations() {
-        let search = types::SearchResultBlockParam {
-            source: "https://docs.company.com/api-reference".into(),
-            title: "API Reference".into(),
-            content: vec![text_param("All API requests must include an API key.")],
-            citations: Some(types::CitationsConfigParam {
-                enabled: Some(true),
-            }),
-            cache_control: None,
-            type_: types::SearchResultBlockParamType::SearchResult,
-        };
-        let mut cited = text_param("Requests need a key.");
-        cited.citations = Some(vec![
-            types::CitationCharLocationParam {
-                cited_text: "The sky is blue.".into(),
-                document_index: 0,
-                document_title: Some("Facts".into()),
-                start_char_index: 0,
-                end_char_index: 16,
-                type_: types::CitationCharLocationParamType::CharLocation,
-            }
-            .into(),
-            types::CitationPageLocationParam {
-                cited_text: "Revenue grew.".into(),
-                document_index: 1,
-                document_title: None,
-                start_page_number: 2,
-                end_page_number: 3,
-                type_: types::CitationPageLocationParamType::PageLocation,
-            }
-            .into(),
-            types::CitationSearchResultLocationParam {
-                cited_text: "All API requests must include an API key.".into(),
-                search_result_index: 0,
-                source: "https://docs.company.com/api-reference".into(),
-                title: Some("API Reference".into()),
-                start_block_index: 0,
-                end_block_index: 0,
-                type_: types::CitationSearchResultLocationParamType::SearchResultLocation,
-            }
-            .into(),
+        let search = types::SearchResultBlockParam::new(
+            "https://docs.company.com/api-reference",
+            "API Reference",
+            [text_param("All API requests must include an API key.")],
+        )
+        .citations(types::CitationsConfigParam::new().enabled(true));
+        // More required fields than `new` takes: these are built by name.
+        let char_location: types::CitationCharLocationParam =
+            types::CitationCharLocationParam::builder()
+                .cited_text("The sky is blue.")
+                .document_index(0)
+                .document_title(Some("Facts".to_string()))
+                .start_char_index(0)
+                .end_char_index(16)
+                .build()
+                .expect("every required field is set");
+        let page_location: types::CitationPageLocationParam =
+            types::CitationPageLocationParam::builder()
+                .cited_text("Revenue grew.")
+                .document_index(1)
+                .document_title(None)
+                .start_page_number(2)
+                .end_page_number(3)
+                .build()
+                .expect("every required field is set");
+        let search_location: types::CitationSearchResultLocationParam =
+            types::CitationSearchResultLocationParam::builder()
+                .cited_text("All API requests must include an API key.")
+                .search_result_index(0)
+                .source("https://docs.company.com/api-reference")
+                .title(Some("API Reference".to_string()))
+                .start_block_index(0)
+                .end_block_index(0)
+                .build()
+                .expect("every required field is set");
+        let cited = text_param("Requests need a key.").citations([
+            types::TextCitationParam::from(char_location),
+            page_location.into(),
+            search_location.into(),
         ]);
         let params = base(vec![
             turn(
@@ -1405,27 +1311,16 @@ mod body_parameters {
 
     #[test]
     fn tool_result_with_blocks_and_is_error() {
-        let result = types::ToolResultBlockParam {
-            tool_use_id: "toolu_01".into(),
-            content: Some(
-                vec![
-                    types::ToolResultBlockParamContentItem::Text(text_param("Command failed")),
-                    types::ImageBlockParam {
-                        source: types::ImageBlockParamSource::Url(types::UrlImageSource {
-                            url: "https://example.com/screenshot.png".into(),
-                            type_: types::UrlImageSourceType::Url,
-                        }),
-                        cache_control: None,
-                        type_: types::ImageBlockParamType::Image,
-                    }
-                    .into(),
-                ]
+        let result = types::ToolResultBlockParam::new("toolu_01")
+            .content(types::ToolResultBlockParamContent::from(vec![
+                types::ToolResultBlockParamContentItem::Text(text_param("Command failed")),
+                types::ImageBlockParam::new(types::ImageBlockParamSource::Url(
+                    types::UrlImageSource::new("https://example.com/screenshot.png"),
+                ))
                 .into(),
-            ),
-            is_error: Some(true),
-            cache_control: Some(ephemeral(Some(types::CacheControlTtl::FiveMinutes))),
-            type_: types::ToolResultBlockParamType::ToolResult,
-        };
+            ]))
+            .is_error(true)
+            .cache_control(ephemeral(Some(types::CacheControlTtl::FiveMinutes)));
         let params = base(vec![turn(MessageParamRole::User, vec![result.into()])]);
         check(
             &params,
@@ -1442,28 +1337,20 @@ mod body_parameters {
 
     #[test]
     fn web_search_blocks_passed_back() {
-        let call = types::ServerToolUseBlockParam {
-            id: "srvtoolu_01".into(),
-            name: types::ServerToolUseBlockParamName::WebSearch,
-            input: object(json!({"query": "weather"})),
-            cache_control: None,
-            type_: types::ServerToolUseBlockParamType::ServerToolUse,
-        };
-        let results = types::WebSearchToolResultBlockParam {
-            tool_use_id: "srvtoolu_01".into(),
-            content: types::WebSearchToolResultBlockParamContent::ResultBlockItem(
-                vec![types::WebSearchResultBlockParam {
-                    encrypted_content: "Eq0B".into(),
-                    page_age: None,
-                    title: "Weather".into(),
-                    url: "https://weather.example".into(),
-                    type_: types::WebSearchResultBlockParamType::WebSearchResult,
-                }]
-                .into(),
-            ),
-            cache_control: None,
-            type_: types::WebSearchToolResultBlockParamType::WebSearchToolResult,
-        };
+        let call =
+            types::ServerToolUseBlockParam::new("srvtoolu_01", object(json!({"query": "weather"})));
+        assert_eq!(call.name, types::ServerToolUseBlockParamName::WebSearch);
+        // Reached only through a newtype, so it has typify's builder, not `new`.
+        let result: types::WebSearchResultBlockParam = types::WebSearchResultBlockParam::builder()
+            .encrypted_content("Eq0B")
+            .title("Weather")
+            .url("https://weather.example")
+            .try_into()
+            .expect("every required field is set");
+        let results = types::WebSearchToolResultBlockParam::new(
+            "srvtoolu_01",
+            types::WebSearchToolResultBlockParamContent::ResultBlockItem(vec![result].into()),
+        );
         let params = base(vec![
             user("What's the weather?"),
             turn(
@@ -1488,9 +1375,8 @@ mod body_parameters {
     #[test]
     fn sampling_metadata_stop_sequences_service_tier_and_output_config() {
         let mut params = base(vec![user("Hello")]);
-        params.metadata = Some(types::Metadata {
-            user_id: Some("13803d75-b4b5-4c3e-b2a2-6f21399b021b".into()),
-        });
+        params.metadata =
+            Some(types::Metadata::new().user_id("13803d75-b4b5-4c3e-b2a2-6f21399b021b"));
         params.stop_sequences = vec!["\n\nHuman:".into(), "END".into()];
         params.service_tier = Some(types::MessageCreateParamsServiceTier::StandardOnly);
         params.temperature = Some(0.5);
@@ -1498,18 +1384,16 @@ mod body_parameters {
         params.top_p = Some(0.9);
         params.stream = Some(false);
         params.inference_geo = Some("us".into());
-        params.output_config = Some(types::OutputConfig {
-            effort: Some(types::OutputConfigEffort::High),
-            format: Some(types::JsonOutputFormat {
-                schema: object(json!({
+        params.output_config = Some(
+            types::OutputConfig::new()
+                .effort(types::OutputConfigEffort::High)
+                .format(types::JsonOutputFormat::new(object(json!({
                     "type": "object",
                     "properties": {"answer": {"type": "string"}},
                     "required": ["answer"],
                     "additionalProperties": false
-                })),
-                type_: types::JsonOutputFormatType::JsonSchema,
-            }),
-        });
+                })))),
+        );
         let mut expected = base_json(json!([{"role": "user", "content": "Hello"}]));
         let extra = json!({
             "metadata": {"user_id": "13803d75-b4b5-4c3e-b2a2-6f21399b021b"},
@@ -1542,46 +1426,24 @@ mod body_parameters {
     #[test]
     fn every_tool_choice() {
         let cases: Vec<(types::ToolChoice, Value)> = vec![
+            (types::ToolChoiceAuto::new().into(), json!({"type": "auto"})),
             (
-                types::ToolChoiceAuto {
-                    type_: types::ToolChoiceAutoType::Auto,
-                    disable_parallel_tool_use: None,
-                }
-                .into(),
-                json!({"type": "auto"}),
-            ),
-            (
-                types::ToolChoiceAuto {
-                    type_: types::ToolChoiceAutoType::Auto,
-                    disable_parallel_tool_use: Some(true),
-                }
-                .into(),
+                types::ToolChoiceAuto::new()
+                    .disable_parallel_tool_use(true)
+                    .into(),
                 json!({"type": "auto", "disable_parallel_tool_use": true}),
             ),
             (
-                types::ToolChoiceAny {
-                    type_: types::ToolChoiceAnyType::Any,
-                    disable_parallel_tool_use: Some(false),
-                }
-                .into(),
+                types::ToolChoiceAny::new()
+                    .disable_parallel_tool_use(false)
+                    .into(),
                 json!({"type": "any", "disable_parallel_tool_use": false}),
             ),
             (
-                types::ToolChoiceTool {
-                    name: "get_weather".into(),
-                    type_: types::ToolChoiceToolType::Tool,
-                    disable_parallel_tool_use: None,
-                }
-                .into(),
+                types::ToolChoiceTool::new("get_weather").into(),
                 json!({"type": "tool", "name": "get_weather"}),
             ),
-            (
-                types::ToolChoiceNone {
-                    type_: types::ToolChoiceNoneType::None,
-                }
-                .into(),
-                json!({"type": "none"}),
-            ),
+            (types::ToolChoiceNone::new().into(), json!({"type": "none"})),
         ];
         for (choice, expected) in cases {
             let mut params = base(vec![user("Hello")]);
@@ -1600,25 +1462,15 @@ mod body_parameters {
     fn every_thinking_config() {
         let cases: Vec<(types::ThinkingConfigParam, Value)> = vec![
             (
-                types::ThinkingConfigEnabled {
-                    budget_tokens: 1024,
-                    type_: types::ThinkingConfigEnabledType::Enabled,
-                }
-                .into(),
+                types::ThinkingConfigEnabled::new(1024).into(),
                 json!({"type": "enabled", "budget_tokens": 1024}),
             ),
             (
-                types::ThinkingConfigDisabled {
-                    type_: types::ThinkingConfigDisabledType::Disabled,
-                }
-                .into(),
+                types::ThinkingConfigDisabled::new().into(),
                 json!({"type": "disabled"}),
             ),
             (
-                types::ThinkingConfigAdaptive {
-                    type_: types::ThinkingConfigAdaptiveType::Adaptive,
-                }
-                .into(),
+                types::ThinkingConfigAdaptive::new().into(),
                 json!({"type": "adaptive"}),
             ),
         ];
@@ -1640,63 +1492,28 @@ mod body_parameters {
         custom.cache_control = Some(ephemeral(None));
         let tools: Vec<types::ToolUnion> = vec![
             custom.into(),
-            types::ToolBash20250124 {
-                name: types::ToolBash20250124Name::Bash,
-                type_: types::ToolBash20250124Type::Bash20250124,
-                cache_control: None,
-                strict: None,
-            }
-            .into(),
-            types::ToolTextEditor20250124 {
-                name: types::ToolTextEditor20250124Name::StrReplaceEditor,
-                type_: types::ToolTextEditor20250124Type::TextEditor20250124,
-                cache_control: None,
-                strict: None,
-            }
-            .into(),
-            types::ToolTextEditor20250429 {
-                name: types::ToolTextEditor20250429Name::StrReplaceBasedEditTool,
-                type_: types::ToolTextEditor20250429Type::TextEditor20250429,
-                cache_control: None,
-                strict: None,
-            }
-            .into(),
-            types::ToolTextEditor20250728 {
-                name: types::ToolTextEditor20250728Name::StrReplaceBasedEditTool,
-                type_: types::ToolTextEditor20250728Type::TextEditor20250728,
-                max_characters: Some(10000),
-                cache_control: None,
-                strict: Some(true),
-            }
-            .into(),
-            types::WebSearchTool20250305 {
-                name: types::WebSearchTool20250305Name::WebSearch,
-                type_: types::WebSearchTool20250305Type::WebSearch20250305,
-                allowed_domains: vec!["example.com".into(), "docs.rs".into()],
-                blocked_domains: vec![],
-                max_uses: Some(5),
-                user_location: Some(types::WebSearchTool20250305UserLocation {
-                    type_: types::WebSearchTool20250305UserLocationType::Approximate,
-                    city: Some("San Francisco".into()),
-                    region: Some("California".into()),
-                    country: Some("US".to_string()),
-                    timezone: Some("America/Los_Angeles".into()),
-                }),
-                cache_control: None,
-                strict: None,
-            }
-            .into(),
-            types::WebSearchTool20250305 {
-                name: types::WebSearchTool20250305Name::WebSearch,
-                type_: types::WebSearchTool20250305Type::WebSearch20250305,
-                allowed_domains: vec![],
-                blocked_domains: vec!["spam.example".into()],
-                max_uses: None,
-                user_location: None,
-                cache_control: Some(ephemeral(Some(types::CacheControlTtl::OneHour))),
-                strict: None,
-            }
-            .into(),
+            types::ToolBash20250124::new().into(),
+            types::ToolTextEditor20250124::new().into(),
+            types::ToolTextEditor20250429::new().into(),
+            types::ToolTextEditor20250728::new()
+                .max_characters(10000)
+                .strict(true)
+                .into(),
+            types::WebSearchTool20250305::new()
+                .allowed_domains(["example.com", "docs.rs"])
+                .max_uses(5)
+                .user_location(
+                    types::WebSearchTool20250305UserLocation::new()
+                        .city("San Francisco")
+                        .region("California")
+                        .country("US")
+                        .timezone("America/Los_Angeles"),
+                )
+                .into(),
+            types::WebSearchTool20250305::new()
+                .blocked_domains(["spam.example"])
+                .cache_control(ephemeral(Some(types::CacheControlTtl::OneHour)))
+                .into(),
         ];
         let mut params = base(vec![user("Fix the bug in main.rs")]);
         params.tools = tools;

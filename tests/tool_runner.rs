@@ -103,21 +103,11 @@ fn object(value: Value) -> Map<String, Value> {
 
 /// A custom tool taking an object with these properties, all required.
 fn tool(name: &str, description: &str, properties: Value) -> types::Tool {
-    let required = object(properties.clone()).keys().cloned().collect();
-    types::Tool {
-        name: name.into(),
-        description: Some(description.into()),
-        input_schema: types::ToolInputSchema {
-            type_: types::ToolInputSchemaType::Object,
-            properties: object(properties),
-            required,
-            extra: Map::new(),
-        },
-        cache_control: None,
-        eager_input_streaming: None,
-        strict: None,
-        type_: None,
-    }
+    let required: Vec<String> = object(properties.clone()).keys().cloned().collect();
+    let schema = types::ToolInputSchema::new()
+        .properties(object(properties))
+        .required(required);
+    types::Tool::new(name, schema).description(description)
 }
 
 fn weather_tool() -> types::Tool {
@@ -245,12 +235,7 @@ async fn two_tool_turns_then_an_answer() {
                 async move {
                     barrier.wait().await;
                     let caption = format!("a photo of {}", input.city);
-                    let block = types::TextBlockParam {
-                        text: caption,
-                        cache_control: None,
-                        citations: None,
-                        type_: types::TextBlockParamType::Text,
-                    };
+                    let block = types::TextBlockParam::new(caption);
                     Ok::<_, String>(vec![block.into()])
                 }
             },

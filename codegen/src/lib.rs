@@ -9,8 +9,10 @@
 //! [`emit`] writes (or checks) the files. Nothing touches the disk until
 //! every pass has succeeded.
 
+pub mod diff;
 pub mod emit;
 mod error;
+mod exhaustive;
 mod format;
 pub mod load;
 pub mod model;
@@ -64,8 +66,9 @@ fn generate_loaded(
     started: Instant,
 ) -> Result<Output, Error> {
     let model = build_model(spec)?;
-    let types = types::generate(&model.normalized)?;
+    let mut types = types::generate(&model.normalized)?;
     let info = typeinfo::TypeInfo::read(&types.file)?;
+    exhaustive::mark(&mut types.file, &info);
     let api = &model.api;
     let validated = render::validation::validated_types(api, &info)?;
     let files = [

@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod batches;
+pub mod diff;
 pub mod examples;
 pub mod fixtures;
 pub mod generator;
@@ -10,4 +11,5 @@ pub mod messages;
 pub mod perf;
 pub mod prism;
 pub mod runtime;
+pub mod semver;
 pub mod sse_server;

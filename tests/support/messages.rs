@@ -21,18 +21,18 @@ pub fn fixture(name: &str) -> Value {
 
 /// A `user` turn whose content is the string shorthand.
 pub fn user(text: &str) -> types::MessageParam {
-    types::MessageParam {
-        role: types::MessageParamRole::User,
-        content: types::MessageParamContent::String(text.to_string()),
-    }
+    types::MessageParam::new(
+        types::MessageParamRole::User,
+        types::MessageParamContent::String(text.to_string()),
+    )
 }
 
 /// An `assistant` turn whose content is the string shorthand.
 pub fn assistant(text: &str) -> types::MessageParam {
-    types::MessageParam {
-        role: types::MessageParamRole::Assistant,
-        content: types::MessageParamContent::String(text.to_string()),
-    }
+    types::MessageParam::new(
+        types::MessageParamRole::Assistant,
+        types::MessageParamContent::String(text.to_string()),
+    )
 }
 
 /// A turn of `role` made of content blocks.
@@ -40,20 +40,12 @@ pub fn turn(
     role: types::MessageParamRole,
     blocks: Vec<types::ContentBlockParam>,
 ) -> types::MessageParam {
-    types::MessageParam {
-        role,
-        content: types::MessageParamContent::Array(blocks),
-    }
+    types::MessageParam::new(role, types::MessageParamContent::Array(blocks))
 }
 
 /// A plain `text` input block.
 pub fn text_param(text: &str) -> types::TextBlockParam {
-    types::TextBlockParam {
-        text: text.to_string(),
-        type_: types::TextBlockParamType::Text,
-        cache_control: None,
-        citations: None,
-    }
+    types::TextBlockParam::new(text)
 }
 
 /// `serde_json::to_value`, for values the tests know serialize.

@@ -5,8 +5,12 @@
 //!   committed code differs from a fresh generation.
 //! - `generate --spec PATH --out DIR`: the same on another spec or output
 //!   directory (the tests use these; both default to the repository's).
-//! - `test`: install the pinned test tools (Prism, the spec validator) and
-//!   run every test of the workspace.
+//! - `test`: install the pinned test tools (Prism, the spec validator,
+//!   cargo-semver-checks) and run every test of the workspace.
+//! - `diff [--from REV_OR_FILE] [--to FILE] [--deny major|breaks] [--markdown]`:
+//!   what a spec change does to the crate's users, one line per change (see
+//!   the README's rules); by default from the spec at `HEAD` to the working
+//!   tree's.
 //! - `bench`: run every benchmark (`tests/benches/`), then print each figure
 //!   as a ratio to the baseline measured in the same run (see BENCHMARKS.md).
 //! - `reference [--docs DIR] [--out DIR]`: rewrite `spec/reference/`, the
@@ -18,6 +22,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod diff;
+
 const SPEC: &str = "spec/anthropic.yaml";
 const OUT_DIR: &str = "generated/src/generated";
 const REFERENCE_DIR: &str = "spec/reference";
@@ -25,6 +31,7 @@ const REFERENCE_DIR: &str = "spec/reference";
 const DEFAULT_DOCS: &str = "../shared/docs/api-reference";
 const USAGE: &str = "usage: cargo xtask generate [--check] [--spec PATH] [--out DIR] \
                      | cargo xtask test [-- <cargo test args>] \
+                     | cargo xtask diff [--from REV_OR_FILE] [--to FILE] [--deny major|breaks]... [--markdown] \
                      | cargo xtask bench [-- <cargo bench args>] \
                      | cargo xtask reference [--docs DIR] [--out DIR]";
 
@@ -125,6 +132,9 @@ fn main() -> ExitCode {
             GenerateArgs::parse(&root, &args[1..]).and_then(|a| generate(&root, &a))
         }
         Some("test") => test(&root, &args[1..]),
+        Some("diff") => {
+            diff::DiffArgs::parse(&root, SPEC, &args[1..]).and_then(|a| diff::run(&root, SPEC, &a))
+        }
         Some("bench") => bench(&root, &args[1..]),
         Some("reference") => {
             ReferenceArgs::parse(&root, &args[1..]).and_then(|a| reference(&root, &a))
@@ -206,6 +216,7 @@ fn test(root: &Path, extra: &[String]) -> Result<(), String> {
             .current_dir(&tools))?;
     }
     install_python_tools(&tools)?;
+    install_cargo_tools(&tools)?;
     let extra: Vec<&String> = extra.iter().filter(|a| a.as_str() != "--").collect();
     run(Command::new(env!("CARGO"))
         .args(["test", "--workspace", "--all-targets"])
@@ -244,6 +255,54 @@ fn install_python_tools(tools: &Path) -> Result<(), String> {
         .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
         .arg(&requirements))?;
     std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+}
+
+/// Installs each tool of `tests/tools/cargo-tools.txt` at its pinned version
+/// into `tests/tools/cargo`, unless that version is already there.
+fn install_cargo_tools(tools: &Path) -> Result<(), String> {
+    let list = tools.join("cargo-tools.txt");
+    let text = std::fs::read_to_string(&list)
+        .map_err(|e| format!("cannot read {}: {e}", list.display()))?;
+    let root = tools.join("cargo");
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((name, version)) = line.split_once(' ') else {
+            return Err(format!(
+                "{}: `{line}` is not `NAME VERSION`",
+                list.display()
+            ));
+        };
+        let version = version.trim();
+        let installed = Command::new(root.join("bin").join(name))
+            .arg("--version")
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        if installed.split_whitespace().any(|word| word == version) {
+            continue;
+        }
+        let started = std::time::Instant::now();
+        run(Command::new(env!("CARGO"))
+            .args([
+                "install",
+                "--locked",
+                "--quiet",
+                "--version",
+                version,
+                "--root",
+            ])
+            .arg(&root)
+            .arg(name))?;
+        eprintln!(
+            "installed {name} {version} into {} in {} s",
+            root.display(),
+            started.elapsed().as_secs()
+        );
+    }
+    Ok(())
 }
 
 /// Rewrites the reference manifest from the pages through the checker's own

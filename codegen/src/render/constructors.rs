@@ -17,7 +17,7 @@ use crate::typeinfo::{self, FieldInfo, FieldKind, StructInfo, TypeInfo, TypeItem
 
 /// The most required fields `new` takes; a type with more is built with
 /// its builder, where each field is named.
-const MOST_ARGUMENTS: usize = 3;
+pub(crate) const MOST_ARGUMENTS: usize = 3;
 
 /// Names a setter must not take: typify's and ours.
 const RESERVED: &[&str] = &["new", "builder", "build"];

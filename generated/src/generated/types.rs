@@ -83,6 +83,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AllowedInferenceGeosStri
 
 ///An API key of the organization. The secret is never returned; `partial_key_hint` helps recognize it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ApiKey {
     ///When the key was created (RFC 3339).
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -112,6 +113,7 @@ impl ApiKey {
 
 ///The actor that created an API key.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ApiKeyCreatedBy {
     ///The identifier of the actor.
     pub id: ::std::string::String,
@@ -191,6 +193,7 @@ impl ::std::default::Default for ApiKeyType {
 
 ///Body of a request that changes an API key; fields left out stay as they are.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ApiKeyUpdateParams {
     ///The key's new name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -208,6 +211,7 @@ impl ApiKeyUpdateParams {
 
 ///Image data carried inline, base64-encoded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Base64ImageSource {
     ///The image bytes, base64-encoded.
     pub data: ::std::string::String,
@@ -361,6 +365,7 @@ impl ::std::default::Default for Base64ImageSourceType {
 
 ///A PDF carried inline, base64-encoded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Base64PdfSource {
     ///The PDF bytes, base64-encoded.
     pub data: ::std::string::String,
@@ -506,6 +511,7 @@ impl ::std::default::Default for Base64PdfSourceType {
 
 ///Every assistant turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaAllThinkingTurns {
     ///Always `all`.
     #[serde(rename = "type", default = "defaults::beta_all_thinking_turns_type")]
@@ -591,6 +597,7 @@ impl ::std::default::Default for BetaAllThinkingTurnsType {
 
 ///Image data carried inline, base64-encoded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaBase64ImageSource {
     ///The image bytes, base64-encoded.
     pub data: ::std::string::String,
@@ -744,6 +751,7 @@ impl ::std::default::Default for BetaBase64ImageSourceType {
 
 ///A PDF carried inline, base64-encoded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaBase64PdfSource {
     ///The PDF bytes, base64-encoded.
     pub data: ::std::string::String,
@@ -889,6 +897,7 @@ impl ::std::default::Default for BetaBase64PdfSourceType {
 
 ///A file produced by a bash command.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaBashCodeExecutionOutputBlock {
     ///Id of the file the command produced; download it with the Files API.
     pub file_id: ::std::string::String,
@@ -908,6 +917,7 @@ impl BetaBashCodeExecutionOutputBlock {
 
 ///A file produced by a bash command.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaBashCodeExecutionOutputBlockParam {
     ///Id of the file the command produced.
     pub file_id: ::std::string::String,
@@ -1055,6 +1065,7 @@ impl ::std::default::Default for BetaBashCodeExecutionOutputBlockType {
 
 ///The result of a bash command.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaBashCodeExecutionResultBlock {
     ///Files the command produced.
     pub content: ::std::vec::Vec<BetaBashCodeExecutionOutputBlock>,
@@ -1080,6 +1091,7 @@ impl BetaBashCodeExecutionResultBlock {
 
 ///The result of a bash command, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaBashCodeExecutionResultBlockParam {
     ///Files the command produced.
     pub content: ::std::vec::Vec<BetaBashCodeExecutionOutputBlockParam>,
@@ -1233,6 +1245,7 @@ impl ::std::default::Default for BetaBashCodeExecutionResultBlockType {
 
 ///The outcome of a bash command run by the code execution tool.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaBashCodeExecutionToolResultBlock {
     ///The result of the command, or the error it ran into.
     pub content: crate::types::BetaBashCodeExecutionToolResultBlockContent,
@@ -1254,6 +1267,7 @@ impl BetaBashCodeExecutionToolResultBlock {
 
 ///The outcome of a bash command run by the code execution tool in an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaBashCodeExecutionToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1410,6 +1424,7 @@ impl ::std::default::Default for BetaBashCodeExecutionToolResultBlockType {
 
 ///A bash command that failed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaBashCodeExecutionToolResultError {
     ///Why the command failed.
     pub error_code: crate::types::BetaBashCodeExecutionToolResultErrorCode,
@@ -1429,6 +1444,7 @@ impl BetaBashCodeExecutionToolResultError {
 
 ///A bash command that failed, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaBashCodeExecutionToolResultErrorParam {
     ///Why the command failed.
     pub error_code: crate::types::BetaBashCodeExecutionToolResultErrorCode,
@@ -1584,6 +1600,7 @@ impl ::std::default::Default for BetaBashCodeExecutionToolResultErrorType {
 
 ///A prompt-cache breakpoint placed on the block that carries it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCacheControlEphemeral {
     ///How long the cache entry lives: `5m` (five minutes, the default when omitted) or `1h`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1673,6 +1690,7 @@ impl ::std::default::Default for BetaCacheControlEphemeralType {
 
 ///Tokens written to the prompt cache, split by entry lifetime.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCacheCreation {
     ///Input tokens written to one-hour cache entries.
     pub ephemeral_1h_input_tokens: i64,
@@ -1688,6 +1706,7 @@ impl BetaCacheCreation {
 
 ///A citation of a character range of a plain-text document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationCharLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -1716,6 +1735,7 @@ impl BetaCitationCharLocation {
 
 ///Cites a character range of a plain-text document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationCharLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -1871,6 +1891,7 @@ impl ::std::default::Default for BetaCitationCharLocationType {
 
 ///Citation settings of a returned document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationConfig {
     ///Whether the document may be cited.
     pub enabled: bool,
@@ -1884,6 +1905,7 @@ impl BetaCitationConfig {
 
 ///A citation of a range of blocks of a document given as content blocks.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationContentBlockLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -1915,6 +1937,7 @@ impl BetaCitationContentBlockLocation {
 
 ///Cites a range of blocks of a document given as content blocks.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationContentBlockLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -2071,6 +2094,7 @@ impl ::std::default::Default for BetaCitationContentBlockLocationType {
 
 ///A citation of a page range of a PDF document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationPageLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -2099,6 +2123,7 @@ impl BetaCitationPageLocation {
 
 ///Cites a page range of a PDF document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationPageLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -2254,6 +2279,7 @@ impl ::std::default::Default for BetaCitationPageLocationType {
 
 ///A citation of a range of blocks inside a `search_result` content block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationSearchResultLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -2284,6 +2310,7 @@ impl BetaCitationSearchResultLocation {
 
 ///Cites a range of blocks inside a `search_result` content block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationSearchResultLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -2442,6 +2469,7 @@ impl ::std::default::Default for BetaCitationSearchResultLocationType {
 
 ///Cites a web search result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationWebSearchResultLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -2532,6 +2560,7 @@ impl ::std::default::Default for BetaCitationWebSearchResultLocationParamType {
 
 ///Citation settings for a document, a search result or fetched pages.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationsConfigParam {
     ///Whether the model may cite this source.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2546,6 +2575,7 @@ impl BetaCitationsConfigParam {
 
 ///A citation to add to a text block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationsDelta {
     ///The citation.
     pub citation: crate::types::BetaTextCitation,
@@ -2625,6 +2655,7 @@ impl ::std::default::Default for BetaCitationsDeltaType {
 
 ///A citation of a web search result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCitationsWebSearchResultLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -2715,6 +2746,7 @@ impl ::std::default::Default for BetaCitationsWebSearchResultLocationType {
 
 ///Context edit that removes thinking blocks of older assistant turns (version 2025-10-15).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaClearThinking20251015Edit {
     ///How many of the most recent assistant turns keep their thinking blocks: a number of turns, or all of them (as an object or the string `all`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2833,6 +2865,7 @@ for BetaClearThinking20251015EditKeepString {
 
 ///A thinking clearing edit that was applied.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaClearThinking20251015EditResponse {
     ///Input tokens this edit removed.
     pub cleared_input_tokens: i64,
@@ -2982,6 +3015,7 @@ impl ::std::default::Default for BetaClearThinking20251015EditType {
 
 ///Context edit that clears old tool uses and their results once a trigger is reached (version 2025-09-19).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaClearToolUses20250919Edit {
     ///The least number of tokens an edit must free; the context is left alone when clearing would free fewer.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3054,6 +3088,7 @@ for BetaClearToolUses20250919EditClearToolInputs {
 
 ///A tool-use clearing edit that was applied.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaClearToolUses20250919EditResponse {
     ///Input tokens this edit removed.
     pub cleared_input_tokens: i64,
@@ -3203,6 +3238,7 @@ impl ::std::default::Default for BetaClearToolUses20250919EditType {
 
 ///A file produced by a code execution.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCodeExecutionOutputBlock {
     ///Id of the file the run produced; download it with the Files API.
     pub file_id: ::std::string::String,
@@ -3222,6 +3258,7 @@ impl BetaCodeExecutionOutputBlock {
 
 ///A file produced by a code execution.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCodeExecutionOutputBlockParam {
     ///Id of the file the run produced.
     pub file_id: ::std::string::String,
@@ -3369,6 +3406,7 @@ impl ::std::default::Default for BetaCodeExecutionOutputBlockType {
 
 ///The result of a code execution.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCodeExecutionResultBlock {
     ///Files the run produced.
     pub content: ::std::vec::Vec<BetaCodeExecutionOutputBlock>,
@@ -3394,6 +3432,7 @@ impl BetaCodeExecutionResultBlock {
 
 ///The result of a code execution, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCodeExecutionResultBlockParam {
     ///Files the run produced.
     pub content: ::std::vec::Vec<BetaCodeExecutionOutputBlockParam>,
@@ -3547,6 +3586,7 @@ impl ::std::default::Default for BetaCodeExecutionResultBlockType {
 
 ///The server-side code execution tool, version 2025-05-22.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCodeExecutionTool20250522 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -3720,6 +3760,7 @@ impl ::std::default::Default for BetaCodeExecutionTool20250522Type {
 
 ///The server-side code execution tool, version 2025-08-25.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCodeExecutionTool20250825 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -3893,6 +3934,7 @@ impl ::std::default::Default for BetaCodeExecutionTool20250825Type {
 
 ///The outcome of a code execution (version 2025-05-22) run by the server.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCodeExecutionToolResultBlock {
     ///The result of the run, or the error it ran into.
     pub content: crate::types::BetaCodeExecutionToolResultBlockContent,
@@ -3914,6 +3956,7 @@ impl BetaCodeExecutionToolResultBlock {
 
 ///The outcome of a code execution (version 2025-05-22) from an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCodeExecutionToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4066,6 +4109,7 @@ impl ::std::default::Default for BetaCodeExecutionToolResultBlockType {
 
 ///A code execution that failed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCodeExecutionToolResultError {
     ///Why the run failed.
     pub error_code: crate::types::BetaCodeExecutionToolResultErrorCode,
@@ -4085,6 +4129,7 @@ impl BetaCodeExecutionToolResultError {
 
 ///A code execution that failed, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCodeExecutionToolResultErrorParam {
     ///Why the run failed.
     pub error_code: crate::types::BetaCodeExecutionToolResultErrorCode,
@@ -4236,6 +4281,7 @@ impl ::std::default::Default for BetaCodeExecutionToolResultErrorType {
 
 ///Context edit that summarizes older context once a trigger is reached (version 2026-01-12).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCompact20260112Edit {
     ///Extra instructions for writing the summary.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4333,6 +4379,7 @@ impl ::std::default::Default for BetaCompact20260112EditType {
 
 ///A summary of earlier context, returned when compaction ran. Pass it back in later requests; a null `content` means compaction failed, and passing it back does nothing.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCompactionBlock {
     ///The summary of the compacted context, or null when compaction failed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4359,6 +4406,7 @@ impl BetaCompactionBlock {
 
 ///A summary of earlier context produced by compaction, passed back so later requests keep that context. A null `content` marks a failed compaction, which the server ignores.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCompactionBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4505,6 +4553,7 @@ impl ::std::default::Default for BetaCompactionBlockType {
 
 ///The summary of a compaction block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCompactionContentBlockDelta {
     ///The summary text.
     pub content: ::std::string::String,
@@ -4588,6 +4637,7 @@ impl ::std::default::Default for BetaCompactionContentBlockDeltaType {
 
 ///Token counts of one compaction iteration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCompactionIterationUsage {
     ///Tokens written to the cache, split by entry lifetime.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4677,6 +4727,7 @@ impl ::std::default::Default for BetaCompactionIterationUsageType {
 
 ///The container that code tools ran in during the request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaContainer {
     ///When the container expires (RFC 3339).
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -4695,6 +4746,7 @@ impl BetaContainer {
 
 ///Settings of the container to run code tools in.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BetaContainerParams {
     ///Id of an existing container to reuse.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4712,6 +4764,7 @@ impl BetaContainerParams {
 
 ///A file that was placed in the container.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaContainerUploadBlock {
     ///Id of the uploaded file.
     pub file_id: ::std::string::String,
@@ -4728,6 +4781,7 @@ impl BetaContainerUploadBlock {
 
 ///Makes an uploaded file available in the container, in its input directory.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaContainerUploadBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4877,6 +4931,7 @@ impl ::std::default::Default for BetaContainerUploadBlockType {
 
 ///A document made of content blocks (text and images).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaContentBlockSource {
     ///The document's content: a string or a list of text and image blocks.
     pub content: BetaContentBlockSourceBody,
@@ -4975,6 +5030,7 @@ impl ::std::default::Default for BetaContentBlockSourceType {
 
 ///Context management settings: the edits the server may apply.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BetaContextManagementConfig {
     ///The context edits to apply, each told apart by its `type`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4989,6 +5045,7 @@ impl BetaContextManagementConfig {
 
 ///What context management did during a request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaContextManagementResponse {
     ///The context edits that were applied, each told apart by its `type`.
     pub applied_edits: ::std::vec::Vec<
@@ -5004,6 +5061,7 @@ impl BetaContextManagementResponse {
 
 ///What context management did to a token count.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaCountTokensContextManagementResponse {
     ///How many input tokens there were before context management trimmed the context.
     pub original_input_tokens: i64,
@@ -5017,6 +5075,7 @@ impl BetaCountTokensContextManagementResponse {
 
 ///What deleting a beta message batch returns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaDeletedMessageBatch {
     ///The identifier of the deleted batch.
     pub id: ::std::string::String,
@@ -5096,6 +5155,7 @@ impl ::std::default::Default for BetaDeletedMessageBatchType {
 
 ///The model called the tool itself.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaDirectCaller {
     ///Always `direct`.
     #[serde(rename = "type", default = "defaults::beta_direct_caller_type")]
@@ -5181,6 +5241,7 @@ impl ::std::default::Default for BetaDirectCallerType {
 
 ///A document returned by the server, such as a fetched page.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaDocumentBlock {
     ///Whether the document may be cited, or null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5266,6 +5327,7 @@ impl ::std::default::Default for BetaDocumentBlockType {
 
 ///A document uploaded earlier through the Files API.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaFileDocumentSource {
     ///Id of the uploaded file that holds the document.
     pub file_id: ::std::string::String,
@@ -5345,6 +5407,7 @@ impl ::std::default::Default for BetaFileDocumentSourceType {
 
 ///An image uploaded earlier through the Files API.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaFileImageSource {
     ///Id of the uploaded file that holds the image.
     pub file_id: ::std::string::String,
@@ -5424,6 +5487,7 @@ impl ::std::default::Default for BetaFileImageSourceType {
 
 ///An image in the input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaImageBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5506,6 +5570,7 @@ impl ::std::default::Default for BetaImageBlockParamType {
 
 ///More of a tool call's input, as a fragment of JSON text; concatenate the fragments and parse the result when the block stops.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaInputJsonDelta {
     ///The next piece of the input's JSON text.
     pub partial_json: ::std::string::String,
@@ -5585,6 +5650,7 @@ impl ::std::default::Default for BetaInputJsonDeltaType {
 
 ///A number of input tokens that an edit must at least free.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaInputTokensClearAtLeast {
     ///Always `input_tokens`.
     #[serde(
@@ -5667,6 +5733,7 @@ impl ::std::default::Default for BetaInputTokensClearAtLeastType {
 
 ///Triggers an edit once the input reaches a number of tokens.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaInputTokensTrigger {
     ///Always `input_tokens`.
     #[serde(rename = "type", default = "defaults::beta_input_tokens_trigger_type")]
@@ -5746,6 +5813,7 @@ impl ::std::default::Default for BetaInputTokensTriggerType {
 
 ///Structured output: the reply is JSON that matches a given schema.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaJsonOutputFormat {
     ///The JSON Schema the output must follow.
     pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5825,6 +5893,7 @@ impl ::std::default::Default for BetaJsonOutputFormatType {
 
 ///One page of beta message batches.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaListMessageBatchesResponse {
     ///The batches on this page.
     pub data: ::std::vec::Vec<BetaMessageBatch>,
@@ -5846,6 +5915,7 @@ impl BetaListMessageBatchesResponse {
 
 ///One page of beta models.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaListModelsResponse {
     ///The models on this page.
     pub data: ::std::vec::Vec<BetaModelInfo>,
@@ -5867,6 +5937,7 @@ impl BetaListModelsResponse {
 
 ///Settings of one tool of an MCP toolset.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMcpToolConfig {
     ///If true, the tool is left out of the initial system prompt and only loaded once a tool search returns a reference to it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5884,6 +5955,7 @@ impl BetaMcpToolConfig {
 
 ///Settings applied to every tool of an MCP toolset.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMcpToolDefaultConfig {
     ///If true, the server's tools are loaded only once a tool search refers to them.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5901,6 +5973,7 @@ impl BetaMcpToolDefaultConfig {
 
 ///The outcome of a call of an MCP server's tool.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMcpToolResultBlock {
     ///What the tool produced: a string or a list of text blocks.
     pub content: BetaMcpToolResultBlockContent,
@@ -6001,6 +6074,7 @@ impl ::std::default::Default for BetaMcpToolResultBlockType {
 
 ///A call of a tool of an MCP server.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMcpToolUseBlock {
     ///Identifier of this call.
     pub id: ::std::string::String,
@@ -6023,6 +6097,7 @@ impl BetaMcpToolUseBlock {
 
 ///A call of an MCP server's tool made by the model in an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMcpToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6174,6 +6249,7 @@ impl ::std::default::Default for BetaMcpToolUseBlockType {
 
 ///The tools of one MCP server given in `mcp_servers`, with settings for all of them and overrides for single tools.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMcpToolset {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6262,6 +6338,7 @@ impl ::std::default::Default for BetaMcpToolsetType {
 
 ///The Anthropic-defined memory tool, version 2025-08-18.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMemoryTool20250818 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -6436,6 +6513,7 @@ impl ::std::default::Default for BetaMemoryTool20250818Type {
 
 ///A message generated by the model, as the beta surface returns it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessage {
     ///The container the code tools ran in, or null when none was used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6473,6 +6551,7 @@ impl BetaMessage {
 
 ///A batch of Messages requests and the state of its processing.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageBatch {
     ///When the batch was archived and its results stopped being available (RFC 3339), or null while it has not been.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6511,6 +6590,7 @@ impl BetaMessageBatch {
 
 ///The request was not attempted because the batch was canceled.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageBatchCanceledResult {
     ///Always `canceled`.
     #[serde(
@@ -6600,6 +6680,7 @@ impl ::std::default::Default for BetaMessageBatchCanceledResultType {
 
 ///Body of a beta request that creates a message batch.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageBatchCreateParams {
     ///The Messages requests to process, each with its own id.
     pub requests: ::std::vec::Vec<BetaMessageBatchRequest>,
@@ -6613,6 +6694,7 @@ impl BetaMessageBatchCreateParams {
 
 ///The request failed; the error body says why.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageBatchErroredResult {
     ///The error the request failed with, as an API error body (the reference's `BetaErrorResponse`, the same shape as every error response).
     pub error: ErrorResponse,
@@ -6696,6 +6778,7 @@ impl ::std::default::Default for BetaMessageBatchErroredResultType {
 
 ///The request was not attempted because the batch expired first.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageBatchExpiredResult {
     ///Always `expired`.
     #[serde(
@@ -6785,6 +6868,7 @@ impl ::std::default::Default for BetaMessageBatchExpiredResultType {
 
 ///The outcome of one request of a beta batch: one line of the results file, not the whole file.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageBatchIndividualResponse {
     ///The id you gave the request when creating the batch, unique within it; use it to match this result to its request.
     pub custom_id: ::std::string::String,
@@ -6800,6 +6884,7 @@ impl BetaMessageBatchIndividualResponse {
 
 ///One Messages request of a beta batch.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageBatchRequest {
     ///Your own id for this request, unique within the batch; its result carries the same id, since results may come back in any order.
     pub custom_id: ::std::string::String,
@@ -6815,6 +6900,7 @@ impl BetaMessageBatchRequest {
 
 ///How many requests of a batch are in each state. Every count but `processing` stays zero until processing of the whole batch has ended.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageBatchRequestCounts {
     ///Requests that were canceled.
     pub canceled: i64,
@@ -6836,6 +6922,7 @@ impl BetaMessageBatchRequestCounts {
 
 ///The request was processed and produced a message.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageBatchSucceededResult {
     ///The message the model generated for the request.
     pub message: BetaMessage,
@@ -6982,6 +7069,7 @@ impl ::std::default::Default for BetaMessageBatchType {
 
 ///Body of a beta request that counts the input tokens of a would-be message without generating one.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageCountTokensParams {
     ///How the server may trim the conversation's context as it grows, such as clearing old tool results or thinking, or compacting earlier turns.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7021,6 +7109,7 @@ impl BetaMessageCountTokensParams {
 
 ///Body of a beta request that asks the model for the next message in a conversation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageCreateParams {
     ///The container to run code tools in: the id of an existing container to reuse, or container settings such as the skills to load.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7168,6 +7257,7 @@ for BetaMessageCreateParamsServiceTier {
 
 ///Cumulative token counts reported in a `message_delta` event.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageDeltaUsage {
     ///Input tokens written to the cache so far.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7198,6 +7288,7 @@ impl BetaMessageDeltaUsage {
 
 ///Token counts of one sampling iteration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageIterationUsage {
     ///Tokens written to the cache, split by entry lifetime.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7286,6 +7377,7 @@ impl ::std::default::Default for BetaMessageIterationUsageType {
 
 ///One input turn of the conversation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageParam {
     ///The turn's content: a string (shorthand for one text block) or a list of content blocks.
     pub content: BetaMessageParamContent,
@@ -7443,6 +7535,7 @@ impl ::std::default::Default for BetaMessageRole {
 
 ///The result of counting tokens.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaMessageTokensCount {
     ///What context management did to the count, or null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7524,6 +7617,7 @@ impl ::std::default::Default for BetaMessageType {
 
 ///A model that the API serves, as the beta surface returns it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaModelInfo {
     ///When the model was released (RFC 3339); an epoch value when the release date is not known.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -7607,6 +7701,7 @@ impl ::std::default::Default for BetaModelInfoType {
 
 ///Settings for the model's output.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BetaOutputConfig {
     ///How much effort the model spends on the answer.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7696,6 +7791,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BetaOutputConfigEffort {
 
 ///A document given as plain text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaPlainTextSource {
     ///The document's text.
     pub data: ::std::string::String,
@@ -7841,6 +7937,7 @@ impl ::std::default::Default for BetaPlainTextSourceType {
 
 ///Adds to the content block at position `index`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRawContentBlockDeltaEvent {
     ///The piece to append to the block.
     pub delta: crate::types::BetaRawContentBlockDelta,
@@ -7926,6 +8023,7 @@ impl ::std::default::Default for BetaRawContentBlockDeltaEventType {
 
 ///Opens a new content block at position `index`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRawContentBlockStartEvent {
     ///The block in its starting state (for example, empty text), to be filled by deltas.
     pub content_block: crate::types::BetaContentBlock,
@@ -8011,6 +8109,7 @@ impl ::std::default::Default for BetaRawContentBlockStartEventType {
 
 ///Closes the content block at position `index`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRawContentBlockStopEvent {
     ///Position of the block in the message's content.
     pub index: i64,
@@ -8094,6 +8193,7 @@ impl ::std::default::Default for BetaRawContentBlockStopEventType {
 
 ///Updates top-level fields of the message near the end of the stream.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRawMessageDeltaEvent {
     ///What context management did during the request, or null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8114,6 +8214,7 @@ impl BetaRawMessageDeltaEvent {
 
 ///The message fields that changed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRawMessageDeltaEventDelta {
     ///The container the code tools ran in, or null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8197,6 +8298,7 @@ impl ::std::default::Default for BetaRawMessageDeltaEventType {
 
 ///Opens the stream with a message whose content is still empty.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRawMessageStartEvent {
     ///The message so far, with empty content and a null stop reason.
     pub message: BetaMessage,
@@ -8276,6 +8378,7 @@ impl ::std::default::Default for BetaRawMessageStartEventType {
 
 ///Closes the stream; the message is complete.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRawMessageStopEvent {
     ///Always `message_stop`.
     #[serde(rename = "type", default = "defaults::beta_raw_message_stop_event_type")]
@@ -8361,6 +8464,7 @@ impl ::std::default::Default for BetaRawMessageStopEventType {
 
 ///Reasoning that was encrypted because part of it was flagged.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRedactedThinkingBlock {
     ///Opaque encrypted reasoning; pass it back unchanged in later turns.
     pub data: ::std::string::String,
@@ -8377,6 +8481,7 @@ impl BetaRedactedThinkingBlock {
 
 ///A redacted thinking block from an earlier reply, passed back unchanged.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRedactedThinkingBlockParam {
     ///Opaque encrypted thinking content.
     pub data: ::std::string::String,
@@ -8523,6 +8628,7 @@ impl ::std::default::Default for BetaRedactedThinkingBlockType {
 
 ///A document (PDF, plain text, custom content or a file) in the input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRequestDocumentBlock {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8614,6 +8720,7 @@ impl ::std::default::Default for BetaRequestDocumentBlockType {
 
 ///Which tools of an MCP server the model may use.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRequestMcpServerToolConfiguration {
     ///Names of the server's tools the model may use.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -8631,6 +8738,7 @@ impl BetaRequestMcpServerToolConfiguration {
 
 ///A remote MCP server reached by URL.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRequestMcpServerUrlDefinition {
     ///Token sent to the server to authorize the calls.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8722,6 +8830,7 @@ impl ::std::default::Default for BetaRequestMcpServerUrlDefinitionType {
 
 ///The outcome of an MCP tool call, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaRequestMcpToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8831,6 +8940,7 @@ impl ::std::default::Default for BetaRequestMcpToolResultBlockParamType {
 
 ///A search result supplied by the caller, which the model can read and cite.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaSearchResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8920,6 +9030,7 @@ impl ::std::default::Default for BetaSearchResultBlockParamType {
 
 ///The tool was called by code running inside a server tool.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaServerToolCaller {
     ///Id of the server tool call whose code made this call.
     pub tool_id: ::std::string::String,
@@ -8999,6 +9110,7 @@ impl ::std::default::Default for BetaServerToolCallerType {
 
 ///Counts of server tool requests.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaServerToolUsage {
     ///Number of web fetches run.
     pub web_fetch_requests: i64,
@@ -9014,6 +9126,7 @@ impl BetaServerToolUsage {
 
 ///A call of a server tool, run by Anthropic.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaServerToolUseBlock {
     ///Who issued this call: the model itself, or code running inside a server tool.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9037,6 +9150,7 @@ impl BetaServerToolUseBlock {
 
 ///A server tool call made by the model in an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaServerToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9192,6 +9306,7 @@ impl ::std::default::Default for BetaServerToolUseBlockType {
 
 ///The signature of a thinking block, sent just before the block stops.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaSignatureDelta {
     ///The block's signature.
     pub signature: ::std::string::String,
@@ -9271,6 +9386,7 @@ impl ::std::default::Default for BetaSignatureDeltaType {
 
 ///A skill loaded in a container.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaSkill {
     ///Identifier of the skill.
     pub skill_id: ::std::string::String,
@@ -9289,6 +9405,7 @@ impl BetaSkill {
 
 ///A skill to load into the container.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaSkillParams {
     ///Identifier of the skill.
     pub skill_id: ::std::string::String,
@@ -9324,6 +9441,7 @@ impl ::std::convert::From<::std::vec::Vec<BetaTextBlockParam>> for BetaSystemPro
 
 ///Generated text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextBlock {
     ///Sources that back this text, or null. The kind depends on the source: PDFs give page locations, plain text gives character locations, content documents give block locations.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9345,6 +9463,7 @@ impl BetaTextBlock {
 
 ///A block of plain text in the input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9495,6 +9614,7 @@ impl ::std::default::Default for BetaTextBlockType {
 
 ///More text for a text block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextDelta {
     ///The text to append.
     pub text: ::std::string::String,
@@ -9574,6 +9694,7 @@ impl ::std::default::Default for BetaTextDeltaType {
 
 ///The result of creating a file.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionCreateResultBlock {
     ///Whether an existing file was overwritten rather than a new one created.
     pub is_file_update: bool,
@@ -9593,6 +9714,7 @@ impl BetaTextEditorCodeExecutionCreateResultBlock {
 
 ///The result of creating a file, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionCreateResultBlockParam {
     ///Whether an existing file was overwritten rather than a new one created.
     pub is_file_update: bool,
@@ -9749,6 +9871,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionCreateResultBlockTyp
 
 ///The result of replacing a string in a file.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionStrReplaceResultBlock {
     ///The changed lines, or null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9794,6 +9917,7 @@ impl BetaTextEditorCodeExecutionStrReplaceResultBlock {
 
 ///The result of replacing a string in a file, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
     ///The changed lines.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -9978,6 +10102,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionStrReplaceResultBloc
 
 ///The outcome of a file operation of the code execution tool's text editor.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionToolResultBlock {
     ///The result of the operation (view, create or string replace), or the error it ran into.
     pub content: crate::types::BetaTextEditorCodeExecutionToolResultBlockContent,
@@ -9999,6 +10124,7 @@ impl BetaTextEditorCodeExecutionToolResultBlock {
 
 ///The outcome of a file operation of the code execution tool's text editor in an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10160,6 +10286,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionToolResultBlockType 
 
 ///A text editor operation that failed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionToolResultError {
     ///Why the operation failed.
     pub error_code: crate::types::BetaTextEditorCodeExecutionToolResultErrorCode,
@@ -10182,6 +10309,7 @@ impl BetaTextEditorCodeExecutionToolResultError {
 
 ///A text editor operation that failed, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionToolResultErrorParam {
     ///Why the operation failed.
     pub error_code: crate::types::BetaTextEditorCodeExecutionToolResultErrorCode,
@@ -10341,6 +10469,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionToolResultErrorType 
 
 ///The result of viewing a file.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionViewResultBlock {
     ///The file's content as shown.
     pub content: ::std::string::String,
@@ -10371,6 +10500,7 @@ impl BetaTextEditorCodeExecutionViewResultBlock {
 
 ///The result of viewing a file, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionViewResultBlockParam {
     ///The file's content as shown.
     pub content: ::std::string::String,
@@ -10538,6 +10668,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionViewResultBlockType 
 
 ///The model's reasoning before its answer.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaThinkingBlock {
     ///Opaque signature; pass the block back unchanged in later turns.
     pub signature: ::std::string::String,
@@ -10556,6 +10687,7 @@ impl BetaThinkingBlock {
 
 ///A thinking block from an earlier reply, passed back unchanged.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaThinkingBlockParam {
     ///Opaque signature that proves the block came from the model.
     pub signature: ::std::string::String,
@@ -10700,6 +10832,7 @@ impl ::std::default::Default for BetaThinkingBlockType {
 
 ///The model decides how much to think.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaThinkingConfigAdaptive {
     ///Always `adaptive`.
     #[serde(rename = "type", default = "defaults::beta_thinking_config_adaptive_type")]
@@ -10785,6 +10918,7 @@ impl ::std::default::Default for BetaThinkingConfigAdaptiveType {
 
 ///Extended thinking off.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaThinkingConfigDisabled {
     ///Always `disabled`.
     #[serde(rename = "type", default = "defaults::beta_thinking_config_disabled_type")]
@@ -10870,6 +11004,7 @@ impl ::std::default::Default for BetaThinkingConfigDisabledType {
 
 ///Extended thinking on, with a fixed token budget.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaThinkingConfigEnabled {
     ///Tokens the model may spend reasoning before it answers; larger budgets allow deeper analysis. At least 1024 and below `max_tokens`.
     pub budget_tokens: i64,
@@ -10949,6 +11084,7 @@ impl ::std::default::Default for BetaThinkingConfigEnabledType {
 
 ///More reasoning text for a thinking block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaThinkingDelta {
     ///The reasoning text to append.
     pub thinking: ::std::string::String,
@@ -11028,6 +11164,7 @@ impl ::std::default::Default for BetaThinkingDeltaType {
 
 ///A number of the most recent assistant turns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaThinkingTurns {
     ///Always `thinking_turns`.
     #[serde(rename = "type", default = "defaults::beta_thinking_turns_type")]
@@ -11107,6 +11244,7 @@ impl ::std::default::Default for BetaThinkingTurnsType {
 
 ///A custom client tool, described by a JSON schema for its input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaTool {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -11147,6 +11285,7 @@ impl BetaTool {
 
 ///The Anthropic-defined bash tool, version 2024-10-22.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolBash20241022 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -11321,6 +11460,7 @@ impl ::std::default::Default for BetaToolBash20241022Type {
 
 ///The Anthropic-defined bash tool, version 2025-01-24.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolBash20250124 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -11495,6 +11635,7 @@ impl ::std::default::Default for BetaToolBash20250124Type {
 
 ///The model must call one of the available tools.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolChoiceAny {
     ///If true, the model calls exactly one tool. Defaults to false.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11584,6 +11725,7 @@ impl ::std::default::Default for BetaToolChoiceAnyType {
 
 ///The model decides by itself whether to call tools.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolChoiceAuto {
     ///If true, the model calls at most one tool. Defaults to false.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11673,6 +11815,7 @@ impl ::std::default::Default for BetaToolChoiceAutoType {
 
 ///The model may not call any tool.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolChoiceNone {
     ///Always `none`.
     #[serde(rename = "type", default = "defaults::beta_tool_choice_none_type")]
@@ -11758,6 +11901,7 @@ impl ::std::default::Default for BetaToolChoiceNoneType {
 
 ///The model must call the tool named in `name`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolChoiceTool {
     ///If true, the model calls exactly one tool. Defaults to false.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11840,6 +11984,7 @@ impl ::std::default::Default for BetaToolChoiceToolType {
 
 ///The Anthropic-defined computer use tool, version 2024-10-22.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolComputerUse20241022 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -12007,6 +12152,7 @@ impl ::std::default::Default for BetaToolComputerUse20241022Type {
 
 ///The Anthropic-defined computer use tool, version 2025-01-24.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolComputerUse20250124 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -12174,6 +12320,7 @@ impl ::std::default::Default for BetaToolComputerUse20250124Type {
 
 ///The Anthropic-defined computer use tool, version 2025-11-24.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolComputerUse20251124 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -12344,6 +12491,7 @@ impl ::std::default::Default for BetaToolComputerUse20251124Type {
 
 ///JSON Schema of the tool's input, the shape of `input` in the model's `tool_use` blocks. Any other JSON Schema keywords are kept as given.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolInputSchema {
     ///The input's properties, as JSON Schema.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -12429,6 +12577,7 @@ impl ::std::default::Default for BetaToolInputSchemaType {
 
 ///A reference to a tool found by a tool search.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolReferenceBlock {
     ///Name of the tool found.
     pub tool_name: ::std::string::String,
@@ -12445,6 +12594,7 @@ impl BetaToolReferenceBlock {
 
 ///A reference to a tool by its name, which may appear in the content of a tool result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolReferenceBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12590,6 +12740,7 @@ impl ::std::default::Default for BetaToolReferenceBlockType {
 
 ///The outcome of a client tool call, sent back to the model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12698,6 +12849,7 @@ impl ::std::default::Default for BetaToolResultBlockParamType {
 
 ///The server-side tool search tool using BM25 ranking, version 2025-11-19.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolSearchToolBm2520251119 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -12856,6 +13008,7 @@ for BetaToolSearchToolBm2520251119Type {
 
 ///The server-side tool search tool using regular expressions, version 2025-11-19.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolSearchToolRegex20251119 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -13014,6 +13167,7 @@ for BetaToolSearchToolRegex20251119Type {
 
 ///The outcome of a tool search run by the server.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolSearchToolResultBlock {
     ///The tools found, or the error the search ran into.
     pub content: crate::types::BetaToolSearchToolResultBlockContent,
@@ -13035,6 +13189,7 @@ impl BetaToolSearchToolResultBlock {
 
 ///The outcome of a tool search from an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolSearchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13187,6 +13342,7 @@ impl ::std::default::Default for BetaToolSearchToolResultBlockType {
 
 ///A tool search that failed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolSearchToolResultError {
     ///Why the search failed.
     pub error_code: crate::types::BetaToolSearchToolResultErrorCode,
@@ -13209,6 +13365,7 @@ impl BetaToolSearchToolResultError {
 
 ///A tool search that failed, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolSearchToolResultErrorParam {
     ///Why the search failed.
     pub error_code: crate::types::BetaToolSearchToolResultErrorCode,
@@ -13360,6 +13517,7 @@ impl ::std::default::Default for BetaToolSearchToolResultErrorType {
 
 ///The tools a tool search found.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolSearchToolSearchResultBlock {
     ///References to the tools found; their definitions are loaded.
     pub tool_references: ::std::vec::Vec<BetaToolReferenceBlock>,
@@ -13379,6 +13537,7 @@ impl BetaToolSearchToolSearchResultBlock {
 
 ///The tools a tool search found, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolSearchToolSearchResultBlockParam {
     ///References to the tools found.
     pub tool_references: ::std::vec::Vec<BetaToolReferenceBlockParam>,
@@ -13530,6 +13689,7 @@ impl ::std::default::Default for BetaToolSearchToolSearchResultBlockType {
 
 ///The Anthropic-defined text editor tool, version 2024-10-22.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolTextEditor20241022 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -13704,6 +13864,7 @@ impl ::std::default::Default for BetaToolTextEditor20241022Type {
 
 ///The Anthropic-defined text editor tool, version 2025-01-24.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolTextEditor20250124 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -13878,6 +14039,7 @@ impl ::std::default::Default for BetaToolTextEditor20250124Type {
 
 ///The Anthropic-defined text editor tool, version 2025-04-29.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolTextEditor20250429 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -14052,6 +14214,7 @@ impl ::std::default::Default for BetaToolTextEditor20250429Type {
 
 ///The Anthropic-defined text editor tool, version 2025-07-28.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolTextEditor20250728 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -14287,6 +14450,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BetaToolType {
 
 ///A call of a client tool; run it and answer with a `tool_result` block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolUseBlock {
     ///Who issued this call: the model itself, or code running inside a server tool.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14310,6 +14474,7 @@ impl BetaToolUseBlock {
 
 ///A client tool call made by the model in an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14462,6 +14627,7 @@ impl ::std::default::Default for BetaToolUseBlockType {
 
 ///A number of the most recent tool uses to keep.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolUsesKeep {
     ///Always `tool_uses`.
     #[serde(rename = "type", default = "defaults::beta_tool_uses_keep_type")]
@@ -14541,6 +14707,7 @@ impl ::std::default::Default for BetaToolUsesKeepType {
 
 ///Triggers an edit once the conversation holds a number of tool uses.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaToolUsesTrigger {
     ///Always `tool_uses`.
     #[serde(rename = "type", default = "defaults::beta_tool_uses_trigger_type")]
@@ -14620,6 +14787,7 @@ impl ::std::default::Default for BetaToolUsesTriggerType {
 
 ///An image fetched from a URL.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaUrlImageSource {
     ///Always `url`.
     #[serde(rename = "type", default = "defaults::beta_url_image_source_type")]
@@ -14699,6 +14867,7 @@ impl ::std::default::Default for BetaUrlImageSourceType {
 
 ///A PDF fetched from a URL (the reference's `BetaURLPDFSource`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaUrlPdfSource {
     ///Always `url`.
     #[serde(rename = "type", default = "defaults::beta_url_pdf_source_type")]
@@ -14778,6 +14947,7 @@ impl ::std::default::Default for BetaUrlPdfSourceType {
 
 ///Token counts of a request, used for billing and rate limits. Total input is `input_tokens` plus the cache creation and cache read counts.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaUsage {
     ///Tokens written to the cache, split by entry lifetime.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14816,6 +14986,7 @@ impl BetaUsage {
 
 ///A fetched web page.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebFetchBlock {
     ///The page's content, as a document block.
     pub content: BetaDocumentBlock,
@@ -14837,6 +15008,7 @@ impl BetaWebFetchBlock {
 
 ///A fetched web page, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebFetchBlockParam {
     ///The page's content, as a document block.
     pub content: BetaRequestDocumentBlock,
@@ -14984,6 +15156,7 @@ impl ::std::default::Default for BetaWebFetchBlockType {
 
 ///The server-side web fetch tool, version 2025-09-10.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebFetchTool20250910 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -15172,6 +15345,7 @@ impl ::std::default::Default for BetaWebFetchTool20250910Type {
 
 ///The outcome of a web fetch run by the server.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebFetchToolResultBlock {
     ///The fetched document, or the error the fetch ran into.
     pub content: crate::types::BetaWebFetchToolResultBlockContent,
@@ -15193,6 +15367,7 @@ impl BetaWebFetchToolResultBlock {
 
 ///The outcome of a web fetch from an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebFetchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15344,6 +15519,7 @@ impl ::std::default::Default for BetaWebFetchToolResultBlockType {
 
 ///A web fetch that failed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebFetchToolResultErrorBlock {
     ///Why the fetch failed.
     pub error_code: crate::types::BetaWebFetchToolResultErrorCode,
@@ -15363,6 +15539,7 @@ impl BetaWebFetchToolResultErrorBlock {
 
 ///A web fetch that failed, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebFetchToolResultErrorBlockParam {
     ///Why the fetch failed.
     pub error_code: crate::types::BetaWebFetchToolResultErrorCode,
@@ -15510,6 +15687,7 @@ impl ::std::default::Default for BetaWebFetchToolResultErrorBlockType {
 
 ///One web search result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebSearchResultBlock {
     ///Opaque encrypted page content; pass it back unchanged.
     pub encrypted_content: ::std::string::String,
@@ -15533,6 +15711,7 @@ impl BetaWebSearchResultBlock {
 
 ///One web search result, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebSearchResultBlockParam {
     ///Opaque encrypted page content.
     pub encrypted_content: ::std::string::String,
@@ -15686,6 +15865,7 @@ impl ::std::default::Default for BetaWebSearchResultBlockType {
 
 ///The server-side web search tool, version 2025-03-05.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebSearchTool20250305 {
     ///Which callers may invoke this tool: the model itself (`direct`) and/or code running in the code execution tool.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -15869,6 +16049,7 @@ impl ::std::default::Default for BetaWebSearchTool20250305Type {
 
 ///Approximate location of the user, to make results more relevant.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebSearchTool20250305UserLocation {
     ///The user's city.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15974,6 +16155,7 @@ impl ::std::default::Default for BetaWebSearchTool20250305UserLocationType {
 
 ///A web search that failed, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebSearchToolRequestError {
     ///Why the search failed.
     pub error_code: crate::types::BetaWebSearchToolResultErrorCode,
@@ -16057,6 +16239,7 @@ impl ::std::default::Default for BetaWebSearchToolRequestErrorType {
 
 ///The outcome of a web search run by the server.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebSearchToolResultBlock {
     ///The search results, or the error the search ran into.
     pub content: BetaWebSearchToolResultBlockContent,
@@ -16102,6 +16285,7 @@ for BetaWebSearchToolResultBlockContent {
 
 ///The outcome of a web search from an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebSearchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16278,6 +16462,7 @@ impl ::std::default::Default for BetaWebSearchToolResultBlockType {
 
 ///A web search that failed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BetaWebSearchToolResultError {
     ///Why the search failed.
     pub error_code: crate::types::BetaWebSearchToolResultErrorCode,
@@ -16361,6 +16546,7 @@ impl ::std::default::Default for BetaWebSearchToolResultErrorType {
 
 ///A prompt-cache breakpoint placed on the block that carries it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CacheControlEphemeral {
     ///How long the cache entry lives; five minutes when not given.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16450,6 +16636,7 @@ impl ::std::default::Default for CacheControlEphemeralType {
 
 ///Tokens written to the prompt cache, split by entry lifetime.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CacheCreation {
     ///Input tokens written to one-hour cache entries.
     pub ephemeral_1h_input_tokens: i64,
@@ -16465,6 +16652,7 @@ impl CacheCreation {
 
 ///A citation of a character range of a plain-text document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationCharLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -16493,6 +16681,7 @@ impl CitationCharLocation {
 
 ///Cites a character range of a plain-text document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationCharLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -16644,6 +16833,7 @@ impl ::std::default::Default for CitationCharLocationType {
 
 ///A citation of a range of blocks of a document given as content blocks.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationContentBlockLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -16672,6 +16862,7 @@ impl CitationContentBlockLocation {
 
 ///Cites a range of blocks of a document given as content blocks.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationContentBlockLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -16828,6 +17019,7 @@ impl ::std::default::Default for CitationContentBlockLocationType {
 
 ///A citation of a page range of a PDF document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationPageLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -16856,6 +17048,7 @@ impl CitationPageLocation {
 
 ///Cites a page range of a PDF document.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationPageLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -17007,6 +17200,7 @@ impl ::std::default::Default for CitationPageLocationType {
 
 ///Cites a range of blocks inside a `search_result` content block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationSearchResultLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -17101,6 +17295,7 @@ impl ::std::default::Default for CitationSearchResultLocationParamType {
 
 ///Cites a web search result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationWebSearchResultLocationParam {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -17191,6 +17386,7 @@ impl ::std::default::Default for CitationWebSearchResultLocationParamType {
 
 ///Citation settings for a document or search result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CitationsConfigParam {
     ///Whether the model may cite this source.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17205,6 +17401,7 @@ impl CitationsConfigParam {
 
 ///A citation to add to a text block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationsDelta {
     ///The citation.
     pub citation: crate::types::TextCitation,
@@ -17284,6 +17481,7 @@ impl ::std::default::Default for CitationsDeltaType {
 
 ///A citation of a range of blocks inside a `search_result` content block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationsSearchResultLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -17378,6 +17576,7 @@ impl ::std::default::Default for CitationsSearchResultLocationType {
 
 ///A citation of a web search result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CitationsWebSearchResultLocation {
     ///The passage being cited.
     pub cited_text: ::std::string::String,
@@ -17468,6 +17667,7 @@ impl ::std::default::Default for CitationsWebSearchResultLocationType {
 
 ///An API key, known by name, that Claude Code was used with.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ClaudeCodeApiActor {
     ///The API key's name.
     pub api_key_name: ::std::string::String,
@@ -17547,6 +17747,7 @@ impl ::std::default::Default for ClaudeCodeApiActorType {
 
 ///What an actor did with Claude Code during the day.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ClaudeCodeCoreMetrics {
     ///Git commits made through Claude Code.
     pub commits_by_claude_code: i64,
@@ -17566,6 +17767,7 @@ impl ClaudeCodeCoreMetrics {
 
 ///An estimated cost.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ClaudeCodeEstimatedCost {
     ///The amount, in the currency's minor unit (cents for USD).
     pub amount: f64,
@@ -17581,6 +17783,7 @@ impl ClaudeCodeEstimatedCost {
 
 ///Lines of code changed by Claude Code, over all files.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ClaudeCodeLinesOfCode {
     ///Lines added.
     pub added: i64,
@@ -17596,6 +17799,7 @@ impl ClaudeCodeLinesOfCode {
 
 ///Claude Code's tokens and estimated cost for one model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ClaudeCodeModelBreakdown {
     ///What this model's usage is estimated to cost.
     pub estimated_cost: ClaudeCodeEstimatedCost,
@@ -17613,6 +17817,7 @@ impl ClaudeCodeModelBreakdown {
 
 ///Tokens of one model used through Claude Code.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ClaudeCodeModelTokens {
     ///Tokens written to the cache.
     pub cache_creation: i64,
@@ -17632,6 +17837,7 @@ impl ClaudeCodeModelTokens {
 
 ///How many of one tool's proposed actions the user accepted and rejected.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ClaudeCodeToolActions {
     ///Proposals accepted.
     pub accepted: i64,
@@ -17647,6 +17853,7 @@ impl ClaudeCodeToolActions {
 
 ///One day of Claude Code activity of one user or API key.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ClaudeCodeUsageRecord {
     ///The user or API key whose activity this is.
     pub actor: crate::types::ClaudeCodeActor,
@@ -17682,6 +17889,7 @@ impl ClaudeCodeUsageRecord {
 
 ///One page of the Claude Code usage report for one day.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ClaudeCodeUsageReport {
     ///The usage records on this page, one per user or API key.
     pub data: ::std::vec::Vec<ClaudeCodeUsageRecord>,
@@ -17700,6 +17908,7 @@ impl ClaudeCodeUsageReport {
 
 ///A user, known by email address, who used Claude Code.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ClaudeCodeUserActor {
     ///The user's email address.
     pub email_address: ::std::string::String,
@@ -17779,6 +17988,7 @@ impl ::std::default::Default for ClaudeCodeUserActorType {
 
 ///A text completion generated by the model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Completion {
     ///The generated text, up to but not including any stop sequence.
     pub completion: ::std::string::String,
@@ -17802,6 +18012,7 @@ impl Completion {
 
 ///Body of a legacy Text Completions request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CompletionCreateParams {
     ///Upper bound on the number of tokens to generate; the model may stop earlier.
     pub max_tokens_to_sample: i64,
@@ -17900,6 +18111,7 @@ impl ::std::default::Default for CompletionType {
 
 ///A document made of content blocks (text and images).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ContentBlockSource {
     ///The document's content: a string or a list of text and image blocks.
     pub content: ContentBlockSourceBody,
@@ -17996,6 +18208,7 @@ impl ::std::default::Default for ContentBlockSourceType {
 
 ///One page of the cost report, a series of time buckets.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CostReport {
     ///The time buckets on this page, in order.
     pub data: ::std::vec::Vec<CostReportBucket>,
@@ -18014,6 +18227,7 @@ impl CostReport {
 
 ///The costs of one time bucket.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CostReportBucket {
     ///When the bucket ends (RFC 3339), exclusive.
     pub ending_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -18031,6 +18245,7 @@ impl CostReportBucket {
 
 ///One cost item within a time bucket. Most fields are null unless the report is grouped by the matching dimension, and the token fields are null for costs other than tokens.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CostReportResult {
     ///The cost as a decimal string in the currency's smallest unit: `"123.45"` in USD is $1.23 (123.45 cents).
     pub amount: ::std::string::String,
@@ -18070,6 +18285,7 @@ impl CostReportResult {
 
 ///What deleting a file returns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DeletedFile {
     ///The identifier of the file that was deleted.
     pub id: ::std::string::String,
@@ -18143,6 +18359,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DeletedFileType {
 
 ///What deleting an invite returns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DeletedInvite {
     ///The identifier of the deleted invite.
     pub id: ::std::string::String,
@@ -18222,6 +18439,7 @@ impl ::std::default::Default for DeletedInviteType {
 
 ///What deleting a message batch returns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DeletedMessageBatch {
     ///The identifier of the deleted batch.
     pub id: ::std::string::String,
@@ -18301,6 +18519,7 @@ impl ::std::default::Default for DeletedMessageBatchType {
 
 ///What deleting a skill returns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DeletedSkill {
     ///The identifier of the skill that was deleted.
     pub id: ::std::string::String,
@@ -18317,6 +18536,7 @@ impl DeletedSkill {
 
 ///What deleting a skill version returns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DeletedSkillVersion {
     ///The version that was deleted: its Unix epoch timestamp identifier, as a string.
     pub id: ::std::string::String,
@@ -18333,6 +18553,7 @@ impl DeletedSkillVersion {
 
 ///What removing a user from the organization returns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DeletedUser {
     ///The identifier of the removed user.
     pub id: ::std::string::String,
@@ -18412,6 +18633,7 @@ impl ::std::default::Default for DeletedUserType {
 
 ///What removing a user from a workspace returns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DeletedWorkspaceMember {
     ///Always `workspace_member_deleted`.
     #[serde(rename = "type", default = "defaults::deleted_workspace_member_type")]
@@ -18493,6 +18715,7 @@ impl ::std::default::Default for DeletedWorkspaceMemberType {
 
 ///A document (PDF, plain text or custom content) in the input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18584,6 +18807,7 @@ impl ::std::default::Default for DocumentBlockParamType {
 
 ///What went wrong.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorDetail {
     ///A human-readable explanation of the error.
     pub message: ::std::string::String,
@@ -18599,6 +18823,7 @@ impl ErrorDetail {
 
 ///The body of every error response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     pub error: ErrorDetail,
     ///The id of the failed request, as in the `request-id` header.
@@ -18680,6 +18905,7 @@ impl ::std::default::Default for ErrorResponseType {
 
 ///What the API records about an uploaded file.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FileMetadata {
     ///When the file was uploaded (RFC 3339).
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -18770,6 +18996,7 @@ impl ::std::default::Default for FileMetadataType {
 
 ///The multipart form of a file upload: one file part named `file`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FileUploadParams {
     ///The contents of the file to store; the part's filename becomes its name.
     pub file: ::std::string::String,
@@ -18783,6 +19010,7 @@ impl FileUploadParams {
 
 ///An image in the input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ImageBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18865,6 +19093,7 @@ impl ::std::default::Default for ImageBlockParamType {
 
 ///More of a tool call's input, as a fragment of JSON text; concatenate the fragments and parse the result when the block stops.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct InputJsonDelta {
     ///The next piece of the input's JSON text.
     pub partial_json: ::std::string::String,
@@ -18944,6 +19173,7 @@ impl ::std::default::Default for InputJsonDeltaType {
 
 ///An invitation for someone to join the organization.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Invite {
     ///The email address the invite was sent to.
     pub email: ::std::string::String,
@@ -18970,6 +19200,7 @@ impl Invite {
 
 ///Body of a request that invites someone to the organization.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct InviteCreateParams {
     ///The email address of the person to invite.
     pub email: ::std::string::String,
@@ -19048,6 +19279,7 @@ impl ::std::default::Default for InviteType {
 
 ///Structured output: the reply is JSON that matches a given schema.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct JsonOutputFormat {
     ///The JSON Schema the output must follow.
     pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -19127,6 +19359,7 @@ impl ::std::default::Default for JsonOutputFormatType {
 
 ///One page of API keys.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListApiKeysResponse {
     ///The API keys on this page.
     pub data: ::std::vec::Vec<ApiKey>,
@@ -19148,6 +19381,7 @@ impl ListApiKeysResponse {
 
 ///One page of files. The page's `has_more` may be left out; the list then goes on while pages are not empty.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListFilesResponse {
     ///The files of this page.
     pub data: ::std::vec::Vec<FileMetadata>,
@@ -19170,6 +19404,7 @@ impl ListFilesResponse {
 
 ///One page of invites.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListInvitesResponse {
     ///The invites on this page.
     pub data: ::std::vec::Vec<Invite>,
@@ -19191,6 +19426,7 @@ impl ListInvitesResponse {
 
 ///One page of message batches.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListMessageBatchesResponse {
     ///The batches on this page.
     pub data: ::std::vec::Vec<MessageBatch>,
@@ -19212,6 +19448,7 @@ impl ListMessageBatchesResponse {
 
 ///One page of models.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListModelsResponse {
     ///The models on this page.
     pub data: ::std::vec::Vec<ModelInfo>,
@@ -19233,6 +19470,7 @@ impl ListModelsResponse {
 
 ///One page of skill versions.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListSkillVersionsResponse {
     ///The versions on this page.
     pub data: ::std::vec::Vec<SkillVersion>,
@@ -19251,6 +19489,7 @@ impl ListSkillVersionsResponse {
 
 ///One page of skills.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListSkillsResponse {
     ///The skills on this page.
     pub data: ::std::vec::Vec<Skill>,
@@ -19269,6 +19508,7 @@ impl ListSkillsResponse {
 
 ///One page of users.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListUsersResponse {
     ///The users on this page.
     pub data: ::std::vec::Vec<User>,
@@ -19290,6 +19530,7 @@ impl ListUsersResponse {
 
 ///One page of workspace members.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListWorkspaceMembersResponse {
     ///The memberships on this page.
     pub data: ::std::vec::Vec<WorkspaceMember>,
@@ -19311,6 +19552,7 @@ impl ListWorkspaceMembersResponse {
 
 ///One page of workspaces.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListWorkspacesResponse {
     ///The workspaces on this page.
     pub data: ::std::vec::Vec<Workspace>,
@@ -19332,6 +19574,7 @@ impl ListWorkspacesResponse {
 
 ///A message generated by the model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Message {
     ///What the model generated, as content blocks. When the request ended with an `assistant` turn, this continues that turn.
     pub content: ::std::vec::Vec<crate::types::ContentBlock>,
@@ -19363,6 +19606,7 @@ impl Message {
 
 ///A batch of Messages requests and the state of its processing.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatch {
     ///When the batch was archived and its results stopped being available (RFC 3339), or null while it has not been.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19401,6 +19645,7 @@ impl MessageBatch {
 
 ///The request was not attempted because the batch was canceled.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchCanceledResult {
     ///Always `canceled`.
     #[serde(rename = "type", default = "defaults::message_batch_canceled_result_type")]
@@ -19486,6 +19731,7 @@ impl ::std::default::Default for MessageBatchCanceledResultType {
 
 ///Body of a request that creates a message batch.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchCreateParams {
     ///The Messages requests to process, each with its own id.
     pub requests: ::std::vec::Vec<MessageBatchRequest>,
@@ -19499,6 +19745,7 @@ impl MessageBatchCreateParams {
 
 ///The request failed; the error body says why.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchErroredResult {
     ///The error the request failed with, as an API error body.
     pub error: ErrorResponse,
@@ -19578,6 +19825,7 @@ impl ::std::default::Default for MessageBatchErroredResultType {
 
 ///The request was not attempted because the batch expired first.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchExpiredResult {
     ///Always `expired`.
     #[serde(rename = "type", default = "defaults::message_batch_expired_result_type")]
@@ -19663,6 +19911,7 @@ impl ::std::default::Default for MessageBatchExpiredResultType {
 
 ///The outcome of one request of a batch: one line of the results file, not the whole file.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchIndividualResponse {
     ///The id you gave the request when creating the batch, unique within it; use it to match this result to its request.
     pub custom_id: ::std::string::String,
@@ -19678,6 +19927,7 @@ impl MessageBatchIndividualResponse {
 
 ///One Messages request of a batch.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchRequest {
     ///Your own id for this request, unique within the batch; its result carries the same id, since results may come back in any order.
     pub custom_id: ::std::string::String,
@@ -19693,6 +19943,7 @@ impl MessageBatchRequest {
 
 ///How many requests of a batch are in each state. Every count but `processing` stays zero until processing of the whole batch has ended.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchRequestCounts {
     ///Requests that were canceled.
     pub canceled: i64,
@@ -19714,6 +19965,7 @@ impl MessageBatchRequestCounts {
 
 ///The request was processed and produced a message.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageBatchSucceededResult {
     ///The message the model generated for the request.
     pub message: Message,
@@ -19856,6 +20108,7 @@ impl ::std::default::Default for MessageBatchType {
 
 ///Body of a request that counts the input tokens of a would-be message without generating one.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageCountTokensParams {
     ///The conversation so far, as alternating `user` and `assistant` turns (consecutive turns of one role are merged). If the last turn is `assistant`, the reply continues from its content. At most 100,000 messages; there is no `system` role (use the top-level `system`).
     pub messages: ::std::vec::Vec<MessageParam>,
@@ -19886,6 +20139,7 @@ impl MessageCountTokensParams {
 
 ///Body of a request that asks the model for the next message in a conversation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageCreateParams {
     ///Geographic region to run inference in; the workspace's `default_inference_geo` applies when omitted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20004,6 +20258,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MessageCreateParamsServi
 
 ///Cumulative token counts reported in a `message_delta` event.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageDeltaUsage {
     ///Input tokens written to the cache so far.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20029,6 +20284,7 @@ impl MessageDeltaUsage {
 
 ///An error that happened after the stream started (for example an overloaded API); it ends the stream. Not in the reference pages.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageErrorEvent {
     ///What went wrong.
     pub error: ErrorDetail,
@@ -20108,6 +20364,7 @@ impl ::std::default::Default for MessageErrorEventType {
 
 ///One input turn of the conversation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageParam {
     ///The turn's content: a string (shorthand for one text block) or a list of content blocks.
     pub content: MessageParamContent,
@@ -20202,6 +20459,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MessageParamRole {
 
 ///A keep-alive event with no content; may appear anywhere in a stream. Not in the reference pages.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessagePingEvent {
     ///Always `ping`.
     #[serde(rename = "type", default = "defaults::message_ping_event_type")]
@@ -20350,6 +20608,7 @@ impl ::std::default::Default for MessageRole {
 
 ///The result of counting tokens.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessageTokensCount {
     ///Total tokens of the messages, system prompt and tools.
     pub input_tokens: i64,
@@ -20426,6 +20685,7 @@ impl ::std::default::Default for MessageType {
 
 ///One page of the Messages usage report, a series of time buckets.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesUsageReport {
     ///The time buckets on this page, in order.
     pub data: ::std::vec::Vec<MessagesUsageReportBucket>,
@@ -20444,6 +20704,7 @@ impl MessagesUsageReport {
 
 ///The Messages usage of one time bucket.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesUsageReportBucket {
     ///When the bucket ends (RFC 3339), exclusive.
     pub ending_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -20461,6 +20722,7 @@ impl MessagesUsageReportBucket {
 
 ///Token counts of one group within a time bucket. A dimension's field is null unless the report is grouped by it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesUsageReportResult {
     ///The API key the usage was made with; null when not grouping by API key, and for usage in the Console.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20500,6 +20762,7 @@ impl MessagesUsageReportResult {
 
 ///Information that describes the request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Metadata {
     ///An opaque id (such as a UUID or a hash) for the end user behind the request, used to help detect abuse; never put a name, email or phone number here.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20514,6 +20777,7 @@ impl Metadata {
 
 ///A model that the API serves.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ModelInfo {
     ///When the model was released (RFC 3339); an epoch value when the release date is not known.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -20597,6 +20861,7 @@ impl ::std::default::Default for ModelInfoType {
 
 ///An organization, the account that owns users, workspaces and API keys.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Organization {
     ///The organization's unique identifier.
     pub id: ::std::string::String,
@@ -20678,6 +20943,7 @@ impl ::std::default::Default for OrganizationType {
 
 ///Settings for the model's output.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OutputConfig {
     ///How much effort the model spends on the answer.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20767,6 +21033,7 @@ impl ::std::convert::TryFrom<::std::string::String> for OutputConfigEffort {
 
 ///A document given as plain text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PlainTextSource {
     ///The document's text.
     pub data: ::std::string::String,
@@ -20912,6 +21179,7 @@ impl ::std::default::Default for PlainTextSourceType {
 
 ///Adds to the content block at position `index`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawContentBlockDeltaEvent {
     ///The piece to append to the block.
     pub delta: crate::types::RawContentBlockDelta,
@@ -20993,6 +21261,7 @@ impl ::std::default::Default for RawContentBlockDeltaEventType {
 
 ///Opens a new content block at position `index`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawContentBlockStartEvent {
     ///The block in its starting state (for example, empty text), to be filled by deltas.
     pub content_block: crate::types::ContentBlock,
@@ -21074,6 +21343,7 @@ impl ::std::default::Default for RawContentBlockStartEventType {
 
 ///Closes the content block at position `index`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawContentBlockStopEvent {
     ///Position of the block in the message's content.
     pub index: i64,
@@ -21153,6 +21423,7 @@ impl ::std::default::Default for RawContentBlockStopEventType {
 
 ///Updates top-level fields of the message near the end of the stream.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawMessageDeltaEvent {
     pub delta: RawMessageDeltaEventDelta,
     ///Always `message_delta`.
@@ -21170,6 +21441,7 @@ impl RawMessageDeltaEvent {
 
 ///The message fields that changed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RawMessageDeltaEventDelta {
     ///Why generation stopped, or null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21250,6 +21522,7 @@ impl ::std::default::Default for RawMessageDeltaEventType {
 
 ///Opens the stream with a message whose content is still empty.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawMessageStartEvent {
     ///The message so far, with empty content and a null stop reason.
     pub message: Message,
@@ -21329,6 +21602,7 @@ impl ::std::default::Default for RawMessageStartEventType {
 
 ///Closes the stream; the message is complete.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawMessageStopEvent {
     ///Always `message_stop`.
     #[serde(rename = "type", default = "defaults::raw_message_stop_event_type")]
@@ -21414,6 +21688,7 @@ impl ::std::default::Default for RawMessageStopEventType {
 
 ///Reasoning that was encrypted because part of it was flagged.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RedactedThinkingBlock {
     ///Opaque encrypted reasoning; pass it back unchanged in later turns.
     pub data: ::std::string::String,
@@ -21430,6 +21705,7 @@ impl RedactedThinkingBlock {
 
 ///A redacted thinking block from an earlier reply, passed back unchanged.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RedactedThinkingBlockParam {
     ///Opaque encrypted thinking content.
     pub data: ::std::string::String,
@@ -21572,6 +21848,7 @@ impl ::std::default::Default for RedactedThinkingBlockType {
 
 ///A search result supplied by the caller, which the model can read and cite.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SearchResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21661,6 +21938,7 @@ impl ::std::default::Default for SearchResultBlockParamType {
 
 ///Counts of server tool requests.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ServerToolUsage {
     ///Number of web searches run.
     pub web_search_requests: i64,
@@ -21674,6 +21952,7 @@ impl ServerToolUsage {
 
 ///A call of a server tool, run by Anthropic.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ServerToolUseBlock {
     ///Identifier of this call.
     pub id: ::std::string::String,
@@ -21694,6 +21973,7 @@ impl ServerToolUseBlock {
 
 ///A server tool call made by the model in an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ServerToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21907,6 +22187,7 @@ impl ::std::default::Default for ServerToolUseBlockType {
 
 ///The signature of a thinking block, sent just before the block stops.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SignatureDelta {
     ///The block's signature.
     pub signature: ::std::string::String,
@@ -21986,6 +22267,7 @@ impl ::std::default::Default for SignatureDeltaType {
 
 ///A skill, as creating, looking up or listing skills returns it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Skill {
     ///When the skill was created, as an ISO 8601 timestamp.
     pub created_at: ::std::string::String,
@@ -22012,6 +22294,7 @@ impl Skill {
 
 ///The multipart form that creates a skill: one file part `files[]` per file of the skill, and an optional text part `display_title`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SkillCreateParams {
     ///A title for people to read the skill by; it is not part of what the model is sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22029,6 +22312,7 @@ impl SkillCreateParams {
 
 ///One version of a skill, as creating, looking up or listing versions returns it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SkillVersion {
     ///When the version was created, as an ISO 8601 timestamp.
     pub created_at: ::std::string::String,
@@ -22057,6 +22341,7 @@ impl SkillVersion {
 
 ///The multipart form that creates a skill version: one file part `files[]` per file of the version.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SkillVersionCreateParams {
     ///The version's files, one part each. They must all lie in a single top-level directory with a SKILL.md file at its root.
     #[serde(rename = "files[]")]
@@ -22087,6 +22372,7 @@ impl ::std::convert::From<::std::vec::Vec<TextBlockParam>> for SystemPrompt {
 
 ///Generated text.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TextBlock {
     ///Sources that back this text, or null. The kind depends on the source: PDFs give page locations, plain text gives character locations, content documents give block locations.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22106,6 +22392,7 @@ impl TextBlock {
 
 ///A block of plain text in the input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TextBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22256,6 +22543,7 @@ impl ::std::default::Default for TextBlockType {
 
 ///More text for a text block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TextDelta {
     ///The text to append.
     pub text: ::std::string::String,
@@ -22335,6 +22623,7 @@ impl ::std::default::Default for TextDeltaType {
 
 ///The model's reasoning before its answer.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThinkingBlock {
     ///Opaque signature; pass the block back unchanged in later turns.
     pub signature: ::std::string::String,
@@ -22353,6 +22642,7 @@ impl ThinkingBlock {
 
 ///A thinking block from an earlier reply, passed back unchanged.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThinkingBlockParam {
     ///Opaque signature that proves the block came from the model.
     pub signature: ::std::string::String,
@@ -22497,6 +22787,7 @@ impl ::std::default::Default for ThinkingBlockType {
 
 ///The model decides how much to think.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThinkingConfigAdaptive {
     ///Always `adaptive`.
     #[serde(rename = "type", default = "defaults::thinking_config_adaptive_type")]
@@ -22582,6 +22873,7 @@ impl ::std::default::Default for ThinkingConfigAdaptiveType {
 
 ///Extended thinking off.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThinkingConfigDisabled {
     ///Always `disabled`.
     #[serde(rename = "type", default = "defaults::thinking_config_disabled_type")]
@@ -22667,6 +22959,7 @@ impl ::std::default::Default for ThinkingConfigDisabledType {
 
 ///Extended thinking on, with a fixed token budget.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThinkingConfigEnabled {
     ///Tokens the model may spend reasoning before it answers; larger budgets allow deeper analysis. At least 1024 and below `max_tokens`.
     pub budget_tokens: i64,
@@ -22746,6 +23039,7 @@ impl ::std::default::Default for ThinkingConfigEnabledType {
 
 ///More reasoning text for a thinking block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThinkingDelta {
     ///The reasoning text to append.
     pub thinking: ::std::string::String,
@@ -22825,6 +23119,7 @@ impl ::std::default::Default for ThinkingDeltaType {
 
 ///A custom client tool, described by a JSON schema for its input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Tool {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22854,6 +23149,7 @@ impl Tool {
 
 ///The Anthropic-defined bash tool, version 2025-01-24.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolBash20250124 {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23014,6 +23310,7 @@ impl ::std::default::Default for ToolBash20250124Type {
 
 ///The model must call one of the available tools.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolChoiceAny {
     ///If true, the model calls exactly one tool. Defaults to false.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23103,6 +23400,7 @@ impl ::std::default::Default for ToolChoiceAnyType {
 
 ///The model decides by itself whether to call tools.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolChoiceAuto {
     ///If true, the model calls at most one tool. Defaults to false.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23192,6 +23490,7 @@ impl ::std::default::Default for ToolChoiceAutoType {
 
 ///The model may not call any tool.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolChoiceNone {
     ///Always `none`.
     #[serde(rename = "type", default = "defaults::tool_choice_none_type")]
@@ -23277,6 +23576,7 @@ impl ::std::default::Default for ToolChoiceNoneType {
 
 ///The model must call the tool named in `name`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolChoiceTool {
     ///If true, the model calls exactly one tool. Defaults to false.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23359,6 +23659,7 @@ impl ::std::default::Default for ToolChoiceToolType {
 
 ///JSON Schema of the tool's input, the shape of `input` in the model's `tool_use` blocks. Any other JSON Schema keywords are kept as given.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolInputSchema {
     ///The input's properties, as JSON Schema.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -23444,6 +23745,7 @@ impl ::std::default::Default for ToolInputSchemaType {
 
 ///The outcome of a client tool call, sent back to the model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23551,6 +23853,7 @@ impl ::std::default::Default for ToolResultBlockParamType {
 
 ///The Anthropic-defined text editor tool, version 2025-01-24.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolTextEditor20250124 {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23711,6 +24014,7 @@ impl ::std::default::Default for ToolTextEditor20250124Type {
 
 ///The Anthropic-defined text editor tool, version 2025-04-29.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolTextEditor20250429 {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23871,6 +24175,7 @@ impl ::std::default::Default for ToolTextEditor20250429Type {
 
 ///The Anthropic-defined text editor tool, version 2025-07-28.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolTextEditor20250728 {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24092,6 +24397,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ToolType {
 
 ///A call of a client tool; run it and answer with a `tool_result` block.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolUseBlock {
     ///Identifier of this call, to quote in the `tool_result`.
     pub id: ::std::string::String,
@@ -24112,6 +24418,7 @@ impl ToolUseBlock {
 
 ///A client tool call made by the model in an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24261,6 +24568,7 @@ impl ::std::default::Default for ToolUseBlockType {
 
 ///An image fetched from a URL.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UrlImageSource {
     ///Always `url`.
     #[serde(rename = "type", default = "defaults::url_image_source_type")]
@@ -24340,6 +24648,7 @@ impl ::std::default::Default for UrlImageSourceType {
 
 ///A PDF fetched from a URL.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UrlPdfSource {
     ///Always `url`.
     #[serde(rename = "type", default = "defaults::url_pdf_source_type")]
@@ -24419,6 +24728,7 @@ impl ::std::default::Default for UrlPdfSourceType {
 
 ///Token counts of a request, used for billing and rate limits. Total input is `input_tokens` plus the cache creation and cache read counts.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Usage {
     ///Tokens written to the cache, split by entry lifetime.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24452,6 +24762,7 @@ impl Usage {
 
 ///A member of the organization.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct User {
     ///When the user became a member of the organization (RFC 3339).
     pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -24539,6 +24850,7 @@ impl ::std::default::Default for UserType {
 
 ///Body of a request that changes a user's organization role.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UserUpdateParams {
     ///The user's new role; `admin` is not allowed.
     pub role: crate::types::AssignableOrganizationRole,
@@ -24552,6 +24864,7 @@ impl UserUpdateParams {
 
 ///One web search result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchResultBlock {
     ///Opaque encrypted page content; pass it back unchanged.
     pub encrypted_content: ::std::string::String,
@@ -24575,6 +24888,7 @@ impl WebSearchResultBlock {
 
 ///One web search result, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchResultBlockParam {
     ///Opaque encrypted page content.
     pub encrypted_content: ::std::string::String,
@@ -24724,6 +25038,7 @@ impl ::std::default::Default for WebSearchResultBlockType {
 
 ///The server-side web search tool, version 2025-03-05.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchTool20250305 {
     ///Only results from these domains are returned; not allowed together with `blocked_domains`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -24899,6 +25214,7 @@ impl ::std::default::Default for WebSearchTool20250305Type {
 
 ///Approximate location of the user, to make results more relevant.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchTool20250305UserLocation {
     ///The user's city.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25004,6 +25320,7 @@ impl ::std::default::Default for WebSearchTool20250305UserLocationType {
 
 ///A web search that failed, passed back as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchToolRequestError {
     ///Why the search failed.
     pub error_code: WebSearchToolRequestErrorErrorCode,
@@ -25166,6 +25483,7 @@ impl ::std::default::Default for WebSearchToolRequestErrorType {
 
 ///The outcome of a web search run by the server.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchToolResultBlock {
     ///The search results, or the error the search ran into.
     pub content: WebSearchToolResultBlockContent,
@@ -25232,6 +25550,7 @@ for WebSearchToolResultBlockItem {
 
 ///The outcome of a web search from an earlier turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25407,6 +25726,7 @@ impl ::std::default::Default for WebSearchToolResultBlockType {
 
 ///A web search that failed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WebSearchToolResultError {
     ///Why the search failed.
     pub error_code: crate::types::WebSearchToolResultErrorCode,
@@ -25486,6 +25806,7 @@ impl ::std::default::Default for WebSearchToolResultErrorType {
 
 ///A workspace of the organization, which groups API keys, members and usage.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Workspace {
     ///When the workspace was archived (RFC 3339), or null while it is not.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25513,6 +25834,7 @@ impl Workspace {
 
 ///Body of a request that creates a workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceCreateParams {
     ///Where the workspace's data is stored and where its inference may run. When left out, data stays in `us`, inference is unrestricted and defaults to `global`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25529,6 +25851,7 @@ impl WorkspaceCreateParams {
 
 ///A workspace's data residency settings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceDataResidency {
     ///The geos the workspace's inference may run in: a list of geos, or `unrestricted` for all of them.
     pub allowed_inference_geos: AllowedInferenceGeos,
@@ -25546,6 +25869,7 @@ impl WorkspaceDataResidency {
 
 ///Data residency settings of a new workspace. Each one left out takes its default.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceDataResidencyCreateParams {
     ///The geos the workspace's inference may run in: a list of geos, or `unrestricted` (the default) for all of them.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25566,6 +25890,7 @@ impl WorkspaceDataResidencyCreateParams {
 
 ///Changes to a workspace's inference settings; each one left out stays as it is. Where the workspace's data is stored cannot be changed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceDataResidencyUpdateParams {
     ///The geos the workspace's inference may run in: a list of geos, or `unrestricted` for all of them.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25583,6 +25908,7 @@ impl WorkspaceDataResidencyUpdateParams {
 
 ///A user's membership of a workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceMember {
     ///Always `workspace_member`.
     #[serde(rename = "type", default = "defaults::workspace_member_type")]
@@ -25603,6 +25929,7 @@ impl WorkspaceMember {
 
 ///Body of a request that adds a user to a workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceMemberCreateParams {
     ///The identifier of the user to add.
     pub user_id: ::std::string::String,
@@ -25681,6 +26008,7 @@ impl ::std::default::Default for WorkspaceMemberType {
 
 ///Body of a request that changes a workspace member's role.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceMemberUpdateParams {
     ///The user's new role in the workspace.
     pub workspace_role: crate::types::WorkspaceRole,
@@ -25757,6 +26085,7 @@ impl ::std::default::Default for WorkspaceType {
 
 ///Body of a request that updates a workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceUpdateParams {
     ///New inference settings for the workspace.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
