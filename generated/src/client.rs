@@ -16,6 +16,16 @@ const DEFAULT_MAX_RETRIES: u32 = 2;
 const API_KEY_VAR: &str = "ANTHROPIC_API_KEY";
 /// Where the Admin API key is read from.
 const ADMIN_KEY_VAR: &str = "ANTHROPIC_ADMIN_KEY";
+/// The builder method that gives the key read from `env_var`; a scheme
+/// without one is only read by `from_env`.
+pub(crate) fn key_setter(env_var: &str) -> Option<&'static str> {
+    match env_var {
+        API_KEY_VAR => Some("ClientBuilder::api_key"),
+        ADMIN_KEY_VAR => Some("ClientBuilder::admin_key"),
+        _ => None,
+    }
+}
+
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;

@@ -305,10 +305,13 @@ impl Transport {
             .and_then(|i| self.config.keys.get(i))
             .and_then(Option::as_ref);
         key.ok_or_else(|| {
+            let var = scheme.env_var();
+            let or_call = crate::client::key_setter(var)
+                .map(|setter| format!(" or call {setter}"))
+                .unwrap_or_default();
             Error::InvalidArgument(format!(
-                "this operation needs the key of {}: set {} or give it to the ClientBuilder",
-                scheme.env_var(),
-                scheme.env_var()
+                "this operation needs the key of {var}, which the client was built without: \
+                 set {var}{or_call}"
             ))
         })
     }

@@ -2,7 +2,8 @@
 //!
 //! Each example is built once per test binary with `cargo build -p
 //! anthropic-client --example NAME` and run with `ANTHROPIC_API_KEY` (the
-//! test key) and `ANTHROPIC_BASE_URL` pointing at the server.
+//! test key; or the admin key in `ANTHROPIC_ADMIN_KEY`) and
+//! `ANTHROPIC_BASE_URL` pointing at the server.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -55,14 +56,32 @@ impl Example {
     }
 
     /// The command that runs the example with `args` against `base_url`,
-    /// with `key` as the API key (none when `None`).
+    /// with `key` as the API key (none when `None`) and no admin key.
     pub fn command(self, key: Option<&str>, base_url: &str, args: &[&str]) -> Command {
+        self.command_with_keys(key, None, base_url, args)
+    }
+
+    /// The command that runs the example with `args` against `base_url`,
+    /// with `api_key` in `ANTHROPIC_API_KEY` and `admin_key` in
+    /// `ANTHROPIC_ADMIN_KEY` (each unset when `None`, whatever the test's
+    /// own environment holds).
+    pub fn command_with_keys(
+        self,
+        api_key: Option<&str>,
+        admin_key: Option<&str>,
+        base_url: &str,
+        args: &[&str],
+    ) -> Command {
         let mut cmd = Command::new(self.binary());
-        cmd.args(args)
-            .env("ANTHROPIC_BASE_URL", base_url)
-            .env_remove("ANTHROPIC_API_KEY");
-        if let Some(key) = key {
-            cmd.env("ANTHROPIC_API_KEY", key);
+        cmd.args(args).env("ANTHROPIC_BASE_URL", base_url);
+        for (name, value) in [
+            ("ANTHROPIC_API_KEY", api_key),
+            ("ANTHROPIC_ADMIN_KEY", admin_key),
+        ] {
+            match value {
+                Some(value) => cmd.env(name, value),
+                None => cmd.env_remove(name),
+            };
         }
         cmd
     }
@@ -73,16 +92,19 @@ impl Example {
     }
 
     pub async fn run_with_env(self, key: Option<&str>, base_url: &str, args: &[&str]) -> Run {
-        let mut cmd = self.command(key, base_url, args);
-        // The mock server answers on this runtime; wait for the child elsewhere.
-        let output = tokio::task::spawn_blocking(move || cmd.output().expect("run the example"))
-            .await
-            .expect("the child's waiter");
-        Run {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        finish(self.command(key, base_url, args)).await
+    }
+
+    /// Runs the example with `args` against `base_url`, with these keys
+    /// (see [`command_with_keys`](Self::command_with_keys)).
+    pub async fn run_with_keys(
+        self,
+        api_key: Option<&str>,
+        admin_key: Option<&str>,
+        base_url: &str,
+        args: &[&str],
+    ) -> Run {
+        finish(self.command_with_keys(api_key, admin_key, base_url, args)).await
     }
 
     /// Starts the example with `args` against `base_url` (and the test key),
@@ -102,6 +124,19 @@ impl Example {
             stdout: Output::read(stdout),
             stderr: Output::read(stderr),
         }
+    }
+}
+
+/// Runs `cmd` to its end and gives what it left.
+async fn finish(mut cmd: Command) -> Run {
+    // The mock server answers on this runtime; wait for the child elsewhere.
+    let output = tokio::task::spawn_blocking(move || cmd.output().expect("run the example"))
+        .await
+        .expect("the child's waiter");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Helpers shared by the workspace tests.
 
+pub mod admin;
 pub mod baseline;
 pub mod batches;
 pub mod diff;
