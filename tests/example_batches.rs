@@ -559,6 +559,8 @@ async fn bad_command_lines_exit_2_with_usage() {
         &["list", "--limit", "many"],
         &["get", "msgbatch_01", "--limit", "2"],
         &["--betas"],
+        &["--beta=yes", "list"],
+        &["wait"],
         &["--bogus", "list"],
         &["list", "--after-id", "b2"],
     ] {
@@ -571,13 +573,114 @@ async fn bad_command_lines_exit_2_with_usage() {
         );
         assert_eq!(out.stdout, "", "{args:?}");
     }
-    for args in [&["--beta", "list"][..], &["get", "msgbatch_01", "--beta"]] {
-        let out = run(&server.uri(), args).await;
-        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
-        out.assert_stderr_has(&["the beta batches are not available yet", "usage: batches"]);
-    }
     assert!(received(&server).await.is_empty(), "nothing was sent");
     let help = run(&server.uri(), &["--help"]).await;
     assert_eq!(help.code, Some(0));
     assert!(help.stdout.contains("results ID"), "{}", help.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn beta_runs_every_command_through_the_beta_batches() {
+    let server = batches_server().await;
+    // A beta-only request: an MCP server and a context management edit.
+    let beta_request = json!({
+        "custom_id": "with-mcp",
+        "params": {
+            "model": "claude-sonnet-4-5",
+            "max_tokens": 64,
+            "messages": [{"role": "user", "content": "Use the tools."}],
+            "mcp_servers": [{"type": "url", "url": "https://mcp.example.com/sse", "name": "ex"}],
+            "context_management": {"edits": [{"type": "clear_tool_uses_20250919"}]}
+        }
+    });
+    let (_dir, path) = file(&format!("{beta_request}\n"));
+    let path = path.to_str().expect("a UTF-8 path");
+    let one = format!("{BATCHES_PATH}/msgbatch_01");
+    let cases: [(&[&str], &str, &str, &str); 7] = [
+        (
+            &["create", path],
+            "msgbatch_01 in_progress\n",
+            "POST",
+            BATCHES_PATH,
+        ),
+        (&["get", "msgbatch_01"], "msgbatch_01 ended\n", "GET", &one),
+        (&["wait", "msgbatch_01"], "msgbatch_01 ended\n", "GET", &one),
+        (&["list"], "b1\nb2\nb3\nb4\nb5\n", "GET", BATCHES_PATH),
+        (
+            &["cancel", "msgbatch_01"],
+            "msgbatch_01 canceling\n",
+            "POST",
+            &format!("{one}/cancel"),
+        ),
+        (&["delete", "msgbatch_01"], "msgbatch_01\n", "DELETE", &one),
+        (
+            &["results", "msgbatch_01"],
+            RESULTS_STDOUT,
+            "GET",
+            &format!("{one}/results"),
+        ),
+    ];
+    for (command, stdout, verb, url_path) in cases {
+        let args: Vec<&str> = ["--beta", "--betas", "mcp-client-2025-04-04"]
+            .into_iter()
+            .chain(command.iter().copied())
+            .collect();
+        let before = received(&server).await.len();
+        let out = run(&server.uri(), &args).await;
+        assert_succeeded(&out, stdout);
+        let requests = received(&server).await;
+        let sent = &requests[before..];
+        assert!(!sent.is_empty(), "{command:?}");
+        for r in sent {
+            assert_sent(r, verb, url_path, Some("mcp-client-2025-04-04"));
+            let query = r.url.query().unwrap_or_default();
+            assert!(
+                query == "beta=true" || query.starts_with("beta=true&"),
+                "{command:?}: every request goes to the beta surface, not `{query}`"
+            );
+        }
+        if command[0] == "create" {
+            assert_eq!(
+                body_json(&sent[0]),
+                json!({"requests": [beta_request.clone()]}),
+                "the beta fields are sent as written"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wait_polls_until_the_batch_has_ended_in_both_families() {
+    for beta in [false, true] {
+        let server = MockServer::start().await;
+        let one = format!("{BATCHES_PATH}/msgbatch_01");
+        Mock::given(method("GET"))
+            .and(path(one.as_str()))
+            .respond_with(ok(batch("msgbatch_01", "in_progress")))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(one.as_str()))
+            .respond_with(ok(batch("msgbatch_01", "ended")))
+            .mount(&server)
+            .await;
+        let args: &[&str] = if beta {
+            &["--beta", "wait", "msgbatch_01"]
+        } else {
+            &["wait", "msgbatch_01"]
+        };
+        let out = run(&server.uri(), args).await;
+        assert_succeeded(&out, "msgbatch_01 ended\n");
+        let requests = received(&server).await;
+        assert_eq!(
+            requests.len(),
+            2,
+            "one look while in progress, one once ended"
+        );
+        for r in &requests {
+            assert_sent(r, "GET", &one, None);
+            assert_eq!(r.url.query(), beta.then_some("beta=true"), "beta: {beta}");
+        }
+    }
 }

@@ -12,8 +12,8 @@ use workspace_tests::messages::{
 };
 use workspace_tests::runtime::API_KEY;
 use workspace_tests::sse_server::{
-    block_start, block_stop, message_delta, message_stop, sse, text_reply, text_reply_message,
-    tool_reply, Reply, ScriptedServer,
+    block_start, block_stop, json_delta, message_delta, message_start, message_stop, sse,
+    text_block, text_delta, text_reply, text_reply_message, tool_reply, Reply, ScriptedServer,
 };
 
 const MESSAGE: Example = Example("message");
@@ -369,18 +369,110 @@ async fn rejects_a_bad_command_line() {
     assert!(received(&server).await.is_empty(), "nothing was sent");
 }
 
+/// A beta reply: a web search the server ran, its results, then the text.
+fn beta_reply_events() -> Vec<Value> {
+    vec![
+        message_start("msg_beta"),
+        block_start(
+            0,
+            json!({"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}}),
+        ),
+        json_delta(0, "{\"query\": \"rust\"}"),
+        block_stop(0),
+        block_start(
+            1,
+            json!({"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": [
+                {"type": "web_search_result", "url": "https://www.rust-lang.org", "title": "Rust",
+                 "encrypted_content": "enc", "page_age": null}
+            ]}),
+        ),
+        block_stop(1),
+        block_start(2, text_block()),
+        text_delta(2, "Rust is "),
+        text_delta(2, "a language."),
+        block_stop(2),
+        message_delta("end_turn", 15),
+        message_stop(),
+    ]
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn beta_says_the_beta_messages_api_is_not_here_yet() {
-    let server = messages_server(vec![json_response(text_reply_message())]).await;
-    for args in [&["--beta", "Hello"][..], &["Hello", "--beta", "--stream"]] {
-        let out = run(&server.uri(), args).await;
-        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
-        assert_eq!(out.stdout, "");
-        out.assert_stderr_has(&[
-            "--beta: the beta Messages API is not in this crate yet; \
-             it arrives with the beta Messages work",
-            "usage: message",
-        ]);
+async fn beta_goes_through_the_beta_messages_api_whole_or_streamed() {
+    let whole = json!({
+        "id": "msg_beta", "type": "message", "role": "assistant",
+        "model": "claude-sonnet-4-5-20250929",
+        "content": [
+            {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "rust"}},
+            {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": []},
+            {"type": "text", "text": "Rust is a language.", "citations": null}
+        ],
+        "stop_reason": "end_turn", "stop_sequence": null,
+        "usage": {"input_tokens": 25, "output_tokens": 15}
+    });
+    for stream in [false, true] {
+        let response = if stream {
+            sse_response(&beta_reply_events())
+        } else {
+            json_response(whole.clone())
+        };
+        let server = messages_server(vec![response]).await;
+        let mut args = vec!["--beta", "--blocks", "--betas", "web-search-2025-03-05"];
+        if stream {
+            args.push("--stream");
+        }
+        args.push("What is Rust?");
+        let out = run(&server.uri(), &args).await;
+        assert_succeeded(
+            &out,
+            "Rust is a language.\nblock: server_tool_use\nblock: web_search_tool_result\nblock: text\n",
+            &stop_line("end_turn", 15),
+        );
+        let requests = received(&server).await;
+        assert_eq!(requests.len(), 1);
+        assert_eq!(
+            requests[0].url.query(),
+            Some("beta=true"),
+            "stream: {stream}"
+        );
+        assert_eq!(
+            requests[0].headers["anthropic-beta"],
+            "web-search-2025-03-05"
+        );
+        let mut expected = json!({
+            "model": "claude-sonnet-4-5", "max_tokens": 1024,
+            "messages": [{"role": "user", "content": "What is Rust?"}]
+        });
+        if stream {
+            expected["stream"] = json!(true);
+        }
+        assert_eq!(body_json(&requests[0]), expected, "stream: {stream}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_beta_body_file_takes_beta_fields_which_the_plain_api_refuses() {
+    let body = json!({
+        "model": "claude-sonnet-4-5", "max_tokens": 512,
+        "messages": [{"role": "user", "content": "Use the tools."}],
+        "mcp_servers": [{"type": "url", "url": "https://mcp.example.com/sse", "name": "example"}],
+        "context_management": {"edits": [{"type": "clear_tool_uses_20250919"}]}
+    });
+    let (_dir, path) = file(&body.to_string());
+    let path = path.to_str().expect("a UTF-8 path");
+
+    let server = messages_server(vec![json_response(text_reply_message())]).await;
+    let out = run(&server.uri(), &["--body", path]).await;
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    out.assert_stderr_has(&["`context_management` is not a field of a Messages request"]);
     assert!(received(&server).await.is_empty(), "nothing was sent");
+
+    let out = run(&server.uri(), &["--beta", "--body", path]).await;
+    assert_succeeded(
+        &out,
+        "Hello! How can I héłp? ✓🦀\n",
+        &stop_line("end_turn", 15),
+    );
+    let requests = received(&server).await;
+    assert_eq!(requests[0].url.query(), Some("beta=true"));
+    assert_eq!(body_json(&requests[0]), body, "the file, as written");
 }

@@ -2,7 +2,7 @@
 //! their results.
 //!
 //! ```text
-//! cargo run -p anthropic-client --example batches -- [--betas a,b,...] COMMAND
+//! cargo run -p anthropic-client --example batches -- [--beta] [--betas a,b,...] COMMAND
 //! ```
 //!
 //! - `create FILE`: submits the requests of `FILE`, JSON Lines with one
@@ -14,9 +14,14 @@
 //!   all pages (`--limit N` is the page size, 1 to 1000).
 //! - `cancel ID`: asks for the batch to stop; prints `<id> <processing_status>`.
 //! - `delete ID`: deletes the batch; prints its id.
+//! - `wait ID`: waits until the batch has ended (polling with a backoff,
+//!   1 s then doubling up to a minute); prints `<id> <processing_status>`.
 //! - `results ID`: prints `<custom_id> <result type>` for each result as it
 //!   arrives (a type this crate does not know is printed as sent), then
 //!   `<n> results`.
+//! - `--beta`: the beta batches (`client.beta().messages().batches()`), whose
+//!   requests are beta Messages requests (server tools, MCP servers, ...)
+//!   and whose results hold beta messages.
 //! - `--betas a,b,...`: beta names sent in the `anthropic-beta` header of
 //!   every request.
 //!
@@ -30,21 +35,27 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
 
-use anthropic_client::types::{MessageBatchCreateParams, MessageBatchRequest};
+use anthropic_client::types::{
+    BetaMessageBatchCreateParams, BetaMessageBatchRequest, MessageBatchCreateParams,
+    MessageBatchRequest,
+};
 use anthropic_client::{Client, ClientBuilder, Error};
 use futures::{Stream, StreamExt};
+use serde::de::DeserializeOwned;
 
-const USAGE: &str = "usage: batches [--betas a,b,...] COMMAND
+const USAGE: &str = "usage: batches [--beta] [--betas a,b,...] COMMAND
 commands:
   create FILE         submit the requests of FILE (JSON Lines: one {\"custom_id\", \"params\"} per line)
   get ID              show a batch: <id> <processing_status>
   list [--limit N]    print the id of every batch
   cancel ID           cancel a batch: <id> <processing_status>
   delete ID           delete a batch: its id
+  wait ID             wait until a batch has ended: <id> <processing_status>
   results ID          print <custom_id> <result type> per result, then <n> results";
 
 /// The command line.
 struct Args {
+    beta: bool,
     betas: Vec<String>,
     command: Command,
 }
@@ -53,7 +64,7 @@ enum Command {
     /// `requests` is filled from `file` once the command line is known good.
     Create {
         file: String,
-        requests: Vec<MessageBatchRequest>,
+        requests: Requests,
     },
     Get {
         id: String,
@@ -67,9 +78,19 @@ enum Command {
     Delete {
         id: String,
     },
+    Wait {
+        id: String,
+    },
     Results {
         id: String,
     },
+}
+
+/// The requests of a `create`, of the family the command line chose.
+enum Requests {
+    Unread,
+    Plain(Vec<MessageBatchRequest>),
+    Beta(Vec<BetaMessageBatchRequest>),
 }
 
 enum Parsed {
@@ -78,6 +99,7 @@ enum Parsed {
 }
 
 fn parse(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
+    let mut beta = false;
     let mut betas = Vec::new();
     let mut limit = None;
     let mut words = Vec::new();
@@ -97,14 +119,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
         };
         match flag.as_str() {
             "-h" | "--help" => return Ok(Parsed::Help),
-            // Told apart from an unknown flag: in list_models it selects the
-            // beta surface, and it will here once the spec has the beta
-            // Messages API, whose batches these would be.
-            "--beta" => {
-                return Err("--beta: the beta batches are not available yet; \
-                            they arrive with the beta Messages API"
-                    .to_string())
-            }
+            "--beta" if inline.is_none() => beta = true,
             "--betas" => {
                 let v = value("--betas")?;
                 betas.extend(
@@ -132,7 +147,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
     let command = match name.as_str() {
         "create" => Command::Create {
             file: operand(&name, "FILE", words)?,
-            requests: Vec::new(),
+            requests: Requests::Unread,
         },
         "get" => Command::Get {
             id: operand(&name, "ID", words)?,
@@ -141,6 +156,9 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
             id: operand(&name, "ID", words)?,
         },
         "delete" => Command::Delete {
+            id: operand(&name, "ID", words)?,
+        },
+        "wait" => Command::Wait {
             id: operand(&name, "ID", words)?,
         },
         "results" => Command::Results {
@@ -155,7 +173,11 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
     if limit.is_some() && !matches!(command, Command::List { .. }) {
         return Err(format!("--limit applies to list, not to {name}"));
     }
-    Ok(Parsed::Run(Args { betas, command }))
+    Ok(Parsed::Run(Args {
+        beta,
+        betas,
+        command,
+    }))
 }
 
 /// The one operand of `command`.
@@ -174,7 +196,7 @@ fn operand(
 /// Reads the batch requests of `path`, one per non-blank line. The error
 /// names the file and the line, so the user can fix it before anything is
 /// sent.
-fn read_requests(path: &str) -> Result<Vec<MessageBatchRequest>, String> {
+fn read_requests<R: DeserializeOwned>(path: &str) -> Result<Vec<R>, String> {
     let cannot_read = |e: std::io::Error| format!("cannot read {path}: {e}");
     let mut reader = BufReader::new(File::open(path).map_err(cannot_read)?);
     let mut requests = Vec::new();
@@ -225,7 +247,12 @@ async fn main() -> ExitCode {
     // Before the client is built: a bad file is reported as such even
     // without an API key, and nothing is sent.
     if let Command::Create { file, requests } = &mut args.command {
-        match read_requests(file) {
+        let read = if args.beta {
+            read_requests(file).map(Requests::Beta)
+        } else {
+            read_requests(file).map(Requests::Plain)
+        };
+        match read {
             Ok(read) => *requests = read,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -241,7 +268,12 @@ async fn main() -> ExitCode {
         Ok(client) => client,
         Err(e) => return fail(&e),
     };
-    match run(&client, args.command).await {
+    let outcome = if args.beta {
+        run_beta(&client, args.command).await
+    } else {
+        run(&client, args.command).await
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e),
     }
@@ -251,10 +283,17 @@ async fn run(client: &Client, command: Command) -> Result<(), Error> {
     let batches = client.messages().batches();
     match command {
         Command::Create { requests, .. } => {
+            let Requests::Plain(requests) = requests else {
+                unreachable!("main reads plain requests without --beta")
+            };
             let batch = batches
                 .create(MessageBatchCreateParams::new(requests))
                 .send()
                 .await?;
+            say(format_args!("{} {}", batch.id, batch.processing_status));
+        }
+        Command::Wait { id } => {
+            let batch = batches.wait(id).await?;
             say(format_args!("{} {}", batch.id, batch.processing_status));
         }
         Command::Get { id } => {
@@ -280,6 +319,56 @@ async fn run(client: &Client, command: Command) -> Result<(), Error> {
             let results = batches.results(id).send().await?;
             // `tag()` is the `type` as sent, also for a result type this
             // crate does not know (kept in `MessageBatchResult::Other`).
+            let count =
+                print_each(results, |r| format!("{} {}", r.custom_id, r.result.tag())).await?;
+            if let Some(n) = count {
+                say(format_args!("{n} results"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`run`] through the beta surface: the same calls under `client.beta()`,
+/// with the beta types.
+async fn run_beta(client: &Client, command: Command) -> Result<(), Error> {
+    let batches = client.beta().messages().batches();
+    match command {
+        Command::Create { requests, .. } => {
+            let Requests::Beta(requests) = requests else {
+                unreachable!("main reads beta requests with --beta")
+            };
+            let batch = batches
+                .create(BetaMessageBatchCreateParams::new(requests))
+                .send()
+                .await?;
+            say(format_args!("{} {}", batch.id, batch.processing_status));
+        }
+        Command::Wait { id } => {
+            let batch = batches.wait(id).await?;
+            say(format_args!("{} {}", batch.id, batch.processing_status));
+        }
+        Command::Get { id } => {
+            let batch = batches.retrieve(id).send().await?;
+            say(format_args!("{} {}", batch.id, batch.processing_status));
+        }
+        Command::List { limit } => {
+            let mut request = batches.list();
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            print_each(request.items(), |batch| batch.id).await?;
+        }
+        Command::Cancel { id } => {
+            let batch = batches.cancel(id).send().await?;
+            say(format_args!("{} {}", batch.id, batch.processing_status));
+        }
+        Command::Delete { id } => {
+            let deleted = batches.delete(id).send().await?;
+            say(format_args!("{}", deleted.id));
+        }
+        Command::Results { id } => {
+            let results = batches.results(id).send().await?;
             let count =
                 print_each(results, |r| format!("{} {}", r.custom_id, r.result.tag())).await?;
             if let Some(n) = count {

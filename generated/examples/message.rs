@@ -2,9 +2,9 @@
 //!
 //! ```text
 //! cargo run -p anthropic-client --example message -- \
-//!     [--model M] [--max-tokens N] [--stream] [--betas a,b,...] [--blocks] PROMPT
+//!     [--beta] [--model M] [--max-tokens N] [--stream] [--betas a,b,...] [--blocks] PROMPT
 //! cargo run -p anthropic-client --example message -- \
-//!     --body FILE [--stream] [--betas a,b,...] [--blocks]
+//!     [--beta] --body FILE [--stream] [--betas a,b,...] [--blocks]
 //! ```
 //!
 //! - `--model M`: the model (`claude-sonnet-4-5` by default).
@@ -21,8 +21,10 @@
 //! - `--blocks`: after the reply, prints one line `block: <type>` on stdout
 //!   for each content block of the final message, the type as the API sent
 //!   it (also for a type this crate does not know).
-//! - `--beta`: the beta Messages API (`/v1/messages?beta=true`) is not in
-//!   this crate yet; it exits with status 2 saying so.
+//! - `--beta`: through the beta Messages API (`/v1/messages?beta=true`,
+//!   `client.beta().messages()`), which has the newest tools and blocks
+//!   (server tools, MCP servers, context management, ...). With `--body`,
+//!   the file is then a beta request body.
 //!
 //! It reads `ANTHROPIC_API_KEY` and, when set, `ANTHROPIC_BASE_URL`. The
 //! reply's text goes to stdout, followed by a newline; a last line on stderr
@@ -33,20 +35,24 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use anthropic_client::types::{Message, MessageCreateParams, MessageParam};
-use anthropic_client::{ClientBuilder, Error};
+use anthropic_client::types::{
+    BetaMessageCreateParams, BetaMessageParam, MessageCreateParams, MessageParam,
+};
+use anthropic_client::{Client, ClientBuilder, Error};
 use futures::TryStreamExt;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-const USAGE: &str = "usage: message [--model MODEL] [--max-tokens N] [--stream] [--betas a,b,...] \
-[--blocks] PROMPT...
-       message --body FILE [--stream] [--betas a,b,...] [--blocks]";
+const USAGE: &str = "usage: message [--beta] [--model MODEL] [--max-tokens N] [--stream] \
+[--betas a,b,...] [--blocks] PROMPT...
+       message [--beta] --body FILE [--stream] [--betas a,b,...] [--blocks]";
 const DEFAULT_MODEL: &str = "claude-sonnet-4-5";
 const DEFAULT_MAX_TOKENS: i64 = 1024;
 
 /// The command line.
 struct Args {
     request: Request,
+    beta: bool,
     betas: Vec<String>,
     stream: bool,
     blocks: bool,
@@ -76,6 +82,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
     let mut betas = Vec::new();
     let mut stream = false;
     let mut blocks = false;
+    let mut beta = false;
     let mut words = Vec::new();
     while let Some(arg) = argv.next() {
         // `--flag value` or `--flag=value`.
@@ -113,13 +120,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
             }
             "--stream" if inline.is_none() => stream = true,
             "--blocks" if inline.is_none() => blocks = true,
-            // Told apart from an unknown flag: list_models has it, and this
-            // example will once the spec has the beta Messages API.
-            "--beta" => {
-                return Err("--beta: the beta Messages API is not in this crate yet; \
-                            it arrives with the beta Messages work"
-                    .to_string())
-            }
+            "--beta" if inline.is_none() => beta = true,
             "--" => words.extend(argv.by_ref()),
             _ if flag.starts_with("--") => return Err(format!("unknown argument `{arg}`")),
             _ => words.push(arg),
@@ -143,6 +144,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
     };
     Ok(Parsed::Run(Args {
         request,
+        beta,
         betas,
         stream,
         blocks,
@@ -152,22 +154,22 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
 /// A request body as a file holds it: the fields this crate knows, and any
 /// other top-level field, which could not be sent.
 #[derive(serde::Deserialize)]
-struct BodyFile {
+struct BodyFile<P> {
     #[serde(flatten)]
-    params: MessageCreateParams,
+    params: P,
     #[serde(flatten)]
     unknown: Map<String, Value>,
 }
 
-/// Reads the request body of `path`. The error names the file, so the user
-/// can fix it before anything is sent.
-fn read_body(path: &str) -> Result<MessageCreateParams, String> {
+/// Reads the request body (plain or beta) of `path`. The error names the
+/// file, so the user can fix it before anything is sent.
+fn read_body<P: DeserializeOwned>(path: &str) -> Result<P, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let not_a_body = |e: serde_json::Error| format!("{path} is not a Messages request body: {e}");
     // The plain type first, for its error: through `flatten`, serde places
     // every error at the end of the object instead of at the value at fault.
-    serde_json::from_slice::<MessageCreateParams>(&bytes).map_err(not_a_body)?;
-    let file: BodyFile = serde_json::from_slice(&bytes).map_err(not_a_body)?;
+    serde_json::from_slice::<P>(&bytes).map_err(not_a_body)?;
+    let file: BodyFile<P> = serde_json::from_slice(&bytes).map_err(not_a_body)?;
     if let Some(field) = file.unknown.keys().next() {
         return Err(format!(
             "{path}: `{field}` is not a field of a Messages request this crate knows; \
@@ -190,39 +192,73 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Before the client is built: a bad file is reported as such even
-    // without an API key, and nothing is sent.
-    let params = match &args.request {
-        Request::Prompt {
-            model,
-            max_tokens,
-            prompt,
-        } => MessageCreateParams::new(
-            model.as_str(),
-            *max_tokens,
-            [MessageParam::user(prompt.as_str())],
-        ),
-        Request::Body(path) => match read_body(path) {
-            Ok(params) => params,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(2);
-            }
-        },
+    // The body is read before the client is built: a bad file is reported
+    // as such even without an API key, and nothing is sent.
+    let params = match params(&args) {
+        Ok(params) => params,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
     };
-    match run(&args, params).await {
+    let outcome = match params {
+        Params::Plain(params) => run(&args, params).await,
+        Params::Beta(params) => run_beta(&args, params).await,
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(&error),
     }
 }
 
-async fn run(args: &Args, params: MessageCreateParams) -> Result<(), Error> {
+/// The request of one family or the other.
+enum Params {
+    Plain(MessageCreateParams),
+    Beta(BetaMessageCreateParams),
+}
+
+/// The request the command line asks for.
+fn params(args: &Args) -> Result<Params, String> {
+    Ok(match (&args.request, args.beta) {
+        (Request::Body(path), false) => Params::Plain(read_body(path)?),
+        (Request::Body(path), true) => Params::Beta(read_body(path)?),
+        (
+            Request::Prompt {
+                model,
+                max_tokens,
+                prompt,
+            },
+            false,
+        ) => Params::Plain(MessageCreateParams::new(
+            model.as_str(),
+            *max_tokens,
+            [MessageParam::user(prompt.as_str())],
+        )),
+        (
+            Request::Prompt {
+                model,
+                max_tokens,
+                prompt,
+            },
+            true,
+        ) => Params::Beta(BetaMessageCreateParams::new(
+            model.as_str(),
+            *max_tokens,
+            [BetaMessageParam::user(prompt.as_str())],
+        )),
+    })
+}
+
+fn client(args: &Args) -> Result<Client, Error> {
     let mut client = ClientBuilder::from_env();
     for beta in &args.betas {
         client = client.beta(beta.as_str());
     }
-    let client = client.build()?;
+    client.build()
+}
 
+async fn run(args: &Args, params: MessageCreateParams) -> Result<(), Error> {
+    let client = client(args)?;
     let message = if args.stream {
         let mut stream = client
             .messages()
@@ -245,17 +281,87 @@ async fn run(args: &Args, params: MessageCreateParams) -> Result<(), Error> {
         }
         message
     };
-    show("\n");
-    if args.blocks {
-        for block in &message.content {
-            // The type as sent, also for a block kept as `Other`.
-            if !show(&format!("block: {}\n", block.tag())) {
+    let tags: Vec<&str> = message.content.iter().map(|block| block.tag()).collect();
+    let stop = message.stop_reason.as_ref().map(ToString::to_string);
+    finish(
+        args,
+        &tags,
+        &message.model,
+        stop,
+        (message.usage.input_tokens, message.usage.output_tokens),
+    );
+    Ok(())
+}
+
+/// [`run`] through the beta surface: the same calls under `client.beta()`,
+/// with the beta types.
+async fn run_beta(args: &Args, params: BetaMessageCreateParams) -> Result<(), Error> {
+    let client = client(args)?;
+    let message = if args.stream {
+        let mut stream = client
+            .beta()
+            .messages()
+            .create_stream(params)
+            .send()
+            .await?
+            .accumulate();
+        let mut deltas = stream.text_deltas();
+        while let Some(text) = deltas.try_next().await? {
+            if !show(&text) {
                 return Ok(());
             }
         }
-    }
-    print_stop(&message);
+        stream.final_message().await?
+    } else {
+        let message = client
+            .beta()
+            .messages()
+            .create(params)
+            .send()
+            .await?
+            .into_inner();
+        if !show(&message.text()) {
+            return Ok(());
+        }
+        message
+    };
+    let tags: Vec<&str> = message.content.iter().map(|block| block.tag()).collect();
+    let stop = message.stop_reason.as_ref().map(ToString::to_string);
+    finish(
+        args,
+        &tags,
+        &message.model,
+        stop,
+        (message.usage.input_tokens, message.usage.output_tokens),
+    );
     Ok(())
+}
+
+/// After the reply's text: the blocks' types if asked for, then why the
+/// reply stopped.
+fn finish(
+    args: &Args,
+    tags: &[&str],
+    model: impl std::fmt::Display,
+    stop: Option<String>,
+    tokens: (i64, i64),
+) {
+    show("\n");
+    if args.blocks {
+        for tag in tags {
+            // The type as sent, also for a block kept as `Other`.
+            if !show(&format!("block: {tag}\n")) {
+                return;
+            }
+        }
+    }
+    // On stderr, so stdout holds only what the model wrote (and the blocks
+    // asked for).
+    let reason = stop.unwrap_or_else(|| "none".to_string());
+    eprintln!(
+        "[{model} · stop: {reason} · {} input / {} output tokens]",
+        tokens.0, tokens.1
+    );
 }
 
 /// Writes `text` to stdout at once; false when stdout is closed (say,
@@ -266,19 +372,6 @@ fn show(text: &str) -> bool {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .is_ok()
-}
-
-/// Why the reply stopped, on stderr so stdout holds only what the model
-/// wrote (and the blocks asked for).
-fn print_stop(message: &Message) {
-    let reason = message
-        .stop_reason
-        .as_ref()
-        .map_or_else(|| "none".to_string(), ToString::to_string);
-    eprintln!(
-        "[{} · stop: {reason} · {} input / {} output tokens]",
-        message.model, message.usage.input_tokens, message.usage.output_tokens
-    );
 }
 
 /// Reports `error` on stderr and gives the failure exit code.

@@ -5,49 +5,107 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
-use crate::types::{MessageBatch, MessageBatchProcessingStatus};
-use crate::{Error, MessagesBatches, Response};
+use crate::types::{
+    BetaMessageBatch, BetaMessageBatchProcessingStatus, MessageBatch, MessageBatchProcessingStatus,
+};
+use crate::{BetaMessagesBatches, Error, MessagesBatches, Response};
 
 const FIRST_INTERVAL: Duration = Duration::from_secs(1);
 const MAX_INTERVAL: Duration = Duration::from_secs(60);
 
-impl<'a> MessagesBatches<'a> {
-    /// Waits until the batch `message_batch_id` has ended (its
-    /// `processing_status` is `ended`) and returns it, as last retrieved.
-    ///
-    /// It polls [`retrieve`](Self::retrieve), 1 s after the first look and
-    /// then twice as long each time, up to a minute between two looks (both
-    /// configurable). Each look is retried like any request; an error that
-    /// remains ends the wait with that error. There is no overall deadline:
-    /// batches may take up to a day; wrap the future in a timeout to set one.
-    ///
-    /// ```no_run
-    /// # async fn run(client: anthropic_client::Client) -> Result<(), anthropic_client::Error> {
-    /// let batch = client.messages().batches().wait("msgbatch_01").await?;
-    /// println!("{} succeeded", batch.request_counts.succeeded);
-    /// # Ok(()) }
-    /// ```
-    pub fn wait(&self, message_batch_id: impl Into<String>) -> BatchWait<'a> {
-        BatchWait {
-            batches: *self,
-            id: message_batch_id.into(),
-            interval: FIRST_INTERVAL,
-            max_interval: MAX_INTERVAL,
-        }
-    }
+type Look<'a, B> = Pin<Box<dyn Future<Output = Result<Response<B>, Error>> + Send + 'a>>;
+
+/// A batches resource whose batches [`BatchWait`] can wait for: the plain
+/// one ([`MessagesBatches`]) and the beta one ([`BetaMessagesBatches`]).
+/// Sealed: the two families are all there is.
+pub trait BatchResource<'a>: sealed::Sealed + Copy + Send + Sync + std::fmt::Debug + 'a {
+    /// The batch this resource returns.
+    type Batch: Send + 'a;
+
+    #[doc(hidden)]
+    fn look(self, id: String) -> Look<'a, Self::Batch>;
+
+    #[doc(hidden)]
+    fn status(batch: &Self::Batch) -> (bool, String);
 }
 
-/// A wait for a batch to end, from [`MessagesBatches::wait`]: `.await` it.
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// The same wait for both families: their batches differ only in type.
+macro_rules! batch_wait {
+    ($Resource:ident, $Batch:ident, $Status:ident, $example:literal) => {
+        impl sealed::Sealed for $Resource<'_> {}
+
+        impl<'a> BatchResource<'a> for $Resource<'a> {
+            type Batch = $Batch;
+
+            fn look(self, id: String) -> Look<'a, $Batch> {
+                Box::pin(async move { self.retrieve(id).send().await })
+            }
+
+            fn status(batch: &$Batch) -> (bool, String) {
+                let status = &batch.processing_status;
+                (*status == $Status::Ended, status.to_string())
+            }
+        }
+
+        impl<'a> $Resource<'a> {
+            /// Waits until the batch `message_batch_id` has ended (its
+            /// `processing_status` is `ended`) and returns it, as last retrieved.
+            ///
+            /// It polls [`retrieve`](Self::retrieve), 1 s after the first look and
+            /// then twice as long each time, up to a minute between two looks (both
+            /// configurable). Each look is retried like any request; an error that
+            /// remains ends the wait with that error. There is no overall deadline:
+            /// batches may take up to a day; wrap the future in a timeout to set one.
+            ///
+            /// ```no_run
+            /// # async fn run(client: anthropic_client::Client) -> Result<(), anthropic_client::Error> {
+            #[doc = $example]
+            /// println!("{} succeeded", batch.request_counts.succeeded);
+            /// # Ok(()) }
+            /// ```
+            pub fn wait(&self, message_batch_id: impl Into<String>) -> BatchWait<'a, Self> {
+                BatchWait {
+                    batches: *self,
+                    id: message_batch_id.into(),
+                    interval: FIRST_INTERVAL,
+                    max_interval: MAX_INTERVAL,
+                    _lifetime: std::marker::PhantomData,
+                }
+            }
+        }
+    };
+}
+
+batch_wait!(
+    MessagesBatches,
+    MessageBatch,
+    MessageBatchProcessingStatus,
+    "let batch = client.messages().batches().wait(\"msgbatch_01\").await?;"
+);
+batch_wait!(
+    BetaMessagesBatches,
+    BetaMessageBatch,
+    BetaMessageBatchProcessingStatus,
+    "let batch = client.beta().messages().batches().wait(\"msgbatch_01\").await?;"
+);
+
+/// A wait for a batch to end, from [`MessagesBatches::wait`] or
+/// [`BetaMessagesBatches::wait`]: `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a wait does nothing until it is awaited"]
-pub struct BatchWait<'a> {
-    batches: MessagesBatches<'a>,
+pub struct BatchWait<'a, R: BatchResource<'a> = MessagesBatches<'a>> {
+    batches: R,
     id: String,
     interval: Duration,
     max_interval: Duration,
+    _lifetime: std::marker::PhantomData<&'a ()>,
 }
 
-impl BatchWait<'_> {
+impl<'a, R: BatchResource<'a>> BatchWait<'a, R> {
     /// How long to wait after the first look before the second; each wait
     /// after it doubles. 1 s by default.
     pub fn interval(mut self, interval: Duration) -> Self {
@@ -62,22 +120,23 @@ impl BatchWait<'_> {
     }
 }
 
-impl<'a> IntoFuture for BatchWait<'a> {
-    type Output = Result<Response<MessageBatch>, Error>;
+impl<'a, R: BatchResource<'a>> IntoFuture for BatchWait<'a, R> {
+    type Output = Result<Response<R::Batch>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let mut waits = intervals(self.interval, self.max_interval);
             loop {
-                let batch = self.batches.retrieve(self.id.as_str()).send().await?;
-                if batch.processing_status == MessageBatchProcessingStatus::Ended {
+                let batch = self.batches.look(self.id.clone()).await?;
+                let (ended, status) = R::status(&batch);
+                if ended {
                     return Ok(batch);
                 }
                 let wait = waits.next().unwrap_or(self.max_interval);
                 tracing::debug!(
                     batch = %self.id,
-                    status = %batch.processing_status,
+                    status = %status,
                     wait_ms = wait.as_millis() as u64,
                     "the batch has not ended yet"
                 );

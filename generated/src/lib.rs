@@ -191,7 +191,7 @@ pub mod generated;
 pub use accumulate::{
     Deltas, EventKind, MessageAccumulator, MessageEvent, MessageStream, TextDeltas,
 };
-pub use batches::BatchWait;
+pub use batches::{BatchResource, BatchWait};
 pub use client::{Client, ClientBuilder};
 pub use download::ByteStream;
 pub use error::{ApiError, DecodeError, Error, TransportError};
