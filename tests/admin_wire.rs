@@ -724,6 +724,87 @@ async fn report_timestamps_are_sent_as_given_and_checked_before_sending() {
     assert_eq!(received(&server).await.len(), 1, "nothing more was sent");
 }
 
+/// The Claude Code report's day is `YYYY-MM-DD` (a `chrono` date works too),
+/// and every report's page size is at least 1: checked before sending.
+#[tokio::test]
+async fn report_days_and_page_sizes_are_checked_before_sending() {
+    let server = MockServer::start().await;
+    let client = admin_client(&server.uri());
+    for day in ["2025-8-8", "2025-02-30", "2025-08-08T00:00:00Z"] {
+        match client.admin().usage_report().claude_code(day).send().await {
+            Err(Error::InvalidArgument(why)) => {
+                assert!(
+                    why.contains("`starting_at` must be a day written YYYY-MM-DD"),
+                    "{why}"
+                );
+                assert!(why.contains(day), "{why}");
+            }
+            other => panic!("{day}: {other:?}"),
+        }
+    }
+    let limits = [
+        client
+            .admin()
+            .usage_report()
+            .claude_code("2025-08-08")
+            .limit(0)
+            .send()
+            .await
+            .map(drop),
+        client
+            .admin()
+            .usage_report()
+            .messages("2025-01-01T00:00:00Z")
+            .limit(0)
+            .send()
+            .await
+            .map(drop),
+        client
+            .admin()
+            .usage_report()
+            .messages("2025-01-01T00:00:00Z")
+            .limit(1441)
+            .send()
+            .await
+            .map(drop),
+        client
+            .admin()
+            .cost_report()
+            .retrieve("2025-01-01T00:00:00Z")
+            .limit(0)
+            .send()
+            .await
+            .map(drop),
+    ];
+    for result in limits {
+        match result {
+            Err(Error::InvalidArgument(why)) => assert!(why.contains("`limit`"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(received(&server).await.is_empty(), "nothing was sent");
+
+    answer(
+        &server,
+        "GET",
+        "/v1/organizations/usage_report/claude_code",
+        report_page(vec![], None),
+    )
+    .await;
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 8, 8).expect("a day");
+    client
+        .admin()
+        .usage_report()
+        .claude_code(day)
+        .send()
+        .await
+        .expect("a chrono date");
+    assert_eq!(
+        query(&only_request(&server).await),
+        pairs(&[("starting_at", "2025-08-08")])
+    );
+}
+
 #[tokio::test]
 async fn cost_report_groups_in_bracket_form() {
     let server = MockServer::start().await;

@@ -184,7 +184,7 @@ enum Command {
     },
     UsageClaudeCode {
         day: String,
-        limit: Option<i64>,
+        limit: Option<u64>,
     },
     Cost {
         range: Range,
@@ -196,7 +196,7 @@ enum Command {
 struct Range {
     starting_at: String,
     ending_at: Option<String>,
-    limit: Option<i64>,
+    limit: Option<u64>,
 }
 
 enum Parsed {
@@ -239,13 +239,6 @@ impl Line {
             .transpose()
     }
 
-    /// A report's `--limit`, which the spec types as a signed integer.
-    fn report_limit(&mut self) -> Result<Option<i64>, String> {
-        self.limit()?
-            .map(|n| i64::try_from(n).map_err(|_| format!("--limit {n} is too large")))
-            .transpose()
-    }
-
     /// The comma-separated values of a flag; none when it is not given.
     fn list(&mut self, name: &str) -> Vec<String> {
         self.flag(name)
@@ -265,7 +258,7 @@ impl Line {
                 .flag("--starting-at")
                 .ok_or_else(|| format!("`{command}` needs --starting-at"))?,
             ending_at: self.flag("--ending-at"),
-            limit: self.report_limit()?,
+            limit: self.limit()?,
         })
     }
 }
@@ -499,7 +492,7 @@ fn parse(argv: impl Iterator<Item = String>) -> Result<Parsed, String> {
                 day: line
                     .flag("--starting-at")
                     .ok_or_else(|| format!("`{name}` needs --starting-at"))?,
-                limit: line.report_limit()?,
+                limit: line.limit()?,
             }
         }
         ("cost", _) => {

@@ -192,6 +192,19 @@ pub(crate) fn timestamp(name: &str, value: &crate::Timestamp) -> Result<(), Stri
     }
 }
 
+/// A day given as text must be `YYYY-MM-DD`, as the API reads it.
+#[allow(dead_code)]
+pub(crate) fn date(name: &str, value: &crate::Date) -> Result<(), String> {
+    let text = value.as_str();
+    // chrono alone would also take `2025-1-2`; the API wants the padded form.
+    match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(_) if text.len() == 10 => Ok(()),
+        _ => Err(format!(
+            "`{name}` must be a day written YYYY-MM-DD such as 2025-01-31, got `{value}`"
+        )),
+    }
+}
+
 /// A path parameter must stay one path segment. Percent-encoding keeps `/`,
 /// `?` and `#` inside it, but `.` and `..` alone would be resolved away by
 /// URL normalization, and an empty value would change the route.
@@ -256,6 +269,19 @@ mod tests {
             timestamp("starting_at", &"yesterday".into()).unwrap_err(),
             "`starting_at` must be an RFC 3339 timestamp such as 2025-01-01T00:00:00Z, got `yesterday`"
         );
+    }
+
+    #[test]
+    fn days_are_padded_year_month_day() {
+        assert!(date("starting_at", &"2025-01-31".into()).is_ok());
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 2, 3).map(crate::Date::from);
+        assert_eq!(day.as_ref().map(crate::Date::as_str), Some("2025-02-03"));
+        for bad in ["2025-1-31", "2025-02-30", "2025-01-31T00:00:00Z", "today"] {
+            assert_eq!(
+                date("starting_at", &bad.into()).unwrap_err(),
+                format!("`starting_at` must be a day written YYYY-MM-DD such as 2025-01-31, got `{bad}`")
+            );
+        }
     }
 
     #[test]

@@ -203,7 +203,7 @@ pub use multipart::Upload;
 pub use request::RequestOptions;
 pub use response::{RateLimit, RateLimits, Response};
 pub use streaming::EventStream;
-pub use timestamp::Timestamp;
+pub use timestamp::{Date, Timestamp};
 pub use tool_runner::{IntoToolResultContent, ToolHandler, ToolRunner, ToolRunnerStream};
 
 /// The API's types: every schema of the spec, and the open sets of values.

@@ -1,8 +1,8 @@
-//! Timestamps as parameters take: a `chrono` value or its RFC 3339 text.
+//! Timestamps and days as parameters take: a `chrono` value or its text.
 
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
 
 /// An RFC 3339 timestamp given to a request (`2025-01-01T00:00:00Z`): a
 /// `chrono` date-time, or text, which is checked before sending.
@@ -43,6 +43,54 @@ impl From<&str> for Timestamp {
 impl From<String> for Timestamp {
     fn from(text: String) -> Self {
         Self(text)
+    }
+}
+
+impl From<&String> for Timestamp {
+    fn from(text: &String) -> Self {
+        Self(text.clone())
+    }
+}
+
+/// A calendar day given to a request (`2025-01-31`): a `chrono` date, or
+/// text, which is checked before sending.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Date(String);
+
+impl Date {
+    /// The day as it is sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<NaiveDate> for Date {
+    fn from(day: NaiveDate) -> Self {
+        Self(day.format("%Y-%m-%d").to_string())
+    }
+}
+
+impl From<&str> for Date {
+    fn from(text: &str) -> Self {
+        Self(text.to_string())
+    }
+}
+
+impl From<String> for Date {
+    fn from(text: String) -> Self {
+        Self(text)
+    }
+}
+
+impl From<&String> for Date {
+    fn from(text: &String) -> Self {
+        Self(text.clone())
     }
 }
 

@@ -282,6 +282,7 @@ fn value_type(ty: &ValueType) -> String {
         ValueType::Number => "f64".to_string(),
         ValueType::Boolean => "bool".to_string(),
         ValueType::DateTime => "Timestamp".to_string(),
+        ValueType::Date => "Date".to_string(),
         ValueType::Named(name) => name.clone(),
         ValueType::List(item) => format!("Vec<{}>", value_type(item)),
     }

@@ -194,6 +194,8 @@ pub enum ValueType {
     Boolean,
     /// An RFC 3339 timestamp (`format: date-time`).
     DateTime,
+    /// A calendar day, `YYYY-MM-DD` (`format: date`).
+    Date,
     /// A named schema of the spec that reads and writes as a string (an
     /// open set, a closed enum), by its Rust type name.
     Named(String),

@@ -141,6 +141,11 @@ fn inline_type(cx: &Context, pointer: &str, schema: &Schema) -> Option<(ValueTyp
         {
             ValueType::DateTime
         }
+        SchemaKind::Type(Type::String(s))
+            if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Date) =>
+        {
+            ValueType::Date
+        }
         SchemaKind::Type(Type::String(_)) => ValueType::String,
         SchemaKind::Type(Type::Integer(i)) => ValueType::Integer {
             unsigned: i.minimum.is_some_and(|m| m >= 0),

@@ -30,6 +30,7 @@ pub fn stored_type(ty: &ValueType) -> TokenStream {
         ValueType::Number => quote!(f64),
         ValueType::Boolean => quote!(bool),
         ValueType::DateTime => quote!(crate::Timestamp),
+        ValueType::Date => quote!(crate::Date),
         ValueType::Named(name) => {
             let name = format_ident!("{}", name);
             quote!(types::#name)
@@ -44,7 +45,7 @@ pub fn stored_type(ty: &ValueType) -> TokenStream {
 /// The type a value is taken as, and how it becomes the stored type.
 fn taken(ty: &ValueType, ident: &syn::Ident) -> (TokenStream, Option<TokenStream>) {
     match ty {
-        ValueType::String | ValueType::Named(_) | ValueType::DateTime => {
+        ValueType::String | ValueType::Named(_) | ValueType::DateTime | ValueType::Date => {
             let stored = stored_type(ty);
             (
                 quote!(impl ::std::convert::Into<#stored>),
@@ -75,10 +76,14 @@ pub fn param_arg(param: &Param) -> Arg {
     let ident = format_ident!("{}", param.rust_name);
     let (param_type, convert) = taken(&param.ty, &ident);
     let mut check = checks(&param.name, &param.checks, &ident);
-    if param.ty == ValueType::DateTime {
-        let name = &param.name;
-        let timestamp = quote!(base.check(crate::checks::timestamp(#name, &#ident)););
-        check = Some(quote!(#check #timestamp));
+    let name = &param.name;
+    let format = match param.ty {
+        ValueType::DateTime => Some(quote!(base.check(crate::checks::timestamp(#name, &#ident));)),
+        ValueType::Date => Some(quote!(base.check(crate::checks::date(#name, &#ident));)),
+        _ => None,
+    };
+    if let Some(format) = format {
+        check = Some(quote!(#check #format));
     }
     Arg {
         ident,

@@ -1637,7 +1637,7 @@ impl<'a> BetaFilesDownloadRequest<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct BetaSkillsListRequest<'a> {
     pub(crate) base: crate::request::RequestBase<'a>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) limit: ::std::option::Option<u64>,
     pub(crate) page: ::std::option::Option<::std::string::String>,
     pub(crate) source: ::std::option::Option<types::SkillSource>,
     pub(crate) anthropic_beta: ::std::option::Option<
@@ -1660,14 +1660,14 @@ impl<'a> BetaSkillsListRequest<'a> {
 
     crate::request::request_options!();
     ///How many skills one page holds, at most 100; 20 when not given.
-    pub fn limit(mut self, limit: i64) -> Self {
+    pub fn limit(mut self, limit: u64) -> Self {
         {
             let base = &mut self.base;
             base.check(
                 crate::checks::range(
                     "limit",
                     &limit,
-                    ::std::option::Option::None,
+                    ::std::option::Option::Some(1f64),
                     ::std::option::Option::Some(100f64),
                 ),
             );
@@ -4050,7 +4050,7 @@ pub struct AdminUsageReportMessagesRequest<'a> {
     pub(crate) inference_geos: ::std::option::Option<
         ::std::vec::Vec<types::UsageReportInferenceGeo>,
     >,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) limit: ::std::option::Option<u64>,
     pub(crate) page: ::std::option::Option<::std::string::String>,
     pub(crate) anthropic_beta: ::std::option::Option<
         ::std::vec::Vec<types::AnthropicBeta>,
@@ -4216,7 +4216,19 @@ impl<'a> AdminUsageReportMessagesRequest<'a> {
     }
 
     ///Most buckets to return in one page. Its default and its maximum depend on `bucket_width`: 7 and 31 for `1d`, 24 and 168 for `1h`, 60 and 1440 for `1m`.
-    pub fn limit(mut self, limit: i64) -> Self {
+    pub fn limit(mut self, limit: u64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::Some(1f64),
+                    ::std::option::Option::Some(1440f64),
+                ),
+            );
+        }
+
         self.limit = ::std::option::Option::Some(limit);
         self
     }
@@ -4360,19 +4372,20 @@ impl<'a> AdminUsageReportMessagesRequest<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AdminUsageReportClaudeCodeRequest<'a> {
     pub(crate) base: crate::request::RequestBase<'a>,
-    pub(crate) starting_at: ::std::string::String,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) starting_at: crate::Date,
+    pub(crate) limit: ::std::option::Option<u64>,
     pub(crate) page: ::std::option::Option<::std::string::String>,
 }
 
 impl<'a> AdminUsageReportClaudeCodeRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
-        starting_at: impl ::std::convert::Into<::std::string::String>,
+        starting_at: impl ::std::convert::Into<crate::Date>,
     ) -> Self {
         #[allow(unused_mut)]
         let mut base = crate::request::RequestBase::new(client);
         let starting_at = ::std::convert::Into::into(starting_at);
+        base.check(crate::checks::date("starting_at", &starting_at));
         Self {
             base,
             starting_at,
@@ -4383,14 +4396,14 @@ impl<'a> AdminUsageReportClaudeCodeRequest<'a> {
 
     crate::request::request_options!();
     ///How many records one page holds; 20 when not given, at most 1000.
-    pub fn limit(mut self, limit: i64) -> Self {
+    pub fn limit(mut self, limit: u64) -> Self {
         {
             let base = &mut self.base;
             base.check(
                 crate::checks::range(
                     "limit",
                     &limit,
-                    ::std::option::Option::None,
+                    ::std::option::Option::Some(1f64),
                     ::std::option::Option::Some(1000f64),
                 ),
             );
@@ -4488,7 +4501,7 @@ pub struct AdminCostReportRetrieveRequest<'a> {
     pub(crate) group_by: ::std::option::Option<
         ::std::vec::Vec<types::CostReportGroupBy>,
     >,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) limit: ::std::option::Option<u64>,
     pub(crate) page: ::std::option::Option<::std::string::String>,
     pub(crate) anthropic_beta: ::std::option::Option<
         ::std::vec::Vec<types::AnthropicBeta>,
@@ -4558,7 +4571,19 @@ impl<'a> AdminCostReportRetrieveRequest<'a> {
     }
 
     ///Most buckets to return in one page.
-    pub fn limit(mut self, limit: i64) -> Self {
+    pub fn limit(mut self, limit: u64) -> Self {
+        {
+            let base = &mut self.base;
+            base.check(
+                crate::checks::range(
+                    "limit",
+                    &limit,
+                    ::std::option::Option::Some(1f64),
+                    ::std::option::Option::None,
+                ),
+            );
+        }
+
         self.limit = ::std::option::Option::Some(limit);
         self
     }

@@ -276,7 +276,7 @@ Reports one day of Claude Code activity across the organization: one record per 
     ///- `starting_at`: The UTC day to report, as `YYYY-MM-DD`; only that one day is covered.
     pub fn claude_code(
         &self,
-        starting_at: impl ::std::convert::Into<::std::string::String>,
+        starting_at: impl ::std::convert::Into<crate::Date>,
     ) -> crate::AdminUsageReportClaudeCodeRequest<'a> {
         crate::AdminUsageReportClaudeCodeRequest::new(self.client, starting_at)
     }
