@@ -158,16 +158,18 @@ fn nullable_fields_are_options_required_only_where_a_request_sends_them() {
     );
     assert!(!widget.contains("deserialize_with"), "{widget}");
 
-    // Sent by a request: required, so `None` goes out as an explicit `null`
-    // and a missing field does not decode.
+    // Sent by a request: required, so `None` goes out as an explicit `null`;
+    // a missing one reads as `null`, so that a reply's block, which leaves
+    // its null fields out, decodes as its input twin (`to_param`).
     assert!(
         update.contains(
-            "#[serde(deserialize_with = \"::std::option::Option::deserialize\")]\n    \
+            "#[serde(default)]\n    \
              pub parent_id: ::std::option::Option<::std::string::String>,"
         ),
         "{update}"
     );
     assert!(!update.contains("skip_serializing_if"), "{update}");
+    assert!(!update.contains("deserialize_with"), "{update}");
 }
 
 /// The text of the item that starts at `start`, up to its closing brace.

@@ -70,6 +70,7 @@ pub fn generate(normalized: &Normalized) -> Result<TypesOutput, Error> {
         message: e.to_string(),
     })?;
     document_variants(&mut file);
+    read_absent_nullables_as_null(&mut file);
     Ok(TypesOutput {
         file,
         type_count: types.iter_types().count(),
@@ -89,6 +90,28 @@ fn document_variants(file: &mut syn::File) {
                 .unwrap_or_else(|| variant.ident.to_string());
             let doc = format!("`{wire}`");
             variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+        }
+    }
+}
+
+/// Typify makes a required nullable field (a request field the API wants
+/// sent, `null` included) fail to decode when it is absent. A reply writes
+/// its nullable fields absent when null, and a reply block goes back as its
+/// input twin through JSON (`to_param`): a citation without a document
+/// title, or a failed compaction, could not be sent back. Such a field now
+/// reads absent as `null`; it is still always sent.
+fn read_absent_nullables_as_null(file: &mut syn::File) {
+    let required_nullable: syn::Attribute =
+        syn::parse_quote!(#[serde(deserialize_with = "::std::option::Option::deserialize")]);
+    let required_nullable = quote::ToTokens::to_token_stream(&required_nullable).to_string();
+    for item in &mut file.items {
+        let syn::Item::Struct(s) = item else { continue };
+        for field in s.fields.iter_mut() {
+            for attr in &mut field.attrs {
+                if quote::ToTokens::to_token_stream(attr).to_string() == required_nullable {
+                    *attr = syn::parse_quote!(#[serde(default)]);
+                }
+            }
         }
     }
 }

@@ -1,0 +1,1 @@
+//! A streamed beta reply, accumulated, against the same reply unstreamed.
