@@ -493,6 +493,9 @@ fn a_citation_without_a_title_is_sent_back_with_a_null_title() {
 // 2. Every delta and every stream event
 // ---------------------------------------------------------------------------
 
+/// Checks the typed fields of a decoded delta.
+type CheckDelta = fn(&Delta);
+
 fn delta_event(delta: Value) -> Value {
     json!({"type": "content_block_delta", "index": 3, "delta": delta})
 }
@@ -501,7 +504,7 @@ fn delta_event(delta: Value) -> Value {
 fn every_delta_decodes_with_its_fields_and_round_trips() {
     let citation = json!({"type": "char_location", "cited_text": "x", "document_index": 0,
         "document_title": "Doc", "start_char_index": 0, "end_char_index": 1, "file_id": "file_1"});
-    let cases: Vec<(Value, fn(&Delta))> = vec![
+    let cases: Vec<(Value, CheckDelta)> = vec![
         (json!({"type": "text_delta", "text": "Hello"}), |d| {
             assert!(matches!(d, Delta::TextDelta(t) if t.text == "Hello"))
         }),
