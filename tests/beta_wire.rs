@@ -10,6 +10,7 @@ use anthropic_client::types::{
     self, BetaContentBlockParam as Block, BetaMessageParam, BetaToolUnion as Tool,
 };
 use anthropic_client::Client;
+use futures::TryStreamExt;
 use serde_json::{json, Map, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -581,9 +582,7 @@ async fn tool_choice_thinking_and_the_other_beta_body_fields() {
             .enabled(true)
             .allowed_tools(["search_issues"]),
     )];
-    p.container = Some(types::BetaMessageCreateParamsContainer::String(
-        "container_011".into(),
-    ));
+    p.container = Some("container_011".into());
     p.context_management = Some(
         types::BetaContextManagementConfig::new().edits([
             types::BetaContextManagementConfigEditsItem::from(
@@ -810,12 +809,7 @@ fn block_cases() -> Vec<(&'static str, Block, Value)> {
         ),
         (
             "document, content as a string",
-            document(
-                types::BetaContentBlockSource::new(types::BetaContentBlockSourceBody::String(
-                    "Custom content".into(),
-                ))
-                .into(),
-            ),
+            document(types::BetaContentBlockSource::new("Custom content").into()),
             json!({"type": "document", "source": {"type": "content", "content": "Custom content"}}),
         ),
         (
@@ -1196,9 +1190,7 @@ fn block_cases() -> Vec<(&'static str, Block, Value)> {
         (
             "MCP tool result, a string",
             types::BetaRequestMcpToolResultBlockParam::new("mcptoolu_01")
-                .content(types::BetaRequestMcpToolResultBlockParamContent::String(
-                    "3 issues".into(),
-                ))
+                .content("3 issues")
                 .into(),
             json!({"type": "mcp_tool_result", "tool_use_id": "mcptoolu_01", "content": "3 issues"}),
         ),
@@ -1325,4 +1317,108 @@ async fn system_as_blocks_and_a_user_turn_of_blocks() {
     want["system"] = json!([{"type": "text", "text": "You are terse.",
                              "cache_control": {"type": "ephemeral"}}]);
     same("system", &body, &want);
+}
+
+// ---------------------------------------------------------------------------
+// 4. Beta message batches
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_beta_batch_is_created_and_its_results_read_through_the_beta_surface() {
+    let server = MockServer::start().await;
+    let batch = json!({
+        "id": "msgbatch_01", "type": "message_batch", "processing_status": "in_progress",
+        "request_counts": {"processing": 1, "succeeded": 0, "errored": 0, "canceled": 0, "expired": 0},
+        "created_at": "2024-08-20T18:37:24Z", "expires_at": "2024-08-21T18:37:24Z",
+        "ended_at": null, "archived_at": null, "cancel_initiated_at": null, "results_url": null
+    });
+    Mock::given(method("POST"))
+        .and(path("/v1/messages/batches"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(batch))
+        .mount(&server)
+        .await;
+    let mut succeeded = reply();
+    succeeded["content"] = json!([
+        {"type": "mcp_tool_use", "id": "mcptoolu_01", "name": "search_issues",
+         "server_name": "github", "input": {"query": "bug"}},
+        {"type": "mcp_tool_result", "tool_use_id": "mcptoolu_01", "is_error": false,
+         "content": "3 issues"}
+    ]);
+    let lines = [
+        json!({"custom_id": "my-custom-id-1", "result": {"type": "succeeded", "message": succeeded}}),
+        json!({"custom_id": "my-custom-id-2", "result": {"type": "expired"}}),
+    ]
+    .iter()
+    .map(Value::to_string)
+    .collect::<Vec<_>>()
+    .join("\n");
+    Mock::given(method("GET"))
+        .and(path("/v1/messages/batches/msgbatch_01/results"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(lines, "application/x-jsonl"))
+        .mount(&server)
+        .await;
+    let client = client(&server.uri());
+
+    // batches/create.md, "Example": the curl body and its beta header.
+    let created = client
+        .beta()
+        .messages()
+        .batches()
+        .create(types::BetaMessageBatchCreateParams::new([
+            types::BetaMessageBatchRequest::new(
+                "my-custom-id-1",
+                params(vec![BetaMessageParam::user("Hello, world")]),
+            ),
+        ]))
+        .anthropic_beta([types::AnthropicBeta::MessageBatches20240924])
+        .send()
+        .await
+        .expect("a batch");
+    assert_eq!(created.id, "msgbatch_01");
+    assert_eq!(created.request_counts.processing, 1);
+    let requests = received(&server).await;
+    assert_eq!(requests[0].url.path(), "/v1/messages/batches");
+    assert_eq!(requests[0].url.query(), Some("beta=true"));
+    assert_eq!(
+        requests[0]
+            .headers
+            .get("anthropic-beta")
+            .and_then(|v| v.to_str().ok()),
+        Some("message-batches-2024-09-24")
+    );
+    assert_eq!(
+        body_json(&requests[0]),
+        json!({"requests": [{"custom_id": "my-custom-id-1", "params": {
+            "max_tokens": 1024,
+            "messages": [{"content": "Hello, world", "role": "user"}],
+            "model": "claude-opus-4-6"
+        }}]})
+    );
+
+    let results: Vec<types::BetaMessageBatchIndividualResponse> = client
+        .beta()
+        .messages()
+        .batches()
+        .results("msgbatch_01")
+        .send()
+        .await
+        .expect("the results open")
+        .try_collect()
+        .await
+        .expect("every line decodes");
+    let requests = received(&server).await;
+    assert_eq!(requests[1].url.query(), Some("beta=true"));
+    assert_eq!(results.len(), 2);
+    let types::BetaMessageBatchResult::Succeeded(first) = &results[0].result else {
+        panic!("{:?}", results[0])
+    };
+    assert!(matches!(&first.message.content[0],
+        types::BetaContentBlock::McpToolUse(m) if m.server_name == "github"));
+    assert!(matches!(&first.message.content[1],
+        types::BetaContentBlock::McpToolResult(r)
+            if r.content == types::BetaMcpToolResultBlockContent::String("3 issues".into())));
+    assert!(matches!(
+        results[1].result,
+        types::BetaMessageBatchResult::Expired(_)
+    ));
 }
