@@ -356,3 +356,98 @@ async fn the_typed_events_and_a_hand_driven_accumulator_agree() {
     assert!(accumulator.is_complete());
     assert_eq!(accumulator.finish().expect("complete"), expected());
 }
+
+/// A compaction (its summary in a `compaction_delta`), a code execution
+/// call and its result, and a delta and an event of types this crate does
+/// not know, which change nothing.
+fn compaction_events() -> Vec<Value> {
+    vec![
+        json!({"type": "message_start", "message": {
+            "id": "msg_01Compact", "type": "message", "role": "assistant", "content": [],
+            "model": "claude-opus-4-6", "stop_reason": null, "stop_sequence": null,
+            "usage": start_usage()
+        }}),
+        block_start(0, json!({"type": "compaction", "content": ""})),
+        delta(
+            0,
+            json!({"type": "compaction_delta", "content": "The user asked about Paris."}),
+        ),
+        block_stop(0),
+        block_start(
+            1,
+            json!({"type": "server_tool_use", "id": "srvtoolu_02", "name": "bash_code_execution",
+                   "input": {}}),
+        ),
+        json_delta(1, "{\"command\": \"ls /tmp\"}"),
+        json!({"type": "hologram_event", "payload": 1}),
+        block_stop(1),
+        block_start(
+            2,
+            json!({"type": "bash_code_execution_tool_result", "tool_use_id": "srvtoolu_02",
+                   "content": {"type": "bash_code_execution_result", "stdout": "a.txt\n",
+                               "stderr": "", "return_code": 0, "content": []}}),
+        ),
+        delta(2, json!({"type": "hologram_delta", "frame": 2})),
+        block_stop(2),
+        json!({"type": "message_delta",
+        "delta": {"stop_reason": "pause_turn", "stop_sequence": null},
+        "usage": {"output_tokens": 90, "iterations": [
+            {"type": "compaction", "input_tokens": 400, "output_tokens": 30,
+             "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+            {"type": "message", "input_tokens": 72, "output_tokens": 60,
+             "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
+        ]}}),
+        message_stop(),
+    ]
+}
+
+fn compaction_unstreamed() -> Value {
+    let mut usage = start_usage();
+    usage["output_tokens"] = json!(90);
+    usage["iterations"] = json!([
+        {"type": "compaction", "input_tokens": 400, "output_tokens": 30,
+         "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+        {"type": "message", "input_tokens": 72, "output_tokens": 60,
+         "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
+    ]);
+    json!({
+        "id": "msg_01Compact", "type": "message", "role": "assistant", "model": "claude-opus-4-6",
+        "content": [
+            {"type": "compaction", "content": "The user asked about Paris."},
+            {"type": "server_tool_use", "id": "srvtoolu_02", "name": "bash_code_execution",
+             "input": {"command": "ls /tmp"}},
+            {"type": "bash_code_execution_tool_result", "tool_use_id": "srvtoolu_02",
+             "content": {"type": "bash_code_execution_result", "stdout": "a.txt\n",
+                         "stderr": "", "return_code": 0, "content": []}}
+        ],
+        "stop_reason": "pause_turn", "stop_sequence": null, "usage": usage
+    })
+}
+
+#[tokio::test]
+async fn a_compaction_and_a_code_execution_accumulate_to_the_unstreamed_reply() {
+    let body = sse(&compaction_events(), "\r\n");
+    let cuts: Vec<usize> = (1..body.len()).step_by(61).collect();
+    let server = ScriptedServer::start(vec![Reply::stream_in_pieces(&body, &cuts)]).await;
+    let client = client(&server.url);
+    let message = tokio::time::timeout(HANG_GUARD, open(&client).await.final_message())
+        .await
+        .expect("not hung")
+        .expect("a complete message");
+    let expected: types::BetaMessage =
+        serde_json::from_value(compaction_unstreamed()).expect("decodes");
+    assert_eq!(message, expected);
+    assert!(matches!(&message.content[0],
+        types::BetaContentBlock::Compaction(c) if c.content.as_deref() == Some("The user asked about Paris.")));
+    assert_eq!(message.stop_reason, Some(types::BetaStopReason::PauseTurn));
+    assert_eq!(
+        message.usage.iterations.as_ref().map(Vec::len),
+        Some(2),
+        "{:?}",
+        message.usage
+    );
+    // The reply goes back as the next turn, the compaction with it.
+    let turn = message.to_param().expect("sendable");
+    let turn = serde_json::to_value(&turn).expect("serializes");
+    assert_eq!(turn["content"], compaction_unstreamed()["content"]);
+}
