@@ -314,6 +314,7 @@ fn check_block(block: &Block) {
                     types::BetaWebSearchToolResultErrorCode::QueryTooLong
                 );
             }
+            other => panic!("{other:?}"),
         },
         Block::WebFetchToolResult(r) => match &r.content {
             types::BetaWebFetchToolResultBlockContent::WebFetchResult(page) => {
@@ -408,6 +409,7 @@ fn check_block(block: &Block) {
                 assert!(m.is_error);
                 assert_eq!(s, "server unreachable");
             }
+            other => panic!("{other:?}"),
         },
         Block::ContainerUpload(c) => assert_eq!(c.file_id, "file_06"),
         Block::Compaction(c) => {
@@ -797,6 +799,40 @@ fn an_unknown_tool_result_content_is_kept() {
         let param = BlockParam::try_from(&block).expect("sendable");
         assert_eq!(to_json(&param), json, "{kind}");
     }
+
+    // A web search's result and an MCP tool's result are a list or an
+    // object (or a string) told apart by shape: a shape they do not list
+    // is kept too, rather than failing the whole reply.
+    for (json, kept) in [
+        (
+            json!({"type": "web_search_tool_result", "tool_use_id": "srvtoolu_02",
+                   "content": {"type": "web_search_tool_result_warning", "note": "partial"}}),
+            "an unknown error shape",
+        ),
+        (
+            json!({"type": "web_search_tool_result", "tool_use_id": "srvtoolu_02",
+                   "content": [{"type": "web_search_video_result", "url": "https://v.example"}]}),
+            "an unknown kind of result",
+        ),
+    ] {
+        let block: Block = round_trip(&json);
+        let Block::WebSearchToolResult(r) = &block else {
+            panic!("{kept}: {block:?}")
+        };
+        assert_eq!(
+            r.content,
+            types::BetaWebSearchToolResultBlockContent::Other(json["content"].clone()),
+            "{kept}"
+        );
+        let reply: types::BetaMessage = round_trip_reply(&message(json!([json])));
+        assert_eq!(reply.content, [block], "{kept}");
+    }
+    let json = json!({"type": "mcp_tool_result", "tool_use_id": "mcptoolu_01", "is_error": false,
+                      "content": [{"type": "image", "source": {"type": "base64",
+                                   "media_type": "image/png", "data": "iVBORw0KGgo="}}]});
+    let block: Block = round_trip(&json);
+    assert!(matches!(&block, Block::McpToolResult(r)
+        if r.content == types::BetaMcpToolResultBlockContent::Other(json["content"].clone())));
 }
 
 #[test]

@@ -346,6 +346,36 @@ fn discriminated_union_dispatches_on_the_tag_and_keeps_unknown_members() {
 }
 
 #[test]
+fn a_member_under_two_tags_and_a_reply_union_told_apart_by_shape() {
+    let output = generate("union_shapes.yaml");
+    let unions = generated_file(&output, "unions.rs").to_string();
+    let types = generated_file(&output, "types.rs").to_string();
+
+    // Both tags the discriminator maps to `Circle` read as its variant.
+    let invocation = r#"crate::impls::tagged_union!(Shape, "type", { Circle => "circle" | "round", Square => "square", }"#;
+    assert!(
+        squeezed(&unions).contains(&squeezed(invocation)),
+        "{unions}"
+    );
+    assert!(
+        unions.contains("`circle` (or `round`): A round shape."),
+        "{unions}"
+    );
+
+    // A reply's union of a string and a list keeps any other shape.
+    let label = type_body(&types, "pub enum ShapeListLabel {");
+    assert!(label.contains("Other(::serde_json::Value),"), "{label}");
+    let at = types
+        .find("pub enum ShapeListLabel {")
+        .expect("the label union");
+    assert!(
+        types[..at].trim_end().ends_with("#[non_exhaustive]"),
+        "{}",
+        &types[at.saturating_sub(200)..at]
+    );
+}
+
+#[test]
 fn schema_shared_by_request_and_response_is_one_type_both_ways() {
     let output = generate("shared_schema.yaml");
     let types = snapshot_file(&output, "types.rs", "shared_schema__types");

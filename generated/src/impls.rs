@@ -380,6 +380,32 @@ mod tests {
         assert!(serde_json::from_str::<Figure>(r#"{"type":"square","side":"wide"}"#).is_err());
     }
 
+    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Finder {
+        r#type: String,
+    }
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Tool {
+        Finder(Finder),
+        Other(serde_json::Value),
+    }
+    super::tagged_union!(Tool, "type", { Finder => "finder_20251119" | "finder" });
+
+    #[test]
+    fn a_member_with_several_tags_is_read_from_each_and_tells_which_it_holds() {
+        for tag in ["finder_20251119", "finder"] {
+            let json = json!({"type": tag});
+            let tool: Tool = serde_json::from_value(json.clone()).expect("a finder");
+            assert!(matches!(&tool, Tool::Finder(f) if f.r#type == tag), "{tag}");
+            assert_eq!(tool.tag(), tag);
+            assert_eq!(serde_json::to_value(&tool).expect("serializes"), json);
+        }
+        let other: Tool = serde_json::from_value(json!({"type": "finder_2026"})).expect("kept");
+        assert_eq!(other.tag(), "finder_2026");
+        assert!(matches!(other, Tool::Other(_)));
+    }
+
     #[test]
     fn open_enum_round_trips_known_and_unknown_values() {
         assert_eq!(Colour::from("dark-green"), Colour::DarkGreen);

@@ -5995,11 +5995,14 @@ impl BetaMcpToolResultBlock {
 ///What the tool produced: a string or a list of text blocks.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BetaMcpToolResultBlockContent {
     ///`String`
     String(::std::string::String),
     ///`Array`
     Array(::std::vec::Vec<BetaTextBlock>),
+    /// A shape not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
 }
 
 impl ::std::convert::From<::std::vec::Vec<BetaTextBlock>>
@@ -16262,11 +16265,14 @@ impl BetaWebSearchToolResultBlock {
 ///Either a web search error or a list of web search results.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BetaWebSearchToolResultBlockContent {
     ///`BetaWebSearchToolResultError`
     BetaWebSearchToolResultError(BetaWebSearchToolResultError),
     ///`Array`
     Array(::std::vec::Vec<BetaWebSearchResultBlock>),
+    /// A shape not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
 }
 
 impl ::std::convert::From<BetaWebSearchToolResultError>
@@ -25503,11 +25509,14 @@ impl WebSearchToolResultBlock {
 ///Either a web search error or a list of web search results.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WebSearchToolResultBlockContent {
     ///`WebSearchToolResultError`
     WebSearchToolResultError(WebSearchToolResultError),
     ///`Array`
     Array(::std::vec::Vec<WebSearchResultBlock>),
+    /// A shape not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
 }
 
 impl ::std::convert::From<WebSearchToolResultError> for WebSearchToolResultBlockContent {
