@@ -833,6 +833,14 @@ fn an_unknown_tool_result_content_is_kept() {
     let block: Block = round_trip(&json);
     assert!(matches!(&block, Block::McpToolResult(r)
         if r.content == types::BetaMcpToolResultBlockContent::Other(json["content"].clone())));
+    // Its input twin takes text only (a string or text blocks), so this one
+    // cannot go back as input: `to_param` says which block, instead of
+    // sending something else.
+    let err = BlockParam::try_from(&block).expect_err("no input twin for an image result");
+    assert!(
+        err.to_string().contains("mcp_tool_result"),
+        "the error names the block: {err}"
+    );
 }
 
 #[test]
