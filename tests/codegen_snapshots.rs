@@ -158,16 +158,18 @@ fn nullable_fields_are_options_required_only_where_a_request_sends_them() {
     );
     assert!(!widget.contains("deserialize_with"), "{widget}");
 
-    // Sent by a request: required, so `None` goes out as an explicit `null`
-    // and a missing field does not decode.
+    // Sent by a request: required, so `None` goes out as an explicit `null`;
+    // a missing one reads as `null`, so that a reply's block, which leaves
+    // its null fields out, decodes as its input twin (`to_param`).
     assert!(
         update.contains(
-            "#[serde(deserialize_with = \"::std::option::Option::deserialize\")]\n    \
+            "#[serde(default)]\n    \
              pub parent_id: ::std::option::Option<::std::string::String>,"
         ),
         "{update}"
     );
     assert!(!update.contains("skip_serializing_if"), "{update}");
+    assert!(!update.contains("deserialize_with"), "{update}");
 }
 
 /// The text of the item that starts at `start`, up to its closing brace.
@@ -340,6 +342,36 @@ fn discriminated_union_dispatches_on_the_tag_and_keeps_unknown_members() {
     assert!(
         types.contains("::std::vec::Vec<crate::types::Shape>"),
         "{types}"
+    );
+}
+
+#[test]
+fn a_member_under_two_tags_and_a_reply_union_told_apart_by_shape() {
+    let output = generate("union_shapes.yaml");
+    let unions = generated_file(&output, "unions.rs").to_string();
+    let types = generated_file(&output, "types.rs").to_string();
+
+    // Both tags the discriminator maps to `Circle` read as its variant.
+    let invocation = r#"crate::impls::tagged_union!(Shape, "type", { Circle => "circle" | "round", Square => "square", }"#;
+    assert!(
+        squeezed(&unions).contains(&squeezed(invocation)),
+        "{unions}"
+    );
+    assert!(
+        unions.contains("`circle` (or `round`): A round shape."),
+        "{unions}"
+    );
+
+    // A reply's union of a string and a list keeps any other shape.
+    let label = type_body(&types, "pub enum ShapeListLabel {");
+    assert!(label.contains("Other(::serde_json::Value),"), "{label}");
+    let at = types
+        .find("pub enum ShapeListLabel {")
+        .expect("the label union");
+    assert!(
+        types[..at].trim_end().ends_with("#[non_exhaustive]"),
+        "{}",
+        &types[at.saturating_sub(200)..at]
     );
 }
 

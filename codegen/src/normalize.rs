@@ -32,6 +32,9 @@ pub struct TaggedUnion {
 #[derive(Debug, Clone)]
 pub struct UnionVariant {
     pub tag: String,
+    /// Other tags the discriminator maps to the same member (a tool that
+    /// also takes its undated `type`), read as this variant too.
+    pub aliases: Vec<String>,
     pub schema: String,
     pub description: Option<String>,
     /// The member may leave the tag out; it is chosen when the tag is absent.
@@ -259,11 +262,13 @@ fn find_tagged_unions(
             let member_name = spec::schema_ref_name(reference)
                 .unwrap_or(reference)
                 .to_string();
-            let from_mapping = discriminator
+            let mut mapped = discriminator
                 .mapping
                 .iter()
-                .find(|(_, target)| *target == reference)
+                .filter(|(_, target)| *target == reference)
                 .map(|(tag, _)| tag.clone());
+            let from_mapping = mapped.next();
+            let aliases: Vec<String> = mapped.collect();
             let member_schema = match components.schemas.get(&member_name) {
                 Some(ReferenceOr::Item(s)) => Some(s),
                 _ => None,
@@ -288,6 +293,7 @@ fn find_tagged_unions(
             });
             variants.push(UnionVariant {
                 tag,
+                aliases,
                 schema: member_name,
                 description: member_schema.and_then(|s| s.schema_data.description.clone()),
                 tag_optional,

@@ -70,6 +70,8 @@ pub fn generate(normalized: &Normalized) -> Result<TypesOutput, Error> {
         message: e.to_string(),
     })?;
     document_variants(&mut file);
+    read_absent_nullables_as_null(&mut file);
+    keep_unknown_reply_shapes(&mut file, &reply_unions(&normalized.api));
     Ok(TypesOutput {
         file,
         type_count: types.iter_types().count(),
@@ -90,5 +92,93 @@ fn document_variants(file: &mut syn::File) {
             let doc = format!("`{wire}`");
             variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
         }
+    }
+}
+
+/// Typify makes a required nullable field (a request field the API wants
+/// sent, `null` included) fail to decode when it is absent. A reply writes
+/// its nullable fields absent when null, and a reply block goes back as its
+/// input twin through JSON (`to_param`): a citation without a document
+/// title, or a failed compaction, could not be sent back. Such a field now
+/// reads absent as `null`; it is still always sent.
+fn read_absent_nullables_as_null(file: &mut syn::File) {
+    let required_nullable: syn::Attribute =
+        syn::parse_quote!(#[serde(deserialize_with = "::std::option::Option::deserialize")]);
+    let required_nullable = quote::ToTokens::to_token_stream(&required_nullable).to_string();
+    for item in &mut file.items {
+        let syn::Item::Struct(s) = item else { continue };
+        for field in s.fields.iter_mut() {
+            for attr in &mut field.attrs {
+                if quote::ToTokens::to_token_stream(attr).to_string() == required_nullable {
+                    *attr = syn::parse_quote!(#[serde(default)]);
+                }
+            }
+        }
+    }
+}
+
+/// The untagged unions (typify's, a string or a list or an object, told
+/// apart by shape) that only replies hold: the named `oneOf` schemas no
+/// request reaches, and those written inline in such a schema's property,
+/// which typify names `<Schema><Property>`.
+fn reply_unions(api: &openapiv3::OpenAPI) -> std::collections::BTreeSet<String> {
+    let requested = crate::normalize::request_schemas(api);
+    let mut out = std::collections::BTreeSet::new();
+    let Some(components) = &api.components else {
+        return out;
+    };
+    let is_union =
+        |kind: &SchemaKind| matches!(kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. });
+    for (name, schema) in &components.schemas {
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
+        if requested.contains(name) {
+            continue;
+        }
+        if is_union(&schema.schema_kind) {
+            out.insert(spec::type_name(name));
+        }
+        if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind {
+            for (property, schema) in &object.properties {
+                if let ReferenceOr::Item(schema) = schema {
+                    if is_union(&schema.schema_kind) {
+                        out.insert(format!(
+                            "{}{}",
+                            spec::type_name(name),
+                            spec::type_name(property)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A reply's untagged union fails the whole reply on a shape it does not
+/// list (a new kind of error, or of item, in a server tool's result). Each
+/// gets an `Other` variant, tried last, that keeps such a shape as raw JSON
+/// and writes it back unchanged, as the tagged unions' `Other` does.
+fn keep_unknown_reply_shapes(file: &mut syn::File, unions: &std::collections::BTreeSet<String>) {
+    for item in &mut file.items {
+        let syn::Item::Enum(e) = item else { continue };
+        if !unions.contains(&e.ident.to_string()) {
+            continue;
+        }
+        let untagged = e.attrs.iter().any(|a| {
+            a.path().is_ident("serde")
+                && quote::ToTokens::to_token_stream(a)
+                    .to_string()
+                    .contains("untagged")
+        });
+        if !untagged || e.variants.iter().any(|v| v.ident == "Other") {
+            continue;
+        }
+        e.variants.push(syn::parse_quote! {
+            /// A shape not known when this crate was generated, as raw JSON.
+            Other(::serde_json::Value)
+        });
+        e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
     }
 }

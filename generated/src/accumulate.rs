@@ -190,6 +190,13 @@ type ApplyDelta = fn(&mut Map<String, Value>, Value);
 /// not fit.
 const NOT_TOOL_CALLS: &[&str] = &["text", "thinking", "redacted_thinking", "compaction"];
 
+/// Block types that are tool calls: their `input` is the JSON their input
+/// deltas make, `{}` when none came. Any other block (a server tool's
+/// result, a type this crate does not know) gets an `input` only from input
+/// deltas, so that one streamed without any stays as it started, as the
+/// unstreamed reply has it.
+const TOOL_CALLS: &[&str] = &["tool_use", "server_tool_use", "mcp_tool_use"];
+
 impl<E: MessageEvent> MessageAccumulator<E> {
     /// An accumulator that has seen no event yet.
     pub fn new() -> Self {
@@ -239,7 +246,7 @@ impl<E: MessageEvent> MessageAccumulator<E> {
                         ),
                     ));
                 }
-                let takes_input = !NOT_TOOL_CALLS.contains(&block_type(&block));
+                let takes_input = TOOL_CALLS.contains(&block_type(&block));
                 content.push(block);
                 if takes_input {
                     self.partial_json.insert(index, String::new());
@@ -842,12 +849,20 @@ mod tests {
             event(json!({"type": "content_block_delta", "index": 0,
                 "delta": {"type": "future_delta", "stuff": true}})),
             event(json!({"type": "content_block_stop", "index": 0})),
+            event(json!({"type": "content_block_start", "index": 1,
+                "content_block": {"type": "hologram", "frames": [0]}})),
+            event(json!({"type": "content_block_stop", "index": 1})),
             stop(),
         ])
         .expect("complete");
         assert_eq!(
             serde_json::to_value(&message.content[0]).expect("serializable"),
             json!({"type": "mcp_tool_use", "id": "m1", "input": {"q": 1}})
+        );
+        // No input delta: no `input` either.
+        assert_eq!(
+            serde_json::to_value(&message.content[1]).expect("serializable"),
+            json!({"type": "hologram", "frames": [0]})
         );
     }
 

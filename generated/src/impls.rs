@@ -70,14 +70,16 @@ pub(crate) use open_enum;
 macro_rules! tagged_union {
     (
         $name:ident, $property:literal,
-        { $($variant:ident => $tag:literal),* $(,)? }
+        { $($variant:ident => $tag:literal $(| $alias:literal)*),* $(,)? }
         $(, untagged = $untagged:ident)?
     ) => {
         impl $name {
             /// The member's tag, as its discriminator field holds it.
             pub fn tag(&self) -> &str {
                 match self {
-                    $(Self::$variant(_) => $tag,)*
+                    $(Self::$variant(_member) => {
+                        crate::impls::member_tag(_member, $property, $tag, &[$($alias),*])
+                    })*
                     Self::Other(value) => value.get($property).and_then(|t| t.as_str()).unwrap_or(""),
                 }
             }
@@ -105,7 +107,7 @@ macro_rules! tagged_union {
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<$name, A::Error> {
                         let fields = crate::impls::Tagged::read(map, $property)?;
                         match fields.tag() {
-                            $(Some($tag) => fields.member().map($name::$variant),)*
+                            $(Some($tag $(| $alias)*) => fields.member().map($name::$variant),)*
                             $(None => fields.member().map($name::$untagged),)?
                             _ => fields.into_value().map($name::Other),
                         }
@@ -117,6 +119,29 @@ macro_rules! tagged_union {
     };
 }
 pub(crate) use tagged_union;
+
+/// The tag a member of a tagged union holds: `tag`, unless the member also
+/// takes other tags (`aliases`), in which case its own field says which.
+pub(crate) fn member_tag<T: serde::Serialize>(
+    member: &T,
+    property: &str,
+    tag: &'static str,
+    aliases: &[&'static str],
+) -> &'static str {
+    if aliases.is_empty() {
+        return tag;
+    }
+    let held = serde_json::to_value(member).ok();
+    let held = held
+        .as_ref()
+        .and_then(|m| m.get(property))
+        .and_then(|t| t.as_str());
+    aliases
+        .iter()
+        .copied()
+        .find(|alias| Some(*alias) == held)
+        .unwrap_or(tag)
+}
 
 /// The fields of a tagged union's object, read up to its tag: the member is
 /// then decoded from them and the rest of the input, without a detour
@@ -353,6 +378,32 @@ mod tests {
             serde_json::from_str(r#"[{"type":"square","side":1.0,"label":null}]"#).expect("a list");
         assert_eq!(figures.len(), 1);
         assert!(serde_json::from_str::<Figure>(r#"{"type":"square","side":"wide"}"#).is_err());
+    }
+
+    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Finder {
+        r#type: String,
+    }
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Tool {
+        Finder(Finder),
+        Other(serde_json::Value),
+    }
+    super::tagged_union!(Tool, "type", { Finder => "finder_20251119" | "finder" });
+
+    #[test]
+    fn a_member_with_several_tags_is_read_from_each_and_tells_which_it_holds() {
+        for tag in ["finder_20251119", "finder"] {
+            let json = json!({"type": tag});
+            let tool: Tool = serde_json::from_value(json.clone()).expect("a finder");
+            assert!(matches!(&tool, Tool::Finder(f) if f.r#type == tag), "{tag}");
+            assert_eq!(tool.tag(), tag);
+            assert_eq!(serde_json::to_value(&tool).expect("serializes"), json);
+        }
+        let other: Tool = serde_json::from_value(json!({"type": "finder_2026"})).expect("kept");
+        assert_eq!(other.tag(), "finder_2026");
+        assert!(matches!(other, Tool::Other(_)));
     }
 
     #[test]

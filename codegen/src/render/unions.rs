@@ -42,9 +42,16 @@ fn generate_one(union: &TaggedUnion) -> TokenStream {
         let v = &variants[i];
         quote!(, untagged = #v)
     });
-    let variant_docs = union.variants.iter().map(|v| match &v.description {
-        Some(d) => format!("`{}`: {}", v.tag, d.trim()),
-        None => format!("`{}`", v.tag),
+    let variant_docs = union.variants.iter().map(|v| {
+        let also: String = v.aliases.iter().map(|a| format!(" (or `{a}`)")).collect();
+        match &v.description {
+            Some(d) => format!("`{}`{also}: {}", v.tag, d.trim()),
+            None => format!("`{}`{also}", v.tag),
+        }
+    });
+    let aliases = union.variants.iter().map(|v| {
+        let aliases = &v.aliases;
+        quote!(#( | #aliases )*)
     });
     // A `From` impl only where the member type stands in one variant.
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -81,6 +88,6 @@ fn generate_one(union: &TaggedUnion) -> TokenStream {
 
         #(#froms)*
 
-        crate::impls::tagged_union!(#name, #property, { #( #variants => #tags, )* } #untagged);
+        crate::impls::tagged_union!(#name, #property, { #( #variants => #tags #aliases, )* } #untagged);
     }
 }

@@ -1742,7 +1742,7 @@ pub struct BetaCitationCharLocationParam {
     ///Zero-based position of the cited document among the request's documents.
     pub document_index: i64,
     ///Title of the cited document, or null when it has none.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub document_title: ::std::option::Option<::std::string::String>,
     ///Character offset where the cited range ends (exclusive).
     pub end_char_index: i64,
@@ -1944,7 +1944,7 @@ pub struct BetaCitationContentBlockLocationParam {
     ///Zero-based position of the cited document among the request's documents.
     pub document_index: i64,
     ///Title of the cited document, or null when it has none.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub document_title: ::std::option::Option<::std::string::String>,
     ///Index of the block where the cited range ends (exclusive).
     pub end_block_index: i64,
@@ -2130,7 +2130,7 @@ pub struct BetaCitationPageLocationParam {
     ///Zero-based position of the cited document among the request's documents.
     pub document_index: i64,
     ///Title of the cited document, or null when it has none.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub document_title: ::std::option::Option<::std::string::String>,
     ///Page number where the cited range ends (exclusive).
     pub end_page_number: i64,
@@ -2323,7 +2323,7 @@ pub struct BetaCitationSearchResultLocationParam {
     ///Index of the first cited block.
     pub start_block_index: i64,
     ///Title of the cited search result, or null.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub title: ::std::option::Option<::std::string::String>,
     ///Always `search_result_location`.
     #[serde(
@@ -2476,7 +2476,7 @@ pub struct BetaCitationWebSearchResultLocationParam {
     ///Opaque reference to the cited passage, as returned by the API.
     pub encrypted_index: ::std::string::String,
     ///Title of the cited page, or null.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub title: ::std::option::Option<::std::string::String>,
     ///Always `web_search_result_location`.
     #[serde(
@@ -4412,7 +4412,7 @@ pub struct BetaCompactionBlockParam {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<BetaCacheControlEphemeral>,
     ///The summary of the compacted context (never an empty string), or null when compaction failed.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub content: ::std::option::Option<::std::string::String>,
     ///Always `compaction`.
     #[serde(rename = "type", default = "defaults::beta_compaction_block_param_type")]
@@ -5995,11 +5995,14 @@ impl BetaMcpToolResultBlock {
 ///What the tool produced: a string or a list of text blocks.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BetaMcpToolResultBlockContent {
     ///`String`
     String(::std::string::String),
     ///`Array`
     Array(::std::vec::Vec<BetaTextBlock>),
+    /// A shape not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
 }
 
 impl ::std::convert::From<::std::vec::Vec<BetaTextBlock>>
@@ -16262,11 +16265,14 @@ impl BetaWebSearchToolResultBlock {
 ///Either a web search error or a list of web search results.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BetaWebSearchToolResultBlockContent {
     ///`BetaWebSearchToolResultError`
     BetaWebSearchToolResultError(BetaWebSearchToolResultError),
     ///`Array`
     Array(::std::vec::Vec<BetaWebSearchResultBlock>),
+    /// A shape not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
 }
 
 impl ::std::convert::From<BetaWebSearchToolResultError>
@@ -16688,7 +16694,7 @@ pub struct CitationCharLocationParam {
     ///Zero-based position of the cited document among the request's documents.
     pub document_index: i64,
     ///Title of the cited document, or null when it has none.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub document_title: ::std::option::Option<::std::string::String>,
     ///Character offset where the cited range ends (exclusive).
     pub end_char_index: i64,
@@ -16869,7 +16875,7 @@ pub struct CitationContentBlockLocationParam {
     ///Zero-based position of the cited document among the request's documents.
     pub document_index: i64,
     ///Title of the cited document, or null when it has none.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub document_title: ::std::option::Option<::std::string::String>,
     ///Index of the block where the cited range ends (exclusive).
     pub end_block_index: i64,
@@ -17055,7 +17061,7 @@ pub struct CitationPageLocationParam {
     ///Zero-based position of the cited document among the request's documents.
     pub document_index: i64,
     ///Title of the cited document, or null when it has none.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub document_title: ::std::option::Option<::std::string::String>,
     ///Page number where the cited range ends (exclusive).
     pub end_page_number: i64,
@@ -17213,7 +17219,7 @@ pub struct CitationSearchResultLocationParam {
     ///Index of the first cited block.
     pub start_block_index: i64,
     ///Title of the cited search result, or null.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub title: ::std::option::Option<::std::string::String>,
     ///Always `search_result_location`.
     #[serde(
@@ -17302,7 +17308,7 @@ pub struct CitationWebSearchResultLocationParam {
     ///Opaque reference to the cited passage, as returned by the API.
     pub encrypted_index: ::std::string::String,
     ///Title of the cited page, or null.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub title: ::std::option::Option<::std::string::String>,
     ///Always `web_search_result_location`.
     #[serde(
@@ -25503,11 +25509,14 @@ impl WebSearchToolResultBlock {
 ///Either a web search error or a list of web search results.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WebSearchToolResultBlockContent {
     ///`WebSearchToolResultError`
     WebSearchToolResultError(WebSearchToolResultError),
     ///`Array`
     Array(::std::vec::Vec<WebSearchResultBlock>),
+    /// A shape not known when this crate was generated, as raw JSON.
+    Other(::serde_json::Value),
 }
 
 impl ::std::convert::From<WebSearchToolResultError> for WebSearchToolResultBlockContent {

@@ -1301,9 +1301,9 @@ pub enum BetaToolUnion {
     WebSearch20250305(crate::types::BetaWebSearchTool20250305),
     ///`web_fetch_20250910`: The server-side web fetch tool, version 2025-09-10.
     WebFetch20250910(crate::types::BetaWebFetchTool20250910),
-    ///`tool_search_tool_bm25_20251119`: The server-side tool search tool using BM25 ranking, version 2025-11-19.
+    ///`tool_search_tool_bm25_20251119` (or `tool_search_tool_bm25`): The server-side tool search tool using BM25 ranking, version 2025-11-19.
     ToolSearchToolBm2520251119(crate::types::BetaToolSearchToolBm2520251119),
-    ///`tool_search_tool_regex_20251119`: The server-side tool search tool using regular expressions, version 2025-11-19.
+    ///`tool_search_tool_regex_20251119` (or `tool_search_tool_regex`): The server-side tool search tool using regular expressions, version 2025-11-19.
     ToolSearchToolRegex20251119(crate::types::BetaToolSearchToolRegex20251119),
     ///`mcp_toolset`: The tools of one MCP server given in `mcp_servers`, with settings for all of them and overrides for single tools.
     McpToolset(crate::types::BetaMcpToolset),
@@ -1433,8 +1433,9 @@ crate::impls::tagged_union!(
     TextEditor20250429 => "text_editor_20250429", TextEditor20250728 =>
     "text_editor_20250728", WebSearch20250305 => "web_search_20250305", WebFetch20250910
     => "web_fetch_20250910", ToolSearchToolBm2520251119 =>
-    "tool_search_tool_bm25_20251119", ToolSearchToolRegex20251119 =>
-    "tool_search_tool_regex_20251119", McpToolset => "mcp_toolset", }, untagged = Custom
+    "tool_search_tool_bm25_20251119" | "tool_search_tool_bm25",
+    ToolSearchToolRegex20251119 => "tool_search_tool_regex_20251119" |
+    "tool_search_tool_regex", McpToolset => "mcp_toolset", }, untagged = Custom
 );
 ///One block of generated content, told apart by its `type`.
 ///
