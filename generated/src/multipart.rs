@@ -137,7 +137,17 @@ async fn open(path: &Path) -> Result<Part, Error> {
     let unreadable =
         |e: std::io::Error| Error::InvalidArgument(format!("cannot read {}: {e}", path.display()));
     let file = tokio::fs::File::open(path).await.map_err(unreadable)?;
-    let length = file.metadata().await.map_err(unreadable)?.len();
+    let metadata = file.metadata().await.map_err(unreadable)?;
+    // A directory opens fine on Unix and only fails on the first read, by
+    // then mid-request, where it would look like a broken connection and
+    // be retried.
+    if !metadata.is_file() {
+        return Err(Error::InvalidArgument(format!(
+            "cannot upload {}: it is not a file",
+            path.display()
+        )));
+    }
+    let length = metadata.len();
     let stream = tokio_util::io::ReaderStream::new(file);
     Ok(Part::stream_with_length(
         reqwest::Body::wrap_stream(stream),
