@@ -133,6 +133,12 @@ fn guess(name: &str) -> String {
     }
 }
 
+/// How much of a file one read takes. tokio reads files on its blocking
+/// pool, a round trip between threads per read: at `ReaderStream`'s
+/// default 4 KiB, the thread hand-offs, not the disk or the socket, bounded
+/// an upload to about 100 MiB/s (`tests/benches/transfer.rs`).
+const READ_CHUNK: usize = 256 * 1024;
+
 async fn open(path: &Path) -> Result<Part, Error> {
     let unreadable =
         |e: std::io::Error| Error::InvalidArgument(format!("cannot read {}: {e}", path.display()));
@@ -148,7 +154,7 @@ async fn open(path: &Path) -> Result<Part, Error> {
         )));
     }
     let length = metadata.len();
-    let stream = tokio_util::io::ReaderStream::new(file);
+    let stream = tokio_util::io::ReaderStream::with_capacity(file, READ_CHUNK);
     Ok(Part::stream_with_length(
         reqwest::Body::wrap_stream(stream),
         length,
