@@ -174,7 +174,7 @@ mod tests {
         let body = b"--XyZ\r\n\
             Content-Disposition: form-data; name=\"files[]\"; filename=\"dir/a \\\"b\\\".md\"\r\n\
             Content-Type: text/markdown\r\n\r\n\
-            # A\r\n--XyZ-not-yet\r\n\
+            # A --XyZ mid-line\r\n\r\n\
             --XyZ\r\n\
             Content-Disposition: form-data; name=\"display_title\"\r\n\r\n\
             Title\r\n\
@@ -184,7 +184,7 @@ mod tests {
         assert_eq!(parts[0].name, "files[]");
         assert_eq!(parts[0].filename.as_deref(), Some("dir/a \"b\".md"));
         assert_eq!(parts[0].content_type.as_deref(), Some("text/markdown"));
-        assert_eq!(parts[0].body, b"# A\r\n--XyZ-not-yet");
+        assert_eq!(parts[0].body, b"# A --XyZ mid-line\r\n");
         assert_eq!(
             (parts[1].name.as_str(), parts[1].filename.as_deref()),
             ("display_title", None)
