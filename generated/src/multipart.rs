@@ -40,7 +40,10 @@ impl std::fmt::Debug for Source {
 }
 
 impl Upload {
-    /// The file at `path`, streamed from disk when the request is sent.
+    /// The file at `path`, streamed from disk when the request is sent. A
+    /// path that does not exist, cannot be read or is not a regular file
+    /// fails the request with [`Error::InvalidArgument`] before anything is
+    /// sent.
     pub fn from_path(path: impl Into<PathBuf>) -> Self {
         let path = path.into();
         let filename = path
