@@ -144,6 +144,38 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Files (beta): an upload is streamed from disk and a download to a file
+//! as it arrives, neither held in memory; a download that fails part-way
+//! leaves no partial file. Skills (beta) are uploaded from a directory with
+//! `SKILL.md` at its top. Lists paged by `page` tokens (skills, skill
+//! versions) are walked by `items()` like the others:
+//!
+//! ```no_run
+//! use anthropic_client::Upload;
+//! use futures::TryStreamExt;
+//!
+//! # async fn run(client: anthropic_client::Client) -> Result<(), anthropic_client::Error> {
+//! let files = client.beta().files();
+//! let file = files.upload(Upload::from_path("data/report.pdf")).send().await?;
+//! println!("{} {} {} bytes", file.id, file.mime_type, file.size_bytes);
+//! let written = files.download(&file.id).save_to("copy.pdf").await?;
+//! println!("{written} bytes downloaded");
+//!
+//! let skills = client.beta().skills();
+//! let skill = skills
+//!     .create(Upload::skill_directory("skills/csv-insights")?) // csv-insights/SKILL.md, ...
+//!     .display_title("CSV insights")
+//!     .send()
+//!     .await?;
+//! let update = Upload::skill_directory("skills/csv-insights")?;
+//! skills.versions().create(&skill.id, update).send().await?;
+//! let mut versions = skills.versions().list(&skill.id).items(); // follows `next_page`
+//! while let Some(version) = versions.try_next().await? {
+//!     println!("{} {}", version.version, version.name);
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! # What the client does for every request
 //!
 //! - sends the API key (`x-api-key`) and the API version (`anthropic-version`),
