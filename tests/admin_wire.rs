@@ -22,6 +22,7 @@ use workspace_tests::admin::{
     invite, list_page, member, ok, organization, report_page, usage_result, user, workspace,
 };
 use workspace_tests::messages::body_json;
+use workspace_tests::runtime::pairs;
 use workspace_tests::runtime::{query, received};
 
 /// The one request `server` received.
@@ -29,14 +30,6 @@ async fn only_request(server: &MockServer) -> Request {
     let mut requests = received(server).await;
     assert_eq!(requests.len(), 1, "one request");
     requests.remove(0)
-}
-
-/// `pairs` as owned query pairs, to compare with [`query`].
-fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 /// Asserts the request has no body.

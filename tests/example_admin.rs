@@ -11,6 +11,7 @@ use workspace_tests::admin::{
 };
 use workspace_tests::examples::{Example, Run};
 use workspace_tests::messages::body_json;
+use workspace_tests::runtime::pairs;
 use workspace_tests::runtime::{error_body, query, received, API_KEY};
 
 const ADMIN: Example = Example("admin");
@@ -26,13 +27,6 @@ fn assert_succeeded(out: &Run, stdout: &str) {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stdout, stdout);
     assert_eq!(out.stderr, "");
-}
-
-fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 const ORG: &str = "/v1/organizations";

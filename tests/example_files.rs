@@ -10,6 +10,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use workspace_tests::examples::{Example, Run};
 use workspace_tests::files::{answer, api_error, assert_request, file, files_page, ok, FILES_BETA};
 use workspace_tests::multipart::{parts, Part};
+use workspace_tests::runtime::{only_request, pairs};
 use workspace_tests::runtime::{query, received};
 
 const FILES: Example = Example("files");
@@ -18,19 +19,6 @@ fn assert_succeeded(out: &Run, stdout: &str) {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stdout, stdout);
     assert_eq!(out.stderr, "");
-}
-
-fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-async fn only_request(server: &MockServer) -> wiremock::Request {
-    let mut requests = received(server).await;
-    assert_eq!(requests.len(), 1, "one request");
-    requests.remove(0)
 }
 
 const CONTENT: &[u8] = b"city,temp\r\nParis,21\r\n\x00\xff";

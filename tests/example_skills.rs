@@ -8,11 +8,12 @@ use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer};
 use workspace_tests::examples::{Example, Run};
+use workspace_tests::files::skill_parts;
 use workspace_tests::files::{
-    answer, api_error, assert_request, ok, skill, skill_dir, skill_file_type, skill_files,
-    skill_version, token_page, SKILLS_BETA,
+    answer, api_error, assert_request, ok, skill, skill_dir, skill_version, token_page, SKILLS_BETA,
 };
 use workspace_tests::multipart::{parts, Part};
+use workspace_tests::runtime::{only_request, pairs};
 use workspace_tests::runtime::{query, received};
 
 const SKILLS: Example = Example("skills");
@@ -22,32 +23,6 @@ fn assert_succeeded(out: &Run, stdout: &str) {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stdout, stdout);
     assert_eq!(out.stderr, "");
-}
-
-fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-async fn only_request(server: &MockServer) -> wiremock::Request {
-    let mut requests = received(server).await;
-    assert_eq!(requests.len(), 1, "one request");
-    requests.remove(0)
-}
-
-/// The `files[]` parts an upload of the test skill sends, in order.
-fn skill_parts() -> Vec<Part> {
-    skill_files()
-        .into_iter()
-        .map(|f| Part {
-            name: "files[]".to_string(),
-            filename: Some(format!("csv-insights/{}", f.path)),
-            content_type: Some(skill_file_type(f.path).to_string()),
-            body: f.bytes,
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -17,6 +17,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use workspace_tests::files::{answer, assert_request, file, files_page, ok, FILES_BETA};
 use workspace_tests::multipart::{parts, Part};
 use workspace_tests::runtime::{builder, client, query, received};
+use workspace_tests::runtime::{only_request, pairs};
 
 const FILES: &str = "/v1/files";
 
@@ -27,20 +28,6 @@ fn content() -> Vec<u8> {
     bytes.extend(0..=255u8);
     bytes.extend_from_slice(b"\r\n");
     bytes
-}
-
-fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-/// The one request `server` received.
-async fn only_request(server: &MockServer) -> wiremock::Request {
-    let mut requests = received(server).await;
-    assert_eq!(requests.len(), 1, "one request");
-    requests.remove(0)
 }
 
 /// The file part an upload of `filename` with `content_type` and `body` sends.

@@ -13,41 +13,16 @@ use futures::TryStreamExt;
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer};
+use workspace_tests::files::skill_parts;
 use workspace_tests::files::{
-    answer, assert_request, ok, skill, skill_dir, skill_file_type, skill_files, skill_version,
-    token_page, SKILLS_BETA,
+    answer, assert_request, ok, skill, skill_dir, skill_version, token_page, SKILLS_BETA,
 };
 use workspace_tests::multipart::{parts, Part};
 use workspace_tests::runtime::{builder, client, query, received};
+use workspace_tests::runtime::{only_request, pairs};
 
 const SKILLS: &str = "/v1/skills";
 const VERSIONS: &str = "/v1/skills/skill_01/versions";
-
-fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-async fn only_request(server: &MockServer) -> wiremock::Request {
-    let mut requests = received(server).await;
-    assert_eq!(requests.len(), 1, "one request");
-    requests.remove(0)
-}
-
-/// The `files[]` parts an upload of the test skill sends, in order.
-fn skill_parts() -> Vec<Part> {
-    skill_files()
-        .into_iter()
-        .map(|f| Part {
-            name: "files[]".to_string(),
-            filename: Some(format!("csv-insights/{}", f.path)),
-            content_type: Some(skill_file_type(f.path).to_string()),
-            body: f.bytes,
-        })
-        .collect()
-}
 
 fn text_part(name: &str, value: &str) -> Part {
     Part {

@@ -175,3 +175,16 @@ pub fn skill_dir() -> (tempfile::TempDir, PathBuf) {
     }
     (root, skill)
 }
+
+/// The `files[]` parts an upload of the test skill sends, in order.
+pub fn skill_parts() -> Vec<crate::multipart::Part> {
+    skill_files()
+        .into_iter()
+        .map(|f| crate::multipart::Part {
+            name: "files[]".to_string(),
+            filename: Some(format!("csv-insights/{}", f.path)),
+            content_type: Some(skill_file_type(f.path).to_string()),
+            body: f.bytes,
+        })
+        .collect()
+}

@@ -320,3 +320,18 @@ pub fn refused_url() -> String {
     drop(listener);
     format!("http://{addr}")
 }
+
+/// `pairs` as owned query pairs, to compare with [`query`].
+pub fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The one request `server` received.
+pub async fn only_request(server: &wiremock::MockServer) -> wiremock::Request {
+    let mut requests = received(server).await;
+    assert_eq!(requests.len(), 1, "one request");
+    requests.remove(0)
+}
