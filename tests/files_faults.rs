@@ -254,6 +254,79 @@ async fn a_download_cut_mid_body_is_a_connection_error_and_leaves_no_file() {
     assert_eq!(sink, noise(1024 * 1024 + 3));
 }
 
+/// The names in `dir`, to see that nothing was left beside the target.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("a readable directory")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn a_download_cut_mid_body_leaves_an_existing_file_as_it_was() {
+    let (url, _heads) = raw_server(Body::Cut {
+        advertised: 4 * 1024 * 1024,
+        sent: 1024 * 1024 + 3,
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = dir.path().join("report.csv");
+    std::fs::write(&out, b"the old contents").expect("write the old file");
+    let error = bounded(
+        client(&url, 0)
+            .beta()
+            .files()
+            .download("file_01")
+            .save_to(&out),
+    )
+    .await
+    .expect_err("a cut body cannot be saved");
+    assert!(error.is_connection(), "{error:?}");
+    assert_eq!(
+        std::fs::read(&out).expect("the old file"),
+        b"the old contents"
+    );
+    assert_eq!(
+        names_in(dir.path()),
+        ["report.csv"],
+        "no partial file is left"
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_download_to_a_device_writes_to_it_directly() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/files/file_01/content"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(noise(100_000)))
+        .mount(&server)
+        .await;
+    let written = bounded(
+        builder(&server.uri())
+            .build()
+            .expect("a client")
+            .beta()
+            .files()
+            .download("file_01")
+            .save_to("/dev/null"),
+    )
+    .await
+    .expect("written to /dev/null, not renamed over it");
+    assert_eq!(written, 100_000);
+    assert!(Path::new("/dev/null")
+        .metadata()
+        .is_ok_and(|m| !m.is_file()));
+}
+
 #[tokio::test]
 async fn a_download_that_stalls_mid_body_is_a_timeout_and_leaves_no_file() {
     let (url, _) = raw_server(Body::Stall {

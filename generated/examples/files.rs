@@ -13,9 +13,7 @@
 //!   <downloadable>` (`true` or `false`).
 //! - `download ID OUT`: writes the file's content to `OUT` as it arrives
 //!   and prints the number of bytes written. A download that fails leaves
-//!   no partial file at `OUT`: an error answer creates none (and leaves a
-//!   file already there as it was), and one cut short removes what was
-//!   written.
+//!   `OUT` as it was: absent, or a file already there with its contents.
 //! - `delete ID`: deletes the file; prints its id.
 //!
 //! It reads `ANTHROPIC_API_KEY` and, when set, `ANTHROPIC_BASE_URL`. On failure

@@ -73,27 +73,62 @@ impl ByteStream {
         Ok(written)
     }
 
-    /// Writes the whole body to the file at `path` (created, or truncated)
-    /// and returns the number of bytes written. When the download fails
-    /// part-way, the partly written file is removed, so a file at `path`
-    /// is always a whole one.
+    /// Writes the whole body to the file at `path` and returns the number
+    /// of bytes written. The body goes to a temporary file beside `path`,
+    /// which takes the place of `path` once the body is whole: a download
+    /// that fails part-way leaves `path` as it was (absent, or with its
+    /// old contents) and removes what it wrote. A `path` that exists and is
+    /// not a regular file (a device such as `/dev/null`, a pipe) is written
+    /// to directly.
     pub async fn save_to(self, path: impl AsRef<Path>) -> Result<u64, Error> {
         let path = path.as_ref();
-        let mut file = tokio::fs::File::create(path).await.map_err(|e| {
+        let io_error = |what: &str, at: &Path, e: std::io::Error| {
             Error::Io(std::io::Error::new(
                 e.kind(),
-                format!("cannot create {}: {e}", path.display()),
+                format!("cannot {what} {}: {e}", at.display()),
             ))
-        })?;
-        match self.write_to(&mut file).await {
-            Ok(written) => Ok(written),
+        };
+        let special = tokio::fs::metadata(path)
+            .await
+            .is_ok_and(|meta| !meta.is_file());
+        if special {
+            let mut file = tokio::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .await
+                .map_err(|e| io_error("open", path, e))?;
+            return self.write_to(&mut file).await;
+        }
+        let partial = partial_path(path);
+        let mut file = tokio::fs::File::create(&partial)
+            .await
+            .map_err(|e| io_error("create", &partial, e))?;
+        let written = match self.write_to(&mut file).await {
+            Ok(written) => written,
             Err(e) => {
                 drop(file);
-                let _ = tokio::fs::remove_file(path).await;
-                Err(e)
+                let _ = tokio::fs::remove_file(&partial).await;
+                return Err(e);
             }
+        };
+        drop(file);
+        if let Err(e) = tokio::fs::rename(&partial, path).await {
+            let _ = tokio::fs::remove_file(&partial).await;
+            return Err(io_error("write", path, e));
         }
+        Ok(written)
     }
+}
+
+/// A name beside `path` for the download in progress: hidden, and unique
+/// to this process and call, so two downloads to one path do not mix.
+fn partial_path(path: &Path) -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = path
+        .file_name()
+        .map_or_else(|| "download".into(), |n| n.to_string_lossy());
+    path.with_file_name(format!(".{name}.{}-{n}.part", std::process::id()))
 }
 
 impl Stream for ByteStream {

@@ -146,7 +146,7 @@
 //!
 //! Files (beta): an upload is streamed from disk and a download to a file
 //! as it arrives, neither held in memory; a download that fails part-way
-//! leaves no partial file. Skills (beta) are uploaded from a directory with
+//! leaves the target file as it was. Skills (beta) are uploaded from a directory with
 //! `SKILL.md` at its top. Lists paged by `page` tokens (skills, skill
 //! versions) are walked by `items()` like the others:
 //!
