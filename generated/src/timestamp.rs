@@ -4,23 +4,60 @@ use std::fmt;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
 
-/// An RFC 3339 timestamp given to a request (`2025-01-01T00:00:00Z`): a
-/// `chrono` date-time, or text, which is checked before sending.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Timestamp(String);
+/// A parameter kept as the text it is sent as, which a `chrono` value or
+/// text converts into; the text is checked before sending.
+macro_rules! text_parameter {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub struct $name(String);
 
-impl Timestamp {
-    /// The timestamp as it is sent.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+        impl $name {
+            #[doc = concat!("The ", $what, " as it is sent.")]
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                Self(text.to_string())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(text: String) -> Self {
+                Self(text)
+            }
+        }
+
+        impl From<&String> for $name {
+            fn from(text: &String) -> Self {
+                Self(text.clone())
+            }
+        }
+    };
 }
 
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_parameter!(
+    /// An RFC 3339 timestamp given to a request (`2025-01-01T00:00:00Z`): a
+    /// `chrono` date-time, or text, which is checked before sending.
+    Timestamp,
+    "timestamp"
+);
+
+text_parameter!(
+    /// A calendar day given to a request (`2025-01-31`): a `chrono` date, or
+    /// text, which is checked before sending.
+    Date,
+    "day"
+);
 
 impl From<DateTime<Utc>> for Timestamp {
     fn from(at: DateTime<Utc>) -> Self {
@@ -34,63 +71,9 @@ impl From<DateTime<FixedOffset>> for Timestamp {
     }
 }
 
-impl From<&str> for Timestamp {
-    fn from(text: &str) -> Self {
-        Self(text.to_string())
-    }
-}
-
-impl From<String> for Timestamp {
-    fn from(text: String) -> Self {
-        Self(text)
-    }
-}
-
-impl From<&String> for Timestamp {
-    fn from(text: &String) -> Self {
-        Self(text.clone())
-    }
-}
-
-/// A calendar day given to a request (`2025-01-31`): a `chrono` date, or
-/// text, which is checked before sending.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Date(String);
-
-impl Date {
-    /// The day as it is sent.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 impl From<NaiveDate> for Date {
     fn from(day: NaiveDate) -> Self {
         Self(day.format("%Y-%m-%d").to_string())
-    }
-}
-
-impl From<&str> for Date {
-    fn from(text: &str) -> Self {
-        Self(text.to_string())
-    }
-}
-
-impl From<String> for Date {
-    fn from(text: String) -> Self {
-        Self(text)
-    }
-}
-
-impl From<&String> for Date {
-    fn from(text: &String) -> Self {
-        Self(text.clone())
     }
 }
 
