@@ -110,12 +110,8 @@ fn time(text: &str) -> DateTime<Utc> {
 
 /// The docs' example request: one request of one user turn.
 fn docs_create_params() -> types::MessageBatchCreateParams {
-    let params: types::MessageCreateParams = types::MessageCreateParams::builder()
-        .max_tokens(1024)
-        .messages(vec![user("Hello, world")])
-        .model("claude-opus-4-6")
-        .try_into()
-        .expect("complete params");
+    let params: types::MessageCreateParams =
+        types::MessageCreateParams::new("claude-opus-4-6", 1024, vec![user("Hello, world")]);
     types::MessageBatchCreateParams::new([types::MessageBatchRequest::new(
         "my-custom-id-1",
         params,
@@ -296,21 +292,13 @@ async fn create_sends_the_docs_example_body_exactly_and_decodes_the_new_batch() 
 #[tokio::test]
 async fn create_sends_each_request_with_its_own_custom_id_and_params_in_order() {
     let server = answering(200, fixture("batch_in_progress.json")).await;
-    let first: types::MessageCreateParams = types::MessageCreateParams::builder()
-        .model("claude-sonnet-4-5")
-        .max_tokens(64)
-        .messages(vec![user("Hi")])
-        .system(types::SystemPrompt::String("Be brief.".into()))
-        .try_into()
-        .expect("complete params");
-    let second: types::MessageCreateParams = types::MessageCreateParams::builder()
-        .model("claude-opus-4-6")
-        .max_tokens(2048)
-        .messages(vec![user("Tell me a story")])
-        .temperature(0.25)
-        .stop_sequences(vec!["THE END".to_string()])
-        .try_into()
-        .expect("complete params");
+    let first: types::MessageCreateParams =
+        types::MessageCreateParams::new("claude-sonnet-4-5", 64, vec![user("Hi")])
+            .system(types::SystemPrompt::String("Be brief.".into()));
+    let second: types::MessageCreateParams =
+        types::MessageCreateParams::new("claude-opus-4-6", 2048, vec![user("Tell me a story")])
+            .temperature(0.25)
+            .stop_sequences(vec!["THE END".to_string()]);
     let params = types::MessageBatchCreateParams::new([
         types::MessageBatchRequest::new("req-1", first),
         types::MessageBatchRequest::new("req-2", second),

@@ -538,12 +538,13 @@ async fn the_key_is_absent_from_debug_and_error_output() {
         format!("{client:?}"),
         format!(
             "{:?}",
-            client.messages().create_stream(
-                anthropic_client::types::MessageCreateParams::builder()
-                    .model("claude-sonnet-4-20250514")
-                    .max_tokens(16)
-                    .messages(vec![workspace_tests::messages::user("hi")])
-            )
+            client
+                .messages()
+                .create_stream(anthropic_client::types::MessageCreateParams::new(
+                    "claude-sonnet-4-20250514",
+                    16,
+                    vec![workspace_tests::messages::user("hi")]
+                ))
         ),
         format!("{:?}", client.models().list().limit(3)),
         format!("{:?}", client.beta().models().retrieve("m1")),
@@ -617,10 +618,11 @@ fn futures_streams_and_the_client_are_send() {
     assert_send(&client.models().list().limit(5).send());
     assert_send(&client.models().list().items());
     assert_send(&client.beta().models().retrieve("m").send());
-    let params = anthropic_client::types::MessageCreateParams::builder()
-        .model("claude-sonnet-4-20250514")
-        .max_tokens(16)
-        .messages(vec![anthropic_client::types::MessageParam::user("Hi")]);
+    let params = anthropic_client::types::MessageCreateParams::new(
+        "claude-sonnet-4-20250514",
+        16,
+        vec![anthropic_client::types::MessageParam::user("Hi")],
+    );
     assert_send(&client.messages().create(params.clone()).send());
     assert_send(&client.messages().create_stream(params).send());
 }

@@ -650,11 +650,17 @@ fn request_types_get_constructors_in_the_order_of_required() {
     let address = &address[..address.find("\n}\n").expect("the impl ends")];
     assert!(!address.contains("pub fn new("), "{address}");
     assert!(
+        address.contains("pub fn builder() -> builder::Address"),
+        "{address}"
+    );
+    assert!(
         flat.contains(&squeezed(
-            "impl crate::types::builder::Address { #[doc = \"\"] pub fn build(self)"
-        )) || flat.contains(&squeezed(
             "pub fn build(self) -> ::std::result::Result<crate::types::Address, crate::Error>"
         )),
+        "{constructors}"
+    );
+    assert!(
+        constructors.contains("\"Address needs `postcode`: set it before `build()`\""),
         "{constructors}"
     );
     // A bounded string stays a `String`: the bound is checked, not typed.
@@ -948,5 +954,68 @@ fn an_inline_union_whose_name_is_taken_is_rejected_not_dropped() {
         "broken__union_name_taken",
         "        part:",
         "would be named `WidgetPart`",
+    );
+}
+
+#[test]
+fn each_group_is_a_feature_and_each_type_compiles_under_the_groups_reaching_it() {
+    let output = generate("features.yaml");
+    let types = snapshot_file(&output, "types.rs", "features__types");
+    let resources = generated_file(&output, "resources.rs");
+    let requests = generated_file(&output, "requests.rs");
+    let cfg_before = |text: &str, item: &str| -> String {
+        let at = text
+            .find(item)
+            .unwrap_or_else(|| panic!("{item} in\n{text}"));
+        let start = text[..at].rfind("#[cfg(").unwrap_or(at);
+        // The cfg must be one of the attributes right above the item.
+        let between = &text[start..at];
+        if between.contains("\npub ") || between.contains("\nimpl") || start == at {
+            return String::new();
+        }
+        between[..between.find('\n').unwrap_or(between.len())].to_string()
+    };
+    // Reached by one group's operations only; reached by both; by none.
+    assert_eq!(
+        cfg_before(&types, "pub struct SkillVersion "),
+        "#[cfg(feature = \"skills\")]"
+    );
+    assert_eq!(
+        cfg_before(&types, "pub struct Owner "),
+        "#[cfg(any(feature = \"admin\", feature = \"skills\"))]"
+    );
+    assert_eq!(cfg_before(&types, "pub struct ErrorResponse "), "");
+    // A child tag without `x-feature` is in its parent's group.
+    assert_eq!(
+        cfg_before(requests, "pub struct SkillsVersionsRetrieveRequest"),
+        "#[cfg(feature = \"skills\")]"
+    );
+    assert_eq!(
+        cfg_before(requests, "pub struct AdminUsersRetrieveRequest"),
+        "#[cfg(feature = \"admin\")]"
+    );
+    // The accessor from the client is compiled with its group.
+    assert_eq!(
+        cfg_before(resources, "pub fn admin(&self) -> Admin<'_>"),
+        "#[cfg(feature = \"admin\")]"
+    );
+    // The manifest's lines: one feature per group, what it needs, and `full`.
+    let manifest = &output.manifest_features;
+    assert!(manifest.contains("\nskills = []\n"), "{manifest}");
+    assert!(manifest.contains("\nadmin = [\"skills\"]\n"), "{manifest}");
+    assert!(
+        manifest.contains("full = [\"skills\", \"admin\"]"),
+        "{manifest}"
+    );
+    assert!(manifest.contains("# The Admin API.\n"), "{manifest}");
+}
+
+#[test]
+fn a_feature_named_like_a_hand_written_one_is_rejected() {
+    rejected_at(
+        "broken/feature_reserved.yaml",
+        "broken__feature_reserved",
+        "    x-feature: full",
+        "cannot name a cargo feature",
     );
 }

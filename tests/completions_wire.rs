@@ -27,16 +27,11 @@ fn client(server: &MockServer) -> Client {
 
 /// Every field of the request body set, `stream` included.
 fn full_params() -> types::CompletionCreateParams {
-    types::CompletionCreateParams::builder()
-        .model("claude-2.1")
-        .prompt(PROMPT)
-        .max_tokens_to_sample(300)
+    types::CompletionCreateParams::new("claude-2.1", 300, PROMPT)
         .stop_sequences(vec!["\n\nHuman:".to_string(), "END".to_string()])
         .temperature(0.5)
         .metadata(types::Metadata::new().user_id("13803d75-b4b5-4c3e-b2a2-6f21399b021b"))
         .stream(true)
-        .try_into()
-        .expect("complete params")
 }
 
 /// The JSON of [`full_params`] without `stream`.
@@ -158,12 +153,11 @@ async fn create_sends_the_docs_example_and_decodes_the_example_completion() {
     let server = answering_json(fixtures::json("completions/completion.json")).await;
     let completion = client(&server)
         .completions()
-        .create(
-            types::CompletionCreateParams::builder()
-                .max_tokens_to_sample(256)
-                .model("claude-opus-4-6")
-                .prompt("\n\nHuman: Hello, world!\n\nAssistant:"),
-        )
+        .create(types::CompletionCreateParams::new(
+            "claude-opus-4-6",
+            256,
+            "\n\nHuman: Hello, world!\n\nAssistant:",
+        ))
         .send()
         .await
         .expect("the example completion");

@@ -25,12 +25,7 @@ use workspace_tests::sse_server::*;
 const HANG_GUARD: Duration = Duration::from_secs(20);
 
 fn params() -> types::MessageCreateParams {
-    types::MessageCreateParams::builder()
-        .model("claude-sonnet-4-5")
-        .max_tokens(1024)
-        .messages(vec![user("Hello, Claude")])
-        .try_into()
-        .expect("valid params")
+    types::MessageCreateParams::new("claude-sonnet-4-5", 1024, vec![user("Hello, Claude")])
 }
 
 fn message(value: Value) -> types::Message {

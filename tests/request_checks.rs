@@ -167,7 +167,6 @@ async fn a_builder_with_a_missing_field_is_an_error_of_this_crate() {
         let citation = types::CitationCharLocationParam::builder()
             .cited_text("the text")
             .document_index(0)
-            .document_title(None::<String>)
             .start_char_index(0)
             .build()?;
         Ok(citation)

@@ -128,11 +128,8 @@ fn weather_tool_json() -> Value {
 }
 
 /// A request asking `question`, with no tools.
-fn params(question: &str) -> types::builder::MessageCreateParams {
-    types::MessageCreateParams::builder()
-        .model(MODEL)
-        .max_tokens(1024)
-        .messages(vec![user(question)])
+fn params(question: &str) -> types::MessageCreateParams {
+    types::MessageCreateParams::new(MODEL, 1024, vec![user(question)])
 }
 
 #[derive(serde::Deserialize)]
@@ -644,15 +641,14 @@ async fn invalid_params_or_options_fail_before_sending() {
     let server = serve(vec![ok(reply("msg_1", "end_turn", json!([])))]).await;
     let client = client(&server.uri());
 
-    let no_model = types::MessageCreateParams::builder()
-        .max_tokens(1024)
-        .messages(vec![user("Hi")]);
-    let mut stream = client.messages().tool_runner(no_model).into_stream();
+    // Out of the documented range (0 to 1): refused before anything is sent.
+    let too_hot = types::MessageCreateParams::new(MODEL, 1024, vec![user("Hi")]).temperature(1.5);
+    let mut stream = client.messages().tool_runner(too_hot).into_stream();
     let items = drain(&mut stream).await;
     assert_eq!(items.len(), 1);
     match &items[0] {
         Err(Error::InvalidArgument(message)) => {
-            assert!(message.starts_with("invalid request body:"), "{message}")
+            assert!(message.contains("temperature"), "{message}")
         }
         other => panic!("expected an invalid argument, got {other:?}"),
     }
@@ -694,7 +690,7 @@ async fn each_tool_is_defined_once() {
         json!({"place": {"type": "string"}}),
     );
     let time = || tool("get_time", "The time", json!({"zone": {"type": "string"}}));
-    let with_tools = params("Time?").tools(vec![own_weather.clone().into()]);
+    let with_tools = params("Time?").tools(vec![own_weather.clone()]);
     let replies = within(
         client
             .messages()

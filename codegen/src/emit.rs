@@ -85,3 +85,32 @@ fn stale(dir: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The line before the generated `[features]` lines of a crate manifest.
+pub const MANIFEST_BEGIN: &str =
+    "# @generated begin: one feature per API group, from the spec's `x-feature` tags.";
+/// The line after them.
+pub const MANIFEST_END: &str = "# @generated end";
+
+/// `manifest` (the text of the file at `path`) with the lines between its
+/// markers replaced by `section`; an error naming the file when the markers
+/// are missing or out of order.
+pub fn splice_manifest(path: &Path, manifest: &str, section: &str) -> Result<String, Error> {
+    let problem = |message: &str| Error::Manifest {
+        path: path.to_path_buf(),
+        message: message.to_string(),
+    };
+    let begin = manifest
+        .find(MANIFEST_BEGIN)
+        .ok_or_else(|| problem(&format!("no `{MANIFEST_BEGIN}` line")))?;
+    let after_begin = begin + MANIFEST_BEGIN.len();
+    let end = manifest[after_begin..]
+        .find(MANIFEST_END)
+        .map(|at| after_begin + at)
+        .ok_or_else(|| problem(&format!("no `{MANIFEST_END}` line after the begin marker")))?;
+    Ok(format!(
+        "{}\n{section}{}",
+        &manifest[..after_begin],
+        &manifest[end..]
+    ))
+}

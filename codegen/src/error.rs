@@ -54,6 +54,8 @@ pub enum Error {
     Progenitor(String),
     #[error("the generated code does not parse as Rust ({pass}): {message}")]
     Syntax { pass: &'static str, message: String },
+    #[error("{}: {message}", path.display())]
+    Manifest { path: PathBuf, message: String },
     #[error("cannot write {}: {source}", path.display())]
     Write {
         path: PathBuf,

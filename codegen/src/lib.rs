@@ -13,6 +13,7 @@ pub mod diff;
 pub mod emit;
 mod error;
 mod exhaustive;
+mod features;
 mod format;
 pub mod load;
 pub mod model;
@@ -33,6 +34,9 @@ pub use error::{Error, Location, SpecProblem};
 #[derive(Debug, Clone)]
 pub struct Output {
     pub files: Vec<GeneratedFile>,
+    /// The crate manifest's `[features]` lines for the spec's groups, to
+    /// go between its markers (see [`emit::splice_manifest`]).
+    pub manifest_features: String,
     pub stats: Stats,
 }
 
@@ -97,6 +101,10 @@ fn generate_loaded(
     }
     parsed.push(("types.rs", types.file));
     parsed.sort_by(|a, b| a.0.cmp(b.0));
+    let plan = features::plan(api, &parsed);
+    for (_, file) in &mut parsed {
+        plan.apply(file);
+    }
     let files: Vec<GeneratedFile> = parsed
         .into_iter()
         .map(|(name, file)| GeneratedFile {
@@ -113,6 +121,7 @@ fn generate_loaded(
             millis: started.elapsed().as_millis(),
         },
         files,
+        manifest_features: features::manifest_section(api),
     })
 }
 

@@ -21,8 +21,8 @@ pub struct TypeInfo {
 pub enum TypeItem {
     Struct(StructInfo),
     Enum(EnumInfo),
-    /// A newtype or an alias: named, nothing more is read of it.
-    Other,
+    /// A newtype or an alias, and the types it holds.
+    Other(Vec<syn::Type>),
 }
 
 #[derive(Debug)]
@@ -75,12 +75,15 @@ impl TypeInfo {
                             info.has_default = derives(&s.attrs, "Default");
                             TypeItem::Struct(info)
                         }
-                        _ => TypeItem::Other,
+                        _ => TypeItem::Other(s.fields.iter().map(|f| f.ty.clone()).collect()),
                     };
                     items.insert(s.ident.to_string(), item);
                 }
                 syn::Item::Type(alias) => {
-                    items.insert(alias.ident.to_string(), TypeItem::Other);
+                    items.insert(
+                        alias.ident.to_string(),
+                        TypeItem::Other(vec![(*alias.ty).clone()]),
+                    );
                 }
                 syn::Item::Enum(e) => {
                     let variants = e
@@ -126,7 +129,7 @@ impl TypeInfo {
     pub fn struct_info(&self, name: &str) -> Option<&StructInfo> {
         match self.items.get(name)? {
             TypeItem::Struct(s) => Some(s),
-            TypeItem::Enum(_) | TypeItem::Other => None,
+            TypeItem::Enum(_) | TypeItem::Other(_) => None,
         }
     }
 
@@ -140,7 +143,7 @@ impl TypeInfo {
                     [(variant, None)] => Some((name.clone(), variant.clone())),
                     _ => None,
                 },
-                TypeItem::Struct(_) | TypeItem::Other => None,
+                TypeItem::Struct(_) | TypeItem::Other(_) => None,
             })
             .collect();
         for item in self.items.values_mut() {

@@ -99,6 +99,7 @@ macro_rules! message_event {
 }
 
 message_event!(MessageStreamEvent, Message, RawContentBlockDelta);
+#[cfg(feature = "beta")]
 message_event!(
     BetaMessageStreamEvent,
     BetaMessage,
@@ -208,7 +209,7 @@ impl<E: MessageEvent> MessageAccumulator<E> {
     /// `content_block_start` gave it until `content_block_stop` closes it.
     pub fn message(&self) -> Option<E::Message> {
         let message = self.message.clone()?;
-        serde_json::from_value(Value::Object(message)).ok()
+        crate::json::from_value(&Value::Object(message)).ok()
     }
 
     /// Whether `message_stop` has arrived.
@@ -317,7 +318,7 @@ impl<E: MessageEvent> MessageAccumulator<E> {
                 }
             }
             EventKind::MessageDelta => {
-                let Value::Object(fields) = serde_json::to_value(event).unwrap_or_default() else {
+                let Value::Object(fields) = crate::json::to_value(event).unwrap_or_default() else {
                     return Err(violation(event, "not an object"));
                 };
                 let message = self.started(event)?;
@@ -389,7 +390,7 @@ impl<E: MessageEvent> MessageAccumulator<E> {
             }
         }
         let message = Value::Object(message);
-        serde_json::from_value(message.clone()).map_err(|e| {
+        crate::json::from_value(&message).map_err(|e| {
             decode(
                 Bytes::from(message.to_string()),
                 format!("the streamed message does not decode: {e}"),
@@ -446,7 +447,7 @@ fn block_index<E: Serialize>(event: &E, index: i64) -> Result<usize, Error> {
 
 /// A field of an event's JSON.
 fn field<E: Serialize>(event: &E, name: &str) -> Result<Value, Error> {
-    match serde_json::to_value(event) {
+    match crate::json::to_value(event) {
         Ok(Value::Object(mut fields)) => fields
             .remove(name)
             .ok_or_else(|| violation(event, &format!("no `{name}`"))),
@@ -485,7 +486,7 @@ fn set_input(block: &mut Map<String, Value>, json: &str) -> Result<(), String> {
 }
 
 fn violation<E: Serialize>(event: &E, what: &str) -> Error {
-    let value = serde_json::to_value(event).unwrap_or_default();
+    let value = crate::json::to_value(event).unwrap_or_default();
     let kind = value
         .get("type")
         .and_then(Value::as_str)

@@ -5,10 +5,12 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
-use crate::types::{
-    BetaMessageBatch, BetaMessageBatchProcessingStatus, MessageBatch, MessageBatchProcessingStatus,
-};
-use crate::{BetaMessagesBatches, Error, MessagesBatches, Response};
+#[cfg(feature = "beta")]
+use crate::types::{BetaMessageBatch, BetaMessageBatchProcessingStatus};
+use crate::types::{MessageBatch, MessageBatchProcessingStatus};
+#[cfg(feature = "beta")]
+use crate::BetaMessagesBatches;
+use crate::{Error, MessagesBatches, Response};
 
 const FIRST_INTERVAL: Duration = Duration::from_secs(1);
 const MAX_INTERVAL: Duration = Duration::from_secs(60);
@@ -86,6 +88,7 @@ batch_wait!(
     MessageBatchProcessingStatus,
     "let batch = client.messages().batches().wait(\"msgbatch_01\").await?;"
 );
+#[cfg(feature = "beta")]
 batch_wait!(
     BetaMessagesBatches,
     BetaMessageBatch,

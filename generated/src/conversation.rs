@@ -91,8 +91,7 @@ macro_rules! conversation_helpers {
                         format!("a `{}` block cannot be sent back: {e}", block.tag()),
                     )
                 };
-                let json = serde_json::to_value(block).map_err(not_an_input)?;
-                serde_json::from_value(json).map_err(not_an_input)
+                crate::json::convert(block).map_err(not_an_input)
             }
         }
 
@@ -227,6 +226,7 @@ mod plain {
     }
 }
 
+#[cfg(feature = "beta")]
 mod beta {
     use super::*;
     use crate::types::{

@@ -78,7 +78,7 @@ macro_rules! tagged_union {
             pub fn tag(&self) -> &str {
                 match self {
                     $(Self::$variant(_member) => {
-                        crate::impls::member_tag(_member, $property, $tag, &[$($alias),*])
+                        crate::impls::member_tag!(_member, $property, $tag, [$($alias),*])
                     })*
                     Self::Other(value) => value.get($property).and_then(|t| t.as_str()).unwrap_or(""),
                 }
@@ -121,17 +121,27 @@ macro_rules! tagged_union {
 pub(crate) use tagged_union;
 
 /// The tag a member of a tagged union holds: `tag`, unless the member also
-/// takes other tags (`aliases`), in which case its own field says which.
-pub(crate) fn member_tag<T: serde::Serialize>(
+/// takes other tags, in which case its own field says which. Written as a
+/// macro so that a member without aliases compiles to the literal alone: the
+/// look into the member's JSON is compiled only for the few that need it.
+macro_rules! member_tag {
+    ($member:expr, $property:expr, $tag:literal, []) => {
+        $tag
+    };
+    ($member:expr, $property:expr, $tag:literal, [$($alias:literal),+]) => {
+        crate::impls::aliased_member_tag($member, $property, $tag, &[$($alias),+])
+    };
+}
+pub(crate) use member_tag;
+
+/// [`member_tag!`] for a member that takes other tags (`aliases`) too.
+pub(crate) fn aliased_member_tag<T: serde::Serialize>(
     member: &T,
     property: &str,
     tag: &'static str,
     aliases: &[&'static str],
 ) -> &'static str {
-    if aliases.is_empty() {
-        return tag;
-    }
-    let held = serde_json::to_value(member).ok();
+    let held = crate::json::to_value(member).ok();
     let held = held
         .as_ref()
         .and_then(|m| m.get(property))
@@ -144,20 +154,20 @@ pub(crate) fn member_tag<T: serde::Serialize>(
 }
 
 /// The fields of a tagged union's object, read up to its tag: the member is
-/// then decoded from them and the rest of the input, without a detour
-/// through a JSON tree. The API writes the tag first, so in the usual case
-/// nothing but the tag is held; fields before it are kept as JSON.
+/// then decoded from the rest of the input, without a detour through a JSON
+/// tree. The API writes the tag first, so in the usual case nothing but the
+/// tag is held; fields before it are kept as JSON.
 pub(crate) struct Tagged<'de, A> {
     property: &'static str,
     /// Borrowed from the input when it can be (no escapes in it).
     tag: Option<std::borrow::Cow<'de, str>>,
-    /// Fields read before the tag, replayed before the rest.
-    before: std::vec::IntoIter<(String, serde_json::Value)>,
+    /// Fields read before the tag.
+    before: Vec<(String, serde_json::Value)>,
     /// The tag's field, replayed after them.
     tag_pending: bool,
     rest: A,
-    /// The value whose key was handed out last, when it is replayed.
-    value: Option<Replayed<'de>>,
+    /// The tag, once its key has been handed out again.
+    value: Option<std::borrow::Cow<'de, str>>,
 }
 
 /// The tag, given back to the member as the string it was (also where the
@@ -198,12 +208,6 @@ impl<'de, E: serde::de::Error> serde::Deserializer<'de> for TagDeserializer<'de,
     }
 }
 
-/// A value replayed to the member: a field read before the tag, or the tag.
-enum Replayed<'de> {
-    Field(serde_json::Value),
-    Tag(std::borrow::Cow<'de, str>),
-}
-
 impl<'de, A: serde::de::MapAccess<'de>> Tagged<'de, A> {
     /// Reads `map` up to the field `property`.
     pub(crate) fn read(mut map: A, property: &'static str) -> Result<Self, A::Error> {
@@ -220,7 +224,7 @@ impl<'de, A: serde::de::MapAccess<'de>> Tagged<'de, A> {
             property,
             tag_pending: tag.is_some(),
             tag,
-            before: before.into_iter(),
+            before,
             rest: map,
             value: None,
         })
@@ -232,14 +236,23 @@ impl<'de, A: serde::de::MapAccess<'de>> Tagged<'de, A> {
     }
 
     /// The member `T`, decoded from every field.
-    pub(crate) fn member<T: serde::Deserialize<'de>>(self) -> Result<T, A::Error> {
-        T::deserialize(serde::de::value::MapAccessDeserializer::new(self))
+    pub(crate) fn member<T: serde::de::DeserializeOwned>(self) -> Result<T, A::Error> {
+        use serde::de::Error as _;
+        if self.before.is_empty() {
+            return T::deserialize(serde::de::value::MapAccessDeserializer::new(self));
+        }
+        // Fields came before the tag, which the API does not write. Replaying
+        // them to the member as JSON trees would compile every member's
+        // decoding a second time (for `serde_json::Value`); the object is
+        // read whole and decoded as a response body is instead.
+        let value = self.into_value()?;
+        crate::json::from_value(&value).map_err(A::Error::custom)
     }
 
     /// Every field, as one JSON object: a member this crate does not know.
     pub(crate) fn into_value(mut self) -> Result<serde_json::Value, A::Error> {
         let mut object = serde_json::Map::new();
-        object.extend(self.before.by_ref());
+        object.extend(std::mem::take(&mut self.before));
         if let Some(tag) = self.tag.take() {
             object.insert(
                 self.property.to_string(),
@@ -261,13 +274,9 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Tagged<'de
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
         use serde::de::IntoDeserializer;
-        if let Some((key, value)) = self.before.next() {
-            self.value = Some(Replayed::Field(value));
-            return seed.deserialize(key.into_deserializer()).map(Some);
-        }
         if self.tag_pending {
             self.tag_pending = false;
-            self.value = self.tag.take().map(Replayed::Tag);
+            self.value = self.tag.take();
             let key: serde::de::value::StrDeserializer<'_, A::Error> =
                 self.property.into_deserializer();
             return seed.deserialize(key).map(Some);
@@ -279,10 +288,8 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Tagged<'de
         &mut self,
         seed: V,
     ) -> Result<V::Value, A::Error> {
-        use serde::de::Error as _;
         match self.value.take() {
-            Some(Replayed::Field(value)) => seed.deserialize(value).map_err(A::Error::custom),
-            Some(Replayed::Tag(tag)) => seed.deserialize(TagDeserializer {
+            Some(tag) => seed.deserialize(TagDeserializer {
                 tag,
                 error: std::marker::PhantomData,
             }),

@@ -193,16 +193,33 @@
 //! when the API grows.
 
 #![warn(missing_docs)]
+// docs.rs builds with every feature and `--cfg docsrs`: each item then says
+// which feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// With only some groups compiled, parts of the shared runtime (a request
+// body kind, the tagged unions' macro, a family's imports) go unused. With
+// every group (`full`, as the workspace's tests and lints build it) all of
+// it is used, and linted.
+#![cfg_attr(
+    not(all(feature = "full", feature = "schemars")),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 
+#[cfg(feature = "messages")]
 mod accumulate;
+#[cfg(feature = "batches")]
 mod batches;
 mod call;
 mod checks;
 mod client;
+// The beta families' helpers and streams need the plain ones (the `beta`
+// feature turns `messages` on).
+#[cfg(feature = "messages")]
 mod conversation;
 mod download;
 mod error;
 mod impls;
+mod json;
 mod jsonl;
 mod multipart;
 pub mod pagination;
@@ -212,6 +229,7 @@ mod retry;
 pub mod sse;
 mod streaming;
 mod timestamp;
+#[cfg(feature = "messages")]
 mod tool_runner;
 mod transport;
 
@@ -220,9 +238,11 @@ mod transport;
 #[rustfmt::skip]
 pub mod generated;
 
+#[cfg(feature = "messages")]
 pub use accumulate::{
     Deltas, EventKind, MessageAccumulator, MessageEvent, MessageStream, TextDeltas,
 };
+#[cfg(feature = "batches")]
 pub use batches::{BatchResource, BatchWait};
 pub use client::{Client, ClientBuilder};
 pub use download::ByteStream;
@@ -236,10 +256,14 @@ pub use request::RequestOptions;
 pub use response::{RateLimit, RateLimits, Response};
 pub use streaming::EventStream;
 pub use timestamp::{Date, Timestamp};
+#[cfg(feature = "messages")]
 pub use tool_runner::{IntoToolResultContent, ToolHandler, ToolRunner, ToolRunnerStream};
 
 /// The API's types: every schema of the spec, and the open sets of values.
 pub mod types {
+    /// Builders of the request types with many required fields
+    /// (`X::builder()`), each field set by name.
+    pub use crate::generated::constructors::builder;
     pub use crate::generated::open_enums::*;
     pub use crate::generated::types::*;
     pub use crate::generated::unions::*;

@@ -115,7 +115,7 @@ impl<E: DeserializeOwned> EventStream<E> {
         // `type` of its data. Only data that mentions `"error"` at all can be
         // one, so the usual event is parsed once, straight into `E`.
         if event.event == "error" || event.data.contains("\"error\"") {
-            let tag = match serde_json::from_str::<Tag<'_>>(&event.data) {
+            let tag = match serde_json::from_slice::<Tag<'_>>(event.data.as_bytes()) {
                 Ok(tag) => tag,
                 Err(e) => {
                     return Err(self.decode_error(
@@ -125,7 +125,7 @@ impl<E: DeserializeOwned> EventStream<E> {
                 }
             };
             if event.event == "error" || tag.kind.as_deref() == Some("error") {
-                return Err(match serde_json::from_str::<ErrorResponse>(&event.data) {
+                return Err(match crate::json::from_str::<ErrorResponse>(&event.data) {
                     Ok(body) => api_error(self.status, self.headers.clone(), body),
                     Err(e) => self.decode_error(
                         Bytes::from(event.data),
@@ -134,7 +134,7 @@ impl<E: DeserializeOwned> EventStream<E> {
                 });
             }
         }
-        serde_json::from_str(&event.data).map_err(|e| {
+        crate::json::from_str(&event.data).map_err(|e| {
             self.decode_error(
                 Bytes::from(event.data),
                 format!("cannot decode a `{}` event: {e}", event.event),

@@ -594,7 +594,7 @@ fn tool_name(tool: &ToolUnion) -> Option<String> {
     match tool {
         ToolUnion::Custom(tool) => Some(tool.name.clone()),
         // The Anthropic-defined tools name themselves in their JSON too.
-        other => serde_json::to_value(other)
+        other => crate::json::to_value(other)
             .ok()?
             .get("name")?
             .as_str()

@@ -1,7 +1,7 @@
 //! Running the crate's examples as child processes against a local server.
 //!
 //! Each example is built once per test binary with `cargo build -p
-//! anthropic-client --example NAME` and run with `ANTHROPIC_API_KEY` (the
+//! anthropic-client --example NAME --features full` and run with `ANTHROPIC_API_KEY` (the
 //! test key; or the admin key in `ANTHROPIC_ADMIN_KEY`) and
 //! `ANTHROPIC_BASE_URL` pointing at the server.
 
@@ -149,6 +149,9 @@ fn build(name: &str) -> PathBuf {
             "anthropic-client",
             "--example",
             name,
+            // As the tests themselves build the crate: every group on.
+            "--features",
+            "full",
             "--message-format=json-render-diagnostics",
         ])
         .current_dir(workspace_root())

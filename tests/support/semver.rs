@@ -147,7 +147,14 @@ impl CrateWorkspace {
         codegen::emit::write(&code, &generated.files).expect("write the generated code");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
         let output = Command::new(cargo)
-            .args(["rustdoc", "--quiet", "--lib", "--manifest-path"])
+            // Every group compiled, so that every change can be seen.
+            .args([
+                "rustdoc",
+                "--quiet",
+                "--lib",
+                "--all-features",
+                "--manifest-path",
+            ])
             .arg(self.dir.join("crate/Cargo.toml"))
             .args(["--", "-Z", "unstable-options", "--output-format", "json"])
             // The generated code sits in a `#[doc(hidden)]` module that `types`

@@ -3,16 +3,22 @@
 //! - `generate`: regenerate `generated/src/generated/` from `spec/anthropic.yaml`.
 //! - `generate --check`: exit non-zero, naming the stale files, when the
 //!   committed code differs from a fresh generation.
-//! - `generate --spec PATH --out DIR`: the same on another spec or output
-//!   directory (the tests use these; both default to the repository's).
+//! - `generate --spec PATH --out DIR [--manifest FILE]`: the same on another
+//!   spec or output directory (the tests use these; both default to the
+//!   repository's). The `[features]` lines between the markers of
+//!   `generated/Cargo.toml` (or of `--manifest`; none with only `--out`) are
+//!   generated too.
 //! - `test`: install the pinned test tools (Prism, the spec validator,
-//!   cargo-semver-checks) and run every test of the workspace.
+//!   cargo-semver-checks) and run every test of the workspace, then check
+//!   that each API group's feature builds alone.
 //! - `diff [--from REV_OR_FILE] [--to FILE] [--deny major|breaks] [--markdown]`:
 //!   what a spec change does to the crate's users, one line per change (see
 //!   the README's rules); by default from the spec at `HEAD` to the working
 //!   tree's.
 //! - `bench`: run every benchmark (`tests/benches/`), then print each figure
 //!   as a ratio to the baseline measured in the same run (see BENCHMARKS.md).
+//! - `bench-build [--rounds N]`: the clean release build of the crate alone,
+//!   default features and `full`, against `claude-api` (see `bench_build`).
 //! - `reference [--docs DIR] [--out DIR]`: rewrite `spec/reference/`, the
 //!   facts of the API reference pages that `tests/doc_coverage.rs` checks the
 //!   spec against, from the pages in DIR (by default
@@ -22,17 +28,20 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod bench_build;
 mod diff;
 
 const SPEC: &str = "spec/anthropic.yaml";
 const OUT_DIR: &str = "generated/src/generated";
+const MANIFEST: &str = "generated/Cargo.toml";
 const REFERENCE_DIR: &str = "spec/reference";
 /// Where the developers and CI keep the reference pages, from the workspace root.
 const DEFAULT_DOCS: &str = "../shared/docs/api-reference";
-const USAGE: &str = "usage: cargo xtask generate [--check] [--spec PATH] [--out DIR] \
+const USAGE: &str = "usage: cargo xtask generate [--check] [--spec PATH] [--out DIR] [--manifest FILE] \
                      | cargo xtask test [-- <cargo test args>] \
                      | cargo xtask diff [--from REV_OR_FILE] [--to FILE] [--deny major|breaks]... [--markdown] \
                      | cargo xtask bench [-- <cargo bench args>] \
+                     | cargo xtask bench-build [--rounds N] \
                      | cargo xtask reference [--docs DIR] [--out DIR]";
 
 /// The options of `generate`.
@@ -42,6 +51,8 @@ struct GenerateArgs {
     /// How the `@generated` header names the spec.
     spec_label: String,
     out: PathBuf,
+    /// The crate manifest whose generated `[features]` lines to write.
+    manifest: Option<PathBuf>,
 }
 
 impl GenerateArgs {
@@ -51,7 +62,9 @@ impl GenerateArgs {
             spec: root.join(SPEC),
             spec_label: SPEC.to_string(),
             out: root.join(OUT_DIR),
+            manifest: Some(root.join(MANIFEST)),
         };
+        let mut manifest_given = false;
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let mut value = |flag: &str| {
@@ -66,7 +79,16 @@ impl GenerateArgs {
                     parsed.spec = PathBuf::from(&spec);
                     parsed.spec_label = spec;
                 }
-                "--out" => parsed.out = PathBuf::from(value("--out")?),
+                "--out" => {
+                    parsed.out = PathBuf::from(value("--out")?);
+                    if !manifest_given {
+                        parsed.manifest = None;
+                    }
+                }
+                "--manifest" => {
+                    parsed.manifest = Some(PathBuf::from(value("--manifest")?));
+                    manifest_given = true;
+                }
                 other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
             }
         }
@@ -136,6 +158,7 @@ fn main() -> ExitCode {
             diff::DiffArgs::parse(&root, SPEC, &args[1..]).and_then(|a| diff::run(&root, SPEC, &a))
         }
         Some("bench") => bench(&root, &args[1..]),
+        Some("bench-build") => bench_build::run(&root, &args[1..]),
         Some("reference") => {
             ReferenceArgs::parse(&root, &args[1..]).and_then(|a| reference(&root, &a))
         }
@@ -158,7 +181,17 @@ fn workspace_root() -> PathBuf {
 }
 
 fn generate(root: &Path, args: &GenerateArgs) -> Result<(), String> {
-    let output = codegen::generate(&args.spec, &args.spec_label).map_err(|e| e.to_string())?;
+    let mut output = codegen::generate(&args.spec, &args.spec_label).map_err(|e| e.to_string())?;
+    if let Some(manifest) = &args.manifest {
+        let text = std::fs::read_to_string(manifest)
+            .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+        let contents = codegen::emit::splice_manifest(manifest, &text, &output.manifest_features)
+            .map_err(|e| e.to_string())?;
+        // An absolute path: the emitter joins it to the output directory.
+        let path = std::path::absolute(manifest)
+            .map_err(|e| format!("cannot resolve {}: {e}", manifest.display()))?;
+        output.files.push(codegen::GeneratedFile { path, contents });
+    }
     let out_dir = &args.out;
     let stats = output.stats;
     if args.check {
@@ -227,8 +260,58 @@ fn test(root: &Path, extra: &[String]) -> Result<(), String> {
         run(Command::new(env!("CARGO"))
             .args(["test", "--workspace", "--doc"])
             .current_dir(root))?;
+        check_features(root)?;
     }
     Ok(())
+}
+
+/// The tests build the crate with every group (`full`); each group must
+/// also build alone, and the examples that need no more than the defaults
+/// must build with them, as a program using only Messages does.
+fn check_features(root: &Path) -> Result<(), String> {
+    let manifest = root.join(MANIFEST);
+    let text = std::fs::read_to_string(&manifest)
+        .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    let groups = group_features(&text)
+        .ok_or_else(|| format!("{} has no generated features section", manifest.display()))?;
+    for feature in groups {
+        println!("checking anthropic-client with only the `{feature}` feature");
+        run(Command::new(env!("CARGO"))
+            .args([
+                "check",
+                "--quiet",
+                "-p",
+                "anthropic-client",
+                "--no-default-features",
+            ])
+            .args(["--features", &feature])
+            .current_dir(root))?;
+    }
+    println!("checking anthropic-client and its examples with the default features");
+    run(Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--quiet",
+            "-p",
+            "anthropic-client",
+            "--lib",
+            "--examples",
+        ])
+        .current_dir(root))
+}
+
+/// The group features the generator wrote between the manifest's markers.
+fn group_features(manifest: &str) -> Option<Vec<String>> {
+    let start = manifest.find(codegen::emit::MANIFEST_BEGIN)?;
+    let end = start + manifest[start..].find(codegen::emit::MANIFEST_END)?;
+    Some(
+        manifest[start..end]
+            .lines()
+            .filter_map(|line| line.split_once(" = ["))
+            .map(|(name, _)| name.trim().to_string())
+            .filter(|name| name != "full")
+            .collect(),
+    )
 }
 
 /// Installs `tests/tools/requirements.txt` into `tests/tools/.venv`, again

@@ -7,8 +7,8 @@ use heck::ToSnakeCase;
 use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as SpecScheme};
 
 use super::{
-    body, params, resource_paths, response, Api, Docs, Operation, PathPart, Resource,
-    SecurityScheme, RESERVED_SETTERS,
+    body, params, resource_paths, response, Api, Docs, Feature, Operation, PathPart, Resource,
+    SecurityScheme, ERROR_SCHEMA, RESERVED_FEATURES, RESERVED_SETTERS,
 };
 use crate::error::{Error, SpecProblem};
 use crate::load::LoadedSpec;
@@ -54,16 +54,17 @@ pub fn build(spec: &LoadedSpec, normalized: &Normalized) -> Result<Api, Error> {
             String::new()
         }
     };
-    if spec::component_schema(api, "ErrorResponse").is_none() {
+    if spec::component_schema(api, ERROR_SCHEMA).is_none() {
         cx.problem(
             "/components/schemas",
-            "the spec has no `ErrorResponse` schema, which error bodies decode as",
+            format!("the spec has no `{ERROR_SCHEMA}` schema, which error bodies decode as"),
         );
     }
     let schemes = security_schemes(&cx);
+    let features = features(&cx);
     let mut operations = Vec::new();
     for found in spec::operations(api) {
-        if let Some(op) = operation(&cx, found, &schemes) {
+        if let Some(op) = operation(&cx, found, &schemes, &features) {
             operations.push(op);
         }
     }
@@ -95,6 +96,7 @@ pub fn build(spec: &LoadedSpec, normalized: &Normalized) -> Result<Api, Error> {
         schemes,
         resources,
         operations,
+        features,
         open_enums: normalized.open_enums.clone(),
         tagged_unions: normalized.tagged_unions.clone(),
         schemas,
@@ -151,7 +153,117 @@ fn security_schemes(cx: &Context) -> Vec<SecurityScheme> {
     out
 }
 
-fn operation(cx: &Context, found: SpecOperation, schemes: &[SecurityScheme]) -> Option<Operation> {
+/// The features the tags name with `x-feature`, each once.
+fn features(cx: &Context) -> Vec<Feature> {
+    let mut out: Vec<Feature> = Vec::new();
+    for (index, tag) in cx.api().tags.iter().enumerate() {
+        let Some(value) = tag.extensions.get("x-feature") else {
+            continue;
+        };
+        let pointer = format!("/tags/{index}/x-feature");
+        let Some(name) = value.as_str() else {
+            cx.problem(&pointer, "`x-feature` must be a string");
+            continue;
+        };
+        let valid = name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if !valid || RESERVED_FEATURES.contains(&name) {
+            cx.problem(
+                &pointer,
+                format!(
+                    "`{name}` cannot name a cargo feature: it must be lower case letters, digits, \
+                     `-` or `_`, and none of {RESERVED_FEATURES:?}"
+                ),
+            );
+            continue;
+        }
+        if out.iter().any(|f| f.name == name) {
+            cx.problem(&pointer, format!("feature `{name}` is named by two tags"));
+            continue;
+        }
+        let needs_pointer = format!("/tags/{index}/x-feature-needs");
+        let needs = match tag.extensions.get("x-feature-needs") {
+            None => Vec::new(),
+            Some(value) => {
+                let names: Option<Vec<String>> = value.as_array().and_then(|values| {
+                    values
+                        .iter()
+                        .map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                });
+                names.unwrap_or_else(|| {
+                    cx.problem(
+                        &needs_pointer,
+                        "`x-feature-needs` must be a list of feature names",
+                    );
+                    Vec::new()
+                })
+            }
+        };
+        out.push(Feature {
+            name: name.to_string(),
+            needs,
+            doc: tag
+                .description
+                .as_deref()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        });
+    }
+    for (index, tag) in cx.api().tags.iter().enumerate() {
+        let Some(feature) = out.iter().find(|f| {
+            tag.extensions.get("x-feature").and_then(|v| v.as_str()) == Some(f.name.as_str())
+        }) else {
+            continue;
+        };
+        for need in &feature.needs {
+            if !out.iter().any(|f| &f.name == need) || need == &feature.name {
+                cx.problem(
+                    &format!("/tags/{index}/x-feature-needs"),
+                    format!("`{need}` is not another feature that a tag names"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The feature of an operation tagged `tag`: its own tag's `x-feature`, or
+/// that of its nearest parent tag (`a-b` for `a-b-c`, then `a`).
+fn feature_of(cx: &Context, pointer: &str, tag: &str) -> Option<String> {
+    let mut name = tag;
+    loop {
+        let named = cx
+            .api()
+            .tags
+            .iter()
+            .find(|t| t.name == name)
+            .and_then(|t| t.extensions.get("x-feature"))
+            .and_then(|v| v.as_str());
+        if let Some(feature) = named {
+            return Some(feature.to_string());
+        }
+        match name.rsplit_once('-') {
+            Some((parent, _)) => name = parent,
+            None => break,
+        }
+    }
+    cx.problem(
+        &format!("{pointer}/tags"),
+        format!("neither tag `{tag}` nor a parent of it names a cargo feature with `x-feature`"),
+    );
+    None
+}
+
+fn operation(
+    cx: &Context,
+    found: SpecOperation,
+    schemes: &[SecurityScheme],
+    features: &[Feature],
+) -> Option<Operation> {
     let pointer = found.pointer();
     let op = found.operation;
     let problems_before = cx.problem_count();
@@ -184,6 +296,12 @@ fn operation(cx: &Context, found: SpecOperation, schemes: &[SecurityScheme]) -> 
     let pagination = response::pagination(cx, &pointer, &params, &response);
     let security = security(cx, &pointer, op, schemes);
     let default_betas = default_betas(cx, &pointer, op);
+    // A spec that names no feature compiles every operation unconditionally.
+    let feature = if features.is_empty() {
+        None
+    } else {
+        feature_of(cx, &pointer, &tag).filter(|f| features.iter().any(|known| &known.name == f))
+    };
     let docs = Docs {
         summary: op.summary.clone().unwrap_or_default(),
         description: op.description.clone().unwrap_or_default(),
@@ -201,6 +319,7 @@ fn operation(cx: &Context, found: SpecOperation, schemes: &[SecurityScheme]) -> 
         beta: resource.first().is_some_and(|r| r == "beta")
             || fixed_query.iter().any(|(k, v)| k == "beta" && v == "true"),
         default_betas,
+        feature,
         id,
         pointer,
         resource,

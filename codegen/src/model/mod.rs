@@ -28,6 +28,9 @@ pub struct Api {
     /// Every resource, intermediate ones (such as `beta`) included, in order.
     pub resources: Vec<Resource>,
     pub operations: Vec<Operation>,
+    /// The cargo features that compile groups of operations, in the order
+    /// the spec's tags declare them.
+    pub features: Vec<Feature>,
     pub open_enums: Vec<OpenEnum>,
     pub tagged_unions: Vec<TaggedUnion>,
     /// What the schemas of object types say beyond their fields' types, by
@@ -50,6 +53,16 @@ impl Api {
         self.operations.iter().filter(move |op| op.resource == path)
     }
 
+    /// The features of the operations at or below the resource at `path`:
+    /// what its accessor is compiled under.
+    pub fn features_under(&self, path: &[String]) -> BTreeSet<&str> {
+        self.operations
+            .iter()
+            .filter(|op| op.resource.starts_with(path))
+            .filter_map(|op| op.feature.as_deref())
+            .collect()
+    }
+
     /// The resources directly below `path` (below the client for `[]`).
     pub fn children_of<'a>(&'a self, path: &'a [String]) -> impl Iterator<Item = &'a Resource> {
         self.resources
@@ -57,6 +70,29 @@ impl Api {
             .filter(move |r| r.path.len() == path.len() + 1 && r.path.starts_with(path))
     }
 }
+
+/// A cargo feature of the generated crate: one group of operations, named
+/// by a tag's `x-feature`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    pub name: String,
+    /// The features it turns on too (`x-feature-needs`): those whose
+    /// runtime it shares.
+    pub needs: Vec<String>,
+    /// What the group is, from its tag's description.
+    pub doc: String,
+}
+
+/// The schema every error body decodes as.
+pub const ERROR_SCHEMA: &str = "ErrorResponse";
+
+/// The schemas the hand-written runtime names, whatever features are on:
+/// error bodies, and the `anthropic-beta` values a client sends by default.
+/// They (and what they hold) are compiled under every feature.
+pub const RUNTIME_SCHEMAS: &[&str] = &[ERROR_SCHEMA, "AnthropicBeta"];
+
+/// Feature names the crate's manifest defines by hand.
+pub const RESERVED_FEATURES: &[&str] = &["default", "full", "rustls", "schemars"];
 
 /// A credential: an API key sent in a header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +148,9 @@ pub struct Operation {
     pub beta: bool,
     /// The `anthropic-beta` values it sends by default (`x-default-betas`).
     pub default_betas: Vec<String>,
+    /// The cargo feature it is compiled under; `None` when the spec names
+    /// no features, and everything is compiled.
+    pub feature: Option<String>,
     pub docs: Docs,
 }
 

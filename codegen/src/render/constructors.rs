@@ -2,8 +2,9 @@
 //! hold gets chainable setters on the type itself (`.system("…")`), taking
 //! anything that converts into the field; a struct with at most three
 //! required fields gets `new(required…)` with everything else unset and
-//! its one-value tags filled in; a struct with more keeps typify's builder,
-//! which gets a `build()` returning the crate's own error.
+//! its one-value tags filled in; a struct with more gets a builder
+//! (`X::builder()`, a setter per field, `build()` returning the crate's own
+//! error), where each field is named.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -64,7 +65,13 @@ pub fn request_types(api: &Api, info: &TypeInfo) -> BTreeSet<String> {
                     typeinfo::mentioned(ty, &mut pending);
                 }
             }
-            Some(TypeItem::Other) | None => {}
+            // A newtype's value is built as the type it holds is.
+            Some(TypeItem::Other(held)) => {
+                for ty in held {
+                    typeinfo::mentioned(ty, &mut pending);
+                }
+            }
+            None => {}
         }
     }
     seen
@@ -72,6 +79,7 @@ pub fn request_types(api: &Api, info: &TypeInfo) -> BTreeSet<String> {
 
 pub fn generate(api: &Api, info: &TypeInfo) -> Result<TokenStream, Error> {
     let mut items = Vec::new();
+    let mut builders = Vec::new();
     for name in request_types(api, info) {
         let Some(item) = info.struct_info(&name) else {
             continue;
@@ -80,7 +88,9 @@ pub fn generate(api: &Api, info: &TypeInfo) -> Result<TokenStream, Error> {
         // The order `new` takes the required fields in is the order of the
         // schema's `required` list, which the spec sets.
         let order = api.schemas.get(&name).map(|s| &s.required);
-        items.push(struct_methods(&ident, item, order, info)?);
+        let (methods, builder) = struct_methods(&ident, item, order, info)?;
+        items.push(methods);
+        builders.extend(builder);
     }
     // A body can be sent from a reference: the params of a conversation are
     // kept, and grown, across turns.
@@ -108,6 +118,13 @@ pub fn generate(api: &Api, info: &TypeInfo) -> Result<TokenStream, Error> {
         //! request body can hold.
         #(#items)*
         #(#copies)*
+
+        /// Builders of the request types with more required fields than
+        /// `new` takes: each field is set by name, and `build()` says which
+        /// required one is missing.
+        pub mod builder {
+            #(#builders)*
+        }
     })
 }
 
@@ -116,7 +133,7 @@ fn struct_methods(
     item: &StructInfo,
     order: Option<&Vec<String>>,
     info: &TypeInfo,
-) -> Result<TokenStream, Error> {
+) -> Result<(TokenStream, Option<TokenStream>), Error> {
     let fields = item.fields.as_slice();
     for field in fields {
         if RESERVED.contains(&field.ident.to_string().as_str()) {
@@ -142,6 +159,7 @@ fn struct_methods(
         .iter()
         .filter(|f| !matches!(f.kind, FieldKind::Tag(..)))
         .map(|f| setter(f, info));
+    let mut builder = None;
     let (constructor, extra) = if required.is_empty() && !item.has_default {
         // Nothing is required: `new()` is the default value too.
         let default = quote! {
@@ -158,16 +176,30 @@ fn struct_methods(
             TokenStream::new(),
         )
     } else {
-        (TokenStream::new(), build(ident, &required))
+        builder = Some(builder_type(ident, fields, &required, info));
+        let doc = format!(
+            "A builder of `{ident}`, whose {} required fields are each set by name.",
+            required.len()
+        );
+        let start = quote! {
+            #[doc = #doc]
+            pub fn builder() -> builder::#ident {
+                ::std::default::Default::default()
+            }
+        };
+        (start, TokenStream::new())
     };
-    Ok(quote! {
-        impl crate::types::#ident {
-            #constructor
-            #(#setters)*
-        }
+    Ok((
+        quote! {
+            impl crate::types::#ident {
+                #constructor
+                #(#setters)*
+            }
 
-        #extra
-    })
+            #extra
+        },
+        builder,
+    ))
 }
 
 /// How a value of the field's type is taken, and how it becomes the field.
@@ -292,21 +324,102 @@ fn constructor(
     }
 }
 
-/// `build()` on typify's builder of a type with many required fields.
-fn build(ident: &syn::Ident, required: &[&FieldInfo]) -> TokenStream {
+/// The builder of a type with many required fields: every field held
+/// until `build()`, the required ones as options.
+fn builder_type(
+    ident: &syn::Ident,
+    fields: &[FieldInfo],
+    required: &[&FieldInfo],
+    info: &TypeInfo,
+) -> TokenStream {
+    let is_required = |f: &FieldInfo| required.iter().any(|r| r.ident == f.ident);
+    let settable: Vec<&FieldInfo> = fields
+        .iter()
+        .filter(|f| !matches!(f.kind, FieldKind::Tag(..)))
+        .collect();
+    let held = settable.iter().map(|f| {
+        let name = &f.ident;
+        let ty = typeinfo::qualified(&f.ty, info);
+        if is_required(f) {
+            quote!(#name: ::std::option::Option<#ty>)
+        } else {
+            quote!(#name: #ty)
+        }
+    });
+    let setters = settable.iter().map(|f| {
+        let name = &f.ident;
+        let doc = if f.doc.is_empty() {
+            format!("Sets `{}`.", f.wire)
+        } else {
+            f.doc.clone()
+        };
+        let (ty, wrap) = match &f.kind {
+            FieldKind::Optional(inner) => (inner, true),
+            _ => (&f.ty, is_required(f)),
+        };
+        let Taken { param, convert } = taken(ty, name, info);
+        let value = if wrap {
+            quote!(::std::option::Option::Some(#convert))
+        } else {
+            convert
+        };
+        quote! {
+            #[doc = #doc]
+            pub fn #name(mut self, #name: #param) -> Self {
+                self.#name = #value;
+                self
+            }
+        }
+    });
+    let inits = fields.iter().map(|f| {
+        let name = &f.ident;
+        let wire = &f.wire;
+        match &f.kind {
+            FieldKind::Tag(ty, variant) => quote!(#name: crate::types::#ty::#variant),
+            _ if is_required(f) => {
+                let missing = format!("{ident} needs `{wire}`: set it before `build()`");
+                quote! {
+                    #name: self.#name.ok_or_else(|| {
+                        crate::Error::InvalidArgument(::std::string::String::from(#missing))
+                    })?
+                }
+            }
+            _ => quote!(#name: self.#name),
+        }
+    });
     let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
     let doc = format!(
-        "The `{ident}` this builder describes. It has {} required fields ({}), too many to \
-         take by position, so each is set by name; a missing one is an \
-         [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.",
+        "Builds a [`{ident}`](crate::types::{ident}) field by field: it has {} required fields \
+         ({}), too many to take by position.",
         names.len(),
         names.join(", ")
     );
+    let build_doc = format!(
+        "The `{ident}` set so far; a required field left unset is an \
+         [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it."
+    );
     quote! {
-        impl crate::types::builder::#ident {
-            #[doc = #doc]
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default)]
+        #[must_use = "a builder does nothing until it is built"]
+        pub struct #ident {
+            #(#held,)*
+        }
+
+        impl #ident {
+            #(#setters)*
+
+            #[doc = #build_doc]
             pub fn build(self) -> ::std::result::Result<crate::types::#ident, crate::Error> {
-                ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
+                ::std::result::Result::Ok(crate::types::#ident { #(#inits,)* })
+            }
+        }
+
+        impl ::std::convert::TryFrom<#ident> for crate::types::#ident {
+            type Error = crate::Error;
+
+            fn try_from(builder: #ident) -> ::std::result::Result<Self, crate::Error> {
+                builder.build()
             }
         }
     }

@@ -46,7 +46,8 @@ pub fn generate(api: &Api) -> TokenStream {
     }
 }
 
-fn resource_type(resource: &Resource) -> syn::Ident {
+/// The type of `resource` (`BetaModels` for `client.beta().models()`).
+pub(crate) fn resource_type(resource: &Resource) -> syn::Ident {
     format_ident!("{}", resource.path.join("_").to_upper_camel_case())
 }
 

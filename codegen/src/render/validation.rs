@@ -63,7 +63,7 @@ pub fn validated_types(api: &Api, info: &TypeInfo) -> Result<BTreeSet<String>, E
                         typeinfo::mentioned(ty, &mut held);
                     }
                 }
-                Some(TypeItem::Other) | None => {}
+                Some(TypeItem::Other(_)) | None => {}
             }
             if held.iter().any(|h| validated.contains(h)) {
                 validated.insert(name.clone());
@@ -113,7 +113,7 @@ pub fn generate(api: &Api, info: &TypeInfo, validated: &BTreeSet<String>) -> Tok
                     let all_held = e.variants.iter().all(|(_, held)| held.is_some());
                     variants_body(variants, validated, !all_held)
                 }
-                Some(TypeItem::Other) | None => quote!(Ok(())),
+                Some(TypeItem::Other(_)) | None => quote!(Ok(())),
             }
         };
         quote! {

@@ -3,6 +3,7 @@
 
 //! Constructors and setters of the request types: every type a
 //! request body can hold.
+#[cfg(feature = "admin")]
 impl crate::types::ApiKeyUpdateParams {
     ///A `ApiKeyUpdateParams` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -31,6 +32,7 @@ impl crate::types::ApiKeyUpdateParams {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::Base64ImageSource {
     ///A `Base64ImageSource` from its required fields, in this order: `media_type`, `data`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -63,6 +65,7 @@ impl crate::types::Base64ImageSource {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::Base64PdfSource {
     ///A `Base64PdfSource` from its required field: `data`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(data: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -83,6 +86,7 @@ impl crate::types::Base64PdfSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaAllThinkingTurns {
     ///A `BetaAllThinkingTurns` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -92,6 +96,7 @@ impl crate::types::BetaAllThinkingTurns {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaBase64ImageSource {
     ///A `BetaBase64ImageSource` from its required fields, in this order: `media_type`, `data`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -128,6 +133,7 @@ impl crate::types::BetaBase64ImageSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaBase64PdfSource {
     ///A `BetaBase64PdfSource` from its required field: `data`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(data: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -148,6 +154,7 @@ impl crate::types::BetaBase64PdfSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaBashCodeExecutionOutputBlockParam {
     ///A `BetaBashCodeExecutionOutputBlockParam` from its required field: `file_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(file_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -167,7 +174,13 @@ impl crate::types::BetaBashCodeExecutionOutputBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaBashCodeExecutionResultBlockParam {
+    ///A builder of `BetaBashCodeExecutionResultBlockParam`, whose 4 required fields are each set by name.
+    pub fn builder() -> builder::BetaBashCodeExecutionResultBlockParam {
+        ::std::default::Default::default()
+    }
+
     ///Files the command produced.
     pub fn content(
         mut self,
@@ -206,18 +219,7 @@ impl crate::types::BetaBashCodeExecutionResultBlockParam {
     }
 }
 
-impl crate::types::builder::BetaBashCodeExecutionResultBlockParam {
-    ///The `BetaBashCodeExecutionResultBlockParam` this builder describes. It has 4 required fields (`stdout`, `stderr`, `return_code`, `content`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::BetaBashCodeExecutionResultBlockParam,
-        crate::Error,
-    > {
-        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
-    }
-}
-
+#[cfg(feature = "beta")]
 impl crate::types::BetaBashCodeExecutionToolResultBlockParam {
     ///A `BetaBashCodeExecutionToolResultBlockParam` from its required fields, in this order: `content`, `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -266,6 +268,7 @@ impl crate::types::BetaBashCodeExecutionToolResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaBashCodeExecutionToolResultErrorParam {
     ///A `BetaBashCodeExecutionToolResultErrorParam` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -291,6 +294,7 @@ impl crate::types::BetaBashCodeExecutionToolResultErrorParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaCacheControlEphemeral {
     ///A `BetaCacheControlEphemeral` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -310,7 +314,13 @@ impl crate::types::BetaCacheControlEphemeral {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaCitationCharLocationParam {
+    ///A builder of `BetaCitationCharLocationParam`, whose 4 required fields are each set by name.
+    pub fn builder() -> builder::BetaCitationCharLocationParam {
+        ::std::default::Default::default()
+    }
+
     ///The passage being cited.
     pub fn cited_text(
         mut self,
@@ -350,19 +360,13 @@ impl crate::types::BetaCitationCharLocationParam {
     }
 }
 
-impl crate::types::builder::BetaCitationCharLocationParam {
-    ///The `BetaCitationCharLocationParam` this builder describes. It has 4 required fields (`cited_text`, `document_index`, `start_char_index`, `end_char_index`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::BetaCitationCharLocationParam,
-        crate::Error,
-    > {
-        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
-    }
-}
-
+#[cfg(feature = "beta")]
 impl crate::types::BetaCitationContentBlockLocationParam {
+    ///A builder of `BetaCitationContentBlockLocationParam`, whose 4 required fields are each set by name.
+    pub fn builder() -> builder::BetaCitationContentBlockLocationParam {
+        ::std::default::Default::default()
+    }
+
     ///The passage being cited.
     pub fn cited_text(
         mut self,
@@ -402,19 +406,13 @@ impl crate::types::BetaCitationContentBlockLocationParam {
     }
 }
 
-impl crate::types::builder::BetaCitationContentBlockLocationParam {
-    ///The `BetaCitationContentBlockLocationParam` this builder describes. It has 4 required fields (`cited_text`, `document_index`, `start_block_index`, `end_block_index`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::BetaCitationContentBlockLocationParam,
-        crate::Error,
-    > {
-        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
-    }
-}
-
+#[cfg(feature = "beta")]
 impl crate::types::BetaCitationPageLocationParam {
+    ///A builder of `BetaCitationPageLocationParam`, whose 4 required fields are each set by name.
+    pub fn builder() -> builder::BetaCitationPageLocationParam {
+        ::std::default::Default::default()
+    }
+
     ///The passage being cited.
     pub fn cited_text(
         mut self,
@@ -454,19 +452,13 @@ impl crate::types::BetaCitationPageLocationParam {
     }
 }
 
-impl crate::types::builder::BetaCitationPageLocationParam {
-    ///The `BetaCitationPageLocationParam` this builder describes. It has 4 required fields (`cited_text`, `document_index`, `start_page_number`, `end_page_number`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::BetaCitationPageLocationParam,
-        crate::Error,
-    > {
-        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
-    }
-}
-
+#[cfg(feature = "beta")]
 impl crate::types::BetaCitationSearchResultLocationParam {
+    ///A builder of `BetaCitationSearchResultLocationParam`, whose 5 required fields are each set by name.
+    pub fn builder() -> builder::BetaCitationSearchResultLocationParam {
+        ::std::default::Default::default()
+    }
+
     ///The passage being cited.
     pub fn cited_text(
         mut self,
@@ -513,18 +505,7 @@ impl crate::types::BetaCitationSearchResultLocationParam {
     }
 }
 
-impl crate::types::builder::BetaCitationSearchResultLocationParam {
-    ///The `BetaCitationSearchResultLocationParam` this builder describes. It has 5 required fields (`cited_text`, `search_result_index`, `source`, `start_block_index`, `end_block_index`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::BetaCitationSearchResultLocationParam,
-        crate::Error,
-    > {
-        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
-    }
-}
-
+#[cfg(feature = "beta")]
 impl crate::types::BetaCitationWebSearchResultLocationParam {
     ///A `BetaCitationWebSearchResultLocationParam` from its required fields, in this order: `cited_text`, `url`, `encrypted_index`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -575,6 +556,7 @@ impl crate::types::BetaCitationWebSearchResultLocationParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaCitationsConfigParam {
     ///A `BetaCitationsConfigParam` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -590,6 +572,7 @@ impl crate::types::BetaCitationsConfigParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaClearThinking20251015Edit {
     ///A `BetaClearThinking20251015Edit` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -609,6 +592,7 @@ impl crate::types::BetaClearThinking20251015Edit {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaClearToolUses20250919Edit {
     ///A `BetaClearToolUses20250919Edit` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -683,6 +667,7 @@ impl crate::types::BetaClearToolUses20250919Edit {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaCodeExecutionOutputBlockParam {
     ///A `BetaCodeExecutionOutputBlockParam` from its required field: `file_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(file_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -702,7 +687,13 @@ impl crate::types::BetaCodeExecutionOutputBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaCodeExecutionResultBlockParam {
+    ///A builder of `BetaCodeExecutionResultBlockParam`, whose 4 required fields are each set by name.
+    pub fn builder() -> builder::BetaCodeExecutionResultBlockParam {
+        ::std::default::Default::default()
+    }
+
     ///Files the run produced.
     pub fn content(
         mut self,
@@ -741,18 +732,7 @@ impl crate::types::BetaCodeExecutionResultBlockParam {
     }
 }
 
-impl crate::types::builder::BetaCodeExecutionResultBlockParam {
-    ///The `BetaCodeExecutionResultBlockParam` this builder describes. It has 4 required fields (`stdout`, `stderr`, `return_code`, `content`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::BetaCodeExecutionResultBlockParam,
-        crate::Error,
-    > {
-        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
-    }
-}
-
+#[cfg(feature = "beta")]
 impl crate::types::BetaCodeExecutionTool20250522 {
     ///A `BetaCodeExecutionTool20250522` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -804,6 +784,7 @@ impl crate::types::BetaCodeExecutionTool20250522 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaCodeExecutionTool20250825 {
     ///A `BetaCodeExecutionTool20250825` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -855,6 +836,7 @@ impl crate::types::BetaCodeExecutionTool20250825 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaCodeExecutionToolResultBlockParam {
     ///A `BetaCodeExecutionToolResultBlockParam` from its required fields, in this order: `content`, `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -903,6 +885,7 @@ impl crate::types::BetaCodeExecutionToolResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaCodeExecutionToolResultErrorParam {
     ///A `BetaCodeExecutionToolResultErrorParam` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -928,6 +911,7 @@ impl crate::types::BetaCodeExecutionToolResultErrorParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaCompact20260112Edit {
     ///A `BetaCompact20260112Edit` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -968,6 +952,7 @@ impl crate::types::BetaCompact20260112Edit {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaCompactionBlockParam {
     ///A `BetaCompactionBlockParam` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -999,12 +984,14 @@ impl crate::types::BetaCompactionBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::default::Default for crate::types::BetaCompactionBlockParam {
     fn default() -> Self {
         Self::new()
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaContainerParams {
     ///A `BetaContainerParams` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -1032,6 +1019,7 @@ impl crate::types::BetaContainerParams {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaContainerUploadBlockParam {
     ///A `BetaContainerUploadBlockParam` from its required field: `file_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(file_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1063,6 +1051,7 @@ impl crate::types::BetaContainerUploadBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaContentBlockSource {
     ///A `BetaContentBlockSource` from its required field: `content`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -1084,6 +1073,7 @@ impl crate::types::BetaContentBlockSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaContextManagementConfig {
     ///A `BetaContextManagementConfig` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -1106,6 +1096,7 @@ impl crate::types::BetaContextManagementConfig {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaDirectCaller {
     ///A `BetaDirectCaller` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -1115,6 +1106,7 @@ impl crate::types::BetaDirectCaller {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaFileDocumentSource {
     ///A `BetaFileDocumentSource` from its required field: `file_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(file_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1134,6 +1126,7 @@ impl crate::types::BetaFileDocumentSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaFileImageSource {
     ///A `BetaFileImageSource` from its required field: `file_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(file_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1153,6 +1146,7 @@ impl crate::types::BetaFileImageSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaImageBlockParam {
     ///A `BetaImageBlockParam` from its required field: `source`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -1186,6 +1180,7 @@ impl crate::types::BetaImageBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaInputTokensClearAtLeast {
     ///A `BetaInputTokensClearAtLeast` from its required field: `value`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(value: i64) -> Self {
@@ -1202,6 +1197,7 @@ impl crate::types::BetaInputTokensClearAtLeast {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaInputTokensTrigger {
     ///A `BetaInputTokensTrigger` from its required field: `value`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(value: i64) -> Self {
@@ -1218,6 +1214,7 @@ impl crate::types::BetaInputTokensTrigger {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaJsonOutputFormat {
     ///A `BetaJsonOutputFormat` from its required field: `schema`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -1249,6 +1246,7 @@ impl crate::types::BetaJsonOutputFormat {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaMcpToolConfig {
     ///A `BetaMcpToolConfig` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -1271,6 +1269,7 @@ impl crate::types::BetaMcpToolConfig {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaMcpToolDefaultConfig {
     ///A `BetaMcpToolDefaultConfig` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -1293,7 +1292,13 @@ impl crate::types::BetaMcpToolDefaultConfig {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaMcpToolUseBlockParam {
+    ///A builder of `BetaMcpToolUseBlockParam`, whose 4 required fields are each set by name.
+    pub fn builder() -> builder::BetaMcpToolUseBlockParam {
+        ::std::default::Default::default()
+    }
+
     ///Marks a prompt-cache breakpoint at this block.
     pub fn cache_control(
         mut self,
@@ -1344,15 +1349,7 @@ impl crate::types::BetaMcpToolUseBlockParam {
     }
 }
 
-impl crate::types::builder::BetaMcpToolUseBlockParam {
-    ///The `BetaMcpToolUseBlockParam` this builder describes. It has 4 required fields (`id`, `server_name`, `name`, `input`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<crate::types::BetaMcpToolUseBlockParam, crate::Error> {
-        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
-    }
-}
-
+#[cfg(feature = "beta")]
 impl crate::types::BetaMcpToolset {
     ///A `BetaMcpToolset` from its required field: `mcp_server_name`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -1413,6 +1410,7 @@ impl crate::types::BetaMcpToolset {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaMemoryTool20250818 {
     ///A `BetaMemoryTool20250818` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -1481,6 +1479,7 @@ impl crate::types::BetaMemoryTool20250818 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaMessageBatchCreateParams {
     ///A `BetaMessageBatchCreateParams` from its required field: `requests`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -1505,6 +1504,7 @@ impl crate::types::BetaMessageBatchCreateParams {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaMessageBatchRequest {
     ///A `BetaMessageBatchRequest` from its required fields, in this order: `custom_id`, `params`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -1536,6 +1536,7 @@ impl crate::types::BetaMessageBatchRequest {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaMessageCountTokensParams {
     ///A `BetaMessageCountTokensParams` from its required fields, in this order: `model`, `messages`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -1672,6 +1673,7 @@ impl crate::types::BetaMessageCountTokensParams {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaMessageCreateParams {
     ///A `BetaMessageCreateParams` from its required fields, in this order: `model`, `max_tokens`, `messages`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -1911,6 +1913,7 @@ impl crate::types::BetaMessageCreateParams {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaMessageParam {
     ///A `BetaMessageParam` from its required fields, in this order: `role`, `content`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -1942,6 +1945,7 @@ impl crate::types::BetaMessageParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaOutputConfig {
     ///A `BetaOutputConfig` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -1970,6 +1974,7 @@ impl crate::types::BetaOutputConfig {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaPlainTextSource {
     ///A `BetaPlainTextSource` from its required field: `data`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(data: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1990,6 +1995,7 @@ impl crate::types::BetaPlainTextSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaRedactedThinkingBlockParam {
     ///A `BetaRedactedThinkingBlockParam` from its required field: `data`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(data: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -2009,6 +2015,7 @@ impl crate::types::BetaRedactedThinkingBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaRequestDocumentBlock {
     ///A `BetaRequestDocumentBlock` from its required field: `source`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -2074,6 +2081,7 @@ impl crate::types::BetaRequestDocumentBlock {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaRequestMcpServerToolConfiguration {
     ///A `BetaRequestMcpServerToolConfiguration` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -2104,6 +2112,7 @@ impl crate::types::BetaRequestMcpServerToolConfiguration {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaRequestMcpServerUrlDefinition {
     ///A `BetaRequestMcpServerUrlDefinition` from its required fields, in this order: `name`, `url`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -2159,6 +2168,7 @@ impl crate::types::BetaRequestMcpServerUrlDefinition {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaRequestMcpToolResultBlockParam {
     ///A `BetaRequestMcpToolResultBlockParam` from its required field: `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(tool_use_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -2209,6 +2219,7 @@ impl crate::types::BetaRequestMcpToolResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaSearchResultBlockParam {
     ///A `BetaSearchResultBlockParam` from its required fields, in this order: `source`, `title`, `content`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -2280,6 +2291,7 @@ impl crate::types::BetaSearchResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaServerToolCaller {
     ///A `BetaServerToolCaller` from its required field: `tool_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(tool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -2299,6 +2311,7 @@ impl crate::types::BetaServerToolCaller {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaServerToolUseBlockParam {
     ///A `BetaServerToolUseBlockParam` from its required fields, in this order: `id`, `name`, `input`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -2371,6 +2384,7 @@ impl crate::types::BetaServerToolUseBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaSkillParams {
     ///A `BetaSkillParams` from its required fields, in this order: `skill_id`, `type`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -2412,6 +2426,7 @@ impl crate::types::BetaSkillParams {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaTextBlockParam {
     ///A `BetaTextBlockParam` from its required field: `text`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -2457,6 +2472,7 @@ impl crate::types::BetaTextBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaTextEditorCodeExecutionCreateResultBlockParam {
     ///A `BetaTextEditorCodeExecutionCreateResultBlockParam` from its required field: `is_file_update`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(is_file_update: bool) -> Self {
@@ -2473,6 +2489,7 @@ impl crate::types::BetaTextEditorCodeExecutionCreateResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
     ///A `BetaTextEditorCodeExecutionStrReplaceResultBlockParam` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -2522,6 +2539,7 @@ impl crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaTextEditorCodeExecutionToolResultBlockParam {
     ///A `BetaTextEditorCodeExecutionToolResultBlockParam` from its required fields, in this order: `content`, `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -2570,6 +2588,7 @@ impl crate::types::BetaTextEditorCodeExecutionToolResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaTextEditorCodeExecutionToolResultErrorParam {
     ///A `BetaTextEditorCodeExecutionToolResultErrorParam` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -2607,6 +2626,7 @@ impl crate::types::BetaTextEditorCodeExecutionToolResultErrorParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaTextEditorCodeExecutionViewResultBlockParam {
     ///A `BetaTextEditorCodeExecutionViewResultBlockParam` from its required fields, in this order: `content`, `file_type`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -2664,6 +2684,7 @@ impl crate::types::BetaTextEditorCodeExecutionViewResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaThinkingBlockParam {
     ///A `BetaThinkingBlockParam` from its required fields, in this order: `thinking`, `signature`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -2696,6 +2717,7 @@ impl crate::types::BetaThinkingBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaThinkingConfigAdaptive {
     ///A `BetaThinkingConfigAdaptive` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -2705,6 +2727,7 @@ impl crate::types::BetaThinkingConfigAdaptive {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaThinkingConfigDisabled {
     ///A `BetaThinkingConfigDisabled` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -2714,6 +2737,7 @@ impl crate::types::BetaThinkingConfigDisabled {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaThinkingConfigEnabled {
     ///A `BetaThinkingConfigEnabled` from its required field: `budget_tokens`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(budget_tokens: i64) -> Self {
@@ -2730,6 +2754,7 @@ impl crate::types::BetaThinkingConfigEnabled {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaThinkingTurns {
     ///A `BetaThinkingTurns` from its required field: `value`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(value: i64) -> Self {
@@ -2746,6 +2771,7 @@ impl crate::types::BetaThinkingTurns {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaTool {
     ///A `BetaTool` from its required fields, in this order: `name`, `input_schema`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -2864,6 +2890,7 @@ impl crate::types::BetaTool {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolBash20241022 {
     ///A `BetaToolBash20241022` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -2932,6 +2959,7 @@ impl crate::types::BetaToolBash20241022 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolBash20250124 {
     ///A `BetaToolBash20250124` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -3000,6 +3028,7 @@ impl crate::types::BetaToolBash20250124 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolChoiceAny {
     ///A `BetaToolChoiceAny` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -3018,6 +3047,7 @@ impl crate::types::BetaToolChoiceAny {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolChoiceAuto {
     ///A `BetaToolChoiceAuto` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -3036,6 +3066,7 @@ impl crate::types::BetaToolChoiceAuto {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolChoiceNone {
     ///A `BetaToolChoiceNone` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -3045,6 +3076,7 @@ impl crate::types::BetaToolChoiceNone {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolChoiceTool {
     ///A `BetaToolChoiceTool` from its required field: `name`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -3073,6 +3105,7 @@ impl crate::types::BetaToolChoiceTool {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolComputerUse20241022 {
     ///A `BetaToolComputerUse20241022` from its required fields, in this order: `display_width_px`, `display_height_px`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(display_width_px: i64, display_height_px: i64) -> Self {
@@ -3162,6 +3195,7 @@ impl crate::types::BetaToolComputerUse20241022 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolComputerUse20250124 {
     ///A `BetaToolComputerUse20250124` from its required fields, in this order: `display_width_px`, `display_height_px`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(display_width_px: i64, display_height_px: i64) -> Self {
@@ -3251,6 +3285,7 @@ impl crate::types::BetaToolComputerUse20250124 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolComputerUse20251124 {
     ///A `BetaToolComputerUse20251124` from its required fields, in this order: `display_width_px`, `display_height_px`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(display_width_px: i64, display_height_px: i64) -> Self {
@@ -3347,6 +3382,7 @@ impl crate::types::BetaToolComputerUse20251124 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolInputSchema {
     ///A `BetaToolInputSchema` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -3401,12 +3437,14 @@ impl crate::types::BetaToolInputSchema {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::default::Default for crate::types::BetaToolInputSchema {
     fn default() -> Self {
         Self::new()
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolReferenceBlockParam {
     ///A `BetaToolReferenceBlockParam` from its required field: `tool_name`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(tool_name: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -3438,6 +3476,7 @@ impl crate::types::BetaToolReferenceBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolResultBlockParam {
     ///A `BetaToolResultBlockParam` from its required field: `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(tool_use_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -3486,6 +3525,7 @@ impl crate::types::BetaToolResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolSearchToolBm2520251119 {
     ///A `BetaToolSearchToolBm2520251119` from its required field: `type`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -3552,6 +3592,7 @@ impl crate::types::BetaToolSearchToolBm2520251119 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolSearchToolRegex20251119 {
     ///A `BetaToolSearchToolRegex20251119` from its required field: `type`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -3618,6 +3659,7 @@ impl crate::types::BetaToolSearchToolRegex20251119 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolSearchToolResultBlockParam {
     ///A `BetaToolSearchToolResultBlockParam` from its required fields, in this order: `content`, `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -3666,6 +3708,7 @@ impl crate::types::BetaToolSearchToolResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolSearchToolResultErrorParam {
     ///A `BetaToolSearchToolResultErrorParam` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -3691,6 +3734,7 @@ impl crate::types::BetaToolSearchToolResultErrorParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolSearchToolSearchResultBlockParam {
     ///A `BetaToolSearchToolSearchResultBlockParam` from its required field: `tool_references`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -3722,6 +3766,7 @@ impl crate::types::BetaToolSearchToolSearchResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolTextEditor20241022 {
     ///A `BetaToolTextEditor20241022` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -3790,6 +3835,7 @@ impl crate::types::BetaToolTextEditor20241022 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolTextEditor20250124 {
     ///A `BetaToolTextEditor20250124` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -3858,6 +3904,7 @@ impl crate::types::BetaToolTextEditor20250124 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolTextEditor20250429 {
     ///A `BetaToolTextEditor20250429` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -3926,6 +3973,7 @@ impl crate::types::BetaToolTextEditor20250429 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolTextEditor20250728 {
     ///A `BetaToolTextEditor20250728` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -4001,6 +4049,7 @@ impl crate::types::BetaToolTextEditor20250728 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolUseBlockParam {
     ///A `BetaToolUseBlockParam` from its required fields, in this order: `id`, `name`, `input`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -4073,6 +4122,7 @@ impl crate::types::BetaToolUseBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolUsesKeep {
     ///A `BetaToolUsesKeep` from its required field: `value`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(value: i64) -> Self {
@@ -4089,6 +4139,7 @@ impl crate::types::BetaToolUsesKeep {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaToolUsesTrigger {
     ///A `BetaToolUsesTrigger` from its required field: `value`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(value: i64) -> Self {
@@ -4105,6 +4156,7 @@ impl crate::types::BetaToolUsesTrigger {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaUrlImageSource {
     ///A `BetaUrlImageSource` from its required field: `url`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -4121,6 +4173,7 @@ impl crate::types::BetaUrlImageSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaUrlPdfSource {
     ///A `BetaUrlPdfSource` from its required field: `url`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -4137,6 +4190,7 @@ impl crate::types::BetaUrlPdfSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaWebFetchBlockParam {
     ///A `BetaWebFetchBlockParam` from its required fields, in this order: `url`, `content`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -4178,6 +4232,7 @@ impl crate::types::BetaWebFetchBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaWebFetchTool20250910 {
     ///A `BetaWebFetchTool20250910` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -4285,6 +4340,7 @@ impl crate::types::BetaWebFetchTool20250910 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaWebFetchToolResultBlockParam {
     ///A `BetaWebFetchToolResultBlockParam` from its required fields, in this order: `content`, `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -4333,6 +4389,7 @@ impl crate::types::BetaWebFetchToolResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaWebFetchToolResultErrorBlockParam {
     ///A `BetaWebFetchToolResultErrorBlockParam` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -4358,6 +4415,7 @@ impl crate::types::BetaWebFetchToolResultErrorBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaWebSearchResultBlockParam {
     ///A `BetaWebSearchResultBlockParam` from its required fields, in this order: `url`, `title`, `encrypted_content`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -4410,6 +4468,7 @@ impl crate::types::BetaWebSearchResultBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaWebSearchTool20250305 {
     ///A `BetaWebSearchTool20250305` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -4512,6 +4571,7 @@ impl crate::types::BetaWebSearchTool20250305 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaWebSearchTool20250305UserLocation {
     ///A `BetaWebSearchTool20250305UserLocation` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -4563,6 +4623,7 @@ impl crate::types::BetaWebSearchTool20250305UserLocation {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaWebSearchToolRequestError {
     ///A `BetaWebSearchToolRequestError` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -4588,6 +4649,7 @@ impl crate::types::BetaWebSearchToolRequestError {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::types::BetaWebSearchToolResultBlockParam {
     ///A `BetaWebSearchToolResultBlockParam` from its required fields, in this order: `content`, `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -4636,6 +4698,7 @@ impl crate::types::BetaWebSearchToolResultBlockParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::CacheControlEphemeral {
     ///A `CacheControlEphemeral` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -4655,7 +4718,13 @@ impl crate::types::CacheControlEphemeral {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::CitationCharLocationParam {
+    ///A builder of `CitationCharLocationParam`, whose 4 required fields are each set by name.
+    pub fn builder() -> builder::CitationCharLocationParam {
+        ::std::default::Default::default()
+    }
+
     ///The passage being cited.
     pub fn cited_text(
         mut self,
@@ -4695,16 +4764,13 @@ impl crate::types::CitationCharLocationParam {
     }
 }
 
-impl crate::types::builder::CitationCharLocationParam {
-    ///The `CitationCharLocationParam` this builder describes. It has 4 required fields (`cited_text`, `document_index`, `end_char_index`, `start_char_index`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<crate::types::CitationCharLocationParam, crate::Error> {
-        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
-    }
-}
-
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::CitationContentBlockLocationParam {
+    ///A builder of `CitationContentBlockLocationParam`, whose 4 required fields are each set by name.
+    pub fn builder() -> builder::CitationContentBlockLocationParam {
+        ::std::default::Default::default()
+    }
+
     ///The passage being cited.
     pub fn cited_text(
         mut self,
@@ -4744,19 +4810,13 @@ impl crate::types::CitationContentBlockLocationParam {
     }
 }
 
-impl crate::types::builder::CitationContentBlockLocationParam {
-    ///The `CitationContentBlockLocationParam` this builder describes. It has 4 required fields (`cited_text`, `document_index`, `end_block_index`, `start_block_index`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::CitationContentBlockLocationParam,
-        crate::Error,
-    > {
-        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
-    }
-}
-
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::CitationPageLocationParam {
+    ///A builder of `CitationPageLocationParam`, whose 4 required fields are each set by name.
+    pub fn builder() -> builder::CitationPageLocationParam {
+        ::std::default::Default::default()
+    }
+
     ///The passage being cited.
     pub fn cited_text(
         mut self,
@@ -4796,16 +4856,13 @@ impl crate::types::CitationPageLocationParam {
     }
 }
 
-impl crate::types::builder::CitationPageLocationParam {
-    ///The `CitationPageLocationParam` this builder describes. It has 4 required fields (`cited_text`, `document_index`, `end_page_number`, `start_page_number`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<crate::types::CitationPageLocationParam, crate::Error> {
-        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
-    }
-}
-
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::CitationSearchResultLocationParam {
+    ///A builder of `CitationSearchResultLocationParam`, whose 5 required fields are each set by name.
+    pub fn builder() -> builder::CitationSearchResultLocationParam {
+        ::std::default::Default::default()
+    }
+
     ///The passage being cited.
     pub fn cited_text(
         mut self,
@@ -4852,18 +4909,7 @@ impl crate::types::CitationSearchResultLocationParam {
     }
 }
 
-impl crate::types::builder::CitationSearchResultLocationParam {
-    ///The `CitationSearchResultLocationParam` this builder describes. It has 5 required fields (`cited_text`, `end_block_index`, `search_result_index`, `source`, `start_block_index`), too many to take by position, so each is set by name; a missing one is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<
-        crate::types::CitationSearchResultLocationParam,
-        crate::Error,
-    > {
-        ::std::convert::TryFrom::try_from(self).map_err(crate::Error::from)
-    }
-}
-
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::CitationWebSearchResultLocationParam {
     ///A `CitationWebSearchResultLocationParam` from its required fields, in this order: `cited_text`, `encrypted_index`, `url`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -4914,6 +4960,7 @@ impl crate::types::CitationWebSearchResultLocationParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::CitationsConfigParam {
     ///A `CitationsConfigParam` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -4929,6 +4976,7 @@ impl crate::types::CitationsConfigParam {
     }
 }
 
+#[cfg(feature = "completions")]
 impl crate::types::CompletionCreateParams {
     ///A `CompletionCreateParams` from its required fields, in this order: `model`, `max_tokens_to_sample`, `prompt`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5023,6 +5071,7 @@ impl crate::types::CompletionCreateParams {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ContentBlockSource {
     ///A `ContentBlockSource` from its required field: `content`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5044,6 +5093,7 @@ impl crate::types::ContentBlockSource {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::DocumentBlockParam {
     ///A `DocumentBlockParam` from its required field: `source`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5109,6 +5159,7 @@ impl crate::types::DocumentBlockParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ImageBlockParam {
     ///A `ImageBlockParam` from its required field: `source`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5142,6 +5193,7 @@ impl crate::types::ImageBlockParam {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::types::InviteCreateParams {
     ///A `InviteCreateParams` from its required fields, in this order: `email`, `role`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5173,6 +5225,7 @@ impl crate::types::InviteCreateParams {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::JsonOutputFormat {
     ///A `JsonOutputFormat` from its required field: `schema`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5204,6 +5257,7 @@ impl crate::types::JsonOutputFormat {
     }
 }
 
+#[cfg(feature = "batches")]
 impl crate::types::MessageBatchCreateParams {
     ///A `MessageBatchCreateParams` from its required field: `requests`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5228,6 +5282,7 @@ impl crate::types::MessageBatchCreateParams {
     }
 }
 
+#[cfg(feature = "batches")]
 impl crate::types::MessageBatchRequest {
     ///A `MessageBatchRequest` from its required fields, in this order: `custom_id`, `params`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5259,6 +5314,7 @@ impl crate::types::MessageBatchRequest {
     }
 }
 
+#[cfg(feature = "messages")]
 impl crate::types::MessageCountTokensParams {
     ///A `MessageCountTokensParams` from its required fields, in this order: `model`, `messages`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5352,6 +5408,7 @@ impl crate::types::MessageCountTokensParams {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::MessageCreateParams {
     ///A `MessageCreateParams` from its required fields, in this order: `model`, `max_tokens`, `messages`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5534,6 +5591,7 @@ impl crate::types::MessageCreateParams {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::MessageParam {
     ///A `MessageParam` from its required fields, in this order: `role`, `content`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5565,6 +5623,14 @@ impl crate::types::MessageParam {
     }
 }
 
+#[cfg(
+    any(
+        feature = "batches",
+        feature = "beta",
+        feature = "completions",
+        feature = "messages"
+    )
+)]
 impl crate::types::Metadata {
     ///A `Metadata` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -5583,6 +5649,7 @@ impl crate::types::Metadata {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::OutputConfig {
     ///A `OutputConfig` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -5611,6 +5678,7 @@ impl crate::types::OutputConfig {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::PlainTextSource {
     ///A `PlainTextSource` from its required field: `data`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(data: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -5631,6 +5699,7 @@ impl crate::types::PlainTextSource {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::RedactedThinkingBlockParam {
     ///A `RedactedThinkingBlockParam` from its required field: `data`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(data: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -5650,6 +5719,7 @@ impl crate::types::RedactedThinkingBlockParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::SearchResultBlockParam {
     ///A `SearchResultBlockParam` from its required fields, in this order: `source`, `title`, `content`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5721,6 +5791,7 @@ impl crate::types::SearchResultBlockParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ServerToolUseBlockParam {
     ///A `ServerToolUseBlockParam` from its required fields, in this order: `id`, `input`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5773,6 +5844,7 @@ impl crate::types::ServerToolUseBlockParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::TextBlockParam {
     ///A `TextBlockParam` from its required field: `text`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -5818,6 +5890,7 @@ impl crate::types::TextBlockParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ThinkingBlockParam {
     ///A `ThinkingBlockParam` from its required fields, in this order: `thinking`, `signature`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5850,6 +5923,7 @@ impl crate::types::ThinkingBlockParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ThinkingConfigAdaptive {
     ///A `ThinkingConfigAdaptive` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -5859,6 +5933,7 @@ impl crate::types::ThinkingConfigAdaptive {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ThinkingConfigDisabled {
     ///A `ThinkingConfigDisabled` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -5868,6 +5943,7 @@ impl crate::types::ThinkingConfigDisabled {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ThinkingConfigEnabled {
     ///A `ThinkingConfigEnabled` from its required field: `budget_tokens`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(budget_tokens: i64) -> Self {
@@ -5884,6 +5960,7 @@ impl crate::types::ThinkingConfigEnabled {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::Tool {
     ///A `Tool` from its required fields, in this order: `name`, `input_schema`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -5963,6 +6040,7 @@ impl crate::types::Tool {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ToolBash20250124 {
     ///A `ToolBash20250124` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -5992,6 +6070,7 @@ impl crate::types::ToolBash20250124 {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ToolChoiceAny {
     ///A `ToolChoiceAny` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -6010,6 +6089,7 @@ impl crate::types::ToolChoiceAny {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ToolChoiceAuto {
     ///A `ToolChoiceAuto` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -6028,6 +6108,7 @@ impl crate::types::ToolChoiceAuto {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ToolChoiceNone {
     ///A `ToolChoiceNone` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -6037,6 +6118,7 @@ impl crate::types::ToolChoiceNone {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ToolChoiceTool {
     ///A `ToolChoiceTool` from its required field: `name`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -6065,6 +6147,7 @@ impl crate::types::ToolChoiceTool {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ToolInputSchema {
     ///A `ToolInputSchema` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -6119,12 +6202,14 @@ impl crate::types::ToolInputSchema {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for crate::types::ToolInputSchema {
     fn default() -> Self {
         Self::new()
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ToolResultBlockParam {
     ///A `ToolResultBlockParam` from its required field: `tool_use_id`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(tool_use_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -6173,6 +6258,7 @@ impl crate::types::ToolResultBlockParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ToolTextEditor20250124 {
     ///A `ToolTextEditor20250124` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -6202,6 +6288,7 @@ impl crate::types::ToolTextEditor20250124 {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ToolTextEditor20250429 {
     ///A `ToolTextEditor20250429` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -6231,6 +6318,7 @@ impl crate::types::ToolTextEditor20250429 {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ToolTextEditor20250728 {
     ///A `ToolTextEditor20250728` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -6267,6 +6355,7 @@ impl crate::types::ToolTextEditor20250728 {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::ToolUseBlockParam {
     ///A `ToolUseBlockParam` from its required fields, in this order: `id`, `name`, `input`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -6329,6 +6418,7 @@ impl crate::types::ToolUseBlockParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::UrlImageSource {
     ///A `UrlImageSource` from its required field: `url`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -6345,6 +6435,7 @@ impl crate::types::UrlImageSource {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::UrlPdfSource {
     ///A `UrlPdfSource` from its required field: `url`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -6361,6 +6452,7 @@ impl crate::types::UrlPdfSource {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::types::UserUpdateParams {
     ///A `UserUpdateParams` from its required field: `role`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -6381,6 +6473,60 @@ impl crate::types::UserUpdateParams {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl crate::types::WebSearchResultBlockParam {
+    ///A `WebSearchResultBlockParam` from its required fields, in this order: `encrypted_content`, `title`, `url`. The optional fields are unset; set them with the methods of the same names.
+    pub fn new(
+        encrypted_content: impl ::std::convert::Into<::std::string::String>,
+        title: impl ::std::convert::Into<::std::string::String>,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            encrypted_content: ::std::convert::Into::into(encrypted_content),
+            page_age: ::std::option::Option::None,
+            title: ::std::convert::Into::into(title),
+            type_: crate::types::WebSearchResultBlockParamType::WebSearchResult,
+            url: ::std::convert::Into::into(url),
+        }
+    }
+
+    ///Opaque encrypted page content.
+    pub fn encrypted_content(
+        mut self,
+        encrypted_content: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.encrypted_content = ::std::convert::Into::into(encrypted_content);
+        self
+    }
+
+    ///How old the page is, when known.
+    pub fn page_age(
+        mut self,
+        page_age: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page_age = ::std::option::Option::Some(
+            ::std::convert::Into::into(page_age),
+        );
+        self
+    }
+
+    ///Title of the page.
+    pub fn title(
+        mut self,
+        title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::convert::Into::into(title);
+        self
+    }
+
+    ///Address of the page.
+    pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.url = ::std::convert::Into::into(url);
+        self
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::WebSearchTool20250305 {
     ///A `WebSearchTool20250305` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -6461,6 +6607,7 @@ impl crate::types::WebSearchTool20250305 {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::WebSearchTool20250305UserLocation {
     ///A `WebSearchTool20250305UserLocation` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -6512,6 +6659,7 @@ impl crate::types::WebSearchTool20250305UserLocation {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::WebSearchToolRequestError {
     ///A `WebSearchToolRequestError` from its required field: `error_code`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -6537,6 +6685,7 @@ impl crate::types::WebSearchToolRequestError {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::types::WebSearchToolResultBlockParam {
     ///A `WebSearchToolResultBlockParam` from its required fields, in this order: `tool_use_id`, `content`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -6585,6 +6734,7 @@ impl crate::types::WebSearchToolResultBlockParam {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::types::WorkspaceCreateParams {
     ///A `WorkspaceCreateParams` from its required field: `name`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -6617,6 +6767,7 @@ impl crate::types::WorkspaceCreateParams {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::types::WorkspaceDataResidencyCreateParams {
     ///A `WorkspaceDataResidencyCreateParams` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -6663,6 +6814,7 @@ impl crate::types::WorkspaceDataResidencyCreateParams {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::types::WorkspaceDataResidencyUpdateParams {
     ///A `WorkspaceDataResidencyUpdateParams` with every optional field unset; set them with the methods of the same names.
     pub fn new() -> Self {
@@ -6697,6 +6849,7 @@ impl crate::types::WorkspaceDataResidencyUpdateParams {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::types::WorkspaceMemberCreateParams {
     ///A `WorkspaceMemberCreateParams` from its required fields, in this order: `user_id`, `workspace_role`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -6732,6 +6885,7 @@ impl crate::types::WorkspaceMemberCreateParams {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::types::WorkspaceMemberUpdateParams {
     ///A `WorkspaceMemberUpdateParams` from its required field: `workspace_role`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(
@@ -6752,6 +6906,7 @@ impl crate::types::WorkspaceMemberUpdateParams {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::types::WorkspaceUpdateParams {
     ///A `WorkspaceUpdateParams` from its required field: `name`. The optional fields are unset; set them with the methods of the same names.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -6784,6 +6939,7 @@ impl crate::types::WorkspaceUpdateParams {
     }
 }
 
+#[cfg(feature = "admin")]
 impl ::std::convert::From<&crate::types::ApiKeyUpdateParams>
 for crate::types::ApiKeyUpdateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6792,6 +6948,7 @@ for crate::types::ApiKeyUpdateParams {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<&crate::types::BetaMessageBatchCreateParams>
 for crate::types::BetaMessageBatchCreateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6800,6 +6957,7 @@ for crate::types::BetaMessageBatchCreateParams {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<&crate::types::BetaMessageCountTokensParams>
 for crate::types::BetaMessageCountTokensParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6808,6 +6966,7 @@ for crate::types::BetaMessageCountTokensParams {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<&crate::types::BetaMessageCreateParams>
 for crate::types::BetaMessageCreateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6816,6 +6975,7 @@ for crate::types::BetaMessageCreateParams {
     }
 }
 
+#[cfg(feature = "completions")]
 impl ::std::convert::From<&crate::types::CompletionCreateParams>
 for crate::types::CompletionCreateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6824,6 +6984,7 @@ for crate::types::CompletionCreateParams {
     }
 }
 
+#[cfg(feature = "admin")]
 impl ::std::convert::From<&crate::types::InviteCreateParams>
 for crate::types::InviteCreateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6832,6 +6993,7 @@ for crate::types::InviteCreateParams {
     }
 }
 
+#[cfg(feature = "batches")]
 impl ::std::convert::From<&crate::types::MessageBatchCreateParams>
 for crate::types::MessageBatchCreateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6840,6 +7002,7 @@ for crate::types::MessageBatchCreateParams {
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<&crate::types::MessageCountTokensParams>
 for crate::types::MessageCountTokensParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6848,6 +7011,7 @@ for crate::types::MessageCountTokensParams {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<&crate::types::MessageCreateParams>
 for crate::types::MessageCreateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6856,6 +7020,7 @@ for crate::types::MessageCreateParams {
     }
 }
 
+#[cfg(feature = "admin")]
 impl ::std::convert::From<&crate::types::UserUpdateParams>
 for crate::types::UserUpdateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6864,6 +7029,7 @@ for crate::types::UserUpdateParams {
     }
 }
 
+#[cfg(feature = "admin")]
 impl ::std::convert::From<&crate::types::WorkspaceCreateParams>
 for crate::types::WorkspaceCreateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6872,6 +7038,7 @@ for crate::types::WorkspaceCreateParams {
     }
 }
 
+#[cfg(feature = "admin")]
 impl ::std::convert::From<&crate::types::WorkspaceMemberCreateParams>
 for crate::types::WorkspaceMemberCreateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6880,6 +7047,7 @@ for crate::types::WorkspaceMemberCreateParams {
     }
 }
 
+#[cfg(feature = "admin")]
 impl ::std::convert::From<&crate::types::WorkspaceMemberUpdateParams>
 for crate::types::WorkspaceMemberUpdateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
@@ -6888,10 +7056,1345 @@ for crate::types::WorkspaceMemberUpdateParams {
     }
 }
 
+#[cfg(feature = "admin")]
 impl ::std::convert::From<&crate::types::WorkspaceUpdateParams>
 for crate::types::WorkspaceUpdateParams {
     /// A copy, so that a request can be sent from params kept for the next one.
     fn from(params: &Self) -> Self {
         params.clone()
+    }
+}
+
+/// Builders of the request types with more required fields than
+/// `new` takes: each field is set by name, and `build()` says which
+/// required one is missing.
+pub mod builder {
+    #[cfg(feature = "beta")]
+    ///Builds a [`BetaBashCodeExecutionResultBlockParam`](crate::types::BetaBashCodeExecutionResultBlockParam) field by field: it has 4 required fields (`stdout`, `stderr`, `return_code`, `content`), too many to take by position.
+    #[derive(Clone, Debug, Default)]
+    #[must_use = "a builder does nothing until it is built"]
+    pub struct BetaBashCodeExecutionResultBlockParam {
+        content: ::std::option::Option<
+            ::std::vec::Vec<crate::types::BetaBashCodeExecutionOutputBlockParam>,
+        >,
+        return_code: ::std::option::Option<i64>,
+        stderr: ::std::option::Option<::std::string::String>,
+        stdout: ::std::option::Option<::std::string::String>,
+    }
+
+    #[cfg(feature = "beta")]
+    impl BetaBashCodeExecutionResultBlockParam {
+        ///Files the command produced.
+        pub fn content(
+            mut self,
+            content: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<
+                    crate::types::BetaBashCodeExecutionOutputBlockParam,
+                >,
+            >,
+        ) -> Self {
+            self.content = ::std::option::Option::Some(
+                content.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+
+        ///Exit code of the run; zero means success.
+        pub fn return_code(mut self, return_code: i64) -> Self {
+            self.return_code = ::std::option::Option::Some(return_code);
+            self
+        }
+
+        ///What the run wrote to standard error.
+        pub fn stderr(
+            mut self,
+            stderr: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.stderr = ::std::option::Option::Some(
+                ::std::convert::Into::into(stderr),
+            );
+            self
+        }
+
+        ///What the run wrote to standard output.
+        pub fn stdout(
+            mut self,
+            stdout: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.stdout = ::std::option::Option::Some(
+                ::std::convert::Into::into(stdout),
+            );
+            self
+        }
+
+        ///The `BetaBashCodeExecutionResultBlockParam` set so far; a required field left unset is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::BetaBashCodeExecutionResultBlockParam,
+            crate::Error,
+        > {
+            ::std::result::Result::Ok(crate::types::BetaBashCodeExecutionResultBlockParam {
+                content: self
+                    .content
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaBashCodeExecutionResultBlockParam needs `content`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                return_code: self
+                    .return_code
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaBashCodeExecutionResultBlockParam needs `return_code`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                stderr: self
+                    .stderr
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaBashCodeExecutionResultBlockParam needs `stderr`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                stdout: self
+                    .stdout
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaBashCodeExecutionResultBlockParam needs `stdout`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                type_: crate::types::BetaBashCodeExecutionResultBlockParamType::BashCodeExecutionResult,
+            })
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    impl ::std::convert::TryFrom<BetaBashCodeExecutionResultBlockParam>
+    for crate::types::BetaBashCodeExecutionResultBlockParam {
+        type Error = crate::Error;
+        fn try_from(
+            builder: BetaBashCodeExecutionResultBlockParam,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            builder.build()
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    ///Builds a [`BetaCitationCharLocationParam`](crate::types::BetaCitationCharLocationParam) field by field: it has 4 required fields (`cited_text`, `document_index`, `start_char_index`, `end_char_index`), too many to take by position.
+    #[derive(Clone, Debug, Default)]
+    #[must_use = "a builder does nothing until it is built"]
+    pub struct BetaCitationCharLocationParam {
+        cited_text: ::std::option::Option<::std::string::String>,
+        document_index: ::std::option::Option<i64>,
+        document_title: ::std::option::Option<::std::string::String>,
+        end_char_index: ::std::option::Option<i64>,
+        start_char_index: ::std::option::Option<i64>,
+    }
+
+    #[cfg(feature = "beta")]
+    impl BetaCitationCharLocationParam {
+        ///The passage being cited.
+        pub fn cited_text(
+            mut self,
+            cited_text: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cited_text = ::std::option::Option::Some(
+                ::std::convert::Into::into(cited_text),
+            );
+            self
+        }
+
+        ///Zero-based position of the cited document among the request's documents.
+        pub fn document_index(mut self, document_index: i64) -> Self {
+            self.document_index = ::std::option::Option::Some(document_index);
+            self
+        }
+
+        ///Title of the cited document, or null when it has none.
+        pub fn document_title(
+            mut self,
+            document_title: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.document_title = ::std::option::Option::Some(
+                ::std::convert::Into::into(document_title),
+            );
+            self
+        }
+
+        ///Character offset where the cited range ends (exclusive).
+        pub fn end_char_index(mut self, end_char_index: i64) -> Self {
+            self.end_char_index = ::std::option::Option::Some(end_char_index);
+            self
+        }
+
+        ///Character offset where the cited range starts.
+        pub fn start_char_index(mut self, start_char_index: i64) -> Self {
+            self.start_char_index = ::std::option::Option::Some(start_char_index);
+            self
+        }
+
+        ///The `BetaCitationCharLocationParam` set so far; a required field left unset is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::BetaCitationCharLocationParam,
+            crate::Error,
+        > {
+            ::std::result::Result::Ok(crate::types::BetaCitationCharLocationParam {
+                cited_text: self
+                    .cited_text
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationCharLocationParam needs `cited_text`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                document_index: self
+                    .document_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationCharLocationParam needs `document_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                document_title: self.document_title,
+                end_char_index: self
+                    .end_char_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationCharLocationParam needs `end_char_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                start_char_index: self
+                    .start_char_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationCharLocationParam needs `start_char_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                type_: crate::types::BetaCitationCharLocationParamType::CharLocation,
+            })
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    impl ::std::convert::TryFrom<BetaCitationCharLocationParam>
+    for crate::types::BetaCitationCharLocationParam {
+        type Error = crate::Error;
+        fn try_from(
+            builder: BetaCitationCharLocationParam,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            builder.build()
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    ///Builds a [`BetaCitationContentBlockLocationParam`](crate::types::BetaCitationContentBlockLocationParam) field by field: it has 4 required fields (`cited_text`, `document_index`, `start_block_index`, `end_block_index`), too many to take by position.
+    #[derive(Clone, Debug, Default)]
+    #[must_use = "a builder does nothing until it is built"]
+    pub struct BetaCitationContentBlockLocationParam {
+        cited_text: ::std::option::Option<::std::string::String>,
+        document_index: ::std::option::Option<i64>,
+        document_title: ::std::option::Option<::std::string::String>,
+        end_block_index: ::std::option::Option<i64>,
+        start_block_index: ::std::option::Option<i64>,
+    }
+
+    #[cfg(feature = "beta")]
+    impl BetaCitationContentBlockLocationParam {
+        ///The passage being cited.
+        pub fn cited_text(
+            mut self,
+            cited_text: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cited_text = ::std::option::Option::Some(
+                ::std::convert::Into::into(cited_text),
+            );
+            self
+        }
+
+        ///Zero-based position of the cited document among the request's documents.
+        pub fn document_index(mut self, document_index: i64) -> Self {
+            self.document_index = ::std::option::Option::Some(document_index);
+            self
+        }
+
+        ///Title of the cited document, or null when it has none.
+        pub fn document_title(
+            mut self,
+            document_title: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.document_title = ::std::option::Option::Some(
+                ::std::convert::Into::into(document_title),
+            );
+            self
+        }
+
+        ///Index of the block where the cited range ends (exclusive).
+        pub fn end_block_index(mut self, end_block_index: i64) -> Self {
+            self.end_block_index = ::std::option::Option::Some(end_block_index);
+            self
+        }
+
+        ///Index of the first cited block.
+        pub fn start_block_index(mut self, start_block_index: i64) -> Self {
+            self.start_block_index = ::std::option::Option::Some(start_block_index);
+            self
+        }
+
+        ///The `BetaCitationContentBlockLocationParam` set so far; a required field left unset is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::BetaCitationContentBlockLocationParam,
+            crate::Error,
+        > {
+            ::std::result::Result::Ok(crate::types::BetaCitationContentBlockLocationParam {
+                cited_text: self
+                    .cited_text
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationContentBlockLocationParam needs `cited_text`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                document_index: self
+                    .document_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationContentBlockLocationParam needs `document_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                document_title: self.document_title,
+                end_block_index: self
+                    .end_block_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationContentBlockLocationParam needs `end_block_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                start_block_index: self
+                    .start_block_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationContentBlockLocationParam needs `start_block_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                type_: crate::types::BetaCitationContentBlockLocationParamType::ContentBlockLocation,
+            })
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    impl ::std::convert::TryFrom<BetaCitationContentBlockLocationParam>
+    for crate::types::BetaCitationContentBlockLocationParam {
+        type Error = crate::Error;
+        fn try_from(
+            builder: BetaCitationContentBlockLocationParam,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            builder.build()
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    ///Builds a [`BetaCitationPageLocationParam`](crate::types::BetaCitationPageLocationParam) field by field: it has 4 required fields (`cited_text`, `document_index`, `start_page_number`, `end_page_number`), too many to take by position.
+    #[derive(Clone, Debug, Default)]
+    #[must_use = "a builder does nothing until it is built"]
+    pub struct BetaCitationPageLocationParam {
+        cited_text: ::std::option::Option<::std::string::String>,
+        document_index: ::std::option::Option<i64>,
+        document_title: ::std::option::Option<::std::string::String>,
+        end_page_number: ::std::option::Option<i64>,
+        start_page_number: ::std::option::Option<i64>,
+    }
+
+    #[cfg(feature = "beta")]
+    impl BetaCitationPageLocationParam {
+        ///The passage being cited.
+        pub fn cited_text(
+            mut self,
+            cited_text: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cited_text = ::std::option::Option::Some(
+                ::std::convert::Into::into(cited_text),
+            );
+            self
+        }
+
+        ///Zero-based position of the cited document among the request's documents.
+        pub fn document_index(mut self, document_index: i64) -> Self {
+            self.document_index = ::std::option::Option::Some(document_index);
+            self
+        }
+
+        ///Title of the cited document, or null when it has none.
+        pub fn document_title(
+            mut self,
+            document_title: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.document_title = ::std::option::Option::Some(
+                ::std::convert::Into::into(document_title),
+            );
+            self
+        }
+
+        ///Page number where the cited range ends (exclusive).
+        pub fn end_page_number(mut self, end_page_number: i64) -> Self {
+            self.end_page_number = ::std::option::Option::Some(end_page_number);
+            self
+        }
+
+        ///Page number where the cited range starts.
+        pub fn start_page_number(mut self, start_page_number: i64) -> Self {
+            self.start_page_number = ::std::option::Option::Some(start_page_number);
+            self
+        }
+
+        ///The `BetaCitationPageLocationParam` set so far; a required field left unset is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::BetaCitationPageLocationParam,
+            crate::Error,
+        > {
+            ::std::result::Result::Ok(crate::types::BetaCitationPageLocationParam {
+                cited_text: self
+                    .cited_text
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationPageLocationParam needs `cited_text`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                document_index: self
+                    .document_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationPageLocationParam needs `document_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                document_title: self.document_title,
+                end_page_number: self
+                    .end_page_number
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationPageLocationParam needs `end_page_number`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                start_page_number: self
+                    .start_page_number
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationPageLocationParam needs `start_page_number`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                type_: crate::types::BetaCitationPageLocationParamType::PageLocation,
+            })
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    impl ::std::convert::TryFrom<BetaCitationPageLocationParam>
+    for crate::types::BetaCitationPageLocationParam {
+        type Error = crate::Error;
+        fn try_from(
+            builder: BetaCitationPageLocationParam,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            builder.build()
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    ///Builds a [`BetaCitationSearchResultLocationParam`](crate::types::BetaCitationSearchResultLocationParam) field by field: it has 5 required fields (`cited_text`, `search_result_index`, `source`, `start_block_index`, `end_block_index`), too many to take by position.
+    #[derive(Clone, Debug, Default)]
+    #[must_use = "a builder does nothing until it is built"]
+    pub struct BetaCitationSearchResultLocationParam {
+        cited_text: ::std::option::Option<::std::string::String>,
+        end_block_index: ::std::option::Option<i64>,
+        search_result_index: ::std::option::Option<i64>,
+        source: ::std::option::Option<::std::string::String>,
+        start_block_index: ::std::option::Option<i64>,
+        title: ::std::option::Option<::std::string::String>,
+    }
+
+    #[cfg(feature = "beta")]
+    impl BetaCitationSearchResultLocationParam {
+        ///The passage being cited.
+        pub fn cited_text(
+            mut self,
+            cited_text: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cited_text = ::std::option::Option::Some(
+                ::std::convert::Into::into(cited_text),
+            );
+            self
+        }
+
+        ///Index of the block where the cited range ends (exclusive).
+        pub fn end_block_index(mut self, end_block_index: i64) -> Self {
+            self.end_block_index = ::std::option::Option::Some(end_block_index);
+            self
+        }
+
+        ///Zero-based position of the cited search result among the request's search results.
+        pub fn search_result_index(mut self, search_result_index: i64) -> Self {
+            self.search_result_index = ::std::option::Option::Some(search_result_index);
+            self
+        }
+
+        ///Source of the cited search result (for example its URL).
+        pub fn source(
+            mut self,
+            source: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(
+                ::std::convert::Into::into(source),
+            );
+            self
+        }
+
+        ///Index of the first cited block.
+        pub fn start_block_index(mut self, start_block_index: i64) -> Self {
+            self.start_block_index = ::std::option::Option::Some(start_block_index);
+            self
+        }
+
+        ///Title of the cited search result, or null.
+        pub fn title(
+            mut self,
+            title: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
+            self
+        }
+
+        ///The `BetaCitationSearchResultLocationParam` set so far; a required field left unset is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::BetaCitationSearchResultLocationParam,
+            crate::Error,
+        > {
+            ::std::result::Result::Ok(crate::types::BetaCitationSearchResultLocationParam {
+                cited_text: self
+                    .cited_text
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationSearchResultLocationParam needs `cited_text`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                end_block_index: self
+                    .end_block_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationSearchResultLocationParam needs `end_block_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                search_result_index: self
+                    .search_result_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationSearchResultLocationParam needs `search_result_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                source: self
+                    .source
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationSearchResultLocationParam needs `source`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                start_block_index: self
+                    .start_block_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCitationSearchResultLocationParam needs `start_block_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                title: self.title,
+                type_: crate::types::BetaCitationSearchResultLocationParamType::SearchResultLocation,
+            })
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    impl ::std::convert::TryFrom<BetaCitationSearchResultLocationParam>
+    for crate::types::BetaCitationSearchResultLocationParam {
+        type Error = crate::Error;
+        fn try_from(
+            builder: BetaCitationSearchResultLocationParam,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            builder.build()
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    ///Builds a [`BetaCodeExecutionResultBlockParam`](crate::types::BetaCodeExecutionResultBlockParam) field by field: it has 4 required fields (`stdout`, `stderr`, `return_code`, `content`), too many to take by position.
+    #[derive(Clone, Debug, Default)]
+    #[must_use = "a builder does nothing until it is built"]
+    pub struct BetaCodeExecutionResultBlockParam {
+        content: ::std::option::Option<
+            ::std::vec::Vec<crate::types::BetaCodeExecutionOutputBlockParam>,
+        >,
+        return_code: ::std::option::Option<i64>,
+        stderr: ::std::option::Option<::std::string::String>,
+        stdout: ::std::option::Option<::std::string::String>,
+    }
+
+    #[cfg(feature = "beta")]
+    impl BetaCodeExecutionResultBlockParam {
+        ///Files the run produced.
+        pub fn content(
+            mut self,
+            content: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<
+                    crate::types::BetaCodeExecutionOutputBlockParam,
+                >,
+            >,
+        ) -> Self {
+            self.content = ::std::option::Option::Some(
+                content.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+
+        ///Exit code of the run; zero means success.
+        pub fn return_code(mut self, return_code: i64) -> Self {
+            self.return_code = ::std::option::Option::Some(return_code);
+            self
+        }
+
+        ///What the run wrote to standard error.
+        pub fn stderr(
+            mut self,
+            stderr: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.stderr = ::std::option::Option::Some(
+                ::std::convert::Into::into(stderr),
+            );
+            self
+        }
+
+        ///What the run wrote to standard output.
+        pub fn stdout(
+            mut self,
+            stdout: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.stdout = ::std::option::Option::Some(
+                ::std::convert::Into::into(stdout),
+            );
+            self
+        }
+
+        ///The `BetaCodeExecutionResultBlockParam` set so far; a required field left unset is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::BetaCodeExecutionResultBlockParam,
+            crate::Error,
+        > {
+            ::std::result::Result::Ok(crate::types::BetaCodeExecutionResultBlockParam {
+                content: self
+                    .content
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCodeExecutionResultBlockParam needs `content`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                return_code: self
+                    .return_code
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCodeExecutionResultBlockParam needs `return_code`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                stderr: self
+                    .stderr
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCodeExecutionResultBlockParam needs `stderr`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                stdout: self
+                    .stdout
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaCodeExecutionResultBlockParam needs `stdout`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                type_: crate::types::BetaCodeExecutionResultBlockParamType::CodeExecutionResult,
+            })
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    impl ::std::convert::TryFrom<BetaCodeExecutionResultBlockParam>
+    for crate::types::BetaCodeExecutionResultBlockParam {
+        type Error = crate::Error;
+        fn try_from(
+            builder: BetaCodeExecutionResultBlockParam,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            builder.build()
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    ///Builds a [`BetaMcpToolUseBlockParam`](crate::types::BetaMcpToolUseBlockParam) field by field: it has 4 required fields (`id`, `server_name`, `name`, `input`), too many to take by position.
+    #[derive(Clone, Debug, Default)]
+    #[must_use = "a builder does nothing until it is built"]
+    pub struct BetaMcpToolUseBlockParam {
+        cache_control: ::std::option::Option<crate::types::BetaCacheControlEphemeral>,
+        id: ::std::option::Option<::std::string::String>,
+        input: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        name: ::std::option::Option<::std::string::String>,
+        server_name: ::std::option::Option<::std::string::String>,
+    }
+
+    #[cfg(feature = "beta")]
+    impl BetaMcpToolUseBlockParam {
+        ///Marks a prompt-cache breakpoint at this block.
+        pub fn cache_control(
+            mut self,
+            cache_control: impl ::std::convert::Into<
+                crate::types::BetaCacheControlEphemeral,
+            >,
+        ) -> Self {
+            self.cache_control = ::std::option::Option::Some(
+                ::std::convert::Into::into(cache_control),
+            );
+            self
+        }
+
+        ///Identifier of the MCP tool call.
+        pub fn id(
+            mut self,
+            id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = ::std::option::Option::Some(::std::convert::Into::into(id));
+            self
+        }
+
+        ///Arguments of the call, shaped by the tool's input schema.
+        pub fn input(
+            mut self,
+            input: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
+            >,
+        ) -> Self {
+            self.input = ::std::option::Option::Some(
+                input.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            );
+            self
+        }
+
+        ///Name of the MCP tool called.
+        pub fn name(
+            mut self,
+            name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(::std::convert::Into::into(name));
+            self
+        }
+
+        ///Name of the MCP server that offers the tool.
+        pub fn server_name(
+            mut self,
+            server_name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.server_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(server_name),
+            );
+            self
+        }
+
+        ///The `BetaMcpToolUseBlockParam` set so far; a required field left unset is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::BetaMcpToolUseBlockParam,
+            crate::Error,
+        > {
+            ::std::result::Result::Ok(crate::types::BetaMcpToolUseBlockParam {
+                cache_control: self.cache_control,
+                id: self
+                    .id
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaMcpToolUseBlockParam needs `id`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                input: self
+                    .input
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaMcpToolUseBlockParam needs `input`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                name: self
+                    .name
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaMcpToolUseBlockParam needs `name`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                server_name: self
+                    .server_name
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "BetaMcpToolUseBlockParam needs `server_name`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                type_: crate::types::BetaMcpToolUseBlockParamType::McpToolUse,
+            })
+        }
+    }
+
+    #[cfg(feature = "beta")]
+    impl ::std::convert::TryFrom<BetaMcpToolUseBlockParam>
+    for crate::types::BetaMcpToolUseBlockParam {
+        type Error = crate::Error;
+        fn try_from(
+            builder: BetaMcpToolUseBlockParam,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            builder.build()
+        }
+    }
+
+    #[cfg(any(feature = "batches", feature = "messages"))]
+    ///Builds a [`CitationCharLocationParam`](crate::types::CitationCharLocationParam) field by field: it has 4 required fields (`cited_text`, `document_index`, `end_char_index`, `start_char_index`), too many to take by position.
+    #[derive(Clone, Debug, Default)]
+    #[must_use = "a builder does nothing until it is built"]
+    pub struct CitationCharLocationParam {
+        cited_text: ::std::option::Option<::std::string::String>,
+        document_index: ::std::option::Option<i64>,
+        document_title: ::std::option::Option<::std::string::String>,
+        end_char_index: ::std::option::Option<i64>,
+        start_char_index: ::std::option::Option<i64>,
+    }
+
+    #[cfg(any(feature = "batches", feature = "messages"))]
+    impl CitationCharLocationParam {
+        ///The passage being cited.
+        pub fn cited_text(
+            mut self,
+            cited_text: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cited_text = ::std::option::Option::Some(
+                ::std::convert::Into::into(cited_text),
+            );
+            self
+        }
+
+        ///Zero-based position of the cited document among the request's documents.
+        pub fn document_index(mut self, document_index: i64) -> Self {
+            self.document_index = ::std::option::Option::Some(document_index);
+            self
+        }
+
+        ///Title of the cited document, or null when it has none.
+        pub fn document_title(
+            mut self,
+            document_title: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.document_title = ::std::option::Option::Some(
+                ::std::convert::Into::into(document_title),
+            );
+            self
+        }
+
+        ///Character offset where the cited range ends (exclusive).
+        pub fn end_char_index(mut self, end_char_index: i64) -> Self {
+            self.end_char_index = ::std::option::Option::Some(end_char_index);
+            self
+        }
+
+        ///Character offset where the cited range starts.
+        pub fn start_char_index(mut self, start_char_index: i64) -> Self {
+            self.start_char_index = ::std::option::Option::Some(start_char_index);
+            self
+        }
+
+        ///The `CitationCharLocationParam` set so far; a required field left unset is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::CitationCharLocationParam,
+            crate::Error,
+        > {
+            ::std::result::Result::Ok(crate::types::CitationCharLocationParam {
+                cited_text: self
+                    .cited_text
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationCharLocationParam needs `cited_text`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                document_index: self
+                    .document_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationCharLocationParam needs `document_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                document_title: self.document_title,
+                end_char_index: self
+                    .end_char_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationCharLocationParam needs `end_char_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                start_char_index: self
+                    .start_char_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationCharLocationParam needs `start_char_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                type_: crate::types::CitationCharLocationParamType::CharLocation,
+            })
+        }
+    }
+
+    #[cfg(any(feature = "batches", feature = "messages"))]
+    impl ::std::convert::TryFrom<CitationCharLocationParam>
+    for crate::types::CitationCharLocationParam {
+        type Error = crate::Error;
+        fn try_from(
+            builder: CitationCharLocationParam,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            builder.build()
+        }
+    }
+
+    #[cfg(any(feature = "batches", feature = "messages"))]
+    ///Builds a [`CitationContentBlockLocationParam`](crate::types::CitationContentBlockLocationParam) field by field: it has 4 required fields (`cited_text`, `document_index`, `end_block_index`, `start_block_index`), too many to take by position.
+    #[derive(Clone, Debug, Default)]
+    #[must_use = "a builder does nothing until it is built"]
+    pub struct CitationContentBlockLocationParam {
+        cited_text: ::std::option::Option<::std::string::String>,
+        document_index: ::std::option::Option<i64>,
+        document_title: ::std::option::Option<::std::string::String>,
+        end_block_index: ::std::option::Option<i64>,
+        start_block_index: ::std::option::Option<i64>,
+    }
+
+    #[cfg(any(feature = "batches", feature = "messages"))]
+    impl CitationContentBlockLocationParam {
+        ///The passage being cited.
+        pub fn cited_text(
+            mut self,
+            cited_text: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cited_text = ::std::option::Option::Some(
+                ::std::convert::Into::into(cited_text),
+            );
+            self
+        }
+
+        ///Zero-based position of the cited document among the request's documents.
+        pub fn document_index(mut self, document_index: i64) -> Self {
+            self.document_index = ::std::option::Option::Some(document_index);
+            self
+        }
+
+        ///Title of the cited document, or null when it has none.
+        pub fn document_title(
+            mut self,
+            document_title: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.document_title = ::std::option::Option::Some(
+                ::std::convert::Into::into(document_title),
+            );
+            self
+        }
+
+        ///Index of the block where the cited range ends (exclusive).
+        pub fn end_block_index(mut self, end_block_index: i64) -> Self {
+            self.end_block_index = ::std::option::Option::Some(end_block_index);
+            self
+        }
+
+        ///Index of the first cited block.
+        pub fn start_block_index(mut self, start_block_index: i64) -> Self {
+            self.start_block_index = ::std::option::Option::Some(start_block_index);
+            self
+        }
+
+        ///The `CitationContentBlockLocationParam` set so far; a required field left unset is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::CitationContentBlockLocationParam,
+            crate::Error,
+        > {
+            ::std::result::Result::Ok(crate::types::CitationContentBlockLocationParam {
+                cited_text: self
+                    .cited_text
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationContentBlockLocationParam needs `cited_text`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                document_index: self
+                    .document_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationContentBlockLocationParam needs `document_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                document_title: self.document_title,
+                end_block_index: self
+                    .end_block_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationContentBlockLocationParam needs `end_block_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                start_block_index: self
+                    .start_block_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationContentBlockLocationParam needs `start_block_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                type_: crate::types::CitationContentBlockLocationParamType::ContentBlockLocation,
+            })
+        }
+    }
+
+    #[cfg(any(feature = "batches", feature = "messages"))]
+    impl ::std::convert::TryFrom<CitationContentBlockLocationParam>
+    for crate::types::CitationContentBlockLocationParam {
+        type Error = crate::Error;
+        fn try_from(
+            builder: CitationContentBlockLocationParam,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            builder.build()
+        }
+    }
+
+    #[cfg(any(feature = "batches", feature = "messages"))]
+    ///Builds a [`CitationPageLocationParam`](crate::types::CitationPageLocationParam) field by field: it has 4 required fields (`cited_text`, `document_index`, `end_page_number`, `start_page_number`), too many to take by position.
+    #[derive(Clone, Debug, Default)]
+    #[must_use = "a builder does nothing until it is built"]
+    pub struct CitationPageLocationParam {
+        cited_text: ::std::option::Option<::std::string::String>,
+        document_index: ::std::option::Option<i64>,
+        document_title: ::std::option::Option<::std::string::String>,
+        end_page_number: ::std::option::Option<i64>,
+        start_page_number: ::std::option::Option<i64>,
+    }
+
+    #[cfg(any(feature = "batches", feature = "messages"))]
+    impl CitationPageLocationParam {
+        ///The passage being cited.
+        pub fn cited_text(
+            mut self,
+            cited_text: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cited_text = ::std::option::Option::Some(
+                ::std::convert::Into::into(cited_text),
+            );
+            self
+        }
+
+        ///Zero-based position of the cited document among the request's documents.
+        pub fn document_index(mut self, document_index: i64) -> Self {
+            self.document_index = ::std::option::Option::Some(document_index);
+            self
+        }
+
+        ///Title of the cited document, or null when it has none.
+        pub fn document_title(
+            mut self,
+            document_title: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.document_title = ::std::option::Option::Some(
+                ::std::convert::Into::into(document_title),
+            );
+            self
+        }
+
+        ///Page number where the cited range ends (exclusive).
+        pub fn end_page_number(mut self, end_page_number: i64) -> Self {
+            self.end_page_number = ::std::option::Option::Some(end_page_number);
+            self
+        }
+
+        ///Page number where the cited range starts.
+        pub fn start_page_number(mut self, start_page_number: i64) -> Self {
+            self.start_page_number = ::std::option::Option::Some(start_page_number);
+            self
+        }
+
+        ///The `CitationPageLocationParam` set so far; a required field left unset is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::CitationPageLocationParam,
+            crate::Error,
+        > {
+            ::std::result::Result::Ok(crate::types::CitationPageLocationParam {
+                cited_text: self
+                    .cited_text
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationPageLocationParam needs `cited_text`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                document_index: self
+                    .document_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationPageLocationParam needs `document_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                document_title: self.document_title,
+                end_page_number: self
+                    .end_page_number
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationPageLocationParam needs `end_page_number`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                start_page_number: self
+                    .start_page_number
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationPageLocationParam needs `start_page_number`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                type_: crate::types::CitationPageLocationParamType::PageLocation,
+            })
+        }
+    }
+
+    #[cfg(any(feature = "batches", feature = "messages"))]
+    impl ::std::convert::TryFrom<CitationPageLocationParam>
+    for crate::types::CitationPageLocationParam {
+        type Error = crate::Error;
+        fn try_from(
+            builder: CitationPageLocationParam,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            builder.build()
+        }
+    }
+
+    #[cfg(any(feature = "batches", feature = "messages"))]
+    ///Builds a [`CitationSearchResultLocationParam`](crate::types::CitationSearchResultLocationParam) field by field: it has 5 required fields (`cited_text`, `end_block_index`, `search_result_index`, `source`, `start_block_index`), too many to take by position.
+    #[derive(Clone, Debug, Default)]
+    #[must_use = "a builder does nothing until it is built"]
+    pub struct CitationSearchResultLocationParam {
+        cited_text: ::std::option::Option<::std::string::String>,
+        end_block_index: ::std::option::Option<i64>,
+        search_result_index: ::std::option::Option<i64>,
+        source: ::std::option::Option<::std::string::String>,
+        start_block_index: ::std::option::Option<i64>,
+        title: ::std::option::Option<::std::string::String>,
+    }
+
+    #[cfg(any(feature = "batches", feature = "messages"))]
+    impl CitationSearchResultLocationParam {
+        ///The passage being cited.
+        pub fn cited_text(
+            mut self,
+            cited_text: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cited_text = ::std::option::Option::Some(
+                ::std::convert::Into::into(cited_text),
+            );
+            self
+        }
+
+        ///Index of the block where the cited range ends (exclusive).
+        pub fn end_block_index(mut self, end_block_index: i64) -> Self {
+            self.end_block_index = ::std::option::Option::Some(end_block_index);
+            self
+        }
+
+        ///Zero-based position of the cited search result among the request's search results.
+        pub fn search_result_index(mut self, search_result_index: i64) -> Self {
+            self.search_result_index = ::std::option::Option::Some(search_result_index);
+            self
+        }
+
+        ///Source of the cited search result (for example its URL).
+        pub fn source(
+            mut self,
+            source: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(
+                ::std::convert::Into::into(source),
+            );
+            self
+        }
+
+        ///Index of the first cited block.
+        pub fn start_block_index(mut self, start_block_index: i64) -> Self {
+            self.start_block_index = ::std::option::Option::Some(start_block_index);
+            self
+        }
+
+        ///Title of the cited search result, or null.
+        pub fn title(
+            mut self,
+            title: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
+            self
+        }
+
+        ///The `CitationSearchResultLocationParam` set so far; a required field left unset is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::CitationSearchResultLocationParam,
+            crate::Error,
+        > {
+            ::std::result::Result::Ok(crate::types::CitationSearchResultLocationParam {
+                cited_text: self
+                    .cited_text
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationSearchResultLocationParam needs `cited_text`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                end_block_index: self
+                    .end_block_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationSearchResultLocationParam needs `end_block_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                search_result_index: self
+                    .search_result_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationSearchResultLocationParam needs `search_result_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                source: self
+                    .source
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationSearchResultLocationParam needs `source`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                start_block_index: self
+                    .start_block_index
+                    .ok_or_else(|| {
+                        crate::Error::InvalidArgument(
+                            ::std::string::String::from(
+                                "CitationSearchResultLocationParam needs `start_block_index`: set it before `build()`",
+                            ),
+                        )
+                    })?,
+                title: self.title,
+                type_: crate::types::CitationSearchResultLocationParamType::SearchResultLocation,
+            })
+        }
+    }
+
+    #[cfg(any(feature = "batches", feature = "messages"))]
+    impl ::std::convert::TryFrom<CitationSearchResultLocationParam>
+    for crate::types::CitationSearchResultLocationParam {
+        type Error = crate::Error;
+        fn try_from(
+            builder: CitationSearchResultLocationParam,
+        ) -> ::std::result::Result<Self, crate::Error> {
+            builder.build()
+        }
     }
 }

@@ -3,12 +3,14 @@
 
 //! Conversions the generated types lack: strings into the unions that
 //! accept a string.
+#[cfg(feature = "beta")]
 impl ::std::convert::From<&str> for crate::types::BetaContentBlockSourceBody {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<::std::string::String>
 for crate::types::BetaContentBlockSourceBody {
     fn from(value: ::std::string::String) -> Self {
@@ -16,12 +18,14 @@ for crate::types::BetaContentBlockSourceBody {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<&str> for crate::types::BetaMcpToolResultBlockContent {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<::std::string::String>
 for crate::types::BetaMcpToolResultBlockContent {
     fn from(value: ::std::string::String) -> Self {
@@ -29,12 +33,14 @@ for crate::types::BetaMcpToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<&str> for crate::types::BetaMessageCreateParamsContainer {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<::std::string::String>
 for crate::types::BetaMessageCreateParamsContainer {
     fn from(value: ::std::string::String) -> Self {
@@ -42,12 +48,14 @@ for crate::types::BetaMessageCreateParamsContainer {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<&str> for crate::types::BetaMessageParamContent {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<::std::string::String>
 for crate::types::BetaMessageParamContent {
     fn from(value: ::std::string::String) -> Self {
@@ -55,6 +63,7 @@ for crate::types::BetaMessageParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<&str>
 for crate::types::BetaRequestMcpToolResultBlockParamContent {
     fn from(value: &str) -> Self {
@@ -62,6 +71,7 @@ for crate::types::BetaRequestMcpToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<::std::string::String>
 for crate::types::BetaRequestMcpToolResultBlockParamContent {
     fn from(value: ::std::string::String) -> Self {
@@ -69,24 +79,28 @@ for crate::types::BetaRequestMcpToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<&str> for crate::types::BetaSystemPrompt {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<::std::string::String> for crate::types::BetaSystemPrompt {
     fn from(value: ::std::string::String) -> Self {
         Self::String(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<&str> for crate::types::BetaToolResultBlockParamContent {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<::std::string::String>
 for crate::types::BetaToolResultBlockParamContent {
     fn from(value: ::std::string::String) -> Self {
@@ -94,12 +108,14 @@ for crate::types::BetaToolResultBlockParamContent {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<&str> for crate::types::ContentBlockSourceBody {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<::std::string::String>
 for crate::types::ContentBlockSourceBody {
     fn from(value: ::std::string::String) -> Self {
@@ -107,36 +123,42 @@ for crate::types::ContentBlockSourceBody {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<&str> for crate::types::MessageParamContent {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<::std::string::String> for crate::types::MessageParamContent {
     fn from(value: ::std::string::String) -> Self {
         Self::String(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<&str> for crate::types::SystemPrompt {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<::std::string::String> for crate::types::SystemPrompt {
     fn from(value: ::std::string::String) -> Self {
         Self::String(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<&str> for crate::types::ToolResultBlockParamContent {
     fn from(value: &str) -> Self {
         Self::String(value.to_string())
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<::std::string::String>
 for crate::types::ToolResultBlockParamContent {
     fn from(value: ::std::string::String) -> Self {

@@ -107,6 +107,14 @@ crate::impls::open_enum!(
     "request_too_large", RateLimitError => "rate_limit_error", TimeoutError =>
     "timeout_error", ApiError => "api_error", OverloadedError => "overloaded_error", }
 );
+#[cfg(
+    any(
+        feature = "batches",
+        feature = "beta",
+        feature = "completions",
+        feature = "messages"
+    )
+)]
 ///Identifier of a Claude model. Any string is accepted; the listed values are the models known when this spec was written.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -160,6 +168,14 @@ pub enum Model {
     Other(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "batches",
+        feature = "beta",
+        feature = "completions",
+        feature = "messages"
+    )
+)]
 crate::impls::open_enum!(
     Model { ClaudeOpus46 => "claude-opus-4-6", ClaudeOpus4520251101 =>
     "claude-opus-4-5-20251101", ClaudeOpus45 => "claude-opus-4-5", Claude37SonnetLatest
@@ -176,6 +192,7 @@ crate::impls::open_enum!(
     "claude-3-opus-latest", Claude3Opus20240229 => "claude-3-opus-20240229",
     Claude3Haiku20240307 => "claude-3-haiku-20240307", }
 );
+#[cfg(any(feature = "batches", feature = "beta", feature = "messages"))]
 ///How long a cache entry lives: `5m` (five minutes) or `1h` (one hour). Other values the API may add are kept.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -191,7 +208,9 @@ pub enum CacheControlTtl {
     Other(::std::string::String),
 }
 
+#[cfg(any(feature = "batches", feature = "beta", feature = "messages"))]
 crate::impls::open_enum!(CacheControlTtl { FiveMinutes => "5m", OneHour => "1h", });
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///Why the model stopped: `end_turn` (natural end), `max_tokens` (token limit reached), `stop_sequence` (a custom stop sequence), `tool_use` (it called tools), `pause_turn` (a long turn paused; send the reply back to go on), `refusal` (safety classifiers stepped in). New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -215,11 +234,13 @@ pub enum StopReason {
     Other(::std::string::String),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::open_enum!(
     StopReason { EndTurn => "end_turn", MaxTokens => "max_tokens", StopSequence =>
     "stop_sequence", ToolUse => "tool_use", PauseTurn => "pause_turn", Refusal =>
     "refusal", }
 );
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///Name of a server tool in a `server_tool_use` block. Any string may appear; the listed values are the known ones.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -233,7 +254,9 @@ pub enum ServerToolUseBlockName {
     Other(::std::string::String),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::open_enum!(ServerToolUseBlockName { WebSearch => "web_search", });
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///Why a web search failed. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -257,12 +280,14 @@ pub enum WebSearchToolResultErrorCode {
     Other(::std::string::String),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::open_enum!(
     WebSearchToolResultErrorCode { InvalidToolInput => "invalid_tool_input", Unavailable
     => "unavailable", MaxUsesExceeded => "max_uses_exceeded", TooManyRequests =>
     "too_many_requests", QueryTooLong => "query_too_long", RequestTooLarge =>
     "request_too_large", }
 );
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///Which service tier served the request. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -280,11 +305,13 @@ pub enum UsageServiceTier {
     Other(::std::string::String),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::open_enum!(
     UsageServiceTier { Standard => "standard", Priority => "priority", Batch => "batch",
     }
 
 );
+#[cfg(feature = "batches")]
 ///Where a batch is in its processing: `in_progress`, `canceling` (cancellation was asked for and is under way) or `ended`. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -302,10 +329,12 @@ pub enum MessageBatchProcessingStatus {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "batches")]
 crate::impls::open_enum!(
     MessageBatchProcessingStatus { InProgress => "in_progress", Canceling => "canceling",
     Ended => "ended", }
 );
+#[cfg(feature = "completions")]
 ///Why a text completion stopped: `stop_sequence` (a stop sequence, yours or a built-in one, was produced) or `max_tokens` (`max_tokens_to_sample` or the model's own limit was reached). New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -321,9 +350,11 @@ pub enum CompletionStopReason {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "completions")]
 crate::impls::open_enum!(
     CompletionStopReason { StopSequence => "stop_sequence", MaxTokens => "max_tokens", }
 );
+#[cfg(feature = "skills")]
 ///Where a skill comes from: `custom` when a user created it, `anthropic` when Anthropic provides it. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -339,7 +370,9 @@ pub enum SkillSource {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "skills")]
 crate::impls::open_enum!(SkillSource { Custom => "custom", Anthropic => "anthropic", });
+#[cfg(feature = "admin")]
 ///A user's role in the organization. New roles may appear; unknown ones are kept as they are.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -361,10 +394,12 @@ pub enum OrganizationRole {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     OrganizationRole { User => "user", Developer => "developer", Billing => "billing",
     Admin => "admin", ClaudeCodeUser => "claude_code_user", }
 );
+#[cfg(feature = "admin")]
 ///A role that can be given to a user through the Admin API: any organization role but `admin`. New roles may appear; unknown ones are kept as they are.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -384,10 +419,12 @@ pub enum AssignableOrganizationRole {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     AssignableOrganizationRole { User => "user", Developer => "developer", Billing =>
     "billing", ClaudeCodeUser => "claude_code_user", }
 );
+#[cfg(feature = "admin")]
 ///The state of an invite: `pending` (not yet answered), `accepted`, `expired` or `deleted`. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -407,10 +444,12 @@ pub enum InviteStatus {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     InviteStatus { Accepted => "accepted", Expired => "expired", Deleted => "deleted",
     Pending => "pending", }
 );
+#[cfg(feature = "admin")]
 ///A user's role in a workspace. New roles may appear; unknown ones are kept as they are.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -430,11 +469,13 @@ pub enum WorkspaceRole {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     WorkspaceRole { WorkspaceUser => "workspace_user", WorkspaceDeveloper =>
     "workspace_developer", WorkspaceAdmin => "workspace_admin", WorkspaceBilling =>
     "workspace_billing", }
 );
+#[cfg(feature = "admin")]
 ///A role a user can be added to a workspace with: any workspace role but `workspace_billing`. New roles may appear; unknown ones are kept as they are.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -452,10 +493,12 @@ pub enum WorkspaceMemberCreateRole {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     WorkspaceMemberCreateRole { WorkspaceUser => "workspace_user", WorkspaceDeveloper =>
     "workspace_developer", WorkspaceAdmin => "workspace_admin", }
 );
+#[cfg(feature = "admin")]
 ///Whether an API key can be used: `active`, `inactive` or `archived`. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -473,9 +516,11 @@ pub enum ApiKeyStatus {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     ApiKeyStatus { Active => "active", Inactive => "inactive", Archived => "archived", }
 );
+#[cfg(feature = "admin")]
 ///How wide a bucket of the Messages usage report is: a day (`1d`), an hour (`1h`) or a minute (`1m`). New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -493,9 +538,11 @@ pub enum MessagesUsageBucketWidth {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     MessagesUsageBucketWidth { OneDay => "1d", OneMinute => "1m", OneHour => "1h", }
 );
+#[cfg(feature = "admin")]
 ///A dimension the Messages usage report can split its buckets by. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -519,11 +566,13 @@ pub enum MessagesUsageGroupBy {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     MessagesUsageGroupBy { ApiKeyId => "api_key_id", WorkspaceId => "workspace_id", Model
     => "model", ServiceTier => "service_tier", ContextWindow => "context_window",
     InferenceGeo => "inference_geo", }
 );
+#[cfg(feature = "admin")]
 ///A service tier as the usage report names it: `standard`, `batch`, `priority`, `priority_on_demand`, `flex` or `flex_discount`. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -547,11 +596,13 @@ pub enum UsageReportServiceTier {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     UsageReportServiceTier { Standard => "standard", Batch => "batch", Priority =>
     "priority", PriorityOnDemand => "priority_on_demand", Flex => "flex", FlexDiscount =>
     "flex_discount", }
 );
+#[cfg(feature = "admin")]
 ///The range of context window sizes a request fell in: up to 200k tokens (`0-200k`) or from 200k to 1M tokens (`200k-1M`). New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -567,9 +618,11 @@ pub enum ContextWindowRange {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     ContextWindowRange { UpTo200k => "0-200k", From200kTo1M => "200k-1M", }
 );
+#[cfg(feature = "admin")]
 ///An inference geo to filter the usage report by: `global`, `us`, or `not_available` for models on which the inference geo cannot be chosen. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -587,10 +640,12 @@ pub enum UsageReportInferenceGeo {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     UsageReportInferenceGeo { Global => "global", Us => "us", NotAvailable =>
     "not_available", }
 );
+#[cfg(feature = "admin")]
 ///How Claude Code usage is billed: `api` or `subscription`. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -606,9 +661,11 @@ pub enum ClaudeCodeCustomerType {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     ClaudeCodeCustomerType { Api => "api", Subscription => "subscription", }
 );
+#[cfg(feature = "admin")]
 ///The subscription plan of a subscription customer: `enterprise` or `team`. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -624,9 +681,11 @@ pub enum ClaudeCodeSubscriptionType {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     ClaudeCodeSubscriptionType { Enterprise => "enterprise", Team => "team", }
 );
+#[cfg(feature = "admin")]
 ///How wide a bucket of the cost report is; only a day (`1d`) is known. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -640,7 +699,9 @@ pub enum CostReportBucketWidth {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(CostReportBucketWidth { OneDay => "1d", });
+#[cfg(feature = "admin")]
 ///A dimension the cost report can split its buckets by. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -656,9 +717,11 @@ pub enum CostReportGroupBy {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     CostReportGroupBy { WorkspaceId => "workspace_id", Description => "description", }
 );
+#[cfg(feature = "admin")]
 ///What a cost is for: `tokens`, `web_search` or `code_execution`. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -676,10 +739,12 @@ pub enum CostType {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     CostType { Tokens => "tokens", WebSearch => "web_search", CodeExecution =>
     "code_execution", }
 );
+#[cfg(feature = "admin")]
 ///The service tier of a cost item: `standard` or `batch`. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -695,7 +760,9 @@ pub enum CostServiceTier {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(CostServiceTier { Standard => "standard", Batch => "batch", });
+#[cfg(feature = "admin")]
 ///The kind of token a cost item is for: uncached input, output, cache reads, or cache writes of one-hour or five-minute entries. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -717,12 +784,14 @@ pub enum CostTokenType {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "admin")]
 crate::impls::open_enum!(
     CostTokenType { UncachedInputTokens => "uncached_input_tokens", OutputTokens =>
     "output_tokens", CacheReadInputTokens => "cache_read_input_tokens",
     CacheCreationEphemeral1hInputTokens => "cache_creation.ephemeral_1h_input_tokens",
     CacheCreationEphemeral5mInputTokens => "cache_creation.ephemeral_5m_input_tokens", }
 );
+#[cfg(feature = "beta")]
 ///Name of a server tool in a `server_tool_use` block. Any string may appear; the listed values are the known ones.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -748,12 +817,14 @@ pub enum BetaServerToolUseBlockName {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaServerToolUseBlockName { WebSearch => "web_search", WebFetch => "web_fetch",
     CodeExecution => "code_execution", BashCodeExecution => "bash_code_execution",
     TextEditorCodeExecution => "text_editor_code_execution", ToolSearchToolRegex =>
     "tool_search_tool_regex", ToolSearchToolBm25 => "tool_search_tool_bm25", }
 );
+#[cfg(feature = "beta")]
 ///Why a web search failed. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -777,12 +848,14 @@ pub enum BetaWebSearchToolResultErrorCode {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaWebSearchToolResultErrorCode { InvalidToolInput => "invalid_tool_input",
     Unavailable => "unavailable", MaxUsesExceeded => "max_uses_exceeded", TooManyRequests
     => "too_many_requests", QueryTooLong => "query_too_long", RequestTooLarge =>
     "request_too_large", }
 );
+#[cfg(feature = "beta")]
 ///Why a web fetch failed. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -810,6 +883,7 @@ pub enum BetaWebFetchToolResultErrorCode {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaWebFetchToolResultErrorCode { InvalidToolInput => "invalid_tool_input",
     UrlTooLong => "url_too_long", UrlNotAllowed => "url_not_allowed", UrlNotAccessible =>
@@ -817,6 +891,7 @@ crate::impls::open_enum!(
     TooManyRequests => "too_many_requests", MaxUsesExceeded => "max_uses_exceeded",
     Unavailable => "unavailable", }
 );
+#[cfg(feature = "beta")]
 ///Why a code execution failed. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -836,11 +911,13 @@ pub enum BetaCodeExecutionToolResultErrorCode {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaCodeExecutionToolResultErrorCode { InvalidToolInput => "invalid_tool_input",
     Unavailable => "unavailable", TooManyRequests => "too_many_requests",
     ExecutionTimeExceeded => "execution_time_exceeded", }
 );
+#[cfg(feature = "beta")]
 ///Why a bash command of the code execution tool failed. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -862,12 +939,14 @@ pub enum BetaBashCodeExecutionToolResultErrorCode {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaBashCodeExecutionToolResultErrorCode { InvalidToolInput => "invalid_tool_input",
     Unavailable => "unavailable", TooManyRequests => "too_many_requests",
     ExecutionTimeExceeded => "execution_time_exceeded", OutputFileTooLarge =>
     "output_file_too_large", }
 );
+#[cfg(feature = "beta")]
 ///Why a text editor operation of the code execution tool failed. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -889,12 +968,14 @@ pub enum BetaTextEditorCodeExecutionToolResultErrorCode {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaTextEditorCodeExecutionToolResultErrorCode { InvalidToolInput =>
     "invalid_tool_input", Unavailable => "unavailable", TooManyRequests =>
     "too_many_requests", ExecutionTimeExceeded => "execution_time_exceeded", FileNotFound
     => "file_not_found", }
 );
+#[cfg(feature = "beta")]
 ///Kind of file a text editor view shows: `text`, `image` or `pdf`. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -912,11 +993,13 @@ pub enum BetaTextEditorCodeExecutionFileType {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaTextEditorCodeExecutionFileType { Text => "text", Image => "image", Pdf => "pdf",
     }
 
 );
+#[cfg(feature = "beta")]
 ///Why a tool search failed. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -936,11 +1019,13 @@ pub enum BetaToolSearchToolResultErrorCode {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaToolSearchToolResultErrorCode { InvalidToolInput => "invalid_tool_input",
     Unavailable => "unavailable", TooManyRequests => "too_many_requests",
     ExecutionTimeExceeded => "execution_time_exceeded", }
 );
+#[cfg(feature = "beta")]
 ///Where a skill comes from: `anthropic` (built in) or `custom` (your own). New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -956,9 +1041,11 @@ pub enum BetaSkillType {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaSkillType { Anthropic => "anthropic", Custom => "custom", }
 );
+#[cfg(feature = "beta")]
 ///Who may call a tool: `direct` (the model) or a code execution tool version whose code may call it. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -974,10 +1061,12 @@ pub enum BetaToolAllowedCaller {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaToolAllowedCaller { Direct => "direct", CodeExecution20250825 =>
     "code_execution_20250825", }
 );
+#[cfg(feature = "beta")]
 ///Why the model stopped: `end_turn` (natural end), `max_tokens` (token limit reached), `stop_sequence` (a custom stop sequence), `tool_use` (it called tools), `pause_turn` (a long turn paused; send the reply back to go on), `compaction` (context was compacted), `refusal` (safety classifiers stepped in), `model_context_window_exceeded` (the model's context window is full). New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -1005,12 +1094,14 @@ pub enum BetaStopReason {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaStopReason { EndTurn => "end_turn", MaxTokens => "max_tokens", StopSequence =>
     "stop_sequence", ToolUse => "tool_use", PauseTurn => "pause_turn", Compaction =>
     "compaction", Refusal => "refusal", ModelContextWindowExceeded =>
     "model_context_window_exceeded", }
 );
+#[cfg(feature = "beta")]
 ///Which service tier served the request. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -1028,10 +1119,12 @@ pub enum BetaUsageServiceTier {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaUsageServiceTier { Standard => "standard", Priority => "priority", Batch =>
     "batch", }
 );
+#[cfg(feature = "beta")]
 ///Where a batch is in its processing: `in_progress`, `canceling` (cancellation was asked for and is under way) or `ended`. New values may appear.
 ///
 /// Values this crate does not know are kept in [`Self::Other`] and
@@ -1049,6 +1142,7 @@ pub enum BetaMessageBatchProcessingStatus {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "beta")]
 crate::impls::open_enum!(
     BetaMessageBatchProcessingStatus { InProgress => "in_progress", Canceling =>
     "canceling", Ended => "ended", }

@@ -6,6 +6,7 @@
 #![allow(clippy::needless_lifetimes)]
 #[allow(unused_imports)]
 use crate::types;
+#[cfg(feature = "models")]
 ///A request to list models (`models_list`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -19,6 +20,7 @@ pub struct ModelsListRequest<'a> {
     >,
 }
 
+#[cfg(feature = "models")]
 impl<'a> ModelsListRequest<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         #[allow(unused_mut)]
@@ -156,6 +158,7 @@ impl<'a> ModelsListRequest<'a> {
     }
 }
 
+#[cfg(feature = "models")]
 ///A request to get a model (`models_retrieve`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -167,6 +170,7 @@ pub struct ModelsRetrieveRequest<'a> {
     >,
 }
 
+#[cfg(feature = "models")]
 impl<'a> ModelsRetrieveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -223,6 +227,7 @@ impl<'a> ModelsRetrieveRequest<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 ///A request to list models (beta) (`beta_models_list`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -236,6 +241,7 @@ pub struct BetaModelsListRequest<'a> {
     >,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaModelsListRequest<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         #[allow(unused_mut)]
@@ -374,6 +380,7 @@ impl<'a> BetaModelsListRequest<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 ///A request to get a model (beta) (`beta_models_retrieve`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -385,6 +392,7 @@ pub struct BetaModelsRetrieveRequest<'a> {
     >,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaModelsRetrieveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -442,6 +450,7 @@ impl<'a> BetaModelsRetrieveRequest<'a> {
     }
 }
 
+#[cfg(feature = "messages")]
 ///A request to create a message (`messages_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -453,6 +462,7 @@ pub struct MessagesCreateRequest<'a> {
     >,
 }
 
+#[cfg(feature = "messages")]
 impl<'a> MessagesCreateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -504,6 +514,7 @@ impl<'a> MessagesCreateRequest<'a> {
     }
 }
 
+#[cfg(feature = "messages")]
 ///A request to create a message (`messages_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -515,6 +526,7 @@ pub struct MessagesCreateStreamRequest<'a> {
     >,
 }
 
+#[cfg(feature = "messages")]
 impl<'a> MessagesCreateStreamRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -569,6 +581,7 @@ impl<'a> MessagesCreateStreamRequest<'a> {
     }
 }
 
+#[cfg(feature = "messages")]
 ///A request to count tokens in a message (`messages_count_tokens`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -580,6 +593,7 @@ pub struct MessagesCountTokensRequest<'a> {
     >,
 }
 
+#[cfg(feature = "messages")]
 impl<'a> MessagesCountTokensRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -633,6 +647,7 @@ impl<'a> MessagesCountTokensRequest<'a> {
     }
 }
 
+#[cfg(feature = "batches")]
 ///A request to list message batches (`messages_batches_list`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -643,6 +658,7 @@ pub struct MessagesBatchesListRequest<'a> {
     pub(crate) limit: ::std::option::Option<u64>,
 }
 
+#[cfg(feature = "batches")]
 impl<'a> MessagesBatchesListRequest<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         #[allow(unused_mut)]
@@ -762,6 +778,7 @@ impl<'a> MessagesBatchesListRequest<'a> {
     }
 }
 
+#[cfg(feature = "batches")]
 ///A request to create a message batch (`messages_batches_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -773,6 +790,7 @@ pub struct MessagesBatchesCreateRequest<'a> {
     >,
 }
 
+#[cfg(feature = "batches")]
 impl<'a> MessagesBatchesCreateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -823,6 +841,7 @@ impl<'a> MessagesBatchesCreateRequest<'a> {
     }
 }
 
+#[cfg(feature = "batches")]
 ///A request to get a message batch (`messages_batches_retrieve`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -831,6 +850,7 @@ pub struct MessagesBatchesRetrieveRequest<'a> {
     pub(crate) message_batch_id: ::std::string::String,
 }
 
+#[cfg(feature = "batches")]
 impl<'a> MessagesBatchesRetrieveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -868,6 +888,7 @@ impl<'a> MessagesBatchesRetrieveRequest<'a> {
     }
 }
 
+#[cfg(feature = "batches")]
 ///A request to delete a message batch (`messages_batches_delete`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -876,6 +897,7 @@ pub struct MessagesBatchesDeleteRequest<'a> {
     pub(crate) message_batch_id: ::std::string::String,
 }
 
+#[cfg(feature = "batches")]
 impl<'a> MessagesBatchesDeleteRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -916,6 +938,7 @@ impl<'a> MessagesBatchesDeleteRequest<'a> {
     }
 }
 
+#[cfg(feature = "batches")]
 ///A request to cancel a message batch (`messages_batches_cancel`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -924,6 +947,7 @@ pub struct MessagesBatchesCancelRequest<'a> {
     pub(crate) message_batch_id: ::std::string::String,
 }
 
+#[cfg(feature = "batches")]
 impl<'a> MessagesBatchesCancelRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -962,6 +986,7 @@ impl<'a> MessagesBatchesCancelRequest<'a> {
     }
 }
 
+#[cfg(feature = "batches")]
 ///A request to get the results of a message batch (`messages_batches_results`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -970,6 +995,7 @@ pub struct MessagesBatchesResultsRequest<'a> {
     pub(crate) message_batch_id: ::std::string::String,
 }
 
+#[cfg(feature = "batches")]
 impl<'a> MessagesBatchesResultsRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -1011,6 +1037,7 @@ impl<'a> MessagesBatchesResultsRequest<'a> {
     }
 }
 
+#[cfg(feature = "completions")]
 ///A request to create a text completion (`completions_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1025,6 +1052,7 @@ pub struct CompletionsCreateRequest<'a> {
     >,
 }
 
+#[cfg(feature = "completions")]
 impl<'a> CompletionsCreateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -1099,6 +1127,7 @@ impl<'a> CompletionsCreateRequest<'a> {
     }
 }
 
+#[cfg(feature = "completions")]
 ///A request to create a text completion (`completions_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1113,6 +1142,7 @@ pub struct CompletionsCreateStreamRequest<'a> {
     >,
 }
 
+#[cfg(feature = "completions")]
 impl<'a> CompletionsCreateStreamRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -1190,6 +1220,7 @@ impl<'a> CompletionsCreateStreamRequest<'a> {
     }
 }
 
+#[cfg(feature = "files")]
 ///A request to list files (`beta_files_list`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1203,6 +1234,7 @@ pub struct BetaFilesListRequest<'a> {
     >,
 }
 
+#[cfg(feature = "files")]
 impl<'a> BetaFilesListRequest<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         #[allow(unused_mut)]
@@ -1338,6 +1370,7 @@ impl<'a> BetaFilesListRequest<'a> {
     }
 }
 
+#[cfg(feature = "files")]
 ///A request to upload a file (`beta_files_upload`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1349,6 +1382,7 @@ pub struct BetaFilesUploadRequest<'a> {
     pub(crate) file: crate::Upload,
 }
 
+#[cfg(feature = "files")]
 impl<'a> BetaFilesUploadRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -1412,6 +1446,7 @@ impl<'a> BetaFilesUploadRequest<'a> {
     }
 }
 
+#[cfg(feature = "files")]
 ///A request to get a file's metadata (`beta_files_retrieve_metadata`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1423,6 +1458,7 @@ pub struct BetaFilesRetrieveMetadataRequest<'a> {
     >,
 }
 
+#[cfg(feature = "files")]
 impl<'a> BetaFilesRetrieveMetadataRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -1480,6 +1516,7 @@ impl<'a> BetaFilesRetrieveMetadataRequest<'a> {
     }
 }
 
+#[cfg(feature = "files")]
 ///A request to delete a file (`beta_files_delete`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1491,6 +1528,7 @@ pub struct BetaFilesDeleteRequest<'a> {
     >,
 }
 
+#[cfg(feature = "files")]
 impl<'a> BetaFilesDeleteRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -1548,6 +1586,7 @@ impl<'a> BetaFilesDeleteRequest<'a> {
     }
 }
 
+#[cfg(feature = "files")]
 ///A request to download a file (`beta_files_download`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1559,6 +1598,7 @@ pub struct BetaFilesDownloadRequest<'a> {
     >,
 }
 
+#[cfg(feature = "files")]
 impl<'a> BetaFilesDownloadRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -1632,6 +1672,7 @@ impl<'a> BetaFilesDownloadRequest<'a> {
     }
 }
 
+#[cfg(feature = "skills")]
 ///A request to list skills (`beta_skills_list`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1645,6 +1686,7 @@ pub struct BetaSkillsListRequest<'a> {
     >,
 }
 
+#[cfg(feature = "skills")]
 impl<'a> BetaSkillsListRequest<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         #[allow(unused_mut)]
@@ -1783,6 +1825,7 @@ impl<'a> BetaSkillsListRequest<'a> {
     }
 }
 
+#[cfg(feature = "skills")]
 ///A request to create a skill (`beta_skills_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1795,6 +1838,7 @@ pub struct BetaSkillsCreateRequest<'a> {
     pub(crate) display_title: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "skills")]
 impl<'a> BetaSkillsCreateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -1880,6 +1924,7 @@ impl<'a> BetaSkillsCreateRequest<'a> {
     }
 }
 
+#[cfg(feature = "skills")]
 ///A request to get a skill (`beta_skills_retrieve`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1891,6 +1936,7 @@ pub struct BetaSkillsRetrieveRequest<'a> {
     >,
 }
 
+#[cfg(feature = "skills")]
 impl<'a> BetaSkillsRetrieveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -1948,6 +1994,7 @@ impl<'a> BetaSkillsRetrieveRequest<'a> {
     }
 }
 
+#[cfg(feature = "skills")]
 ///A request to delete a skill (`beta_skills_delete`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1959,6 +2006,7 @@ pub struct BetaSkillsDeleteRequest<'a> {
     >,
 }
 
+#[cfg(feature = "skills")]
 impl<'a> BetaSkillsDeleteRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -2016,6 +2064,7 @@ impl<'a> BetaSkillsDeleteRequest<'a> {
     }
 }
 
+#[cfg(feature = "skills")]
 ///A request to list skill versions (`beta_skills_versions_list`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2029,6 +2078,7 @@ pub struct BetaSkillsVersionsListRequest<'a> {
     >,
 }
 
+#[cfg(feature = "skills")]
 impl<'a> BetaSkillsVersionsListRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -2161,6 +2211,7 @@ impl<'a> BetaSkillsVersionsListRequest<'a> {
     }
 }
 
+#[cfg(feature = "skills")]
 ///A request to create a skill version (`beta_skills_versions_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2173,6 +2224,7 @@ pub struct BetaSkillsVersionsCreateRequest<'a> {
     pub(crate) files: ::std::vec::Vec<crate::Upload>,
 }
 
+#[cfg(feature = "skills")]
 impl<'a> BetaSkillsVersionsCreateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -2248,6 +2300,7 @@ impl<'a> BetaSkillsVersionsCreateRequest<'a> {
     }
 }
 
+#[cfg(feature = "skills")]
 ///A request to get a skill version (`beta_skills_versions_retrieve`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2260,6 +2313,7 @@ pub struct BetaSkillsVersionsRetrieveRequest<'a> {
     >,
 }
 
+#[cfg(feature = "skills")]
 impl<'a> BetaSkillsVersionsRetrieveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -2327,6 +2381,7 @@ impl<'a> BetaSkillsVersionsRetrieveRequest<'a> {
     }
 }
 
+#[cfg(feature = "skills")]
 ///A request to delete a skill version (`beta_skills_versions_delete`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2339,6 +2394,7 @@ pub struct BetaSkillsVersionsDeleteRequest<'a> {
     >,
 }
 
+#[cfg(feature = "skills")]
 impl<'a> BetaSkillsVersionsDeleteRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -2409,6 +2465,7 @@ impl<'a> BetaSkillsVersionsDeleteRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to get the current organization (`admin_organizations_me`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2416,6 +2473,7 @@ pub struct AdminOrganizationsMeRequest<'a> {
     pub(crate) base: crate::request::RequestBase<'a>,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminOrganizationsMeRequest<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         #[allow(unused_mut)]
@@ -2444,6 +2502,7 @@ impl<'a> AdminOrganizationsMeRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to list invites (`admin_invites_list`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2454,6 +2513,7 @@ pub struct AdminInvitesListRequest<'a> {
     pub(crate) limit: ::std::option::Option<u64>,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminInvitesListRequest<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         #[allow(unused_mut)]
@@ -2571,6 +2631,7 @@ impl<'a> AdminInvitesListRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to create an invite (`admin_invites_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2582,6 +2643,7 @@ pub struct AdminInvitesCreateRequest<'a> {
     >,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminInvitesCreateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -2626,6 +2688,7 @@ impl<'a> AdminInvitesCreateRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to get an invite (`admin_invites_retrieve`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2634,6 +2697,7 @@ pub struct AdminInvitesRetrieveRequest<'a> {
     pub(crate) invite_id: ::std::string::String,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminInvitesRetrieveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -2671,6 +2735,7 @@ impl<'a> AdminInvitesRetrieveRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to delete an invite (`admin_invites_delete`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2679,6 +2744,7 @@ pub struct AdminInvitesDeleteRequest<'a> {
     pub(crate) invite_id: ::std::string::String,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminInvitesDeleteRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -2716,6 +2782,7 @@ impl<'a> AdminInvitesDeleteRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to list users (`admin_users_list`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2727,6 +2794,7 @@ pub struct AdminUsersListRequest<'a> {
     pub(crate) email: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminUsersListRequest<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         #[allow(unused_mut)]
@@ -2856,6 +2924,7 @@ impl<'a> AdminUsersListRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to get a user (`admin_users_retrieve`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2864,6 +2933,7 @@ pub struct AdminUsersRetrieveRequest<'a> {
     pub(crate) user_id: ::std::string::String,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminUsersRetrieveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -2898,6 +2968,7 @@ impl<'a> AdminUsersRetrieveRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to update a user (`admin_users_update`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2910,6 +2981,7 @@ pub struct AdminUsersUpdateRequest<'a> {
     >,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminUsersUpdateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -2958,6 +3030,7 @@ impl<'a> AdminUsersUpdateRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to remove a user (`admin_users_delete`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2966,6 +3039,7 @@ pub struct AdminUsersDeleteRequest<'a> {
     pub(crate) user_id: ::std::string::String,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminUsersDeleteRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -3000,6 +3074,7 @@ impl<'a> AdminUsersDeleteRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to list workspaces (`admin_workspaces_list`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3011,6 +3086,7 @@ pub struct AdminWorkspacesListRequest<'a> {
     pub(crate) include_archived: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminWorkspacesListRequest<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         #[allow(unused_mut)]
@@ -3139,6 +3215,7 @@ impl<'a> AdminWorkspacesListRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to create a workspace (`admin_workspaces_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3150,6 +3227,7 @@ pub struct AdminWorkspacesCreateRequest<'a> {
     >,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminWorkspacesCreateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -3194,6 +3272,7 @@ impl<'a> AdminWorkspacesCreateRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to get a workspace (`admin_workspaces_retrieve`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3202,6 +3281,7 @@ pub struct AdminWorkspacesRetrieveRequest<'a> {
     pub(crate) workspace_id: ::std::string::String,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminWorkspacesRetrieveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -3239,6 +3319,7 @@ impl<'a> AdminWorkspacesRetrieveRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to update a workspace (`admin_workspaces_update`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3251,6 +3332,7 @@ pub struct AdminWorkspacesUpdateRequest<'a> {
     >,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminWorkspacesUpdateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -3302,6 +3384,7 @@ impl<'a> AdminWorkspacesUpdateRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to archive a workspace (`admin_workspaces_archive`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3310,6 +3393,7 @@ pub struct AdminWorkspacesArchiveRequest<'a> {
     pub(crate) workspace_id: ::std::string::String,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminWorkspacesArchiveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -3348,6 +3432,7 @@ impl<'a> AdminWorkspacesArchiveRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to list workspace members (`admin_workspaces_members_list`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3359,6 +3444,7 @@ pub struct AdminWorkspacesMembersListRequest<'a> {
     pub(crate) limit: ::std::option::Option<u64>,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminWorkspacesMembersListRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -3489,6 +3575,7 @@ impl<'a> AdminWorkspacesMembersListRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to add a workspace member (`admin_workspaces_members_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3501,6 +3588,7 @@ pub struct AdminWorkspacesMembersCreateRequest<'a> {
     >,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminWorkspacesMembersCreateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -3553,6 +3641,7 @@ impl<'a> AdminWorkspacesMembersCreateRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to get a workspace member (`admin_workspaces_members_retrieve`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3562,6 +3651,7 @@ pub struct AdminWorkspacesMembersRetrieveRequest<'a> {
     pub(crate) user_id: ::std::string::String,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminWorkspacesMembersRetrieveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -3608,6 +3698,7 @@ impl<'a> AdminWorkspacesMembersRetrieveRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to update a workspace member (`admin_workspaces_members_update`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3621,6 +3712,7 @@ pub struct AdminWorkspacesMembersUpdateRequest<'a> {
     >,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminWorkspacesMembersUpdateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -3682,6 +3774,7 @@ impl<'a> AdminWorkspacesMembersUpdateRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to remove a workspace member (`admin_workspaces_members_delete`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3691,6 +3784,7 @@ pub struct AdminWorkspacesMembersDeleteRequest<'a> {
     pub(crate) user_id: ::std::string::String,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminWorkspacesMembersDeleteRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -3740,6 +3834,7 @@ impl<'a> AdminWorkspacesMembersDeleteRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to list API keys (`admin_api_keys_list`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3753,6 +3848,7 @@ pub struct AdminApiKeysListRequest<'a> {
     pub(crate) workspace_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminApiKeysListRequest<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         #[allow(unused_mut)]
@@ -3915,6 +4011,7 @@ impl<'a> AdminApiKeysListRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to get an API key (`admin_api_keys_retrieve`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3923,6 +4020,7 @@ pub struct AdminApiKeysRetrieveRequest<'a> {
     pub(crate) api_key_id: ::std::string::String,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminApiKeysRetrieveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -3960,6 +4058,7 @@ impl<'a> AdminApiKeysRetrieveRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to update an API key (`admin_api_keys_update`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3972,6 +4071,7 @@ pub struct AdminApiKeysUpdateRequest<'a> {
     >,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminApiKeysUpdateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -4023,6 +4123,7 @@ impl<'a> AdminApiKeysUpdateRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to get the Messages usage report (`admin_usage_report_messages`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4057,6 +4158,7 @@ pub struct AdminUsageReportMessagesRequest<'a> {
     >,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminUsageReportMessagesRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -4367,6 +4469,7 @@ impl<'a> AdminUsageReportMessagesRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to get the Claude Code usage report (`admin_usage_report_claude_code`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4377,6 +4480,7 @@ pub struct AdminUsageReportClaudeCodeRequest<'a> {
     pub(crate) page: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminUsageReportClaudeCodeRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -4490,6 +4594,7 @@ impl<'a> AdminUsageReportClaudeCodeRequest<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///A request to get the cost report (`admin_cost_report_retrieve`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4508,6 +4613,7 @@ pub struct AdminCostReportRetrieveRequest<'a> {
     >,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminCostReportRetrieveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -4693,6 +4799,7 @@ impl<'a> AdminCostReportRetrieveRequest<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 ///A request to create a message (beta) (`beta_messages_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4707,6 +4814,7 @@ pub struct BetaMessagesCreateRequest<'a> {
     >,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaMessagesCreateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -4782,6 +4890,7 @@ impl<'a> BetaMessagesCreateRequest<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 ///A request to create a message (beta) (`beta_messages_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4796,6 +4905,7 @@ pub struct BetaMessagesCreateStreamRequest<'a> {
     >,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaMessagesCreateStreamRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -4874,6 +4984,7 @@ impl<'a> BetaMessagesCreateStreamRequest<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 ///A request to count tokens in a message (beta) (`beta_messages_count_tokens`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4888,6 +4999,7 @@ pub struct BetaMessagesCountTokensRequest<'a> {
     >,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaMessagesCountTokensRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -4965,6 +5077,7 @@ impl<'a> BetaMessagesCountTokensRequest<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 ///A request to list message batches (beta) (`beta_messages_batches_list`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4978,6 +5091,7 @@ pub struct BetaMessagesBatchesListRequest<'a> {
     >,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaMessagesBatchesListRequest<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         #[allow(unused_mut)]
@@ -5118,6 +5232,7 @@ impl<'a> BetaMessagesBatchesListRequest<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 ///A request to create a message batch (beta) (`beta_messages_batches_create`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5132,6 +5247,7 @@ pub struct BetaMessagesBatchesCreateRequest<'a> {
     >,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaMessagesBatchesCreateRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -5206,6 +5322,7 @@ impl<'a> BetaMessagesBatchesCreateRequest<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 ///A request to get a message batch (beta) (`beta_messages_batches_retrieve`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5217,6 +5334,7 @@ pub struct BetaMessagesBatchesRetrieveRequest<'a> {
     >,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaMessagesBatchesRetrieveRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -5278,6 +5396,7 @@ impl<'a> BetaMessagesBatchesRetrieveRequest<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 ///A request to delete a message batch (beta) (`beta_messages_batches_delete`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5289,6 +5408,7 @@ pub struct BetaMessagesBatchesDeleteRequest<'a> {
     >,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaMessagesBatchesDeleteRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -5353,6 +5473,7 @@ impl<'a> BetaMessagesBatchesDeleteRequest<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 ///A request to cancel a message batch (beta) (`beta_messages_batches_cancel`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5364,6 +5485,7 @@ pub struct BetaMessagesBatchesCancelRequest<'a> {
     >,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaMessagesBatchesCancelRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -5426,6 +5548,7 @@ impl<'a> BetaMessagesBatchesCancelRequest<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 ///A request to get the results of a message batch (beta) (`beta_messages_batches_results`): set its optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5437,6 +5560,7 @@ pub struct BetaMessagesBatchesResultsRequest<'a> {
     >,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaMessagesBatchesResultsRequest<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -5502,6 +5626,7 @@ impl<'a> BetaMessagesBatchesResultsRequest<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::pagination::Page for types::BetaListMessageBatchesResponse {
     type Item = types::BetaMessageBatch;
     fn next_cursor(
@@ -5521,6 +5646,7 @@ impl crate::pagination::Page for types::BetaListMessageBatchesResponse {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::pagination::Page for types::BetaListModelsResponse {
     type Item = types::BetaModelInfo;
     fn next_cursor(
@@ -5540,6 +5666,7 @@ impl crate::pagination::Page for types::BetaListModelsResponse {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::pagination::Page for types::ClaudeCodeUsageReport {
     type Item = types::ClaudeCodeUsageRecord;
     fn next_cursor(
@@ -5555,6 +5682,7 @@ impl crate::pagination::Page for types::ClaudeCodeUsageReport {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::pagination::Page for types::CostReport {
     type Item = types::CostReportBucket;
     fn next_cursor(
@@ -5570,6 +5698,7 @@ impl crate::pagination::Page for types::CostReport {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::pagination::Page for types::ListApiKeysResponse {
     type Item = types::ApiKey;
     fn next_cursor(
@@ -5589,6 +5718,7 @@ impl crate::pagination::Page for types::ListApiKeysResponse {
     }
 }
 
+#[cfg(feature = "files")]
 impl crate::pagination::Page for types::ListFilesResponse {
     type Item = types::FileMetadata;
     fn next_cursor(
@@ -5608,6 +5738,7 @@ impl crate::pagination::Page for types::ListFilesResponse {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::pagination::Page for types::ListInvitesResponse {
     type Item = types::Invite;
     fn next_cursor(
@@ -5627,6 +5758,7 @@ impl crate::pagination::Page for types::ListInvitesResponse {
     }
 }
 
+#[cfg(feature = "batches")]
 impl crate::pagination::Page for types::ListMessageBatchesResponse {
     type Item = types::MessageBatch;
     fn next_cursor(
@@ -5646,6 +5778,7 @@ impl crate::pagination::Page for types::ListMessageBatchesResponse {
     }
 }
 
+#[cfg(feature = "models")]
 impl crate::pagination::Page for types::ListModelsResponse {
     type Item = types::ModelInfo;
     fn next_cursor(
@@ -5665,6 +5798,7 @@ impl crate::pagination::Page for types::ListModelsResponse {
     }
 }
 
+#[cfg(feature = "skills")]
 impl crate::pagination::Page for types::ListSkillVersionsResponse {
     type Item = types::SkillVersion;
     fn next_cursor(
@@ -5680,6 +5814,7 @@ impl crate::pagination::Page for types::ListSkillVersionsResponse {
     }
 }
 
+#[cfg(feature = "skills")]
 impl crate::pagination::Page for types::ListSkillsResponse {
     type Item = types::Skill;
     fn next_cursor(
@@ -5695,6 +5830,7 @@ impl crate::pagination::Page for types::ListSkillsResponse {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::pagination::Page for types::ListUsersResponse {
     type Item = types::User;
     fn next_cursor(
@@ -5714,6 +5850,7 @@ impl crate::pagination::Page for types::ListUsersResponse {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::pagination::Page for types::ListWorkspaceMembersResponse {
     type Item = types::WorkspaceMember;
     fn next_cursor(
@@ -5733,6 +5870,7 @@ impl crate::pagination::Page for types::ListWorkspaceMembersResponse {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::pagination::Page for types::ListWorkspacesResponse {
     type Item = types::Workspace;
     fn next_cursor(
@@ -5752,6 +5890,7 @@ impl crate::pagination::Page for types::ListWorkspacesResponse {
     }
 }
 
+#[cfg(feature = "admin")]
 impl crate::pagination::Page for types::MessagesUsageReport {
     type Item = types::MessagesUsageReportBucket;
     fn next_cursor(

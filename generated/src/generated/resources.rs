@@ -6,38 +6,45 @@
 #[allow(unused_imports)]
 use crate::types;
 impl crate::Client {
+    #[cfg(feature = "admin")]
     ///The Admin API, which manages an organization (its members, invites, workspaces and API keys) and reports its usage and costs. It authenticates with an Admin API key rather than a regular one.
     pub fn admin(&self) -> Admin<'_> {
         Admin { client: self }
     }
 
+    #[cfg(any(feature = "beta", feature = "files", feature = "skills"))]
     ///The beta surface of the API (`?beta=true`), where features in beta are offered, often behind an `anthropic-beta` header.
     pub fn beta(&self) -> Beta<'_> {
         Beta { client: self }
     }
 
+    #[cfg(feature = "completions")]
     ///The legacy Text Completions API, which continues a prompt written as alternating Human and Assistant turns. New code should use Messages instead.
     pub fn completions(&self) -> Completions<'_> {
         Completions { client: self }
     }
 
+    #[cfg(any(feature = "batches", feature = "messages"))]
     ///Generate the next message of a conversation, or count its tokens.
     pub fn messages(&self) -> Messages<'_> {
         Messages { client: self }
     }
 
+    #[cfg(feature = "models")]
     ///Discover the models available to your API key.
     pub fn models(&self) -> Models<'_> {
         Models { client: self }
     }
 }
 
+#[cfg(feature = "admin")]
 ///The Admin API, which manages an organization (its members, invites, workspaces and API keys) and reports its usage and costs. It authenticates with an Admin API key rather than a regular one.
 #[derive(Clone, Copy, Debug)]
 pub struct Admin<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> Admin<'a> {
     ///The organization's API keys, their status and which workspace each belongs to.
     pub fn api_keys(&self) -> AdminApiKeys<'a> {
@@ -87,12 +94,14 @@ impl<'a> Admin<'a> {
     }
 }
 
+#[cfg(feature = "admin")]
 ///The organization's API keys, their status and which workspace each belongs to.
 #[derive(Clone, Copy, Debug)]
 pub struct AdminApiKeys<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminApiKeys<'a> {
     /**List API keys.
 
@@ -139,12 +148,14 @@ Renames an API key or changes its status; fields left out stay as they are.
     }
 }
 
+#[cfg(feature = "admin")]
 ///What the organization's usage cost, over time.
 #[derive(Clone, Copy, Debug)]
 pub struct AdminCostReport<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminCostReport<'a> {
     /**Get the cost report.
 
@@ -162,12 +173,14 @@ Reports what the organization's usage cost as a series of daily buckets, each sp
     }
 }
 
+#[cfg(feature = "admin")]
 ///Invitations for people to join the organization, with the role they will get.
 #[derive(Clone, Copy, Debug)]
 pub struct AdminInvites<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminInvites<'a> {
     /**List invites.
 
@@ -227,12 +240,14 @@ Withdraws an invite so that it can no longer be accepted.
     }
 }
 
+#[cfg(feature = "admin")]
 ///The organization that the Admin API key belongs to.
 #[derive(Clone, Copy, Debug)]
 pub struct AdminOrganizations<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminOrganizations<'a> {
     /**Get the current organization.
 
@@ -244,12 +259,14 @@ Returns the organization that owns the Admin API key the request is made with.
     }
 }
 
+#[cfg(feature = "admin")]
 ///Token usage of the organization over time, for the Messages API and for Claude Code.
 #[derive(Clone, Copy, Debug)]
 pub struct AdminUsageReport<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminUsageReport<'a> {
     /**Get the Messages usage report.
 
@@ -282,12 +299,14 @@ Reports one day of Claude Code activity across the organization: one record per 
     }
 }
 
+#[cfg(feature = "admin")]
 ///The organization's members, their roles, and removing them.
 #[derive(Clone, Copy, Debug)]
 pub struct AdminUsers<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminUsers<'a> {
     /**List users.
 
@@ -349,12 +368,14 @@ Takes a member out of the organization.
     }
 }
 
+#[cfg(feature = "admin")]
 ///The organization's workspaces: create, rename and archive them, and set where their data lives and where inference may run.
 #[derive(Clone, Copy, Debug)]
 pub struct AdminWorkspaces<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminWorkspaces<'a> {
     ///Which users belong to a workspace, and the role each has in it.
     pub fn members(&self) -> AdminWorkspacesMembers<'a> {
@@ -441,12 +462,14 @@ Archives a workspace; the answer carries the time it was archived in `archived_a
     }
 }
 
+#[cfg(feature = "admin")]
 ///Which users belong to a workspace, and the role each has in it.
 #[derive(Clone, Copy, Debug)]
 pub struct AdminWorkspacesMembers<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "admin")]
 impl<'a> AdminWorkspacesMembers<'a> {
     /**List workspace members.
 
@@ -553,18 +576,22 @@ Takes a user out of a workspace; they stay a member of the organization.
     }
 }
 
+#[cfg(any(feature = "beta", feature = "files", feature = "skills"))]
 ///The beta surface of the API (`?beta=true`), where features in beta are offered, often behind an `anthropic-beta` header.
 #[derive(Clone, Copy, Debug)]
 pub struct Beta<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(any(feature = "beta", feature = "files", feature = "skills"))]
 impl<'a> Beta<'a> {
+    #[cfg(feature = "files")]
     ///The Files API (beta): upload a file once, then refer to it by its id in later requests; read a file's metadata, download its bytes, or delete it.
     pub fn files(&self) -> BetaFiles<'a> {
         BetaFiles { client: self.client }
     }
 
+    #[cfg(feature = "beta")]
     ///The Messages API through the beta surface (`?beta=true`): generate the next message of a conversation with beta features (code execution, MCP servers, context management, skills, ...), or count its tokens.
     pub fn messages(&self) -> BetaMessages<'a> {
         BetaMessages {
@@ -572,23 +599,27 @@ impl<'a> Beta<'a> {
         }
     }
 
+    #[cfg(feature = "beta")]
     ///The Models API through the beta surface (`?beta=true`).
     pub fn models(&self) -> BetaModels<'a> {
         BetaModels { client: self.client }
     }
 
+    #[cfg(feature = "skills")]
     ///Skills (beta): packaged directories of instructions and supporting files, centred on a SKILL.md file, that the model can load. Create, list, look up and delete them.
     pub fn skills(&self) -> BetaSkills<'a> {
         BetaSkills { client: self.client }
     }
 }
 
+#[cfg(feature = "files")]
 ///The Files API (beta): upload a file once, then refer to it by its id in later requests; read a file's metadata, download its bytes, or delete it.
 #[derive(Clone, Copy, Debug)]
 pub struct BetaFiles<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "files")]
 impl<'a> BetaFiles<'a> {
     /**List files.
 
@@ -660,12 +691,14 @@ Fetches the bytes of an uploaded file, as they were uploaded; whether a file can
     }
 }
 
+#[cfg(feature = "beta")]
 ///The Messages API through the beta surface (`?beta=true`): generate the next message of a conversation with beta features (code execution, MCP servers, context management, skills, ...), or count its tokens.
 #[derive(Clone, Copy, Debug)]
 pub struct BetaMessages<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaMessages<'a> {
     ///Message batches through the beta surface (`?beta=true`): submit many beta Messages requests to be processed asynchronously, follow the batch, and read each request's outcome.
     pub fn batches(&self) -> BetaMessagesBatches<'a> {
@@ -731,12 +764,14 @@ The beta form of token counting: counts the input tokens that a beta Messages re
     }
 }
 
+#[cfg(feature = "beta")]
 ///Message batches through the beta surface (`?beta=true`): submit many beta Messages requests to be processed asynchronously, follow the batch, and read each request's outcome.
 #[derive(Clone, Copy, Debug)]
 pub struct BetaMessagesBatches<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaMessagesBatches<'a> {
     /**List message batches (beta).
 
@@ -826,12 +861,14 @@ The beta form of reading a batch's results: streams them as JSON Lines, one line
     }
 }
 
+#[cfg(feature = "beta")]
 ///The Models API through the beta surface (`?beta=true`).
 #[derive(Clone, Copy, Debug)]
 pub struct BetaModels<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "beta")]
 impl<'a> BetaModels<'a> {
     /**List models (beta).
 
@@ -858,12 +895,14 @@ The beta form of looking up one model by identifier or alias, returned as a beta
     }
 }
 
+#[cfg(feature = "skills")]
 ///Skills (beta): packaged directories of instructions and supporting files, centred on a SKILL.md file, that the model can load. Create, list, look up and delete them.
 #[derive(Clone, Copy, Debug)]
 pub struct BetaSkills<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "skills")]
 impl<'a> BetaSkills<'a> {
     ///The versions of a Skill (beta): each upload of a skill's files makes a new version, which can be listed, looked up and deleted on its own.
     pub fn versions(&self) -> BetaSkillsVersions<'a> {
@@ -929,12 +968,14 @@ Removes a skill.
     }
 }
 
+#[cfg(feature = "skills")]
 ///The versions of a Skill (beta): each upload of a skill's files makes a new version, which can be listed, looked up and deleted on its own.
 #[derive(Clone, Copy, Debug)]
 pub struct BetaSkillsVersions<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "skills")]
 impl<'a> BetaSkillsVersions<'a> {
     /**List skill versions.
 
@@ -1005,12 +1046,14 @@ Removes one version of a skill.
     }
 }
 
+#[cfg(feature = "completions")]
 ///The legacy Text Completions API, which continues a prompt written as alternating Human and Assistant turns. New code should use Messages instead.
 #[derive(Clone, Copy, Debug)]
 pub struct Completions<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "completions")]
 impl<'a> Completions<'a> {
     /**Create a text completion, streamed: sends the request with `stream: true` and yields each server-sent event as it arrives.
 
@@ -1051,13 +1094,16 @@ It answers with one JSON message; [`create_stream`](Self::create_stream) streams
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///Generate the next message of a conversation, or count its tokens.
 #[derive(Clone, Copy, Debug)]
 pub struct Messages<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl<'a> Messages<'a> {
+    #[cfg(feature = "batches")]
     ///Submit many Messages requests at once to be processed asynchronously, follow the batch's progress, and read each request's outcome once it has ended.
     pub fn batches(&self) -> MessagesBatches<'a> {
         MessagesBatches {
@@ -1065,6 +1111,7 @@ impl<'a> Messages<'a> {
         }
     }
 
+    #[cfg(feature = "messages")]
     /**Create a message, streamed: sends the request with `stream: true` and yields each server-sent event as it arrives.
 
 See [`create`](Self::create) for the body.
@@ -1083,6 +1130,7 @@ See [`create`](Self::create) for the body.
         crate::MessagesCreateStreamRequest::new(self.client, body)
     }
 
+    #[cfg(feature = "messages")]
     /**Create a message.
 
 Sends a conversation (text, images, documents, tool results) and returns the model's next message. Each call is stateless: send the whole conversation every time. With `stream: true` the reply arrives as server-sent events.
@@ -1103,6 +1151,7 @@ It answers with one JSON message; [`create_stream`](Self::create_stream) streams
         crate::MessagesCreateRequest::new(self.client, body)
     }
 
+    #[cfg(feature = "messages")]
     /**Count tokens in a message.
 
 Counts the input tokens that a Messages request with these messages, system prompt and tools would use, without generating anything.
@@ -1122,12 +1171,14 @@ Counts the input tokens that a Messages request with these messages, system prom
     }
 }
 
+#[cfg(feature = "batches")]
 ///Submit many Messages requests at once to be processed asynchronously, follow the batch's progress, and read each request's outcome once it has ended.
 #[derive(Clone, Copy, Debug)]
 pub struct MessagesBatches<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "batches")]
 impl<'a> MessagesBatches<'a> {
     /**List message batches.
 
@@ -1217,12 +1268,14 @@ Streams a batch's results as JSON Lines: one line per request of the batch, in n
     }
 }
 
+#[cfg(feature = "models")]
 ///Discover the models available to your API key.
 #[derive(Clone, Copy, Debug)]
 pub struct Models<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
+#[cfg(feature = "models")]
 impl<'a> Models<'a> {
     /**List models.
 

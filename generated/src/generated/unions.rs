@@ -3,6 +3,7 @@
 
 //! Discriminated unions: one variant per known member, chosen by the
 //! tag property, and `Other` for members this crate does not know.
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///One block of input content, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -35,36 +36,42 @@ pub enum ContentBlockParam {
     Other(::serde_json::Value),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::TextBlockParam> for ContentBlockParam {
     fn from(value: crate::types::TextBlockParam) -> Self {
         Self::Text(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ImageBlockParam> for ContentBlockParam {
     fn from(value: crate::types::ImageBlockParam) -> Self {
         Self::Image(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::DocumentBlockParam> for ContentBlockParam {
     fn from(value: crate::types::DocumentBlockParam) -> Self {
         Self::Document(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::SearchResultBlockParam> for ContentBlockParam {
     fn from(value: crate::types::SearchResultBlockParam) -> Self {
         Self::SearchResult(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ThinkingBlockParam> for ContentBlockParam {
     fn from(value: crate::types::ThinkingBlockParam) -> Self {
         Self::Thinking(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::RedactedThinkingBlockParam>
 for ContentBlockParam {
     fn from(value: crate::types::RedactedThinkingBlockParam) -> Self {
@@ -72,24 +79,28 @@ for ContentBlockParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ToolUseBlockParam> for ContentBlockParam {
     fn from(value: crate::types::ToolUseBlockParam) -> Self {
         Self::ToolUse(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ToolResultBlockParam> for ContentBlockParam {
     fn from(value: crate::types::ToolResultBlockParam) -> Self {
         Self::ToolResult(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ServerToolUseBlockParam> for ContentBlockParam {
     fn from(value: crate::types::ServerToolUseBlockParam) -> Self {
         Self::ServerToolUse(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::WebSearchToolResultBlockParam>
 for ContentBlockParam {
     fn from(value: crate::types::WebSearchToolResultBlockParam) -> Self {
@@ -97,6 +108,7 @@ for ContentBlockParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::tagged_union!(
     ContentBlockParam, "type", { Text => "text", Image => "image", Document =>
     "document", SearchResult => "search_result", Thinking => "thinking", RedactedThinking
@@ -105,6 +117,7 @@ crate::impls::tagged_union!(
     }
 
 );
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///A citation sent back with a text block, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -127,6 +140,7 @@ pub enum TextCitationParam {
     Other(::serde_json::Value),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::CitationCharLocationParam>
 for TextCitationParam {
     fn from(value: crate::types::CitationCharLocationParam) -> Self {
@@ -134,6 +148,7 @@ for TextCitationParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::CitationPageLocationParam>
 for TextCitationParam {
     fn from(value: crate::types::CitationPageLocationParam) -> Self {
@@ -141,6 +156,7 @@ for TextCitationParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::CitationContentBlockLocationParam>
 for TextCitationParam {
     fn from(value: crate::types::CitationContentBlockLocationParam) -> Self {
@@ -148,6 +164,7 @@ for TextCitationParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::CitationWebSearchResultLocationParam>
 for TextCitationParam {
     fn from(value: crate::types::CitationWebSearchResultLocationParam) -> Self {
@@ -155,6 +172,7 @@ for TextCitationParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::CitationSearchResultLocationParam>
 for TextCitationParam {
     fn from(value: crate::types::CitationSearchResultLocationParam) -> Self {
@@ -162,12 +180,14 @@ for TextCitationParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::tagged_union!(
     TextCitationParam, "type", { CharLocation => "char_location", PageLocation =>
     "page_location", ContentBlockLocation => "content_block_location",
     WebSearchResultLocation => "web_search_result_location", SearchResultLocation =>
     "search_result_location", }
 );
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///One block of a content-block document: text or an image.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -184,21 +204,25 @@ pub enum ContentBlockSourceContent {
     Other(::serde_json::Value),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::TextBlockParam> for ContentBlockSourceContent {
     fn from(value: crate::types::TextBlockParam) -> Self {
         Self::Text(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ImageBlockParam> for ContentBlockSourceContent {
     fn from(value: crate::types::ImageBlockParam) -> Self {
         Self::Image(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::tagged_union!(
     ContentBlockSourceContent, "type", { Text => "text", Image => "image", }
 );
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///Extended-thinking settings, told apart by `type`. Thinking tokens count toward `max_tokens`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -217,28 +241,33 @@ pub enum ThinkingConfigParam {
     Other(::serde_json::Value),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ThinkingConfigEnabled> for ThinkingConfigParam {
     fn from(value: crate::types::ThinkingConfigEnabled) -> Self {
         Self::Enabled(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ThinkingConfigDisabled> for ThinkingConfigParam {
     fn from(value: crate::types::ThinkingConfigDisabled) -> Self {
         Self::Disabled(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ThinkingConfigAdaptive> for ThinkingConfigParam {
     fn from(value: crate::types::ThinkingConfigAdaptive) -> Self {
         Self::Adaptive(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::tagged_union!(
     ThinkingConfigParam, "type", { Enabled => "enabled", Disabled => "disabled", Adaptive
     => "adaptive", }
 );
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///How the model may use the tools, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -259,33 +288,39 @@ pub enum ToolChoice {
     Other(::serde_json::Value),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ToolChoiceAuto> for ToolChoice {
     fn from(value: crate::types::ToolChoiceAuto) -> Self {
         Self::Auto(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ToolChoiceAny> for ToolChoice {
     fn from(value: crate::types::ToolChoiceAny) -> Self {
         Self::Any(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ToolChoiceTool> for ToolChoice {
     fn from(value: crate::types::ToolChoiceTool) -> Self {
         Self::Tool(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ToolChoiceNone> for ToolChoice {
     fn from(value: crate::types::ToolChoiceNone) -> Self {
         Self::None(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::tagged_union!(
     ToolChoice, "type", { Auto => "auto", Any => "any", Tool => "tool", None => "none", }
 );
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///A tool definition: a custom client tool, or one of the Anthropic-defined tools, told apart by `type`. A custom tool may leave `type` out. Token counting accepts the same set (the reference calls it `MessageCountTokensTool`).
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -310,48 +345,56 @@ pub enum ToolUnion {
     Other(::serde_json::Value),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::Tool> for ToolUnion {
     fn from(value: crate::types::Tool) -> Self {
         Self::Custom(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ToolBash20250124> for ToolUnion {
     fn from(value: crate::types::ToolBash20250124) -> Self {
         Self::Bash20250124(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ToolTextEditor20250124> for ToolUnion {
     fn from(value: crate::types::ToolTextEditor20250124) -> Self {
         Self::TextEditor20250124(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ToolTextEditor20250429> for ToolUnion {
     fn from(value: crate::types::ToolTextEditor20250429) -> Self {
         Self::TextEditor20250429(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ToolTextEditor20250728> for ToolUnion {
     fn from(value: crate::types::ToolTextEditor20250728) -> Self {
         Self::TextEditor20250728(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::WebSearchTool20250305> for ToolUnion {
     fn from(value: crate::types::WebSearchTool20250305) -> Self {
         Self::WebSearch20250305(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::tagged_union!(
     ToolUnion, "type", { Custom => "custom", Bash20250124 => "bash_20250124",
     TextEditor20250124 => "text_editor_20250124", TextEditor20250429 =>
     "text_editor_20250429", TextEditor20250728 => "text_editor_20250728",
     WebSearch20250305 => "web_search_20250305", }, untagged = Custom
 );
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///One block of generated content, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -376,47 +419,55 @@ pub enum ContentBlock {
     Other(::serde_json::Value),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::TextBlock> for ContentBlock {
     fn from(value: crate::types::TextBlock) -> Self {
         Self::Text(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ThinkingBlock> for ContentBlock {
     fn from(value: crate::types::ThinkingBlock) -> Self {
         Self::Thinking(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::RedactedThinkingBlock> for ContentBlock {
     fn from(value: crate::types::RedactedThinkingBlock) -> Self {
         Self::RedactedThinking(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ToolUseBlock> for ContentBlock {
     fn from(value: crate::types::ToolUseBlock) -> Self {
         Self::ToolUse(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ServerToolUseBlock> for ContentBlock {
     fn from(value: crate::types::ServerToolUseBlock) -> Self {
         Self::ServerToolUse(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::WebSearchToolResultBlock> for ContentBlock {
     fn from(value: crate::types::WebSearchToolResultBlock) -> Self {
         Self::WebSearchToolResult(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::tagged_union!(
     ContentBlock, "type", { Text => "text", Thinking => "thinking", RedactedThinking =>
     "redacted_thinking", ToolUse => "tool_use", ServerToolUse => "server_tool_use",
     WebSearchToolResult => "web_search_tool_result", }
 );
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///A citation attached to generated text, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -439,24 +490,28 @@ pub enum TextCitation {
     Other(::serde_json::Value),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::CitationCharLocation> for TextCitation {
     fn from(value: crate::types::CitationCharLocation) -> Self {
         Self::CharLocation(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::CitationPageLocation> for TextCitation {
     fn from(value: crate::types::CitationPageLocation) -> Self {
         Self::PageLocation(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::CitationContentBlockLocation> for TextCitation {
     fn from(value: crate::types::CitationContentBlockLocation) -> Self {
         Self::ContentBlockLocation(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::CitationsWebSearchResultLocation>
 for TextCitation {
     fn from(value: crate::types::CitationsWebSearchResultLocation) -> Self {
@@ -464,18 +519,21 @@ for TextCitation {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::CitationsSearchResultLocation> for TextCitation {
     fn from(value: crate::types::CitationsSearchResultLocation) -> Self {
         Self::SearchResultLocation(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::tagged_union!(
     TextCitation, "type", { CharLocation => "char_location", PageLocation =>
     "page_location", ContentBlockLocation => "content_block_location",
     WebSearchResultLocation => "web_search_result_location", SearchResultLocation =>
     "search_result_location", }
 );
+#[cfg(feature = "messages")]
 ///One documented event of a streamed message, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -500,24 +558,28 @@ pub enum RawMessageStreamEvent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::RawMessageStartEvent> for RawMessageStreamEvent {
     fn from(value: crate::types::RawMessageStartEvent) -> Self {
         Self::MessageStart(value)
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::RawMessageDeltaEvent> for RawMessageStreamEvent {
     fn from(value: crate::types::RawMessageDeltaEvent) -> Self {
         Self::MessageDelta(value)
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::RawMessageStopEvent> for RawMessageStreamEvent {
     fn from(value: crate::types::RawMessageStopEvent) -> Self {
         Self::MessageStop(value)
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::RawContentBlockStartEvent>
 for RawMessageStreamEvent {
     fn from(value: crate::types::RawContentBlockStartEvent) -> Self {
@@ -525,6 +587,7 @@ for RawMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::RawContentBlockDeltaEvent>
 for RawMessageStreamEvent {
     fn from(value: crate::types::RawContentBlockDeltaEvent) -> Self {
@@ -532,6 +595,7 @@ for RawMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::RawContentBlockStopEvent>
 for RawMessageStreamEvent {
     fn from(value: crate::types::RawContentBlockStopEvent) -> Self {
@@ -539,12 +603,14 @@ for RawMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "messages")]
 crate::impls::tagged_union!(
     RawMessageStreamEvent, "type", { MessageStart => "message_start", MessageDelta =>
     "message_delta", MessageStop => "message_stop", ContentBlockStart =>
     "content_block_start", ContentBlockDelta => "content_block_delta", ContentBlockStop
     => "content_block_stop", }
 );
+#[cfg(feature = "messages")]
 ///One server-sent event of a streamed message (the SSE `data`), told apart by `type`: the documented events plus `ping` keep-alives and in-stream `error`s.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -573,24 +639,28 @@ pub enum MessageStreamEvent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::RawMessageStartEvent> for MessageStreamEvent {
     fn from(value: crate::types::RawMessageStartEvent) -> Self {
         Self::MessageStart(value)
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::RawMessageDeltaEvent> for MessageStreamEvent {
     fn from(value: crate::types::RawMessageDeltaEvent) -> Self {
         Self::MessageDelta(value)
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::RawMessageStopEvent> for MessageStreamEvent {
     fn from(value: crate::types::RawMessageStopEvent) -> Self {
         Self::MessageStop(value)
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::RawContentBlockStartEvent>
 for MessageStreamEvent {
     fn from(value: crate::types::RawContentBlockStartEvent) -> Self {
@@ -598,6 +668,7 @@ for MessageStreamEvent {
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::RawContentBlockDeltaEvent>
 for MessageStreamEvent {
     fn from(value: crate::types::RawContentBlockDeltaEvent) -> Self {
@@ -605,6 +676,7 @@ for MessageStreamEvent {
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::RawContentBlockStopEvent>
 for MessageStreamEvent {
     fn from(value: crate::types::RawContentBlockStopEvent) -> Self {
@@ -612,24 +684,28 @@ for MessageStreamEvent {
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::MessagePingEvent> for MessageStreamEvent {
     fn from(value: crate::types::MessagePingEvent) -> Self {
         Self::Ping(value)
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::MessageErrorEvent> for MessageStreamEvent {
     fn from(value: crate::types::MessageErrorEvent) -> Self {
         Self::Error(value)
     }
 }
 
+#[cfg(feature = "messages")]
 crate::impls::tagged_union!(
     MessageStreamEvent, "type", { MessageStart => "message_start", MessageDelta =>
     "message_delta", MessageStop => "message_stop", ContentBlockStart =>
     "content_block_start", ContentBlockDelta => "content_block_delta", ContentBlockStop
     => "content_block_stop", Ping => "ping", Error => "error", }
 );
+#[cfg(feature = "messages")]
 ///One increment of a content block, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -652,41 +728,48 @@ pub enum RawContentBlockDelta {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::TextDelta> for RawContentBlockDelta {
     fn from(value: crate::types::TextDelta) -> Self {
         Self::TextDelta(value)
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::InputJsonDelta> for RawContentBlockDelta {
     fn from(value: crate::types::InputJsonDelta) -> Self {
         Self::InputJsonDelta(value)
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::CitationsDelta> for RawContentBlockDelta {
     fn from(value: crate::types::CitationsDelta) -> Self {
         Self::CitationsDelta(value)
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::ThinkingDelta> for RawContentBlockDelta {
     fn from(value: crate::types::ThinkingDelta) -> Self {
         Self::ThinkingDelta(value)
     }
 }
 
+#[cfg(feature = "messages")]
 impl ::std::convert::From<crate::types::SignatureDelta> for RawContentBlockDelta {
     fn from(value: crate::types::SignatureDelta) -> Self {
         Self::SignatureDelta(value)
     }
 }
 
+#[cfg(feature = "messages")]
 crate::impls::tagged_union!(
     RawContentBlockDelta, "type", { TextDelta => "text_delta", InputJsonDelta =>
     "input_json_delta", CitationsDelta => "citations_delta", ThinkingDelta =>
     "thinking_delta", SignatureDelta => "signature_delta", }
 );
+#[cfg(feature = "batches")]
 ///The outcome of one request of a batch, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -707,6 +790,7 @@ pub enum MessageBatchResult {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "batches")]
 impl ::std::convert::From<crate::types::MessageBatchSucceededResult>
 for MessageBatchResult {
     fn from(value: crate::types::MessageBatchSucceededResult) -> Self {
@@ -714,6 +798,7 @@ for MessageBatchResult {
     }
 }
 
+#[cfg(feature = "batches")]
 impl ::std::convert::From<crate::types::MessageBatchErroredResult>
 for MessageBatchResult {
     fn from(value: crate::types::MessageBatchErroredResult) -> Self {
@@ -721,6 +806,7 @@ for MessageBatchResult {
     }
 }
 
+#[cfg(feature = "batches")]
 impl ::std::convert::From<crate::types::MessageBatchCanceledResult>
 for MessageBatchResult {
     fn from(value: crate::types::MessageBatchCanceledResult) -> Self {
@@ -728,6 +814,7 @@ for MessageBatchResult {
     }
 }
 
+#[cfg(feature = "batches")]
 impl ::std::convert::From<crate::types::MessageBatchExpiredResult>
 for MessageBatchResult {
     fn from(value: crate::types::MessageBatchExpiredResult) -> Self {
@@ -735,10 +822,12 @@ for MessageBatchResult {
     }
 }
 
+#[cfg(feature = "batches")]
 crate::impls::tagged_union!(
     MessageBatchResult, "type", { Succeeded => "succeeded", Errored => "errored",
     Canceled => "canceled", Expired => "expired", }
 );
+#[cfg(feature = "completions")]
 ///One server-sent event of a streamed text completion (the SSE `data`), told apart by `type`: a `completion` event carries the next piece of text as a completion object, besides `ping` keep-alives and in-stream `error`s.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -757,28 +846,33 @@ pub enum CompletionStreamEvent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "completions")]
 impl ::std::convert::From<crate::types::Completion> for CompletionStreamEvent {
     fn from(value: crate::types::Completion) -> Self {
         Self::Completion(value)
     }
 }
 
+#[cfg(feature = "completions")]
 impl ::std::convert::From<crate::types::MessagePingEvent> for CompletionStreamEvent {
     fn from(value: crate::types::MessagePingEvent) -> Self {
         Self::Ping(value)
     }
 }
 
+#[cfg(feature = "completions")]
 impl ::std::convert::From<crate::types::MessageErrorEvent> for CompletionStreamEvent {
     fn from(value: crate::types::MessageErrorEvent) -> Self {
         Self::Error(value)
     }
 }
 
+#[cfg(feature = "completions")]
 crate::impls::tagged_union!(
     CompletionStreamEvent, "type", { Completion => "completion", Ping => "ping", Error =>
     "error", }
 );
+#[cfg(feature = "admin")]
 ///Who used Claude Code, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -795,21 +889,25 @@ pub enum ClaudeCodeActor {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "admin")]
 impl ::std::convert::From<crate::types::ClaudeCodeUserActor> for ClaudeCodeActor {
     fn from(value: crate::types::ClaudeCodeUserActor) -> Self {
         Self::UserActor(value)
     }
 }
 
+#[cfg(feature = "admin")]
 impl ::std::convert::From<crate::types::ClaudeCodeApiActor> for ClaudeCodeActor {
     fn from(value: crate::types::ClaudeCodeApiActor) -> Self {
         Self::ApiActor(value)
     }
 }
 
+#[cfg(feature = "admin")]
 crate::impls::tagged_union!(
     ClaudeCodeActor, "type", { UserActor => "user_actor", ApiActor => "api_actor", }
 );
+#[cfg(feature = "beta")]
 ///One block of input content, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -862,18 +960,21 @@ pub enum BetaContentBlockParam {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextBlockParam> for BetaContentBlockParam {
     fn from(value: crate::types::BetaTextBlockParam) -> Self {
         Self::Text(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaImageBlockParam> for BetaContentBlockParam {
     fn from(value: crate::types::BetaImageBlockParam) -> Self {
         Self::Image(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRequestDocumentBlock>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaRequestDocumentBlock) -> Self {
@@ -881,6 +982,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaSearchResultBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaSearchResultBlockParam) -> Self {
@@ -888,6 +990,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaThinkingBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaThinkingBlockParam) -> Self {
@@ -895,6 +998,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRedactedThinkingBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaRedactedThinkingBlockParam) -> Self {
@@ -902,6 +1006,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolUseBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaToolUseBlockParam) -> Self {
@@ -909,6 +1014,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolResultBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaToolResultBlockParam) -> Self {
@@ -916,6 +1022,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaServerToolUseBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaServerToolUseBlockParam) -> Self {
@@ -923,6 +1030,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaWebSearchToolResultBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaWebSearchToolResultBlockParam) -> Self {
@@ -930,6 +1038,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaWebFetchToolResultBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaWebFetchToolResultBlockParam) -> Self {
@@ -937,6 +1046,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCodeExecutionToolResultBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaCodeExecutionToolResultBlockParam) -> Self {
@@ -944,6 +1054,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaBashCodeExecutionToolResultBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaBashCodeExecutionToolResultBlockParam) -> Self {
@@ -951,6 +1062,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionToolResultBlockParam>
 for BetaContentBlockParam {
     fn from(
@@ -960,6 +1072,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolSearchToolResultBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaToolSearchToolResultBlockParam) -> Self {
@@ -967,6 +1080,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaMcpToolUseBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaMcpToolUseBlockParam) -> Self {
@@ -974,6 +1088,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRequestMcpToolResultBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaRequestMcpToolResultBlockParam) -> Self {
@@ -981,6 +1096,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaContainerUploadBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaContainerUploadBlockParam) -> Self {
@@ -988,6 +1104,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCompactionBlockParam>
 for BetaContentBlockParam {
     fn from(value: crate::types::BetaCompactionBlockParam) -> Self {
@@ -995,6 +1112,7 @@ for BetaContentBlockParam {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaContentBlockParam, "type", { Text => "text", Image => "image", Document =>
     "document", SearchResult => "search_result", Thinking => "thinking", RedactedThinking
@@ -1009,6 +1127,7 @@ crate::impls::tagged_union!(
     }
 
 );
+#[cfg(feature = "beta")]
 ///A citation sent back with a text block, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1031,6 +1150,7 @@ pub enum BetaTextCitationParam {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCitationCharLocationParam>
 for BetaTextCitationParam {
     fn from(value: crate::types::BetaCitationCharLocationParam) -> Self {
@@ -1038,6 +1158,7 @@ for BetaTextCitationParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCitationPageLocationParam>
 for BetaTextCitationParam {
     fn from(value: crate::types::BetaCitationPageLocationParam) -> Self {
@@ -1045,6 +1166,7 @@ for BetaTextCitationParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCitationContentBlockLocationParam>
 for BetaTextCitationParam {
     fn from(value: crate::types::BetaCitationContentBlockLocationParam) -> Self {
@@ -1052,6 +1174,7 @@ for BetaTextCitationParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCitationWebSearchResultLocationParam>
 for BetaTextCitationParam {
     fn from(value: crate::types::BetaCitationWebSearchResultLocationParam) -> Self {
@@ -1059,6 +1182,7 @@ for BetaTextCitationParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCitationSearchResultLocationParam>
 for BetaTextCitationParam {
     fn from(value: crate::types::BetaCitationSearchResultLocationParam) -> Self {
@@ -1066,12 +1190,14 @@ for BetaTextCitationParam {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaTextCitationParam, "type", { CharLocation => "char_location", PageLocation =>
     "page_location", ContentBlockLocation => "content_block_location",
     WebSearchResultLocation => "web_search_result_location", SearchResultLocation =>
     "search_result_location", }
 );
+#[cfg(feature = "beta")]
 ///One block of a content-block document: text or an image.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1088,6 +1214,7 @@ pub enum BetaContentBlockSourceContent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextBlockParam>
 for BetaContentBlockSourceContent {
     fn from(value: crate::types::BetaTextBlockParam) -> Self {
@@ -1095,6 +1222,7 @@ for BetaContentBlockSourceContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaImageBlockParam>
 for BetaContentBlockSourceContent {
     fn from(value: crate::types::BetaImageBlockParam) -> Self {
@@ -1102,9 +1230,11 @@ for BetaContentBlockSourceContent {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaContentBlockSourceContent, "type", { Text => "text", Image => "image", }
 );
+#[cfg(feature = "beta")]
 ///Who issued a tool call, told apart by `type`: the model itself (`direct`) or code running in a server tool. The reference writes this union inline wherever a caller appears.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1121,22 +1251,26 @@ pub enum BetaToolCaller {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaDirectCaller> for BetaToolCaller {
     fn from(value: crate::types::BetaDirectCaller) -> Self {
         Self::Direct(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaServerToolCaller> for BetaToolCaller {
     fn from(value: crate::types::BetaServerToolCaller) -> Self {
         Self::CodeExecution20250825(value)
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaToolCaller, "type", { Direct => "direct", CodeExecution20250825 =>
     "code_execution_20250825", }
 );
+#[cfg(feature = "beta")]
 ///Either a code execution error or the result of the run, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1153,6 +1287,7 @@ pub enum BetaCodeExecutionToolResultBlockParamContent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCodeExecutionToolResultErrorParam>
 for BetaCodeExecutionToolResultBlockParamContent {
     fn from(value: crate::types::BetaCodeExecutionToolResultErrorParam) -> Self {
@@ -1160,6 +1295,7 @@ for BetaCodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCodeExecutionResultBlockParam>
 for BetaCodeExecutionToolResultBlockParamContent {
     fn from(value: crate::types::BetaCodeExecutionResultBlockParam) -> Self {
@@ -1167,11 +1303,13 @@ for BetaCodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaCodeExecutionToolResultBlockParamContent, "type", { CodeExecutionToolResultError
     => "code_execution_tool_result_error", CodeExecutionResult =>
     "code_execution_result", }
 );
+#[cfg(feature = "beta")]
 ///Extended-thinking settings, told apart by `type`. Thinking tokens count toward `max_tokens`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1190,6 +1328,7 @@ pub enum BetaThinkingConfigParam {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaThinkingConfigEnabled>
 for BetaThinkingConfigParam {
     fn from(value: crate::types::BetaThinkingConfigEnabled) -> Self {
@@ -1197,6 +1336,7 @@ for BetaThinkingConfigParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaThinkingConfigDisabled>
 for BetaThinkingConfigParam {
     fn from(value: crate::types::BetaThinkingConfigDisabled) -> Self {
@@ -1204,6 +1344,7 @@ for BetaThinkingConfigParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaThinkingConfigAdaptive>
 for BetaThinkingConfigParam {
     fn from(value: crate::types::BetaThinkingConfigAdaptive) -> Self {
@@ -1211,10 +1352,12 @@ for BetaThinkingConfigParam {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaThinkingConfigParam, "type", { Enabled => "enabled", Disabled => "disabled",
     Adaptive => "adaptive", }
 );
+#[cfg(feature = "beta")]
 ///How the model may use the tools, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1235,34 +1378,40 @@ pub enum BetaToolChoice {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolChoiceAuto> for BetaToolChoice {
     fn from(value: crate::types::BetaToolChoiceAuto) -> Self {
         Self::Auto(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolChoiceAny> for BetaToolChoice {
     fn from(value: crate::types::BetaToolChoiceAny) -> Self {
         Self::Any(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolChoiceTool> for BetaToolChoice {
     fn from(value: crate::types::BetaToolChoiceTool) -> Self {
         Self::Tool(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolChoiceNone> for BetaToolChoice {
     fn from(value: crate::types::BetaToolChoiceNone) -> Self {
         Self::None(value)
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaToolChoice, "type", { Auto => "auto", Any => "any", Tool => "tool", None =>
     "none", }
 );
+#[cfg(feature = "beta")]
 ///A tool definition: a custom client tool, an Anthropic-defined tool (each version its own member) or an MCP toolset, told apart by `type`. A custom tool may leave `type` out; the tool search tools also accept their undated `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1311,24 +1460,28 @@ pub enum BetaToolUnion {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTool> for BetaToolUnion {
     fn from(value: crate::types::BetaTool) -> Self {
         Self::Custom(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolBash20241022> for BetaToolUnion {
     fn from(value: crate::types::BetaToolBash20241022) -> Self {
         Self::Bash20241022(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolBash20250124> for BetaToolUnion {
     fn from(value: crate::types::BetaToolBash20250124) -> Self {
         Self::Bash20250124(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCodeExecutionTool20250522>
 for BetaToolUnion {
     fn from(value: crate::types::BetaCodeExecutionTool20250522) -> Self {
@@ -1336,6 +1489,7 @@ for BetaToolUnion {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCodeExecutionTool20250825>
 for BetaToolUnion {
     fn from(value: crate::types::BetaCodeExecutionTool20250825) -> Self {
@@ -1343,66 +1497,77 @@ for BetaToolUnion {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolComputerUse20241022> for BetaToolUnion {
     fn from(value: crate::types::BetaToolComputerUse20241022) -> Self {
         Self::Computer20241022(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaMemoryTool20250818> for BetaToolUnion {
     fn from(value: crate::types::BetaMemoryTool20250818) -> Self {
         Self::Memory20250818(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolComputerUse20250124> for BetaToolUnion {
     fn from(value: crate::types::BetaToolComputerUse20250124) -> Self {
         Self::Computer20250124(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolTextEditor20241022> for BetaToolUnion {
     fn from(value: crate::types::BetaToolTextEditor20241022) -> Self {
         Self::TextEditor20241022(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolComputerUse20251124> for BetaToolUnion {
     fn from(value: crate::types::BetaToolComputerUse20251124) -> Self {
         Self::Computer20251124(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolTextEditor20250124> for BetaToolUnion {
     fn from(value: crate::types::BetaToolTextEditor20250124) -> Self {
         Self::TextEditor20250124(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolTextEditor20250429> for BetaToolUnion {
     fn from(value: crate::types::BetaToolTextEditor20250429) -> Self {
         Self::TextEditor20250429(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolTextEditor20250728> for BetaToolUnion {
     fn from(value: crate::types::BetaToolTextEditor20250728) -> Self {
         Self::TextEditor20250728(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaWebSearchTool20250305> for BetaToolUnion {
     fn from(value: crate::types::BetaWebSearchTool20250305) -> Self {
         Self::WebSearch20250305(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaWebFetchTool20250910> for BetaToolUnion {
     fn from(value: crate::types::BetaWebFetchTool20250910) -> Self {
         Self::WebFetch20250910(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolSearchToolBm2520251119>
 for BetaToolUnion {
     fn from(value: crate::types::BetaToolSearchToolBm2520251119) -> Self {
@@ -1410,6 +1575,7 @@ for BetaToolUnion {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolSearchToolRegex20251119>
 for BetaToolUnion {
     fn from(value: crate::types::BetaToolSearchToolRegex20251119) -> Self {
@@ -1417,12 +1583,14 @@ for BetaToolUnion {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaMcpToolset> for BetaToolUnion {
     fn from(value: crate::types::BetaMcpToolset) -> Self {
         Self::McpToolset(value)
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaToolUnion, "type", { Custom => "custom", Bash20241022 => "bash_20241022",
     Bash20250124 => "bash_20250124", CodeExecution20250522 => "code_execution_20250522",
@@ -1437,6 +1605,7 @@ crate::impls::tagged_union!(
     ToolSearchToolRegex20251119 => "tool_search_tool_regex_20251119" |
     "tool_search_tool_regex", McpToolset => "mcp_toolset", }, untagged = Custom
 );
+#[cfg(feature = "beta")]
 ///One block of generated content, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1481,36 +1650,42 @@ pub enum BetaContentBlock {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextBlock> for BetaContentBlock {
     fn from(value: crate::types::BetaTextBlock) -> Self {
         Self::Text(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaThinkingBlock> for BetaContentBlock {
     fn from(value: crate::types::BetaThinkingBlock) -> Self {
         Self::Thinking(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRedactedThinkingBlock> for BetaContentBlock {
     fn from(value: crate::types::BetaRedactedThinkingBlock) -> Self {
         Self::RedactedThinking(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolUseBlock> for BetaContentBlock {
     fn from(value: crate::types::BetaToolUseBlock) -> Self {
         Self::ToolUse(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaServerToolUseBlock> for BetaContentBlock {
     fn from(value: crate::types::BetaServerToolUseBlock) -> Self {
         Self::ServerToolUse(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaWebSearchToolResultBlock>
 for BetaContentBlock {
     fn from(value: crate::types::BetaWebSearchToolResultBlock) -> Self {
@@ -1518,6 +1693,7 @@ for BetaContentBlock {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaWebFetchToolResultBlock>
 for BetaContentBlock {
     fn from(value: crate::types::BetaWebFetchToolResultBlock) -> Self {
@@ -1525,6 +1701,7 @@ for BetaContentBlock {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCodeExecutionToolResultBlock>
 for BetaContentBlock {
     fn from(value: crate::types::BetaCodeExecutionToolResultBlock) -> Self {
@@ -1532,6 +1709,7 @@ for BetaContentBlock {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaBashCodeExecutionToolResultBlock>
 for BetaContentBlock {
     fn from(value: crate::types::BetaBashCodeExecutionToolResultBlock) -> Self {
@@ -1539,6 +1717,7 @@ for BetaContentBlock {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionToolResultBlock>
 for BetaContentBlock {
     fn from(value: crate::types::BetaTextEditorCodeExecutionToolResultBlock) -> Self {
@@ -1546,6 +1725,7 @@ for BetaContentBlock {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolSearchToolResultBlock>
 for BetaContentBlock {
     fn from(value: crate::types::BetaToolSearchToolResultBlock) -> Self {
@@ -1553,30 +1733,35 @@ for BetaContentBlock {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaMcpToolUseBlock> for BetaContentBlock {
     fn from(value: crate::types::BetaMcpToolUseBlock) -> Self {
         Self::McpToolUse(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaMcpToolResultBlock> for BetaContentBlock {
     fn from(value: crate::types::BetaMcpToolResultBlock) -> Self {
         Self::McpToolResult(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaContainerUploadBlock> for BetaContentBlock {
     fn from(value: crate::types::BetaContainerUploadBlock) -> Self {
         Self::ContainerUpload(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCompactionBlock> for BetaContentBlock {
     fn from(value: crate::types::BetaCompactionBlock) -> Self {
         Self::Compaction(value)
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaContentBlock, "type", { Text => "text", Thinking => "thinking", RedactedThinking
     => "redacted_thinking", ToolUse => "tool_use", ServerToolUse => "server_tool_use",
@@ -1588,6 +1773,7 @@ crate::impls::tagged_union!(
     McpToolResult => "mcp_tool_result", ContainerUpload => "container_upload", Compaction
     => "compaction", }
 );
+#[cfg(feature = "beta")]
 ///A citation attached to generated text, told apart by its `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1610,18 +1796,21 @@ pub enum BetaTextCitation {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCitationCharLocation> for BetaTextCitation {
     fn from(value: crate::types::BetaCitationCharLocation) -> Self {
         Self::CharLocation(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCitationPageLocation> for BetaTextCitation {
     fn from(value: crate::types::BetaCitationPageLocation) -> Self {
         Self::PageLocation(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCitationContentBlockLocation>
 for BetaTextCitation {
     fn from(value: crate::types::BetaCitationContentBlockLocation) -> Self {
@@ -1629,6 +1818,7 @@ for BetaTextCitation {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCitationsWebSearchResultLocation>
 for BetaTextCitation {
     fn from(value: crate::types::BetaCitationsWebSearchResultLocation) -> Self {
@@ -1636,6 +1826,7 @@ for BetaTextCitation {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCitationSearchResultLocation>
 for BetaTextCitation {
     fn from(value: crate::types::BetaCitationSearchResultLocation) -> Self {
@@ -1643,12 +1834,14 @@ for BetaTextCitation {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaTextCitation, "type", { CharLocation => "char_location", PageLocation =>
     "page_location", ContentBlockLocation => "content_block_location",
     WebSearchResultLocation => "web_search_result_location", SearchResultLocation =>
     "search_result_location", }
 );
+#[cfg(feature = "beta")]
 ///Either a code execution error or the result of the run, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1665,6 +1858,7 @@ pub enum BetaCodeExecutionToolResultBlockContent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCodeExecutionToolResultError>
 for BetaCodeExecutionToolResultBlockContent {
     fn from(value: crate::types::BetaCodeExecutionToolResultError) -> Self {
@@ -1672,6 +1866,7 @@ for BetaCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCodeExecutionResultBlock>
 for BetaCodeExecutionToolResultBlockContent {
     fn from(value: crate::types::BetaCodeExecutionResultBlock) -> Self {
@@ -1679,10 +1874,12 @@ for BetaCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaCodeExecutionToolResultBlockContent, "type", { CodeExecutionToolResultError =>
     "code_execution_tool_result_error", CodeExecutionResult => "code_execution_result", }
 );
+#[cfg(feature = "beta")]
 ///Token counts of one iteration of a request, told apart by `type`: a sampling iteration or a compaction. The reference writes this union inline in both usage objects.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1699,6 +1896,7 @@ pub enum BetaIterationUsage {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaMessageIterationUsage>
 for BetaIterationUsage {
     fn from(value: crate::types::BetaMessageIterationUsage) -> Self {
@@ -1706,6 +1904,7 @@ for BetaIterationUsage {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCompactionIterationUsage>
 for BetaIterationUsage {
     fn from(value: crate::types::BetaCompactionIterationUsage) -> Self {
@@ -1713,9 +1912,11 @@ for BetaIterationUsage {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaIterationUsage, "type", { Message => "message", Compaction => "compaction", }
 );
+#[cfg(feature = "beta")]
 ///One server-sent event of a streamed beta message (the SSE `data`), told apart by `type`: the documented events plus `ping` keep-alives and in-stream `error`s.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1744,6 +1945,7 @@ pub enum BetaMessageStreamEvent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRawMessageStartEvent>
 for BetaMessageStreamEvent {
     fn from(value: crate::types::BetaRawMessageStartEvent) -> Self {
@@ -1751,6 +1953,7 @@ for BetaMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRawMessageDeltaEvent>
 for BetaMessageStreamEvent {
     fn from(value: crate::types::BetaRawMessageDeltaEvent) -> Self {
@@ -1758,6 +1961,7 @@ for BetaMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRawMessageStopEvent>
 for BetaMessageStreamEvent {
     fn from(value: crate::types::BetaRawMessageStopEvent) -> Self {
@@ -1765,6 +1969,7 @@ for BetaMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRawContentBlockStartEvent>
 for BetaMessageStreamEvent {
     fn from(value: crate::types::BetaRawContentBlockStartEvent) -> Self {
@@ -1772,6 +1977,7 @@ for BetaMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRawContentBlockDeltaEvent>
 for BetaMessageStreamEvent {
     fn from(value: crate::types::BetaRawContentBlockDeltaEvent) -> Self {
@@ -1779,6 +1985,7 @@ for BetaMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRawContentBlockStopEvent>
 for BetaMessageStreamEvent {
     fn from(value: crate::types::BetaRawContentBlockStopEvent) -> Self {
@@ -1786,24 +1993,28 @@ for BetaMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::MessagePingEvent> for BetaMessageStreamEvent {
     fn from(value: crate::types::MessagePingEvent) -> Self {
         Self::Ping(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::MessageErrorEvent> for BetaMessageStreamEvent {
     fn from(value: crate::types::MessageErrorEvent) -> Self {
         Self::Error(value)
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaMessageStreamEvent, "type", { MessageStart => "message_start", MessageDelta =>
     "message_delta", MessageStop => "message_stop", ContentBlockStart =>
     "content_block_start", ContentBlockDelta => "content_block_delta", ContentBlockStop
     => "content_block_stop", Ping => "ping", Error => "error", }
 );
+#[cfg(feature = "beta")]
 ///One documented event of a streamed beta message, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1828,6 +2039,7 @@ pub enum BetaRawMessageStreamEvent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRawMessageStartEvent>
 for BetaRawMessageStreamEvent {
     fn from(value: crate::types::BetaRawMessageStartEvent) -> Self {
@@ -1835,6 +2047,7 @@ for BetaRawMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRawMessageDeltaEvent>
 for BetaRawMessageStreamEvent {
     fn from(value: crate::types::BetaRawMessageDeltaEvent) -> Self {
@@ -1842,6 +2055,7 @@ for BetaRawMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRawMessageStopEvent>
 for BetaRawMessageStreamEvent {
     fn from(value: crate::types::BetaRawMessageStopEvent) -> Self {
@@ -1849,6 +2063,7 @@ for BetaRawMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRawContentBlockStartEvent>
 for BetaRawMessageStreamEvent {
     fn from(value: crate::types::BetaRawContentBlockStartEvent) -> Self {
@@ -1856,6 +2071,7 @@ for BetaRawMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRawContentBlockDeltaEvent>
 for BetaRawMessageStreamEvent {
     fn from(value: crate::types::BetaRawContentBlockDeltaEvent) -> Self {
@@ -1863,6 +2079,7 @@ for BetaRawMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRawContentBlockStopEvent>
 for BetaRawMessageStreamEvent {
     fn from(value: crate::types::BetaRawContentBlockStopEvent) -> Self {
@@ -1870,12 +2087,14 @@ for BetaRawMessageStreamEvent {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaRawMessageStreamEvent, "type", { MessageStart => "message_start", MessageDelta =>
     "message_delta", MessageStop => "message_stop", ContentBlockStart =>
     "content_block_start", ContentBlockDelta => "content_block_delta", ContentBlockStop
     => "content_block_stop", }
 );
+#[cfg(feature = "beta")]
 ///One increment of a content block, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1900,12 +2119,14 @@ pub enum BetaRawContentBlockDelta {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextDelta> for BetaRawContentBlockDelta {
     fn from(value: crate::types::BetaTextDelta) -> Self {
         Self::TextDelta(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaInputJsonDelta>
 for BetaRawContentBlockDelta {
     fn from(value: crate::types::BetaInputJsonDelta) -> Self {
@@ -1913,6 +2134,7 @@ for BetaRawContentBlockDelta {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCitationsDelta>
 for BetaRawContentBlockDelta {
     fn from(value: crate::types::BetaCitationsDelta) -> Self {
@@ -1920,12 +2142,14 @@ for BetaRawContentBlockDelta {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaThinkingDelta> for BetaRawContentBlockDelta {
     fn from(value: crate::types::BetaThinkingDelta) -> Self {
         Self::ThinkingDelta(value)
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaSignatureDelta>
 for BetaRawContentBlockDelta {
     fn from(value: crate::types::BetaSignatureDelta) -> Self {
@@ -1933,6 +2157,7 @@ for BetaRawContentBlockDelta {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCompactionContentBlockDelta>
 for BetaRawContentBlockDelta {
     fn from(value: crate::types::BetaCompactionContentBlockDelta) -> Self {
@@ -1940,12 +2165,14 @@ for BetaRawContentBlockDelta {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaRawContentBlockDelta, "type", { TextDelta => "text_delta", InputJsonDelta =>
     "input_json_delta", CitationsDelta => "citations_delta", ThinkingDelta =>
     "thinking_delta", SignatureDelta => "signature_delta", CompactionDelta =>
     "compaction_delta", }
 );
+#[cfg(feature = "beta")]
 ///The outcome of one request of a beta batch, told apart by `type`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -1966,6 +2193,7 @@ pub enum BetaMessageBatchResult {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaMessageBatchSucceededResult>
 for BetaMessageBatchResult {
     fn from(value: crate::types::BetaMessageBatchSucceededResult) -> Self {
@@ -1973,6 +2201,7 @@ for BetaMessageBatchResult {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaMessageBatchErroredResult>
 for BetaMessageBatchResult {
     fn from(value: crate::types::BetaMessageBatchErroredResult) -> Self {
@@ -1980,6 +2209,7 @@ for BetaMessageBatchResult {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaMessageBatchCanceledResult>
 for BetaMessageBatchResult {
     fn from(value: crate::types::BetaMessageBatchCanceledResult) -> Self {
@@ -1987,6 +2217,7 @@ for BetaMessageBatchResult {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaMessageBatchExpiredResult>
 for BetaMessageBatchResult {
     fn from(value: crate::types::BetaMessageBatchExpiredResult) -> Self {
@@ -1994,10 +2225,12 @@ for BetaMessageBatchResult {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaMessageBatchResult, "type", { Succeeded => "succeeded", Errored => "errored",
     Canceled => "canceled", Expired => "expired", }
 );
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///Where the image bytes come from: inline base64 data or a URL.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2014,21 +2247,25 @@ pub enum ImageBlockParamSource {
     Other(::serde_json::Value),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::Base64ImageSource> for ImageBlockParamSource {
     fn from(value: crate::types::Base64ImageSource) -> Self {
         Self::Base64(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::UrlImageSource> for ImageBlockParamSource {
     fn from(value: crate::types::UrlImageSource) -> Self {
         Self::Url(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::tagged_union!(
     ImageBlockParamSource, "type", { Base64 => "base64", Url => "url", }
 );
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///Where the document comes from: base64 PDF, plain text, content blocks, or a PDF URL.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2049,18 +2286,21 @@ pub enum DocumentBlockParamSource {
     Other(::serde_json::Value),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::Base64PdfSource> for DocumentBlockParamSource {
     fn from(value: crate::types::Base64PdfSource) -> Self {
         Self::Base64(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::PlainTextSource> for DocumentBlockParamSource {
     fn from(value: crate::types::PlainTextSource) -> Self {
         Self::Text(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ContentBlockSource>
 for DocumentBlockParamSource {
     fn from(value: crate::types::ContentBlockSource) -> Self {
@@ -2068,16 +2308,19 @@ for DocumentBlockParamSource {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::UrlPdfSource> for DocumentBlockParamSource {
     fn from(value: crate::types::UrlPdfSource) -> Self {
         Self::Url(value)
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::tagged_union!(
     DocumentBlockParamSource, "type", { Base64 => "base64", Text => "text", Content =>
     "content", Url => "url", }
 );
+#[cfg(any(feature = "batches", feature = "messages"))]
 ///One of several kinds of `ToolResultBlockParamContentItem`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2098,6 +2341,7 @@ pub enum ToolResultBlockParamContentItem {
     Other(::serde_json::Value),
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::TextBlockParam>
 for ToolResultBlockParamContentItem {
     fn from(value: crate::types::TextBlockParam) -> Self {
@@ -2105,6 +2349,7 @@ for ToolResultBlockParamContentItem {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::ImageBlockParam>
 for ToolResultBlockParamContentItem {
     fn from(value: crate::types::ImageBlockParam) -> Self {
@@ -2112,6 +2357,7 @@ for ToolResultBlockParamContentItem {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::SearchResultBlockParam>
 for ToolResultBlockParamContentItem {
     fn from(value: crate::types::SearchResultBlockParam) -> Self {
@@ -2119,6 +2365,7 @@ for ToolResultBlockParamContentItem {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::convert::From<crate::types::DocumentBlockParam>
 for ToolResultBlockParamContentItem {
     fn from(value: crate::types::DocumentBlockParam) -> Self {
@@ -2126,10 +2373,12 @@ for ToolResultBlockParamContentItem {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 crate::impls::tagged_union!(
     ToolResultBlockParamContentItem, "type", { Text => "text", Image => "image",
     SearchResult => "search_result", Document => "document", }
 );
+#[cfg(feature = "beta")]
 ///Where the image bytes come from: inline base64 data, a URL, or an uploaded file.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2148,6 +2397,7 @@ pub enum BetaImageBlockParamSource {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaBase64ImageSource>
 for BetaImageBlockParamSource {
     fn from(value: crate::types::BetaBase64ImageSource) -> Self {
@@ -2155,6 +2405,7 @@ for BetaImageBlockParamSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaUrlImageSource>
 for BetaImageBlockParamSource {
     fn from(value: crate::types::BetaUrlImageSource) -> Self {
@@ -2162,6 +2413,7 @@ for BetaImageBlockParamSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaFileImageSource>
 for BetaImageBlockParamSource {
     fn from(value: crate::types::BetaFileImageSource) -> Self {
@@ -2169,10 +2421,12 @@ for BetaImageBlockParamSource {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaImageBlockParamSource, "type", { Base64 => "base64", Url => "url", File =>
     "file", }
 );
+#[cfg(feature = "beta")]
 ///Where the document comes from: base64 PDF, plain text, content blocks, a PDF URL, or an uploaded file.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2195,6 +2449,7 @@ pub enum BetaRequestDocumentBlockSource {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaBase64PdfSource>
 for BetaRequestDocumentBlockSource {
     fn from(value: crate::types::BetaBase64PdfSource) -> Self {
@@ -2202,6 +2457,7 @@ for BetaRequestDocumentBlockSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaPlainTextSource>
 for BetaRequestDocumentBlockSource {
     fn from(value: crate::types::BetaPlainTextSource) -> Self {
@@ -2209,6 +2465,7 @@ for BetaRequestDocumentBlockSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaContentBlockSource>
 for BetaRequestDocumentBlockSource {
     fn from(value: crate::types::BetaContentBlockSource) -> Self {
@@ -2216,6 +2473,7 @@ for BetaRequestDocumentBlockSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaUrlPdfSource>
 for BetaRequestDocumentBlockSource {
     fn from(value: crate::types::BetaUrlPdfSource) -> Self {
@@ -2223,6 +2481,7 @@ for BetaRequestDocumentBlockSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaFileDocumentSource>
 for BetaRequestDocumentBlockSource {
     fn from(value: crate::types::BetaFileDocumentSource) -> Self {
@@ -2230,10 +2489,12 @@ for BetaRequestDocumentBlockSource {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaRequestDocumentBlockSource, "type", { Base64 => "base64", Text => "text", Content
     => "content", Url => "url", File => "file", }
 );
+#[cfg(feature = "beta")]
 ///One of several kinds of `BetaToolResultBlockParamContentItem`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2256,6 +2517,7 @@ pub enum BetaToolResultBlockParamContentItem {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextBlockParam>
 for BetaToolResultBlockParamContentItem {
     fn from(value: crate::types::BetaTextBlockParam) -> Self {
@@ -2263,6 +2525,7 @@ for BetaToolResultBlockParamContentItem {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaImageBlockParam>
 for BetaToolResultBlockParamContentItem {
     fn from(value: crate::types::BetaImageBlockParam) -> Self {
@@ -2270,6 +2533,7 @@ for BetaToolResultBlockParamContentItem {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaSearchResultBlockParam>
 for BetaToolResultBlockParamContentItem {
     fn from(value: crate::types::BetaSearchResultBlockParam) -> Self {
@@ -2277,6 +2541,7 @@ for BetaToolResultBlockParamContentItem {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaRequestDocumentBlock>
 for BetaToolResultBlockParamContentItem {
     fn from(value: crate::types::BetaRequestDocumentBlock) -> Self {
@@ -2284,6 +2549,7 @@ for BetaToolResultBlockParamContentItem {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolReferenceBlockParam>
 for BetaToolResultBlockParamContentItem {
     fn from(value: crate::types::BetaToolReferenceBlockParam) -> Self {
@@ -2291,11 +2557,13 @@ for BetaToolResultBlockParamContentItem {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaToolResultBlockParamContentItem, "type", { Text => "text", Image => "image",
     SearchResult => "search_result", Document => "document", ToolReference =>
     "tool_reference", }
 );
+#[cfg(feature = "beta")]
 ///The fetched document, or the error the fetch ran into.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2312,6 +2580,7 @@ pub enum BetaWebFetchToolResultBlockParamContent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaWebFetchToolResultErrorBlockParam>
 for BetaWebFetchToolResultBlockParamContent {
     fn from(value: crate::types::BetaWebFetchToolResultErrorBlockParam) -> Self {
@@ -2319,6 +2588,7 @@ for BetaWebFetchToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaWebFetchBlockParam>
 for BetaWebFetchToolResultBlockParamContent {
     fn from(value: crate::types::BetaWebFetchBlockParam) -> Self {
@@ -2326,10 +2596,12 @@ for BetaWebFetchToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaWebFetchToolResultBlockParamContent, "type", { WebFetchToolResultError =>
     "web_fetch_tool_result_error", WebFetchResult => "web_fetch_result", }
 );
+#[cfg(feature = "beta")]
 ///The result of the command, or the error it ran into.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2348,6 +2620,7 @@ pub enum BetaBashCodeExecutionToolResultBlockParamContent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaBashCodeExecutionToolResultErrorParam>
 for BetaBashCodeExecutionToolResultBlockParamContent {
     fn from(value: crate::types::BetaBashCodeExecutionToolResultErrorParam) -> Self {
@@ -2355,6 +2628,7 @@ for BetaBashCodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaBashCodeExecutionResultBlockParam>
 for BetaBashCodeExecutionToolResultBlockParamContent {
     fn from(value: crate::types::BetaBashCodeExecutionResultBlockParam) -> Self {
@@ -2362,11 +2636,13 @@ for BetaBashCodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaBashCodeExecutionToolResultBlockParamContent, "type", {
     BashCodeExecutionToolResultError => "bash_code_execution_tool_result_error",
     BashCodeExecutionResult => "bash_code_execution_result", }
 );
+#[cfg(feature = "beta")]
 ///The result of the operation (view, create or string replace), or the error it ran into.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2395,6 +2671,7 @@ pub enum BetaTextEditorCodeExecutionToolResultBlockParamContent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionToolResultErrorParam>
 for BetaTextEditorCodeExecutionToolResultBlockParamContent {
     fn from(
@@ -2404,6 +2681,7 @@ for BetaTextEditorCodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionViewResultBlockParam>
 for BetaTextEditorCodeExecutionToolResultBlockParamContent {
     fn from(
@@ -2413,6 +2691,7 @@ for BetaTextEditorCodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<
     crate::types::BetaTextEditorCodeExecutionCreateResultBlockParam,
 > for BetaTextEditorCodeExecutionToolResultBlockParamContent {
@@ -2423,6 +2702,7 @@ impl ::std::convert::From<
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<
     crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParam,
 > for BetaTextEditorCodeExecutionToolResultBlockParamContent {
@@ -2433,6 +2713,7 @@ impl ::std::convert::From<
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaTextEditorCodeExecutionToolResultBlockParamContent, "type", {
     TextEditorCodeExecutionToolResultError =>
@@ -2441,6 +2722,7 @@ crate::impls::tagged_union!(
     "text_editor_code_execution_create_result", TextEditorCodeExecutionStrReplaceResult
     => "text_editor_code_execution_str_replace_result", }
 );
+#[cfg(feature = "beta")]
 ///The tools found, or the error the search ran into.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2457,6 +2739,7 @@ pub enum BetaToolSearchToolResultBlockParamContent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolSearchToolResultErrorParam>
 for BetaToolSearchToolResultBlockParamContent {
     fn from(value: crate::types::BetaToolSearchToolResultErrorParam) -> Self {
@@ -2464,6 +2747,7 @@ for BetaToolSearchToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolSearchToolSearchResultBlockParam>
 for BetaToolSearchToolResultBlockParamContent {
     fn from(value: crate::types::BetaToolSearchToolSearchResultBlockParam) -> Self {
@@ -2471,11 +2755,13 @@ for BetaToolSearchToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaToolSearchToolResultBlockParamContent, "type", { ToolSearchToolResultError =>
     "tool_search_tool_result_error", ToolSearchToolSearchResult =>
     "tool_search_tool_search_result", }
 );
+#[cfg(feature = "beta")]
 ///One of several kinds of `BetaContextManagementConfigEditsItem`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2494,6 +2780,7 @@ pub enum BetaContextManagementConfigEditsItem {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaClearToolUses20250919Edit>
 for BetaContextManagementConfigEditsItem {
     fn from(value: crate::types::BetaClearToolUses20250919Edit) -> Self {
@@ -2501,6 +2788,7 @@ for BetaContextManagementConfigEditsItem {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaClearThinking20251015Edit>
 for BetaContextManagementConfigEditsItem {
     fn from(value: crate::types::BetaClearThinking20251015Edit) -> Self {
@@ -2508,6 +2796,7 @@ for BetaContextManagementConfigEditsItem {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaCompact20260112Edit>
 for BetaContextManagementConfigEditsItem {
     fn from(value: crate::types::BetaCompact20260112Edit) -> Self {
@@ -2515,11 +2804,13 @@ for BetaContextManagementConfigEditsItem {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaContextManagementConfigEditsItem, "type", { ClearToolUses20250919 =>
     "clear_tool_uses_20250919", ClearThinking20251015 => "clear_thinking_20251015",
     Compact20260112 => "compact_20260112", }
 );
+#[cfg(feature = "beta")]
 ///When the edit applies: once the input reaches a number of tokens or of tool uses.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2536,6 +2827,7 @@ pub enum BetaClearToolUses20250919EditTrigger {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaInputTokensTrigger>
 for BetaClearToolUses20250919EditTrigger {
     fn from(value: crate::types::BetaInputTokensTrigger) -> Self {
@@ -2543,6 +2835,7 @@ for BetaClearToolUses20250919EditTrigger {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolUsesTrigger>
 for BetaClearToolUses20250919EditTrigger {
     fn from(value: crate::types::BetaToolUsesTrigger) -> Self {
@@ -2550,10 +2843,12 @@ for BetaClearToolUses20250919EditTrigger {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaClearToolUses20250919EditTrigger, "type", { InputTokens => "input_tokens",
     ToolUses => "tool_uses", }
 );
+#[cfg(feature = "beta")]
 ///The fetched document, or the error the fetch ran into.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2570,6 +2865,7 @@ pub enum BetaWebFetchToolResultBlockContent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaWebFetchToolResultErrorBlock>
 for BetaWebFetchToolResultBlockContent {
     fn from(value: crate::types::BetaWebFetchToolResultErrorBlock) -> Self {
@@ -2577,6 +2873,7 @@ for BetaWebFetchToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaWebFetchBlock>
 for BetaWebFetchToolResultBlockContent {
     fn from(value: crate::types::BetaWebFetchBlock) -> Self {
@@ -2584,10 +2881,12 @@ for BetaWebFetchToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaWebFetchToolResultBlockContent, "type", { WebFetchToolResultError =>
     "web_fetch_tool_result_error", WebFetchResult => "web_fetch_result", }
 );
+#[cfg(feature = "beta")]
 ///The document's data: a base64 PDF or plain text.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2604,6 +2903,7 @@ pub enum BetaDocumentBlockSource {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaBase64PdfSource>
 for BetaDocumentBlockSource {
     fn from(value: crate::types::BetaBase64PdfSource) -> Self {
@@ -2611,6 +2911,7 @@ for BetaDocumentBlockSource {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaPlainTextSource>
 for BetaDocumentBlockSource {
     fn from(value: crate::types::BetaPlainTextSource) -> Self {
@@ -2618,9 +2919,11 @@ for BetaDocumentBlockSource {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaDocumentBlockSource, "type", { Base64 => "base64", Text => "text", }
 );
+#[cfg(feature = "beta")]
 ///The result of the command, or the error it ran into.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2637,6 +2940,7 @@ pub enum BetaBashCodeExecutionToolResultBlockContent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaBashCodeExecutionToolResultError>
 for BetaBashCodeExecutionToolResultBlockContent {
     fn from(value: crate::types::BetaBashCodeExecutionToolResultError) -> Self {
@@ -2644,6 +2948,7 @@ for BetaBashCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaBashCodeExecutionResultBlock>
 for BetaBashCodeExecutionToolResultBlockContent {
     fn from(value: crate::types::BetaBashCodeExecutionResultBlock) -> Self {
@@ -2651,11 +2956,13 @@ for BetaBashCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaBashCodeExecutionToolResultBlockContent, "type", {
     BashCodeExecutionToolResultError => "bash_code_execution_tool_result_error",
     BashCodeExecutionResult => "bash_code_execution_result", }
 );
+#[cfg(feature = "beta")]
 ///The result of the operation (view, create or string replace), or the error it ran into.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2684,6 +2991,7 @@ pub enum BetaTextEditorCodeExecutionToolResultBlockContent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionToolResultError>
 for BetaTextEditorCodeExecutionToolResultBlockContent {
     fn from(value: crate::types::BetaTextEditorCodeExecutionToolResultError) -> Self {
@@ -2691,6 +2999,7 @@ for BetaTextEditorCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionViewResultBlock>
 for BetaTextEditorCodeExecutionToolResultBlockContent {
     fn from(value: crate::types::BetaTextEditorCodeExecutionViewResultBlock) -> Self {
@@ -2698,6 +3007,7 @@ for BetaTextEditorCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionCreateResultBlock>
 for BetaTextEditorCodeExecutionToolResultBlockContent {
     fn from(value: crate::types::BetaTextEditorCodeExecutionCreateResultBlock) -> Self {
@@ -2705,6 +3015,7 @@ for BetaTextEditorCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlock>
 for BetaTextEditorCodeExecutionToolResultBlockContent {
     fn from(
@@ -2714,6 +3025,7 @@ for BetaTextEditorCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaTextEditorCodeExecutionToolResultBlockContent, "type", {
     TextEditorCodeExecutionToolResultError =>
@@ -2722,6 +3034,7 @@ crate::impls::tagged_union!(
     "text_editor_code_execution_create_result", TextEditorCodeExecutionStrReplaceResult
     => "text_editor_code_execution_str_replace_result", }
 );
+#[cfg(feature = "beta")]
 ///The tools found, or the error the search ran into.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2738,6 +3051,7 @@ pub enum BetaToolSearchToolResultBlockContent {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolSearchToolResultError>
 for BetaToolSearchToolResultBlockContent {
     fn from(value: crate::types::BetaToolSearchToolResultError) -> Self {
@@ -2745,6 +3059,7 @@ for BetaToolSearchToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaToolSearchToolSearchResultBlock>
 for BetaToolSearchToolResultBlockContent {
     fn from(value: crate::types::BetaToolSearchToolSearchResultBlock) -> Self {
@@ -2752,11 +3067,13 @@ for BetaToolSearchToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaToolSearchToolResultBlockContent, "type", { ToolSearchToolResultError =>
     "tool_search_tool_result_error", ToolSearchToolSearchResult =>
     "tool_search_tool_search_result", }
 );
+#[cfg(feature = "beta")]
 ///One of several kinds of `BetaContextManagementResponseAppliedEditsItem`.
 ///
 /// A member this crate does not know is kept in [`Self::Other`] as raw
@@ -2773,6 +3090,7 @@ pub enum BetaContextManagementResponseAppliedEditsItem {
     Other(::serde_json::Value),
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaClearToolUses20250919EditResponse>
 for BetaContextManagementResponseAppliedEditsItem {
     fn from(value: crate::types::BetaClearToolUses20250919EditResponse) -> Self {
@@ -2780,6 +3098,7 @@ for BetaContextManagementResponseAppliedEditsItem {
     }
 }
 
+#[cfg(feature = "beta")]
 impl ::std::convert::From<crate::types::BetaClearThinking20251015EditResponse>
 for BetaContextManagementResponseAppliedEditsItem {
     fn from(value: crate::types::BetaClearThinking20251015EditResponse) -> Self {
@@ -2787,6 +3106,7 @@ for BetaContextManagementResponseAppliedEditsItem {
     }
 }
 
+#[cfg(feature = "beta")]
 crate::impls::tagged_union!(
     BetaContextManagementResponseAppliedEditsItem, "type", { ClearToolUses20250919 =>
     "clear_tool_uses_20250919", ClearThinking20251015 => "clear_thinking_20251015", }

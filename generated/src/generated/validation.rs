@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec (or the codegen crate) and regenerate.
 
 //! The checks of the request types that hold a bounded field.
+#[cfg(feature = "beta")]
 impl crate::checks::Validate for crate::types::BetaMessageBatchCreateParams {
     fn validate(
         &self,
@@ -12,6 +13,7 @@ impl crate::checks::Validate for crate::types::BetaMessageBatchCreateParams {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::checks::Validate for crate::types::BetaMessageBatchRequest {
     fn validate(
         &self,
@@ -22,6 +24,7 @@ impl crate::checks::Validate for crate::types::BetaMessageBatchRequest {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::checks::Validate for crate::types::BetaMessageCountTokensParams {
     fn validate(
         &self,
@@ -43,6 +46,7 @@ impl crate::checks::Validate for crate::types::BetaMessageCountTokensParams {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::checks::Validate for crate::types::BetaMessageCreateParams {
     fn validate(
         &self,
@@ -73,6 +77,7 @@ impl crate::checks::Validate for crate::types::BetaMessageCreateParams {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::checks::Validate for crate::types::BetaThinkingConfigEnabled {
     fn validate(
         &self,
@@ -92,6 +97,7 @@ impl crate::checks::Validate for crate::types::BetaThinkingConfigEnabled {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::checks::Validate for crate::types::BetaThinkingConfigParam {
     fn validate(
         &self,
@@ -104,6 +110,7 @@ impl crate::checks::Validate for crate::types::BetaThinkingConfigParam {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::checks::Validate for crate::types::BetaToolUnion {
     fn validate(
         &self,
@@ -118,6 +125,7 @@ impl crate::checks::Validate for crate::types::BetaToolUnion {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::checks::Validate for crate::types::BetaWebSearchTool20250305 {
     fn validate(
         &self,
@@ -131,6 +139,7 @@ impl crate::checks::Validate for crate::types::BetaWebSearchTool20250305 {
     }
 }
 
+#[cfg(feature = "beta")]
 impl crate::checks::Validate for crate::types::BetaWebSearchTool20250305UserLocation {
     fn validate(
         &self,
@@ -149,6 +158,7 @@ impl crate::checks::Validate for crate::types::BetaWebSearchTool20250305UserLoca
     }
 }
 
+#[cfg(feature = "completions")]
 impl crate::checks::Validate for crate::types::CompletionCreateParams {
     fn validate(
         &self,
@@ -195,6 +205,7 @@ impl crate::checks::Validate for crate::types::CompletionCreateParams {
     }
 }
 
+#[cfg(feature = "batches")]
 impl crate::checks::Validate for crate::types::MessageBatchCreateParams {
     fn validate(
         &self,
@@ -205,6 +216,7 @@ impl crate::checks::Validate for crate::types::MessageBatchCreateParams {
     }
 }
 
+#[cfg(feature = "batches")]
 impl crate::checks::Validate for crate::types::MessageBatchRequest {
     fn validate(
         &self,
@@ -215,6 +227,7 @@ impl crate::checks::Validate for crate::types::MessageBatchRequest {
     }
 }
 
+#[cfg(feature = "messages")]
 impl crate::checks::Validate for crate::types::MessageCountTokensParams {
     fn validate(
         &self,
@@ -236,6 +249,7 @@ impl crate::checks::Validate for crate::types::MessageCountTokensParams {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::checks::Validate for crate::types::MessageCreateParams {
     fn validate(
         &self,
@@ -294,6 +308,7 @@ impl crate::checks::Validate for crate::types::MessageCreateParams {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::checks::Validate for crate::types::ThinkingConfigEnabled {
     fn validate(
         &self,
@@ -313,6 +328,7 @@ impl crate::checks::Validate for crate::types::ThinkingConfigEnabled {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::checks::Validate for crate::types::ThinkingConfigParam {
     fn validate(
         &self,
@@ -325,6 +341,7 @@ impl crate::checks::Validate for crate::types::ThinkingConfigParam {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::checks::Validate for crate::types::ToolUnion {
     fn validate(
         &self,
@@ -339,6 +356,7 @@ impl crate::checks::Validate for crate::types::ToolUnion {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::checks::Validate for crate::types::WebSearchTool20250305 {
     fn validate(
         &self,
@@ -352,6 +370,7 @@ impl crate::checks::Validate for crate::types::WebSearchTool20250305 {
     }
 }
 
+#[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::checks::Validate for crate::types::WebSearchTool20250305UserLocation {
     fn validate(
         &self,

@@ -1,0 +1,171 @@
+//! `cargo xtask bench-build [--rounds N]`: the clean release build of the
+//! generated crate alone (its dependencies already built), with its default
+//! features and with `full`, against the strongest Rust peer, `claude-api`
+//! (pinned), with its default features and with `admin,skills`. Rounds are
+//! interleaved so that a slower machine slows every side alike; the medians
+//! and the ratios ours/peer are printed as a Markdown table (BENCHMARKS.md).
+//!
+//! Each side builds in its own target directory under
+//! `target/bench-build/`; the peer from a scratch crate written there, so
+//! that it is only a comparison, never a dependency of the workspace.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// The peer and its version: pinned, so that runs compare alike.
+const PEER: &str = "claude-api";
+const PEER_VERSION: &str = "=0.6.0";
+
+/// One build measured.
+struct Side {
+    label: &'static str,
+    /// The package `cargo clean -p` and `cargo build -p` name.
+    package: &'static str,
+    features: &'static [&'static str],
+    /// The manifest to build with.
+    manifest: PathBuf,
+    target: PathBuf,
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let rounds = match args {
+        [] => 3,
+        [flag, n] if flag == "--rounds" => n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("`--rounds` takes a positive number, not `{n}`"))?,
+        _ => return Err("usage: cargo xtask bench-build [--rounds N]".to_string()),
+    };
+    let dir = root.join("target/bench-build");
+    let peer_manifest = write_peer_crate(&dir)?;
+    let ours_manifest = root.join("Cargo.toml");
+    let sides = [
+        Side {
+            label: "anthropic-client (default)",
+            package: "anthropic-client",
+            features: &[],
+            manifest: ours_manifest.clone(),
+            target: dir.join("ours"),
+        },
+        Side {
+            label: "claude-api (default)",
+            package: PEER,
+            features: &[],
+            manifest: peer_manifest.clone(),
+            target: dir.join("peer"),
+        },
+        Side {
+            label: "anthropic-client (full)",
+            package: "anthropic-client",
+            features: &["full"],
+            manifest: ours_manifest,
+            target: dir.join("ours"),
+        },
+        Side {
+            label: "claude-api (admin,skills)",
+            package: PEER,
+            features: &["admin", "skills"],
+            manifest: peer_manifest,
+            target: dir.join("peer"),
+        },
+    ];
+    // Dependencies first, so that the rounds time the crates alone.
+    for side in &sides {
+        eprintln!("building the dependencies of {}", side.label);
+        build(side)?;
+    }
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); sides.len()];
+    for round in 1..=rounds {
+        for (side, times) in sides.iter().zip(&mut times) {
+            clean(side)?;
+            let started = Instant::now();
+            build(side)?;
+            let seconds = started.elapsed().as_secs_f64();
+            eprintln!("round {round}/{rounds}: {} {seconds:.1} s", side.label);
+            times.push(seconds);
+        }
+    }
+    let medians: Vec<f64> = times.iter().map(|t| median(t)).collect();
+    println!("\n| build (release, crate alone, {rounds} interleaved rounds) | median | range |");
+    println!("| --- | --- | --- |");
+    for ((side, times), median) in sides.iter().zip(&times).zip(&medians) {
+        let low = times.iter().cloned().fold(f64::INFINITY, f64::min);
+        let high = times.iter().cloned().fold(0.0, f64::max);
+        println!("| {} | {median:.1} s | {low:.1}–{high:.1} s |", side.label);
+    }
+    println!(
+        "\nours/peer: default {:.2}x, full vs admin,skills {:.2}x",
+        medians[0] / medians[1],
+        medians[2] / medians[3]
+    );
+    Ok(())
+}
+
+/// A crate that depends on the peer and nothing else, in its own workspace.
+fn write_peer_crate(dir: &Path) -> Result<PathBuf, String> {
+    let krate = dir.join("peer-crate");
+    let src = krate.join("src");
+    std::fs::create_dir_all(&src).map_err(|e| format!("cannot create {}: {e}", src.display()))?;
+    let manifest = krate.join("Cargo.toml");
+    let text = format!(
+        "[package]\nname = \"bench-build-peer\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+         publish = false\n\n[dependencies]\n{PEER} = \"{PEER_VERSION}\"\n\n[workspace]\n"
+    );
+    for (path, contents) in [(&manifest, text.as_str()), (&src.join("lib.rs"), "")] {
+        std::fs::write(path, contents)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(manifest)
+}
+
+fn cargo(side: &Side, verb: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args([
+        verb,
+        "--release",
+        "--quiet",
+        "-p",
+        side.package,
+        "--manifest-path",
+    ])
+    .arg(&side.manifest)
+    .env("CARGO_TARGET_DIR", &side.target)
+    .stdout(Stdio::null());
+    cmd
+}
+
+fn clean(side: &Side) -> Result<(), String> {
+    status(cargo(side, "clean"), side)
+}
+
+fn build(side: &Side) -> Result<(), String> {
+    let mut cmd = cargo(side, "build");
+    if !side.features.is_empty() {
+        cmd.args(["--features", &side.features.join(",")]);
+    }
+    status(cmd, side)
+}
+
+fn status(mut cmd: Command, side: &Side) -> Result<(), String> {
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run cargo for {}: {e}", side.label))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo failed for {} ({status})", side.label))
+    }
+}
+
+fn median(times: &[f64]) -> f64 {
+    let mut sorted = times.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    if sorted.len().is_multiple_of(2) {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    } else {
+        sorted[mid]
+    }
+}
