@@ -16,12 +16,18 @@ use std::time::Instant;
 /// The peer and its version: pinned, so that runs compare alike.
 const PEER: &str = "claude-api";
 const PEER_VERSION: &str = "=0.6.0";
+/// The scratch crate that depends on the peer.
+const PEER_CRATE: &str = "bench-build-peer";
 
 /// One build measured.
 struct Side {
     label: &'static str,
-    /// The package `cargo clean -p` and `cargo build -p` name.
+    /// The package timed: `cargo clean -p` names it.
     package: &'static str,
+    /// The package `cargo build -p` names: the peer's features are set
+    /// through the scratch crate, as cargo takes features only for
+    /// packages of the workspace.
+    built: &'static str,
     features: &'static [&'static str],
     /// The manifest to build with.
     manifest: PathBuf,
@@ -45,6 +51,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         Side {
             label: "anthropic-client (default)",
             package: "anthropic-client",
+            built: "anthropic-client",
             features: &[],
             manifest: ours_manifest.clone(),
             target: dir.join("ours"),
@@ -52,6 +59,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         Side {
             label: "claude-api (default)",
             package: PEER,
+            built: PEER_CRATE,
             features: &[],
             manifest: peer_manifest.clone(),
             target: dir.join("peer"),
@@ -59,6 +67,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         Side {
             label: "anthropic-client (full)",
             package: "anthropic-client",
+            built: "anthropic-client",
             features: &["full"],
             manifest: ours_manifest,
             target: dir.join("ours"),
@@ -66,7 +75,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         Side {
             label: "claude-api (admin,skills)",
             package: PEER,
-            features: &["admin", "skills"],
+            built: PEER_CRATE,
+            features: &["admin-skills"],
             manifest: peer_manifest,
             target: dir.join("peer"),
         },
@@ -110,8 +120,9 @@ fn write_peer_crate(dir: &Path) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&src).map_err(|e| format!("cannot create {}: {e}", src.display()))?;
     let manifest = krate.join("Cargo.toml");
     let text = format!(
-        "[package]\nname = \"bench-build-peer\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
-         publish = false\n\n[dependencies]\n{PEER} = \"{PEER_VERSION}\"\n\n[workspace]\n"
+        "[package]\nname = \"{PEER_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+         publish = false\n\n[dependencies]\n{PEER} = \"{PEER_VERSION}\"\n\n\
+         [features]\nadmin-skills = [\"{PEER}/admin\", \"{PEER}/skills\"]\n\n[workspace]\n"
     );
     for (path, contents) in [(&manifest, text.as_str()), (&src.join("lib.rs"), "")] {
         std::fs::write(path, contents)
@@ -120,14 +131,14 @@ fn write_peer_crate(dir: &Path) -> Result<PathBuf, String> {
     Ok(manifest)
 }
 
-fn cargo(side: &Side, verb: &str) -> Command {
+fn cargo(side: &Side, verb: &str, package: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO"));
     cmd.args([
         verb,
         "--release",
         "--quiet",
         "-p",
-        side.package,
+        package,
         "--manifest-path",
     ])
     .arg(&side.manifest)
@@ -137,11 +148,11 @@ fn cargo(side: &Side, verb: &str) -> Command {
 }
 
 fn clean(side: &Side) -> Result<(), String> {
-    status(cargo(side, "clean"), side)
+    status(cargo(side, "clean", side.package), side)
 }
 
 fn build(side: &Side) -> Result<(), String> {
-    let mut cmd = cargo(side, "build");
+    let mut cmd = cargo(side, "build", side.built);
     if !side.features.is_empty() {
         cmd.args(["--features", &side.features.join(",")]);
     }
