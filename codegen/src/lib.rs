@@ -4,7 +4,8 @@
 //! the project's rules, [`normalize`] reshapes what progenitor cannot
 //! handle, [`model`] builds the one description of every operation that
 //! the emitters read, `types` runs progenitor's type generator on the
-//! schemas, the emitters in `render` write the rest (resources, requests,
+//! schemas, `lossless` makes the types a reply is sent back through keep
+//! the fields they do not know, the emitters in `render` write the rest (resources, requests,
 //! open sets, unions, conversions, meta), `format` pretty-prints, and
 //! [`emit`] writes (or checks) the files. Nothing touches the disk until
 //! every pass has succeeded.
@@ -15,6 +16,7 @@ mod error;
 mod exhaustive;
 mod format;
 pub mod load;
+mod lossless;
 pub mod model;
 pub mod normalize;
 mod render;
@@ -67,6 +69,10 @@ fn generate_loaded(
 ) -> Result<Output, Error> {
     let model = build_model(spec)?;
     let mut types = types::generate(&model.normalized)?;
+    // The lossless pass adds a field that the constructors and setters then
+    // see like any other, so the types are read again after it.
+    let info = typeinfo::TypeInfo::read(&types.file)?;
+    lossless::apply(&mut types.file, &info, &model.api.tagged_unions)?;
     let info = typeinfo::TypeInfo::read(&types.file)?;
     exhaustive::mark(&mut types.file, &info);
     let api = &model.api;

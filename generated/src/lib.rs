@@ -204,6 +204,7 @@ mod download;
 mod error;
 mod impls;
 mod jsonl;
+mod lossless;
 mod multipart;
 pub mod pagination;
 mod request;

@@ -135,6 +135,7 @@ impl crate::types::BetaBase64PdfSource {
             data: ::std::convert::Into::into(data),
             media_type: crate::types::BetaBase64PdfSourceMediaType::ApplicationPdf,
             type_: crate::types::BetaBase64PdfSourceType::Base64,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -146,6 +147,23 @@ impl crate::types::BetaBase64PdfSource {
         self.data = ::std::convert::Into::into(data);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::BetaBashCodeExecutionOutputBlockParam {
@@ -154,6 +172,7 @@ impl crate::types::BetaBashCodeExecutionOutputBlockParam {
         Self {
             file_id: ::std::convert::Into::into(file_id),
             type_: crate::types::BetaBashCodeExecutionOutputBlockParamType::BashCodeExecutionOutput,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -163,6 +182,23 @@ impl crate::types::BetaBashCodeExecutionOutputBlockParam {
         file_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.file_id = ::std::convert::Into::into(file_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -204,6 +240,23 @@ impl crate::types::BetaBashCodeExecutionResultBlockParam {
         self.stdout = ::std::convert::Into::into(stdout);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::builder::BetaBashCodeExecutionResultBlockParam {
@@ -231,6 +284,7 @@ impl crate::types::BetaBashCodeExecutionToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaBashCodeExecutionToolResultBlockParamType::BashCodeExecutionToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -264,6 +318,23 @@ impl crate::types::BetaBashCodeExecutionToolResultBlockParam {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::BetaBashCodeExecutionToolResultErrorParam {
@@ -276,6 +347,7 @@ impl crate::types::BetaBashCodeExecutionToolResultErrorParam {
         Self {
             error_code: ::std::convert::Into::into(error_code),
             type_: crate::types::BetaBashCodeExecutionToolResultErrorParamType::BashCodeExecutionToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -287,6 +359,23 @@ impl crate::types::BetaBashCodeExecutionToolResultErrorParam {
         >,
     ) -> Self {
         self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -348,6 +437,23 @@ impl crate::types::BetaCitationCharLocationParam {
         self.start_char_index = start_char_index;
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::builder::BetaCitationCharLocationParam {
@@ -400,6 +506,23 @@ impl crate::types::BetaCitationContentBlockLocationParam {
         self.start_block_index = start_block_index;
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::builder::BetaCitationContentBlockLocationParam {
@@ -450,6 +573,23 @@ impl crate::types::BetaCitationPageLocationParam {
     ///Page number where the cited range starts.
     pub fn start_page_number(mut self, start_page_number: i64) -> Self {
         self.start_page_number = start_page_number;
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -511,6 +651,23 @@ impl crate::types::BetaCitationSearchResultLocationParam {
         self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::builder::BetaCitationSearchResultLocationParam {
@@ -538,6 +695,7 @@ impl crate::types::BetaCitationWebSearchResultLocationParam {
             title: ::std::option::Option::None,
             type_: crate::types::BetaCitationWebSearchResultLocationParamType::WebSearchResultLocation,
             url: ::std::convert::Into::into(url),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -573,6 +731,23 @@ impl crate::types::BetaCitationWebSearchResultLocationParam {
         self.url = ::std::convert::Into::into(url);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::BetaCitationsConfigParam {
@@ -580,12 +755,30 @@ impl crate::types::BetaCitationsConfigParam {
     pub fn new() -> Self {
         Self {
             enabled: ::std::option::Option::None,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
     ///Whether the model may cite this source.
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.enabled = ::std::option::Option::Some(enabled);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -689,6 +882,7 @@ impl crate::types::BetaCodeExecutionOutputBlockParam {
         Self {
             file_id: ::std::convert::Into::into(file_id),
             type_: crate::types::BetaCodeExecutionOutputBlockParamType::CodeExecutionOutput,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -698,6 +892,23 @@ impl crate::types::BetaCodeExecutionOutputBlockParam {
         file_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.file_id = ::std::convert::Into::into(file_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -737,6 +948,23 @@ impl crate::types::BetaCodeExecutionResultBlockParam {
         stdout: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.stdout = ::std::convert::Into::into(stdout);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -868,6 +1096,7 @@ impl crate::types::BetaCodeExecutionToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaCodeExecutionToolResultBlockParamType::CodeExecutionToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -901,6 +1130,23 @@ impl crate::types::BetaCodeExecutionToolResultBlockParam {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::BetaCodeExecutionToolResultErrorParam {
@@ -913,6 +1159,7 @@ impl crate::types::BetaCodeExecutionToolResultErrorParam {
         Self {
             error_code: ::std::convert::Into::into(error_code),
             type_: crate::types::BetaCodeExecutionToolResultErrorParamType::CodeExecutionToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -924,6 +1171,23 @@ impl crate::types::BetaCodeExecutionToolResultErrorParam {
         >,
     ) -> Self {
         self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -975,6 +1239,7 @@ impl crate::types::BetaCompactionBlockParam {
             cache_control: ::std::option::Option::None,
             content: ::std::option::Option::None,
             type_: crate::types::BetaCompactionBlockParamType::Compaction,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -995,6 +1260,23 @@ impl crate::types::BetaCompactionBlockParam {
         content: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.content = ::std::option::Option::Some(::std::convert::Into::into(content));
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -1039,6 +1321,7 @@ impl crate::types::BetaContainerUploadBlockParam {
             cache_control: ::std::option::Option::None,
             file_id: ::std::convert::Into::into(file_id),
             type_: crate::types::BetaContainerUploadBlockParamType::ContainerUpload,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -1059,6 +1342,23 @@ impl crate::types::BetaContainerUploadBlockParam {
         file_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.file_id = ::std::convert::Into::into(file_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -1111,7 +1411,25 @@ impl crate::types::BetaDirectCaller {
     pub fn new() -> Self {
         Self {
             type_: crate::types::BetaDirectCallerType::Direct,
+            unknown_fields: ::std::default::Default::default(),
         }
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
     }
 }
 
@@ -1340,6 +1658,23 @@ impl crate::types::BetaMcpToolUseBlockParam {
         server_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.server_name = ::std::convert::Into::into(server_name);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -1977,6 +2312,7 @@ impl crate::types::BetaPlainTextSource {
             data: ::std::convert::Into::into(data),
             media_type: crate::types::BetaPlainTextSourceMediaType::TextPlain,
             type_: crate::types::BetaPlainTextSourceType::Text,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -1988,6 +2324,23 @@ impl crate::types::BetaPlainTextSource {
         self.data = ::std::convert::Into::into(data);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::BetaRedactedThinkingBlockParam {
@@ -1996,6 +2349,7 @@ impl crate::types::BetaRedactedThinkingBlockParam {
         Self {
             data: ::std::convert::Into::into(data),
             type_: crate::types::BetaRedactedThinkingBlockParamType::RedactedThinking,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2005,6 +2359,23 @@ impl crate::types::BetaRedactedThinkingBlockParam {
         data: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.data = ::std::convert::Into::into(data);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -2021,6 +2392,7 @@ impl crate::types::BetaRequestDocumentBlock {
             source: ::std::convert::Into::into(source),
             title: ::std::option::Option::None,
             type_: crate::types::BetaRequestDocumentBlockType::Document,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2070,6 +2442,23 @@ impl crate::types::BetaRequestDocumentBlock {
         title: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -2168,6 +2557,7 @@ impl crate::types::BetaRequestMcpToolResultBlockParam {
             is_error: ::std::option::Option::None,
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaRequestMcpToolResultBlockParamType::McpToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2205,6 +2595,23 @@ impl crate::types::BetaRequestMcpToolResultBlockParam {
         tool_use_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -2286,6 +2693,7 @@ impl crate::types::BetaServerToolCaller {
         Self {
             tool_id: ::std::convert::Into::into(tool_id),
             type_: crate::types::BetaServerToolCallerType::CodeExecution20250825,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2295,6 +2703,23 @@ impl crate::types::BetaServerToolCaller {
         tool_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.tool_id = ::std::convert::Into::into(tool_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -2318,6 +2743,7 @@ impl crate::types::BetaServerToolUseBlockParam {
             input: input.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
             name: ::std::convert::Into::into(name),
             type_: crate::types::BetaServerToolUseBlockParamType::ServerToolUse,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2367,6 +2793,23 @@ impl crate::types::BetaServerToolUseBlockParam {
         name: impl ::std::convert::Into<crate::types::BetaServerToolUseBlockName>,
     ) -> Self {
         self.name = ::std::convert::Into::into(name);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -2420,6 +2863,7 @@ impl crate::types::BetaTextBlockParam {
             citations: ::std::option::Option::None,
             text: ::std::convert::Into::into(text),
             type_: crate::types::BetaTextBlockParamType::Text,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2455,6 +2899,23 @@ impl crate::types::BetaTextBlockParam {
         self.text = ::std::convert::Into::into(text);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::BetaTextEditorCodeExecutionCreateResultBlockParam {
@@ -2463,12 +2924,30 @@ impl crate::types::BetaTextEditorCodeExecutionCreateResultBlockParam {
         Self {
             is_file_update,
             type_: crate::types::BetaTextEditorCodeExecutionCreateResultBlockParamType::TextEditorCodeExecutionCreateResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
     ///Whether an existing file was overwritten rather than a new one created.
     pub fn is_file_update(mut self, is_file_update: bool) -> Self {
         self.is_file_update = is_file_update;
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -2483,6 +2962,7 @@ impl crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
             old_lines: ::std::option::Option::None,
             old_start: ::std::option::Option::None,
             type_: crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParamType::TextEditorCodeExecutionStrReplaceResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2520,6 +3000,23 @@ impl crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
         self.old_start = ::std::option::Option::Some(old_start);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::BetaTextEditorCodeExecutionToolResultBlockParam {
@@ -2535,6 +3032,7 @@ impl crate::types::BetaTextEditorCodeExecutionToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaTextEditorCodeExecutionToolResultBlockParamType::TextEditorCodeExecutionToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2568,6 +3066,23 @@ impl crate::types::BetaTextEditorCodeExecutionToolResultBlockParam {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::BetaTextEditorCodeExecutionToolResultErrorParam {
@@ -2581,6 +3096,7 @@ impl crate::types::BetaTextEditorCodeExecutionToolResultErrorParam {
             error_code: ::std::convert::Into::into(error_code),
             error_message: ::std::option::Option::None,
             type_: crate::types::BetaTextEditorCodeExecutionToolResultErrorParamType::TextEditorCodeExecutionToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2605,6 +3121,23 @@ impl crate::types::BetaTextEditorCodeExecutionToolResultErrorParam {
         );
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::BetaTextEditorCodeExecutionViewResultBlockParam {
@@ -2622,6 +3155,7 @@ impl crate::types::BetaTextEditorCodeExecutionViewResultBlockParam {
             start_line: ::std::option::Option::None,
             total_lines: ::std::option::Option::None,
             type_: crate::types::BetaTextEditorCodeExecutionViewResultBlockParamType::TextEditorCodeExecutionViewResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2662,6 +3196,23 @@ impl crate::types::BetaTextEditorCodeExecutionViewResultBlockParam {
         self.total_lines = ::std::option::Option::Some(total_lines);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::BetaThinkingBlockParam {
@@ -2674,6 +3225,7 @@ impl crate::types::BetaThinkingBlockParam {
             signature: ::std::convert::Into::into(signature),
             thinking: ::std::convert::Into::into(thinking),
             type_: crate::types::BetaThinkingBlockParamType::Thinking,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2692,6 +3244,23 @@ impl crate::types::BetaThinkingBlockParam {
         thinking: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.thinking = ::std::convert::Into::into(thinking);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -3414,6 +3983,7 @@ impl crate::types::BetaToolReferenceBlockParam {
             cache_control: ::std::option::Option::None,
             tool_name: ::std::convert::Into::into(tool_name),
             type_: crate::types::BetaToolReferenceBlockParamType::ToolReference,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -3434,6 +4004,23 @@ impl crate::types::BetaToolReferenceBlockParam {
         tool_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.tool_name = ::std::convert::Into::into(tool_name);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -3631,6 +4218,7 @@ impl crate::types::BetaToolSearchToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaToolSearchToolResultBlockParamType::ToolSearchToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -3664,6 +4252,23 @@ impl crate::types::BetaToolSearchToolResultBlockParam {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::BetaToolSearchToolResultErrorParam {
@@ -3676,6 +4281,7 @@ impl crate::types::BetaToolSearchToolResultErrorParam {
         Self {
             error_code: ::std::convert::Into::into(error_code),
             type_: crate::types::BetaToolSearchToolResultErrorParamType::ToolSearchToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -3687,6 +4293,23 @@ impl crate::types::BetaToolSearchToolResultErrorParam {
         >,
     ) -> Self {
         self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -3704,6 +4327,7 @@ impl crate::types::BetaToolSearchToolSearchResultBlockParam {
                 .map(::std::convert::Into::into)
                 .collect(),
             type_: crate::types::BetaToolSearchToolSearchResultBlockParamType::ToolSearchToolSearchResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -3717,6 +4341,23 @@ impl crate::types::BetaToolSearchToolSearchResultBlockParam {
         self.tool_references = tool_references
             .into_iter()
             .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
             .collect();
         self
     }
@@ -4020,6 +4661,7 @@ impl crate::types::BetaToolUseBlockParam {
             input: input.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
             name: ::std::convert::Into::into(name),
             type_: crate::types::BetaToolUseBlockParamType::ToolUse,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4069,6 +4711,23 @@ impl crate::types::BetaToolUseBlockParam {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.name = ::std::convert::Into::into(name);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4148,6 +4807,7 @@ impl crate::types::BetaWebFetchBlockParam {
             retrieved_at: ::std::option::Option::None,
             type_: crate::types::BetaWebFetchBlockParamType::WebFetchResult,
             url: ::std::convert::Into::into(url),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4174,6 +4834,23 @@ impl crate::types::BetaWebFetchBlockParam {
     ///Address the content was fetched from.
     pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.url = ::std::convert::Into::into(url);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4298,6 +4975,7 @@ impl crate::types::BetaWebFetchToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaWebFetchToolResultBlockParamType::WebFetchToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4331,6 +5009,23 @@ impl crate::types::BetaWebFetchToolResultBlockParam {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::BetaWebFetchToolResultErrorBlockParam {
@@ -4343,6 +5038,7 @@ impl crate::types::BetaWebFetchToolResultErrorBlockParam {
         Self {
             error_code: ::std::convert::Into::into(error_code),
             type_: crate::types::BetaWebFetchToolResultErrorBlockParamType::WebFetchToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4354,6 +5050,23 @@ impl crate::types::BetaWebFetchToolResultErrorBlockParam {
         >,
     ) -> Self {
         self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4371,6 +5084,7 @@ impl crate::types::BetaWebSearchResultBlockParam {
             title: ::std::convert::Into::into(title),
             type_: crate::types::BetaWebSearchResultBlockParamType::WebSearchResult,
             url: ::std::convert::Into::into(url),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4406,6 +5120,23 @@ impl crate::types::BetaWebSearchResultBlockParam {
     ///Address of the page.
     pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.url = ::std::convert::Into::into(url);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4573,6 +5304,7 @@ impl crate::types::BetaWebSearchToolRequestError {
         Self {
             error_code: ::std::convert::Into::into(error_code),
             type_: crate::types::BetaWebSearchToolRequestErrorType::WebSearchToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4584,6 +5316,23 @@ impl crate::types::BetaWebSearchToolRequestError {
         >,
     ) -> Self {
         self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4601,6 +5350,7 @@ impl crate::types::BetaWebSearchToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaWebSearchToolResultBlockParamType::WebSearchToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4632,6 +5382,23 @@ impl crate::types::BetaWebSearchToolResultBlockParam {
         tool_use_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4693,6 +5460,23 @@ impl crate::types::CitationCharLocationParam {
         self.start_char_index = start_char_index;
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::builder::CitationCharLocationParam {
@@ -4740,6 +5524,23 @@ impl crate::types::CitationContentBlockLocationParam {
     ///Index of the first cited block.
     pub fn start_block_index(mut self, start_block_index: i64) -> Self {
         self.start_block_index = start_block_index;
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4792,6 +5593,23 @@ impl crate::types::CitationPageLocationParam {
     ///Page number where the cited range starts.
     pub fn start_page_number(mut self, start_page_number: i64) -> Self {
         self.start_page_number = start_page_number;
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4850,6 +5668,23 @@ impl crate::types::CitationSearchResultLocationParam {
         self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::builder::CitationSearchResultLocationParam {
@@ -4877,6 +5712,7 @@ impl crate::types::CitationWebSearchResultLocationParam {
             title: ::std::option::Option::None,
             type_: crate::types::CitationWebSearchResultLocationParamType::WebSearchResultLocation,
             url: ::std::convert::Into::into(url),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4910,6 +5746,23 @@ impl crate::types::CitationWebSearchResultLocationParam {
     ///Address of the cited page.
     pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.url = ::std::convert::Into::into(url);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -5637,6 +6490,7 @@ impl crate::types::RedactedThinkingBlockParam {
         Self {
             data: ::std::convert::Into::into(data),
             type_: crate::types::RedactedThinkingBlockParamType::RedactedThinking,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -5646,6 +6500,23 @@ impl crate::types::RedactedThinkingBlockParam {
         data: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.data = ::std::convert::Into::into(data);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -5738,6 +6609,7 @@ impl crate::types::ServerToolUseBlockParam {
             input: input.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
             name: crate::types::ServerToolUseBlockParamName::WebSearch,
             type_: crate::types::ServerToolUseBlockParamType::ServerToolUse,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -5771,6 +6643,23 @@ impl crate::types::ServerToolUseBlockParam {
         self.input = input.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::TextBlockParam {
@@ -5781,6 +6670,7 @@ impl crate::types::TextBlockParam {
             citations: ::std::option::Option::None,
             text: ::std::convert::Into::into(text),
             type_: crate::types::TextBlockParamType::Text,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -5816,6 +6706,23 @@ impl crate::types::TextBlockParam {
         self.text = ::std::convert::Into::into(text);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 impl crate::types::ThinkingBlockParam {
@@ -5828,6 +6735,7 @@ impl crate::types::ThinkingBlockParam {
             signature: ::std::convert::Into::into(signature),
             thinking: ::std::convert::Into::into(thinking),
             type_: crate::types::ThinkingBlockParamType::Thinking,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -5846,6 +6754,23 @@ impl crate::types::ThinkingBlockParam {
         thinking: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.thinking = ::std::convert::Into::into(thinking);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -6285,6 +7210,7 @@ impl crate::types::ToolUseBlockParam {
             input: input.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
             name: ::std::convert::Into::into(name),
             type_: crate::types::ToolUseBlockParamType::ToolUse,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -6325,6 +7251,23 @@ impl crate::types::ToolUseBlockParam {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.name = ::std::convert::Into::into(name);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -6522,6 +7465,7 @@ impl crate::types::WebSearchToolRequestError {
         Self {
             error_code: ::std::convert::Into::into(error_code),
             type_: crate::types::WebSearchToolRequestErrorType::WebSearchToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -6533,6 +7477,23 @@ impl crate::types::WebSearchToolRequestError {
         >,
     ) -> Self {
         self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -6550,6 +7511,7 @@ impl crate::types::WebSearchToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::WebSearchToolResultBlockParamType::WebSearchToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -6581,6 +7543,23 @@ impl crate::types::WebSearchToolResultBlockParam {
         tool_use_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }

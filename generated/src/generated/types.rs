@@ -750,7 +750,7 @@ impl ::std::default::Default for BetaBase64ImageSourceType {
 }
 
 ///A PDF carried inline, base64-encoded.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBase64PdfSource {
     ///The PDF bytes, base64-encoded.
@@ -761,6 +761,9 @@ pub struct BetaBase64PdfSource {
     ///Always `base64`.
     #[serde(rename = "type", default = "defaults::beta_base64_pdf_source_type")]
     pub type_: BetaBase64PdfSourceType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaBase64PdfSource {
@@ -896,7 +899,7 @@ impl ::std::default::Default for BetaBase64PdfSourceType {
 }
 
 ///A file produced by a bash command.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionOutputBlock {
     ///Id of the file the command produced; download it with the Files API.
@@ -907,6 +910,9 @@ pub struct BetaBashCodeExecutionOutputBlock {
         default = "defaults::beta_bash_code_execution_output_block_type"
     )]
     pub type_: BetaBashCodeExecutionOutputBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaBashCodeExecutionOutputBlock {
@@ -916,7 +922,7 @@ impl BetaBashCodeExecutionOutputBlock {
 }
 
 ///A file produced by a bash command.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionOutputBlockParam {
     ///Id of the file the command produced.
@@ -927,6 +933,9 @@ pub struct BetaBashCodeExecutionOutputBlockParam {
         default = "defaults::beta_bash_code_execution_output_block_param_type"
     )]
     pub type_: BetaBashCodeExecutionOutputBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaBashCodeExecutionOutputBlockParam {
@@ -1064,7 +1073,7 @@ impl ::std::default::Default for BetaBashCodeExecutionOutputBlockType {
 }
 
 ///The result of a bash command.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionResultBlock {
     ///Files the command produced.
@@ -1081,6 +1090,9 @@ pub struct BetaBashCodeExecutionResultBlock {
         default = "defaults::beta_bash_code_execution_result_block_type"
     )]
     pub type_: BetaBashCodeExecutionResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaBashCodeExecutionResultBlock {
@@ -1090,7 +1102,7 @@ impl BetaBashCodeExecutionResultBlock {
 }
 
 ///The result of a bash command, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionResultBlockParam {
     ///Files the command produced.
@@ -1107,6 +1119,9 @@ pub struct BetaBashCodeExecutionResultBlockParam {
         default = "defaults::beta_bash_code_execution_result_block_param_type"
     )]
     pub type_: BetaBashCodeExecutionResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaBashCodeExecutionResultBlockParam {
@@ -1244,7 +1259,7 @@ impl ::std::default::Default for BetaBashCodeExecutionResultBlockType {
 }
 
 ///The outcome of a bash command run by the code execution tool.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionToolResultBlock {
     ///The result of the command, or the error it ran into.
@@ -1257,6 +1272,9 @@ pub struct BetaBashCodeExecutionToolResultBlock {
         default = "defaults::beta_bash_code_execution_tool_result_block_type"
     )]
     pub type_: BetaBashCodeExecutionToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaBashCodeExecutionToolResultBlock {
@@ -1266,7 +1284,7 @@ impl BetaBashCodeExecutionToolResultBlock {
 }
 
 ///The outcome of a bash command run by the code execution tool in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -1282,6 +1300,9 @@ pub struct BetaBashCodeExecutionToolResultBlockParam {
         default = "defaults::beta_bash_code_execution_tool_result_block_param_type"
     )]
     pub type_: BetaBashCodeExecutionToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaBashCodeExecutionToolResultBlockParam {
@@ -1423,7 +1444,7 @@ impl ::std::default::Default for BetaBashCodeExecutionToolResultBlockType {
 }
 
 ///A bash command that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionToolResultError {
     ///Why the command failed.
@@ -1434,6 +1455,9 @@ pub struct BetaBashCodeExecutionToolResultError {
         default = "defaults::beta_bash_code_execution_tool_result_error_type"
     )]
     pub type_: BetaBashCodeExecutionToolResultErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaBashCodeExecutionToolResultError {
@@ -1443,7 +1467,7 @@ impl BetaBashCodeExecutionToolResultError {
 }
 
 ///A bash command that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionToolResultErrorParam {
     ///Why the command failed.
@@ -1454,6 +1478,9 @@ pub struct BetaBashCodeExecutionToolResultErrorParam {
         default = "defaults::beta_bash_code_execution_tool_result_error_param_type"
     )]
     pub type_: BetaBashCodeExecutionToolResultErrorParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaBashCodeExecutionToolResultErrorParam {
@@ -1705,7 +1732,7 @@ impl BetaCacheCreation {
 }
 
 ///A citation of a character range of a plain-text document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationCharLocation {
     ///The passage being cited.
@@ -1725,6 +1752,9 @@ pub struct BetaCitationCharLocation {
     ///Always `char_location`.
     #[serde(rename = "type", default = "defaults::beta_citation_char_location_type")]
     pub type_: BetaCitationCharLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCitationCharLocation {
@@ -1734,7 +1764,7 @@ impl BetaCitationCharLocation {
 }
 
 ///Cites a character range of a plain-text document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationCharLocationParam {
     ///The passage being cited.
@@ -1754,6 +1784,9 @@ pub struct BetaCitationCharLocationParam {
         default = "defaults::beta_citation_char_location_param_type"
     )]
     pub type_: BetaCitationCharLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCitationCharLocationParam {
@@ -1890,11 +1923,14 @@ impl ::std::default::Default for BetaCitationCharLocationType {
 }
 
 ///Citation settings of a returned document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationConfig {
     ///Whether the document may be cited.
     pub enabled: bool,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCitationConfig {
@@ -1904,7 +1940,7 @@ impl BetaCitationConfig {
 }
 
 ///A citation of a range of blocks of a document given as content blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationContentBlockLocation {
     ///The passage being cited.
@@ -1927,6 +1963,9 @@ pub struct BetaCitationContentBlockLocation {
         default = "defaults::beta_citation_content_block_location_type"
     )]
     pub type_: BetaCitationContentBlockLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCitationContentBlockLocation {
@@ -1936,7 +1975,7 @@ impl BetaCitationContentBlockLocation {
 }
 
 ///Cites a range of blocks of a document given as content blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationContentBlockLocationParam {
     ///The passage being cited.
@@ -1956,6 +1995,9 @@ pub struct BetaCitationContentBlockLocationParam {
         default = "defaults::beta_citation_content_block_location_param_type"
     )]
     pub type_: BetaCitationContentBlockLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCitationContentBlockLocationParam {
@@ -2093,7 +2135,7 @@ impl ::std::default::Default for BetaCitationContentBlockLocationType {
 }
 
 ///A citation of a page range of a PDF document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationPageLocation {
     ///The passage being cited.
@@ -2113,6 +2155,9 @@ pub struct BetaCitationPageLocation {
     ///Always `page_location`.
     #[serde(rename = "type", default = "defaults::beta_citation_page_location_type")]
     pub type_: BetaCitationPageLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCitationPageLocation {
@@ -2122,7 +2167,7 @@ impl BetaCitationPageLocation {
 }
 
 ///Cites a page range of a PDF document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationPageLocationParam {
     ///The passage being cited.
@@ -2142,6 +2187,9 @@ pub struct BetaCitationPageLocationParam {
         default = "defaults::beta_citation_page_location_param_type"
     )]
     pub type_: BetaCitationPageLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCitationPageLocationParam {
@@ -2278,7 +2326,7 @@ impl ::std::default::Default for BetaCitationPageLocationType {
 }
 
 ///A citation of a range of blocks inside a `search_result` content block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationSearchResultLocation {
     ///The passage being cited.
@@ -2300,6 +2348,9 @@ pub struct BetaCitationSearchResultLocation {
         default = "defaults::beta_citation_search_result_location_type"
     )]
     pub type_: BetaCitationSearchResultLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCitationSearchResultLocation {
@@ -2309,7 +2360,7 @@ impl BetaCitationSearchResultLocation {
 }
 
 ///Cites a range of blocks inside a `search_result` content block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationSearchResultLocationParam {
     ///The passage being cited.
@@ -2331,6 +2382,9 @@ pub struct BetaCitationSearchResultLocationParam {
         default = "defaults::beta_citation_search_result_location_param_type"
     )]
     pub type_: BetaCitationSearchResultLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCitationSearchResultLocationParam {
@@ -2468,7 +2522,7 @@ impl ::std::default::Default for BetaCitationSearchResultLocationType {
 }
 
 ///Cites a web search result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationWebSearchResultLocationParam {
     ///The passage being cited.
@@ -2486,6 +2540,9 @@ pub struct BetaCitationWebSearchResultLocationParam {
     pub type_: BetaCitationWebSearchResultLocationParamType,
     ///Address of the cited page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCitationWebSearchResultLocationParam {
@@ -2559,12 +2616,15 @@ impl ::std::default::Default for BetaCitationWebSearchResultLocationParamType {
 }
 
 ///Citation settings for a document, a search result or fetched pages.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationsConfigParam {
     ///Whether the model may cite this source.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCitationsConfigParam {
@@ -2654,7 +2714,7 @@ impl ::std::default::Default for BetaCitationsDeltaType {
 }
 
 ///A citation of a web search result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationsWebSearchResultLocation {
     ///The passage being cited.
@@ -2672,6 +2732,9 @@ pub struct BetaCitationsWebSearchResultLocation {
     pub type_: BetaCitationsWebSearchResultLocationType,
     ///Address of the cited page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCitationsWebSearchResultLocation {
@@ -3237,7 +3300,7 @@ impl ::std::default::Default for BetaClearToolUses20250919EditType {
 }
 
 ///A file produced by a code execution.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionOutputBlock {
     ///Id of the file the run produced; download it with the Files API.
@@ -3248,6 +3311,9 @@ pub struct BetaCodeExecutionOutputBlock {
         default = "defaults::beta_code_execution_output_block_type"
     )]
     pub type_: BetaCodeExecutionOutputBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCodeExecutionOutputBlock {
@@ -3257,7 +3323,7 @@ impl BetaCodeExecutionOutputBlock {
 }
 
 ///A file produced by a code execution.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionOutputBlockParam {
     ///Id of the file the run produced.
@@ -3268,6 +3334,9 @@ pub struct BetaCodeExecutionOutputBlockParam {
         default = "defaults::beta_code_execution_output_block_param_type"
     )]
     pub type_: BetaCodeExecutionOutputBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCodeExecutionOutputBlockParam {
@@ -3405,7 +3474,7 @@ impl ::std::default::Default for BetaCodeExecutionOutputBlockType {
 }
 
 ///The result of a code execution.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionResultBlock {
     ///Files the run produced.
@@ -3422,6 +3491,9 @@ pub struct BetaCodeExecutionResultBlock {
         default = "defaults::beta_code_execution_result_block_type"
     )]
     pub type_: BetaCodeExecutionResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCodeExecutionResultBlock {
@@ -3431,7 +3503,7 @@ impl BetaCodeExecutionResultBlock {
 }
 
 ///The result of a code execution, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionResultBlockParam {
     ///Files the run produced.
@@ -3448,6 +3520,9 @@ pub struct BetaCodeExecutionResultBlockParam {
         default = "defaults::beta_code_execution_result_block_param_type"
     )]
     pub type_: BetaCodeExecutionResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCodeExecutionResultBlockParam {
@@ -3933,7 +4008,7 @@ impl ::std::default::Default for BetaCodeExecutionTool20250825Type {
 }
 
 ///The outcome of a code execution (version 2025-05-22) run by the server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionToolResultBlock {
     ///The result of the run, or the error it ran into.
@@ -3946,6 +4021,9 @@ pub struct BetaCodeExecutionToolResultBlock {
         default = "defaults::beta_code_execution_tool_result_block_type"
     )]
     pub type_: BetaCodeExecutionToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCodeExecutionToolResultBlock {
@@ -3955,7 +4033,7 @@ impl BetaCodeExecutionToolResultBlock {
 }
 
 ///The outcome of a code execution (version 2025-05-22) from an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -3971,6 +4049,9 @@ pub struct BetaCodeExecutionToolResultBlockParam {
         default = "defaults::beta_code_execution_tool_result_block_param_type"
     )]
     pub type_: BetaCodeExecutionToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCodeExecutionToolResultBlockParam {
@@ -4108,7 +4189,7 @@ impl ::std::default::Default for BetaCodeExecutionToolResultBlockType {
 }
 
 ///A code execution that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionToolResultError {
     ///Why the run failed.
@@ -4119,6 +4200,9 @@ pub struct BetaCodeExecutionToolResultError {
         default = "defaults::beta_code_execution_tool_result_error_type"
     )]
     pub type_: BetaCodeExecutionToolResultErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCodeExecutionToolResultError {
@@ -4128,7 +4212,7 @@ impl BetaCodeExecutionToolResultError {
 }
 
 ///A code execution that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionToolResultErrorParam {
     ///Why the run failed.
@@ -4139,6 +4223,9 @@ pub struct BetaCodeExecutionToolResultErrorParam {
         default = "defaults::beta_code_execution_tool_result_error_param_type"
     )]
     pub type_: BetaCodeExecutionToolResultErrorParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCodeExecutionToolResultErrorParam {
@@ -4378,7 +4465,7 @@ impl ::std::default::Default for BetaCompact20260112EditType {
 }
 
 ///A summary of earlier context, returned when compaction ran. Pass it back in later requests; a null `content` means compaction failed, and passing it back does nothing.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCompactionBlock {
     ///The summary of the compacted context, or null when compaction failed.
@@ -4387,6 +4474,9 @@ pub struct BetaCompactionBlock {
     ///Always `compaction`.
     #[serde(rename = "type", default = "defaults::beta_compaction_block_type")]
     pub type_: BetaCompactionBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl ::std::default::Default for BetaCompactionBlock {
@@ -4394,6 +4484,7 @@ impl ::std::default::Default for BetaCompactionBlock {
         Self {
             content: Default::default(),
             type_: defaults::beta_compaction_block_type(),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 }
@@ -4405,7 +4496,7 @@ impl BetaCompactionBlock {
 }
 
 ///A summary of earlier context produced by compaction, passed back so later requests keep that context. A null `content` marks a failed compaction, which the server ignores.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCompactionBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -4417,6 +4508,9 @@ pub struct BetaCompactionBlockParam {
     ///Always `compaction`.
     #[serde(rename = "type", default = "defaults::beta_compaction_block_param_type")]
     pub type_: BetaCompactionBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaCompactionBlockParam {
@@ -4763,7 +4857,7 @@ impl BetaContainerParams {
 }
 
 ///A file that was placed in the container.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaContainerUploadBlock {
     ///Id of the uploaded file.
@@ -4771,6 +4865,9 @@ pub struct BetaContainerUploadBlock {
     ///Always `container_upload`.
     #[serde(rename = "type", default = "defaults::beta_container_upload_block_type")]
     pub type_: BetaContainerUploadBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaContainerUploadBlock {
@@ -4780,7 +4877,7 @@ impl BetaContainerUploadBlock {
 }
 
 ///Makes an uploaded file available in the container, in its input directory.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaContainerUploadBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -4794,6 +4891,9 @@ pub struct BetaContainerUploadBlockParam {
         default = "defaults::beta_container_upload_block_param_type"
     )]
     pub type_: BetaContainerUploadBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaContainerUploadBlockParam {
@@ -5154,18 +5254,22 @@ impl ::std::default::Default for BetaDeletedMessageBatchType {
 }
 
 ///The model called the tool itself.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaDirectCaller {
     ///Always `direct`.
     #[serde(rename = "type", default = "defaults::beta_direct_caller_type")]
     pub type_: BetaDirectCallerType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl ::std::default::Default for BetaDirectCaller {
     fn default() -> Self {
         Self {
             type_: defaults::beta_direct_caller_type(),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 }
@@ -5240,7 +5344,7 @@ impl ::std::default::Default for BetaDirectCallerType {
 }
 
 ///A document returned by the server, such as a fetched page.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaDocumentBlock {
     ///Whether the document may be cited, or null.
@@ -5254,6 +5358,9 @@ pub struct BetaDocumentBlock {
     ///Always `document`.
     #[serde(rename = "type", default = "defaults::beta_document_block_type")]
     pub type_: BetaDocumentBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaDocumentBlock {
@@ -5972,7 +6079,7 @@ impl BetaMcpToolDefaultConfig {
 }
 
 ///The outcome of a call of an MCP server's tool.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaMcpToolResultBlock {
     ///What the tool produced: a string or a list of text blocks.
@@ -5984,6 +6091,9 @@ pub struct BetaMcpToolResultBlock {
     ///Always `mcp_tool_result`.
     #[serde(rename = "type", default = "defaults::beta_mcp_tool_result_block_type")]
     pub type_: BetaMcpToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaMcpToolResultBlock {
@@ -6076,7 +6186,7 @@ impl ::std::default::Default for BetaMcpToolResultBlockType {
 }
 
 ///A call of a tool of an MCP server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaMcpToolUseBlock {
     ///Identifier of this call.
@@ -6090,6 +6200,9 @@ pub struct BetaMcpToolUseBlock {
     ///Always `mcp_tool_use`.
     #[serde(rename = "type", default = "defaults::beta_mcp_tool_use_block_type")]
     pub type_: BetaMcpToolUseBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaMcpToolUseBlock {
@@ -6099,7 +6212,7 @@ impl BetaMcpToolUseBlock {
 }
 
 ///A call of an MCP server's tool made by the model in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaMcpToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -6116,6 +6229,9 @@ pub struct BetaMcpToolUseBlockParam {
     ///Always `mcp_tool_use`.
     #[serde(rename = "type", default = "defaults::beta_mcp_tool_use_block_param_type")]
     pub type_: BetaMcpToolUseBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaMcpToolUseBlockParam {
@@ -7793,7 +7909,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BetaOutputConfigEffort {
 }
 
 ///A document given as plain text.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaPlainTextSource {
     ///The document's text.
@@ -7804,6 +7920,9 @@ pub struct BetaPlainTextSource {
     ///Always `text`.
     #[serde(rename = "type", default = "defaults::beta_plain_text_source_type")]
     pub type_: BetaPlainTextSourceType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaPlainTextSource {
@@ -8466,7 +8585,7 @@ impl ::std::default::Default for BetaRawMessageStopEventType {
 }
 
 ///Reasoning that was encrypted because part of it was flagged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaRedactedThinkingBlock {
     ///Opaque encrypted reasoning; pass it back unchanged in later turns.
@@ -8474,6 +8593,9 @@ pub struct BetaRedactedThinkingBlock {
     ///Always `redacted_thinking`.
     #[serde(rename = "type", default = "defaults::beta_redacted_thinking_block_type")]
     pub type_: BetaRedactedThinkingBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaRedactedThinkingBlock {
@@ -8483,7 +8605,7 @@ impl BetaRedactedThinkingBlock {
 }
 
 ///A redacted thinking block from an earlier reply, passed back unchanged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaRedactedThinkingBlockParam {
     ///Opaque encrypted thinking content.
@@ -8494,6 +8616,9 @@ pub struct BetaRedactedThinkingBlockParam {
         default = "defaults::beta_redacted_thinking_block_param_type"
     )]
     pub type_: BetaRedactedThinkingBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaRedactedThinkingBlockParam {
@@ -8630,7 +8755,7 @@ impl ::std::default::Default for BetaRedactedThinkingBlockType {
 }
 
 ///A document (PDF, plain text, custom content or a file) in the input.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaRequestDocumentBlock {
     ///Marks a prompt-cache breakpoint at this block.
@@ -8650,6 +8775,9 @@ pub struct BetaRequestDocumentBlock {
     ///Always `document`.
     #[serde(rename = "type", default = "defaults::beta_request_document_block_type")]
     pub type_: BetaRequestDocumentBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaRequestDocumentBlock {
@@ -8832,7 +8960,7 @@ impl ::std::default::Default for BetaRequestMcpServerUrlDefinitionType {
 }
 
 ///The outcome of an MCP tool call, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaRequestMcpToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -8852,6 +8980,9 @@ pub struct BetaRequestMcpToolResultBlockParam {
         default = "defaults::beta_request_mcp_tool_result_block_param_type"
     )]
     pub type_: BetaRequestMcpToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaRequestMcpToolResultBlockParam {
@@ -9032,7 +9163,7 @@ impl ::std::default::Default for BetaSearchResultBlockParamType {
 }
 
 ///The tool was called by code running inside a server tool.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaServerToolCaller {
     ///Id of the server tool call whose code made this call.
@@ -9040,6 +9171,9 @@ pub struct BetaServerToolCaller {
     ///Always `code_execution_20250825`.
     #[serde(rename = "type", default = "defaults::beta_server_tool_caller_type")]
     pub type_: BetaServerToolCallerType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaServerToolCaller {
@@ -9128,7 +9262,7 @@ impl BetaServerToolUsage {
 }
 
 ///A call of a server tool, run by Anthropic.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaServerToolUseBlock {
     ///Who issued this call: the model itself, or code running inside a server tool.
@@ -9143,6 +9277,9 @@ pub struct BetaServerToolUseBlock {
     ///Always `server_tool_use`.
     #[serde(rename = "type", default = "defaults::beta_server_tool_use_block_type")]
     pub type_: BetaServerToolUseBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaServerToolUseBlock {
@@ -9152,7 +9289,7 @@ impl BetaServerToolUseBlock {
 }
 
 ///A server tool call made by the model in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaServerToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -9173,6 +9310,9 @@ pub struct BetaServerToolUseBlockParam {
         default = "defaults::beta_server_tool_use_block_param_type"
     )]
     pub type_: BetaServerToolUseBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaServerToolUseBlockParam {
@@ -9443,7 +9583,7 @@ impl ::std::convert::From<::std::vec::Vec<BetaTextBlockParam>> for BetaSystemPro
 }
 
 ///Generated text.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextBlock {
     ///Sources that back this text, or null. The kind depends on the source: PDFs give page locations, plain text gives character locations, content documents give block locations.
@@ -9456,6 +9596,9 @@ pub struct BetaTextBlock {
     ///Always `text`.
     #[serde(rename = "type", default = "defaults::beta_text_block_type")]
     pub type_: BetaTextBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaTextBlock {
@@ -9465,7 +9608,7 @@ impl BetaTextBlock {
 }
 
 ///A block of plain text in the input.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -9481,6 +9624,9 @@ pub struct BetaTextBlockParam {
     ///Always `text`.
     #[serde(rename = "type", default = "defaults::beta_text_block_param_type")]
     pub type_: BetaTextBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaTextBlockParam {
@@ -9696,7 +9842,7 @@ impl ::std::default::Default for BetaTextDeltaType {
 }
 
 ///The result of creating a file.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionCreateResultBlock {
     ///Whether an existing file was overwritten rather than a new one created.
@@ -9707,6 +9853,9 @@ pub struct BetaTextEditorCodeExecutionCreateResultBlock {
         default = "defaults::beta_text_editor_code_execution_create_result_block_type"
     )]
     pub type_: BetaTextEditorCodeExecutionCreateResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaTextEditorCodeExecutionCreateResultBlock {
@@ -9716,7 +9865,7 @@ impl BetaTextEditorCodeExecutionCreateResultBlock {
 }
 
 ///The result of creating a file, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionCreateResultBlockParam {
     ///Whether an existing file was overwritten rather than a new one created.
@@ -9727,6 +9876,9 @@ pub struct BetaTextEditorCodeExecutionCreateResultBlockParam {
         default = "defaults::beta_text_editor_code_execution_create_result_block_param_type"
     )]
     pub type_: BetaTextEditorCodeExecutionCreateResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaTextEditorCodeExecutionCreateResultBlockParam {
@@ -9873,7 +10025,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionCreateResultBlockTyp
 }
 
 ///The result of replacing a string in a file.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionStrReplaceResultBlock {
     ///The changed lines, or null.
@@ -9897,6 +10049,9 @@ pub struct BetaTextEditorCodeExecutionStrReplaceResultBlock {
         default = "defaults::beta_text_editor_code_execution_str_replace_result_block_type"
     )]
     pub type_: BetaTextEditorCodeExecutionStrReplaceResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl ::std::default::Default for BetaTextEditorCodeExecutionStrReplaceResultBlock {
@@ -9908,6 +10063,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionStrReplaceResultBloc
             old_lines: Default::default(),
             old_start: Default::default(),
             type_: defaults::beta_text_editor_code_execution_str_replace_result_block_type(),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 }
@@ -9919,7 +10075,7 @@ impl BetaTextEditorCodeExecutionStrReplaceResultBlock {
 }
 
 ///The result of replacing a string in a file, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
     ///The changed lines.
@@ -9943,6 +10099,9 @@ pub struct BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
         default = "defaults::beta_text_editor_code_execution_str_replace_result_block_param_type"
     )]
     pub type_: BetaTextEditorCodeExecutionStrReplaceResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl ::std::default::Default for BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
@@ -9954,6 +10113,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionStrReplaceResultBloc
             old_lines: Default::default(),
             old_start: Default::default(),
             type_: defaults::beta_text_editor_code_execution_str_replace_result_block_param_type(),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 }
@@ -10104,7 +10264,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionStrReplaceResultBloc
 }
 
 ///The outcome of a file operation of the code execution tool's text editor.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionToolResultBlock {
     ///The result of the operation (view, create or string replace), or the error it ran into.
@@ -10117,6 +10277,9 @@ pub struct BetaTextEditorCodeExecutionToolResultBlock {
         default = "defaults::beta_text_editor_code_execution_tool_result_block_type"
     )]
     pub type_: BetaTextEditorCodeExecutionToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaTextEditorCodeExecutionToolResultBlock {
@@ -10126,7 +10289,7 @@ impl BetaTextEditorCodeExecutionToolResultBlock {
 }
 
 ///The outcome of a file operation of the code execution tool's text editor in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -10142,6 +10305,9 @@ pub struct BetaTextEditorCodeExecutionToolResultBlockParam {
         default = "defaults::beta_text_editor_code_execution_tool_result_block_param_type"
     )]
     pub type_: BetaTextEditorCodeExecutionToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaTextEditorCodeExecutionToolResultBlockParam {
@@ -10288,7 +10454,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionToolResultBlockType 
 }
 
 ///A text editor operation that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionToolResultError {
     ///Why the operation failed.
@@ -10302,6 +10468,9 @@ pub struct BetaTextEditorCodeExecutionToolResultError {
         default = "defaults::beta_text_editor_code_execution_tool_result_error_type"
     )]
     pub type_: BetaTextEditorCodeExecutionToolResultErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaTextEditorCodeExecutionToolResultError {
@@ -10311,7 +10480,7 @@ impl BetaTextEditorCodeExecutionToolResultError {
 }
 
 ///A text editor operation that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionToolResultErrorParam {
     ///Why the operation failed.
@@ -10325,6 +10494,9 @@ pub struct BetaTextEditorCodeExecutionToolResultErrorParam {
         default = "defaults::beta_text_editor_code_execution_tool_result_error_param_type"
     )]
     pub type_: BetaTextEditorCodeExecutionToolResultErrorParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaTextEditorCodeExecutionToolResultErrorParam {
@@ -10471,7 +10643,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionToolResultErrorType 
 }
 
 ///The result of viewing a file.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionViewResultBlock {
     ///The file's content as shown.
@@ -10493,6 +10665,9 @@ pub struct BetaTextEditorCodeExecutionViewResultBlock {
         default = "defaults::beta_text_editor_code_execution_view_result_block_type"
     )]
     pub type_: BetaTextEditorCodeExecutionViewResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaTextEditorCodeExecutionViewResultBlock {
@@ -10502,7 +10677,7 @@ impl BetaTextEditorCodeExecutionViewResultBlock {
 }
 
 ///The result of viewing a file, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionViewResultBlockParam {
     ///The file's content as shown.
@@ -10524,6 +10699,9 @@ pub struct BetaTextEditorCodeExecutionViewResultBlockParam {
         default = "defaults::beta_text_editor_code_execution_view_result_block_param_type"
     )]
     pub type_: BetaTextEditorCodeExecutionViewResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaTextEditorCodeExecutionViewResultBlockParam {
@@ -10670,7 +10848,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionViewResultBlockType 
 }
 
 ///The model's reasoning before its answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaThinkingBlock {
     ///Opaque signature; pass the block back unchanged in later turns.
@@ -10680,6 +10858,9 @@ pub struct BetaThinkingBlock {
     ///Always `thinking`.
     #[serde(rename = "type", default = "defaults::beta_thinking_block_type")]
     pub type_: BetaThinkingBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaThinkingBlock {
@@ -10689,7 +10870,7 @@ impl BetaThinkingBlock {
 }
 
 ///A thinking block from an earlier reply, passed back unchanged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaThinkingBlockParam {
     ///Opaque signature that proves the block came from the model.
@@ -10699,6 +10880,9 @@ pub struct BetaThinkingBlockParam {
     ///Always `thinking`.
     #[serde(rename = "type", default = "defaults::beta_thinking_block_param_type")]
     pub type_: BetaThinkingBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaThinkingBlockParam {
@@ -12579,7 +12763,7 @@ impl ::std::default::Default for BetaToolInputSchemaType {
 }
 
 ///A reference to a tool found by a tool search.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolReferenceBlock {
     ///Name of the tool found.
@@ -12587,6 +12771,9 @@ pub struct BetaToolReferenceBlock {
     ///Always `tool_reference`.
     #[serde(rename = "type", default = "defaults::beta_tool_reference_block_type")]
     pub type_: BetaToolReferenceBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaToolReferenceBlock {
@@ -12596,7 +12783,7 @@ impl BetaToolReferenceBlock {
 }
 
 ///A reference to a tool by its name, which may appear in the content of a tool result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolReferenceBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -12607,6 +12794,9 @@ pub struct BetaToolReferenceBlockParam {
     ///Always `tool_reference`.
     #[serde(rename = "type", default = "defaults::beta_tool_reference_block_param_type")]
     pub type_: BetaToolReferenceBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaToolReferenceBlockParam {
@@ -13169,7 +13359,7 @@ for BetaToolSearchToolRegex20251119Type {
 }
 
 ///The outcome of a tool search run by the server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolSearchToolResultBlock {
     ///The tools found, or the error the search ran into.
@@ -13182,6 +13372,9 @@ pub struct BetaToolSearchToolResultBlock {
         default = "defaults::beta_tool_search_tool_result_block_type"
     )]
     pub type_: BetaToolSearchToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaToolSearchToolResultBlock {
@@ -13191,7 +13384,7 @@ impl BetaToolSearchToolResultBlock {
 }
 
 ///The outcome of a tool search from an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolSearchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -13207,6 +13400,9 @@ pub struct BetaToolSearchToolResultBlockParam {
         default = "defaults::beta_tool_search_tool_result_block_param_type"
     )]
     pub type_: BetaToolSearchToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaToolSearchToolResultBlockParam {
@@ -13344,7 +13540,7 @@ impl ::std::default::Default for BetaToolSearchToolResultBlockType {
 }
 
 ///A tool search that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolSearchToolResultError {
     ///Why the search failed.
@@ -13358,6 +13554,9 @@ pub struct BetaToolSearchToolResultError {
         default = "defaults::beta_tool_search_tool_result_error_type"
     )]
     pub type_: BetaToolSearchToolResultErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaToolSearchToolResultError {
@@ -13367,7 +13566,7 @@ impl BetaToolSearchToolResultError {
 }
 
 ///A tool search that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolSearchToolResultErrorParam {
     ///Why the search failed.
@@ -13378,6 +13577,9 @@ pub struct BetaToolSearchToolResultErrorParam {
         default = "defaults::beta_tool_search_tool_result_error_param_type"
     )]
     pub type_: BetaToolSearchToolResultErrorParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaToolSearchToolResultErrorParam {
@@ -13519,7 +13721,7 @@ impl ::std::default::Default for BetaToolSearchToolResultErrorType {
 }
 
 ///The tools a tool search found.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolSearchToolSearchResultBlock {
     ///References to the tools found; their definitions are loaded.
@@ -13530,6 +13732,9 @@ pub struct BetaToolSearchToolSearchResultBlock {
         default = "defaults::beta_tool_search_tool_search_result_block_type"
     )]
     pub type_: BetaToolSearchToolSearchResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaToolSearchToolSearchResultBlock {
@@ -13539,7 +13744,7 @@ impl BetaToolSearchToolSearchResultBlock {
 }
 
 ///The tools a tool search found, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolSearchToolSearchResultBlockParam {
     ///References to the tools found.
@@ -13550,6 +13755,9 @@ pub struct BetaToolSearchToolSearchResultBlockParam {
         default = "defaults::beta_tool_search_tool_search_result_block_param_type"
     )]
     pub type_: BetaToolSearchToolSearchResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaToolSearchToolSearchResultBlockParam {
@@ -14452,7 +14660,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BetaToolType {
 }
 
 ///A call of a client tool; run it and answer with a `tool_result` block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolUseBlock {
     ///Who issued this call: the model itself, or code running inside a server tool.
@@ -14467,6 +14675,9 @@ pub struct BetaToolUseBlock {
     ///Always `tool_use`.
     #[serde(rename = "type", default = "defaults::beta_tool_use_block_type")]
     pub type_: BetaToolUseBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaToolUseBlock {
@@ -14476,7 +14687,7 @@ impl BetaToolUseBlock {
 }
 
 ///A client tool call made by the model in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -14494,6 +14705,9 @@ pub struct BetaToolUseBlockParam {
     ///Always `tool_use`.
     #[serde(rename = "type", default = "defaults::beta_tool_use_block_param_type")]
     pub type_: BetaToolUseBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaToolUseBlockParam {
@@ -14988,7 +15202,7 @@ impl BetaUsage {
 }
 
 ///A fetched web page.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebFetchBlock {
     ///The page's content, as a document block.
@@ -15001,6 +15215,9 @@ pub struct BetaWebFetchBlock {
     pub type_: BetaWebFetchBlockType,
     ///Address the content was fetched from.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaWebFetchBlock {
@@ -15010,7 +15227,7 @@ impl BetaWebFetchBlock {
 }
 
 ///A fetched web page, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebFetchBlockParam {
     ///The page's content, as a document block.
@@ -15023,6 +15240,9 @@ pub struct BetaWebFetchBlockParam {
     pub type_: BetaWebFetchBlockParamType,
     ///Address the content was fetched from.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaWebFetchBlockParam {
@@ -15347,7 +15567,7 @@ impl ::std::default::Default for BetaWebFetchTool20250910Type {
 }
 
 ///The outcome of a web fetch run by the server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebFetchToolResultBlock {
     ///The fetched document, or the error the fetch ran into.
@@ -15360,6 +15580,9 @@ pub struct BetaWebFetchToolResultBlock {
         default = "defaults::beta_web_fetch_tool_result_block_type"
     )]
     pub type_: BetaWebFetchToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaWebFetchToolResultBlock {
@@ -15369,7 +15592,7 @@ impl BetaWebFetchToolResultBlock {
 }
 
 ///The outcome of a web fetch from an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebFetchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -15385,6 +15608,9 @@ pub struct BetaWebFetchToolResultBlockParam {
         default = "defaults::beta_web_fetch_tool_result_block_param_type"
     )]
     pub type_: BetaWebFetchToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaWebFetchToolResultBlockParam {
@@ -15521,7 +15747,7 @@ impl ::std::default::Default for BetaWebFetchToolResultBlockType {
 }
 
 ///A web fetch that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebFetchToolResultErrorBlock {
     ///Why the fetch failed.
@@ -15532,6 +15758,9 @@ pub struct BetaWebFetchToolResultErrorBlock {
         default = "defaults::beta_web_fetch_tool_result_error_block_type"
     )]
     pub type_: BetaWebFetchToolResultErrorBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaWebFetchToolResultErrorBlock {
@@ -15541,7 +15770,7 @@ impl BetaWebFetchToolResultErrorBlock {
 }
 
 ///A web fetch that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebFetchToolResultErrorBlockParam {
     ///Why the fetch failed.
@@ -15552,6 +15781,9 @@ pub struct BetaWebFetchToolResultErrorBlockParam {
         default = "defaults::beta_web_fetch_tool_result_error_block_param_type"
     )]
     pub type_: BetaWebFetchToolResultErrorBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaWebFetchToolResultErrorBlockParam {
@@ -15689,7 +15921,7 @@ impl ::std::default::Default for BetaWebFetchToolResultErrorBlockType {
 }
 
 ///One web search result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebSearchResultBlock {
     ///Opaque encrypted page content; pass it back unchanged.
@@ -15704,6 +15936,9 @@ pub struct BetaWebSearchResultBlock {
     pub type_: BetaWebSearchResultBlockType,
     ///Address of the page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaWebSearchResultBlock {
@@ -15713,7 +15948,7 @@ impl BetaWebSearchResultBlock {
 }
 
 ///One web search result, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebSearchResultBlockParam {
     ///Opaque encrypted page content.
@@ -15731,6 +15966,9 @@ pub struct BetaWebSearchResultBlockParam {
     pub type_: BetaWebSearchResultBlockParamType,
     ///Address of the page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaWebSearchResultBlockParam {
@@ -16157,7 +16395,7 @@ impl ::std::default::Default for BetaWebSearchTool20250305UserLocationType {
 }
 
 ///A web search that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebSearchToolRequestError {
     ///Why the search failed.
@@ -16168,6 +16406,9 @@ pub struct BetaWebSearchToolRequestError {
         default = "defaults::beta_web_search_tool_request_error_type"
     )]
     pub type_: BetaWebSearchToolRequestErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaWebSearchToolRequestError {
@@ -16241,7 +16482,7 @@ impl ::std::default::Default for BetaWebSearchToolRequestErrorType {
 }
 
 ///The outcome of a web search run by the server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebSearchToolResultBlock {
     ///The search results, or the error the search ran into.
@@ -16254,6 +16495,9 @@ pub struct BetaWebSearchToolResultBlock {
         default = "defaults::beta_web_search_tool_result_block_type"
     )]
     pub type_: BetaWebSearchToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaWebSearchToolResultBlock {
@@ -16290,7 +16534,7 @@ for BetaWebSearchToolResultBlockContent {
 }
 
 ///The outcome of a web search from an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebSearchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -16306,6 +16550,9 @@ pub struct BetaWebSearchToolResultBlockParam {
         default = "defaults::beta_web_search_tool_result_block_param_type"
     )]
     pub type_: BetaWebSearchToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaWebSearchToolResultBlockParam {
@@ -16467,7 +16714,7 @@ impl ::std::default::Default for BetaWebSearchToolResultBlockType {
 }
 
 ///A web search that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebSearchToolResultError {
     ///Why the search failed.
@@ -16478,6 +16725,9 @@ pub struct BetaWebSearchToolResultError {
         default = "defaults::beta_web_search_tool_result_error_type"
     )]
     pub type_: BetaWebSearchToolResultErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl BetaWebSearchToolResultError {
@@ -16657,7 +16907,7 @@ impl CacheCreation {
 }
 
 ///A citation of a character range of a plain-text document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationCharLocation {
     ///The passage being cited.
@@ -16677,6 +16927,9 @@ pub struct CitationCharLocation {
     ///Always `char_location`.
     #[serde(rename = "type", default = "defaults::citation_char_location_type")]
     pub type_: CitationCharLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl CitationCharLocation {
@@ -16686,7 +16939,7 @@ impl CitationCharLocation {
 }
 
 ///Cites a character range of a plain-text document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationCharLocationParam {
     ///The passage being cited.
@@ -16703,6 +16956,9 @@ pub struct CitationCharLocationParam {
     ///Always `char_location`.
     #[serde(rename = "type", default = "defaults::citation_char_location_param_type")]
     pub type_: CitationCharLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl CitationCharLocationParam {
@@ -16838,7 +17094,7 @@ impl ::std::default::Default for CitationCharLocationType {
 }
 
 ///A citation of a range of blocks of a document given as content blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationContentBlockLocation {
     ///The passage being cited.
@@ -16858,6 +17114,9 @@ pub struct CitationContentBlockLocation {
     ///Always `content_block_location`.
     #[serde(rename = "type", default = "defaults::citation_content_block_location_type")]
     pub type_: CitationContentBlockLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl CitationContentBlockLocation {
@@ -16867,7 +17126,7 @@ impl CitationContentBlockLocation {
 }
 
 ///Cites a range of blocks of a document given as content blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationContentBlockLocationParam {
     ///The passage being cited.
@@ -16887,6 +17146,9 @@ pub struct CitationContentBlockLocationParam {
         default = "defaults::citation_content_block_location_param_type"
     )]
     pub type_: CitationContentBlockLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl CitationContentBlockLocationParam {
@@ -17024,7 +17286,7 @@ impl ::std::default::Default for CitationContentBlockLocationType {
 }
 
 ///A citation of a page range of a PDF document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationPageLocation {
     ///The passage being cited.
@@ -17044,6 +17306,9 @@ pub struct CitationPageLocation {
     ///Always `page_location`.
     #[serde(rename = "type", default = "defaults::citation_page_location_type")]
     pub type_: CitationPageLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl CitationPageLocation {
@@ -17053,7 +17318,7 @@ impl CitationPageLocation {
 }
 
 ///Cites a page range of a PDF document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationPageLocationParam {
     ///The passage being cited.
@@ -17070,6 +17335,9 @@ pub struct CitationPageLocationParam {
     ///Always `page_location`.
     #[serde(rename = "type", default = "defaults::citation_page_location_param_type")]
     pub type_: CitationPageLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl CitationPageLocationParam {
@@ -17205,7 +17473,7 @@ impl ::std::default::Default for CitationPageLocationType {
 }
 
 ///Cites a range of blocks inside a `search_result` content block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationSearchResultLocationParam {
     ///The passage being cited.
@@ -17227,6 +17495,9 @@ pub struct CitationSearchResultLocationParam {
         default = "defaults::citation_search_result_location_param_type"
     )]
     pub type_: CitationSearchResultLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl CitationSearchResultLocationParam {
@@ -17300,7 +17571,7 @@ impl ::std::default::Default for CitationSearchResultLocationParamType {
 }
 
 ///Cites a web search result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationWebSearchResultLocationParam {
     ///The passage being cited.
@@ -17318,6 +17589,9 @@ pub struct CitationWebSearchResultLocationParam {
     pub type_: CitationWebSearchResultLocationParamType,
     ///Address of the cited page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl CitationWebSearchResultLocationParam {
@@ -17486,7 +17760,7 @@ impl ::std::default::Default for CitationsDeltaType {
 }
 
 ///A citation of a range of blocks inside a `search_result` content block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationsSearchResultLocation {
     ///The passage being cited.
@@ -17508,6 +17782,9 @@ pub struct CitationsSearchResultLocation {
         default = "defaults::citations_search_result_location_type"
     )]
     pub type_: CitationsSearchResultLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl CitationsSearchResultLocation {
@@ -17581,7 +17858,7 @@ impl ::std::default::Default for CitationsSearchResultLocationType {
 }
 
 ///A citation of a web search result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationsWebSearchResultLocation {
     ///The passage being cited.
@@ -17599,6 +17876,9 @@ pub struct CitationsWebSearchResultLocation {
     pub type_: CitationsWebSearchResultLocationType,
     ///Address of the cited page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl CitationsWebSearchResultLocation {
@@ -21693,7 +21973,7 @@ impl ::std::default::Default for RawMessageStopEventType {
 }
 
 ///Reasoning that was encrypted because part of it was flagged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RedactedThinkingBlock {
     ///Opaque encrypted reasoning; pass it back unchanged in later turns.
@@ -21701,6 +21981,9 @@ pub struct RedactedThinkingBlock {
     ///Always `redacted_thinking`.
     #[serde(rename = "type", default = "defaults::redacted_thinking_block_type")]
     pub type_: RedactedThinkingBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl RedactedThinkingBlock {
@@ -21710,7 +21993,7 @@ impl RedactedThinkingBlock {
 }
 
 ///A redacted thinking block from an earlier reply, passed back unchanged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RedactedThinkingBlockParam {
     ///Opaque encrypted thinking content.
@@ -21718,6 +22001,9 @@ pub struct RedactedThinkingBlockParam {
     ///Always `redacted_thinking`.
     #[serde(rename = "type", default = "defaults::redacted_thinking_block_param_type")]
     pub type_: RedactedThinkingBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl RedactedThinkingBlockParam {
@@ -21957,7 +22243,7 @@ impl ServerToolUsage {
 }
 
 ///A call of a server tool, run by Anthropic.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ServerToolUseBlock {
     ///Identifier of this call.
@@ -21969,6 +22255,9 @@ pub struct ServerToolUseBlock {
     ///Always `server_tool_use`.
     #[serde(rename = "type", default = "defaults::server_tool_use_block_type")]
     pub type_: ServerToolUseBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl ServerToolUseBlock {
@@ -21978,7 +22267,7 @@ impl ServerToolUseBlock {
 }
 
 ///A server tool call made by the model in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ServerToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -21994,6 +22283,9 @@ pub struct ServerToolUseBlockParam {
     ///Always `server_tool_use`.
     #[serde(rename = "type", default = "defaults::server_tool_use_block_param_type")]
     pub type_: ServerToolUseBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl ServerToolUseBlockParam {
@@ -22377,7 +22669,7 @@ impl ::std::convert::From<::std::vec::Vec<TextBlockParam>> for SystemPrompt {
 }
 
 ///Generated text.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TextBlock {
     ///Sources that back this text, or null. The kind depends on the source: PDFs give page locations, plain text gives character locations, content documents give block locations.
@@ -22388,6 +22680,9 @@ pub struct TextBlock {
     ///Always `text`.
     #[serde(rename = "type", default = "defaults::text_block_type")]
     pub type_: TextBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl TextBlock {
@@ -22397,7 +22692,7 @@ impl TextBlock {
 }
 
 ///A block of plain text in the input.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TextBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -22413,6 +22708,9 @@ pub struct TextBlockParam {
     ///Always `text`.
     #[serde(rename = "type", default = "defaults::text_block_param_type")]
     pub type_: TextBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl TextBlockParam {
@@ -22628,7 +22926,7 @@ impl ::std::default::Default for TextDeltaType {
 }
 
 ///The model's reasoning before its answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ThinkingBlock {
     ///Opaque signature; pass the block back unchanged in later turns.
@@ -22638,6 +22936,9 @@ pub struct ThinkingBlock {
     ///Always `thinking`.
     #[serde(rename = "type", default = "defaults::thinking_block_type")]
     pub type_: ThinkingBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl ThinkingBlock {
@@ -22647,7 +22948,7 @@ impl ThinkingBlock {
 }
 
 ///A thinking block from an earlier reply, passed back unchanged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ThinkingBlockParam {
     ///Opaque signature that proves the block came from the model.
@@ -22657,6 +22958,9 @@ pub struct ThinkingBlockParam {
     ///Always `thinking`.
     #[serde(rename = "type", default = "defaults::thinking_block_param_type")]
     pub type_: ThinkingBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl ThinkingBlockParam {
@@ -24402,7 +24706,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ToolType {
 }
 
 ///A call of a client tool; run it and answer with a `tool_result` block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ToolUseBlock {
     ///Identifier of this call, to quote in the `tool_result`.
@@ -24414,6 +24718,9 @@ pub struct ToolUseBlock {
     ///Always `tool_use`.
     #[serde(rename = "type", default = "defaults::tool_use_block_type")]
     pub type_: ToolUseBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl ToolUseBlock {
@@ -24423,7 +24730,7 @@ impl ToolUseBlock {
 }
 
 ///A client tool call made by the model in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -24438,6 +24745,9 @@ pub struct ToolUseBlockParam {
     ///Always `tool_use`.
     #[serde(rename = "type", default = "defaults::tool_use_block_param_type")]
     pub type_: ToolUseBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl ToolUseBlockParam {
@@ -24869,7 +25179,7 @@ impl UserUpdateParams {
 }
 
 ///One web search result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WebSearchResultBlock {
     ///Opaque encrypted page content; pass it back unchanged.
@@ -24884,6 +25194,9 @@ pub struct WebSearchResultBlock {
     pub type_: WebSearchResultBlockType,
     ///Address of the page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl WebSearchResultBlock {
@@ -24893,7 +25206,7 @@ impl WebSearchResultBlock {
 }
 
 ///One web search result, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WebSearchResultBlockParam {
     ///Opaque encrypted page content.
@@ -24908,6 +25221,9 @@ pub struct WebSearchResultBlockParam {
     pub type_: WebSearchResultBlockParamType,
     ///Address of the page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl WebSearchResultBlockParam {
@@ -25325,7 +25641,7 @@ impl ::std::default::Default for WebSearchTool20250305UserLocationType {
 }
 
 ///A web search that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WebSearchToolRequestError {
     ///Why the search failed.
@@ -25333,6 +25649,9 @@ pub struct WebSearchToolRequestError {
     ///Always `web_search_tool_result_error`.
     #[serde(rename = "type", default = "defaults::web_search_tool_request_error_type")]
     pub type_: WebSearchToolRequestErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl WebSearchToolRequestError {
@@ -25488,7 +25807,7 @@ impl ::std::default::Default for WebSearchToolRequestErrorType {
 }
 
 ///The outcome of a web search run by the server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WebSearchToolResultBlock {
     ///The search results, or the error the search ran into.
@@ -25498,6 +25817,9 @@ pub struct WebSearchToolResultBlock {
     ///Always `web_search_tool_result`.
     #[serde(rename = "type", default = "defaults::web_search_tool_result_block_type")]
     pub type_: WebSearchToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl WebSearchToolResultBlock {
@@ -25558,7 +25880,7 @@ for WebSearchToolResultBlockItem {
 }
 
 ///The outcome of a web search from an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WebSearchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -25574,6 +25896,9 @@ pub struct WebSearchToolResultBlockParam {
         default = "defaults::web_search_tool_result_block_param_type"
     )]
     pub type_: WebSearchToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl WebSearchToolResultBlockParam {
@@ -25734,7 +26059,7 @@ impl ::std::default::Default for WebSearchToolResultBlockType {
 }
 
 ///A web search that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WebSearchToolResultError {
     ///Why the search failed.
@@ -25742,6 +26067,9 @@ pub struct WebSearchToolResultError {
     ///Always `web_search_tool_result_error`.
     #[serde(rename = "type", default = "defaults::web_search_tool_result_error_type")]
     pub type_: WebSearchToolResultErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl WebSearchToolResultError {
@@ -26768,6 +27096,7 @@ pub mod builder {
                 data: value.data?,
                 media_type: value.media_type?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -26835,6 +27164,7 @@ pub mod builder {
             Ok(Self {
                 file_id: value.file_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -26904,6 +27234,7 @@ pub mod builder {
             Ok(Self {
                 file_id: value.file_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -27020,6 +27351,7 @@ pub mod builder {
                 stderr: value.stderr?,
                 stdout: value.stdout?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -27141,6 +27473,7 @@ pub mod builder {
                 stderr: value.stderr?,
                 stdout: value.stdout?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -27234,6 +27567,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -27348,6 +27682,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -27424,6 +27759,7 @@ pub mod builder {
             Ok(Self {
                 error_code: value.error_code?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -27500,6 +27836,7 @@ pub mod builder {
             Ok(Self {
                 error_code: value.error_code?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -27797,6 +28134,7 @@ pub mod builder {
                 file_id: value.file_id?,
                 start_char_index: value.start_char_index?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -27938,6 +28276,7 @@ pub mod builder {
                 end_char_index: value.end_char_index?,
                 start_char_index: value.start_char_index?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -27989,7 +28328,10 @@ pub mod builder {
         fn try_from(
             value: BetaCitationConfig,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self { enabled: value.enabled? })
+            Ok(Self {
+                enabled: value.enabled?,
+                unknown_fields: ::std::default::Default::default(),
+            })
         }
     }
 
@@ -28142,6 +28484,7 @@ pub mod builder {
                 file_id: value.file_id?,
                 start_block_index: value.start_block_index?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -28287,6 +28630,7 @@ pub mod builder {
                 end_block_index: value.end_block_index?,
                 start_block_index: value.start_block_index?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -28448,6 +28792,7 @@ pub mod builder {
                 file_id: value.file_id?,
                 start_page_number: value.start_page_number?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -28591,6 +28936,7 @@ pub mod builder {
                 end_page_number: value.end_page_number?,
                 start_page_number: value.start_page_number?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -28749,6 +29095,7 @@ pub mod builder {
                 start_block_index: value.start_block_index?,
                 title: value.title?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -28910,6 +29257,7 @@ pub mod builder {
                 start_block_index: value.start_block_index?,
                 title: value.title?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -29038,6 +29386,7 @@ pub mod builder {
                 title: value.title?,
                 type_: value.type_?,
                 url: value.url?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -29092,7 +29441,10 @@ pub mod builder {
         fn try_from(
             value: BetaCitationsConfigParam,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self { enabled: value.enabled? })
+            Ok(Self {
+                enabled: value.enabled?,
+                unknown_fields: ::std::default::Default::default(),
+            })
         }
     }
 
@@ -29278,6 +29630,7 @@ pub mod builder {
                 title: value.title?,
                 type_: value.type_?,
                 url: value.url?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -29760,6 +30113,7 @@ pub mod builder {
             Ok(Self {
                 file_id: value.file_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -29827,6 +30181,7 @@ pub mod builder {
             Ok(Self {
                 file_id: value.file_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -29943,6 +30298,7 @@ pub mod builder {
                 stderr: value.stderr?,
                 stdout: value.stdout?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -30062,6 +30418,7 @@ pub mod builder {
                 stderr: value.stderr?,
                 stdout: value.stdout?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -30453,6 +30810,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -30565,6 +30923,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -30639,6 +30998,7 @@ pub mod builder {
             Ok(Self {
                 error_code: value.error_code?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -30713,6 +31073,7 @@ pub mod builder {
             Ok(Self {
                 error_code: value.error_code?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -30896,6 +31257,7 @@ pub mod builder {
             Ok(Self {
                 content: value.content?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -30986,6 +31348,7 @@ pub mod builder {
                 cache_control: value.cache_control?,
                 content: value.content?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -31418,6 +31781,7 @@ pub mod builder {
             Ok(Self {
                 file_id: value.file_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -31506,6 +31870,7 @@ pub mod builder {
                 cache_control: value.cache_control?,
                 file_id: value.file_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -31843,7 +32208,10 @@ pub mod builder {
         fn try_from(
             value: BetaDirectCaller,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
-            Ok(Self { type_: value.type_? })
+            Ok(Self {
+                type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
+            })
         }
     }
 
@@ -31942,6 +32310,7 @@ pub mod builder {
                 source: value.source?,
                 title: value.title?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -32884,6 +33253,7 @@ pub mod builder {
                 is_error: value.is_error?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -32998,6 +33368,7 @@ pub mod builder {
                 name: value.name?,
                 server_name: value.server_name?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -33135,6 +33506,7 @@ pub mod builder {
                 name: value.name?,
                 server_name: value.server_name?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -35767,6 +36139,7 @@ pub mod builder {
                 data: value.data?,
                 media_type: value.media_type?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -36382,6 +36755,7 @@ pub mod builder {
             Ok(Self {
                 data: value.data?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -36447,6 +36821,7 @@ pub mod builder {
             Ok(Self {
                 data: value.data?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -36593,6 +36968,7 @@ pub mod builder {
                 source: value.source?,
                 title: value.title?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -36927,6 +37303,7 @@ pub mod builder {
                 is_error: value.is_error?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -37140,6 +37517,7 @@ pub mod builder {
             Ok(Self {
                 tool_id: value.tool_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -37331,6 +37709,7 @@ pub mod builder {
                 input: value.input?,
                 name: value.name?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -37474,6 +37853,7 @@ pub mod builder {
                 input: value.input?,
                 name: value.name?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -37786,6 +38166,7 @@ pub mod builder {
                 citations: value.citations?,
                 text: value.text?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -37894,6 +38275,7 @@ pub mod builder {
                 citations: value.citations?,
                 text: value.text?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -38026,6 +38408,7 @@ pub mod builder {
             Ok(Self {
                 is_file_update: value.is_file_update?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -38097,6 +38480,7 @@ pub mod builder {
             Ok(Self {
                 is_file_update: value.is_file_update?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -38249,6 +38633,7 @@ pub mod builder {
                 old_lines: value.old_lines?,
                 old_start: value.old_start?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -38402,6 +38787,7 @@ pub mod builder {
                 old_lines: value.old_lines?,
                 old_start: value.old_start?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -38501,6 +38887,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -38615,6 +39002,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -38712,6 +39100,7 @@ pub mod builder {
                 error_code: value.error_code?,
                 error_message: value.error_message?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -38808,6 +39197,7 @@ pub mod builder {
                 error_code: value.error_code?,
                 error_message: value.error_message?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -38958,6 +39348,7 @@ pub mod builder {
                 start_line: value.start_line?,
                 total_lines: value.total_lines?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -39111,6 +39502,7 @@ pub mod builder {
                 start_line: value.start_line?,
                 total_lines: value.total_lines?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -39197,6 +39589,7 @@ pub mod builder {
                 signature: value.signature?,
                 thinking: value.thinking?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -39280,6 +39673,7 @@ pub mod builder {
                 signature: value.signature?,
                 thinking: value.thinking?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -41316,6 +41710,7 @@ pub mod builder {
             Ok(Self {
                 tool_name: value.tool_name?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -41403,6 +41798,7 @@ pub mod builder {
                 cache_control: value.cache_control?,
                 tool_name: value.tool_name?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -41923,6 +42319,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -42035,6 +42432,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -42126,6 +42524,7 @@ pub mod builder {
                 error_code: value.error_code?,
                 error_message: value.error_message?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -42199,6 +42598,7 @@ pub mod builder {
             Ok(Self {
                 error_code: value.error_code?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -42273,6 +42673,7 @@ pub mod builder {
             Ok(Self {
                 tool_references: value.tool_references?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -42351,6 +42752,7 @@ pub mod builder {
             Ok(Self {
                 tool_references: value.tool_references?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -43188,6 +43590,7 @@ pub mod builder {
                 input: value.input?,
                 name: value.name?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -43328,6 +43731,7 @@ pub mod builder {
                 input: value.input?,
                 name: value.name?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -43890,6 +44294,7 @@ pub mod builder {
                 retrieved_at: value.retrieved_at?,
                 type_: value.type_?,
                 url: value.url?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -43994,6 +44399,7 @@ pub mod builder {
                 retrieved_at: value.retrieved_at?,
                 type_: value.type_?,
                 url: value.url?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -44335,6 +44741,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -44445,6 +44852,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -44517,6 +44925,7 @@ pub mod builder {
             Ok(Self {
                 error_code: value.error_code?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -44589,6 +44998,7 @@ pub mod builder {
             Ok(Self {
                 error_code: value.error_code?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -44708,6 +45118,7 @@ pub mod builder {
                 title: value.title?,
                 type_: value.type_?,
                 url: value.url?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -44830,6 +45241,7 @@ pub mod builder {
                 title: value.title?,
                 type_: value.type_?,
                 url: value.url?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -45263,6 +45675,7 @@ pub mod builder {
             Ok(Self {
                 error_code: value.error_code?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -45349,6 +45762,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -45459,6 +45873,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -45531,6 +45946,7 @@ pub mod builder {
             Ok(Self {
                 error_code: value.error_code?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -45826,6 +46242,7 @@ pub mod builder {
                 file_id: value.file_id?,
                 start_char_index: value.start_char_index?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -45966,6 +46383,7 @@ pub mod builder {
                 end_char_index: value.end_char_index?,
                 start_char_index: value.start_char_index?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -46127,6 +46545,7 @@ pub mod builder {
                 file_id: value.file_id?,
                 start_block_index: value.start_block_index?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -46270,6 +46689,7 @@ pub mod builder {
                 end_block_index: value.end_block_index?,
                 start_block_index: value.start_block_index?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -46430,6 +46850,7 @@ pub mod builder {
                 file_id: value.file_id?,
                 start_page_number: value.start_page_number?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -46572,6 +46993,7 @@ pub mod builder {
                 end_page_number: value.end_page_number?,
                 start_page_number: value.start_page_number?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -46730,6 +47152,7 @@ pub mod builder {
                 start_block_index: value.start_block_index?,
                 title: value.title?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -46856,6 +47279,7 @@ pub mod builder {
                 title: value.title?,
                 type_: value.type_?,
                 url: value.url?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -47124,6 +47548,7 @@ pub mod builder {
                 start_block_index: value.start_block_index?,
                 title: value.title?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -47248,6 +47673,7 @@ pub mod builder {
                 title: value.title?,
                 type_: value.type_?,
                 url: value.url?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -54443,6 +54869,7 @@ pub mod builder {
             Ok(Self {
                 data: value.data?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -54507,6 +54934,7 @@ pub mod builder {
             Ok(Self {
                 data: value.data?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -54801,6 +55229,7 @@ pub mod builder {
                 input: value.input?,
                 name: value.name?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -54924,6 +55353,7 @@ pub mod builder {
                 input: value.input?,
                 name: value.name?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -55494,6 +55924,7 @@ pub mod builder {
                 citations: value.citations?,
                 text: value.text?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -55597,6 +56028,7 @@ pub mod builder {
                 citations: value.citations?,
                 text: value.text?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -55737,6 +56169,7 @@ pub mod builder {
                 signature: value.signature?,
                 thinking: value.thinking?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -55819,6 +56252,7 @@ pub mod builder {
                 signature: value.signature?,
                 thinking: value.thinking?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -57230,6 +57664,7 @@ pub mod builder {
                 input: value.input?,
                 name: value.name?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -57349,6 +57784,7 @@ pub mod builder {
                 input: value.input?,
                 name: value.name?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -57951,6 +58387,7 @@ pub mod builder {
                 title: value.title?,
                 type_: value.type_?,
                 url: value.url?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -58072,6 +58509,7 @@ pub mod builder {
                 title: value.title?,
                 type_: value.type_?,
                 url: value.url?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -58460,6 +58898,7 @@ pub mod builder {
             Ok(Self {
                 error_code: value.error_code?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -58546,6 +58985,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -58654,6 +59094,7 @@ pub mod builder {
                 content: value.content?,
                 tool_use_id: value.tool_use_id?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -58726,6 +59167,7 @@ pub mod builder {
             Ok(Self {
                 error_code: value.error_code?,
                 type_: value.type_?,
+                unknown_fields: ::std::default::Default::default(),
             })
         }
     }
@@ -60624,5 +61066,8687 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaBase64PdfSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBase64PdfSource;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBase64PdfSource` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBase64PdfSource, A::Error> {
+                const FIELDS: &[&str] = &["data", "media_type", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaBase64PdfSourceMediaType> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaBase64PdfSourceType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "media_type",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBase64PdfSource {
+                    data: crate::lossless::required(__field0, "data")?,
+                    media_type: __field1
+                        .unwrap_or_else(defaults::beta_base64_pdf_source_media_type),
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_base64_pdf_source_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionOutputBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionOutputBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBashCodeExecutionOutputBlock, A::Error> {
+                const FIELDS: &[&str] = &["file_id", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaBashCodeExecutionOutputBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionOutputBlock {
+                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_output_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionOutputBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionOutputBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBashCodeExecutionOutputBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["file_id", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaBashCodeExecutionOutputBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionOutputBlockParam {
+                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_output_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBashCodeExecutionResultBlock, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "content",
+                    "return_code",
+                    "stderr",
+                    "stdout",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<BetaBashCodeExecutionOutputBlock>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    BetaBashCodeExecutionResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "return_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "stderr")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "stdout")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    return_code: crate::lossless::required(__field1, "return_code")?,
+                    stderr: crate::lossless::required(__field2, "stderr")?,
+                    stdout: crate::lossless::required(__field3, "stdout")?,
+                    type_: __field4
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBashCodeExecutionResultBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "content",
+                    "return_code",
+                    "stderr",
+                    "stdout",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<BetaBashCodeExecutionOutputBlockParam>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    BetaBashCodeExecutionResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "return_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "stderr")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "stdout")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionResultBlockParam {
+                    content: crate::lossless::required(__field0, "content")?,
+                    return_code: crate::lossless::required(__field1, "return_code")?,
+                    stderr: crate::lossless::required(__field2, "stderr")?,
+                    stdout: crate::lossless::required(__field3, "stdout")?,
+                    type_: __field4
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBashCodeExecutionToolResultBlock, A::Error> {
+                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaBashCodeExecutionToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaBashCodeExecutionToolResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_tool_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaBashCodeExecutionToolResultBlockParam,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "content",
+                    "tool_use_id",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaBashCodeExecutionToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaBashCodeExecutionToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionToolResultError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionToolResultError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBashCodeExecutionToolResultError, A::Error> {
+                const FIELDS: &[&str] = &["error_code", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaBashCodeExecutionToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaBashCodeExecutionToolResultErrorType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionToolResultError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_tool_result_error_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultErrorParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionToolResultErrorParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionToolResultErrorParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaBashCodeExecutionToolResultErrorParam,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &["error_code", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaBashCodeExecutionToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaBashCodeExecutionToolResultErrorParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionToolResultErrorParam {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_tool_result_error_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationCharLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationCharLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationCharLocation, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_char_index",
+                    "file_id",
+                    "start_char_index",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<BetaCitationCharLocationType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "file_id",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(
+                                &mut __field5,
+                                &mut __map,
+                                "start_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationCharLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_char_index: crate::lossless::required(
+                        __field3,
+                        "end_char_index",
+                    )?,
+                    file_id: __field4.unwrap_or_default(),
+                    start_char_index: crate::lossless::required(
+                        __field5,
+                        "start_char_index",
+                    )?,
+                    type_: __field6
+                        .unwrap_or_else(defaults::beta_citation_char_location_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationCharLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationCharLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationCharLocationParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_char_index",
+                    "start_char_index",
+                    "type",
+                    "file_id",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaCitationCharLocationParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationCharLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_char_index: crate::lossless::required(
+                        __field3,
+                        "end_char_index",
+                    )?,
+                    start_char_index: crate::lossless::required(
+                        __field4,
+                        "start_char_index",
+                    )?,
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_citation_char_location_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCitationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationConfig` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationConfig, A::Error> {
+                const FIELDS: &[&str] = &["enabled"];
+                let mut __field0: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "enabled")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationConfig {
+                    enabled: crate::lossless::required(__field0, "enabled")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationContentBlockLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationContentBlockLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationContentBlockLocation, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_block_index",
+                    "file_id",
+                    "start_block_index",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<
+                    BetaCitationContentBlockLocationType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "file_id",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(
+                                &mut __field5,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationContentBlockLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_block_index: crate::lossless::required(
+                        __field3,
+                        "end_block_index",
+                    )?,
+                    file_id: __field4.unwrap_or_default(),
+                    start_block_index: crate::lossless::required(
+                        __field5,
+                        "start_block_index",
+                    )?,
+                    type_: __field6
+                        .unwrap_or_else(
+                            defaults::beta_citation_content_block_location_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationContentBlockLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationContentBlockLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationContentBlockLocationParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_block_index",
+                    "start_block_index",
+                    "type",
+                    "file_id",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaCitationContentBlockLocationParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationContentBlockLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_block_index: crate::lossless::required(
+                        __field3,
+                        "end_block_index",
+                    )?,
+                    start_block_index: crate::lossless::required(
+                        __field4,
+                        "start_block_index",
+                    )?,
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_citation_content_block_location_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationPageLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationPageLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationPageLocation, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_page_number",
+                    "file_id",
+                    "start_page_number",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<BetaCitationPageLocationType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "file_id",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(
+                                &mut __field5,
+                                &mut __map,
+                                "start_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationPageLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_page_number: crate::lossless::required(
+                        __field3,
+                        "end_page_number",
+                    )?,
+                    file_id: __field4.unwrap_or_default(),
+                    start_page_number: crate::lossless::required(
+                        __field5,
+                        "start_page_number",
+                    )?,
+                    type_: __field6
+                        .unwrap_or_else(defaults::beta_citation_page_location_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationPageLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationPageLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationPageLocationParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_page_number",
+                    "start_page_number",
+                    "type",
+                    "file_id",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaCitationPageLocationParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationPageLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_page_number: crate::lossless::required(
+                        __field3,
+                        "end_page_number",
+                    )?,
+                    start_page_number: crate::lossless::required(
+                        __field4,
+                        "start_page_number",
+                    )?,
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_citation_page_location_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationSearchResultLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationSearchResultLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationSearchResultLocation, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "end_block_index",
+                    "search_result_index",
+                    "source",
+                    "start_block_index",
+                    "title",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<
+                    BetaCitationSearchResultLocationType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "search_result_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field5,
+                                &mut __map,
+                                "title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationSearchResultLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    end_block_index: crate::lossless::required(
+                        __field1,
+                        "end_block_index",
+                    )?,
+                    search_result_index: crate::lossless::required(
+                        __field2,
+                        "search_result_index",
+                    )?,
+                    source: crate::lossless::required(__field3, "source")?,
+                    start_block_index: crate::lossless::required(
+                        __field4,
+                        "start_block_index",
+                    )?,
+                    title: __field5.unwrap_or_default(),
+                    type_: __field6
+                        .unwrap_or_else(
+                            defaults::beta_citation_search_result_location_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationSearchResultLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationSearchResultLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationSearchResultLocationParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "end_block_index",
+                    "search_result_index",
+                    "source",
+                    "start_block_index",
+                    "title",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<
+                    BetaCitationSearchResultLocationParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "search_result_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationSearchResultLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    end_block_index: crate::lossless::required(
+                        __field1,
+                        "end_block_index",
+                    )?,
+                    search_result_index: crate::lossless::required(
+                        __field2,
+                        "search_result_index",
+                    )?,
+                    source: crate::lossless::required(__field3, "source")?,
+                    start_block_index: crate::lossless::required(
+                        __field4,
+                        "start_block_index",
+                    )?,
+                    title: __field5.unwrap_or_default(),
+                    type_: __field6
+                        .unwrap_or_else(
+                            defaults::beta_citation_search_result_location_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCitationWebSearchResultLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationWebSearchResultLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationWebSearchResultLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaCitationWebSearchResultLocationParam,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "encrypted_index",
+                    "title",
+                    "type",
+                    "url",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaCitationWebSearchResultLocationParamType,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "encrypted_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationWebSearchResultLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    encrypted_index: crate::lossless::required(
+                        __field1,
+                        "encrypted_index",
+                    )?,
+                    title: __field2.unwrap_or_default(),
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_citation_web_search_result_location_param_type,
+                        ),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCitationsConfigParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationsConfigParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationsConfigParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationsConfigParam, A::Error> {
+                const FIELDS: &[&str] = &["enabled"];
+                let mut __field0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "enabled",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationsConfigParam {
+                    enabled: __field0.unwrap_or_default(),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCitationsWebSearchResultLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationsWebSearchResultLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationsWebSearchResultLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationsWebSearchResultLocation, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "encrypted_index",
+                    "title",
+                    "type",
+                    "url",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaCitationsWebSearchResultLocationType,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "encrypted_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationsWebSearchResultLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    encrypted_index: crate::lossless::required(
+                        __field1,
+                        "encrypted_index",
+                    )?,
+                    title: __field2.unwrap_or_default(),
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_citations_web_search_result_location_type,
+                        ),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionOutputBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionOutputBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionOutputBlock, A::Error> {
+                const FIELDS: &[&str] = &["file_id", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaCodeExecutionOutputBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionOutputBlock {
+                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::beta_code_execution_output_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionOutputBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionOutputBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionOutputBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["file_id", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaCodeExecutionOutputBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionOutputBlockParam {
+                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_code_execution_output_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionResultBlock, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "content",
+                    "return_code",
+                    "stderr",
+                    "stdout",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<BetaCodeExecutionOutputBlock>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    BetaCodeExecutionResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "return_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "stderr")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "stdout")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    return_code: crate::lossless::required(__field1, "return_code")?,
+                    stderr: crate::lossless::required(__field2, "stderr")?,
+                    stdout: crate::lossless::required(__field3, "stdout")?,
+                    type_: __field4
+                        .unwrap_or_else(defaults::beta_code_execution_result_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionResultBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "content",
+                    "return_code",
+                    "stderr",
+                    "stdout",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<BetaCodeExecutionOutputBlockParam>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    BetaCodeExecutionResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "return_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "stderr")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "stdout")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionResultBlockParam {
+                    content: crate::lossless::required(__field0, "content")?,
+                    return_code: crate::lossless::required(__field1, "return_code")?,
+                    stderr: crate::lossless::required(__field2, "stderr")?,
+                    stdout: crate::lossless::required(__field3, "stdout")?,
+                    type_: __field4
+                        .unwrap_or_else(
+                            defaults::beta_code_execution_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionToolResultBlock, A::Error> {
+                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaCodeExecutionToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaCodeExecutionToolResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_code_execution_tool_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionToolResultBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "content",
+                    "tool_use_id",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaCodeExecutionToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaCodeExecutionToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_code_execution_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionToolResultError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionToolResultError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionToolResultError, A::Error> {
+                const FIELDS: &[&str] = &["error_code", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaCodeExecutionToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaCodeExecutionToolResultErrorType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionToolResultError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_code_execution_tool_result_error_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultErrorParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionToolResultErrorParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionToolResultErrorParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionToolResultErrorParam, A::Error> {
+                const FIELDS: &[&str] = &["error_code", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaCodeExecutionToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaCodeExecutionToolResultErrorParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionToolResultErrorParam {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_code_execution_tool_result_error_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCompactionBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCompactionBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCompactionBlock, A::Error> {
+                const FIELDS: &[&str] = &["content", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaCompactionBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "content",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCompactionBlock {
+                    content: __field0.unwrap_or_default(),
+                    type_: __field1.unwrap_or_else(defaults::beta_compaction_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCompactionBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCompactionBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCompactionBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["cache_control", "content", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaCompactionBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCompactionBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: __field1.unwrap_or_default(),
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_compaction_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaContainerUploadBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaContainerUploadBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaContainerUploadBlock, A::Error> {
+                const FIELDS: &[&str] = &["file_id", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaContainerUploadBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaContainerUploadBlock {
+                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::beta_container_upload_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaContainerUploadBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaContainerUploadBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaContainerUploadBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["cache_control", "file_id", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaContainerUploadBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "file_id")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaContainerUploadBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    file_id: crate::lossless::required(__field1, "file_id")?,
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_container_upload_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaDirectCaller {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaDirectCaller;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaDirectCaller` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaDirectCaller, A::Error> {
+                const FIELDS: &[&str] = &["type"];
+                let mut __field0: ::std::option::Option<BetaDirectCallerType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaDirectCaller {
+                    type_: __field0.unwrap_or_else(defaults::beta_direct_caller_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaDocumentBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaDocumentBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaDocumentBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaDocumentBlock, A::Error> {
+                const FIELDS: &[&str] = &["citations", "source", "title", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCitationConfig>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaDocumentBlockSource,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<BetaDocumentBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "citations",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "source")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaDocumentBlock {
+                    citations: __field0.unwrap_or_default(),
+                    source: crate::lossless::required(__field1, "source")?,
+                    title: __field2.unwrap_or_default(),
+                    type_: __field3.unwrap_or_else(defaults::beta_document_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaMcpToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaMcpToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaMcpToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaMcpToolResultBlock, A::Error> {
+                const FIELDS: &[&str] = &["content", "is_error", "tool_use_id", "type"];
+                let mut __field0: ::std::option::Option<BetaMcpToolResultBlockContent> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<BetaMcpToolResultBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "is_error")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaMcpToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    is_error: crate::lossless::required(__field1, "is_error")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(defaults::beta_mcp_tool_result_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaMcpToolUseBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaMcpToolUseBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaMcpToolUseBlock, A::Error> {
+                const FIELDS: &[&str] = &["id", "input", "name", "server_name", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<BetaMcpToolUseBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "server_name",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaMcpToolUseBlock {
+                    id: crate::lossless::required(__field0, "id")?,
+                    input: crate::lossless::required(__field1, "input")?,
+                    name: crate::lossless::required(__field2, "name")?,
+                    server_name: crate::lossless::required(__field3, "server_name")?,
+                    type_: __field4
+                        .unwrap_or_else(defaults::beta_mcp_tool_use_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaMcpToolUseBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaMcpToolUseBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaMcpToolUseBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "id",
+                    "input",
+                    "name",
+                    "server_name",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<BetaMcpToolUseBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "server_name",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaMcpToolUseBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    id: crate::lossless::required(__field1, "id")?,
+                    input: crate::lossless::required(__field2, "input")?,
+                    name: crate::lossless::required(__field3, "name")?,
+                    server_name: crate::lossless::required(__field4, "server_name")?,
+                    type_: __field5
+                        .unwrap_or_else(defaults::beta_mcp_tool_use_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaPlainTextSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaPlainTextSource;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaPlainTextSource` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaPlainTextSource, A::Error> {
+                const FIELDS: &[&str] = &["data", "media_type", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaPlainTextSourceMediaType> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaPlainTextSourceType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "media_type",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaPlainTextSource {
+                    data: crate::lossless::required(__field0, "data")?,
+                    media_type: __field1
+                        .unwrap_or_else(defaults::beta_plain_text_source_media_type),
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_plain_text_source_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaRedactedThinkingBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaRedactedThinkingBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaRedactedThinkingBlock, A::Error> {
+                const FIELDS: &[&str] = &["data", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaRedactedThinkingBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaRedactedThinkingBlock {
+                    data: crate::lossless::required(__field0, "data")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::beta_redacted_thinking_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaRedactedThinkingBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaRedactedThinkingBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaRedactedThinkingBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["data", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaRedactedThinkingBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaRedactedThinkingBlockParam {
+                    data: crate::lossless::required(__field0, "data")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_redacted_thinking_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaRequestDocumentBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaRequestDocumentBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaRequestDocumentBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaRequestDocumentBlock, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "citations",
+                    "context",
+                    "source",
+                    "title",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<BetaCitationsConfigParam>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    crate::types::BetaRequestDocumentBlockSource,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<BetaRequestDocumentBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "citations",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "context",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaRequestDocumentBlock {
+                    cache_control: __field0.unwrap_or_default(),
+                    citations: __field1.unwrap_or_default(),
+                    context: __field2.unwrap_or_default(),
+                    source: crate::lossless::required(__field3, "source")?,
+                    title: __field4.unwrap_or_default(),
+                    type_: __field5
+                        .unwrap_or_else(defaults::beta_request_document_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaRequestMcpToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaRequestMcpToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaRequestMcpToolResultBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "content",
+                    "is_error",
+                    "tool_use_id",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<BetaRequestMcpToolResultBlockParamContent>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    BetaRequestMcpToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "content",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "is_error",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaRequestMcpToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: __field1.unwrap_or_default(),
+                    is_error: __field2.unwrap_or_default(),
+                    tool_use_id: crate::lossless::required(__field3, "tool_use_id")?,
+                    type_: __field4
+                        .unwrap_or_else(
+                            defaults::beta_request_mcp_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaServerToolCaller {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaServerToolCaller;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaServerToolCaller` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaServerToolCaller, A::Error> {
+                const FIELDS: &[&str] = &["tool_id", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaServerToolCallerType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "tool_id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaServerToolCaller {
+                    tool_id: crate::lossless::required(__field0, "tool_id")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::beta_server_tool_caller_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaServerToolUseBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaServerToolUseBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaServerToolUseBlock, A::Error> {
+                const FIELDS: &[&str] = &["caller", "id", "input", "name", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<crate::types::BetaToolCaller>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    crate::types::BetaServerToolUseBlockName,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<BetaServerToolUseBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "caller",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaServerToolUseBlock {
+                    caller: __field0.unwrap_or_default(),
+                    id: crate::lossless::required(__field1, "id")?,
+                    input: crate::lossless::required(__field2, "input")?,
+                    name: crate::lossless::required(__field3, "name")?,
+                    type_: __field4
+                        .unwrap_or_else(defaults::beta_server_tool_use_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaServerToolUseBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaServerToolUseBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaServerToolUseBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "caller",
+                    "id",
+                    "input",
+                    "name",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<crate::types::BetaToolCaller>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    crate::types::BetaServerToolUseBlockName,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaServerToolUseBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "caller",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaServerToolUseBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    caller: __field1.unwrap_or_default(),
+                    id: crate::lossless::required(__field2, "id")?,
+                    input: crate::lossless::required(__field3, "input")?,
+                    name: crate::lossless::required(__field4, "name")?,
+                    type_: __field5
+                        .unwrap_or_else(defaults::beta_server_tool_use_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaTextBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaTextBlock, A::Error> {
+                const FIELDS: &[&str] = &["citations", "text", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BetaTextCitation>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaTextBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "citations",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "text")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextBlock {
+                    citations: __field0.unwrap_or_default(),
+                    text: crate::lossless::required(__field1, "text")?,
+                    type_: __field2.unwrap_or_else(defaults::beta_text_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaTextBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaTextBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["cache_control", "citations", "text", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BetaTextCitationParam>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<BetaTextBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "citations",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "text")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    citations: __field1.unwrap_or_default(),
+                    text: crate::lossless::required(__field2, "text")?,
+                    type_: __field3.unwrap_or_else(defaults::beta_text_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionCreateResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionCreateResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionCreateResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionCreateResultBlock,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &["is_file_update", "type"];
+                let mut __field0: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaTextEditorCodeExecutionCreateResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "is_file_update",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionCreateResultBlock {
+                    is_file_update: crate::lossless::required(
+                        __field0,
+                        "is_file_update",
+                    )?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_create_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for BetaTextEditorCodeExecutionCreateResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionCreateResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "a `BetaTextEditorCodeExecutionCreateResultBlockParam` object",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionCreateResultBlockParam,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &["is_file_update", "type"];
+                let mut __field0: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaTextEditorCodeExecutionCreateResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "is_file_update",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionCreateResultBlockParam {
+                    is_file_update: crate::lossless::required(
+                        __field0,
+                        "is_file_update",
+                    )?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_create_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for BetaTextEditorCodeExecutionStrReplaceResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionStrReplaceResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "a `BetaTextEditorCodeExecutionStrReplaceResultBlock` object",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionStrReplaceResultBlock,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &[
+                    "lines",
+                    "new_lines",
+                    "new_start",
+                    "old_lines",
+                    "old_start",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaTextEditorCodeExecutionStrReplaceResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "new_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "new_start",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field3,
+                                &mut __map,
+                                "old_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "old_start",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionStrReplaceResultBlock {
+                    lines: __field0.unwrap_or_default(),
+                    new_lines: __field1.unwrap_or_default(),
+                    new_start: __field2.unwrap_or_default(),
+                    old_lines: __field3.unwrap_or_default(),
+                    old_start: __field4.unwrap_or_default(),
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_str_replace_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionStrReplaceResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "a `BetaTextEditorCodeExecutionStrReplaceResultBlockParam` object",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionStrReplaceResultBlockParam,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &[
+                    "lines",
+                    "new_lines",
+                    "new_start",
+                    "old_lines",
+                    "old_start",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaTextEditorCodeExecutionStrReplaceResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "lines")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "new_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "new_start",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field3,
+                                &mut __map,
+                                "old_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "old_start",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
+                    lines: __field0.unwrap_or_default(),
+                    new_lines: __field1.unwrap_or_default(),
+                    new_start: __field2.unwrap_or_default(),
+                    old_lines: __field3.unwrap_or_default(),
+                    old_start: __field4.unwrap_or_default(),
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_str_replace_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionToolResultBlock,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaTextEditorCodeExecutionToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaTextEditorCodeExecutionToolResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_tool_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionToolResultBlockParam,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "content",
+                    "tool_use_id",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaTextEditorCodeExecutionToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaTextEditorCodeExecutionToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionToolResultError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionToolResultError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionToolResultError,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &["error_code", "error_message", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaTextEditorCodeExecutionToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaTextEditorCodeExecutionToolResultErrorType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "error_message",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionToolResultError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_message: __field1.unwrap_or_default(),
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_tool_result_error_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErrorParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionToolResultErrorParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionToolResultErrorParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionToolResultErrorParam,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &["error_code", "error_message", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaTextEditorCodeExecutionToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaTextEditorCodeExecutionToolResultErrorParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "error_message",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionToolResultErrorParam {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_message: __field1.unwrap_or_default(),
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_tool_result_error_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionViewResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionViewResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionViewResultBlock,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &[
+                    "content",
+                    "file_type",
+                    "num_lines",
+                    "start_line",
+                    "total_lines",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaTextEditorCodeExecutionFileType,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaTextEditorCodeExecutionViewResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "file_type",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "num_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field3,
+                                &mut __map,
+                                "start_line",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "total_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionViewResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    file_type: crate::lossless::required(__field1, "file_type")?,
+                    num_lines: __field2.unwrap_or_default(),
+                    start_line: __field3.unwrap_or_default(),
+                    total_lines: __field4.unwrap_or_default(),
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_view_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionViewResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionViewResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionViewResultBlockParam,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &[
+                    "content",
+                    "file_type",
+                    "num_lines",
+                    "start_line",
+                    "total_lines",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaTextEditorCodeExecutionFileType,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaTextEditorCodeExecutionViewResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "file_type",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "num_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field3,
+                                &mut __map,
+                                "start_line",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "total_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionViewResultBlockParam {
+                    content: crate::lossless::required(__field0, "content")?,
+                    file_type: crate::lossless::required(__field1, "file_type")?,
+                    num_lines: __field2.unwrap_or_default(),
+                    start_line: __field3.unwrap_or_default(),
+                    total_lines: __field4.unwrap_or_default(),
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_view_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaThinkingBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaThinkingBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaThinkingBlock, A::Error> {
+                const FIELDS: &[&str] = &["signature", "thinking", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaThinkingBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "signature",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "thinking")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaThinkingBlock {
+                    signature: crate::lossless::required(__field0, "signature")?,
+                    thinking: crate::lossless::required(__field1, "thinking")?,
+                    type_: __field2.unwrap_or_else(defaults::beta_thinking_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaThinkingBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaThinkingBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaThinkingBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["signature", "thinking", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaThinkingBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "signature",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "thinking")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaThinkingBlockParam {
+                    signature: crate::lossless::required(__field0, "signature")?,
+                    thinking: crate::lossless::required(__field1, "thinking")?,
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_thinking_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolReferenceBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolReferenceBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolReferenceBlock, A::Error> {
+                const FIELDS: &[&str] = &["tool_name", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaToolReferenceBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "tool_name",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolReferenceBlock {
+                    tool_name: crate::lossless::required(__field0, "tool_name")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::beta_tool_reference_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolReferenceBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolReferenceBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolReferenceBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["cache_control", "tool_name", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaToolReferenceBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_name",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolReferenceBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    tool_name: crate::lossless::required(__field1, "tool_name")?,
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_tool_reference_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolSearchToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolSearchToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolSearchToolResultBlock, A::Error> {
+                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaToolSearchToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaToolSearchToolResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolSearchToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_tool_search_tool_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolSearchToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolSearchToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolSearchToolResultBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "content",
+                    "tool_use_id",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaToolSearchToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaToolSearchToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolSearchToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_tool_search_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolSearchToolResultError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolSearchToolResultError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolSearchToolResultError, A::Error> {
+                const FIELDS: &[&str] = &["error_code", "error_message", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaToolSearchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaToolSearchToolResultErrorType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "error_message",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolSearchToolResultError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_message: __field1.unwrap_or_default(),
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_tool_search_tool_result_error_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultErrorParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolSearchToolResultErrorParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolSearchToolResultErrorParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolSearchToolResultErrorParam, A::Error> {
+                const FIELDS: &[&str] = &["error_code", "type", "error_message"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaToolSearchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaToolSearchToolResultErrorParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolSearchToolResultErrorParam {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_tool_search_tool_result_error_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolSearchToolSearchResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolSearchToolSearchResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolSearchToolSearchResultBlock, A::Error> {
+                const FIELDS: &[&str] = &["tool_references", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<BetaToolReferenceBlock>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaToolSearchToolSearchResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "tool_references",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolSearchToolSearchResultBlock {
+                    tool_references: crate::lossless::required(
+                        __field0,
+                        "tool_references",
+                    )?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_tool_search_tool_search_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolSearchToolSearchResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolSearchToolSearchResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaToolSearchToolSearchResultBlockParam,
+                A::Error,
+            > {
+                const FIELDS: &[&str] = &["tool_references", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<BetaToolReferenceBlockParam>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaToolSearchToolSearchResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "tool_references",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolSearchToolSearchResultBlockParam {
+                    tool_references: crate::lossless::required(
+                        __field0,
+                        "tool_references",
+                    )?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_tool_search_tool_search_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolUseBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolUseBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolUseBlock, A::Error> {
+                const FIELDS: &[&str] = &["caller", "id", "input", "name", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<crate::types::BetaToolCaller>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<BetaToolUseBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "caller",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolUseBlock {
+                    caller: __field0.unwrap_or_default(),
+                    id: crate::lossless::required(__field1, "id")?,
+                    input: crate::lossless::required(__field2, "input")?,
+                    name: crate::lossless::required(__field3, "name")?,
+                    type_: __field4.unwrap_or_else(defaults::beta_tool_use_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolUseBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolUseBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolUseBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "caller",
+                    "id",
+                    "input",
+                    "name",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<crate::types::BetaToolCaller>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<BetaToolUseBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "caller",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolUseBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    caller: __field1.unwrap_or_default(),
+                    id: crate::lossless::required(__field2, "id")?,
+                    input: crate::lossless::required(__field3, "input")?,
+                    name: crate::lossless::required(__field4, "name")?,
+                    type_: __field5
+                        .unwrap_or_else(defaults::beta_tool_use_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebFetchBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebFetchBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebFetchBlock, A::Error> {
+                const FIELDS: &[&str] = &["content", "retrieved_at", "type", "url"];
+                let mut __field0: ::std::option::Option<BetaDocumentBlock> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaWebFetchBlockType> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "retrieved_at",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebFetchBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    retrieved_at: __field1.unwrap_or_default(),
+                    type_: __field2.unwrap_or_else(defaults::beta_web_fetch_block_type),
+                    url: crate::lossless::required(__field3, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebFetchBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebFetchBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebFetchBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["content", "retrieved_at", "type", "url"];
+                let mut __field0: ::std::option::Option<BetaRequestDocumentBlock> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaWebFetchBlockParamType> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "retrieved_at",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebFetchBlockParam {
+                    content: crate::lossless::required(__field0, "content")?,
+                    retrieved_at: __field1.unwrap_or_default(),
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_web_fetch_block_param_type),
+                    url: crate::lossless::required(__field3, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebFetchToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebFetchToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebFetchToolResultBlock, A::Error> {
+                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaWebFetchToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaWebFetchToolResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebFetchToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_web_fetch_tool_result_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebFetchToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebFetchToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebFetchToolResultBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "content",
+                    "tool_use_id",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaWebFetchToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaWebFetchToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebFetchToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_web_fetch_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebFetchToolResultErrorBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebFetchToolResultErrorBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebFetchToolResultErrorBlock, A::Error> {
+                const FIELDS: &[&str] = &["error_code", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaWebFetchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaWebFetchToolResultErrorBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebFetchToolResultErrorBlock {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_web_fetch_tool_result_error_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebFetchToolResultErrorBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebFetchToolResultErrorBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebFetchToolResultErrorBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["error_code", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaWebFetchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaWebFetchToolResultErrorBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebFetchToolResultErrorBlockParam {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_web_fetch_tool_result_error_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebSearchResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebSearchResultBlock, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "encrypted_content",
+                    "page_age",
+                    "title",
+                    "type",
+                    "url",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<BetaWebSearchResultBlockType> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "encrypted_content",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "page_age",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebSearchResultBlock {
+                    encrypted_content: crate::lossless::required(
+                        __field0,
+                        "encrypted_content",
+                    )?,
+                    page_age: __field1.unwrap_or_default(),
+                    title: crate::lossless::required(__field2, "title")?,
+                    type_: __field3
+                        .unwrap_or_else(defaults::beta_web_search_result_block_type),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebSearchResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebSearchResultBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "encrypted_content",
+                    "page_age",
+                    "title",
+                    "type",
+                    "url",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaWebSearchResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "encrypted_content",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "page_age",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebSearchResultBlockParam {
+                    encrypted_content: crate::lossless::required(
+                        __field0,
+                        "encrypted_content",
+                    )?,
+                    page_age: __field1.unwrap_or_default(),
+                    title: crate::lossless::required(__field2, "title")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_web_search_result_block_param_type,
+                        ),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolRequestError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchToolRequestError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebSearchToolRequestError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebSearchToolRequestError, A::Error> {
+                const FIELDS: &[&str] = &["error_code", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaWebSearchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaWebSearchToolRequestErrorType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebSearchToolRequestError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_web_search_tool_request_error_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebSearchToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebSearchToolResultBlock, A::Error> {
+                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                let mut __field0: ::std::option::Option<
+                    BetaWebSearchToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaWebSearchToolResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebSearchToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_web_search_tool_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebSearchToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebSearchToolResultBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "content",
+                    "tool_use_id",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaWebSearchToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaWebSearchToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebSearchToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_web_search_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchToolResultError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebSearchToolResultError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebSearchToolResultError, A::Error> {
+                const FIELDS: &[&str] = &["error_code", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaWebSearchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaWebSearchToolResultErrorType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebSearchToolResultError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_web_search_tool_result_error_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CitationCharLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationCharLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationCharLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationCharLocation, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_char_index",
+                    "file_id",
+                    "start_char_index",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<CitationCharLocationType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "file_id",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(
+                                &mut __field5,
+                                &mut __map,
+                                "start_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationCharLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_char_index: crate::lossless::required(
+                        __field3,
+                        "end_char_index",
+                    )?,
+                    file_id: __field4.unwrap_or_default(),
+                    start_char_index: crate::lossless::required(
+                        __field5,
+                        "start_char_index",
+                    )?,
+                    type_: __field6
+                        .unwrap_or_else(defaults::citation_char_location_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CitationCharLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationCharLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationCharLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationCharLocationParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_char_index",
+                    "start_char_index",
+                    "type",
+                    "file_id",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<CitationCharLocationParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationCharLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_char_index: crate::lossless::required(
+                        __field3,
+                        "end_char_index",
+                    )?,
+                    start_char_index: crate::lossless::required(
+                        __field4,
+                        "start_char_index",
+                    )?,
+                    type_: __field5
+                        .unwrap_or_else(defaults::citation_char_location_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationContentBlockLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationContentBlockLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationContentBlockLocation, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_block_index",
+                    "file_id",
+                    "start_block_index",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<
+                    CitationContentBlockLocationType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "file_id",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(
+                                &mut __field5,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationContentBlockLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_block_index: crate::lossless::required(
+                        __field3,
+                        "end_block_index",
+                    )?,
+                    file_id: __field4.unwrap_or_default(),
+                    start_block_index: crate::lossless::required(
+                        __field5,
+                        "start_block_index",
+                    )?,
+                    type_: __field6
+                        .unwrap_or_else(defaults::citation_content_block_location_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationContentBlockLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationContentBlockLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationContentBlockLocationParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_block_index",
+                    "start_block_index",
+                    "type",
+                    "file_id",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    CitationContentBlockLocationParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationContentBlockLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_block_index: crate::lossless::required(
+                        __field3,
+                        "end_block_index",
+                    )?,
+                    start_block_index: crate::lossless::required(
+                        __field4,
+                        "start_block_index",
+                    )?,
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::citation_content_block_location_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CitationPageLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationPageLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationPageLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationPageLocation, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_page_number",
+                    "file_id",
+                    "start_page_number",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<CitationPageLocationType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "file_id",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(
+                                &mut __field5,
+                                &mut __map,
+                                "start_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationPageLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_page_number: crate::lossless::required(
+                        __field3,
+                        "end_page_number",
+                    )?,
+                    file_id: __field4.unwrap_or_default(),
+                    start_page_number: crate::lossless::required(
+                        __field5,
+                        "start_page_number",
+                    )?,
+                    type_: __field6
+                        .unwrap_or_else(defaults::citation_page_location_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CitationPageLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationPageLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationPageLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationPageLocationParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_page_number",
+                    "start_page_number",
+                    "type",
+                    "file_id",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<CitationPageLocationParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationPageLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_page_number: crate::lossless::required(
+                        __field3,
+                        "end_page_number",
+                    )?,
+                    start_page_number: crate::lossless::required(
+                        __field4,
+                        "start_page_number",
+                    )?,
+                    type_: __field5
+                        .unwrap_or_else(defaults::citation_page_location_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CitationSearchResultLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationSearchResultLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationSearchResultLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationSearchResultLocationParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "end_block_index",
+                    "search_result_index",
+                    "source",
+                    "start_block_index",
+                    "title",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<
+                    CitationSearchResultLocationParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "search_result_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationSearchResultLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    end_block_index: crate::lossless::required(
+                        __field1,
+                        "end_block_index",
+                    )?,
+                    search_result_index: crate::lossless::required(
+                        __field2,
+                        "search_result_index",
+                    )?,
+                    source: crate::lossless::required(__field3, "source")?,
+                    start_block_index: crate::lossless::required(
+                        __field4,
+                        "start_block_index",
+                    )?,
+                    title: __field5.unwrap_or_default(),
+                    type_: __field6
+                        .unwrap_or_else(
+                            defaults::citation_search_result_location_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationWebSearchResultLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationWebSearchResultLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationWebSearchResultLocationParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "encrypted_index",
+                    "title",
+                    "type",
+                    "url",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    CitationWebSearchResultLocationParamType,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "encrypted_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationWebSearchResultLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    encrypted_index: crate::lossless::required(
+                        __field1,
+                        "encrypted_index",
+                    )?,
+                    title: __field2.unwrap_or_default(),
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::citation_web_search_result_location_param_type,
+                        ),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CitationsSearchResultLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationsSearchResultLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationsSearchResultLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationsSearchResultLocation, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "end_block_index",
+                    "search_result_index",
+                    "source",
+                    "start_block_index",
+                    "title",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<
+                    CitationsSearchResultLocationType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "search_result_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field5,
+                                &mut __map,
+                                "title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationsSearchResultLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    end_block_index: crate::lossless::required(
+                        __field1,
+                        "end_block_index",
+                    )?,
+                    search_result_index: crate::lossless::required(
+                        __field2,
+                        "search_result_index",
+                    )?,
+                    source: crate::lossless::required(__field3, "source")?,
+                    start_block_index: crate::lossless::required(
+                        __field4,
+                        "start_block_index",
+                    )?,
+                    title: __field5.unwrap_or_default(),
+                    type_: __field6
+                        .unwrap_or_else(defaults::citations_search_result_location_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CitationsWebSearchResultLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationsWebSearchResultLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationsWebSearchResultLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationsWebSearchResultLocation, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cited_text",
+                    "encrypted_index",
+                    "title",
+                    "type",
+                    "url",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    CitationsWebSearchResultLocationType,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "encrypted_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationsWebSearchResultLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    encrypted_index: crate::lossless::required(
+                        __field1,
+                        "encrypted_index",
+                    )?,
+                    title: __field2.unwrap_or_default(),
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::citations_web_search_result_location_type,
+                        ),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = RedactedThinkingBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `RedactedThinkingBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<RedactedThinkingBlock, A::Error> {
+                const FIELDS: &[&str] = &["data", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<RedactedThinkingBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(RedactedThinkingBlock {
+                    data: crate::lossless::required(__field0, "data")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::redacted_thinking_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = RedactedThinkingBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `RedactedThinkingBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<RedactedThinkingBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["data", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    RedactedThinkingBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(RedactedThinkingBlockParam {
+                    data: crate::lossless::required(__field0, "data")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::redacted_thinking_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ServerToolUseBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ServerToolUseBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ServerToolUseBlock, A::Error> {
+                const FIELDS: &[&str] = &["id", "input", "name", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    crate::types::ServerToolUseBlockName,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<ServerToolUseBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ServerToolUseBlock {
+                    id: crate::lossless::required(__field0, "id")?,
+                    input: crate::lossless::required(__field1, "input")?,
+                    name: crate::lossless::required(__field2, "name")?,
+                    type_: __field3.unwrap_or_else(defaults::server_tool_use_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ServerToolUseBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ServerToolUseBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ServerToolUseBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "id",
+                    "input",
+                    "name",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<CacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<ServerToolUseBlockParamName> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<ServerToolUseBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ServerToolUseBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    id: crate::lossless::required(__field1, "id")?,
+                    input: crate::lossless::required(__field2, "input")?,
+                    name: __field3
+                        .unwrap_or_else(defaults::server_tool_use_block_param_name),
+                    type_: __field4
+                        .unwrap_or_else(defaults::server_tool_use_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TextBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TextBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `TextBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TextBlock, A::Error> {
+                const FIELDS: &[&str] = &["citations", "text", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<crate::types::TextCitation>>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<TextBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "citations",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "text")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TextBlock {
+                    citations: __field0.unwrap_or_default(),
+                    text: crate::lossless::required(__field1, "text")?,
+                    type_: __field2.unwrap_or_else(defaults::text_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TextBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TextBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `TextBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TextBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["cache_control", "citations", "text", "type"];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<CacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::types::TextCitationParam>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<TextBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "citations",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "text")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TextBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    citations: __field1.unwrap_or_default(),
+                    text: crate::lossless::required(__field2, "text")?,
+                    type_: __field3.unwrap_or_else(defaults::text_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ThinkingBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ThinkingBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ThinkingBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ThinkingBlock, A::Error> {
+                const FIELDS: &[&str] = &["signature", "thinking", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<ThinkingBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "signature",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "thinking")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ThinkingBlock {
+                    signature: crate::lossless::required(__field0, "signature")?,
+                    thinking: crate::lossless::required(__field1, "thinking")?,
+                    type_: __field2.unwrap_or_else(defaults::thinking_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ThinkingBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ThinkingBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ThinkingBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ThinkingBlockParam, A::Error> {
+                const FIELDS: &[&str] = &["signature", "thinking", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<ThinkingBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "signature",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "thinking")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ThinkingBlockParam {
+                    signature: crate::lossless::required(__field0, "signature")?,
+                    thinking: crate::lossless::required(__field1, "thinking")?,
+                    type_: __field2.unwrap_or_else(defaults::thinking_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ToolUseBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ToolUseBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ToolUseBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ToolUseBlock, A::Error> {
+                const FIELDS: &[&str] = &["id", "input", "name", "type"];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<ToolUseBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ToolUseBlock {
+                    id: crate::lossless::required(__field0, "id")?,
+                    input: crate::lossless::required(__field1, "input")?,
+                    name: crate::lossless::required(__field2, "name")?,
+                    type_: __field3.unwrap_or_else(defaults::tool_use_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ToolUseBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ToolUseBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ToolUseBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ToolUseBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "id",
+                    "input",
+                    "name",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<CacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<ToolUseBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ToolUseBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    id: crate::lossless::required(__field1, "id")?,
+                    input: crate::lossless::required(__field2, "input")?,
+                    name: crate::lossless::required(__field3, "name")?,
+                    type_: __field4.unwrap_or_else(defaults::tool_use_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebSearchResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebSearchResultBlock, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "encrypted_content",
+                    "page_age",
+                    "title",
+                    "type",
+                    "url",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<WebSearchResultBlockType> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "encrypted_content",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "page_age",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebSearchResultBlock {
+                    encrypted_content: crate::lossless::required(
+                        __field0,
+                        "encrypted_content",
+                    )?,
+                    page_age: __field1.unwrap_or_default(),
+                    title: crate::lossless::required(__field2, "title")?,
+                    type_: __field3
+                        .unwrap_or_else(defaults::web_search_result_block_type),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebSearchResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebSearchResultBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "encrypted_content",
+                    "page_age",
+                    "title",
+                    "type",
+                    "url",
+                ];
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<WebSearchResultBlockParamType> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "encrypted_content",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "page_age",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebSearchResultBlockParam {
+                    encrypted_content: crate::lossless::required(
+                        __field0,
+                        "encrypted_content",
+                    )?,
+                    page_age: __field1.unwrap_or_default(),
+                    title: crate::lossless::required(__field2, "title")?,
+                    type_: __field3
+                        .unwrap_or_else(defaults::web_search_result_block_param_type),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WebSearchToolRequestError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchToolRequestError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebSearchToolRequestError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebSearchToolRequestError, A::Error> {
+                const FIELDS: &[&str] = &["error_code", "type"];
+                let mut __field0: ::std::option::Option<
+                    WebSearchToolRequestErrorErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<WebSearchToolRequestErrorType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebSearchToolRequestError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::web_search_tool_request_error_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebSearchToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebSearchToolResultBlock, A::Error> {
+                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                let mut __field0: ::std::option::Option<
+                    WebSearchToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<WebSearchToolResultBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebSearchToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(defaults::web_search_tool_result_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebSearchToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebSearchToolResultBlockParam, A::Error> {
+                const FIELDS: &[&str] = &[
+                    "cache_control",
+                    "content",
+                    "tool_use_id",
+                    "type",
+                ];
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<CacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    WebSearchToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    WebSearchToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebSearchToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::web_search_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchToolResultError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebSearchToolResultError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebSearchToolResultError, A::Error> {
+                const FIELDS: &[&str] = &["error_code", "type"];
+                let mut __field0: ::std::option::Option<
+                    crate::types::WebSearchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<WebSearchToolResultErrorType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebSearchToolResultError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::web_search_tool_result_error_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
     }
 }
