@@ -86,6 +86,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AllowedInferenceGeosStri
 #[non_exhaustive]
 pub struct ApiKey {
     ///When the key was created (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Who created the key.
     pub created_by: ApiKeyCreatedBy,
@@ -4824,6 +4825,7 @@ impl ::std::default::Default for BetaCompactionIterationUsageType {
 #[non_exhaustive]
 pub struct BetaContainer {
     ///When the container expires (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Identifier of the container; pass it as `container` to reuse it.
     pub id: ::std::string::String,
@@ -6674,18 +6676,26 @@ impl BetaMessage {
 pub struct BetaMessageBatch {
     ///When the batch was archived and its results stopped being available (RFC 3339), or null while it has not been.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub archived_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///When cancellation of the batch was requested (RFC 3339), or null if it never was.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub cancel_initiated_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///When the batch was created (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///When processing of the batch ended (RFC 3339), that is when every request had succeeded, errored, been canceled or expired; null until then.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///When the batch expires and its processing stops (RFC 3339): 24 hours after it was created.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Unique identifier of the batch; its format and length may change.
     pub id: ::std::string::String,
@@ -7739,6 +7749,7 @@ impl ::std::default::Default for BetaMessageType {
 #[non_exhaustive]
 pub struct BetaModelInfo {
     ///When the model was released (RFC 3339); an epoch value when the release date is not known.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The model's name as people read it.
     pub display_name: ::std::string::String,
@@ -18516,10 +18527,12 @@ impl CostReport {
 #[non_exhaustive]
 pub struct CostReportBucket {
     ///When the bucket ends (RFC 3339), exclusive.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub ending_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The costs in this bucket: a single item, or one per combination of the values of the `group_by[]` dimensions.
     pub results: ::std::vec::Vec<CostReportResult>,
     ///When the bucket starts (RFC 3339), inclusive.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub starting_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 
@@ -19194,6 +19207,7 @@ impl ::std::default::Default for ErrorResponseType {
 #[non_exhaustive]
 pub struct FileMetadata {
     ///When the file was uploaded (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Whether the file's contents can be fetched through the download endpoint.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19464,10 +19478,12 @@ pub struct Invite {
     ///The email address the invite was sent to.
     pub email: ::std::string::String,
     ///When the invite stops being valid (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The invite's unique identifier.
     pub id: ::std::string::String,
     ///When the invite was made (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub invited_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The organization role the person gets on accepting.
     pub role: crate::types::OrganizationRole,
@@ -19896,18 +19912,26 @@ impl Message {
 pub struct MessageBatch {
     ///When the batch was archived and its results stopped being available (RFC 3339), or null while it has not been.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub archived_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///When cancellation of the batch was requested (RFC 3339), or null if it never was.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub cancel_initiated_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///When the batch was created (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///When processing of the batch ended (RFC 3339), that is when every request had succeeded, errored, been canceled or expired; null until then.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///When the batch expires and its processing stops (RFC 3339): 24 hours after it was created.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Unique identifier of the batch; its format and length may change.
     pub id: ::std::string::String,
@@ -20993,10 +21017,12 @@ impl MessagesUsageReport {
 #[non_exhaustive]
 pub struct MessagesUsageReportBucket {
     ///When the bucket ends (RFC 3339), exclusive.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub ending_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The usage in this bucket: a single result, or one per combination of the values of the `group_by[]` dimensions.
     pub results: ::std::vec::Vec<MessagesUsageReportResult>,
     ///When the bucket starts (RFC 3339), inclusive.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub starting_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 
@@ -21066,6 +21092,7 @@ impl Metadata {
 #[non_exhaustive]
 pub struct ModelInfo {
     ///When the model was released (RFC 3339); an epoch value when the release date is not known.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The model's name as people read it.
     pub display_name: ::std::string::String,
@@ -25081,6 +25108,7 @@ impl Usage {
 #[non_exhaustive]
 pub struct User {
     ///When the user became a member of the organization (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The user's email address.
     pub email: ::std::string::String,
@@ -26147,8 +26175,11 @@ impl ::std::default::Default for WebSearchToolResultErrorType {
 pub struct Workspace {
     ///When the workspace was archived (RFC 3339), or null while it is not.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub archived_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///When the workspace was created (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Where the workspace's data is stored and where its inference may run.
     pub data_residency: WorkspaceDataResidency,
