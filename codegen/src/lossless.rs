@@ -375,7 +375,7 @@ fn make_lossless(
 }
 
 /// The decoder of `name`: `fields` are read, the names in `skipped` are
-/// read past (they follow the fields in the list of known names, so their
+/// read past (they follow the fields in the generated `match`, so their
 /// indices match no field's), and any other key is kept.
 fn deserialize_impl(name: &syn::Ident, fields: &[Field], skipped: &[&str]) -> TokenStream {
     let expecting = format!("a `{name}` object");
@@ -384,6 +384,7 @@ fn deserialize_impl(name: &syn::Ident, fields: &[Field], skipped: &[&str]) -> To
         .map(|f| f.wire.as_str())
         .chain(skipped.iter().copied())
         .collect();
+    let indices = 0..wires.len();
     let slots: Vec<syn::Ident> = (0..fields.len())
         .map(|i| format_ident!("__field{}", i))
         .collect();
@@ -458,11 +459,16 @@ fn deserialize_impl(name: &syn::Ident, fields: &[Field], skipped: &[&str]) -> To
                         self,
                         mut __map: A,
                     ) -> ::std::result::Result<#name, A::Error> {
-                        const FIELDS: &[&str] = &[#(#wires),*];
+                        fn __known(key: &str) -> ::std::option::Option<usize> {
+                            match key {
+                                #(#wires => ::std::option::Option::Some(#indices),)*
+                                _ => ::std::option::Option::None,
+                            }
+                        }
                         #(#declarations)*
                         let mut #unknown = ::serde_json::Map::new();
                         while let ::std::option::Option::Some(__key) =
-                            __map.next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                            __map.next_key_seed(crate::lossless::FieldSeed(__known))?
                         {
                             match __key {
                                 #(#arms)*

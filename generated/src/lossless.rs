@@ -6,8 +6,8 @@
 //! came. Their `Deserialize` is generated (see the generator's `lossless`
 //! pass) rather than derived with `#[serde(flatten)]`, which would buffer
 //! every object into serde's private `Content` tree before reading it: the
-//! generated visitor reads each key once, matches it against the known names
-//! here, and only an unknown key costs anything (its name and value).
+//! generated visitor reads each key once, matches it against the names it
+//! knows, and only an unknown key costs anything (its name and value).
 
 use std::fmt;
 
@@ -20,21 +20,20 @@ pub(crate) enum Field {
     Unknown(String),
 }
 
-/// Reads a key and looks it up in the names of a type's known fields.
-///
-/// A linear search: the types it serves have a handful of fields, where a
-/// comparison per field is as fast as a generated `match`, and the input
-/// is borrowed, so a known key allocates nothing.
+/// Reads a key and looks it up among a type's known fields with the
+/// generated `match` it holds (a function item, so the lookup is inlined as
+/// serde's derive inlines its own), borrowing the input: a known key
+/// allocates nothing.
 #[derive(Clone, Copy)]
-pub(crate) struct FieldSeed(pub(crate) &'static [&'static str]);
+pub(crate) struct FieldSeed<F>(pub(crate) F);
 
-impl FieldSeed {
-    fn find(self, key: &str) -> Option<usize> {
-        self.0.iter().position(|known| *known == key)
+impl<F: Fn(&str) -> Option<usize>> FieldSeed<F> {
+    fn find(&self, key: &str) -> Option<usize> {
+        (self.0)(key)
     }
 }
 
-impl<'de> DeserializeSeed<'de> for FieldSeed {
+impl<'de, F: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for FieldSeed<F> {
     type Value = Field;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
@@ -42,7 +41,7 @@ impl<'de> DeserializeSeed<'de> for FieldSeed {
     }
 }
 
-impl<'de> Visitor<'de> for FieldSeed {
+impl<'de, F: Fn(&str) -> Option<usize>> Visitor<'de> for FieldSeed<F> {
     type Value = Field;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -61117,13 +61117,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaBase64PdfSource {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaBase64PdfSource, A::Error> {
-                const FIELDS: &[&str] = &["data", "media_type", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "data" => ::std::option::Option::Some(0usize),
+                        "media_type" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaBase64PdfSourceMediaType> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<BetaBase64PdfSourceType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -61180,14 +61187,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaBashCodeExecutionOutputBlock, A::Error> {
-                const FIELDS: &[&str] = &["file_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "file_id" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     BetaBashCodeExecutionOutputBlockType,
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -61237,14 +61250,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaBashCodeExecutionOutputBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["file_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "file_id" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     BetaBashCodeExecutionOutputBlockParamType,
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -61294,13 +61313,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaBashCodeExecutionResultBlock, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "content",
-                    "return_code",
-                    "stderr",
-                    "stdout",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "return_code" => ::std::option::Option::Some(1usize),
+                        "stderr" => ::std::option::Option::Some(2usize),
+                        "stdout" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::vec::Vec<BetaBashCodeExecutionOutputBlock>,
                 > = ::std::option::Option::None;
@@ -61312,7 +61334,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -61378,13 +61400,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaBashCodeExecutionResultBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "content",
-                    "return_code",
-                    "stderr",
-                    "stdout",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "return_code" => ::std::option::Option::Some(1usize),
+                        "stderr" => ::std::option::Option::Some(2usize),
+                        "stdout" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::vec::Vec<BetaBashCodeExecutionOutputBlockParam>,
                 > = ::std::option::Option::None;
@@ -61396,7 +61421,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -61462,7 +61487,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaBashCodeExecutionToolResultBlock, A::Error> {
-                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaBashCodeExecutionToolResultBlockContent,
                 > = ::std::option::Option::None;
@@ -61472,7 +61504,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -61533,12 +61565,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlockPara
                 BetaBashCodeExecutionToolResultBlockParam,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "content",
-                    "tool_use_id",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -61551,7 +61586,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlockPara
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -61618,7 +61653,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultError {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaBashCodeExecutionToolResultError, A::Error> {
-                const FIELDS: &[&str] = &["error_code", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaBashCodeExecutionToolResultErrorCode,
                 > = ::std::option::Option::None;
@@ -61627,7 +61668,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultError {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -61684,7 +61725,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultErrorPara
                 BetaBashCodeExecutionToolResultErrorParam,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &["error_code", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaBashCodeExecutionToolResultErrorCode,
                 > = ::std::option::Option::None;
@@ -61693,7 +61740,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultErrorPara
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -61747,15 +61794,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCitationCharLocation, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "document_index",
-                    "document_title",
-                    "end_char_index",
-                    "file_id",
-                    "start_char_index",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_char_index" => ::std::option::Option::Some(3usize),
+                        "file_id" => ::std::option::Option::Some(4usize),
+                        "start_char_index" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -61769,7 +61819,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocation {
                 let mut __field6: ::std::option::Option<BetaCitationCharLocationType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -61872,15 +61922,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocationParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCitationCharLocationParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "document_index",
-                    "document_title",
-                    "end_char_index",
-                    "start_char_index",
-                    "type",
-                    "file_id",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_char_index" => ::std::option::Option::Some(3usize),
+                        "start_char_index" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        "file_id" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -61893,7 +61946,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocationParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -61988,11 +62041,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationConfig {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCitationConfig, A::Error> {
-                const FIELDS: &[&str] = &["enabled"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "enabled" => ::std::option::Option::Some(0usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -62035,15 +62093,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCitationContentBlockLocation, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "document_index",
-                    "document_title",
-                    "end_block_index",
-                    "file_id",
-                    "start_block_index",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_block_index" => ::std::option::Option::Some(3usize),
+                        "file_id" => ::std::option::Option::Some(4usize),
+                        "start_block_index" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -62059,7 +62120,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocation {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -62164,15 +62225,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocationParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCitationContentBlockLocationParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "document_index",
-                    "document_title",
-                    "end_block_index",
-                    "start_block_index",
-                    "type",
-                    "file_id",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_block_index" => ::std::option::Option::Some(3usize),
+                        "start_block_index" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        "file_id" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -62185,7 +62249,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocationParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -62280,15 +62344,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCitationPageLocation, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "document_index",
-                    "document_title",
-                    "end_page_number",
-                    "file_id",
-                    "start_page_number",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_page_number" => ::std::option::Option::Some(3usize),
+                        "file_id" => ::std::option::Option::Some(4usize),
+                        "start_page_number" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -62302,7 +62369,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocation {
                 let mut __field6: ::std::option::Option<BetaCitationPageLocationType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -62405,15 +62472,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocationParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCitationPageLocationParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "document_index",
-                    "document_title",
-                    "end_page_number",
-                    "start_page_number",
-                    "type",
-                    "file_id",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_page_number" => ::std::option::Option::Some(3usize),
+                        "start_page_number" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        "file_id" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -62426,7 +62496,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocationParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -62521,15 +62591,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCitationSearchResultLocation, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "end_block_index",
-                    "search_result_index",
-                    "source",
-                    "start_block_index",
-                    "title",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "end_block_index" => ::std::option::Option::Some(1usize),
+                        "search_result_index" => ::std::option::Option::Some(2usize),
+                        "source" => ::std::option::Option::Some(3usize),
+                        "start_block_index" => ::std::option::Option::Some(4usize),
+                        "title" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
@@ -62543,7 +62616,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocation {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -62643,15 +62716,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocationParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCitationSearchResultLocationParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "end_block_index",
-                    "search_result_index",
-                    "source",
-                    "start_block_index",
-                    "title",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "end_block_index" => ::std::option::Option::Some(1usize),
+                        "search_result_index" => ::std::option::Option::Some(2usize),
+                        "source" => ::std::option::Option::Some(3usize),
+                        "start_block_index" => ::std::option::Option::Some(4usize),
+                        "title" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
@@ -62665,7 +62741,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocationParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -62763,13 +62839,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationWebSearchResultLocationParam
                 BetaCitationWebSearchResultLocationParam,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "encrypted_index",
-                    "title",
-                    "type",
-                    "url",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "encrypted_index" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -62781,7 +62860,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationWebSearchResultLocationParam
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -62854,11 +62933,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsConfigParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCitationsConfigParam, A::Error> {
-                const FIELDS: &[&str] = &["enabled"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "enabled" => ::std::option::Option::Some(0usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -62906,13 +62990,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsWebSearchResultLocation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCitationsWebSearchResultLocation, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "encrypted_index",
-                    "title",
-                    "type",
-                    "url",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "encrypted_index" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -62924,7 +63011,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsWebSearchResultLocation {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63002,14 +63089,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCodeExecutionOutputBlock, A::Error> {
-                const FIELDS: &[&str] = &["file_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "file_id" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     BetaCodeExecutionOutputBlockType,
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63057,14 +63150,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCodeExecutionOutputBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["file_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "file_id" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     BetaCodeExecutionOutputBlockParamType,
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63114,13 +63213,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCodeExecutionResultBlock, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "content",
-                    "return_code",
-                    "stderr",
-                    "stdout",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "return_code" => ::std::option::Option::Some(1usize),
+                        "stderr" => ::std::option::Option::Some(2usize),
+                        "stdout" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::vec::Vec<BetaCodeExecutionOutputBlock>,
                 > = ::std::option::Option::None;
@@ -63132,7 +63234,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63196,13 +63298,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCodeExecutionResultBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "content",
-                    "return_code",
-                    "stderr",
-                    "stdout",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "return_code" => ::std::option::Option::Some(1usize),
+                        "stderr" => ::std::option::Option::Some(2usize),
+                        "stdout" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::vec::Vec<BetaCodeExecutionOutputBlockParam>,
                 > = ::std::option::Option::None;
@@ -63214,7 +63319,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63280,7 +63385,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCodeExecutionToolResultBlock, A::Error> {
-                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaCodeExecutionToolResultBlockContent,
                 > = ::std::option::Option::None;
@@ -63290,7 +63402,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63348,12 +63460,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCodeExecutionToolResultBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "content",
-                    "tool_use_id",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -63366,7 +63481,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63433,7 +63548,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultError {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCodeExecutionToolResultError, A::Error> {
-                const FIELDS: &[&str] = &["error_code", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaCodeExecutionToolResultErrorCode,
                 > = ::std::option::Option::None;
@@ -63442,7 +63563,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultError {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63496,7 +63617,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultErrorParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCodeExecutionToolResultErrorParam, A::Error> {
-                const FIELDS: &[&str] = &["error_code", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaCodeExecutionToolResultErrorCode,
                 > = ::std::option::Option::None;
@@ -63505,7 +63632,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultErrorParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63559,14 +63686,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCompactionBlock, A::Error> {
-                const FIELDS: &[&str] = &["content", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaCompactionBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63618,7 +63751,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaCompactionBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["cache_control", "content", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -63628,7 +63768,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlockParam {
                 let mut __field2: ::std::option::Option<BetaCompactionBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63685,12 +63825,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaContainerUploadBlock, A::Error> {
-                const FIELDS: &[&str] = &["file_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "file_id" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaContainerUploadBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63738,7 +63884,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaContainerUploadBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["cache_control", "file_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "file_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -63748,7 +63901,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63807,11 +63960,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaDirectCaller {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaDirectCaller, A::Error> {
-                const FIELDS: &[&str] = &["type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "type" => ::std::option::Option::Some(0usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<BetaDirectCallerType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63854,7 +64012,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaDocumentBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaDocumentBlock, A::Error> {
-                const FIELDS: &[&str] = &["citations", "source", "title", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "citations" => ::std::option::Option::Some(0usize),
+                        "source" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCitationConfig>,
                 > = ::std::option::Option::None;
@@ -63867,7 +64033,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaDocumentBlock {
                 let mut __field3: ::std::option::Option<BetaDocumentBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63932,14 +64098,22 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolResultBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaMcpToolResultBlock, A::Error> {
-                const FIELDS: &[&str] = &["content", "is_error", "tool_use_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "is_error" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<BetaMcpToolResultBlockContent> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field3: ::std::option::Option<BetaMcpToolResultBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -63999,7 +64173,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaMcpToolUseBlock, A::Error> {
-                const FIELDS: &[&str] = &["id", "input", "name", "server_name", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "id" => ::std::option::Option::Some(0usize),
+                        "input" => ::std::option::Option::Some(1usize),
+                        "name" => ::std::option::Option::Some(2usize),
+                        "server_name" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -64009,7 +64192,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlock {
                 let mut __field4: ::std::option::Option<BetaMcpToolUseBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64073,14 +64256,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaMcpToolUseBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "id",
-                    "input",
-                    "name",
-                    "server_name",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "id" => ::std::option::Option::Some(1usize),
+                        "input" => ::std::option::Option::Some(2usize),
+                        "name" => ::std::option::Option::Some(3usize),
+                        "server_name" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -64093,7 +64279,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlockParam {
                 let mut __field5: ::std::option::Option<BetaMcpToolUseBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64166,13 +64352,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaPlainTextSource {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaPlainTextSource, A::Error> {
-                const FIELDS: &[&str] = &["data", "media_type", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "data" => ::std::option::Option::Some(0usize),
+                        "media_type" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaPlainTextSourceMediaType> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<BetaPlainTextSourceType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64229,12 +64422,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaRedactedThinkingBlock, A::Error> {
-                const FIELDS: &[&str] = &["data", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "data" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaRedactedThinkingBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64282,14 +64481,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaRedactedThinkingBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["data", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "data" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     BetaRedactedThinkingBlockParamType,
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64339,14 +64544,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestDocumentBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaRequestDocumentBlock, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "citations",
-                    "context",
-                    "source",
-                    "title",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "citations" => ::std::option::Option::Some(1usize),
+                        "context" => ::std::option::Option::Some(2usize),
+                        "source" => ::std::option::Option::Some(3usize),
+                        "title" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -64365,7 +64573,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestDocumentBlock {
                 let mut __field5: ::std::option::Option<BetaRequestDocumentBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64449,13 +64657,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpToolResultBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaRequestMcpToolResultBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "content",
-                    "is_error",
-                    "tool_use_id",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "is_error" => ::std::option::Option::Some(2usize),
+                        "tool_use_id" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -64469,7 +64680,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpToolResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64550,12 +64761,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolCaller {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaServerToolCaller, A::Error> {
-                const FIELDS: &[&str] = &["tool_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "tool_id" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaServerToolCallerType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64603,7 +64820,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaServerToolUseBlock, A::Error> {
-                const FIELDS: &[&str] = &["caller", "id", "input", "name", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "caller" => ::std::option::Option::Some(0usize),
+                        "id" => ::std::option::Option::Some(1usize),
+                        "input" => ::std::option::Option::Some(2usize),
+                        "name" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<crate::types::BetaToolCaller>,
                 > = ::std::option::Option::None;
@@ -64617,7 +64843,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlock {
                 let mut __field4: ::std::option::Option<BetaServerToolUseBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64682,14 +64908,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaServerToolUseBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "caller",
-                    "id",
-                    "input",
-                    "name",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "caller" => ::std::option::Option::Some(1usize),
+                        "id" => ::std::option::Option::Some(2usize),
+                        "input" => ::std::option::Option::Some(3usize),
+                        "name" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -64708,7 +64937,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64782,7 +65011,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaTextBlock, A::Error> {
-                const FIELDS: &[&str] = &["citations", "text", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "citations" => ::std::option::Option::Some(0usize),
+                        "text" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<
                         ::std::vec::Vec<crate::types::BetaTextCitation>,
@@ -64792,7 +65028,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlock {
                 let mut __field2: ::std::option::Option<BetaTextBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64848,7 +65084,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaTextBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["cache_control", "citations", "text", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "citations" => ::std::option::Option::Some(1usize),
+                        "text" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -64861,7 +65105,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlockParam {
                 let mut __field3: ::std::option::Option<BetaTextBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64929,14 +65173,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionCreateResultB
                 BetaTextEditorCodeExecutionCreateResultBlock,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &["is_file_update", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "is_file_update" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     BetaTextEditorCodeExecutionCreateResultBlockType,
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -64999,14 +65249,20 @@ for BetaTextEditorCodeExecutionCreateResultBlockParam {
                 BetaTextEditorCodeExecutionCreateResultBlockParam,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &["is_file_update", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "is_file_update" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     BetaTextEditorCodeExecutionCreateResultBlockParamType,
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -65069,14 +65325,17 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlock {
                 BetaTextEditorCodeExecutionStrReplaceResultBlock,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &[
-                    "lines",
-                    "new_lines",
-                    "new_start",
-                    "old_lines",
-                    "old_start",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "lines" => ::std::option::Option::Some(0usize),
+                        "new_lines" => ::std::option::Option::Some(1usize),
+                        "new_start" => ::std::option::Option::Some(2usize),
+                        "old_lines" => ::std::option::Option::Some(3usize),
+                        "old_start" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 > = ::std::option::Option::None;
@@ -65089,7 +65348,7 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -65186,14 +65445,17 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
                 BetaTextEditorCodeExecutionStrReplaceResultBlockParam,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &[
-                    "lines",
-                    "new_lines",
-                    "new_start",
-                    "old_lines",
-                    "old_start",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "lines" => ::std::option::Option::Some(0usize),
+                        "new_lines" => ::std::option::Option::Some(1usize),
+                        "new_start" => ::std::option::Option::Some(2usize),
+                        "old_lines" => ::std::option::Option::Some(3usize),
+                        "old_start" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::vec::Vec<::std::string::String>,
                 > = ::std::option::Option::None;
@@ -65206,7 +65468,7 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -65295,7 +65557,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlo
                 BetaTextEditorCodeExecutionToolResultBlock,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaTextEditorCodeExecutionToolResultBlockContent,
                 > = ::std::option::Option::None;
@@ -65305,7 +65574,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlo
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -65366,12 +65635,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlo
                 BetaTextEditorCodeExecutionToolResultBlockParam,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "content",
-                    "tool_use_id",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -65384,7 +65656,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlo
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -65454,7 +65726,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
                 BetaTextEditorCodeExecutionToolResultError,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &["error_code", "error_message", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "error_message" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaTextEditorCodeExecutionToolResultErrorCode,
                 > = ::std::option::Option::None;
@@ -65466,7 +65745,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -65532,7 +65811,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
                 BetaTextEditorCodeExecutionToolResultErrorParam,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &["error_code", "error_message", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "error_message" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaTextEditorCodeExecutionToolResultErrorCode,
                 > = ::std::option::Option::None;
@@ -65544,7 +65830,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -65610,14 +65896,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
                 BetaTextEditorCodeExecutionViewResultBlock,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &[
-                    "content",
-                    "file_type",
-                    "num_lines",
-                    "start_line",
-                    "total_lines",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "file_type" => ::std::option::Option::Some(1usize),
+                        "num_lines" => ::std::option::Option::Some(2usize),
+                        "start_line" => ::std::option::Option::Some(3usize),
+                        "total_lines" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     crate::types::BetaTextEditorCodeExecutionFileType,
@@ -65630,7 +65919,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -65718,14 +66007,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
                 BetaTextEditorCodeExecutionViewResultBlockParam,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &[
-                    "content",
-                    "file_type",
-                    "num_lines",
-                    "start_line",
-                    "total_lines",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "file_type" => ::std::option::Option::Some(1usize),
+                        "num_lines" => ::std::option::Option::Some(2usize),
+                        "start_line" => ::std::option::Option::Some(3usize),
+                        "total_lines" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     crate::types::BetaTextEditorCodeExecutionFileType,
@@ -65738,7 +66030,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -65823,13 +66115,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaThinkingBlock, A::Error> {
-                const FIELDS: &[&str] = &["signature", "thinking", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "signature" => ::std::option::Option::Some(0usize),
+                        "thinking" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<BetaThinkingBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -65884,13 +66183,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaThinkingBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["signature", "thinking", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "signature" => ::std::option::Option::Some(0usize),
+                        "thinking" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<BetaThinkingBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -65946,12 +66252,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaToolReferenceBlock, A::Error> {
-                const FIELDS: &[&str] = &["tool_name", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "tool_name" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaToolReferenceBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66003,7 +66315,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaToolReferenceBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["cache_control", "tool_name", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "tool_name" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -66013,7 +66332,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66074,7 +66393,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaToolSearchToolResultBlock, A::Error> {
-                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaToolSearchToolResultBlockContent,
                 > = ::std::option::Option::None;
@@ -66084,7 +66410,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66142,12 +66468,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaToolSearchToolResultBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "content",
-                    "tool_use_id",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -66160,7 +66489,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66227,7 +66556,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultError {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaToolSearchToolResultError, A::Error> {
-                const FIELDS: &[&str] = &["error_code", "error_message", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "error_message" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaToolSearchToolResultErrorCode,
                 > = ::std::option::Option::None;
@@ -66239,7 +66575,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultError {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66302,7 +66638,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultErrorParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaToolSearchToolResultErrorParam, A::Error> {
-                const FIELDS: &[&str] = &["error_code", "type", "error_message"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        "error_message" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaToolSearchToolResultErrorCode,
                 > = ::std::option::Option::None;
@@ -66311,7 +66654,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultErrorParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66365,7 +66708,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaToolSearchToolSearchResultBlock, A::Error> {
-                const FIELDS: &[&str] = &["tool_references", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "tool_references" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::vec::Vec<BetaToolReferenceBlock>,
                 > = ::std::option::Option::None;
@@ -66374,7 +66723,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66434,7 +66783,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlockParam
                 BetaToolSearchToolSearchResultBlockParam,
                 A::Error,
             > {
-                const FIELDS: &[&str] = &["tool_references", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "tool_references" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::vec::Vec<BetaToolReferenceBlockParam>,
                 > = ::std::option::Option::None;
@@ -66443,7 +66798,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlockParam
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66500,7 +66855,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaToolUseBlock, A::Error> {
-                const FIELDS: &[&str] = &["caller", "id", "input", "name", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "caller" => ::std::option::Option::Some(0usize),
+                        "id" => ::std::option::Option::Some(1usize),
+                        "input" => ::std::option::Option::Some(2usize),
+                        "name" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<crate::types::BetaToolCaller>,
                 > = ::std::option::Option::None;
@@ -66512,7 +66876,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlock {
                 let mut __field4: ::std::option::Option<BetaToolUseBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66576,14 +66940,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaToolUseBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "caller",
-                    "id",
-                    "input",
-                    "name",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "caller" => ::std::option::Option::Some(1usize),
+                        "id" => ::std::option::Option::Some(2usize),
+                        "input" => ::std::option::Option::Some(3usize),
+                        "name" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -66598,7 +66965,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlockParam {
                 let mut __field5: ::std::option::Option<BetaToolUseBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66672,7 +67039,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaWebFetchBlock, A::Error> {
-                const FIELDS: &[&str] = &["content", "retrieved_at", "type", "url"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "retrieved_at" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        "url" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<BetaDocumentBlock> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -66681,7 +67056,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlock {
                 let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66741,7 +67116,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaWebFetchBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["content", "retrieved_at", "type", "url"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "retrieved_at" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        "url" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<BetaRequestDocumentBlock> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -66750,7 +67133,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlockParam {
                 let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66811,7 +67194,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaWebFetchToolResultBlock, A::Error> {
-                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaWebFetchToolResultBlockContent,
                 > = ::std::option::Option::None;
@@ -66821,7 +67211,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66877,12 +67267,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaWebFetchToolResultBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "content",
-                    "tool_use_id",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -66895,7 +67288,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -66962,7 +67355,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaWebFetchToolResultErrorBlock, A::Error> {
-                const FIELDS: &[&str] = &["error_code", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaWebFetchToolResultErrorCode,
                 > = ::std::option::Option::None;
@@ -66971,7 +67370,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -67025,7 +67424,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaWebFetchToolResultErrorBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["error_code", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaWebFetchToolResultErrorCode,
                 > = ::std::option::Option::None;
@@ -67034,7 +67439,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -67088,13 +67493,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaWebSearchResultBlock, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "encrypted_content",
-                    "page_age",
-                    "title",
-                    "type",
-                    "url",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "encrypted_content" => ::std::option::Option::Some(0usize),
+                        "page_age" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -67104,7 +67512,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlock {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -67176,13 +67584,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaWebSearchResultBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "encrypted_content",
-                    "page_age",
-                    "title",
-                    "type",
-                    "url",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "encrypted_content" => ::std::option::Option::Some(0usize),
+                        "page_age" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -67194,7 +67605,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlockParam {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -67268,7 +67679,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolRequestError {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaWebSearchToolRequestError, A::Error> {
-                const FIELDS: &[&str] = &["error_code", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaWebSearchToolResultErrorCode,
                 > = ::std::option::Option::None;
@@ -67277,7 +67694,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolRequestError {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -67331,7 +67748,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaWebSearchToolResultBlock, A::Error> {
-                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     BetaWebSearchToolResultBlockContent,
                 > = ::std::option::Option::None;
@@ -67341,7 +67765,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -67399,12 +67823,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaWebSearchToolResultBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "content",
-                    "tool_use_id",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<BetaCacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -67417,7 +67844,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -67484,7 +67911,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultError {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BetaWebSearchToolResultError, A::Error> {
-                const FIELDS: &[&str] = &["error_code", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::BetaWebSearchToolResultErrorCode,
                 > = ::std::option::Option::None;
@@ -67493,7 +67926,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultError {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -67547,15 +67980,18 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CitationCharLocation, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "document_index",
-                    "document_title",
-                    "end_char_index",
-                    "file_id",
-                    "start_char_index",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_char_index" => ::std::option::Option::Some(3usize),
+                        "file_id" => ::std::option::Option::Some(4usize),
+                        "start_char_index" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -67569,7 +68005,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocation {
                 let mut __field6: ::std::option::Option<CitationCharLocationType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -67672,15 +68108,18 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocationParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CitationCharLocationParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "document_index",
-                    "document_title",
-                    "end_char_index",
-                    "start_char_index",
-                    "type",
-                    "file_id",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_char_index" => ::std::option::Option::Some(3usize),
+                        "start_char_index" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        "file_id" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -67691,7 +68130,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocationParam {
                 let mut __field5: ::std::option::Option<CitationCharLocationParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -67784,15 +68223,18 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CitationContentBlockLocation, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "document_index",
-                    "document_title",
-                    "end_block_index",
-                    "file_id",
-                    "start_block_index",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_block_index" => ::std::option::Option::Some(3usize),
+                        "file_id" => ::std::option::Option::Some(4usize),
+                        "start_block_index" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -67808,7 +68250,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocation {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -67911,15 +68353,18 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocationParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CitationContentBlockLocationParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "document_index",
-                    "document_title",
-                    "end_block_index",
-                    "start_block_index",
-                    "type",
-                    "file_id",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_block_index" => ::std::option::Option::Some(3usize),
+                        "start_block_index" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        "file_id" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -67932,7 +68377,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocationParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -68027,15 +68472,18 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CitationPageLocation, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "document_index",
-                    "document_title",
-                    "end_page_number",
-                    "file_id",
-                    "start_page_number",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_page_number" => ::std::option::Option::Some(3usize),
+                        "file_id" => ::std::option::Option::Some(4usize),
+                        "start_page_number" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -68049,7 +68497,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocation {
                 let mut __field6: ::std::option::Option<CitationPageLocationType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -68152,15 +68600,18 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocationParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CitationPageLocationParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "document_index",
-                    "document_title",
-                    "end_page_number",
-                    "start_page_number",
-                    "type",
-                    "file_id",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_page_number" => ::std::option::Option::Some(3usize),
+                        "start_page_number" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        "file_id" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -68171,7 +68622,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocationParam {
                 let mut __field5: ::std::option::Option<CitationPageLocationParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -68264,15 +68715,18 @@ impl<'de> ::serde::Deserialize<'de> for CitationSearchResultLocationParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CitationSearchResultLocationParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "end_block_index",
-                    "search_result_index",
-                    "source",
-                    "start_block_index",
-                    "title",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "end_block_index" => ::std::option::Option::Some(1usize),
+                        "search_result_index" => ::std::option::Option::Some(2usize),
+                        "source" => ::std::option::Option::Some(3usize),
+                        "start_block_index" => ::std::option::Option::Some(4usize),
+                        "title" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
@@ -68286,7 +68740,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationSearchResultLocationParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -68381,13 +68835,16 @@ impl<'de> ::serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CitationWebSearchResultLocationParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "encrypted_index",
-                    "title",
-                    "type",
-                    "url",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "encrypted_index" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -68399,7 +68856,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -68472,15 +68929,18 @@ impl<'de> ::serde::Deserialize<'de> for CitationsSearchResultLocation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CitationsSearchResultLocation, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "end_block_index",
-                    "search_result_index",
-                    "source",
-                    "start_block_index",
-                    "title",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "end_block_index" => ::std::option::Option::Some(1usize),
+                        "search_result_index" => ::std::option::Option::Some(2usize),
+                        "source" => ::std::option::Option::Some(3usize),
+                        "start_block_index" => ::std::option::Option::Some(4usize),
+                        "title" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
@@ -68494,7 +68954,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationsSearchResultLocation {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -68592,13 +69052,16 @@ impl<'de> ::serde::Deserialize<'de> for CitationsWebSearchResultLocation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CitationsWebSearchResultLocation, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cited_text",
-                    "encrypted_index",
-                    "title",
-                    "type",
-                    "url",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "encrypted_index" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<
@@ -68610,7 +69073,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationsWebSearchResultLocation {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -68688,12 +69151,18 @@ impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<RedactedThinkingBlock, A::Error> {
-                const FIELDS: &[&str] = &["data", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "data" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<RedactedThinkingBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -68741,14 +69210,20 @@ impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<RedactedThinkingBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["data", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "data" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     RedactedThinkingBlockParamType,
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -68796,7 +69271,15 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ServerToolUseBlock, A::Error> {
-                const FIELDS: &[&str] = &["id", "input", "name", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "id" => ::std::option::Option::Some(0usize),
+                        "input" => ::std::option::Option::Some(1usize),
+                        "name" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -68807,7 +69290,7 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlock {
                 let mut __field3: ::std::option::Option<ServerToolUseBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -68862,13 +69345,16 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ServerToolUseBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "id",
-                    "input",
-                    "name",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "id" => ::std::option::Option::Some(1usize),
+                        "input" => ::std::option::Option::Some(2usize),
+                        "name" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<CacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -68880,7 +69366,7 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockParam {
                 let mut __field4: ::std::option::Option<ServerToolUseBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -68946,7 +69432,14 @@ impl<'de> ::serde::Deserialize<'de> for TextBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TextBlock, A::Error> {
-                const FIELDS: &[&str] = &["citations", "text", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "citations" => ::std::option::Option::Some(0usize),
+                        "text" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<::std::vec::Vec<crate::types::TextCitation>>,
                 > = ::std::option::Option::None;
@@ -68954,7 +69447,7 @@ impl<'de> ::serde::Deserialize<'de> for TextBlock {
                 let mut __field2: ::std::option::Option<TextBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -69010,7 +69503,15 @@ impl<'de> ::serde::Deserialize<'de> for TextBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TextBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["cache_control", "citations", "text", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "citations" => ::std::option::Option::Some(1usize),
+                        "text" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<CacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -69023,7 +69524,7 @@ impl<'de> ::serde::Deserialize<'de> for TextBlockParam {
                 let mut __field3: ::std::option::Option<TextBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -69088,13 +69589,20 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ThinkingBlock, A::Error> {
-                const FIELDS: &[&str] = &["signature", "thinking", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "signature" => ::std::option::Option::Some(0usize),
+                        "thinking" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<ThinkingBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -69149,13 +69657,20 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ThinkingBlockParam, A::Error> {
-                const FIELDS: &[&str] = &["signature", "thinking", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "signature" => ::std::option::Option::Some(0usize),
+                        "thinking" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<ThinkingBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -69210,7 +69725,15 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ToolUseBlock, A::Error> {
-                const FIELDS: &[&str] = &["id", "input", "name", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "id" => ::std::option::Option::Some(0usize),
+                        "input" => ::std::option::Option::Some(1usize),
+                        "name" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -69219,7 +69742,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlock {
                 let mut __field3: ::std::option::Option<ToolUseBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -69274,13 +69797,16 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ToolUseBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "id",
-                    "input",
-                    "name",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "id" => ::std::option::Option::Some(1usize),
+                        "input" => ::std::option::Option::Some(2usize),
+                        "name" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<CacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -69292,7 +69818,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlockParam {
                 let mut __field4: ::std::option::Option<ToolUseBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -69356,13 +69882,16 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<WebSearchResultBlock, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "encrypted_content",
-                    "page_age",
-                    "title",
-                    "type",
-                    "url",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "encrypted_content" => ::std::option::Option::Some(0usize),
+                        "page_age" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -69372,7 +69901,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlock {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -69444,13 +69973,16 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<WebSearchResultBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "encrypted_content",
-                    "page_age",
-                    "title",
-                    "type",
-                    "url",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "encrypted_content" => ::std::option::Option::Some(0usize),
+                        "page_age" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<
                     ::std::option::Option<::std::string::String>,
@@ -69460,7 +69992,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlockParam {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -69532,14 +70064,20 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolRequestError {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<WebSearchToolRequestError, A::Error> {
-                const FIELDS: &[&str] = &["error_code", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     WebSearchToolRequestErrorErrorCode,
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<WebSearchToolRequestErrorType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -69591,7 +70129,14 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<WebSearchToolResultBlock, A::Error> {
-                const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     WebSearchToolResultBlockContent,
                 > = ::std::option::Option::None;
@@ -69599,7 +70144,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlock {
                 let mut __field2: ::std::option::Option<WebSearchToolResultBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -69655,12 +70200,15 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlockParam {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<WebSearchToolResultBlockParam, A::Error> {
-                const FIELDS: &[&str] = &[
-                    "cache_control",
-                    "content",
-                    "tool_use_id",
-                    "type",
-                ];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     ::std::option::Option<CacheControlEphemeral>,
                 > = ::std::option::Option::None;
@@ -69673,7 +70221,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
@@ -69740,14 +70288,20 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultError {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<WebSearchToolResultError, A::Error> {
-                const FIELDS: &[&str] = &["error_code", "type"];
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
                 let mut __field0: ::std::option::Option<
                     crate::types::WebSearchToolResultErrorCode,
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<WebSearchToolResultErrorType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key_seed(crate::lossless::FieldSeed(FIELDS))?
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
                 {
                     match __key {
                         crate::lossless::Field::Known(0usize) => {
