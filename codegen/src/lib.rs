@@ -4,7 +4,9 @@
 //! the project's rules, [`normalize`] reshapes what progenitor cannot
 //! handle, [`model`] builds the one description of every operation that
 //! the emitters read, `types` runs progenitor's type generator on the
-//! schemas, the emitters in `render` write the rest (resources, requests,
+//! schemas, `timestamps` gives its date-time fields the runtime's fast
+//! decoder, `lossless` makes the types a reply is sent back through keep
+//! the fields they do not know, the emitters in `render` write the rest (resources, requests,
 //! open sets, unions, conversions, meta), `format` pretty-prints, and
 //! [`emit`] writes (or checks) the files. Nothing touches the disk until
 //! every pass has succeeded.
@@ -16,10 +18,12 @@ mod exhaustive;
 mod features;
 mod format;
 pub mod load;
+mod lossless;
 pub mod model;
 pub mod normalize;
 mod render;
 pub mod spec;
+mod timestamps;
 mod typeinfo;
 mod types;
 pub mod validate;
@@ -71,6 +75,11 @@ fn generate_loaded(
 ) -> Result<Output, Error> {
     let model = build_model(spec)?;
     let mut types = types::generate(&model.normalized)?;
+    timestamps::apply(&mut types.file);
+    // The lossless pass adds a field that the constructors and setters then
+    // see like any other, so the types are read again after it.
+    let info = typeinfo::TypeInfo::read(&types.file)?;
+    lossless::apply(&mut types.file, &info, &model.api.tagged_unions)?;
     let info = typeinfo::TypeInfo::read(&types.file)?;
     exhaustive::mark(&mut types.file, &info);
     let api = &model.api;

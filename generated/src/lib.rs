@@ -221,6 +221,7 @@ mod error;
 mod impls;
 mod json;
 mod jsonl;
+mod lossless;
 mod multipart;
 pub mod pagination;
 mod request;

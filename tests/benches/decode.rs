@@ -1,8 +1,10 @@
 //! Decoding response bodies through the generated types, against a minimal
-//! hand-written serde model of the same shape (`workspace_tests::baseline`).
+//! hand-written serde model of the same shape (`workspace_tests::baseline`)
+//! and against the types of the strongest peer crate, `claude-api` 0.6.0
+//! (`peer`), on the same bytes.
 //!
-//! Each group has a `generated` and a `baseline` function; `cargo xtask
-//! bench` prints their ratio.
+//! Each group has a `generated`, a `baseline` and a `peer` function; `cargo
+//! xtask bench` prints generated over baseline.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -10,6 +12,11 @@ use std::time::Duration;
 use anthropic_client::types;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use workspace_tests::{baseline, perf};
+
+/// The peer's types for the same three bodies.
+type PeerModels = claude_api::pagination::Paginated<claude_api::models::ModelInfo>;
+type PeerMessage = claude_api::messages::response::Message;
+type PeerEvent = claude_api::messages::stream::StreamEvent;
 
 const MODELS: usize = 1000;
 const BLOCKS: usize = 300;
@@ -36,6 +43,13 @@ fn decode(c: &mut Criterion) {
         types::MessageStreamEvent::ContentBlockDelta(_)
     ));
     let _: baseline::StreamEvent = serde_json::from_slice(&event).expect("decodes");
+    // The peer reads the same bodies, every block and the event as known.
+    let peer: PeerModels = serde_json::from_slice(&list).expect("decodes");
+    assert_eq!(peer.data.len(), MODELS);
+    let peer: PeerMessage = serde_json::from_slice(&message).expect("decodes");
+    assert!(peer.content.iter().all(|b| b.known().is_some()));
+    let peer: PeerEvent = serde_json::from_slice(&event).expect("decodes");
+    assert!(peer.known().is_some());
 
     let mut group = c.benchmark_group("decode_list_models_1000");
     group.throughput(Throughput::Bytes(list.len() as u64));
@@ -53,6 +67,11 @@ fn decode(c: &mut Criterion) {
                 serde_json::from_slice::<baseline::ListModelsResponse>(black_box(&list))
                     .expect("decodes"),
             )
+        })
+    });
+    group.bench_function("peer", |b| {
+        b.iter(|| {
+            black_box(serde_json::from_slice::<PeerModels>(black_box(&list)).expect("decodes"))
         })
     });
     group.finish();
@@ -73,6 +92,11 @@ fn decode(c: &mut Criterion) {
             )
         })
     });
+    group.bench_function("peer", |b| {
+        b.iter(|| {
+            black_box(serde_json::from_slice::<PeerMessage>(black_box(&message)).expect("decodes"))
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("decode_stream_event");
@@ -91,6 +115,11 @@ fn decode(c: &mut Criterion) {
                 serde_json::from_slice::<baseline::StreamEvent>(black_box(&event))
                     .expect("decodes"),
             )
+        })
+    });
+    group.bench_function("peer", |b| {
+        b.iter(|| {
+            black_box(serde_json::from_slice::<PeerEvent>(black_box(&event)).expect("decodes"))
         })
     });
     group.finish();

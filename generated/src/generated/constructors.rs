@@ -141,6 +141,7 @@ impl crate::types::BetaBase64PdfSource {
             data: ::std::convert::Into::into(data),
             media_type: crate::types::BetaBase64PdfSourceMediaType::ApplicationPdf,
             type_: crate::types::BetaBase64PdfSourceType::Base64,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -152,6 +153,23 @@ impl crate::types::BetaBase64PdfSource {
         self.data = ::std::convert::Into::into(data);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -161,6 +179,7 @@ impl crate::types::BetaBashCodeExecutionOutputBlockParam {
         Self {
             file_id: ::std::convert::Into::into(file_id),
             type_: crate::types::BetaBashCodeExecutionOutputBlockParamType::BashCodeExecutionOutput,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -170,6 +189,23 @@ impl crate::types::BetaBashCodeExecutionOutputBlockParam {
         file_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.file_id = ::std::convert::Into::into(file_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -217,6 +253,23 @@ impl crate::types::BetaBashCodeExecutionResultBlockParam {
         self.stdout = ::std::convert::Into::into(stdout);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -233,6 +286,7 @@ impl crate::types::BetaBashCodeExecutionToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaBashCodeExecutionToolResultBlockParamType::BashCodeExecutionToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -266,6 +320,23 @@ impl crate::types::BetaBashCodeExecutionToolResultBlockParam {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -279,6 +350,7 @@ impl crate::types::BetaBashCodeExecutionToolResultErrorParam {
         Self {
             error_code: ::std::convert::Into::into(error_code),
             type_: crate::types::BetaBashCodeExecutionToolResultErrorParamType::BashCodeExecutionToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -290,6 +362,23 @@ impl crate::types::BetaBashCodeExecutionToolResultErrorParam {
         >,
     ) -> Self {
         self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -358,6 +447,23 @@ impl crate::types::BetaCitationCharLocationParam {
         self.start_char_index = start_char_index;
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -404,6 +510,23 @@ impl crate::types::BetaCitationContentBlockLocationParam {
         self.start_block_index = start_block_index;
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -448,6 +571,23 @@ impl crate::types::BetaCitationPageLocationParam {
     ///Page number where the cited range starts.
     pub fn start_page_number(mut self, start_page_number: i64) -> Self {
         self.start_page_number = start_page_number;
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -503,6 +643,23 @@ impl crate::types::BetaCitationSearchResultLocationParam {
         self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -519,6 +676,7 @@ impl crate::types::BetaCitationWebSearchResultLocationParam {
             title: ::std::option::Option::None,
             type_: crate::types::BetaCitationWebSearchResultLocationParamType::WebSearchResultLocation,
             url: ::std::convert::Into::into(url),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -554,6 +712,23 @@ impl crate::types::BetaCitationWebSearchResultLocationParam {
         self.url = ::std::convert::Into::into(url);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -562,12 +737,30 @@ impl crate::types::BetaCitationsConfigParam {
     pub fn new() -> Self {
         Self {
             enabled: ::std::option::Option::None,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
     ///Whether the model may cite this source.
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.enabled = ::std::option::Option::Some(enabled);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -674,6 +867,7 @@ impl crate::types::BetaCodeExecutionOutputBlockParam {
         Self {
             file_id: ::std::convert::Into::into(file_id),
             type_: crate::types::BetaCodeExecutionOutputBlockParamType::CodeExecutionOutput,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -683,6 +877,23 @@ impl crate::types::BetaCodeExecutionOutputBlockParam {
         file_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.file_id = ::std::convert::Into::into(file_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -728,6 +939,23 @@ impl crate::types::BetaCodeExecutionResultBlockParam {
         stdout: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.stdout = ::std::convert::Into::into(stdout);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -850,6 +1078,7 @@ impl crate::types::BetaCodeExecutionToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaCodeExecutionToolResultBlockParamType::CodeExecutionToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -883,6 +1112,23 @@ impl crate::types::BetaCodeExecutionToolResultBlockParam {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -896,6 +1142,7 @@ impl crate::types::BetaCodeExecutionToolResultErrorParam {
         Self {
             error_code: ::std::convert::Into::into(error_code),
             type_: crate::types::BetaCodeExecutionToolResultErrorParamType::CodeExecutionToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -907,6 +1154,23 @@ impl crate::types::BetaCodeExecutionToolResultErrorParam {
         >,
     ) -> Self {
         self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -960,6 +1224,7 @@ impl crate::types::BetaCompactionBlockParam {
             cache_control: ::std::option::Option::None,
             content: ::std::option::Option::None,
             type_: crate::types::BetaCompactionBlockParamType::Compaction,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -980,6 +1245,23 @@ impl crate::types::BetaCompactionBlockParam {
         content: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.content = ::std::option::Option::Some(::std::convert::Into::into(content));
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -1027,6 +1309,7 @@ impl crate::types::BetaContainerUploadBlockParam {
             cache_control: ::std::option::Option::None,
             file_id: ::std::convert::Into::into(file_id),
             type_: crate::types::BetaContainerUploadBlockParamType::ContainerUpload,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -1047,6 +1330,23 @@ impl crate::types::BetaContainerUploadBlockParam {
         file_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.file_id = ::std::convert::Into::into(file_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -1102,7 +1402,25 @@ impl crate::types::BetaDirectCaller {
     pub fn new() -> Self {
         Self {
             type_: crate::types::BetaDirectCallerType::Direct,
+            unknown_fields: ::std::default::Default::default(),
         }
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
     }
 }
 
@@ -1345,6 +1663,23 @@ impl crate::types::BetaMcpToolUseBlockParam {
         server_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.server_name = ::std::convert::Into::into(server_name);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -1982,6 +2317,7 @@ impl crate::types::BetaPlainTextSource {
             data: ::std::convert::Into::into(data),
             media_type: crate::types::BetaPlainTextSourceMediaType::TextPlain,
             type_: crate::types::BetaPlainTextSourceType::Text,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -1993,6 +2329,23 @@ impl crate::types::BetaPlainTextSource {
         self.data = ::std::convert::Into::into(data);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -2002,6 +2355,7 @@ impl crate::types::BetaRedactedThinkingBlockParam {
         Self {
             data: ::std::convert::Into::into(data),
             type_: crate::types::BetaRedactedThinkingBlockParamType::RedactedThinking,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2011,6 +2365,23 @@ impl crate::types::BetaRedactedThinkingBlockParam {
         data: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.data = ::std::convert::Into::into(data);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -2028,6 +2399,7 @@ impl crate::types::BetaRequestDocumentBlock {
             source: ::std::convert::Into::into(source),
             title: ::std::option::Option::None,
             type_: crate::types::BetaRequestDocumentBlockType::Document,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2077,6 +2449,23 @@ impl crate::types::BetaRequestDocumentBlock {
         title: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -2178,6 +2567,7 @@ impl crate::types::BetaRequestMcpToolResultBlockParam {
             is_error: ::std::option::Option::None,
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaRequestMcpToolResultBlockParamType::McpToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2215,6 +2605,23 @@ impl crate::types::BetaRequestMcpToolResultBlockParam {
         tool_use_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -2298,6 +2705,7 @@ impl crate::types::BetaServerToolCaller {
         Self {
             tool_id: ::std::convert::Into::into(tool_id),
             type_: crate::types::BetaServerToolCallerType::CodeExecution20250825,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2307,6 +2715,23 @@ impl crate::types::BetaServerToolCaller {
         tool_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.tool_id = ::std::convert::Into::into(tool_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -2331,6 +2756,7 @@ impl crate::types::BetaServerToolUseBlockParam {
             input: input.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
             name: ::std::convert::Into::into(name),
             type_: crate::types::BetaServerToolUseBlockParamType::ServerToolUse,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2380,6 +2806,23 @@ impl crate::types::BetaServerToolUseBlockParam {
         name: impl ::std::convert::Into<crate::types::BetaServerToolUseBlockName>,
     ) -> Self {
         self.name = ::std::convert::Into::into(name);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -2435,6 +2878,7 @@ impl crate::types::BetaTextBlockParam {
             citations: ::std::option::Option::None,
             text: ::std::convert::Into::into(text),
             type_: crate::types::BetaTextBlockParamType::Text,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2470,6 +2914,23 @@ impl crate::types::BetaTextBlockParam {
         self.text = ::std::convert::Into::into(text);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -2479,12 +2940,30 @@ impl crate::types::BetaTextEditorCodeExecutionCreateResultBlockParam {
         Self {
             is_file_update,
             type_: crate::types::BetaTextEditorCodeExecutionCreateResultBlockParamType::TextEditorCodeExecutionCreateResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
     ///Whether an existing file was overwritten rather than a new one created.
     pub fn is_file_update(mut self, is_file_update: bool) -> Self {
         self.is_file_update = is_file_update;
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -2500,6 +2979,7 @@ impl crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
             old_lines: ::std::option::Option::None,
             old_start: ::std::option::Option::None,
             type_: crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParamType::TextEditorCodeExecutionStrReplaceResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2537,6 +3017,23 @@ impl crate::types::BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
         self.old_start = ::std::option::Option::Some(old_start);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -2553,6 +3050,7 @@ impl crate::types::BetaTextEditorCodeExecutionToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaTextEditorCodeExecutionToolResultBlockParamType::TextEditorCodeExecutionToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2586,6 +3084,23 @@ impl crate::types::BetaTextEditorCodeExecutionToolResultBlockParam {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -2600,6 +3115,7 @@ impl crate::types::BetaTextEditorCodeExecutionToolResultErrorParam {
             error_code: ::std::convert::Into::into(error_code),
             error_message: ::std::option::Option::None,
             type_: crate::types::BetaTextEditorCodeExecutionToolResultErrorParamType::TextEditorCodeExecutionToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2624,6 +3140,23 @@ impl crate::types::BetaTextEditorCodeExecutionToolResultErrorParam {
         );
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -2642,6 +3175,7 @@ impl crate::types::BetaTextEditorCodeExecutionViewResultBlockParam {
             start_line: ::std::option::Option::None,
             total_lines: ::std::option::Option::None,
             type_: crate::types::BetaTextEditorCodeExecutionViewResultBlockParamType::TextEditorCodeExecutionViewResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2682,6 +3216,23 @@ impl crate::types::BetaTextEditorCodeExecutionViewResultBlockParam {
         self.total_lines = ::std::option::Option::Some(total_lines);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -2695,6 +3246,7 @@ impl crate::types::BetaThinkingBlockParam {
             signature: ::std::convert::Into::into(signature),
             thinking: ::std::convert::Into::into(thinking),
             type_: crate::types::BetaThinkingBlockParamType::Thinking,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -2713,6 +3265,23 @@ impl crate::types::BetaThinkingBlockParam {
         thinking: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.thinking = ::std::convert::Into::into(thinking);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -3452,6 +4021,7 @@ impl crate::types::BetaToolReferenceBlockParam {
             cache_control: ::std::option::Option::None,
             tool_name: ::std::convert::Into::into(tool_name),
             type_: crate::types::BetaToolReferenceBlockParamType::ToolReference,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -3472,6 +4042,23 @@ impl crate::types::BetaToolReferenceBlockParam {
         tool_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.tool_name = ::std::convert::Into::into(tool_name);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -3673,6 +4260,7 @@ impl crate::types::BetaToolSearchToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaToolSearchToolResultBlockParamType::ToolSearchToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -3706,6 +4294,23 @@ impl crate::types::BetaToolSearchToolResultBlockParam {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -3719,6 +4324,7 @@ impl crate::types::BetaToolSearchToolResultErrorParam {
         Self {
             error_code: ::std::convert::Into::into(error_code),
             type_: crate::types::BetaToolSearchToolResultErrorParamType::ToolSearchToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -3730,6 +4336,23 @@ impl crate::types::BetaToolSearchToolResultErrorParam {
         >,
     ) -> Self {
         self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -3748,6 +4371,7 @@ impl crate::types::BetaToolSearchToolSearchResultBlockParam {
                 .map(::std::convert::Into::into)
                 .collect(),
             type_: crate::types::BetaToolSearchToolSearchResultBlockParamType::ToolSearchToolSearchResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -3761,6 +4385,23 @@ impl crate::types::BetaToolSearchToolSearchResultBlockParam {
         self.tool_references = tool_references
             .into_iter()
             .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
             .collect();
         self
     }
@@ -4069,6 +4710,7 @@ impl crate::types::BetaToolUseBlockParam {
             input: input.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
             name: ::std::convert::Into::into(name),
             type_: crate::types::BetaToolUseBlockParamType::ToolUse,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4118,6 +4760,23 @@ impl crate::types::BetaToolUseBlockParam {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.name = ::std::convert::Into::into(name);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4202,6 +4861,7 @@ impl crate::types::BetaWebFetchBlockParam {
             retrieved_at: ::std::option::Option::None,
             type_: crate::types::BetaWebFetchBlockParamType::WebFetchResult,
             url: ::std::convert::Into::into(url),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4228,6 +4888,23 @@ impl crate::types::BetaWebFetchBlockParam {
     ///Address the content was fetched from.
     pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.url = ::std::convert::Into::into(url);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4354,6 +5031,7 @@ impl crate::types::BetaWebFetchToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaWebFetchToolResultBlockParamType::WebFetchToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4387,6 +5065,23 @@ impl crate::types::BetaWebFetchToolResultBlockParam {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -4400,6 +5095,7 @@ impl crate::types::BetaWebFetchToolResultErrorBlockParam {
         Self {
             error_code: ::std::convert::Into::into(error_code),
             type_: crate::types::BetaWebFetchToolResultErrorBlockParamType::WebFetchToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4411,6 +5107,23 @@ impl crate::types::BetaWebFetchToolResultErrorBlockParam {
         >,
     ) -> Self {
         self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4429,6 +5142,7 @@ impl crate::types::BetaWebSearchResultBlockParam {
             title: ::std::convert::Into::into(title),
             type_: crate::types::BetaWebSearchResultBlockParamType::WebSearchResult,
             url: ::std::convert::Into::into(url),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4464,6 +5178,23 @@ impl crate::types::BetaWebSearchResultBlockParam {
     ///Address of the page.
     pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.url = ::std::convert::Into::into(url);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4634,6 +5365,7 @@ impl crate::types::BetaWebSearchToolRequestError {
         Self {
             error_code: ::std::convert::Into::into(error_code),
             type_: crate::types::BetaWebSearchToolRequestErrorType::WebSearchToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4645,6 +5377,23 @@ impl crate::types::BetaWebSearchToolRequestError {
         >,
     ) -> Self {
         self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4663,6 +5412,7 @@ impl crate::types::BetaWebSearchToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::BetaWebSearchToolResultBlockParamType::WebSearchToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4694,6 +5444,23 @@ impl crate::types::BetaWebSearchToolResultBlockParam {
         tool_use_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4762,6 +5529,23 @@ impl crate::types::CitationCharLocationParam {
         self.start_char_index = start_char_index;
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -4808,6 +5592,23 @@ impl crate::types::CitationContentBlockLocationParam {
         self.start_block_index = start_block_index;
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -4852,6 +5653,23 @@ impl crate::types::CitationPageLocationParam {
     ///Page number where the cited range starts.
     pub fn start_page_number(mut self, start_page_number: i64) -> Self {
         self.start_page_number = start_page_number;
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -4907,6 +5725,23 @@ impl crate::types::CitationSearchResultLocationParam {
         self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -4923,6 +5758,7 @@ impl crate::types::CitationWebSearchResultLocationParam {
             title: ::std::option::Option::None,
             type_: crate::types::CitationWebSearchResultLocationParamType::WebSearchResultLocation,
             url: ::std::convert::Into::into(url),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -4956,6 +5792,23 @@ impl crate::types::CitationWebSearchResultLocationParam {
     ///Address of the cited page.
     pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.url = ::std::convert::Into::into(url);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -5706,6 +6559,7 @@ impl crate::types::RedactedThinkingBlockParam {
         Self {
             data: ::std::convert::Into::into(data),
             type_: crate::types::RedactedThinkingBlockParamType::RedactedThinking,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -5715,6 +6569,23 @@ impl crate::types::RedactedThinkingBlockParam {
         data: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.data = ::std::convert::Into::into(data);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -5809,6 +6680,7 @@ impl crate::types::ServerToolUseBlockParam {
             input: input.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
             name: crate::types::ServerToolUseBlockParamName::WebSearch,
             type_: crate::types::ServerToolUseBlockParamType::ServerToolUse,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -5842,6 +6714,23 @@ impl crate::types::ServerToolUseBlockParam {
         self.input = input.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -5853,6 +6742,7 @@ impl crate::types::TextBlockParam {
             citations: ::std::option::Option::None,
             text: ::std::convert::Into::into(text),
             type_: crate::types::TextBlockParamType::Text,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -5888,6 +6778,23 @@ impl crate::types::TextBlockParam {
         self.text = ::std::convert::Into::into(text);
         self
     }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -5901,6 +6808,7 @@ impl crate::types::ThinkingBlockParam {
             signature: ::std::convert::Into::into(signature),
             thinking: ::std::convert::Into::into(thinking),
             type_: crate::types::ThinkingBlockParamType::Thinking,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -5919,6 +6827,23 @@ impl crate::types::ThinkingBlockParam {
         thinking: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.thinking = ::std::convert::Into::into(thinking);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -6374,6 +7299,7 @@ impl crate::types::ToolUseBlockParam {
             input: input.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
             name: ::std::convert::Into::into(name),
             type_: crate::types::ToolUseBlockParamType::ToolUse,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -6414,6 +7340,23 @@ impl crate::types::ToolUseBlockParam {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.name = ::std::convert::Into::into(name);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -6670,6 +7613,7 @@ impl crate::types::WebSearchToolRequestError {
         Self {
             error_code: ::std::convert::Into::into(error_code),
             type_: crate::types::WebSearchToolRequestErrorType::WebSearchToolResultError,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -6681,6 +7625,23 @@ impl crate::types::WebSearchToolRequestError {
         >,
     ) -> Self {
         self.error_code = ::std::convert::Into::into(error_code);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -6699,6 +7660,7 @@ impl crate::types::WebSearchToolResultBlockParam {
             content: ::std::convert::Into::into(content),
             tool_use_id: ::std::convert::Into::into(tool_use_id),
             type_: crate::types::WebSearchToolResultBlockParamType::WebSearchToolResult,
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -6730,6 +7692,23 @@ impl crate::types::WebSearchToolResultBlockParam {
         tool_use_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.tool_use_id = ::std::convert::Into::into(tool_use_id);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }

@@ -95,6 +95,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AllowedInferenceGeosStri
 #[non_exhaustive]
 pub struct ApiKey {
     ///When the key was created (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Who created the key.
     pub created_by: ApiKeyCreatedBy,
@@ -771,7 +772,7 @@ impl ::std::default::Default for BetaBase64ImageSourceType {
 
 #[cfg(feature = "beta")]
 ///A PDF carried inline, base64-encoded.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBase64PdfSource {
     ///The PDF bytes, base64-encoded.
@@ -782,6 +783,9 @@ pub struct BetaBase64PdfSource {
     ///Always `base64`.
     #[serde(rename = "type", default = "defaults::beta_base64_pdf_source_type")]
     pub type_: BetaBase64PdfSourceType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -924,7 +928,7 @@ impl ::std::default::Default for BetaBase64PdfSourceType {
 
 #[cfg(feature = "beta")]
 ///A file produced by a bash command.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionOutputBlock {
     ///Id of the file the command produced; download it with the Files API.
@@ -935,11 +939,14 @@ pub struct BetaBashCodeExecutionOutputBlock {
         default = "defaults::beta_bash_code_execution_output_block_type"
     )]
     pub type_: BetaBashCodeExecutionOutputBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A file produced by a bash command.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionOutputBlockParam {
     ///Id of the file the command produced.
@@ -950,6 +957,9 @@ pub struct BetaBashCodeExecutionOutputBlockParam {
         default = "defaults::beta_bash_code_execution_output_block_param_type"
     )]
     pub type_: BetaBashCodeExecutionOutputBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -1094,7 +1104,7 @@ impl ::std::default::Default for BetaBashCodeExecutionOutputBlockType {
 
 #[cfg(feature = "beta")]
 ///The result of a bash command.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionResultBlock {
     ///Files the command produced.
@@ -1111,11 +1121,14 @@ pub struct BetaBashCodeExecutionResultBlock {
         default = "defaults::beta_bash_code_execution_result_block_type"
     )]
     pub type_: BetaBashCodeExecutionResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///The result of a bash command, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionResultBlockParam {
     ///Files the command produced.
@@ -1132,6 +1145,9 @@ pub struct BetaBashCodeExecutionResultBlockParam {
         default = "defaults::beta_bash_code_execution_result_block_param_type"
     )]
     pub type_: BetaBashCodeExecutionResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -1276,7 +1292,7 @@ impl ::std::default::Default for BetaBashCodeExecutionResultBlockType {
 
 #[cfg(feature = "beta")]
 ///The outcome of a bash command run by the code execution tool.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionToolResultBlock {
     ///The result of the command, or the error it ran into.
@@ -1289,11 +1305,14 @@ pub struct BetaBashCodeExecutionToolResultBlock {
         default = "defaults::beta_bash_code_execution_tool_result_block_type"
     )]
     pub type_: BetaBashCodeExecutionToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///The outcome of a bash command run by the code execution tool in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -1309,6 +1328,9 @@ pub struct BetaBashCodeExecutionToolResultBlockParam {
         default = "defaults::beta_bash_code_execution_tool_result_block_param_type"
     )]
     pub type_: BetaBashCodeExecutionToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -1457,7 +1479,7 @@ impl ::std::default::Default for BetaBashCodeExecutionToolResultBlockType {
 
 #[cfg(feature = "beta")]
 ///A bash command that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionToolResultError {
     ///Why the command failed.
@@ -1468,11 +1490,14 @@ pub struct BetaBashCodeExecutionToolResultError {
         default = "defaults::beta_bash_code_execution_tool_result_error_type"
     )]
     pub type_: BetaBashCodeExecutionToolResultErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A bash command that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaBashCodeExecutionToolResultErrorParam {
     ///Why the command failed.
@@ -1483,6 +1508,9 @@ pub struct BetaBashCodeExecutionToolResultErrorParam {
         default = "defaults::beta_bash_code_execution_tool_result_error_param_type"
     )]
     pub type_: BetaBashCodeExecutionToolResultErrorParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -1738,7 +1766,7 @@ pub struct BetaCacheCreation {
 
 #[cfg(feature = "beta")]
 ///A citation of a character range of a plain-text document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationCharLocation {
     ///The passage being cited.
@@ -1758,11 +1786,14 @@ pub struct BetaCitationCharLocation {
     ///Always `char_location`.
     #[serde(rename = "type", default = "defaults::beta_citation_char_location_type")]
     pub type_: BetaCitationCharLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///Cites a character range of a plain-text document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationCharLocationParam {
     ///The passage being cited.
@@ -1782,6 +1813,9 @@ pub struct BetaCitationCharLocationParam {
         default = "defaults::beta_citation_char_location_param_type"
     )]
     pub type_: BetaCitationCharLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -1925,16 +1959,19 @@ impl ::std::default::Default for BetaCitationCharLocationType {
 
 #[cfg(feature = "beta")]
 ///Citation settings of a returned document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationConfig {
     ///Whether the document may be cited.
     pub enabled: bool,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A citation of a range of blocks of a document given as content blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationContentBlockLocation {
     ///The passage being cited.
@@ -1957,11 +1994,14 @@ pub struct BetaCitationContentBlockLocation {
         default = "defaults::beta_citation_content_block_location_type"
     )]
     pub type_: BetaCitationContentBlockLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///Cites a range of blocks of a document given as content blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationContentBlockLocationParam {
     ///The passage being cited.
@@ -1981,6 +2021,9 @@ pub struct BetaCitationContentBlockLocationParam {
         default = "defaults::beta_citation_content_block_location_param_type"
     )]
     pub type_: BetaCitationContentBlockLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -2125,7 +2168,7 @@ impl ::std::default::Default for BetaCitationContentBlockLocationType {
 
 #[cfg(feature = "beta")]
 ///A citation of a page range of a PDF document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationPageLocation {
     ///The passage being cited.
@@ -2145,11 +2188,14 @@ pub struct BetaCitationPageLocation {
     ///Always `page_location`.
     #[serde(rename = "type", default = "defaults::beta_citation_page_location_type")]
     pub type_: BetaCitationPageLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///Cites a page range of a PDF document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationPageLocationParam {
     ///The passage being cited.
@@ -2169,6 +2215,9 @@ pub struct BetaCitationPageLocationParam {
         default = "defaults::beta_citation_page_location_param_type"
     )]
     pub type_: BetaCitationPageLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -2312,7 +2361,7 @@ impl ::std::default::Default for BetaCitationPageLocationType {
 
 #[cfg(feature = "beta")]
 ///A citation of a range of blocks inside a `search_result` content block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationSearchResultLocation {
     ///The passage being cited.
@@ -2334,11 +2383,14 @@ pub struct BetaCitationSearchResultLocation {
         default = "defaults::beta_citation_search_result_location_type"
     )]
     pub type_: BetaCitationSearchResultLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///Cites a range of blocks inside a `search_result` content block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationSearchResultLocationParam {
     ///The passage being cited.
@@ -2360,6 +2412,9 @@ pub struct BetaCitationSearchResultLocationParam {
         default = "defaults::beta_citation_search_result_location_param_type"
     )]
     pub type_: BetaCitationSearchResultLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -2504,7 +2559,7 @@ impl ::std::default::Default for BetaCitationSearchResultLocationType {
 
 #[cfg(feature = "beta")]
 ///Cites a web search result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationWebSearchResultLocationParam {
     ///The passage being cited.
@@ -2522,6 +2577,9 @@ pub struct BetaCitationWebSearchResultLocationParam {
     pub type_: BetaCitationWebSearchResultLocationParamType,
     ///Address of the cited page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -2596,12 +2654,15 @@ impl ::std::default::Default for BetaCitationWebSearchResultLocationParamType {
 
 #[cfg(feature = "beta")]
 ///Citation settings for a document, a search result or fetched pages.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationsConfigParam {
     ///Whether the model may cite this source.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -2687,7 +2748,7 @@ impl ::std::default::Default for BetaCitationsDeltaType {
 
 #[cfg(feature = "beta")]
 ///A citation of a web search result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCitationsWebSearchResultLocation {
     ///The passage being cited.
@@ -2705,6 +2766,9 @@ pub struct BetaCitationsWebSearchResultLocation {
     pub type_: BetaCitationsWebSearchResultLocationType,
     ///Address of the cited page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -3289,7 +3353,7 @@ impl ::std::default::Default for BetaClearToolUses20250919EditType {
 
 #[cfg(feature = "beta")]
 ///A file produced by a code execution.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionOutputBlock {
     ///Id of the file the run produced; download it with the Files API.
@@ -3300,11 +3364,14 @@ pub struct BetaCodeExecutionOutputBlock {
         default = "defaults::beta_code_execution_output_block_type"
     )]
     pub type_: BetaCodeExecutionOutputBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A file produced by a code execution.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionOutputBlockParam {
     ///Id of the file the run produced.
@@ -3315,6 +3382,9 @@ pub struct BetaCodeExecutionOutputBlockParam {
         default = "defaults::beta_code_execution_output_block_param_type"
     )]
     pub type_: BetaCodeExecutionOutputBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -3459,7 +3529,7 @@ impl ::std::default::Default for BetaCodeExecutionOutputBlockType {
 
 #[cfg(feature = "beta")]
 ///The result of a code execution.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionResultBlock {
     ///Files the run produced.
@@ -3476,11 +3546,14 @@ pub struct BetaCodeExecutionResultBlock {
         default = "defaults::beta_code_execution_result_block_type"
     )]
     pub type_: BetaCodeExecutionResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///The result of a code execution, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionResultBlockParam {
     ///Files the run produced.
@@ -3497,6 +3570,9 @@ pub struct BetaCodeExecutionResultBlockParam {
         default = "defaults::beta_code_execution_result_block_param_type"
     )]
     pub type_: BetaCodeExecutionResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -4005,7 +4081,7 @@ impl ::std::default::Default for BetaCodeExecutionTool20250825Type {
 
 #[cfg(feature = "beta")]
 ///The outcome of a code execution (version 2025-05-22) run by the server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionToolResultBlock {
     ///The result of the run, or the error it ran into.
@@ -4018,11 +4094,14 @@ pub struct BetaCodeExecutionToolResultBlock {
         default = "defaults::beta_code_execution_tool_result_block_type"
     )]
     pub type_: BetaCodeExecutionToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///The outcome of a code execution (version 2025-05-22) from an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -4038,6 +4117,9 @@ pub struct BetaCodeExecutionToolResultBlockParam {
         default = "defaults::beta_code_execution_tool_result_block_param_type"
     )]
     pub type_: BetaCodeExecutionToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -4182,7 +4264,7 @@ impl ::std::default::Default for BetaCodeExecutionToolResultBlockType {
 
 #[cfg(feature = "beta")]
 ///A code execution that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionToolResultError {
     ///Why the run failed.
@@ -4193,11 +4275,14 @@ pub struct BetaCodeExecutionToolResultError {
         default = "defaults::beta_code_execution_tool_result_error_type"
     )]
     pub type_: BetaCodeExecutionToolResultErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A code execution that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCodeExecutionToolResultErrorParam {
     ///Why the run failed.
@@ -4208,6 +4293,9 @@ pub struct BetaCodeExecutionToolResultErrorParam {
         default = "defaults::beta_code_execution_tool_result_error_param_type"
     )]
     pub type_: BetaCodeExecutionToolResultErrorParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -4456,7 +4544,7 @@ impl ::std::default::Default for BetaCompact20260112EditType {
 
 #[cfg(feature = "beta")]
 ///A summary of earlier context, returned when compaction ran. Pass it back in later requests; a null `content` means compaction failed, and passing it back does nothing.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCompactionBlock {
     ///The summary of the compacted context, or null when compaction failed.
@@ -4465,6 +4553,9 @@ pub struct BetaCompactionBlock {
     ///Always `compaction`.
     #[serde(rename = "type", default = "defaults::beta_compaction_block_type")]
     pub type_: BetaCompactionBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -4473,13 +4564,14 @@ impl ::std::default::Default for BetaCompactionBlock {
         Self {
             content: Default::default(),
             type_: defaults::beta_compaction_block_type(),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 }
 
 #[cfg(feature = "beta")]
 ///A summary of earlier context produced by compaction, passed back so later requests keep that context. A null `content` marks a failed compaction, which the server ignores.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaCompactionBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -4491,6 +4583,9 @@ pub struct BetaCompactionBlockParam {
     ///Always `compaction`.
     #[serde(rename = "type", default = "defaults::beta_compaction_block_param_type")]
     pub type_: BetaCompactionBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -4813,6 +4908,7 @@ impl ::std::default::Default for BetaCompactionIterationUsageType {
 #[non_exhaustive]
 pub struct BetaContainer {
     ///When the container expires (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Identifier of the container; pass it as `container` to reuse it.
     pub id: ::std::string::String,
@@ -4836,7 +4932,7 @@ pub struct BetaContainerParams {
 
 #[cfg(feature = "beta")]
 ///A file that was placed in the container.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaContainerUploadBlock {
     ///Id of the uploaded file.
@@ -4844,11 +4940,14 @@ pub struct BetaContainerUploadBlock {
     ///Always `container_upload`.
     #[serde(rename = "type", default = "defaults::beta_container_upload_block_type")]
     pub type_: BetaContainerUploadBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///Makes an uploaded file available in the container, in its input directory.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaContainerUploadBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -4862,6 +4961,9 @@ pub struct BetaContainerUploadBlockParam {
         default = "defaults::beta_container_upload_block_param_type"
     )]
     pub type_: BetaContainerUploadBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -5218,12 +5320,15 @@ impl ::std::default::Default for BetaDeletedMessageBatchType {
 
 #[cfg(feature = "beta")]
 ///The model called the tool itself.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaDirectCaller {
     ///Always `direct`.
     #[serde(rename = "type", default = "defaults::beta_direct_caller_type")]
     pub type_: BetaDirectCallerType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -5231,6 +5336,7 @@ impl ::std::default::Default for BetaDirectCaller {
     fn default() -> Self {
         Self {
             type_: defaults::beta_direct_caller_type(),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 }
@@ -5306,7 +5412,7 @@ impl ::std::default::Default for BetaDirectCallerType {
 
 #[cfg(feature = "beta")]
 ///A document returned by the server, such as a fetched page.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaDocumentBlock {
     ///Whether the document may be cited, or null.
@@ -5320,6 +5426,9 @@ pub struct BetaDocumentBlock {
     ///Always `document`.
     #[serde(rename = "type", default = "defaults::beta_document_block_type")]
     pub type_: BetaDocumentBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -6026,7 +6135,7 @@ pub struct BetaMcpToolDefaultConfig {
 
 #[cfg(feature = "beta")]
 ///The outcome of a call of an MCP server's tool.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaMcpToolResultBlock {
     ///What the tool produced: a string or a list of text blocks.
@@ -6038,6 +6147,9 @@ pub struct BetaMcpToolResultBlock {
     ///Always `mcp_tool_result`.
     #[serde(rename = "type", default = "defaults::beta_mcp_tool_result_block_type")]
     pub type_: BetaMcpToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -6133,7 +6245,7 @@ impl ::std::default::Default for BetaMcpToolResultBlockType {
 
 #[cfg(feature = "beta")]
 ///A call of a tool of an MCP server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaMcpToolUseBlock {
     ///Identifier of this call.
@@ -6147,11 +6259,14 @@ pub struct BetaMcpToolUseBlock {
     ///Always `mcp_tool_use`.
     #[serde(rename = "type", default = "defaults::beta_mcp_tool_use_block_type")]
     pub type_: BetaMcpToolUseBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A call of an MCP server's tool made by the model in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaMcpToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -6168,6 +6283,9 @@ pub struct BetaMcpToolUseBlockParam {
     ///Always `mcp_tool_use`.
     #[serde(rename = "type", default = "defaults::beta_mcp_tool_use_block_param_type")]
     pub type_: BetaMcpToolUseBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -6621,18 +6739,26 @@ pub struct BetaMessage {
 pub struct BetaMessageBatch {
     ///When the batch was archived and its results stopped being available (RFC 3339), or null while it has not been.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub archived_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///When cancellation of the batch was requested (RFC 3339), or null if it never was.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub cancel_initiated_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///When the batch was created (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///When processing of the batch ended (RFC 3339), that is when every request had succeeded, errored, been canceled or expired; null until then.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///When the batch expires and its processing stops (RFC 3339): 24 hours after it was created.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Unique identifier of the batch; its format and length may change.
     pub id: ::std::string::String,
@@ -7675,6 +7801,7 @@ impl ::std::default::Default for BetaMessageType {
 #[non_exhaustive]
 pub struct BetaModelInfo {
     ///When the model was released (RFC 3339); an epoch value when the release date is not known.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The model's name as people read it.
     pub display_name: ::std::string::String,
@@ -7846,7 +7973,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BetaOutputConfigEffort {
 
 #[cfg(feature = "beta")]
 ///A document given as plain text.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaPlainTextSource {
     ///The document's text.
@@ -7857,6 +7984,9 @@ pub struct BetaPlainTextSource {
     ///Always `text`.
     #[serde(rename = "type", default = "defaults::beta_plain_text_source_type")]
     pub type_: BetaPlainTextSourceType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -8528,7 +8658,7 @@ impl ::std::default::Default for BetaRawMessageStopEventType {
 
 #[cfg(feature = "beta")]
 ///Reasoning that was encrypted because part of it was flagged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaRedactedThinkingBlock {
     ///Opaque encrypted reasoning; pass it back unchanged in later turns.
@@ -8536,11 +8666,14 @@ pub struct BetaRedactedThinkingBlock {
     ///Always `redacted_thinking`.
     #[serde(rename = "type", default = "defaults::beta_redacted_thinking_block_type")]
     pub type_: BetaRedactedThinkingBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A redacted thinking block from an earlier reply, passed back unchanged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaRedactedThinkingBlockParam {
     ///Opaque encrypted thinking content.
@@ -8551,6 +8684,9 @@ pub struct BetaRedactedThinkingBlockParam {
         default = "defaults::beta_redacted_thinking_block_param_type"
     )]
     pub type_: BetaRedactedThinkingBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -8694,7 +8830,7 @@ impl ::std::default::Default for BetaRedactedThinkingBlockType {
 
 #[cfg(feature = "beta")]
 ///A document (PDF, plain text, custom content or a file) in the input.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaRequestDocumentBlock {
     ///Marks a prompt-cache breakpoint at this block.
@@ -8714,6 +8850,9 @@ pub struct BetaRequestDocumentBlock {
     ///Always `document`.
     #[serde(rename = "type", default = "defaults::beta_request_document_block_type")]
     pub type_: BetaRequestDocumentBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -8893,7 +9032,7 @@ impl ::std::default::Default for BetaRequestMcpServerUrlDefinitionType {
 
 #[cfg(feature = "beta")]
 ///The outcome of an MCP tool call, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaRequestMcpToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -8913,6 +9052,9 @@ pub struct BetaRequestMcpToolResultBlockParam {
         default = "defaults::beta_request_mcp_tool_result_block_param_type"
     )]
     pub type_: BetaRequestMcpToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -9097,7 +9239,7 @@ impl ::std::default::Default for BetaSearchResultBlockParamType {
 
 #[cfg(feature = "beta")]
 ///The tool was called by code running inside a server tool.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaServerToolCaller {
     ///Id of the server tool call whose code made this call.
@@ -9105,6 +9247,9 @@ pub struct BetaServerToolCaller {
     ///Always `code_execution_20250825`.
     #[serde(rename = "type", default = "defaults::beta_server_tool_caller_type")]
     pub type_: BetaServerToolCallerType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -9189,7 +9334,7 @@ pub struct BetaServerToolUsage {
 
 #[cfg(feature = "beta")]
 ///A call of a server tool, run by Anthropic.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaServerToolUseBlock {
     ///Who issued this call: the model itself, or code running inside a server tool.
@@ -9204,11 +9349,14 @@ pub struct BetaServerToolUseBlock {
     ///Always `server_tool_use`.
     #[serde(rename = "type", default = "defaults::beta_server_tool_use_block_type")]
     pub type_: BetaServerToolUseBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A server tool call made by the model in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaServerToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -9229,6 +9377,9 @@ pub struct BetaServerToolUseBlockParam {
         default = "defaults::beta_server_tool_use_block_param_type"
     )]
     pub type_: BetaServerToolUseBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -9499,7 +9650,7 @@ impl ::std::convert::From<::std::vec::Vec<BetaTextBlockParam>> for BetaSystemPro
 
 #[cfg(feature = "beta")]
 ///Generated text.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextBlock {
     ///Sources that back this text, or null. The kind depends on the source: PDFs give page locations, plain text gives character locations, content documents give block locations.
@@ -9512,11 +9663,14 @@ pub struct BetaTextBlock {
     ///Always `text`.
     #[serde(rename = "type", default = "defaults::beta_text_block_type")]
     pub type_: BetaTextBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A block of plain text in the input.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -9532,6 +9686,9 @@ pub struct BetaTextBlockParam {
     ///Always `text`.
     #[serde(rename = "type", default = "defaults::beta_text_block_param_type")]
     pub type_: BetaTextBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -9755,7 +9912,7 @@ impl ::std::default::Default for BetaTextDeltaType {
 
 #[cfg(feature = "beta")]
 ///The result of creating a file.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionCreateResultBlock {
     ///Whether an existing file was overwritten rather than a new one created.
@@ -9766,11 +9923,14 @@ pub struct BetaTextEditorCodeExecutionCreateResultBlock {
         default = "defaults::beta_text_editor_code_execution_create_result_block_type"
     )]
     pub type_: BetaTextEditorCodeExecutionCreateResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///The result of creating a file, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionCreateResultBlockParam {
     ///Whether an existing file was overwritten rather than a new one created.
@@ -9781,6 +9941,9 @@ pub struct BetaTextEditorCodeExecutionCreateResultBlockParam {
         default = "defaults::beta_text_editor_code_execution_create_result_block_param_type"
     )]
     pub type_: BetaTextEditorCodeExecutionCreateResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -9934,7 +10097,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionCreateResultBlockTyp
 
 #[cfg(feature = "beta")]
 ///The result of replacing a string in a file.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionStrReplaceResultBlock {
     ///The changed lines, or null.
@@ -9958,6 +10121,9 @@ pub struct BetaTextEditorCodeExecutionStrReplaceResultBlock {
         default = "defaults::beta_text_editor_code_execution_str_replace_result_block_type"
     )]
     pub type_: BetaTextEditorCodeExecutionStrReplaceResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -9970,13 +10136,14 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionStrReplaceResultBloc
             old_lines: Default::default(),
             old_start: Default::default(),
             type_: defaults::beta_text_editor_code_execution_str_replace_result_block_type(),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 }
 
 #[cfg(feature = "beta")]
 ///The result of replacing a string in a file, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
     ///The changed lines.
@@ -10000,6 +10167,9 @@ pub struct BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
         default = "defaults::beta_text_editor_code_execution_str_replace_result_block_param_type"
     )]
     pub type_: BetaTextEditorCodeExecutionStrReplaceResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -10012,6 +10182,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionStrReplaceResultBloc
             old_lines: Default::default(),
             old_start: Default::default(),
             type_: defaults::beta_text_editor_code_execution_str_replace_result_block_param_type(),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 }
@@ -10169,7 +10340,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionStrReplaceResultBloc
 
 #[cfg(feature = "beta")]
 ///The outcome of a file operation of the code execution tool's text editor.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionToolResultBlock {
     ///The result of the operation (view, create or string replace), or the error it ran into.
@@ -10182,11 +10353,14 @@ pub struct BetaTextEditorCodeExecutionToolResultBlock {
         default = "defaults::beta_text_editor_code_execution_tool_result_block_type"
     )]
     pub type_: BetaTextEditorCodeExecutionToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///The outcome of a file operation of the code execution tool's text editor in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -10202,6 +10376,9 @@ pub struct BetaTextEditorCodeExecutionToolResultBlockParam {
         default = "defaults::beta_text_editor_code_execution_tool_result_block_param_type"
     )]
     pub type_: BetaTextEditorCodeExecutionToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -10355,7 +10532,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionToolResultBlockType 
 
 #[cfg(feature = "beta")]
 ///A text editor operation that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionToolResultError {
     ///Why the operation failed.
@@ -10369,11 +10546,14 @@ pub struct BetaTextEditorCodeExecutionToolResultError {
         default = "defaults::beta_text_editor_code_execution_tool_result_error_type"
     )]
     pub type_: BetaTextEditorCodeExecutionToolResultErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A text editor operation that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionToolResultErrorParam {
     ///Why the operation failed.
@@ -10387,6 +10567,9 @@ pub struct BetaTextEditorCodeExecutionToolResultErrorParam {
         default = "defaults::beta_text_editor_code_execution_tool_result_error_param_type"
     )]
     pub type_: BetaTextEditorCodeExecutionToolResultErrorParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -10540,7 +10723,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionToolResultErrorType 
 
 #[cfg(feature = "beta")]
 ///The result of viewing a file.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionViewResultBlock {
     ///The file's content as shown.
@@ -10562,11 +10745,14 @@ pub struct BetaTextEditorCodeExecutionViewResultBlock {
         default = "defaults::beta_text_editor_code_execution_view_result_block_type"
     )]
     pub type_: BetaTextEditorCodeExecutionViewResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///The result of viewing a file, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaTextEditorCodeExecutionViewResultBlockParam {
     ///The file's content as shown.
@@ -10588,6 +10774,9 @@ pub struct BetaTextEditorCodeExecutionViewResultBlockParam {
         default = "defaults::beta_text_editor_code_execution_view_result_block_param_type"
     )]
     pub type_: BetaTextEditorCodeExecutionViewResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -10741,7 +10930,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionViewResultBlockType 
 
 #[cfg(feature = "beta")]
 ///The model's reasoning before its answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaThinkingBlock {
     ///Opaque signature; pass the block back unchanged in later turns.
@@ -10751,11 +10940,14 @@ pub struct BetaThinkingBlock {
     ///Always `thinking`.
     #[serde(rename = "type", default = "defaults::beta_thinking_block_type")]
     pub type_: BetaThinkingBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A thinking block from an earlier reply, passed back unchanged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaThinkingBlockParam {
     ///Opaque signature that proves the block came from the model.
@@ -10765,6 +10957,9 @@ pub struct BetaThinkingBlockParam {
     ///Always `thinking`.
     #[serde(rename = "type", default = "defaults::beta_thinking_block_param_type")]
     pub type_: BetaThinkingBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -12699,7 +12894,7 @@ impl ::std::default::Default for BetaToolInputSchemaType {
 
 #[cfg(feature = "beta")]
 ///A reference to a tool found by a tool search.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolReferenceBlock {
     ///Name of the tool found.
@@ -12707,11 +12902,14 @@ pub struct BetaToolReferenceBlock {
     ///Always `tool_reference`.
     #[serde(rename = "type", default = "defaults::beta_tool_reference_block_type")]
     pub type_: BetaToolReferenceBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A reference to a tool by its name, which may appear in the content of a tool result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolReferenceBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -12722,6 +12920,9 @@ pub struct BetaToolReferenceBlockParam {
     ///Always `tool_reference`.
     #[serde(rename = "type", default = "defaults::beta_tool_reference_block_param_type")]
     pub type_: BetaToolReferenceBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -13306,7 +13507,7 @@ for BetaToolSearchToolRegex20251119Type {
 
 #[cfg(feature = "beta")]
 ///The outcome of a tool search run by the server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolSearchToolResultBlock {
     ///The tools found, or the error the search ran into.
@@ -13319,11 +13520,14 @@ pub struct BetaToolSearchToolResultBlock {
         default = "defaults::beta_tool_search_tool_result_block_type"
     )]
     pub type_: BetaToolSearchToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///The outcome of a tool search from an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolSearchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -13339,6 +13543,9 @@ pub struct BetaToolSearchToolResultBlockParam {
         default = "defaults::beta_tool_search_tool_result_block_param_type"
     )]
     pub type_: BetaToolSearchToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -13483,7 +13690,7 @@ impl ::std::default::Default for BetaToolSearchToolResultBlockType {
 
 #[cfg(feature = "beta")]
 ///A tool search that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolSearchToolResultError {
     ///Why the search failed.
@@ -13497,11 +13704,14 @@ pub struct BetaToolSearchToolResultError {
         default = "defaults::beta_tool_search_tool_result_error_type"
     )]
     pub type_: BetaToolSearchToolResultErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A tool search that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolSearchToolResultErrorParam {
     ///Why the search failed.
@@ -13512,6 +13722,9 @@ pub struct BetaToolSearchToolResultErrorParam {
         default = "defaults::beta_tool_search_tool_result_error_param_type"
     )]
     pub type_: BetaToolSearchToolResultErrorParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -13660,7 +13873,7 @@ impl ::std::default::Default for BetaToolSearchToolResultErrorType {
 
 #[cfg(feature = "beta")]
 ///The tools a tool search found.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolSearchToolSearchResultBlock {
     ///References to the tools found; their definitions are loaded.
@@ -13671,11 +13884,14 @@ pub struct BetaToolSearchToolSearchResultBlock {
         default = "defaults::beta_tool_search_tool_search_result_block_type"
     )]
     pub type_: BetaToolSearchToolSearchResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///The tools a tool search found, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolSearchToolSearchResultBlockParam {
     ///References to the tools found.
@@ -13686,6 +13902,9 @@ pub struct BetaToolSearchToolSearchResultBlockParam {
         default = "defaults::beta_tool_search_tool_search_result_block_param_type"
     )]
     pub type_: BetaToolSearchToolSearchResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -14632,7 +14851,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BetaToolType {
 
 #[cfg(feature = "beta")]
 ///A call of a client tool; run it and answer with a `tool_result` block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolUseBlock {
     ///Who issued this call: the model itself, or code running inside a server tool.
@@ -14647,11 +14866,14 @@ pub struct BetaToolUseBlock {
     ///Always `tool_use`.
     #[serde(rename = "type", default = "defaults::beta_tool_use_block_type")]
     pub type_: BetaToolUseBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A client tool call made by the model in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -14669,6 +14891,9 @@ pub struct BetaToolUseBlockParam {
     ///Always `tool_use`.
     #[serde(rename = "type", default = "defaults::beta_tool_use_block_param_type")]
     pub type_: BetaToolUseBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -15169,7 +15394,7 @@ pub struct BetaUsage {
 
 #[cfg(feature = "beta")]
 ///A fetched web page.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebFetchBlock {
     ///The page's content, as a document block.
@@ -15182,11 +15407,14 @@ pub struct BetaWebFetchBlock {
     pub type_: BetaWebFetchBlockType,
     ///Address the content was fetched from.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A fetched web page, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebFetchBlockParam {
     ///The page's content, as a document block.
@@ -15199,6 +15427,9 @@ pub struct BetaWebFetchBlockParam {
     pub type_: BetaWebFetchBlockParamType,
     ///Address the content was fetched from.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -15538,7 +15769,7 @@ impl ::std::default::Default for BetaWebFetchTool20250910Type {
 
 #[cfg(feature = "beta")]
 ///The outcome of a web fetch run by the server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebFetchToolResultBlock {
     ///The fetched document, or the error the fetch ran into.
@@ -15551,11 +15782,14 @@ pub struct BetaWebFetchToolResultBlock {
         default = "defaults::beta_web_fetch_tool_result_block_type"
     )]
     pub type_: BetaWebFetchToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///The outcome of a web fetch from an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebFetchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -15571,6 +15805,9 @@ pub struct BetaWebFetchToolResultBlockParam {
         default = "defaults::beta_web_fetch_tool_result_block_param_type"
     )]
     pub type_: BetaWebFetchToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -15714,7 +15951,7 @@ impl ::std::default::Default for BetaWebFetchToolResultBlockType {
 
 #[cfg(feature = "beta")]
 ///A web fetch that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebFetchToolResultErrorBlock {
     ///Why the fetch failed.
@@ -15725,11 +15962,14 @@ pub struct BetaWebFetchToolResultErrorBlock {
         default = "defaults::beta_web_fetch_tool_result_error_block_type"
     )]
     pub type_: BetaWebFetchToolResultErrorBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///A web fetch that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebFetchToolResultErrorBlockParam {
     ///Why the fetch failed.
@@ -15740,6 +15980,9 @@ pub struct BetaWebFetchToolResultErrorBlockParam {
         default = "defaults::beta_web_fetch_tool_result_error_block_param_type"
     )]
     pub type_: BetaWebFetchToolResultErrorBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -15884,7 +16127,7 @@ impl ::std::default::Default for BetaWebFetchToolResultErrorBlockType {
 
 #[cfg(feature = "beta")]
 ///One web search result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebSearchResultBlock {
     ///Opaque encrypted page content; pass it back unchanged.
@@ -15899,11 +16142,14 @@ pub struct BetaWebSearchResultBlock {
     pub type_: BetaWebSearchResultBlockType,
     ///Address of the page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
 ///One web search result, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebSearchResultBlockParam {
     ///Opaque encrypted page content.
@@ -15921,6 +16167,9 @@ pub struct BetaWebSearchResultBlockParam {
     pub type_: BetaWebSearchResultBlockParamType,
     ///Address of the page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -16364,7 +16613,7 @@ impl ::std::default::Default for BetaWebSearchTool20250305UserLocationType {
 
 #[cfg(feature = "beta")]
 ///A web search that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebSearchToolRequestError {
     ///Why the search failed.
@@ -16375,6 +16624,9 @@ pub struct BetaWebSearchToolRequestError {
         default = "defaults::beta_web_search_tool_request_error_type"
     )]
     pub type_: BetaWebSearchToolRequestErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -16449,7 +16701,7 @@ impl ::std::default::Default for BetaWebSearchToolRequestErrorType {
 
 #[cfg(feature = "beta")]
 ///The outcome of a web search run by the server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebSearchToolResultBlock {
     ///The search results, or the error the search ran into.
@@ -16462,6 +16714,9 @@ pub struct BetaWebSearchToolResultBlock {
         default = "defaults::beta_web_search_tool_result_block_type"
     )]
     pub type_: BetaWebSearchToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -16496,7 +16751,7 @@ for BetaWebSearchToolResultBlockContent {
 
 #[cfg(feature = "beta")]
 ///The outcome of a web search from an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebSearchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -16512,6 +16767,9 @@ pub struct BetaWebSearchToolResultBlockParam {
         default = "defaults::beta_web_search_tool_result_block_param_type"
     )]
     pub type_: BetaWebSearchToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -16683,7 +16941,7 @@ impl ::std::default::Default for BetaWebSearchToolResultBlockType {
 
 #[cfg(feature = "beta")]
 ///A web search that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BetaWebSearchToolResultError {
     ///Why the search failed.
@@ -16694,6 +16952,9 @@ pub struct BetaWebSearchToolResultError {
         default = "defaults::beta_web_search_tool_result_error_type"
     )]
     pub type_: BetaWebSearchToolResultErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "beta")]
@@ -16871,7 +17132,7 @@ pub struct CacheCreation {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A citation of a character range of a plain-text document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationCharLocation {
     ///The passage being cited.
@@ -16891,11 +17152,14 @@ pub struct CitationCharLocation {
     ///Always `char_location`.
     #[serde(rename = "type", default = "defaults::citation_char_location_type")]
     pub type_: CitationCharLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Cites a character range of a plain-text document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationCharLocationParam {
     ///The passage being cited.
@@ -16912,6 +17176,9 @@ pub struct CitationCharLocationParam {
     ///Always `char_location`.
     #[serde(rename = "type", default = "defaults::citation_char_location_param_type")]
     pub type_: CitationCharLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -17054,7 +17321,7 @@ impl ::std::default::Default for CitationCharLocationType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A citation of a range of blocks of a document given as content blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationContentBlockLocation {
     ///The passage being cited.
@@ -17074,11 +17341,14 @@ pub struct CitationContentBlockLocation {
     ///Always `content_block_location`.
     #[serde(rename = "type", default = "defaults::citation_content_block_location_type")]
     pub type_: CitationContentBlockLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Cites a range of blocks of a document given as content blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationContentBlockLocationParam {
     ///The passage being cited.
@@ -17098,6 +17368,9 @@ pub struct CitationContentBlockLocationParam {
         default = "defaults::citation_content_block_location_param_type"
     )]
     pub type_: CitationContentBlockLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -17242,7 +17515,7 @@ impl ::std::default::Default for CitationContentBlockLocationType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A citation of a page range of a PDF document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationPageLocation {
     ///The passage being cited.
@@ -17262,11 +17535,14 @@ pub struct CitationPageLocation {
     ///Always `page_location`.
     #[serde(rename = "type", default = "defaults::citation_page_location_type")]
     pub type_: CitationPageLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Cites a page range of a PDF document.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationPageLocationParam {
     ///The passage being cited.
@@ -17283,6 +17559,9 @@ pub struct CitationPageLocationParam {
     ///Always `page_location`.
     #[serde(rename = "type", default = "defaults::citation_page_location_param_type")]
     pub type_: CitationPageLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -17425,7 +17704,7 @@ impl ::std::default::Default for CitationPageLocationType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Cites a range of blocks inside a `search_result` content block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationSearchResultLocationParam {
     ///The passage being cited.
@@ -17447,6 +17726,9 @@ pub struct CitationSearchResultLocationParam {
         default = "defaults::citation_search_result_location_param_type"
     )]
     pub type_: CitationSearchResultLocationParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -17521,7 +17803,7 @@ impl ::std::default::Default for CitationSearchResultLocationParamType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Cites a web search result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationWebSearchResultLocationParam {
     ///The passage being cited.
@@ -17539,6 +17821,9 @@ pub struct CitationWebSearchResultLocationParam {
     pub type_: CitationWebSearchResultLocationParamType,
     ///Address of the cited page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -17704,7 +17989,7 @@ impl ::std::default::Default for CitationsDeltaType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A citation of a range of blocks inside a `search_result` content block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationsSearchResultLocation {
     ///The passage being cited.
@@ -17726,6 +18011,9 @@ pub struct CitationsSearchResultLocation {
         default = "defaults::citations_search_result_location_type"
     )]
     pub type_: CitationsSearchResultLocationType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -17800,7 +18088,7 @@ impl ::std::default::Default for CitationsSearchResultLocationType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A citation of a web search result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CitationsWebSearchResultLocation {
     ///The passage being cited.
@@ -17818,6 +18106,9 @@ pub struct CitationsWebSearchResultLocation {
     pub type_: CitationsWebSearchResultLocationType,
     ///Address of the cited page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -18412,10 +18703,12 @@ pub struct CostReport {
 #[non_exhaustive]
 pub struct CostReportBucket {
     ///When the bucket ends (RFC 3339), exclusive.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub ending_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The costs in this bucket: a single item, or one per combination of the values of the `group_by[]` dimensions.
     pub results: ::std::vec::Vec<CostReportResult>,
     ///When the bucket starts (RFC 3339), inclusive.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub starting_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 
@@ -19063,6 +19356,7 @@ impl ::std::default::Default for ErrorResponseType {
 #[non_exhaustive]
 pub struct FileMetadata {
     ///When the file was uploaded (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Whether the file's contents can be fetched through the download endpoint.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19330,10 +19624,12 @@ pub struct Invite {
     ///The email address the invite was sent to.
     pub email: ::std::string::String,
     ///When the invite stops being valid (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The invite's unique identifier.
     pub id: ::std::string::String,
     ///When the invite was made (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub invited_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The organization role the person gets on accepting.
     pub role: crate::types::OrganizationRole,
@@ -19704,18 +20000,26 @@ pub struct Message {
 pub struct MessageBatch {
     ///When the batch was archived and its results stopped being available (RFC 3339), or null while it has not been.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub archived_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///When cancellation of the batch was requested (RFC 3339), or null if it never was.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub cancel_initiated_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///When the batch was created (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///When processing of the batch ended (RFC 3339), that is when every request had succeeded, errored, been canceled or expired; null until then.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///When the batch expires and its processing stops (RFC 3339): 24 hours after it was created.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Unique identifier of the batch; its format and length may change.
     pub id: ::std::string::String,
@@ -20785,10 +21089,12 @@ pub struct MessagesUsageReport {
 #[non_exhaustive]
 pub struct MessagesUsageReportBucket {
     ///When the bucket ends (RFC 3339), exclusive.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub ending_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The usage in this bucket: a single result, or one per combination of the values of the `group_by[]` dimensions.
     pub results: ::std::vec::Vec<MessagesUsageReportResult>,
     ///When the bucket starts (RFC 3339), inclusive.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub starting_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 
@@ -20850,6 +21156,7 @@ pub struct Metadata {
 #[non_exhaustive]
 pub struct ModelInfo {
     ///When the model was released (RFC 3339); an epoch value when the release date is not known.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The model's name as people read it.
     pub display_name: ::std::string::String,
@@ -21768,7 +22075,7 @@ impl ::std::default::Default for RawMessageStopEventType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Reasoning that was encrypted because part of it was flagged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RedactedThinkingBlock {
     ///Opaque encrypted reasoning; pass it back unchanged in later turns.
@@ -21776,11 +22083,14 @@ pub struct RedactedThinkingBlock {
     ///Always `redacted_thinking`.
     #[serde(rename = "type", default = "defaults::redacted_thinking_block_type")]
     pub type_: RedactedThinkingBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A redacted thinking block from an earlier reply, passed back unchanged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RedactedThinkingBlockParam {
     ///Opaque encrypted thinking content.
@@ -21788,6 +22098,9 @@ pub struct RedactedThinkingBlockParam {
     ///Always `redacted_thinking`.
     #[serde(rename = "type", default = "defaults::redacted_thinking_block_param_type")]
     pub type_: RedactedThinkingBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -22030,7 +22343,7 @@ pub struct ServerToolUsage {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A call of a server tool, run by Anthropic.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ServerToolUseBlock {
     ///Identifier of this call.
@@ -22042,11 +22355,14 @@ pub struct ServerToolUseBlock {
     ///Always `server_tool_use`.
     #[serde(rename = "type", default = "defaults::server_tool_use_block_type")]
     pub type_: ServerToolUseBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A server tool call made by the model in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ServerToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -22062,6 +22378,9 @@ pub struct ServerToolUseBlockParam {
     ///Always `server_tool_use`.
     #[serde(rename = "type", default = "defaults::server_tool_use_block_param_type")]
     pub type_: ServerToolUseBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -22439,7 +22758,7 @@ impl ::std::convert::From<::std::vec::Vec<TextBlockParam>> for SystemPrompt {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Generated text.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TextBlock {
     ///Sources that back this text, or null. The kind depends on the source: PDFs give page locations, plain text gives character locations, content documents give block locations.
@@ -22450,11 +22769,14 @@ pub struct TextBlock {
     ///Always `text`.
     #[serde(rename = "type", default = "defaults::text_block_type")]
     pub type_: TextBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A block of plain text in the input.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TextBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -22470,6 +22792,9 @@ pub struct TextBlockParam {
     ///Always `text`.
     #[serde(rename = "type", default = "defaults::text_block_param_type")]
     pub type_: TextBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -22693,7 +23018,7 @@ impl ::std::default::Default for TextDeltaType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///The model's reasoning before its answer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ThinkingBlock {
     ///Opaque signature; pass the block back unchanged in later turns.
@@ -22703,11 +23028,14 @@ pub struct ThinkingBlock {
     ///Always `thinking`.
     #[serde(rename = "type", default = "defaults::thinking_block_type")]
     pub type_: ThinkingBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A thinking block from an earlier reply, passed back unchanged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ThinkingBlockParam {
     ///Opaque signature that proves the block came from the model.
@@ -22717,6 +23045,9 @@ pub struct ThinkingBlockParam {
     ///Always `thinking`.
     #[serde(rename = "type", default = "defaults::thinking_block_param_type")]
     pub type_: ThinkingBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -24518,7 +24849,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ToolType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A call of a client tool; run it and answer with a `tool_result` block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ToolUseBlock {
     ///Identifier of this call, to quote in the `tool_result`.
@@ -24530,11 +24861,14 @@ pub struct ToolUseBlock {
     ///Always `tool_use`.
     #[serde(rename = "type", default = "defaults::tool_use_block_type")]
     pub type_: ToolUseBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A client tool call made by the model in an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ToolUseBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -24549,6 +24883,9 @@ pub struct ToolUseBlockParam {
     ///Always `tool_use`.
     #[serde(rename = "type", default = "defaults::tool_use_block_param_type")]
     pub type_: ToolUseBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -24886,6 +25223,7 @@ pub struct Usage {
 #[non_exhaustive]
 pub struct User {
     ///When the user became a member of the organization (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The user's email address.
     pub email: ::std::string::String,
@@ -24980,7 +25318,7 @@ pub struct UserUpdateParams {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///One web search result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WebSearchResultBlock {
     ///Opaque encrypted page content; pass it back unchanged.
@@ -24995,11 +25333,14 @@ pub struct WebSearchResultBlock {
     pub type_: WebSearchResultBlockType,
     ///Address of the page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///One web search result, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WebSearchResultBlockParam {
     ///Opaque encrypted page content.
@@ -25014,6 +25355,9 @@ pub struct WebSearchResultBlockParam {
     pub type_: WebSearchResultBlockParamType,
     ///Address of the page.
     pub url: ::std::string::String,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -25448,7 +25792,7 @@ impl ::std::default::Default for WebSearchTool20250305UserLocationType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A web search that failed, passed back as returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WebSearchToolRequestError {
     ///Why the search failed.
@@ -25456,6 +25800,9 @@ pub struct WebSearchToolRequestError {
     ///Always `web_search_tool_result_error`.
     #[serde(rename = "type", default = "defaults::web_search_tool_request_error_type")]
     pub type_: WebSearchToolRequestErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -25617,7 +25964,7 @@ impl ::std::default::Default for WebSearchToolRequestErrorType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///The outcome of a web search run by the server.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WebSearchToolResultBlock {
     ///The search results, or the error the search ran into.
@@ -25627,6 +25974,9 @@ pub struct WebSearchToolResultBlock {
     ///Always `web_search_tool_result`.
     #[serde(rename = "type", default = "defaults::web_search_tool_result_block_type")]
     pub type_: WebSearchToolResultBlockType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -25689,7 +26039,7 @@ for WebSearchToolResultBlockItem {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///The outcome of a web search from an earlier turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WebSearchToolResultBlockParam {
     ///Marks a prompt-cache breakpoint at this block.
@@ -25705,6 +26055,9 @@ pub struct WebSearchToolResultBlockParam {
         default = "defaults::web_search_tool_result_block_param_type"
     )]
     pub type_: WebSearchToolResultBlockParamType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -25875,7 +26228,7 @@ impl ::std::default::Default for WebSearchToolResultBlockType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A web search that failed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WebSearchToolResultError {
     ///Why the search failed.
@@ -25883,6 +26236,9 @@ pub struct WebSearchToolResultError {
     ///Always `web_search_tool_result_error`.
     #[serde(rename = "type", default = "defaults::web_search_tool_result_error_type")]
     pub type_: WebSearchToolResultErrorType,
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -25961,8 +26317,11 @@ impl ::std::default::Default for WebSearchToolResultErrorType {
 pub struct Workspace {
     ///When the workspace was archived (RFC 3339), or null while it is not.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize_option")]
+    #[serde(default)]
     pub archived_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///When the workspace was created (RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Where the workspace's data is stored and where its inference may run.
     pub data_residency: WorkspaceDataResidency,
@@ -27572,5 +27931,9349 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaBase64PdfSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBase64PdfSource;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBase64PdfSource` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBase64PdfSource, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "data" => ::std::option::Option::Some(0usize),
+                        "media_type" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaBase64PdfSourceMediaType> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaBase64PdfSourceType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "media_type",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBase64PdfSource {
+                    data: crate::lossless::required(__field0, "data")?,
+                    media_type: __field1
+                        .unwrap_or_else(defaults::beta_base64_pdf_source_media_type),
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_base64_pdf_source_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionOutputBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionOutputBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBashCodeExecutionOutputBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "file_id" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaBashCodeExecutionOutputBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionOutputBlock {
+                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_output_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionOutputBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionOutputBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBashCodeExecutionOutputBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "file_id" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaBashCodeExecutionOutputBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionOutputBlockParam {
+                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_output_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBashCodeExecutionResultBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "return_code" => ::std::option::Option::Some(1usize),
+                        "stderr" => ::std::option::Option::Some(2usize),
+                        "stdout" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<BetaBashCodeExecutionOutputBlock>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    BetaBashCodeExecutionResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "return_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "stderr")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "stdout")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    return_code: crate::lossless::required(__field1, "return_code")?,
+                    stderr: crate::lossless::required(__field2, "stderr")?,
+                    stdout: crate::lossless::required(__field3, "stdout")?,
+                    type_: __field4
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBashCodeExecutionResultBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "return_code" => ::std::option::Option::Some(1usize),
+                        "stderr" => ::std::option::Option::Some(2usize),
+                        "stdout" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<BetaBashCodeExecutionOutputBlockParam>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    BetaBashCodeExecutionResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "return_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "stderr")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "stdout")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionResultBlockParam {
+                    content: crate::lossless::required(__field0, "content")?,
+                    return_code: crate::lossless::required(__field1, "return_code")?,
+                    stderr: crate::lossless::required(__field2, "stderr")?,
+                    stdout: crate::lossless::required(__field3, "stdout")?,
+                    type_: __field4
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBashCodeExecutionToolResultBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaBashCodeExecutionToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaBashCodeExecutionToolResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_tool_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaBashCodeExecutionToolResultBlockParam,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaBashCodeExecutionToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaBashCodeExecutionToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionToolResultError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionToolResultError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaBashCodeExecutionToolResultError, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaBashCodeExecutionToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaBashCodeExecutionToolResultErrorType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionToolResultError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_tool_result_error_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultErrorParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaBashCodeExecutionToolResultErrorParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaBashCodeExecutionToolResultErrorParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaBashCodeExecutionToolResultErrorParam,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaBashCodeExecutionToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaBashCodeExecutionToolResultErrorParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaBashCodeExecutionToolResultErrorParam {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_bash_code_execution_tool_result_error_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationCharLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationCharLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationCharLocation, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_char_index" => ::std::option::Option::Some(3usize),
+                        "file_id" => ::std::option::Option::Some(4usize),
+                        "start_char_index" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<BetaCitationCharLocationType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "file_id",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(
+                                &mut __field5,
+                                &mut __map,
+                                "start_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationCharLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_char_index: crate::lossless::required(
+                        __field3,
+                        "end_char_index",
+                    )?,
+                    file_id: __field4.unwrap_or_default(),
+                    start_char_index: crate::lossless::required(
+                        __field5,
+                        "start_char_index",
+                    )?,
+                    type_: __field6
+                        .unwrap_or_else(defaults::beta_citation_char_location_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationCharLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationCharLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationCharLocationParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_char_index" => ::std::option::Option::Some(3usize),
+                        "start_char_index" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        "file_id" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaCitationCharLocationParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationCharLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_char_index: crate::lossless::required(
+                        __field3,
+                        "end_char_index",
+                    )?,
+                    start_char_index: crate::lossless::required(
+                        __field4,
+                        "start_char_index",
+                    )?,
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_citation_char_location_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCitationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationConfig` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationConfig, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "enabled" => ::std::option::Option::Some(0usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "enabled")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationConfig {
+                    enabled: crate::lossless::required(__field0, "enabled")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationContentBlockLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationContentBlockLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationContentBlockLocation, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_block_index" => ::std::option::Option::Some(3usize),
+                        "file_id" => ::std::option::Option::Some(4usize),
+                        "start_block_index" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<
+                    BetaCitationContentBlockLocationType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "file_id",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(
+                                &mut __field5,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationContentBlockLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_block_index: crate::lossless::required(
+                        __field3,
+                        "end_block_index",
+                    )?,
+                    file_id: __field4.unwrap_or_default(),
+                    start_block_index: crate::lossless::required(
+                        __field5,
+                        "start_block_index",
+                    )?,
+                    type_: __field6
+                        .unwrap_or_else(
+                            defaults::beta_citation_content_block_location_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationContentBlockLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationContentBlockLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationContentBlockLocationParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_block_index" => ::std::option::Option::Some(3usize),
+                        "start_block_index" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        "file_id" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaCitationContentBlockLocationParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationContentBlockLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_block_index: crate::lossless::required(
+                        __field3,
+                        "end_block_index",
+                    )?,
+                    start_block_index: crate::lossless::required(
+                        __field4,
+                        "start_block_index",
+                    )?,
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_citation_content_block_location_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationPageLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationPageLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationPageLocation, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_page_number" => ::std::option::Option::Some(3usize),
+                        "file_id" => ::std::option::Option::Some(4usize),
+                        "start_page_number" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<BetaCitationPageLocationType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "file_id",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(
+                                &mut __field5,
+                                &mut __map,
+                                "start_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationPageLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_page_number: crate::lossless::required(
+                        __field3,
+                        "end_page_number",
+                    )?,
+                    file_id: __field4.unwrap_or_default(),
+                    start_page_number: crate::lossless::required(
+                        __field5,
+                        "start_page_number",
+                    )?,
+                    type_: __field6
+                        .unwrap_or_else(defaults::beta_citation_page_location_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationPageLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationPageLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationPageLocationParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_page_number" => ::std::option::Option::Some(3usize),
+                        "start_page_number" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        "file_id" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaCitationPageLocationParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationPageLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_page_number: crate::lossless::required(
+                        __field3,
+                        "end_page_number",
+                    )?,
+                    start_page_number: crate::lossless::required(
+                        __field4,
+                        "start_page_number",
+                    )?,
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_citation_page_location_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationSearchResultLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationSearchResultLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationSearchResultLocation, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "end_block_index" => ::std::option::Option::Some(1usize),
+                        "search_result_index" => ::std::option::Option::Some(2usize),
+                        "source" => ::std::option::Option::Some(3usize),
+                        "start_block_index" => ::std::option::Option::Some(4usize),
+                        "title" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<
+                    BetaCitationSearchResultLocationType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "search_result_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field5,
+                                &mut __map,
+                                "title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationSearchResultLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    end_block_index: crate::lossless::required(
+                        __field1,
+                        "end_block_index",
+                    )?,
+                    search_result_index: crate::lossless::required(
+                        __field2,
+                        "search_result_index",
+                    )?,
+                    source: crate::lossless::required(__field3, "source")?,
+                    start_block_index: crate::lossless::required(
+                        __field4,
+                        "start_block_index",
+                    )?,
+                    title: __field5.unwrap_or_default(),
+                    type_: __field6
+                        .unwrap_or_else(
+                            defaults::beta_citation_search_result_location_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationSearchResultLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationSearchResultLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationSearchResultLocationParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "end_block_index" => ::std::option::Option::Some(1usize),
+                        "search_result_index" => ::std::option::Option::Some(2usize),
+                        "source" => ::std::option::Option::Some(3usize),
+                        "start_block_index" => ::std::option::Option::Some(4usize),
+                        "title" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<
+                    BetaCitationSearchResultLocationParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "search_result_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationSearchResultLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    end_block_index: crate::lossless::required(
+                        __field1,
+                        "end_block_index",
+                    )?,
+                    search_result_index: crate::lossless::required(
+                        __field2,
+                        "search_result_index",
+                    )?,
+                    source: crate::lossless::required(__field3, "source")?,
+                    start_block_index: crate::lossless::required(
+                        __field4,
+                        "start_block_index",
+                    )?,
+                    title: __field5.unwrap_or_default(),
+                    type_: __field6
+                        .unwrap_or_else(
+                            defaults::beta_citation_search_result_location_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCitationWebSearchResultLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationWebSearchResultLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationWebSearchResultLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaCitationWebSearchResultLocationParam,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "encrypted_index" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaCitationWebSearchResultLocationParamType,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "encrypted_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationWebSearchResultLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    encrypted_index: crate::lossless::required(
+                        __field1,
+                        "encrypted_index",
+                    )?,
+                    title: __field2.unwrap_or_default(),
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_citation_web_search_result_location_param_type,
+                        ),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCitationsConfigParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationsConfigParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationsConfigParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationsConfigParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "enabled" => ::std::option::Option::Some(0usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "enabled",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationsConfigParam {
+                    enabled: __field0.unwrap_or_default(),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCitationsWebSearchResultLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCitationsWebSearchResultLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCitationsWebSearchResultLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCitationsWebSearchResultLocation, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "encrypted_index" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaCitationsWebSearchResultLocationType,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "encrypted_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCitationsWebSearchResultLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    encrypted_index: crate::lossless::required(
+                        __field1,
+                        "encrypted_index",
+                    )?,
+                    title: __field2.unwrap_or_default(),
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_citations_web_search_result_location_type,
+                        ),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionOutputBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionOutputBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionOutputBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "file_id" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaCodeExecutionOutputBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionOutputBlock {
+                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::beta_code_execution_output_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionOutputBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionOutputBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionOutputBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "file_id" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaCodeExecutionOutputBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionOutputBlockParam {
+                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_code_execution_output_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionResultBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "return_code" => ::std::option::Option::Some(1usize),
+                        "stderr" => ::std::option::Option::Some(2usize),
+                        "stdout" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<BetaCodeExecutionOutputBlock>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    BetaCodeExecutionResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "return_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "stderr")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "stdout")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    return_code: crate::lossless::required(__field1, "return_code")?,
+                    stderr: crate::lossless::required(__field2, "stderr")?,
+                    stdout: crate::lossless::required(__field3, "stdout")?,
+                    type_: __field4
+                        .unwrap_or_else(defaults::beta_code_execution_result_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionResultBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "return_code" => ::std::option::Option::Some(1usize),
+                        "stderr" => ::std::option::Option::Some(2usize),
+                        "stdout" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<BetaCodeExecutionOutputBlockParam>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    BetaCodeExecutionResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "return_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "stderr")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "stdout")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionResultBlockParam {
+                    content: crate::lossless::required(__field0, "content")?,
+                    return_code: crate::lossless::required(__field1, "return_code")?,
+                    stderr: crate::lossless::required(__field2, "stderr")?,
+                    stdout: crate::lossless::required(__field3, "stdout")?,
+                    type_: __field4
+                        .unwrap_or_else(
+                            defaults::beta_code_execution_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionToolResultBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaCodeExecutionToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaCodeExecutionToolResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_code_execution_tool_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionToolResultBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaCodeExecutionToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaCodeExecutionToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_code_execution_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionToolResultError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionToolResultError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionToolResultError, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaCodeExecutionToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaCodeExecutionToolResultErrorType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionToolResultError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_code_execution_tool_result_error_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultErrorParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCodeExecutionToolResultErrorParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCodeExecutionToolResultErrorParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCodeExecutionToolResultErrorParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaCodeExecutionToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaCodeExecutionToolResultErrorParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCodeExecutionToolResultErrorParam {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_code_execution_tool_result_error_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCompactionBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCompactionBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCompactionBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaCompactionBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "content",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCompactionBlock {
+                    content: __field0.unwrap_or_default(),
+                    type_: __field1.unwrap_or_else(defaults::beta_compaction_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaCompactionBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaCompactionBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaCompactionBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaCompactionBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaCompactionBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: __field1.unwrap_or_default(),
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_compaction_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaContainerUploadBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaContainerUploadBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaContainerUploadBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "file_id" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaContainerUploadBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaContainerUploadBlock {
+                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::beta_container_upload_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaContainerUploadBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaContainerUploadBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaContainerUploadBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "file_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaContainerUploadBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "file_id")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaContainerUploadBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    file_id: crate::lossless::required(__field1, "file_id")?,
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_container_upload_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaDirectCaller {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaDirectCaller;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaDirectCaller` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaDirectCaller, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "type" => ::std::option::Option::Some(0usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<BetaDirectCallerType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaDirectCaller {
+                    type_: __field0.unwrap_or_else(defaults::beta_direct_caller_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaDocumentBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaDocumentBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaDocumentBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaDocumentBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "citations" => ::std::option::Option::Some(0usize),
+                        "source" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCitationConfig>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaDocumentBlockSource,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<BetaDocumentBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "citations",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "source")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaDocumentBlock {
+                    citations: __field0.unwrap_or_default(),
+                    source: crate::lossless::required(__field1, "source")?,
+                    title: __field2.unwrap_or_default(),
+                    type_: __field3.unwrap_or_else(defaults::beta_document_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaMcpToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaMcpToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaMcpToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaMcpToolResultBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "is_error" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<BetaMcpToolResultBlockContent> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<BetaMcpToolResultBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "is_error")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaMcpToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    is_error: crate::lossless::required(__field1, "is_error")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(defaults::beta_mcp_tool_result_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaMcpToolUseBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaMcpToolUseBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaMcpToolUseBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "id" => ::std::option::Option::Some(0usize),
+                        "input" => ::std::option::Option::Some(1usize),
+                        "name" => ::std::option::Option::Some(2usize),
+                        "server_name" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<BetaMcpToolUseBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "server_name",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaMcpToolUseBlock {
+                    id: crate::lossless::required(__field0, "id")?,
+                    input: crate::lossless::required(__field1, "input")?,
+                    name: crate::lossless::required(__field2, "name")?,
+                    server_name: crate::lossless::required(__field3, "server_name")?,
+                    type_: __field4
+                        .unwrap_or_else(defaults::beta_mcp_tool_use_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaMcpToolUseBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaMcpToolUseBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaMcpToolUseBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "id" => ::std::option::Option::Some(1usize),
+                        "input" => ::std::option::Option::Some(2usize),
+                        "name" => ::std::option::Option::Some(3usize),
+                        "server_name" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<BetaMcpToolUseBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "server_name",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaMcpToolUseBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    id: crate::lossless::required(__field1, "id")?,
+                    input: crate::lossless::required(__field2, "input")?,
+                    name: crate::lossless::required(__field3, "name")?,
+                    server_name: crate::lossless::required(__field4, "server_name")?,
+                    type_: __field5
+                        .unwrap_or_else(defaults::beta_mcp_tool_use_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaPlainTextSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaPlainTextSource;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaPlainTextSource` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaPlainTextSource, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "data" => ::std::option::Option::Some(0usize),
+                        "media_type" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaPlainTextSourceMediaType> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaPlainTextSourceType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "media_type",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaPlainTextSource {
+                    data: crate::lossless::required(__field0, "data")?,
+                    media_type: __field1
+                        .unwrap_or_else(defaults::beta_plain_text_source_media_type),
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_plain_text_source_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaRedactedThinkingBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaRedactedThinkingBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaRedactedThinkingBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "data" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaRedactedThinkingBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaRedactedThinkingBlock {
+                    data: crate::lossless::required(__field0, "data")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::beta_redacted_thinking_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaRedactedThinkingBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaRedactedThinkingBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaRedactedThinkingBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "data" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaRedactedThinkingBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaRedactedThinkingBlockParam {
+                    data: crate::lossless::required(__field0, "data")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_redacted_thinking_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaRequestDocumentBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaRequestDocumentBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaRequestDocumentBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaRequestDocumentBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "citations" => ::std::option::Option::Some(1usize),
+                        "context" => ::std::option::Option::Some(2usize),
+                        "source" => ::std::option::Option::Some(3usize),
+                        "title" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<BetaCitationsConfigParam>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    crate::types::BetaRequestDocumentBlockSource,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<BetaRequestDocumentBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "citations",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "context",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaRequestDocumentBlock {
+                    cache_control: __field0.unwrap_or_default(),
+                    citations: __field1.unwrap_or_default(),
+                    context: __field2.unwrap_or_default(),
+                    source: crate::lossless::required(__field3, "source")?,
+                    title: __field4.unwrap_or_default(),
+                    type_: __field5
+                        .unwrap_or_else(defaults::beta_request_document_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaRequestMcpToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaRequestMcpToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaRequestMcpToolResultBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "is_error" => ::std::option::Option::Some(2usize),
+                        "tool_use_id" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<BetaRequestMcpToolResultBlockParamContent>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    BetaRequestMcpToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "content",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "is_error",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaRequestMcpToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: __field1.unwrap_or_default(),
+                    is_error: __field2.unwrap_or_default(),
+                    tool_use_id: crate::lossless::required(__field3, "tool_use_id")?,
+                    type_: __field4
+                        .unwrap_or_else(
+                            defaults::beta_request_mcp_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaServerToolCaller {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaServerToolCaller;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaServerToolCaller` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaServerToolCaller, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "tool_id" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaServerToolCallerType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "tool_id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaServerToolCaller {
+                    tool_id: crate::lossless::required(__field0, "tool_id")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::beta_server_tool_caller_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaServerToolUseBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaServerToolUseBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaServerToolUseBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "caller" => ::std::option::Option::Some(0usize),
+                        "id" => ::std::option::Option::Some(1usize),
+                        "input" => ::std::option::Option::Some(2usize),
+                        "name" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<crate::types::BetaToolCaller>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    crate::types::BetaServerToolUseBlockName,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<BetaServerToolUseBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "caller",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaServerToolUseBlock {
+                    caller: __field0.unwrap_or_default(),
+                    id: crate::lossless::required(__field1, "id")?,
+                    input: crate::lossless::required(__field2, "input")?,
+                    name: crate::lossless::required(__field3, "name")?,
+                    type_: __field4
+                        .unwrap_or_else(defaults::beta_server_tool_use_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaServerToolUseBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaServerToolUseBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaServerToolUseBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "caller" => ::std::option::Option::Some(1usize),
+                        "id" => ::std::option::Option::Some(2usize),
+                        "input" => ::std::option::Option::Some(3usize),
+                        "name" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<crate::types::BetaToolCaller>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    crate::types::BetaServerToolUseBlockName,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaServerToolUseBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "caller",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaServerToolUseBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    caller: __field1.unwrap_or_default(),
+                    id: crate::lossless::required(__field2, "id")?,
+                    input: crate::lossless::required(__field3, "input")?,
+                    name: crate::lossless::required(__field4, "name")?,
+                    type_: __field5
+                        .unwrap_or_else(defaults::beta_server_tool_use_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaTextBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaTextBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "citations" => ::std::option::Option::Some(0usize),
+                        "text" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BetaTextCitation>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaTextBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "citations",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "text")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextBlock {
+                    citations: __field0.unwrap_or_default(),
+                    text: crate::lossless::required(__field1, "text")?,
+                    type_: __field2.unwrap_or_else(defaults::beta_text_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaTextBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaTextBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "citations" => ::std::option::Option::Some(1usize),
+                        "text" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BetaTextCitationParam>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<BetaTextBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "citations",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "text")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    citations: __field1.unwrap_or_default(),
+                    text: crate::lossless::required(__field2, "text")?,
+                    type_: __field3.unwrap_or_else(defaults::beta_text_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionCreateResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionCreateResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionCreateResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionCreateResultBlock,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "is_file_update" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaTextEditorCodeExecutionCreateResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "is_file_update",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionCreateResultBlock {
+                    is_file_update: crate::lossless::required(
+                        __field0,
+                        "is_file_update",
+                    )?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_create_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de>
+for BetaTextEditorCodeExecutionCreateResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionCreateResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "a `BetaTextEditorCodeExecutionCreateResultBlockParam` object",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionCreateResultBlockParam,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "is_file_update" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaTextEditorCodeExecutionCreateResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "is_file_update",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionCreateResultBlockParam {
+                    is_file_update: crate::lossless::required(
+                        __field0,
+                        "is_file_update",
+                    )?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_create_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de>
+for BetaTextEditorCodeExecutionStrReplaceResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionStrReplaceResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "a `BetaTextEditorCodeExecutionStrReplaceResultBlock` object",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionStrReplaceResultBlock,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "lines" => ::std::option::Option::Some(0usize),
+                        "new_lines" => ::std::option::Option::Some(1usize),
+                        "new_start" => ::std::option::Option::Some(2usize),
+                        "old_lines" => ::std::option::Option::Some(3usize),
+                        "old_start" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaTextEditorCodeExecutionStrReplaceResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "new_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "new_start",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field3,
+                                &mut __map,
+                                "old_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "old_start",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionStrReplaceResultBlock {
+                    lines: __field0.unwrap_or_default(),
+                    new_lines: __field1.unwrap_or_default(),
+                    new_start: __field2.unwrap_or_default(),
+                    old_lines: __field3.unwrap_or_default(),
+                    old_start: __field4.unwrap_or_default(),
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_str_replace_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de>
+for BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionStrReplaceResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "a `BetaTextEditorCodeExecutionStrReplaceResultBlockParam` object",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionStrReplaceResultBlockParam,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "lines" => ::std::option::Option::Some(0usize),
+                        "new_lines" => ::std::option::Option::Some(1usize),
+                        "new_start" => ::std::option::Option::Some(2usize),
+                        "old_lines" => ::std::option::Option::Some(3usize),
+                        "old_start" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaTextEditorCodeExecutionStrReplaceResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "lines")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "new_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "new_start",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field3,
+                                &mut __map,
+                                "old_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "old_start",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
+                    lines: __field0.unwrap_or_default(),
+                    new_lines: __field1.unwrap_or_default(),
+                    new_start: __field2.unwrap_or_default(),
+                    old_lines: __field3.unwrap_or_default(),
+                    old_start: __field4.unwrap_or_default(),
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_str_replace_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionToolResultBlock,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaTextEditorCodeExecutionToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaTextEditorCodeExecutionToolResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_tool_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionToolResultBlockParam,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaTextEditorCodeExecutionToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaTextEditorCodeExecutionToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionToolResultError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionToolResultError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionToolResultError,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "error_message" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaTextEditorCodeExecutionToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaTextEditorCodeExecutionToolResultErrorType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "error_message",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionToolResultError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_message: __field1.unwrap_or_default(),
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_tool_result_error_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErrorParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionToolResultErrorParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionToolResultErrorParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionToolResultErrorParam,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "error_message" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaTextEditorCodeExecutionToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaTextEditorCodeExecutionToolResultErrorParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "error_message",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionToolResultErrorParam {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_message: __field1.unwrap_or_default(),
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_tool_result_error_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionViewResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionViewResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionViewResultBlock,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "file_type" => ::std::option::Option::Some(1usize),
+                        "num_lines" => ::std::option::Option::Some(2usize),
+                        "start_line" => ::std::option::Option::Some(3usize),
+                        "total_lines" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaTextEditorCodeExecutionFileType,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaTextEditorCodeExecutionViewResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "file_type",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "num_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field3,
+                                &mut __map,
+                                "start_line",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "total_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionViewResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    file_type: crate::lossless::required(__field1, "file_type")?,
+                    num_lines: __field2.unwrap_or_default(),
+                    start_line: __field3.unwrap_or_default(),
+                    total_lines: __field4.unwrap_or_default(),
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_view_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaTextEditorCodeExecutionViewResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaTextEditorCodeExecutionViewResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaTextEditorCodeExecutionViewResultBlockParam,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "file_type" => ::std::option::Option::Some(1usize),
+                        "num_lines" => ::std::option::Option::Some(2usize),
+                        "start_line" => ::std::option::Option::Some(3usize),
+                        "total_lines" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaTextEditorCodeExecutionFileType,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    BetaTextEditorCodeExecutionViewResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "file_type",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "num_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field3,
+                                &mut __map,
+                                "start_line",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "total_lines",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaTextEditorCodeExecutionViewResultBlockParam {
+                    content: crate::lossless::required(__field0, "content")?,
+                    file_type: crate::lossless::required(__field1, "file_type")?,
+                    num_lines: __field2.unwrap_or_default(),
+                    start_line: __field3.unwrap_or_default(),
+                    total_lines: __field4.unwrap_or_default(),
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::beta_text_editor_code_execution_view_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaThinkingBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaThinkingBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaThinkingBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "signature" => ::std::option::Option::Some(0usize),
+                        "thinking" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaThinkingBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "signature",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "thinking")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaThinkingBlock {
+                    signature: crate::lossless::required(__field0, "signature")?,
+                    thinking: crate::lossless::required(__field1, "thinking")?,
+                    type_: __field2.unwrap_or_else(defaults::beta_thinking_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaThinkingBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaThinkingBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaThinkingBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "signature" => ::std::option::Option::Some(0usize),
+                        "thinking" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaThinkingBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "signature",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "thinking")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaThinkingBlockParam {
+                    signature: crate::lossless::required(__field0, "signature")?,
+                    thinking: crate::lossless::required(__field1, "thinking")?,
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_thinking_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolReferenceBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolReferenceBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolReferenceBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "tool_name" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<BetaToolReferenceBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "tool_name",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolReferenceBlock {
+                    tool_name: crate::lossless::required(__field0, "tool_name")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::beta_tool_reference_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolReferenceBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolReferenceBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolReferenceBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "tool_name" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaToolReferenceBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_name",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolReferenceBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    tool_name: crate::lossless::required(__field1, "tool_name")?,
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_tool_reference_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolSearchToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolSearchToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolSearchToolResultBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaToolSearchToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaToolSearchToolResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolSearchToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_tool_search_tool_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolSearchToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolSearchToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolSearchToolResultBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaToolSearchToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaToolSearchToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolSearchToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_tool_search_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolSearchToolResultError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolSearchToolResultError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolSearchToolResultError, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "error_message" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaToolSearchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaToolSearchToolResultErrorType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "error_message",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolSearchToolResultError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_message: __field1.unwrap_or_default(),
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_tool_search_tool_result_error_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultErrorParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolSearchToolResultErrorParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolSearchToolResultErrorParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolSearchToolResultErrorParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        "error_message" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaToolSearchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaToolSearchToolResultErrorParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolSearchToolResultErrorParam {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_tool_search_tool_result_error_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolSearchToolSearchResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolSearchToolSearchResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolSearchToolSearchResultBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "tool_references" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<BetaToolReferenceBlock>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaToolSearchToolSearchResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "tool_references",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolSearchToolSearchResultBlock {
+                    tool_references: crate::lossless::required(
+                        __field0,
+                        "tool_references",
+                    )?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_tool_search_tool_search_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolSearchToolSearchResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolSearchToolSearchResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                BetaToolSearchToolSearchResultBlockParam,
+                A::Error,
+            > {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "tool_references" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::vec::Vec<BetaToolReferenceBlockParam>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaToolSearchToolSearchResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "tool_references",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolSearchToolSearchResultBlockParam {
+                    tool_references: crate::lossless::required(
+                        __field0,
+                        "tool_references",
+                    )?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_tool_search_tool_search_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolUseBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolUseBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolUseBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "caller" => ::std::option::Option::Some(0usize),
+                        "id" => ::std::option::Option::Some(1usize),
+                        "input" => ::std::option::Option::Some(2usize),
+                        "name" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<crate::types::BetaToolCaller>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<BetaToolUseBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "caller",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolUseBlock {
+                    caller: __field0.unwrap_or_default(),
+                    id: crate::lossless::required(__field1, "id")?,
+                    input: crate::lossless::required(__field2, "input")?,
+                    name: crate::lossless::required(__field3, "name")?,
+                    type_: __field4.unwrap_or_else(defaults::beta_tool_use_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolUseBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaToolUseBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaToolUseBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "caller" => ::std::option::Option::Some(1usize),
+                        "id" => ::std::option::Option::Some(2usize),
+                        "input" => ::std::option::Option::Some(3usize),
+                        "name" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<crate::types::BetaToolCaller>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<BetaToolUseBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "caller",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaToolUseBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    caller: __field1.unwrap_or_default(),
+                    id: crate::lossless::required(__field2, "id")?,
+                    input: crate::lossless::required(__field3, "input")?,
+                    name: crate::lossless::required(__field4, "name")?,
+                    type_: __field5
+                        .unwrap_or_else(defaults::beta_tool_use_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebFetchBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebFetchBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebFetchBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "retrieved_at" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        "url" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<BetaDocumentBlock> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaWebFetchBlockType> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "retrieved_at",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebFetchBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    retrieved_at: __field1.unwrap_or_default(),
+                    type_: __field2.unwrap_or_else(defaults::beta_web_fetch_block_type),
+                    url: crate::lossless::required(__field3, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebFetchBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebFetchBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebFetchBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "retrieved_at" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        "url" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<BetaRequestDocumentBlock> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<BetaWebFetchBlockParamType> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "retrieved_at",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebFetchBlockParam {
+                    content: crate::lossless::required(__field0, "content")?,
+                    retrieved_at: __field1.unwrap_or_default(),
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_web_fetch_block_param_type),
+                    url: crate::lossless::required(__field3, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebFetchToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebFetchToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebFetchToolResultBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaWebFetchToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaWebFetchToolResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebFetchToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(defaults::beta_web_fetch_tool_result_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebFetchToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebFetchToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebFetchToolResultBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    crate::types::BetaWebFetchToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaWebFetchToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebFetchToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_web_fetch_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebFetchToolResultErrorBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebFetchToolResultErrorBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebFetchToolResultErrorBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaWebFetchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaWebFetchToolResultErrorBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebFetchToolResultErrorBlock {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_web_fetch_tool_result_error_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebFetchToolResultErrorBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebFetchToolResultErrorBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebFetchToolResultErrorBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaWebFetchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaWebFetchToolResultErrorBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebFetchToolResultErrorBlockParam {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_web_fetch_tool_result_error_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebSearchResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebSearchResultBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "encrypted_content" => ::std::option::Option::Some(0usize),
+                        "page_age" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<BetaWebSearchResultBlockType> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "encrypted_content",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "page_age",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebSearchResultBlock {
+                    encrypted_content: crate::lossless::required(
+                        __field0,
+                        "encrypted_content",
+                    )?,
+                    page_age: __field1.unwrap_or_default(),
+                    title: crate::lossless::required(__field2, "title")?,
+                    type_: __field3
+                        .unwrap_or_else(defaults::beta_web_search_result_block_type),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebSearchResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebSearchResultBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "encrypted_content" => ::std::option::Option::Some(0usize),
+                        "page_age" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaWebSearchResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "encrypted_content",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "page_age",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebSearchResultBlockParam {
+                    encrypted_content: crate::lossless::required(
+                        __field0,
+                        "encrypted_content",
+                    )?,
+                    page_age: __field1.unwrap_or_default(),
+                    title: crate::lossless::required(__field2, "title")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_web_search_result_block_param_type,
+                        ),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolRequestError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchToolRequestError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebSearchToolRequestError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebSearchToolRequestError, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaWebSearchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaWebSearchToolRequestErrorType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebSearchToolRequestError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_web_search_tool_request_error_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebSearchToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebSearchToolResultBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    BetaWebSearchToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    BetaWebSearchToolResultBlockType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebSearchToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(
+                            defaults::beta_web_search_tool_result_block_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebSearchToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebSearchToolResultBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<BetaCacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaWebSearchToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    BetaWebSearchToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebSearchToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::beta_web_search_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchToolResultError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BetaWebSearchToolResultError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BetaWebSearchToolResultError, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::BetaWebSearchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    BetaWebSearchToolResultErrorType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BetaWebSearchToolResultError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(
+                            defaults::beta_web_search_tool_result_error_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for CitationCharLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationCharLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationCharLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationCharLocation, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_char_index" => ::std::option::Option::Some(3usize),
+                        "file_id" => ::std::option::Option::Some(4usize),
+                        "start_char_index" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<CitationCharLocationType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "file_id",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(
+                                &mut __field5,
+                                &mut __map,
+                                "start_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationCharLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_char_index: crate::lossless::required(
+                        __field3,
+                        "end_char_index",
+                    )?,
+                    file_id: __field4.unwrap_or_default(),
+                    start_char_index: crate::lossless::required(
+                        __field5,
+                        "start_char_index",
+                    )?,
+                    type_: __field6
+                        .unwrap_or_else(defaults::citation_char_location_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for CitationCharLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationCharLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationCharLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationCharLocationParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_char_index" => ::std::option::Option::Some(3usize),
+                        "start_char_index" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        "file_id" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<CitationCharLocationParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_char_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationCharLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_char_index: crate::lossless::required(
+                        __field3,
+                        "end_char_index",
+                    )?,
+                    start_char_index: crate::lossless::required(
+                        __field4,
+                        "start_char_index",
+                    )?,
+                    type_: __field5
+                        .unwrap_or_else(defaults::citation_char_location_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationContentBlockLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationContentBlockLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationContentBlockLocation, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_block_index" => ::std::option::Option::Some(3usize),
+                        "file_id" => ::std::option::Option::Some(4usize),
+                        "start_block_index" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<
+                    CitationContentBlockLocationType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "file_id",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(
+                                &mut __field5,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationContentBlockLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_block_index: crate::lossless::required(
+                        __field3,
+                        "end_block_index",
+                    )?,
+                    file_id: __field4.unwrap_or_default(),
+                    start_block_index: crate::lossless::required(
+                        __field5,
+                        "start_block_index",
+                    )?,
+                    type_: __field6
+                        .unwrap_or_else(defaults::citation_content_block_location_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationContentBlockLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationContentBlockLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationContentBlockLocationParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_block_index" => ::std::option::Option::Some(3usize),
+                        "start_block_index" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        "file_id" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    CitationContentBlockLocationParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationContentBlockLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_block_index: crate::lossless::required(
+                        __field3,
+                        "end_block_index",
+                    )?,
+                    start_block_index: crate::lossless::required(
+                        __field4,
+                        "start_block_index",
+                    )?,
+                    type_: __field5
+                        .unwrap_or_else(
+                            defaults::citation_content_block_location_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for CitationPageLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationPageLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationPageLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationPageLocation, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_page_number" => ::std::option::Option::Some(3usize),
+                        "file_id" => ::std::option::Option::Some(4usize),
+                        "start_page_number" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<CitationPageLocationType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field4,
+                                &mut __map,
+                                "file_id",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(
+                                &mut __field5,
+                                &mut __map,
+                                "start_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationPageLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_page_number: crate::lossless::required(
+                        __field3,
+                        "end_page_number",
+                    )?,
+                    file_id: __field4.unwrap_or_default(),
+                    start_page_number: crate::lossless::required(
+                        __field5,
+                        "start_page_number",
+                    )?,
+                    type_: __field6
+                        .unwrap_or_else(defaults::citation_page_location_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for CitationPageLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationPageLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationPageLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationPageLocationParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "document_index" => ::std::option::Option::Some(1usize),
+                        "document_title" => ::std::option::Option::Some(2usize),
+                        "end_page_number" => ::std::option::Option::Some(3usize),
+                        "start_page_number" => ::std::option::Option::Some(4usize),
+                        "type" => ::std::option::Option::Some(5usize),
+                        "file_id" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<CitationPageLocationParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "document_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "document_title",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(
+                                &mut __field3,
+                                &mut __map,
+                                "end_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_page_number",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationPageLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    document_index: crate::lossless::required(
+                        __field1,
+                        "document_index",
+                    )?,
+                    document_title: __field2.unwrap_or_default(),
+                    end_page_number: crate::lossless::required(
+                        __field3,
+                        "end_page_number",
+                    )?,
+                    start_page_number: crate::lossless::required(
+                        __field4,
+                        "start_page_number",
+                    )?,
+                    type_: __field5
+                        .unwrap_or_else(defaults::citation_page_location_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for CitationSearchResultLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationSearchResultLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationSearchResultLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationSearchResultLocationParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "end_block_index" => ::std::option::Option::Some(1usize),
+                        "search_result_index" => ::std::option::Option::Some(2usize),
+                        "source" => ::std::option::Option::Some(3usize),
+                        "start_block_index" => ::std::option::Option::Some(4usize),
+                        "title" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<
+                    CitationSearchResultLocationParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "search_result_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill(&mut __field5, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationSearchResultLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    end_block_index: crate::lossless::required(
+                        __field1,
+                        "end_block_index",
+                    )?,
+                    search_result_index: crate::lossless::required(
+                        __field2,
+                        "search_result_index",
+                    )?,
+                    source: crate::lossless::required(__field3, "source")?,
+                    start_block_index: crate::lossless::required(
+                        __field4,
+                        "start_block_index",
+                    )?,
+                    title: __field5.unwrap_or_default(),
+                    type_: __field6
+                        .unwrap_or_else(
+                            defaults::citation_search_result_location_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationWebSearchResultLocationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationWebSearchResultLocationParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationWebSearchResultLocationParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "encrypted_index" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    CitationWebSearchResultLocationParamType,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "encrypted_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationWebSearchResultLocationParam {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    encrypted_index: crate::lossless::required(
+                        __field1,
+                        "encrypted_index",
+                    )?,
+                    title: __field2.unwrap_or_default(),
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::citation_web_search_result_location_param_type,
+                        ),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for CitationsSearchResultLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationsSearchResultLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationsSearchResultLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationsSearchResultLocation, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "end_block_index" => ::std::option::Option::Some(1usize),
+                        "search_result_index" => ::std::option::Option::Some(2usize),
+                        "source" => ::std::option::Option::Some(3usize),
+                        "start_block_index" => ::std::option::Option::Some(4usize),
+                        "title" => ::std::option::Option::Some(5usize),
+                        "type" => ::std::option::Option::Some(6usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __field5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field6: ::std::option::Option<
+                    CitationsSearchResultLocationType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "end_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "search_result_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(
+                                &mut __field4,
+                                &mut __map,
+                                "start_block_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(5usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field5,
+                                &mut __map,
+                                "title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(6usize) => {
+                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationsSearchResultLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    end_block_index: crate::lossless::required(
+                        __field1,
+                        "end_block_index",
+                    )?,
+                    search_result_index: crate::lossless::required(
+                        __field2,
+                        "search_result_index",
+                    )?,
+                    source: crate::lossless::required(__field3, "source")?,
+                    start_block_index: crate::lossless::required(
+                        __field4,
+                        "start_block_index",
+                    )?,
+                    title: __field5.unwrap_or_default(),
+                    type_: __field6
+                        .unwrap_or_else(defaults::citations_search_result_location_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for CitationsWebSearchResultLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CitationsWebSearchResultLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CitationsWebSearchResultLocation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CitationsWebSearchResultLocation, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cited_text" => ::std::option::Option::Some(0usize),
+                        "encrypted_index" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    CitationsWebSearchResultLocationType,
+                > = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "cited_text",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "encrypted_index",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field2,
+                                &mut __map,
+                                "title",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CitationsWebSearchResultLocation {
+                    cited_text: crate::lossless::required(__field0, "cited_text")?,
+                    encrypted_index: crate::lossless::required(
+                        __field1,
+                        "encrypted_index",
+                    )?,
+                    title: __field2.unwrap_or_default(),
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::citations_web_search_result_location_type,
+                        ),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = RedactedThinkingBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `RedactedThinkingBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<RedactedThinkingBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "data" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<RedactedThinkingBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(RedactedThinkingBlock {
+                    data: crate::lossless::required(__field0, "data")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::redacted_thinking_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = RedactedThinkingBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `RedactedThinkingBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<RedactedThinkingBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "data" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    RedactedThinkingBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(RedactedThinkingBlockParam {
+                    data: crate::lossless::required(__field0, "data")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::redacted_thinking_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ServerToolUseBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ServerToolUseBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ServerToolUseBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "id" => ::std::option::Option::Some(0usize),
+                        "input" => ::std::option::Option::Some(1usize),
+                        "name" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    crate::types::ServerToolUseBlockName,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<ServerToolUseBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ServerToolUseBlock {
+                    id: crate::lossless::required(__field0, "id")?,
+                    input: crate::lossless::required(__field1, "input")?,
+                    name: crate::lossless::required(__field2, "name")?,
+                    type_: __field3.unwrap_or_else(defaults::server_tool_use_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ServerToolUseBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ServerToolUseBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ServerToolUseBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "id" => ::std::option::Option::Some(1usize),
+                        "input" => ::std::option::Option::Some(2usize),
+                        "name" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<CacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<ServerToolUseBlockParamName> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<ServerToolUseBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ServerToolUseBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    id: crate::lossless::required(__field1, "id")?,
+                    input: crate::lossless::required(__field2, "input")?,
+                    name: __field3
+                        .unwrap_or_else(defaults::server_tool_use_block_param_name),
+                    type_: __field4
+                        .unwrap_or_else(defaults::server_tool_use_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for TextBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TextBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `TextBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TextBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "citations" => ::std::option::Option::Some(0usize),
+                        "text" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<crate::types::TextCitation>>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<TextBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "citations",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "text")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TextBlock {
+                    citations: __field0.unwrap_or_default(),
+                    text: crate::lossless::required(__field1, "text")?,
+                    type_: __field2.unwrap_or_else(defaults::text_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for TextBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TextBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `TextBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TextBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "citations" => ::std::option::Option::Some(1usize),
+                        "text" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<CacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::types::TextCitationParam>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<TextBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "citations",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "text")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TextBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    citations: __field1.unwrap_or_default(),
+                    text: crate::lossless::required(__field2, "text")?,
+                    type_: __field3.unwrap_or_else(defaults::text_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for ThinkingBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ThinkingBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ThinkingBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ThinkingBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "signature" => ::std::option::Option::Some(0usize),
+                        "thinking" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<ThinkingBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "signature",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "thinking")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ThinkingBlock {
+                    signature: crate::lossless::required(__field0, "signature")?,
+                    thinking: crate::lossless::required(__field1, "thinking")?,
+                    type_: __field2.unwrap_or_else(defaults::thinking_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for ThinkingBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ThinkingBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ThinkingBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ThinkingBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "signature" => ::std::option::Option::Some(0usize),
+                        "thinking" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<ThinkingBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "signature",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "thinking")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ThinkingBlockParam {
+                    signature: crate::lossless::required(__field0, "signature")?,
+                    thinking: crate::lossless::required(__field1, "thinking")?,
+                    type_: __field2.unwrap_or_else(defaults::thinking_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for ToolUseBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ToolUseBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ToolUseBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ToolUseBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "id" => ::std::option::Option::Some(0usize),
+                        "input" => ::std::option::Option::Some(1usize),
+                        "name" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<ToolUseBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ToolUseBlock {
+                    id: crate::lossless::required(__field0, "id")?,
+                    input: crate::lossless::required(__field1, "input")?,
+                    name: crate::lossless::required(__field2, "name")?,
+                    type_: __field3.unwrap_or_else(defaults::tool_use_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for ToolUseBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ToolUseBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ToolUseBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ToolUseBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "id" => ::std::option::Option::Some(1usize),
+                        "input" => ::std::option::Option::Some(2usize),
+                        "name" => ::std::option::Option::Some(3usize),
+                        "type" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<CacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<ToolUseBlockParamType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "id")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ToolUseBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    id: crate::lossless::required(__field1, "id")?,
+                    input: crate::lossless::required(__field2, "input")?,
+                    name: crate::lossless::required(__field3, "name")?,
+                    type_: __field4.unwrap_or_else(defaults::tool_use_block_param_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebSearchResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebSearchResultBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "encrypted_content" => ::std::option::Option::Some(0usize),
+                        "page_age" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<WebSearchResultBlockType> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "encrypted_content",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "page_age",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebSearchResultBlock {
+                    encrypted_content: crate::lossless::required(
+                        __field0,
+                        "encrypted_content",
+                    )?,
+                    page_age: __field1.unwrap_or_default(),
+                    title: crate::lossless::required(__field2, "title")?,
+                    type_: __field3
+                        .unwrap_or_else(defaults::web_search_result_block_type),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebSearchResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebSearchResultBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "encrypted_content" => ::std::option::Option::Some(0usize),
+                        "page_age" => ::std::option::Option::Some(1usize),
+                        "title" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        "url" => ::std::option::Option::Some(4usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<WebSearchResultBlockParamType> = ::std::option::Option::None;
+                let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "encrypted_content",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field1,
+                                &mut __map,
+                                "page_age",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(4usize) => {
+                            crate::lossless::fill(&mut __field4, &mut __map, "url")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebSearchResultBlockParam {
+                    encrypted_content: crate::lossless::required(
+                        __field0,
+                        "encrypted_content",
+                    )?,
+                    page_age: __field1.unwrap_or_default(),
+                    title: crate::lossless::required(__field2, "title")?,
+                    type_: __field3
+                        .unwrap_or_else(defaults::web_search_result_block_param_type),
+                    url: crate::lossless::required(__field4, "url")?,
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for WebSearchToolRequestError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchToolRequestError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebSearchToolRequestError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebSearchToolRequestError, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    WebSearchToolRequestErrorErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<WebSearchToolRequestErrorType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebSearchToolRequestError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::web_search_tool_request_error_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchToolResultBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebSearchToolResultBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebSearchToolResultBlock, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "content" => ::std::option::Option::Some(0usize),
+                        "tool_use_id" => ::std::option::Option::Some(1usize),
+                        "type" => ::std::option::Option::Some(2usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    WebSearchToolResultBlockContent,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<WebSearchToolResultBlockType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(
+                                &mut __field1,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebSearchToolResultBlock {
+                    content: crate::lossless::required(__field0, "content")?,
+                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    type_: __field2
+                        .unwrap_or_else(defaults::web_search_tool_result_block_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlockParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchToolResultBlockParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebSearchToolResultBlockParam` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebSearchToolResultBlockParam, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "cache_control" => ::std::option::Option::Some(0usize),
+                        "content" => ::std::option::Option::Some(1usize),
+                        "tool_use_id" => ::std::option::Option::Some(2usize),
+                        "type" => ::std::option::Option::Some(3usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    ::std::option::Option<CacheControlEphemeral>,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<
+                    WebSearchToolResultBlockParamContent,
+                > = ::std::option::Option::None;
+                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __field3: ::std::option::Option<
+                    WebSearchToolResultBlockParamType,
+                > = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill_nullable(
+                                &mut __field0,
+                                &mut __map,
+                                "cache_control",
+                                &mut unknown_fields,
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                        }
+                        crate::lossless::Field::Known(2usize) => {
+                            crate::lossless::fill(
+                                &mut __field2,
+                                &mut __map,
+                                "tool_use_id",
+                            )?
+                        }
+                        crate::lossless::Field::Known(3usize) => {
+                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebSearchToolResultBlockParam {
+                    cache_control: __field0.unwrap_or_default(),
+                    content: crate::lossless::required(__field1, "content")?,
+                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    type_: __field3
+                        .unwrap_or_else(
+                            defaults::web_search_tool_result_block_param_type,
+                        ),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchToolResultError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebSearchToolResultError` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebSearchToolResultError, A::Error> {
+                fn __known(key: &str) -> ::std::option::Option<usize> {
+                    match key {
+                        "error_code" => ::std::option::Option::Some(0usize),
+                        "type" => ::std::option::Option::Some(1usize),
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                let mut __field0: ::std::option::Option<
+                    crate::types::WebSearchToolResultErrorCode,
+                > = ::std::option::Option::None;
+                let mut __field1: ::std::option::Option<WebSearchToolResultErrorType> = ::std::option::Option::None;
+                let mut unknown_fields = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(crate::lossless::FieldSeed(__known))?
+                {
+                    match __key {
+                        crate::lossless::Field::Known(0usize) => {
+                            crate::lossless::fill(
+                                &mut __field0,
+                                &mut __map,
+                                "error_code",
+                            )?
+                        }
+                        crate::lossless::Field::Known(1usize) => {
+                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
+                        }
+                        crate::lossless::Field::Known(_) => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        crate::lossless::Field::Unknown(__name) => {
+                            let __value = __map.next_value()?;
+                            unknown_fields.insert(__name, __value);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WebSearchToolResultError {
+                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    type_: __field1
+                        .unwrap_or_else(defaults::web_search_tool_result_error_type),
+                    unknown_fields,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
     }
 }

@@ -1,0 +1,564 @@
+//! Pass: lossless types. A reply type that can be sent back keeps the
+//! fields this crate does not know and writes them back in place, and so
+//! does its input twin, so a block passed back with `to_param()` (which goes
+//! from the reply type to the input type through JSON) reaches the API as it
+//! came: the API wants thinking blocks, among others, back unmodified.
+//!
+//! Which types: the spec names the input twin of a reply union `X` `XParam`
+//! (`ContentBlock` and `ContentBlockParam`, `BetaContentBlock` and
+//! `BetaContentBlockParam`). From each such pair the pass walks both sides in
+//! step: the members of the same tag, the fields of the same wire name, the
+//! variants of the same name of typify's untagged unions, through `Option`,
+//! `Vec` and `Box`. Every struct reached on either side is made lossless:
+//! the text block, its citations, thinking, tool use, server tool use and
+//! the server tools' results, and what they hold. A field a reply type
+//! knows and its input twin does not (a citation's `file_id`, which the
+//! server writes) is still left out of the input, as the spec's input shape
+//! says: only what this crate does not know at all goes back unread. A type
+//! the walk does not
+//! reach (the message envelope, `Usage`, stream events, models) is never sent
+//! back, so it still drops unknown fields: what it keeps would go nowhere,
+//! and its derived decoder stays as it is.
+//!
+//! How: each such struct gets a field `unknown_fields`, serialized flattened
+//! (no key on the wire; nothing when empty), and a generated `Deserialize`
+//! in place of serde's derive. Deriving with `#[serde(flatten)]` would
+//! buffer every object into serde's `Content` tree first; the generated
+//! visitor reads the object once, like the derive, and puts a key it does
+//! not know, with its value, in the map (`crate::lossless` in the runtime).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::error::Error;
+use crate::normalize::TaggedUnion;
+use crate::typeinfo::{self, TypeInfo, TypeItem};
+
+/// The name of the field that holds the unknown fields.
+pub const FIELD: &str = "unknown_fields";
+
+/// Makes the types `to_param()` can reach lossless; returns their names.
+pub fn apply(
+    file: &mut syn::File,
+    info: &TypeInfo,
+    unions: &[TaggedUnion],
+) -> Result<BTreeSet<String>, Error> {
+    let newtypes = newtypes(file);
+    let (chosen, reply_only) = sent_back(info, unions, &newtypes);
+    let mut impls = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Struct(s) = item else { continue };
+        if !chosen.contains(&s.ident.to_string()) {
+            continue;
+        }
+        let skipped = reply_only.get(&s.ident.to_string());
+        if let Some(tokens) = make_lossless(s, skipped)? {
+            impls.push(tokens);
+        }
+    }
+    for tokens in impls {
+        let item: syn::Item = syn::parse2(tokens).map_err(|e| Error::Syntax {
+            pass: "lossless",
+            message: e.to_string(),
+        })?;
+        file.items.push(item);
+    }
+    patch_builders(file, &chosen)?;
+    Ok(chosen)
+}
+
+/// The structs reached from every reply union and its input twin, on both
+/// sides; and for each input struct, the fields its reply twins know and it
+/// does not (a citation's `file_id`): the spec says the server writes them
+/// and the input shape leaves them out, so an input value skips them as it
+/// always did, rather than keep them as unknown and send them back.
+fn sent_back(
+    info: &TypeInfo,
+    unions: &[TaggedUnion],
+    newtypes: &BTreeMap<String, syn::Type>,
+) -> (BTreeSet<String>, BTreeMap<String, BTreeSet<String>>) {
+    let by_name: BTreeMap<&str, &TaggedUnion> =
+        unions.iter().map(|u| (u.name.as_str(), u)).collect();
+    let mut pending: Vec<(String, String)> = unions
+        .iter()
+        .filter_map(|u| {
+            let twin = format!("{}Param", u.name);
+            by_name
+                .contains_key(twin.as_str())
+                .then(|| (u.name.clone(), twin))
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut out = BTreeSet::new();
+    let mut reply_only: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    while let Some((reply, input)) = pending.pop() {
+        if !seen.insert((reply.clone(), input.clone())) {
+            continue;
+        }
+        if let (Some(r), Some(p)) = (by_name.get(reply.as_str()), by_name.get(input.as_str())) {
+            for member in &r.variants {
+                let twin = p
+                    .variants
+                    .iter()
+                    .find(|v| v.tag == member.tag || v.aliases.contains(&member.tag));
+                if let Some(twin) = twin {
+                    pending.push((
+                        crate::spec::type_name(&member.schema),
+                        crate::spec::type_name(&twin.schema),
+                    ));
+                }
+            }
+            continue;
+        }
+        match (info.items.get(&reply), info.items.get(&input)) {
+            (Some(TypeItem::Struct(r)), Some(TypeItem::Struct(p))) => {
+                out.insert(reply.clone());
+                out.insert(input.clone());
+                let skipped = reply_only.entry(input.clone()).or_default();
+                skipped.extend(
+                    r.fields
+                        .iter()
+                        .filter(|f| !p.fields.iter().any(|twin| twin.wire == f.wire))
+                        .map(|f| f.wire.clone()),
+                );
+                for field in &r.fields {
+                    if let Some(twin) = p.fields.iter().find(|f| f.wire == field.wire) {
+                        pending.extend(paired(&field.ty, &twin.ty, newtypes));
+                    }
+                }
+            }
+            (Some(TypeItem::Enum(r)), Some(TypeItem::Enum(p))) => {
+                // Typify's untagged unions name their variants after what
+                // they hold, which differs between the sides
+                // (`WebSearchToolResultError`, `RequestError`): a variant
+                // pairs with the one of the same list depth, and among
+                // several objects, with the one of the same field names.
+                let shapes = |e: &crate::typeinfo::EnumInfo| -> Vec<(usize, String)> {
+                    e.variants
+                        .iter()
+                        .filter_map(|(_, held)| held.as_ref().map(|t| core(t, newtypes)))
+                        .collect()
+                };
+                let (r, p) = (shapes(r), shapes(p));
+                for (depth, name) in &r {
+                    let candidates: Vec<&(usize, String)> =
+                        p.iter().filter(|(d, _)| d == depth).collect();
+                    let twin = match candidates.as_slice() {
+                        [one] => Some(*one),
+                        _ => candidates
+                            .iter()
+                            .copied()
+                            .find(|(_, other)| same_fields(info, name, other)),
+                    };
+                    if let Some((_, twin)) = twin {
+                        pending.push((name.clone(), twin.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (out, reply_only)
+}
+
+/// The named types at the core of two field types, when they have the same
+/// shape once `Option`, `Box` and newtypes are looked through (`Vec<A>`,
+/// `Vec<B>`).
+fn paired(
+    reply: &syn::Type,
+    input: &syn::Type,
+    newtypes: &BTreeMap<String, syn::Type>,
+) -> Option<(String, String)> {
+    let (r_lists, r) = core(reply, newtypes);
+    let (p_lists, p) = core(input, newtypes);
+    (r_lists == p_lists).then_some((r, p))
+}
+
+/// How many lists deep `ty` is, and the name of the type they hold.
+fn core(ty: &syn::Type, newtypes: &BTreeMap<String, syn::Type>) -> (usize, String) {
+    let mut lists = 0;
+    let mut ty = ty.clone();
+    // Bounded: a newtype that held itself would not compile.
+    for _ in 0..16 {
+        let newtype = typeinfo::last_ident(&ty).and_then(|i| newtypes.get(&i.to_string()));
+        if let Some(inner) = typeinfo::option_inner(&ty)
+            .or_else(|| box_inner(&ty))
+            .or_else(|| newtype.cloned())
+        {
+            ty = inner;
+        } else if let Some(inner) = typeinfo::vec_inner(&ty) {
+            lists += 1;
+            ty = inner;
+        } else {
+            break;
+        }
+    }
+    let name = typeinfo::last_ident(&ty).map(ToString::to_string);
+    (lists, name.unwrap_or_default())
+}
+
+/// Whether two structs have the same field names on the wire.
+fn same_fields(info: &TypeInfo, a: &str, b: &str) -> bool {
+    let wires = |name: &str| -> Option<BTreeSet<String>> {
+        info.struct_info(name)
+            .map(|s| s.fields.iter().map(|f| f.wire.clone()).collect())
+    };
+    matches!((wires(a), wires(b)), (Some(a), Some(b)) if a == b)
+}
+
+/// Typify's newtypes (`struct Items(pub Vec<Item>)`), by name: what they hold.
+fn newtypes(file: &syn::File) -> BTreeMap<String, syn::Type> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => match &s.fields {
+                syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                    Some((s.ident.to_string(), f.unnamed[0].ty.clone()))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+fn box_inner(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Box" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner.clone()),
+        _ => None,
+    }
+}
+
+/// One field as its decoder needs it.
+struct Field {
+    ident: syn::Ident,
+    wire: String,
+    ty: syn::Type,
+    /// What an absent field is.
+    absent: Absent,
+    /// `#[serde(deserialize_with = "...")]`.
+    with: Option<syn::ExprPath>,
+    /// Left out when `None` (`skip_serializing_if`): a `null` it came as
+    /// is kept with the unknown fields, to be written back.
+    skipped_when_none: bool,
+}
+
+enum Absent {
+    /// `None`, as serde reads an absent `Option`.
+    None,
+    /// `Default::default()`.
+    Default,
+    /// A function of typify's `defaults` module.
+    Function(syn::ExprPath),
+    /// An error.
+    Missing,
+}
+
+/// Adds the field to `s`, drops its derived `Deserialize`, and returns the
+/// generated one; `None` for a struct that already keeps every field (a
+/// flattened map of its own, from `additionalProperties`).
+fn make_lossless(
+    s: &mut syn::ItemStruct,
+    skipped: Option<&BTreeSet<String>>,
+) -> Result<Option<TokenStream>, Error> {
+    let name = s.ident.clone();
+    let problem = |message: String| Error::Syntax {
+        pass: "lossless",
+        message: format!("`{name}`: {message}"),
+    };
+    let syn::Fields::Named(named) = &mut s.fields else {
+        return Ok(None);
+    };
+    let mut fields = Vec::new();
+    for field in &named.named {
+        let Some(ident) = field.ident.clone() else {
+            continue;
+        };
+        let mut wire = ident.to_string();
+        let mut default = None;
+        let mut with = None;
+        let mut flatten = false;
+        let mut skipped = false;
+        for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+            attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    wire = meta.value()?.parse::<syn::LitStr>()?.value();
+                } else if meta.path.is_ident("default") {
+                    default = Some(if meta.input.peek(syn::Token![=]) {
+                        Absent::Function(meta.value()?.parse::<syn::LitStr>()?.parse()?)
+                    } else {
+                        Absent::Default
+                    });
+                } else if meta.path.is_ident("deserialize_with") {
+                    with = Some(meta.value()?.parse::<syn::LitStr>()?.parse()?);
+                } else if meta.path.is_ident("skip_serializing_if") {
+                    let _: syn::LitStr = meta.value()?.parse()?;
+                    skipped = true;
+                } else if meta.path.is_ident("flatten") {
+                    flatten = true;
+                } else {
+                    return Err(meta.error("a serde attribute the lossless pass does not read"));
+                }
+                Ok(())
+            })
+            .map_err(|e| problem(format!("field `{ident}`: {e}")))?;
+        }
+        if flatten {
+            return Ok(None);
+        }
+        let absent = match default {
+            Some(default) => default,
+            None if typeinfo::option_inner(&field.ty).is_some() => Absent::None,
+            None => Absent::Missing,
+        };
+        let skipped_when_none = skipped && matches!(absent, Absent::None) && with.is_none();
+        fields.push(Field {
+            ident,
+            wire,
+            ty: field.ty.clone(),
+            absent,
+            with,
+            skipped_when_none,
+        });
+    }
+    if fields.iter().any(|f| f.ident == FIELD) {
+        return Err(problem(format!("a field of the spec is named `{FIELD}`")));
+    }
+    let doc = "The fields of this object that this crate does not know, as they came: kept \
+               when it is decoded and written back in place when it is serialized, so that a \
+               reply passed back to the API (`to_param()`) loses nothing. An optional field \
+               that came as `null` is also here, as `null`, so that it goes back as `null` \
+               rather than left out (set such a field by removing it from here too). Empty \
+               for a value built here, and then not sent.";
+    let ident = format_ident!("{}", FIELD);
+    named.named.push(syn::parse_quote! {
+        #[doc = #doc]
+        #[serde(flatten)]
+        pub #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+    });
+    let mut derived = false;
+    for attr in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let paths = attr
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .map_err(|e| problem(e.to_string()))?;
+        let kept: Vec<&syn::Path> = paths
+            .iter()
+            .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Deserialize"))
+            .collect();
+        derived |= kept.len() != paths.len();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+    if !derived {
+        return Err(problem("typify did not derive `Deserialize`".to_string()));
+    }
+    let skipped: Vec<&str> = skipped
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .filter(|w| !fields.iter().any(|f| f.wire == *w))
+        .collect();
+    Ok(Some(deserialize_impl(&s.ident, &fields, &skipped)))
+}
+
+/// The decoder of `name`: `fields` are read, the names in `skipped` are
+/// read past (they follow the fields in the generated `match`, so their
+/// indices match no field's), and any other key is kept.
+fn deserialize_impl(name: &syn::Ident, fields: &[Field], skipped: &[&str]) -> TokenStream {
+    let expecting = format!("a `{name}` object");
+    let wires: Vec<&str> = fields
+        .iter()
+        .map(|f| f.wire.as_str())
+        .chain(skipped.iter().copied())
+        .collect();
+    let indices = 0..wires.len();
+    let slots: Vec<syn::Ident> = (0..fields.len())
+        .map(|i| format_ident!("__field{}", i))
+        .collect();
+    let declarations = fields.iter().zip(&slots).map(|(f, slot)| {
+        let ty = &f.ty;
+        quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
+    });
+    let arms = fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
+        let wire = &f.wire;
+        let ty = &f.ty;
+        let read = match &f.with {
+            None => quote!(__map.next_value::<#ty>()?),
+            Some(with) => quote! {{
+                struct __With(#ty);
+                impl<'de> ::serde::Deserialize<'de> for __With {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(
+                        deserializer: D,
+                    ) -> ::std::result::Result<Self, D::Error> {
+                        #with(deserializer).map(__With)
+                    }
+                }
+                __map.next_value::<__With>()?.0
+            }},
+        };
+        let unknown = format_ident!("{}", FIELD);
+        match &f.with {
+            None if f.skipped_when_none => quote! {
+                crate::lossless::Field::Known(#i) => {
+                    crate::lossless::fill_nullable(&mut #slot, &mut __map, #wire, &mut #unknown)?
+                }
+            },
+            None => quote! {
+                crate::lossless::Field::Known(#i) => crate::lossless::fill(&mut #slot, &mut __map, #wire)?,
+            },
+            Some(_) => quote! {
+                crate::lossless::Field::Known(#i) => {
+                    if #slot.is_some() {
+                        return ::std::result::Result::Err(
+                            <A::Error as ::serde::de::Error>::duplicate_field(#wire),
+                        );
+                    }
+                    #slot = ::std::option::Option::Some(#read);
+                }
+            },
+        }
+    });
+    let inits = fields.iter().zip(&slots).map(|(f, slot)| {
+        let ident = &f.ident;
+        let wire = &f.wire;
+        match &f.absent {
+            // An absent `Option` is `None`, its default.
+            Absent::None | Absent::Default => quote!(#ident: #slot.unwrap_or_default()),
+            Absent::Function(path) => quote!(#ident: #slot.unwrap_or_else(#path)),
+            Absent::Missing => quote!(#ident: crate::lossless::required(#slot, #wire)?),
+        }
+    });
+    let unknown = format_ident!("{}", FIELD);
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> ::std::result::Result<#name, A::Error> {
+                        fn __known(key: &str) -> ::std::option::Option<usize> {
+                            match key {
+                                #(#wires => ::std::option::Option::Some(#indices),)*
+                                _ => ::std::option::Option::None,
+                            }
+                        }
+                        #(#declarations)*
+                        let mut #unknown = ::serde_json::Map::new();
+                        while let ::std::option::Option::Some(__key) =
+                            __map.next_key_seed(crate::lossless::FieldSeed(__known))?
+                        {
+                            match __key {
+                                #(#arms)*
+                                // A field the reply knows and this input leaves out.
+                                crate::lossless::Field::Known(_) => {
+                                    __map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                                crate::lossless::Field::Unknown(__name) => {
+                                    let __value = __map.next_value()?;
+                                    #unknown.insert(__name, __value);
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(#name {
+                            #(#inits,)*
+                            #unknown,
+                        })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    }
+}
+
+/// Typify builds some of these structs with a literal of every field: in
+/// the `Default` it writes for a struct whose fields all have defaults, and
+/// in its builders (while the crate has them). Those literals get the new
+/// field, empty.
+fn patch_builders(file: &mut syn::File, chosen: &BTreeSet<String>) -> Result<(), Error> {
+    for item in &mut file.items {
+        match item {
+            syn::Item::Impl(imp) => patch_literal(imp, "Default", chosen)?,
+            syn::Item::Mod(module) if module.ident == "builder" => {
+                let Some((_, items)) = &mut module.content else {
+                    continue;
+                };
+                for item in items {
+                    if let syn::Item::Impl(imp) = item {
+                        patch_literal(imp, "TryFrom", chosen)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Adds the field to the struct literal of `imp`, an impl of `trait_name`
+/// for one of the `chosen` types (`Ok(Self { .. })` or `Self { .. }`).
+fn patch_literal(
+    imp: &mut syn::ItemImpl,
+    trait_name: &str,
+    chosen: &BTreeSet<String>,
+) -> Result<(), Error> {
+    let implements = imp
+        .trait_
+        .as_ref()
+        .and_then(|(_, path, _)| path.segments.last())
+        .is_some_and(|s| s.ident == trait_name);
+    let target = typeinfo::last_ident(&imp.self_ty).map(ToString::to_string);
+    if !implements || !target.is_some_and(|t| chosen.contains(&t)) {
+        return Ok(());
+    }
+    let literal = imp.items.iter_mut().find_map(|item| match item {
+        syn::ImplItem::Fn(f) => f.block.stmts.iter_mut().find_map(|stmt| match stmt {
+            syn::Stmt::Expr(syn::Expr::Struct(literal), None) => Some(literal),
+            syn::Stmt::Expr(syn::Expr::Call(call), None) => {
+                call.args.iter_mut().find_map(|arg| match arg {
+                    syn::Expr::Struct(literal) => Some(literal),
+                    _ => None,
+                })
+            }
+            _ => None,
+        }),
+        _ => None,
+    });
+    let Some(literal) = literal else {
+        return Err(Error::Syntax {
+            pass: "lossless",
+            message: format!(
+                "typify's `{trait_name}` of `{}` builds it in a way this pass does not know",
+                quote::ToTokens::to_token_stream(&imp.self_ty)
+            ),
+        });
+    };
+    let ident = format_ident!("{}", FIELD);
+    literal
+        .fields
+        .push(syn::parse_quote!(#ident: ::std::default::Default::default()));
+    Ok(())
+}

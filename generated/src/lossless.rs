@@ -1,0 +1,152 @@
+//! The runtime of the generated lossless decoders.
+//!
+//! A reply type that can be sent back (a content block and everything in it)
+//! keeps the fields this crate does not know in its `unknown_fields` map, and
+//! its input twin does too, so `Message::to_param()` sends them back as they
+//! came. Their `Deserialize` is generated (see the generator's `lossless`
+//! pass) rather than derived with `#[serde(flatten)]`, which would buffer
+//! every object into serde's private `Content` tree before reading it: the
+//! generated visitor reads each key once, matches it against the names it
+//! knows, and only an unknown key costs anything (its name and value).
+
+use std::fmt;
+
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
+
+/// A key of an object being decoded: the index of a known field in the
+/// list [`FieldSeed`] was given, or the name of an unknown one.
+pub(crate) enum Field {
+    Known(usize),
+    Unknown(String),
+}
+
+/// Reads a key and looks it up among a type's known fields with the
+/// generated `match` it holds (a function item, so the lookup is inlined as
+/// serde's derive inlines its own), borrowing the input: a known key
+/// allocates nothing.
+#[derive(Clone, Copy)]
+pub(crate) struct FieldSeed<F>(pub(crate) F);
+
+impl<F: Fn(&str) -> Option<usize>> FieldSeed<F> {
+    fn find(&self, key: &str) -> Option<usize> {
+        (self.0)(key)
+    }
+}
+
+impl<'de, F: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for FieldSeed<F> {
+    type Value = Field;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de, F: Fn(&str) -> Option<usize>> Visitor<'de> for FieldSeed<F> {
+    type Value = Field;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Field, E> {
+        Ok(match self.find(key) {
+            Some(index) => Field::Known(index),
+            None => Field::Unknown(key.to_string()),
+        })
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Field, E> {
+        // An owned key (one with escapes, or replayed by a tagged union)
+        // is kept as it is when unknown, not copied.
+        Ok(match self.find(&key) {
+            Some(index) => Field::Known(index),
+            None => Field::Unknown(key),
+        })
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, key: &[u8]) -> Result<Field, E> {
+        match std::str::from_utf8(key) {
+            Ok(key) => self.visit_str(key),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(key), &self)),
+        }
+    }
+}
+
+/// Reads the value of the known field `wire` into its slot; a field given
+/// twice is an error, as serde's derive makes it.
+pub(crate) fn fill<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
+    map: &mut A,
+    wire: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(serde::de::Error::duplicate_field(wire));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Like [`fill`], for an optional field left out when `None`: a `null` it
+/// came as is also kept in `unknown`, so that it is written back as `null`
+/// rather than left out (the field itself then holds `None`, and the
+/// flattened map writes the `null`).
+pub(crate) fn fill_nullable<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<Option<T>>,
+    map: &mut A,
+    wire: &'static str,
+    unknown: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<(), A::Error> {
+    fill(slot, map, wire)?;
+    if matches!(slot, Some(None)) {
+        unknown.insert(wire.to_string(), serde_json::Value::Null);
+    }
+    Ok(())
+}
+
+/// The value of the required field `wire`, or the error that it is missing.
+pub(crate) fn required<T, E: serde::de::Error>(
+    slot: Option<T>,
+    wire: &'static str,
+) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(wire))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::types::{ContentBlock, ContentBlockParam, TextBlock, TextBlockParam};
+
+    #[test]
+    fn unknown_fields_are_kept_and_written_back_in_place() {
+        let json = json!({
+            "type": "text", "text": "Hi", "future": {"nested": [1, 2]},
+            "citations": [{"type": "char_location", "cited_text": "x", "document_index": 0,
+                           "document_title": null, "start_char_index": 0, "end_char_index": 1,
+                           "later": true}]
+        });
+        let block: ContentBlock = serde_json::from_value(json.clone()).expect("a text block");
+        let ContentBlock::Text(text) = &block else {
+            panic!("a text block: {block:?}")
+        };
+        assert_eq!(text.unknown_fields["future"], json!({"nested": [1, 2]}));
+        assert_eq!(serde_json::to_value(&block).expect("serializable"), json);
+        let param = ContentBlockParam::try_from(&block).expect("sent back");
+        assert_eq!(serde_json::to_value(&param).expect("serializable"), json);
+    }
+
+    #[test]
+    fn a_known_field_twice_is_an_error_and_a_missing_one_too() {
+        let twice = r#"{"type":"text","text":"a","text":"b"}"#;
+        assert!(serde_json::from_str::<TextBlock>(twice).is_err());
+        assert!(serde_json::from_str::<TextBlock>(r#"{"type":"text"}"#).is_err());
+        // The tag may be left out, as before: its one value is the default.
+        let untagged: TextBlockParam = serde_json::from_str(r#"{"text":"a"}"#).expect("decodes");
+        assert!(untagged.unknown_fields.is_empty());
+        // No empty map on the wire.
+        assert_eq!(
+            serde_json::to_value(TextBlockParam::new("a")).expect("serializable"),
+            json!({"type": "text", "text": "a"})
+        );
+    }
+}
