@@ -158,7 +158,7 @@ fn struct_methods(
     let setters = fields
         .iter()
         .filter(|f| !matches!(f.kind, FieldKind::Tag(..)))
-        .map(|f| setter(f, info));
+        .map(|f| setter(f, info, false));
     let mut builder = None;
     let (constructor, extra) = if required.is_empty() && !item.has_default {
         // Nothing is required: `new()` is the default value too.
@@ -247,7 +247,9 @@ fn taken(ty: &syn::Type, value: &syn::Ident, info: &TypeInfo) -> Taken {
     }
 }
 
-fn setter(field: &FieldInfo, info: &TypeInfo) -> TokenStream {
+/// The setter of `field`; `held_as_option`: a builder holds the required
+/// field as an option until `build()`.
+fn setter(field: &FieldInfo, info: &TypeInfo, held_as_option: bool) -> TokenStream {
     let name = &field.ident;
     let doc = if field.doc.is_empty() {
         format!("Sets `{}`.", field.wire)
@@ -256,7 +258,7 @@ fn setter(field: &FieldInfo, info: &TypeInfo) -> TokenStream {
     };
     let (ty, wrap) = match &field.kind {
         FieldKind::Optional(inner) => (inner, true),
-        _ => (&field.ty, false),
+        _ => (&field.ty, held_as_option),
     };
     let Taken { param, convert } = taken(ty, name, info);
     let value = if wrap {
@@ -346,31 +348,7 @@ fn builder_type(
             quote!(#name: #ty)
         }
     });
-    let setters = settable.iter().map(|f| {
-        let name = &f.ident;
-        let doc = if f.doc.is_empty() {
-            format!("Sets `{}`.", f.wire)
-        } else {
-            f.doc.clone()
-        };
-        let (ty, wrap) = match &f.kind {
-            FieldKind::Optional(inner) => (inner, true),
-            _ => (&f.ty, is_required(f)),
-        };
-        let Taken { param, convert } = taken(ty, name, info);
-        let value = if wrap {
-            quote!(::std::option::Option::Some(#convert))
-        } else {
-            convert
-        };
-        quote! {
-            #[doc = #doc]
-            pub fn #name(mut self, #name: #param) -> Self {
-                self.#name = #value;
-                self
-            }
-        }
-    });
+    let setters = settable.iter().map(|f| setter(f, info, is_required(f)));
     let inits = fields.iter().map(|f| {
         let name = &f.ident;
         let wire = &f.wire;

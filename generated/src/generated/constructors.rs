@@ -7430,6 +7430,7 @@ impl crate::types::WebSearchResultBlockParam {
             title: ::std::convert::Into::into(title),
             type_: crate::types::WebSearchResultBlockParamType::WebSearchResult,
             url: ::std::convert::Into::into(url),
+            unknown_fields: ::std::default::Default::default(),
         }
     }
 
@@ -7465,6 +7466,23 @@ impl crate::types::WebSearchResultBlockParam {
     ///Address of the page.
     pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.url = ::std::convert::Into::into(url);
+        self
+    }
+
+    ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+    pub fn unknown_fields(
+        mut self,
+        unknown_fields: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::serde_json::Value>,
+            ),
+        >,
+    ) -> Self {
+        self.unknown_fields = unknown_fields
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         self
     }
 }
@@ -8059,6 +8077,7 @@ pub mod builder {
         return_code: ::std::option::Option<i64>,
         stderr: ::std::option::Option<::std::string::String>,
         stdout: ::std::option::Option<::std::string::String>,
+        unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     #[cfg(feature = "beta")]
@@ -8103,6 +8122,23 @@ pub mod builder {
             self.stdout = ::std::option::Option::Some(
                 ::std::convert::Into::into(stdout),
             );
+            self
+        }
+
+        ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+        pub fn unknown_fields(
+            mut self,
+            unknown_fields: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
+            >,
+        ) -> Self {
+            self.unknown_fields = unknown_fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
             self
         }
 
@@ -8151,6 +8187,7 @@ pub mod builder {
                         )
                     })?,
                 type_: crate::types::BetaBashCodeExecutionResultBlockParamType::BashCodeExecutionResult,
+                unknown_fields: self.unknown_fields,
             })
         }
     }
@@ -8176,6 +8213,7 @@ pub mod builder {
         document_title: ::std::option::Option<::std::string::String>,
         end_char_index: ::std::option::Option<i64>,
         start_char_index: ::std::option::Option<i64>,
+        unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     #[cfg(feature = "beta")]
@@ -8217,6 +8255,23 @@ pub mod builder {
         ///Character offset where the cited range starts.
         pub fn start_char_index(mut self, start_char_index: i64) -> Self {
             self.start_char_index = ::std::option::Option::Some(start_char_index);
+            self
+        }
+
+        ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+        pub fn unknown_fields(
+            mut self,
+            unknown_fields: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
+            >,
+        ) -> Self {
+            self.unknown_fields = unknown_fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
             self
         }
 
@@ -8266,6 +8321,7 @@ pub mod builder {
                         )
                     })?,
                 type_: crate::types::BetaCitationCharLocationParamType::CharLocation,
+                unknown_fields: self.unknown_fields,
             })
         }
     }
@@ -8291,6 +8347,7 @@ pub mod builder {
         document_title: ::std::option::Option<::std::string::String>,
         end_block_index: ::std::option::Option<i64>,
         start_block_index: ::std::option::Option<i64>,
+        unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     #[cfg(feature = "beta")]
@@ -8332,6 +8389,23 @@ pub mod builder {
         ///Index of the first cited block.
         pub fn start_block_index(mut self, start_block_index: i64) -> Self {
             self.start_block_index = ::std::option::Option::Some(start_block_index);
+            self
+        }
+
+        ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+        pub fn unknown_fields(
+            mut self,
+            unknown_fields: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
+            >,
+        ) -> Self {
+            self.unknown_fields = unknown_fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
             self
         }
 
@@ -8381,6 +8455,7 @@ pub mod builder {
                         )
                     })?,
                 type_: crate::types::BetaCitationContentBlockLocationParamType::ContentBlockLocation,
+                unknown_fields: self.unknown_fields,
             })
         }
     }
@@ -8406,6 +8481,7 @@ pub mod builder {
         document_title: ::std::option::Option<::std::string::String>,
         end_page_number: ::std::option::Option<i64>,
         start_page_number: ::std::option::Option<i64>,
+        unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     #[cfg(feature = "beta")]
@@ -8447,6 +8523,23 @@ pub mod builder {
         ///Page number where the cited range starts.
         pub fn start_page_number(mut self, start_page_number: i64) -> Self {
             self.start_page_number = ::std::option::Option::Some(start_page_number);
+            self
+        }
+
+        ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+        pub fn unknown_fields(
+            mut self,
+            unknown_fields: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
+            >,
+        ) -> Self {
+            self.unknown_fields = unknown_fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
             self
         }
 
@@ -8496,6 +8589,7 @@ pub mod builder {
                         )
                     })?,
                 type_: crate::types::BetaCitationPageLocationParamType::PageLocation,
+                unknown_fields: self.unknown_fields,
             })
         }
     }
@@ -8522,6 +8616,7 @@ pub mod builder {
         source: ::std::option::Option<::std::string::String>,
         start_block_index: ::std::option::Option<i64>,
         title: ::std::option::Option<::std::string::String>,
+        unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     #[cfg(feature = "beta")]
@@ -8572,6 +8667,23 @@ pub mod builder {
             title: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
+            self
+        }
+
+        ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+        pub fn unknown_fields(
+            mut self,
+            unknown_fields: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
+            >,
+        ) -> Self {
+            self.unknown_fields = unknown_fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
             self
         }
 
@@ -8630,6 +8742,7 @@ pub mod builder {
                     })?,
                 title: self.title,
                 type_: crate::types::BetaCitationSearchResultLocationParamType::SearchResultLocation,
+                unknown_fields: self.unknown_fields,
             })
         }
     }
@@ -8656,6 +8769,7 @@ pub mod builder {
         return_code: ::std::option::Option<i64>,
         stderr: ::std::option::Option<::std::string::String>,
         stdout: ::std::option::Option<::std::string::String>,
+        unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     #[cfg(feature = "beta")]
@@ -8700,6 +8814,23 @@ pub mod builder {
             self.stdout = ::std::option::Option::Some(
                 ::std::convert::Into::into(stdout),
             );
+            self
+        }
+
+        ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+        pub fn unknown_fields(
+            mut self,
+            unknown_fields: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
+            >,
+        ) -> Self {
+            self.unknown_fields = unknown_fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
             self
         }
 
@@ -8748,6 +8879,7 @@ pub mod builder {
                         )
                     })?,
                 type_: crate::types::BetaCodeExecutionResultBlockParamType::CodeExecutionResult,
+                unknown_fields: self.unknown_fields,
             })
         }
     }
@@ -8775,6 +8907,7 @@ pub mod builder {
         >,
         name: ::std::option::Option<::std::string::String>,
         server_name: ::std::option::Option<::std::string::String>,
+        unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     #[cfg(feature = "beta")]
@@ -8837,6 +8970,23 @@ pub mod builder {
             self
         }
 
+        ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+        pub fn unknown_fields(
+            mut self,
+            unknown_fields: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
+            >,
+        ) -> Self {
+            self.unknown_fields = unknown_fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
+            self
+        }
+
         ///The `BetaMcpToolUseBlockParam` set so far; a required field left unset is an [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming it.
         pub fn build(
             self,
@@ -8883,6 +9033,7 @@ pub mod builder {
                         )
                     })?,
                 type_: crate::types::BetaMcpToolUseBlockParamType::McpToolUse,
+                unknown_fields: self.unknown_fields,
             })
         }
     }
@@ -8908,6 +9059,7 @@ pub mod builder {
         document_title: ::std::option::Option<::std::string::String>,
         end_char_index: ::std::option::Option<i64>,
         start_char_index: ::std::option::Option<i64>,
+        unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     #[cfg(any(feature = "batches", feature = "messages"))]
@@ -8949,6 +9101,23 @@ pub mod builder {
         ///Character offset where the cited range starts.
         pub fn start_char_index(mut self, start_char_index: i64) -> Self {
             self.start_char_index = ::std::option::Option::Some(start_char_index);
+            self
+        }
+
+        ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+        pub fn unknown_fields(
+            mut self,
+            unknown_fields: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
+            >,
+        ) -> Self {
+            self.unknown_fields = unknown_fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
             self
         }
 
@@ -8998,6 +9167,7 @@ pub mod builder {
                         )
                     })?,
                 type_: crate::types::CitationCharLocationParamType::CharLocation,
+                unknown_fields: self.unknown_fields,
             })
         }
     }
@@ -9023,6 +9193,7 @@ pub mod builder {
         document_title: ::std::option::Option<::std::string::String>,
         end_block_index: ::std::option::Option<i64>,
         start_block_index: ::std::option::Option<i64>,
+        unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     #[cfg(any(feature = "batches", feature = "messages"))]
@@ -9064,6 +9235,23 @@ pub mod builder {
         ///Index of the first cited block.
         pub fn start_block_index(mut self, start_block_index: i64) -> Self {
             self.start_block_index = ::std::option::Option::Some(start_block_index);
+            self
+        }
+
+        ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+        pub fn unknown_fields(
+            mut self,
+            unknown_fields: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
+            >,
+        ) -> Self {
+            self.unknown_fields = unknown_fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
             self
         }
 
@@ -9113,6 +9301,7 @@ pub mod builder {
                         )
                     })?,
                 type_: crate::types::CitationContentBlockLocationParamType::ContentBlockLocation,
+                unknown_fields: self.unknown_fields,
             })
         }
     }
@@ -9138,6 +9327,7 @@ pub mod builder {
         document_title: ::std::option::Option<::std::string::String>,
         end_page_number: ::std::option::Option<i64>,
         start_page_number: ::std::option::Option<i64>,
+        unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     #[cfg(any(feature = "batches", feature = "messages"))]
@@ -9179,6 +9369,23 @@ pub mod builder {
         ///Page number where the cited range starts.
         pub fn start_page_number(mut self, start_page_number: i64) -> Self {
             self.start_page_number = ::std::option::Option::Some(start_page_number);
+            self
+        }
+
+        ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+        pub fn unknown_fields(
+            mut self,
+            unknown_fields: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
+            >,
+        ) -> Self {
+            self.unknown_fields = unknown_fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
             self
         }
 
@@ -9228,6 +9435,7 @@ pub mod builder {
                         )
                     })?,
                 type_: crate::types::CitationPageLocationParamType::PageLocation,
+                unknown_fields: self.unknown_fields,
             })
         }
     }
@@ -9254,6 +9462,7 @@ pub mod builder {
         source: ::std::option::Option<::std::string::String>,
         start_block_index: ::std::option::Option<i64>,
         title: ::std::option::Option<::std::string::String>,
+        unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 
     #[cfg(any(feature = "batches", feature = "messages"))]
@@ -9304,6 +9513,23 @@ pub mod builder {
             title: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.title = ::std::option::Option::Some(::std::convert::Into::into(title));
+            self
+        }
+
+        ///The fields of this object that this crate does not know, as they came: kept when it is decoded and written back in place when it is serialized, so that a reply passed back to the API (`to_param()`) loses nothing. An optional field that came as `null` is also here, as `null`, so that it goes back as `null` rather than left out (set such a field by removing it from here too). Empty for a value built here, and then not sent.
+        pub fn unknown_fields(
+            mut self,
+            unknown_fields: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
+            >,
+        ) -> Self {
+            self.unknown_fields = unknown_fields
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
             self
         }
 
@@ -9362,6 +9588,7 @@ pub mod builder {
                     })?,
                 title: self.title,
                 type_: crate::types::CitationSearchResultLocationParamType::SearchResultLocation,
+                unknown_fields: self.unknown_fields,
             })
         }
     }
