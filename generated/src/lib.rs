@@ -7,6 +7,11 @@
 //! that converts (a `&str` where a string or a list of blocks is allowed).
 //! Every bound the spec states is checked before anything is sent.
 //!
+//! Each group of the API is a cargo feature: `models` and `messages` are on
+//! by default; `batches`, `completions`, `beta`, `files`, `skills` and
+//! `admin` are turned on as needed, and `full` turns on every group. An
+//! item's documentation names the feature it needs.
+//!
 //! # Everyday tasks
 //!
 //! Every model, page after page:
