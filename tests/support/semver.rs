@@ -70,6 +70,15 @@ pub fn merged_spec(real: &str, fixture: &str) -> String {
         .flatten()
         .filter(|t| !known.contains(&t["name"]))
         .cloned()
+        .map(|mut tag| {
+            // The real spec names a cargo feature for every group; a new
+            // group of the fixture's is a feature of its own name.
+            if let Some(map) = tag.as_mapping_mut() {
+                let name = map.get("name").cloned().unwrap_or(Value::Null);
+                map.entry(Value::from("x-feature")).or_insert(name);
+            }
+            tag
+        })
         .collect();
     if let Some(tags) = real["tags"].as_sequence_mut() {
         tags.extend(new_tags);
@@ -131,6 +140,8 @@ impl CrateWorkspace {
         std::fs::copy(root.join("generated/Cargo.toml"), krate.join("Cargo.toml"))
             .expect("copy the crate's manifest");
         copy_dir(&root.join("generated/src"), &krate.join("src"));
+        // The manifest names the examples that need more than the defaults.
+        copy_dir(&root.join("generated/examples"), &krate.join("examples"));
         CrateWorkspace { dir }
     }
 
@@ -145,6 +156,12 @@ impl CrateWorkspace {
             std::fs::remove_dir_all(&code).expect("remove the old generated code");
         }
         codegen::emit::write(&code, &generated.files).expect("write the generated code");
+        // Its features too, as `cargo xtask generate` writes them.
+        let manifest = self.dir.join("crate/Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).expect("the crate's manifest");
+        let text = codegen::emit::splice_manifest(&manifest, &text, &generated.manifest_features)
+            .expect("the crate's manifest has the generated features' markers");
+        std::fs::write(&manifest, text).expect("write the crate's manifest");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
         let output = Command::new(cargo)
             // Every group compiled, so that every change can be seen.
