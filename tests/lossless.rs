@@ -266,3 +266,50 @@ fn without_unknown_fields_nothing_changes_on_the_wire() {
         json!({"type": "tool_use", "id": "toolu_1", "name": "f", "input": {}})
     );
 }
+
+/// Every reply block of the recorded responses, and the blocks above, as
+/// JSON: what `to_param()` is checked against below.
+fn reply_blocks() -> Vec<Value> {
+    let mut out: Vec<Value> = blocks(true).as_array().cloned().unwrap_or_default();
+    for name in [
+        "forward_compat",
+        "text",
+        "thinking",
+        "tool_result_answer",
+        "tool_use",
+        "web_search",
+    ] {
+        let message = workspace_tests::fixtures::json(&format!("messages/responses/{name}.json"));
+        out.extend(message["content"].as_array().cloned().unwrap_or_default());
+    }
+    out
+}
+
+/// `to_param()` converts field by field (the generated `send_back`); the
+/// input block it makes is the one the input type's own decoder reads from
+/// the reply block's JSON, in both families, for every block recorded.
+#[test]
+fn the_field_by_field_conversion_agrees_with_decoding_the_json() {
+    let mut checked = 0;
+    for block in reply_blocks() {
+        if block["type"] != "tool_use" || block.get("caller").is_none() {
+            let reply: types::ContentBlock =
+                serde_json::from_value(block.clone()).expect("a reply block");
+            let direct = types::ContentBlockParam::try_from(&reply).expect("sent back");
+            let through_json: types::ContentBlockParam =
+                serde_json::from_value(serde_json::to_value(&reply).expect("serializable"))
+                    .expect("an input block");
+            assert_eq!(direct, through_json, "plain {}", block["type"]);
+            checked += 1;
+        }
+        let reply: types::BetaContentBlock =
+            serde_json::from_value(block.clone()).expect("a beta reply block");
+        let direct = types::BetaContentBlockParam::try_from(&reply).expect("sent back");
+        let through_json: types::BetaContentBlockParam =
+            serde_json::from_value(serde_json::to_value(&reply).expect("serializable"))
+                .expect("a beta input block");
+        assert_eq!(direct, through_json, "beta {}", block["type"]);
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} blocks checked");
+}

@@ -6,7 +6,7 @@
 //! the emitters read, `types` runs progenitor's type generator on the
 //! schemas, `timestamps` gives its date-time fields the runtime's fast
 //! decoder, `lossless` makes the types a reply is sent back through keep
-//! the fields they do not know, the emitters in `render` write the rest (resources, requests,
+//! the fields they do not know, `send_back` converts each reply type into its input twin, the emitters in `render` write the rest (resources, requests,
 //! open sets, unions, conversions, meta), `format` pretty-prints, and
 //! [`emit`] writes (or checks) the files. Nothing touches the disk until
 //! every pass has succeeded.
@@ -22,6 +22,7 @@ mod lossless;
 pub mod model;
 pub mod normalize;
 mod render;
+mod send_back;
 pub mod spec;
 mod timestamps;
 mod typeinfo;
@@ -51,6 +52,10 @@ pub struct Stats {
     pub types: usize,
     pub lines: usize,
     pub millis: u128,
+    /// Pairs of a reply type and its input twin that `to_param()` converts
+    /// through JSON, because the generator could not relate them field by
+    /// field (each costs that input type's decoder in the crate).
+    pub send_back_through_json: usize,
 }
 
 /// Generates the crate's files from the spec at `spec_path`. `spec_label` is
@@ -79,10 +84,17 @@ fn generate_loaded(
     // The lossless pass adds a field that the constructors and setters then
     // see like any other, so the types are read again after it.
     let info = typeinfo::TypeInfo::read(&types.file)?;
-    lossless::apply(&mut types.file, &info, &model.api.tagged_unions)?;
+    let pairs = lossless::apply(&mut types.file, &info, &model.api.tagged_unions)?;
     let info = typeinfo::TypeInfo::read(&types.file)?;
     exhaustive::mark(&mut types.file, &info);
     let api = &model.api;
+    let send_back = send_back::generate(
+        &types.file,
+        &info,
+        &api.tagged_unions,
+        &api.open_enums,
+        &pairs,
+    )?;
     let validated = render::validation::validated_types(api, &info)?;
     let files = [
         (
@@ -98,6 +110,7 @@ fn generate_loaded(
         ),
         ("requests.rs", render::requests::generate(api, &validated)),
         ("resources.rs", render::resources::generate(api)),
+        ("send_back.rs", send_back.tokens),
         ("unions.rs", render::unions::generate(&api.tagged_unions)),
         (
             "validation.rs",
@@ -128,6 +141,7 @@ fn generate_loaded(
             types: types.type_count + api.open_enums.len() + api.tagged_unions.len(),
             lines,
             millis: started.elapsed().as_millis(),
+            send_back_through_json: send_back.through_json,
         },
         files,
         manifest_features: features::manifest_section(api),
@@ -158,6 +172,7 @@ fn module_tokens() -> proc_macro2::TokenStream {
         pub mod open_enums;
         pub mod requests;
         pub mod resources;
+        pub mod send_back;
         /// The types of the spec's schemas, written by progenitor's type
         /// generator; `crate::types` re-exports them.
         #[allow(clippy::all, missing_docs, unused_imports, dead_code, rustdoc::all)]

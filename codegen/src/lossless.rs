@@ -39,14 +39,16 @@ use crate::typeinfo::{self, TypeInfo, TypeItem};
 /// The name of the field that holds the unknown fields.
 pub const FIELD: &str = "unknown_fields";
 
-/// Makes the types `to_param()` can reach lossless; returns their names.
+/// Makes the types `to_param()` can reach lossless; returns every pair of a
+/// reply type and its input twin that the walk met (the `send_back` pass
+/// converts along them).
 pub fn apply(
     file: &mut syn::File,
     info: &TypeInfo,
     unions: &[TaggedUnion],
-) -> Result<BTreeSet<String>, Error> {
+) -> Result<BTreeSet<(String, String)>, Error> {
     let newtypes = newtypes(file);
-    let (chosen, reply_only) = sent_back(info, unions, &newtypes);
+    let (chosen, reply_only, pairs) = sent_back(info, unions, &newtypes);
     let mut impls = Vec::new();
     for item in &mut file.items {
         let syn::Item::Struct(s) = item else { continue };
@@ -66,7 +68,7 @@ pub fn apply(
         file.items.push(item);
     }
     patch_builders(file, &chosen)?;
-    Ok(chosen)
+    Ok(pairs)
 }
 
 /// The structs reached from every reply union and its input twin, on both
@@ -74,11 +76,16 @@ pub fn apply(
 /// does not (a citation's `file_id`): the spec says the server writes them
 /// and the input shape leaves them out, so an input value skips them as it
 /// always did, rather than keep them as unknown and send them back.
+#[allow(clippy::type_complexity)]
 fn sent_back(
     info: &TypeInfo,
     unions: &[TaggedUnion],
     newtypes: &BTreeMap<String, syn::Type>,
-) -> (BTreeSet<String>, BTreeMap<String, BTreeSet<String>>) {
+) -> (
+    BTreeSet<String>,
+    BTreeMap<String, BTreeSet<String>>,
+    BTreeSet<(String, String)>,
+) {
     let by_name: BTreeMap<&str, &TaggedUnion> =
         unions.iter().map(|u| (u.name.as_str(), u)).collect();
     let mut pending: Vec<(String, String)> = unions
@@ -130,37 +137,74 @@ fn sent_back(
                 }
             }
             (Some(TypeItem::Enum(r)), Some(TypeItem::Enum(p))) => {
-                // Typify's untagged unions name their variants after what
-                // they hold, which differs between the sides
-                // (`WebSearchToolResultError`, `RequestError`): a variant
-                // pairs with the one of the same list depth, and among
-                // several objects, with the one of the same field names.
-                let shapes = |e: &crate::typeinfo::EnumInfo| -> Vec<(usize, String)> {
-                    e.variants
-                        .iter()
-                        .filter_map(|(_, held)| held.as_ref().map(|t| core(t, newtypes)))
-                        .collect()
-                };
-                let (r, p) = (shapes(r), shapes(p));
-                for (depth, name) in &r {
-                    let candidates: Vec<&(usize, String)> =
-                        p.iter().filter(|(d, _)| d == depth).collect();
-                    let twin = match candidates.as_slice() {
-                        [one] => Some(*one),
-                        _ => candidates
-                            .iter()
-                            .copied()
-                            .find(|(_, other)| same_fields(info, name, other)),
+                for (ri, pi) in pair_variants(info, r, p, newtypes) {
+                    let (Some(r), Some(p)) = (&r.variants[ri].1, &p.variants[pi].1) else {
+                        continue;
                     };
-                    if let Some((_, twin)) = twin {
-                        pending.push((name.clone(), twin.clone()));
-                    }
+                    pending.push((core(r, newtypes).1, core(p, newtypes).1));
                 }
             }
             _ => {}
         }
     }
-    (out, reply_only)
+    (out, reply_only, seen)
+}
+
+/// The variants of two untagged unions that stand for each other, by
+/// index. Typify's untagged unions name their variants after what they hold,
+/// which differs between the sides (`WebSearchToolResultError`,
+/// `RequestError`): a variant pairs with the one of the same list depth, and
+/// among several objects, with the one of the same field names. Unit
+/// variants pair by name.
+pub(crate) fn pair_variants(
+    info: &TypeInfo,
+    r: &crate::typeinfo::EnumInfo,
+    p: &crate::typeinfo::EnumInfo,
+    newtypes: &BTreeMap<String, syn::Type>,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (ri, (r_ident, r_held)) in r.variants.iter().enumerate() {
+        if r_held.as_ref().is_some_and(is_json_value) {
+            continue;
+        }
+        let Some(r_held) = r_held else {
+            if let Some(pi) = p
+                .variants
+                .iter()
+                .position(|(ident, held)| held.is_none() && ident == r_ident)
+            {
+                out.push((ri, pi));
+            }
+            continue;
+        };
+        let (depth, name) = core(r_held, newtypes);
+        let candidates: Vec<(usize, String)> = p
+            .variants
+            .iter()
+            .enumerate()
+            .filter_map(|(pi, (_, held))| {
+                let (d, n) = core(held.as_ref()?, newtypes);
+                (d == depth).then_some((pi, n))
+            })
+            .collect();
+        let twin = match candidates.as_slice() {
+            [(one, _)] => Some(*one),
+            _ => candidates
+                .iter()
+                .find(|(_, other)| same_fields(info, &name, other))
+                .map(|(pi, _)| *pi),
+        };
+        if let Some(pi) = twin {
+            out.push((ri, pi));
+        }
+    }
+    out
+}
+
+/// Whether `ty` is `serde_json::Value`: what a union keeps when it cannot
+/// read a member.
+pub(crate) fn is_json_value(ty: &syn::Type) -> bool {
+    typeinfo::last_ident(ty).is_some_and(|i| i == "Value")
 }
 
 /// The named types at the core of two field types, when they have the same
@@ -177,7 +221,7 @@ fn paired(
 }
 
 /// How many lists deep `ty` is, and the name of the type they hold.
-fn core(ty: &syn::Type, newtypes: &BTreeMap<String, syn::Type>) -> (usize, String) {
+pub(crate) fn core(ty: &syn::Type, newtypes: &BTreeMap<String, syn::Type>) -> (usize, String) {
     let mut lists = 0;
     let mut ty = ty.clone();
     // Bounded: a newtype that held itself would not compile.
@@ -209,7 +253,7 @@ fn same_fields(info: &TypeInfo, a: &str, b: &str) -> bool {
 }
 
 /// Typify's newtypes (`struct Items(pub Vec<Item>)`), by name: what they hold.
-fn newtypes(file: &syn::File) -> BTreeMap<String, syn::Type> {
+pub(crate) fn newtypes(file: &syn::File) -> BTreeMap<String, syn::Type> {
     file.items
         .iter()
         .filter_map(|item| match item {
@@ -224,7 +268,7 @@ fn newtypes(file: &syn::File) -> BTreeMap<String, syn::Type> {
         .collect()
 }
 
-fn box_inner(ty: &syn::Type) -> Option<syn::Type> {
+pub(crate) fn box_inner(ty: &syn::Type) -> Option<syn::Type> {
     let syn::Type::Path(path) = ty else {
         return None;
     };
@@ -242,20 +286,22 @@ fn box_inner(ty: &syn::Type) -> Option<syn::Type> {
 }
 
 /// One field as its decoder needs it.
-struct Field {
-    ident: syn::Ident,
-    wire: String,
-    ty: syn::Type,
+pub(crate) struct Field {
+    pub(crate) ident: syn::Ident,
+    pub(crate) wire: String,
+    pub(crate) ty: syn::Type,
     /// What an absent field is.
-    absent: Absent,
+    pub(crate) absent: Absent,
     /// `#[serde(deserialize_with = "...")]`.
     with: Option<syn::ExprPath>,
     /// Left out when `None` (`skip_serializing_if`): a `null` it came as
     /// is kept with the unknown fields, to be written back.
-    skipped_when_none: bool,
+    pub(crate) skipped_when_none: bool,
+    /// `#[serde(flatten)]`: a map of the object's other keys.
+    pub(crate) flatten: bool,
 }
 
-enum Absent {
+pub(crate) enum Absent {
     /// `None`, as serde reads an absent `Option`.
     None,
     /// `Default::default()`.
@@ -266,23 +312,16 @@ enum Absent {
     Missing,
 }
 
-/// Adds the field to `s`, drops its derived `Deserialize`, and returns the
-/// generated one; `None` for a struct that already keeps every field (a
-/// flattened map of its own, from `additionalProperties`).
-fn make_lossless(
-    s: &mut syn::ItemStruct,
-    skipped: Option<&BTreeSet<String>>,
-) -> Result<Option<TokenStream>, Error> {
-    let name = s.ident.clone();
+/// The fields of `s` as its decoder (and its conversions) read them, from
+/// the serde attributes typify wrote.
+pub(crate) fn fields_of(s: &syn::ItemStruct) -> Result<Vec<Field>, Error> {
+    let name = &s.ident;
     let problem = |message: String| Error::Syntax {
         pass: "lossless",
         message: format!("`{name}`: {message}"),
     };
-    let syn::Fields::Named(named) = &mut s.fields else {
-        return Ok(None);
-    };
     let mut fields = Vec::new();
-    for field in &named.named {
+    for field in &s.fields {
         let Some(ident) = field.ident.clone() else {
             continue;
         };
@@ -315,9 +354,6 @@ fn make_lossless(
             })
             .map_err(|e| problem(format!("field `{ident}`: {e}")))?;
         }
-        if flatten {
-            return Ok(None);
-        }
         let absent = match default {
             Some(default) => default,
             None if typeinfo::option_inner(&field.ty).is_some() => Absent::None,
@@ -331,8 +367,31 @@ fn make_lossless(
             absent,
             with,
             skipped_when_none,
+            flatten,
         });
     }
+    Ok(fields)
+}
+
+/// Adds the field to `s`, drops its derived `Deserialize`, and returns the
+/// generated one; `None` for a struct that already keeps every field (a
+/// flattened map of its own, from `additionalProperties`).
+fn make_lossless(
+    s: &mut syn::ItemStruct,
+    skipped: Option<&BTreeSet<String>>,
+) -> Result<Option<TokenStream>, Error> {
+    let name = s.ident.clone();
+    let problem = |message: String| Error::Syntax {
+        pass: "lossless",
+        message: format!("`{name}`: {message}"),
+    };
+    let fields = fields_of(s)?;
+    if fields.iter().any(|f| f.flatten) {
+        return Ok(None);
+    }
+    let syn::Fields::Named(named) = &mut s.fields else {
+        return Ok(None);
+    };
     if fields.iter().any(|f| f.ident == FIELD) {
         return Err(problem(format!("a field of the spec is named `{FIELD}`")));
     }

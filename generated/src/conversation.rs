@@ -77,21 +77,19 @@ macro_rules! conversation_helpers {
         impl TryFrom<&$ContentBlock> for $ContentBlockParam {
             type Error = Error;
 
-            /// The input block that sends a reply block back to the API.
-            /// Each reply block's JSON is the JSON of its input twin (the
-            /// API asks for blocks to be passed back unchanged), so the
-            /// conversion goes through JSON; a block this crate does not
-            /// know is passed back as it came.
+            /// The input block that sends a reply block back to the API,
+            /// with the fields this crate does not know (the API asks for
+            /// blocks to be passed back unchanged); a block this crate does
+            /// not know is passed back as it came.
             fn try_from(block: &$ContentBlock) -> Result<Self, Error> {
-                let not_an_input = |e: serde_json::Error| {
+                crate::lossless::SendBack::send_back(block).map_err(|e| {
                     Error::decode(
                         None,
                         Default::default(),
                         serde_json::to_vec(block).unwrap_or_default().into(),
                         format!("a `{}` block cannot be sent back: {e}", block.tag()),
                     )
-                };
-                crate::json::convert(block).map_err(not_an_input)
+                })
             }
         }
 

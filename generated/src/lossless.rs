@@ -111,6 +111,74 @@ pub(crate) fn required<T, E: serde::de::Error>(
     slot.ok_or_else(|| E::missing_field(wire))
 }
 
+/// A reply type as its input twin (`TextBlock` as `TextBlockParam`), for
+/// `Message::to_param()`. The impls are generated, field by field, so the
+/// input types' decoders are not compiled into the crate for it.
+pub(crate) trait SendBack<T> {
+    fn send_back(&self) -> Result<T, NotSent>;
+}
+
+/// Why a reply cannot be sent back as it is.
+#[derive(Debug)]
+pub(crate) struct NotSent(String);
+
+impl fmt::Display for NotSent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The reply lacks the field `wire`, which the input requires.
+pub(crate) fn missing<T>(wire: &str) -> Result<T, NotSent> {
+    Err(NotSent(format!("missing field `{wire}`")))
+}
+
+#[allow(dead_code)] // Emitted only for a reply variant the input lacks.
+pub(crate) fn not_sent<T>(why: &str) -> Result<T, NotSent> {
+    Err(NotSent(why.to_string()))
+}
+
+/// A value of an open set as the input's closed set of strings, which may
+/// not have it.
+pub(crate) fn parse<'a, T>(value: &'a str) -> Result<T, NotSent>
+where
+    T: TryFrom<&'a str>,
+    T::Error: fmt::Display,
+{
+    T::try_from(value).map_err(|e| NotSent(e.to_string()))
+}
+
+/// A reply member the input union does not list, as the JSON it goes as.
+#[allow(dead_code)] // Emitted only for a reply member the input union lacks.
+pub(crate) fn as_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, NotSent> {
+    crate::json::to_value(value).map_err(|e| NotSent(e.to_string()))
+}
+
+/// A pair of types the generator could not relate field by field.
+#[allow(dead_code)]
+pub(crate) fn through_json<T: serde::Serialize + ?Sized, U: serde::de::DeserializeOwned>(
+    value: &T,
+) -> Result<U, NotSent> {
+    crate::json::convert(value).map_err(|e| NotSent(e.to_string()))
+}
+
+/// The reply's unknown fields for its input twin, without the keys in
+/// `dropped`: a `null` kept for a field the input does not have, or one it
+/// writes itself.
+pub(crate) fn carry(
+    unknown: &serde_json::Map<String, serde_json::Value>,
+    dropped: &[&str],
+) -> serde_json::Map<String, serde_json::Value> {
+    if unknown.is_empty() {
+        return serde_json::Map::new();
+    }
+    unknown
+        .iter()
+        .filter(|(key, _)| !dropped.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

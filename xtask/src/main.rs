@@ -209,6 +209,12 @@ fn generate(root: &Path, args: &GenerateArgs) -> Result<(), String> {
         );
         return Ok(());
     }
+    if stats.send_back_through_json > 0 {
+        println!(
+            "note: {} reply type(s) go back to the API through JSON, not field by field (see codegen's send_back)",
+            stats.send_back_through_json
+        );
+    }
     let changed = codegen::emit::write(out_dir, &output.files).map_err(|e| e.to_string())?;
     println!(
         "generated {} operations, {} types, {} lines in {} ms; {} file(s) changed",

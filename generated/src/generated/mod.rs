@@ -8,6 +8,7 @@ pub mod meta;
 pub mod open_enums;
 pub mod requests;
 pub mod resources;
+pub mod send_back;
 /// The types of the spec's schemas, written by progenitor's type
 /// generator; `crate::types` re-exports them.
 #[allow(clippy::all, missing_docs, unused_imports, dead_code, rustdoc::all)]
