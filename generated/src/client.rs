@@ -33,7 +33,8 @@ const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 /// The client: cheap to clone, and safe to share between tasks.
 ///
 /// Reach the API through its resources: [`Client::models`],
-/// [`Client::messages`], [`Client::beta`], ...
+/// [`Client::messages`], and, with their features on, `Client::beta`,
+/// `Client::admin`, ...
 #[derive(Clone)]
 pub struct Client {
     transport: Arc<Transport>,
