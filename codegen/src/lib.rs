@@ -6,11 +6,13 @@
 //! the emitters read, `types` runs progenitor's type generator on the
 //! schemas, `timestamps` gives its date-time fields the runtime's fast
 //! decoder, `lossless` makes the types a reply is sent back through keep
-//! the fields they do not know, `send_back` converts each reply type into its input twin, the emitters in `render` write the rest (resources, requests,
+//! the fields they do not know, `decoders` gives the other structs and enums of strings
+//! decoders that share their machine code, `send_back` converts each reply type into its input twin, the emitters in `render` write the rest (resources, requests,
 //! open sets, unions, conversions, meta), `format` pretty-prints, and
 //! [`emit`] writes (or checks) the files. Nothing touches the disk until
 //! every pass has succeeded.
 
+mod decoders;
 pub mod diff;
 pub mod emit;
 mod error;
@@ -85,6 +87,7 @@ fn generate_loaded(
     // see like any other, so the types are read again after it.
     let info = typeinfo::TypeInfo::read(&types.file)?;
     let pairs = lossless::apply(&mut types.file, &info, &model.api.tagged_unions)?;
+    decoders::apply(&mut types.file)?;
     let info = typeinfo::TypeInfo::read(&types.file)?;
     exhaustive::mark(&mut types.file, &info);
     let api = &model.api;

@@ -407,20 +407,7 @@ fn make_lossless(
         #[serde(flatten)]
         pub #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>
     });
-    let mut derived = false;
-    for attr in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let paths = attr
-            .parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            )
-            .map_err(|e| problem(e.to_string()))?;
-        let kept: Vec<&syn::Path> = paths
-            .iter()
-            .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Deserialize"))
-            .collect();
-        derived |= kept.len() != paths.len();
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-    }
+    let derived = crate::decoders::drop_deserialize(&mut s.attrs, &name)?;
     if !derived {
         return Err(problem("typify did not derive `Deserialize`".to_string()));
     }
@@ -430,20 +417,21 @@ fn make_lossless(
         .map(String::as_str)
         .filter(|w| !fields.iter().any(|f| f.wire == *w))
         .collect();
-    Ok(Some(deserialize_impl(&s.ident, &fields, &skipped)))
+    Ok(Some(deserialize_impl(&s.ident, &fields, &skipped, true)))
 }
 
 /// The decoder of `name`: `fields` are read, the names in `skipped` are
-/// read past (they follow the fields in the generated `match`, so their
-/// indices match no field's), and any other key is kept.
-fn deserialize_impl(name: &syn::Ident, fields: &[Field], skipped: &[&str]) -> TokenStream {
+/// read past, and any other key is kept in `unknown_fields` when `keep`
+/// (a lossless type), else read past too. Keys are read as borrowed
+/// strings by one runtime type shared by every struct
+/// (`crate::lossless::Key`), so only the `match` on them is per struct.
+pub(crate) fn deserialize_impl(
+    name: &syn::Ident,
+    fields: &[Field],
+    skipped: &[&str],
+    keep: bool,
+) -> TokenStream {
     let expecting = format!("a `{name}` object");
-    let wires: Vec<&str> = fields
-        .iter()
-        .map(|f| f.wire.as_str())
-        .chain(skipped.iter().copied())
-        .collect();
-    let indices = 0..wires.len();
     let slots: Vec<syn::Ident> = (0..fields.len())
         .map(|i| format_ident!("__field{}", i))
         .collect();
@@ -451,41 +439,33 @@ fn deserialize_impl(name: &syn::Ident, fields: &[Field], skipped: &[&str]) -> To
         let ty = &f.ty;
         quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
     });
-    let arms = fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
+    let unknown = format_ident!("{}", FIELD);
+    let arms = fields.iter().zip(&slots).map(|(f, slot)| {
         let wire = &f.wire;
         let ty = &f.ty;
-        let read = match &f.with {
-            None => quote!(__map.next_value::<#ty>()?),
-            Some(with) => quote! {{
-                struct __With(#ty);
-                impl<'de> ::serde::Deserialize<'de> for __With {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(
-                        deserializer: D,
-                    ) -> ::std::result::Result<Self, D::Error> {
-                        #with(deserializer).map(__With)
-                    }
-                }
-                __map.next_value::<__With>()?.0
-            }},
-        };
-        let unknown = format_ident!("{}", FIELD);
         match &f.with {
-            None if f.skipped_when_none => quote! {
-                crate::lossless::Field::Known(#i) => {
-                    crate::lossless::fill_nullable(&mut #slot, &mut __map, #wire, &mut #unknown)?
-                }
+            None if f.skipped_when_none && keep => quote! {
+                #wire => crate::lossless::fill_nullable(&mut #slot, &mut __map, #wire, &mut #unknown)?,
             },
             None => quote! {
-                crate::lossless::Field::Known(#i) => crate::lossless::fill(&mut #slot, &mut __map, #wire)?,
+                #wire => crate::lossless::fill(&mut #slot, &mut __map, #wire)?,
             },
-            Some(_) => quote! {
-                crate::lossless::Field::Known(#i) => {
+            Some(with) => quote! {
+                #wire => {
+                    struct __With(#ty);
+                    impl<'de> ::serde::Deserialize<'de> for __With {
+                        fn deserialize<D: ::serde::Deserializer<'de>>(
+                            deserializer: D,
+                        ) -> ::std::result::Result<Self, D::Error> {
+                            #with(deserializer).map(__With)
+                        }
+                    }
                     if #slot.is_some() {
                         return ::std::result::Result::Err(
                             <A::Error as ::serde::de::Error>::duplicate_field(#wire),
                         );
                     }
-                    #slot = ::std::option::Option::Some(#read);
+                    #slot = ::std::option::Option::Some(__map.next_value::<__With>()?.0);
                 }
             },
         }
@@ -500,7 +480,36 @@ fn deserialize_impl(name: &syn::Ident, fields: &[Field], skipped: &[&str]) -> To
             Absent::Missing => quote!(#ident: crate::lossless::required(#slot, #wire)?),
         }
     });
-    let unknown = format_ident!("{}", FIELD);
+    let skipped_arm = (!skipped.is_empty()).then(|| {
+        quote! {
+            // A field the reply knows and this input leaves out.
+            #(#skipped)|* => {
+                __map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+    });
+    let (unknown_declaration, other_arm, unknown_init) = if keep {
+        (
+            quote!(let mut #unknown = ::serde_json::Map::new();),
+            quote! {
+                _ => {
+                    let __value = __map.next_value()?;
+                    #unknown.insert(__key.into_string(), __value);
+                }
+            },
+            quote!(#unknown,),
+        )
+    } else {
+        (
+            quote!(),
+            quote! {
+                _ => {
+                    __map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            },
+            quote!(),
+        )
+    };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -518,32 +527,20 @@ fn deserialize_impl(name: &syn::Ident, fields: &[Field], skipped: &[&str]) -> To
                         self,
                         mut __map: A,
                     ) -> ::std::result::Result<#name, A::Error> {
-                        fn __known(key: &str) -> ::std::option::Option<usize> {
-                            match key {
-                                #(#wires => ::std::option::Option::Some(#indices),)*
-                                _ => ::std::option::Option::None,
-                            }
-                        }
                         #(#declarations)*
-                        let mut #unknown = ::serde_json::Map::new();
+                        #unknown_declaration
                         while let ::std::option::Option::Some(__key) =
-                            __map.next_key_seed(crate::lossless::FieldSeed(__known))?
+                            __map.next_key::<crate::lossless::Key<'de>>()?
                         {
-                            match __key {
+                            match __key.as_str() {
                                 #(#arms)*
-                                // A field the reply knows and this input leaves out.
-                                crate::lossless::Field::Known(_) => {
-                                    __map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                                crate::lossless::Field::Unknown(__name) => {
-                                    let __value = __map.next_value()?;
-                                    #unknown.insert(__name, __value);
-                                }
+                                #skipped_arm
+                                #other_arm
                             }
                         }
                         ::std::result::Result::Ok(#name {
                             #(#inits,)*
-                            #unknown,
+                            #unknown_init
                         })
                     }
                 }

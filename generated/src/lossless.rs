@@ -9,62 +9,55 @@
 //! generated visitor reads each key once, matches it against the names it
 //! knows, and only an unknown key costs anything (its name and value).
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 
-/// A key of an object being decoded: the index of a known field in the
-/// list [`FieldSeed`] was given, or the name of an unknown one.
-pub(crate) enum Field {
-    Known(usize),
-    Unknown(String),
-}
+/// A key of an object being decoded, borrowed from the input when it can
+/// be (a key without escapes, as the API writes them): a known key costs
+/// no allocation, and one type serves every struct, so its decoding is
+/// compiled once rather than once per struct as serde's derive does.
+pub(crate) struct Key<'de>(Cow<'de, str>);
 
-/// Reads a key and looks it up among a type's known fields with the
-/// generated `match` it holds (a function item, so the lookup is inlined as
-/// serde's derive inlines its own), borrowing the input: a known key
-/// allocates nothing.
-#[derive(Clone, Copy)]
-pub(crate) struct FieldSeed<F>(pub(crate) F);
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
 
-impl<F: Fn(&str) -> Option<usize>> FieldSeed<F> {
-    fn find(&self, key: &str) -> Option<usize> {
-        (self.0)(key)
+    pub(crate) fn into_string(self) -> String {
+        self.0.into_owned()
     }
 }
 
-impl<'de, F: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for FieldSeed<F> {
-    type Value = Field;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
-        deserializer.deserialize_identifier(self)
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(KeyVisitor)
     }
 }
 
-impl<'de, F: Fn(&str) -> Option<usize>> Visitor<'de> for FieldSeed<F> {
-    type Value = Field;
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a field name")
     }
 
-    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Field, E> {
-        Ok(match self.find(key) {
-            Some(index) => Field::Known(index),
-            None => Field::Unknown(key.to_string()),
-        })
+    fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(key)))
     }
 
-    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Field, E> {
-        // An owned key (one with escapes, or replayed by a tagged union)
-        // is kept as it is when unknown, not copied.
-        Ok(match self.find(&key) {
-            Some(index) => Field::Known(index),
-            None => Field::Unknown(key),
-        })
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(key.to_string())))
     }
 
-    fn visit_bytes<E: serde::de::Error>(self, key: &[u8]) -> Result<Field, E> {
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(key)))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, key: &[u8]) -> Result<Key<'de>, E> {
         match std::str::from_utf8(key) {
             Ok(key) => self.visit_str(key),
             Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(key), &self)),
