@@ -4,7 +4,7 @@
 //! the map visitor; for an enum of strings, serde's enum machinery besides.
 //! Most of that machine code is the same from one type to the next. This
 //! pass replaces the derive with generated impls that share it:
-//! - a struct reads its keys through the runtime's one `Key` type and
+//! - a struct reads its keys through the runtime's one `decode::Key` type and
 //!   matches them (the decoder the `lossless` pass writes, without keeping
 //!   unknown fields);
 //! - an enum of strings reads one string through the runtime's `Key` and
@@ -75,7 +75,7 @@ fn string_enum_impl(name: &syn::Ident, wires: &[(syn::Ident, String)]) -> TokenS
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                let value = <crate::lossless::Key<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
+                let value = <crate::decode::Key<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
                 ::std::result::Result::Ok(match value.as_str() {
                     #(#arms)*
                     other => {

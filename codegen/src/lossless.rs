@@ -424,7 +424,7 @@ fn make_lossless(
 /// read past, and any other key is kept in `unknown_fields` when `keep`
 /// (a lossless type), else read past too. Keys are read as borrowed
 /// strings by one runtime type shared by every struct
-/// (`crate::lossless::Key`), so only the `match` on them is per struct.
+/// (`crate::decode::Key`), so only the `match` on them is per struct.
 pub(crate) fn deserialize_impl(
     name: &syn::Ident,
     fields: &[Field],
@@ -448,7 +448,7 @@ pub(crate) fn deserialize_impl(
                 #wire => crate::lossless::fill_nullable(&mut #slot, &mut __map, #wire, &mut #unknown)?,
             },
             None => quote! {
-                #wire => crate::lossless::fill(&mut #slot, &mut __map, #wire)?,
+                #wire => crate::decode::fill(&mut #slot, &mut __map, #wire)?,
             },
             Some(with) => quote! {
                 #wire => {
@@ -477,7 +477,7 @@ pub(crate) fn deserialize_impl(
             // An absent `Option` is `None`, its default.
             Absent::None | Absent::Default => quote!(#ident: #slot.unwrap_or_default()),
             Absent::Function(path) => quote!(#ident: #slot.unwrap_or_else(#path)),
-            Absent::Missing => quote!(#ident: crate::lossless::required(#slot, #wire)?),
+            Absent::Missing => quote!(#ident: crate::decode::required(#slot, #wire)?),
         }
     });
     let skipped_arm = (!skipped.is_empty()).then(|| {
@@ -530,7 +530,7 @@ pub(crate) fn deserialize_impl(
                         #(#declarations)*
                         #unknown_declaration
                         while let ::std::option::Option::Some(__key) =
-                            __map.next_key::<crate::lossless::Key<'de>>()?
+                            __map.next_key::<crate::decode::Key<'de>>()?
                         {
                             match __key.as_str() {
                                 #(#arms)*

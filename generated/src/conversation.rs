@@ -367,6 +367,7 @@ mod tests {
     /// The beta family gets the same helpers, and a reply's beta-only blocks
     /// (server tool calls and their results) go back exactly as they came.
     #[test]
+    #[cfg(feature = "beta")]
     fn a_beta_reply_goes_back_as_its_turn_and_a_create_request_counts() {
         use crate::types::{
             BetaMessage, BetaMessageCountTokensParams, BetaMessageCreateParams, BetaMessageParam,

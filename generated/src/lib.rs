@@ -221,6 +221,7 @@ mod client;
 // feature turns `messages` on).
 #[cfg(feature = "messages")]
 mod conversation;
+mod decode;
 mod download;
 mod error;
 mod impls;

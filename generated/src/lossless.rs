@@ -4,82 +4,17 @@
 //! keeps the fields this crate does not know in its `unknown_fields` map, and
 //! its input twin does too, so `Message::to_param()` sends them back as they
 //! came. Their `Deserialize` is generated (see the generator's `lossless`
-//! pass) rather than derived with `#[serde(flatten)]`, which would buffer
-//! every object into serde's private `Content` tree before reading it: the
-//! generated visitor reads each key once, matches it against the names it
-//! knows, and only an unknown key costs anything (its name and value).
+//! pass, and [`crate::decode`]) rather than derived with `#[serde(flatten)]`,
+//! which would buffer every object into serde's private `Content` tree
+//! before reading it: the generated visitor reads each key once, matches it
+//! against the names it knows, and only an unknown key costs anything (its
+//! name and value). `to_param()` converts field by field ([`SendBack`]).
 
-use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, MapAccess};
 
-/// A key of an object being decoded, borrowed from the input when it can
-/// be (a key without escapes, as the API writes them): a known key costs
-/// no allocation, and one type serves every struct, so its decoding is
-/// compiled once rather than once per struct as serde's derive does.
-pub(crate) struct Key<'de>(Cow<'de, str>);
-
-impl Key<'_> {
-    pub(crate) fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub(crate) fn into_string(self) -> String {
-        self.0.into_owned()
-    }
-}
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_identifier(KeyVisitor)
-    }
-}
-
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Borrowed(key)))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(key.to_string())))
-    }
-
-    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(key)))
-    }
-
-    fn visit_bytes<E: serde::de::Error>(self, key: &[u8]) -> Result<Key<'de>, E> {
-        match std::str::from_utf8(key) {
-            Ok(key) => self.visit_str(key),
-            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(key), &self)),
-        }
-    }
-}
-
-/// Reads the value of the known field `wire` into its slot; a field given
-/// twice is an error, as serde's derive makes it.
-pub(crate) fn fill<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
-    slot: &mut Option<T>,
-    map: &mut A,
-    wire: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(serde::de::Error::duplicate_field(wire));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
-/// Like [`fill`], for an optional field left out when `None`: a `null` it
+/// Like [`crate::decode::fill`], for an optional field left out when `None`: a `null` it
 /// came as is also kept in `unknown`, so that it is written back as `null`
 /// rather than left out (the field itself then holds `None`, and the
 /// flattened map writes the `null`).
@@ -89,19 +24,11 @@ pub(crate) fn fill_nullable<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     wire: &'static str,
     unknown: &mut serde_json::Map<String, serde_json::Value>,
 ) -> Result<(), A::Error> {
-    fill(slot, map, wire)?;
+    crate::decode::fill(slot, map, wire)?;
     if matches!(slot, Some(None)) {
         unknown.insert(wire.to_string(), serde_json::Value::Null);
     }
     Ok(())
-}
-
-/// The value of the required field `wire`, or the error that it is missing.
-pub(crate) fn required<T, E: serde::de::Error>(
-    slot: Option<T>,
-    wire: &'static str,
-) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(wire))
 }
 
 /// A reply type as its input twin (`TextBlock` as `TextBlockParam`), for

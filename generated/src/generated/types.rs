@@ -24877,22 +24877,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaBase64PdfSource {
                 let mut __field2: ::std::option::Option<BetaBase64PdfSourceType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "media_type" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "media_type",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "media_type")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -24900,7 +24892,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBase64PdfSource {
                     }
                 }
                 ::std::result::Result::Ok(BetaBase64PdfSource {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     media_type: __field1
                         .unwrap_or_else(defaults::beta_base64_pdf_source_media_type),
                     type_: __field2
@@ -24938,15 +24930,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "file_id" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                            crate::decode::fill(&mut __field0, &mut __map, "file_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -24954,7 +24944,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaBashCodeExecutionOutputBlock {
-                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    file_id: crate::decode::required(__field0, "file_id")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_bash_code_execution_output_block_type,
@@ -24992,15 +24982,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "file_id" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                            crate::decode::fill(&mut __field0, &mut __map, "file_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -25008,7 +24996,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaBashCodeExecutionOutputBlockParam {
-                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    file_id: crate::decode::required(__field0, "file_id")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_bash_code_execution_output_block_param_type,
@@ -25051,28 +25039,26 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "return_code" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "return_code",
                             )?
                         }
                         "stderr" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "stderr")?
+                            crate::decode::fill(&mut __field2, &mut __map, "stderr")?
                         }
                         "stdout" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "stdout")?
+                            crate::decode::fill(&mut __field3, &mut __map, "stdout")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -25080,10 +25066,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaBashCodeExecutionResultBlock {
-                    content: crate::lossless::required(__field0, "content")?,
-                    return_code: crate::lossless::required(__field1, "return_code")?,
-                    stderr: crate::lossless::required(__field2, "stderr")?,
-                    stdout: crate::lossless::required(__field3, "stdout")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    return_code: crate::decode::required(__field1, "return_code")?,
+                    stderr: crate::decode::required(__field2, "stderr")?,
+                    stdout: crate::decode::required(__field3, "stdout")?,
                     type_: __field4
                         .unwrap_or_else(
                             defaults::beta_bash_code_execution_result_block_type,
@@ -25126,28 +25112,26 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "return_code" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "return_code",
                             )?
                         }
                         "stderr" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "stderr")?
+                            crate::decode::fill(&mut __field2, &mut __map, "stderr")?
                         }
                         "stdout" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "stdout")?
+                            crate::decode::fill(&mut __field3, &mut __map, "stdout")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -25155,10 +25139,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaBashCodeExecutionResultBlockParam {
-                    content: crate::lossless::required(__field0, "content")?,
-                    return_code: crate::lossless::required(__field1, "return_code")?,
-                    stderr: crate::lossless::required(__field2, "stderr")?,
-                    stdout: crate::lossless::required(__field3, "stdout")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    return_code: crate::decode::required(__field1, "return_code")?,
+                    stderr: crate::decode::required(__field2, "stderr")?,
+                    stdout: crate::decode::required(__field3, "stdout")?,
                     type_: __field4
                         .unwrap_or_else(
                             defaults::beta_bash_code_execution_result_block_param_type,
@@ -25199,22 +25183,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -25222,8 +25204,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaBashCodeExecutionToolResultBlock {
-                    content: crate::lossless::required(__field0, "content")?,
-                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    tool_use_id: crate::decode::required(__field1, "tool_use_id")?,
                     type_: __field2
                         .unwrap_or_else(
                             defaults::beta_bash_code_execution_tool_result_block_type,
@@ -25270,7 +25252,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlockPara
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -25282,18 +25264,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlockPara
                             )?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                            crate::decode::fill(&mut __field1, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -25302,8 +25282,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlockPara
                 }
                 ::std::result::Result::Ok(BetaBashCodeExecutionToolResultBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    content: crate::lossless::required(__field1, "content")?,
-                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    content: crate::decode::required(__field1, "content")?,
+                    tool_use_id: crate::decode::required(__field2, "tool_use_id")?,
                     type_: __field3
                         .unwrap_or_else(
                             defaults::beta_bash_code_execution_tool_result_block_param_type,
@@ -25343,19 +25323,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultError {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -25363,7 +25337,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultError {
                     }
                 }
                 ::std::result::Result::Ok(BetaBashCodeExecutionToolResultError {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_bash_code_execution_tool_result_error_type,
@@ -25406,19 +25380,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultErrorPara
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -25426,7 +25394,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultErrorPara
                     }
                 }
                 ::std::result::Result::Ok(BetaBashCodeExecutionToolResultErrorParam {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_bash_code_execution_tool_result_error_param_type,
@@ -25471,18 +25439,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocation {
                 let mut __field6: ::std::option::Option<BetaCitationCharLocationType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "document_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "document_index",
@@ -25497,7 +25461,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocation {
                             )?
                         }
                         "end_char_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "end_char_index",
@@ -25512,15 +25476,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocation {
                             )?
                         }
                         "start_char_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "start_char_index",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -25528,18 +25490,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocation {
                     }
                 }
                 ::std::result::Result::Ok(BetaCitationCharLocation {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    document_index: crate::lossless::required(
-                        __field1,
-                        "document_index",
-                    )?,
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    document_index: crate::decode::required(__field1, "document_index")?,
                     document_title: __field2.unwrap_or_default(),
-                    end_char_index: crate::lossless::required(
-                        __field3,
-                        "end_char_index",
-                    )?,
+                    end_char_index: crate::decode::required(__field3, "end_char_index")?,
                     file_id: __field4.unwrap_or_default(),
-                    start_char_index: crate::lossless::required(
+                    start_char_index: crate::decode::required(
                         __field5,
                         "start_char_index",
                     )?,
@@ -25584,47 +25540,41 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocationParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "document_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "document_index",
                             )?
                         }
                         "document_title" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "document_title",
                             )?
                         }
                         "end_char_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "end_char_index",
                             )?
                         }
                         "start_char_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "start_char_index",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         "file_id" => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -25635,17 +25585,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocationParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaCitationCharLocationParam {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    document_index: crate::lossless::required(
-                        __field1,
-                        "document_index",
-                    )?,
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    document_index: crate::decode::required(__field1, "document_index")?,
                     document_title: __field2.unwrap_or_default(),
-                    end_char_index: crate::lossless::required(
-                        __field3,
-                        "end_char_index",
-                    )?,
-                    start_char_index: crate::lossless::required(
+                    end_char_index: crate::decode::required(__field3, "end_char_index")?,
+                    start_char_index: crate::decode::required(
                         __field4,
                         "start_char_index",
                     )?,
@@ -25683,11 +25627,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationConfig {
                 let mut __field0: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "enabled" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "enabled")?
+                            crate::decode::fill(&mut __field0, &mut __map, "enabled")?
                         }
                         _ => {
                             let __value = __map.next_value()?;
@@ -25696,7 +25640,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationConfig {
                     }
                 }
                 ::std::result::Result::Ok(BetaCitationConfig {
-                    enabled: crate::lossless::required(__field0, "enabled")?,
+                    enabled: crate::decode::required(__field0, "enabled")?,
                     unknown_fields,
                 })
             }
@@ -25739,18 +25683,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocation {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "document_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "document_index",
@@ -25765,7 +25705,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocation {
                             )?
                         }
                         "end_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "end_block_index",
@@ -25780,15 +25720,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocation {
                             )?
                         }
                         "start_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "start_block_index",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -25796,18 +25734,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocation {
                     }
                 }
                 ::std::result::Result::Ok(BetaCitationContentBlockLocation {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    document_index: crate::lossless::required(
-                        __field1,
-                        "document_index",
-                    )?,
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    document_index: crate::decode::required(__field1, "document_index")?,
                     document_title: __field2.unwrap_or_default(),
-                    end_block_index: crate::lossless::required(
+                    end_block_index: crate::decode::required(
                         __field3,
                         "end_block_index",
                     )?,
                     file_id: __field4.unwrap_or_default(),
-                    start_block_index: crate::lossless::required(
+                    start_block_index: crate::decode::required(
                         __field5,
                         "start_block_index",
                     )?,
@@ -25854,47 +25789,41 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocationParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "document_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "document_index",
                             )?
                         }
                         "document_title" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "document_title",
                             )?
                         }
                         "end_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "end_block_index",
                             )?
                         }
                         "start_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "start_block_index",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         "file_id" => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -25905,17 +25834,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocationParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaCitationContentBlockLocationParam {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    document_index: crate::lossless::required(
-                        __field1,
-                        "document_index",
-                    )?,
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    document_index: crate::decode::required(__field1, "document_index")?,
                     document_title: __field2.unwrap_or_default(),
-                    end_block_index: crate::lossless::required(
+                    end_block_index: crate::decode::required(
                         __field3,
                         "end_block_index",
                     )?,
-                    start_block_index: crate::lossless::required(
+                    start_block_index: crate::decode::required(
                         __field4,
                         "start_block_index",
                     )?,
@@ -25963,18 +25889,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocation {
                 let mut __field6: ::std::option::Option<BetaCitationPageLocationType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "document_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "document_index",
@@ -25989,7 +25911,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocation {
                             )?
                         }
                         "end_page_number" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "end_page_number",
@@ -26004,15 +25926,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocation {
                             )?
                         }
                         "start_page_number" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "start_page_number",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -26020,18 +25940,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocation {
                     }
                 }
                 ::std::result::Result::Ok(BetaCitationPageLocation {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    document_index: crate::lossless::required(
-                        __field1,
-                        "document_index",
-                    )?,
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    document_index: crate::decode::required(__field1, "document_index")?,
                     document_title: __field2.unwrap_or_default(),
-                    end_page_number: crate::lossless::required(
+                    end_page_number: crate::decode::required(
                         __field3,
                         "end_page_number",
                     )?,
                     file_id: __field4.unwrap_or_default(),
-                    start_page_number: crate::lossless::required(
+                    start_page_number: crate::decode::required(
                         __field5,
                         "start_page_number",
                     )?,
@@ -26076,47 +25993,41 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocationParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "document_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "document_index",
                             )?
                         }
                         "document_title" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "document_title",
                             )?
                         }
                         "end_page_number" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "end_page_number",
                             )?
                         }
                         "start_page_number" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "start_page_number",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         "file_id" => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -26127,17 +26038,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocationParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaCitationPageLocationParam {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    document_index: crate::lossless::required(
-                        __field1,
-                        "document_index",
-                    )?,
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    document_index: crate::decode::required(__field1, "document_index")?,
                     document_title: __field2.unwrap_or_default(),
-                    end_page_number: crate::lossless::required(
+                    end_page_number: crate::decode::required(
                         __field3,
                         "end_page_number",
                     )?,
-                    start_page_number: crate::lossless::required(
+                    start_page_number: crate::decode::required(
                         __field4,
                         "start_page_number",
                     )?,
@@ -26185,35 +26093,31 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocation {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "end_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "end_block_index",
                             )?
                         }
                         "search_result_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "search_result_index",
                             )?
                         }
                         "source" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                            crate::decode::fill(&mut __field3, &mut __map, "source")?
                         }
                         "start_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "start_block_index",
@@ -26227,9 +26131,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocation {
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -26237,17 +26139,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocation {
                     }
                 }
                 ::std::result::Result::Ok(BetaCitationSearchResultLocation {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    end_block_index: crate::lossless::required(
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    end_block_index: crate::decode::required(
                         __field1,
                         "end_block_index",
                     )?,
-                    search_result_index: crate::lossless::required(
+                    search_result_index: crate::decode::required(
                         __field2,
                         "search_result_index",
                     )?,
-                    source: crate::lossless::required(__field3, "source")?,
-                    start_block_index: crate::lossless::required(
+                    source: crate::decode::required(__field3, "source")?,
+                    start_block_index: crate::decode::required(
                         __field4,
                         "start_block_index",
                     )?,
@@ -26296,46 +26198,40 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocationParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "end_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "end_block_index",
                             )?
                         }
                         "search_result_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "search_result_index",
                             )?
                         }
                         "source" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                            crate::decode::fill(&mut __field3, &mut __map, "source")?
                         }
                         "start_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "start_block_index",
                             )?
                         }
                         "title" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "title")?
+                            crate::decode::fill(&mut __field5, &mut __map, "title")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -26343,17 +26239,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocationParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaCitationSearchResultLocationParam {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    end_block_index: crate::lossless::required(
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    end_block_index: crate::decode::required(
                         __field1,
                         "end_block_index",
                     )?,
-                    search_result_index: crate::lossless::required(
+                    search_result_index: crate::decode::required(
                         __field2,
                         "search_result_index",
                     )?,
-                    source: crate::lossless::required(__field3, "source")?,
-                    start_block_index: crate::lossless::required(
+                    source: crate::decode::required(__field3, "source")?,
+                    start_block_index: crate::decode::required(
                         __field4,
                         "start_block_index",
                     )?,
@@ -26403,30 +26299,24 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationWebSearchResultLocationParam
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "encrypted_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "encrypted_index",
                             )?
                         }
                         "title" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                            crate::decode::fill(&mut __field2, &mut __map, "title")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field4, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field4, &mut __map, "url")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -26434,8 +26324,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationWebSearchResultLocationParam
                     }
                 }
                 ::std::result::Result::Ok(BetaCitationWebSearchResultLocationParam {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    encrypted_index: crate::lossless::required(
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    encrypted_index: crate::decode::required(
                         __field1,
                         "encrypted_index",
                     )?,
@@ -26444,7 +26334,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationWebSearchResultLocationParam
                         .unwrap_or_else(
                             defaults::beta_citation_web_search_result_location_param_type,
                         ),
-                    url: crate::lossless::required(__field4, "url")?,
+                    url: crate::decode::required(__field4, "url")?,
                     unknown_fields,
                 })
             }
@@ -26475,7 +26365,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsConfigParam {
                 let mut __field0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "enabled" => {
@@ -26532,18 +26422,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsWebSearchResultLocation {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "encrypted_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "encrypted_index",
@@ -26557,10 +26443,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsWebSearchResultLocation {
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field4, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field4, &mut __map, "url")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -26568,8 +26452,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsWebSearchResultLocation {
                     }
                 }
                 ::std::result::Result::Ok(BetaCitationsWebSearchResultLocation {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    encrypted_index: crate::lossless::required(
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    encrypted_index: crate::decode::required(
                         __field1,
                         "encrypted_index",
                     )?,
@@ -26578,7 +26462,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsWebSearchResultLocation {
                         .unwrap_or_else(
                             defaults::beta_citations_web_search_result_location_type,
                         ),
-                    url: crate::lossless::required(__field4, "url")?,
+                    url: crate::decode::required(__field4, "url")?,
                     unknown_fields,
                 })
             }
@@ -26612,15 +26496,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "file_id" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                            crate::decode::fill(&mut __field0, &mut __map, "file_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -26628,7 +26510,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaCodeExecutionOutputBlock {
-                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    file_id: crate::decode::required(__field0, "file_id")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_code_execution_output_block_type),
                     unknown_fields,
@@ -26664,15 +26546,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "file_id" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                            crate::decode::fill(&mut __field0, &mut __map, "file_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -26680,7 +26560,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaCodeExecutionOutputBlockParam {
-                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    file_id: crate::decode::required(__field0, "file_id")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_code_execution_output_block_param_type,
@@ -26723,28 +26603,26 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "return_code" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "return_code",
                             )?
                         }
                         "stderr" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "stderr")?
+                            crate::decode::fill(&mut __field2, &mut __map, "stderr")?
                         }
                         "stdout" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "stdout")?
+                            crate::decode::fill(&mut __field3, &mut __map, "stdout")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -26752,10 +26630,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaCodeExecutionResultBlock {
-                    content: crate::lossless::required(__field0, "content")?,
-                    return_code: crate::lossless::required(__field1, "return_code")?,
-                    stderr: crate::lossless::required(__field2, "stderr")?,
-                    stdout: crate::lossless::required(__field3, "stdout")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    return_code: crate::decode::required(__field1, "return_code")?,
+                    stderr: crate::decode::required(__field2, "stderr")?,
+                    stdout: crate::decode::required(__field3, "stdout")?,
                     type_: __field4
                         .unwrap_or_else(defaults::beta_code_execution_result_block_type),
                     unknown_fields,
@@ -26796,28 +26674,26 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "return_code" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "return_code",
                             )?
                         }
                         "stderr" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "stderr")?
+                            crate::decode::fill(&mut __field2, &mut __map, "stderr")?
                         }
                         "stdout" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "stdout")?
+                            crate::decode::fill(&mut __field3, &mut __map, "stdout")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -26825,10 +26701,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaCodeExecutionResultBlockParam {
-                    content: crate::lossless::required(__field0, "content")?,
-                    return_code: crate::lossless::required(__field1, "return_code")?,
-                    stderr: crate::lossless::required(__field2, "stderr")?,
-                    stdout: crate::lossless::required(__field3, "stdout")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    return_code: crate::decode::required(__field1, "return_code")?,
+                    stderr: crate::decode::required(__field2, "stderr")?,
+                    stdout: crate::decode::required(__field3, "stdout")?,
                     type_: __field4
                         .unwrap_or_else(
                             defaults::beta_code_execution_result_block_param_type,
@@ -26869,22 +26745,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -26892,8 +26766,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaCodeExecutionToolResultBlock {
-                    content: crate::lossless::required(__field0, "content")?,
-                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    tool_use_id: crate::decode::required(__field1, "tool_use_id")?,
                     type_: __field2
                         .unwrap_or_else(
                             defaults::beta_code_execution_tool_result_block_type,
@@ -26937,7 +26811,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -26949,18 +26823,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlockParam {
                             )?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                            crate::decode::fill(&mut __field1, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -26969,8 +26841,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlockParam {
                 }
                 ::std::result::Result::Ok(BetaCodeExecutionToolResultBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    content: crate::lossless::required(__field1, "content")?,
-                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    content: crate::decode::required(__field1, "content")?,
+                    tool_use_id: crate::decode::required(__field2, "tool_use_id")?,
                     type_: __field3
                         .unwrap_or_else(
                             defaults::beta_code_execution_tool_result_block_param_type,
@@ -27010,19 +26882,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultError {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27030,7 +26896,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultError {
                     }
                 }
                 ::std::result::Result::Ok(BetaCodeExecutionToolResultError {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_code_execution_tool_result_error_type,
@@ -27070,19 +26936,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultErrorParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27090,7 +26950,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultErrorParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaCodeExecutionToolResultErrorParam {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_code_execution_tool_result_error_param_type,
@@ -27128,7 +26988,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlock {
                 let mut __field1: ::std::option::Option<BetaCompactionBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
@@ -27139,9 +26999,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlock {
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27187,7 +27045,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlockParam {
                 let mut __field2: ::std::option::Option<BetaCompactionBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -27199,11 +27057,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlockParam {
                             )?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                            crate::decode::fill(&mut __field1, &mut __map, "content")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27246,15 +27102,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlock {
                 let mut __field1: ::std::option::Option<BetaContainerUploadBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "file_id" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                            crate::decode::fill(&mut __field0, &mut __map, "file_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27262,7 +27116,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaContainerUploadBlock {
-                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    file_id: crate::decode::required(__field0, "file_id")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_container_upload_block_type),
                     unknown_fields,
@@ -27301,7 +27155,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -27313,11 +27167,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlockParam {
                             )?
                         }
                         "file_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "file_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "file_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27326,7 +27178,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlockParam {
                 }
                 ::std::result::Result::Ok(BetaContainerUploadBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    file_id: crate::lossless::required(__field1, "file_id")?,
+                    file_id: crate::decode::required(__field1, "file_id")?,
                     type_: __field2
                         .unwrap_or_else(
                             defaults::beta_container_upload_block_param_type,
@@ -27361,12 +27213,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaDirectCaller {
                 let mut __field0: ::std::option::Option<BetaDirectCallerType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27414,7 +27264,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaDocumentBlock {
                 let mut __field3: ::std::option::Option<BetaDocumentBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "citations" => {
@@ -27426,7 +27276,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaDocumentBlock {
                             )?
                         }
                         "source" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "source")?
+                            crate::decode::fill(&mut __field1, &mut __map, "source")?
                         }
                         "title" => {
                             crate::lossless::fill_nullable(
@@ -27436,9 +27286,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaDocumentBlock {
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27447,7 +27295,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaDocumentBlock {
                 }
                 ::std::result::Result::Ok(BetaDocumentBlock {
                     citations: __field0.unwrap_or_default(),
-                    source: crate::lossless::required(__field1, "source")?,
+                    source: crate::decode::required(__field1, "source")?,
                     title: __field2.unwrap_or_default(),
                     type_: __field3.unwrap_or_else(defaults::beta_document_block_type),
                     unknown_fields,
@@ -27483,25 +27331,23 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolResultBlock {
                 let mut __field3: ::std::option::Option<BetaMcpToolResultBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "is_error" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "is_error")?
+                            crate::decode::fill(&mut __field1, &mut __map, "is_error")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27509,9 +27355,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolResultBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaMcpToolResultBlock {
-                    content: crate::lossless::required(__field0, "content")?,
-                    is_error: crate::lossless::required(__field1, "is_error")?,
-                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    is_error: crate::decode::required(__field1, "is_error")?,
+                    tool_use_id: crate::decode::required(__field2, "tool_use_id")?,
                     type_: __field3
                         .unwrap_or_else(defaults::beta_mcp_tool_result_block_type),
                     unknown_fields,
@@ -27550,26 +27396,22 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlock {
                 let mut __field4: ::std::option::Option<BetaMcpToolUseBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
                         "input" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "input")?
+                            crate::decode::fill(&mut __field1, &mut __map, "input")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field2, &mut __map, "name")?,
                         "server_name" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "server_name",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27577,10 +27419,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaMcpToolUseBlock {
-                    id: crate::lossless::required(__field0, "id")?,
-                    input: crate::lossless::required(__field1, "input")?,
-                    name: crate::lossless::required(__field2, "name")?,
-                    server_name: crate::lossless::required(__field3, "server_name")?,
+                    id: crate::decode::required(__field0, "id")?,
+                    input: crate::decode::required(__field1, "input")?,
+                    name: crate::decode::required(__field2, "name")?,
+                    server_name: crate::decode::required(__field3, "server_name")?,
                     type_: __field4
                         .unwrap_or_else(defaults::beta_mcp_tool_use_block_type),
                     unknown_fields,
@@ -27622,7 +27464,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlockParam {
                 let mut __field5: ::std::option::Option<BetaMcpToolUseBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -27633,23 +27475,19 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlockParam {
                                 &mut unknown_fields,
                             )?
                         }
-                        "id" => crate::lossless::fill(&mut __field1, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field1, &mut __map, "id")?,
                         "input" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                            crate::decode::fill(&mut __field2, &mut __map, "input")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field3, &mut __map, "name")?,
                         "server_name" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "server_name",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27658,10 +27496,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlockParam {
                 }
                 ::std::result::Result::Ok(BetaMcpToolUseBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    id: crate::lossless::required(__field1, "id")?,
-                    input: crate::lossless::required(__field2, "input")?,
-                    name: crate::lossless::required(__field3, "name")?,
-                    server_name: crate::lossless::required(__field4, "server_name")?,
+                    id: crate::decode::required(__field1, "id")?,
+                    input: crate::decode::required(__field2, "input")?,
+                    name: crate::decode::required(__field3, "name")?,
+                    server_name: crate::decode::required(__field4, "server_name")?,
                     type_: __field5
                         .unwrap_or_else(defaults::beta_mcp_tool_use_block_param_type),
                     unknown_fields,
@@ -27696,22 +27534,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaPlainTextSource {
                 let mut __field2: ::std::option::Option<BetaPlainTextSourceType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "media_type" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "media_type",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "media_type")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27719,7 +27549,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaPlainTextSource {
                     }
                 }
                 ::std::result::Result::Ok(BetaPlainTextSource {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     media_type: __field1
                         .unwrap_or_else(defaults::beta_plain_text_source_media_type),
                     type_: __field2
@@ -27755,15 +27585,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlock {
                 let mut __field1: ::std::option::Option<BetaRedactedThinkingBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27771,7 +27597,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaRedactedThinkingBlock {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_redacted_thinking_block_type),
                     unknown_fields,
@@ -27807,15 +27633,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27823,7 +27645,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaRedactedThinkingBlockParam {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_redacted_thinking_block_param_type,
@@ -27873,7 +27695,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestDocumentBlock {
                 let mut __field5: ::std::option::Option<BetaRequestDocumentBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -27901,7 +27723,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestDocumentBlock {
                             )?
                         }
                         "source" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                            crate::decode::fill(&mut __field3, &mut __map, "source")?
                         }
                         "title" => {
                             crate::lossless::fill_nullable(
@@ -27911,9 +27733,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestDocumentBlock {
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -27924,7 +27744,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestDocumentBlock {
                     cache_control: __field0.unwrap_or_default(),
                     citations: __field1.unwrap_or_default(),
                     context: __field2.unwrap_or_default(),
-                    source: crate::lossless::required(__field3, "source")?,
+                    source: crate::decode::required(__field3, "source")?,
                     title: __field4.unwrap_or_default(),
                     type_: __field5
                         .unwrap_or_else(defaults::beta_request_document_block_type),
@@ -27968,7 +27788,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpToolResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -27996,15 +27816,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpToolResultBlockParam {
                             )?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28015,7 +27833,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpToolResultBlockParam {
                     cache_control: __field0.unwrap_or_default(),
                     content: __field1.unwrap_or_default(),
                     is_error: __field2.unwrap_or_default(),
-                    tool_use_id: crate::lossless::required(__field3, "tool_use_id")?,
+                    tool_use_id: crate::decode::required(__field3, "tool_use_id")?,
                     type_: __field4
                         .unwrap_or_else(
                             defaults::beta_request_mcp_tool_result_block_param_type,
@@ -28051,15 +27869,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolCaller {
                 let mut __field1: ::std::option::Option<BetaServerToolCallerType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "tool_id" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "tool_id")?
+                            crate::decode::fill(&mut __field0, &mut __map, "tool_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28067,7 +27883,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolCaller {
                     }
                 }
                 ::std::result::Result::Ok(BetaServerToolCaller {
-                    tool_id: crate::lossless::required(__field0, "tool_id")?,
+                    tool_id: crate::decode::required(__field0, "tool_id")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_server_tool_caller_type),
                     unknown_fields,
@@ -28110,7 +27926,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlock {
                 let mut __field4: ::std::option::Option<BetaServerToolUseBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "caller" => {
@@ -28121,16 +27937,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlock {
                                 &mut unknown_fields,
                             )?
                         }
-                        "id" => crate::lossless::fill(&mut __field1, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field1, &mut __map, "id")?,
                         "input" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                            crate::decode::fill(&mut __field2, &mut __map, "input")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "name" => crate::decode::fill(&mut __field3, &mut __map, "name")?,
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28139,9 +27951,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlock {
                 }
                 ::std::result::Result::Ok(BetaServerToolUseBlock {
                     caller: __field0.unwrap_or_default(),
-                    id: crate::lossless::required(__field1, "id")?,
-                    input: crate::lossless::required(__field2, "input")?,
-                    name: crate::lossless::required(__field3, "name")?,
+                    id: crate::decode::required(__field1, "id")?,
+                    input: crate::decode::required(__field2, "input")?,
+                    name: crate::decode::required(__field3, "name")?,
                     type_: __field4
                         .unwrap_or_else(defaults::beta_server_tool_use_block_type),
                     unknown_fields,
@@ -28189,7 +28001,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -28208,16 +28020,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlockParam {
                                 &mut unknown_fields,
                             )?
                         }
-                        "id" => crate::lossless::fill(&mut __field2, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field2, &mut __map, "id")?,
                         "input" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "input")?
+                            crate::decode::fill(&mut __field3, &mut __map, "input")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "name" => crate::decode::fill(&mut __field4, &mut __map, "name")?,
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28227,9 +28035,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlockParam {
                 ::std::result::Result::Ok(BetaServerToolUseBlockParam {
                     cache_control: __field0.unwrap_or_default(),
                     caller: __field1.unwrap_or_default(),
-                    id: crate::lossless::required(__field2, "id")?,
-                    input: crate::lossless::required(__field3, "input")?,
-                    name: crate::lossless::required(__field4, "name")?,
+                    id: crate::decode::required(__field2, "id")?,
+                    input: crate::decode::required(__field3, "input")?,
+                    name: crate::decode::required(__field4, "name")?,
                     type_: __field5
                         .unwrap_or_else(defaults::beta_server_tool_use_block_param_type),
                     unknown_fields,
@@ -28268,7 +28076,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlock {
                 let mut __field2: ::std::option::Option<BetaTextBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "citations" => {
@@ -28279,12 +28087,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlock {
                                 &mut unknown_fields,
                             )?
                         }
-                        "text" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "text")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "text" => crate::decode::fill(&mut __field1, &mut __map, "text")?,
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28293,7 +28097,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlock {
                 }
                 ::std::result::Result::Ok(BetaTextBlock {
                     citations: __field0.unwrap_or_default(),
-                    text: crate::lossless::required(__field1, "text")?,
+                    text: crate::decode::required(__field1, "text")?,
                     type_: __field2.unwrap_or_else(defaults::beta_text_block_type),
                     unknown_fields,
                 })
@@ -28334,7 +28138,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlockParam {
                 let mut __field3: ::std::option::Option<BetaTextBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -28353,12 +28157,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlockParam {
                                 &mut unknown_fields,
                             )?
                         }
-                        "text" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "text")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "text" => crate::decode::fill(&mut __field2, &mut __map, "text")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28368,7 +28168,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlockParam {
                 ::std::result::Result::Ok(BetaTextBlockParam {
                     cache_control: __field0.unwrap_or_default(),
                     citations: __field1.unwrap_or_default(),
-                    text: crate::lossless::required(__field2, "text")?,
+                    text: crate::decode::required(__field2, "text")?,
                     type_: __field3.unwrap_or_else(defaults::beta_text_block_param_type),
                     unknown_fields,
                 })
@@ -28406,19 +28206,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionCreateResultB
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "is_file_update" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "is_file_update",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28426,10 +28224,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionCreateResultB
                     }
                 }
                 ::std::result::Result::Ok(BetaTextEditorCodeExecutionCreateResultBlock {
-                    is_file_update: crate::lossless::required(
-                        __field0,
-                        "is_file_update",
-                    )?,
+                    is_file_update: crate::decode::required(__field0, "is_file_update")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_text_editor_code_execution_create_result_block_type,
@@ -28473,19 +28268,17 @@ for BetaTextEditorCodeExecutionCreateResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "is_file_update" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "is_file_update",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28493,10 +28286,7 @@ for BetaTextEditorCodeExecutionCreateResultBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaTextEditorCodeExecutionCreateResultBlockParam {
-                    is_file_update: crate::lossless::required(
-                        __field0,
-                        "is_file_update",
-                    )?,
+                    is_file_update: crate::decode::required(__field0, "is_file_update")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_text_editor_code_execution_create_result_block_param_type,
@@ -28546,7 +28336,7 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "lines" => {
@@ -28589,9 +28379,7 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlock {
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28653,11 +28441,11 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "lines" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "lines")?
+                            crate::decode::fill(&mut __field0, &mut __map, "lines")?
                         }
                         "new_lines" => {
                             crate::lossless::fill_nullable(
@@ -28691,9 +28479,7 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28749,22 +28535,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlo
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28772,8 +28556,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlo
                     }
                 }
                 ::std::result::Result::Ok(BetaTextEditorCodeExecutionToolResultBlock {
-                    content: crate::lossless::required(__field0, "content")?,
-                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    tool_use_id: crate::decode::required(__field1, "tool_use_id")?,
                     type_: __field2
                         .unwrap_or_else(
                             defaults::beta_text_editor_code_execution_tool_result_block_type,
@@ -28820,7 +28604,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlo
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -28832,18 +28616,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlo
                             )?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                            crate::decode::fill(&mut __field1, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28852,8 +28634,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlo
                 }
                 ::std::result::Result::Ok(BetaTextEditorCodeExecutionToolResultBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    content: crate::lossless::required(__field1, "content")?,
-                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    content: crate::decode::required(__field1, "content")?,
+                    tool_use_id: crate::decode::required(__field2, "tool_use_id")?,
                     type_: __field3
                         .unwrap_or_else(
                             defaults::beta_text_editor_code_execution_tool_result_block_param_type,
@@ -28899,15 +28681,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
                         "error_message" => {
                             crate::lossless::fill_nullable(
@@ -28917,9 +28695,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -28927,7 +28703,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
                     }
                 }
                 ::std::result::Result::Ok(BetaTextEditorCodeExecutionToolResultError {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     error_message: __field1.unwrap_or_default(),
                     type_: __field2
                         .unwrap_or_else(
@@ -28974,15 +28750,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
                         "error_message" => {
                             crate::lossless::fill_nullable(
@@ -28992,9 +28764,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29002,7 +28772,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
                     }
                 }
                 ::std::result::Result::Ok(BetaTextEditorCodeExecutionToolResultErrorParam {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     error_message: __field1.unwrap_or_default(),
                     type_: __field2
                         .unwrap_or_else(
@@ -29050,18 +28820,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "file_type" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "file_type",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "file_type")?
                         }
                         "num_lines" => {
                             crate::lossless::fill_nullable(
@@ -29087,9 +28853,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29097,8 +28861,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
                     }
                 }
                 ::std::result::Result::Ok(BetaTextEditorCodeExecutionViewResultBlock {
-                    content: crate::lossless::required(__field0, "content")?,
-                    file_type: crate::lossless::required(__field1, "file_type")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    file_type: crate::decode::required(__field1, "file_type")?,
                     num_lines: __field2.unwrap_or_default(),
                     start_line: __field3.unwrap_or_default(),
                     total_lines: __field4.unwrap_or_default(),
@@ -29148,18 +28912,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "file_type" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "file_type",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "file_type")?
                         }
                         "num_lines" => {
                             crate::lossless::fill_nullable(
@@ -29185,9 +28945,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29195,8 +28953,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
                     }
                 }
                 ::std::result::Result::Ok(BetaTextEditorCodeExecutionViewResultBlockParam {
-                    content: crate::lossless::required(__field0, "content")?,
-                    file_type: crate::lossless::required(__field1, "file_type")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    file_type: crate::decode::required(__field1, "file_type")?,
                     num_lines: __field2.unwrap_or_default(),
                     start_line: __field3.unwrap_or_default(),
                     total_lines: __field4.unwrap_or_default(),
@@ -29236,22 +28994,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlock {
                 let mut __field2: ::std::option::Option<BetaThinkingBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "signature" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "signature",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "signature")?
                         }
                         "thinking" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "thinking")?
+                            crate::decode::fill(&mut __field1, &mut __map, "thinking")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29259,8 +29011,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaThinkingBlock {
-                    signature: crate::lossless::required(__field0, "signature")?,
-                    thinking: crate::lossless::required(__field1, "thinking")?,
+                    signature: crate::decode::required(__field0, "signature")?,
+                    thinking: crate::decode::required(__field1, "thinking")?,
                     type_: __field2.unwrap_or_else(defaults::beta_thinking_block_type),
                     unknown_fields,
                 })
@@ -29294,22 +29046,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlockParam {
                 let mut __field2: ::std::option::Option<BetaThinkingBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "signature" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "signature",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "signature")?
                         }
                         "thinking" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "thinking")?
+                            crate::decode::fill(&mut __field1, &mut __map, "thinking")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29317,8 +29063,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaThinkingBlockParam {
-                    signature: crate::lossless::required(__field0, "signature")?,
-                    thinking: crate::lossless::required(__field1, "thinking")?,
+                    signature: crate::decode::required(__field0, "signature")?,
+                    thinking: crate::decode::required(__field1, "thinking")?,
                     type_: __field2
                         .unwrap_or_else(defaults::beta_thinking_block_param_type),
                     unknown_fields,
@@ -29352,19 +29098,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlock {
                 let mut __field1: ::std::option::Option<BetaToolReferenceBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "tool_name" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "tool_name",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "tool_name")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29372,7 +29112,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaToolReferenceBlock {
-                    tool_name: crate::lossless::required(__field0, "tool_name")?,
+                    tool_name: crate::decode::required(__field0, "tool_name")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_tool_reference_block_type),
                     unknown_fields,
@@ -29411,7 +29151,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -29423,15 +29163,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlockParam {
                             )?
                         }
                         "tool_name" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "tool_name",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "tool_name")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29440,7 +29174,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlockParam {
                 }
                 ::std::result::Result::Ok(BetaToolReferenceBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    tool_name: crate::lossless::required(__field1, "tool_name")?,
+                    tool_name: crate::decode::required(__field1, "tool_name")?,
                     type_: __field2
                         .unwrap_or_else(defaults::beta_tool_reference_block_param_type),
                     unknown_fields,
@@ -29479,22 +29213,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29502,8 +29234,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaToolSearchToolResultBlock {
-                    content: crate::lossless::required(__field0, "content")?,
-                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    tool_use_id: crate::decode::required(__field1, "tool_use_id")?,
                     type_: __field2
                         .unwrap_or_else(
                             defaults::beta_tool_search_tool_result_block_type,
@@ -29547,7 +29279,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -29559,18 +29291,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlockParam {
                             )?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                            crate::decode::fill(&mut __field1, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29579,8 +29309,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlockParam {
                 }
                 ::std::result::Result::Ok(BetaToolSearchToolResultBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    content: crate::lossless::required(__field1, "content")?,
-                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    content: crate::decode::required(__field1, "content")?,
+                    tool_use_id: crate::decode::required(__field2, "tool_use_id")?,
                     type_: __field3
                         .unwrap_or_else(
                             defaults::beta_tool_search_tool_result_block_param_type,
@@ -29623,15 +29353,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultError {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
                         "error_message" => {
                             crate::lossless::fill_nullable(
@@ -29641,9 +29367,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultError {
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29651,7 +29375,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultError {
                     }
                 }
                 ::std::result::Result::Ok(BetaToolSearchToolResultError {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     error_message: __field1.unwrap_or_default(),
                     type_: __field2
                         .unwrap_or_else(
@@ -29692,19 +29416,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultErrorParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         "error_message" => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -29715,7 +29433,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultErrorParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaToolSearchToolResultErrorParam {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_tool_search_tool_result_error_param_type,
@@ -29755,19 +29473,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "tool_references" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "tool_references",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29775,7 +29491,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaToolSearchToolSearchResultBlock {
-                    tool_references: crate::lossless::required(
+                    tool_references: crate::decode::required(
                         __field0,
                         "tool_references",
                     )?,
@@ -29821,19 +29537,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlockParam
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "tool_references" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "tool_references",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29841,7 +29555,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlockParam
                     }
                 }
                 ::std::result::Result::Ok(BetaToolSearchToolSearchResultBlockParam {
-                    tool_references: crate::lossless::required(
+                    tool_references: crate::decode::required(
                         __field0,
                         "tool_references",
                     )?,
@@ -29887,7 +29601,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlock {
                 let mut __field4: ::std::option::Option<BetaToolUseBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "caller" => {
@@ -29898,16 +29612,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlock {
                                 &mut unknown_fields,
                             )?
                         }
-                        "id" => crate::lossless::fill(&mut __field1, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field1, &mut __map, "id")?,
                         "input" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                            crate::decode::fill(&mut __field2, &mut __map, "input")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "name" => crate::decode::fill(&mut __field3, &mut __map, "name")?,
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29916,9 +29626,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlock {
                 }
                 ::std::result::Result::Ok(BetaToolUseBlock {
                     caller: __field0.unwrap_or_default(),
-                    id: crate::lossless::required(__field1, "id")?,
-                    input: crate::lossless::required(__field2, "input")?,
-                    name: crate::lossless::required(__field3, "name")?,
+                    id: crate::decode::required(__field1, "id")?,
+                    input: crate::decode::required(__field2, "input")?,
+                    name: crate::decode::required(__field3, "name")?,
                     type_: __field4.unwrap_or_else(defaults::beta_tool_use_block_type),
                     unknown_fields,
                 })
@@ -29961,7 +29671,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlockParam {
                 let mut __field5: ::std::option::Option<BetaToolUseBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -29980,16 +29690,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlockParam {
                                 &mut unknown_fields,
                             )?
                         }
-                        "id" => crate::lossless::fill(&mut __field2, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field2, &mut __map, "id")?,
                         "input" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "input")?
+                            crate::decode::fill(&mut __field3, &mut __map, "input")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "name" => crate::decode::fill(&mut __field4, &mut __map, "name")?,
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -29999,9 +29705,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlockParam {
                 ::std::result::Result::Ok(BetaToolUseBlockParam {
                     cache_control: __field0.unwrap_or_default(),
                     caller: __field1.unwrap_or_default(),
-                    id: crate::lossless::required(__field2, "id")?,
-                    input: crate::lossless::required(__field3, "input")?,
-                    name: crate::lossless::required(__field4, "name")?,
+                    id: crate::decode::required(__field2, "id")?,
+                    input: crate::decode::required(__field3, "input")?,
+                    name: crate::decode::required(__field4, "name")?,
                     type_: __field5
                         .unwrap_or_else(defaults::beta_tool_use_block_param_type),
                     unknown_fields,
@@ -30039,11 +29745,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlock {
                 let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "retrieved_at" => {
                             crate::lossless::fill_nullable(
@@ -30053,10 +29759,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlock {
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field3, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field3, &mut __map, "url")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30064,10 +29768,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaWebFetchBlock {
-                    content: crate::lossless::required(__field0, "content")?,
+                    content: crate::decode::required(__field0, "content")?,
                     retrieved_at: __field1.unwrap_or_default(),
                     type_: __field2.unwrap_or_else(defaults::beta_web_fetch_block_type),
-                    url: crate::lossless::required(__field3, "url")?,
+                    url: crate::decode::required(__field3, "url")?,
                     unknown_fields,
                 })
             }
@@ -30103,11 +29807,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlockParam {
                 let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "retrieved_at" => {
                             crate::lossless::fill_nullable(
@@ -30117,10 +29821,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlockParam {
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field3, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field3, &mut __map, "url")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30128,11 +29830,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaWebFetchBlockParam {
-                    content: crate::lossless::required(__field0, "content")?,
+                    content: crate::decode::required(__field0, "content")?,
                     retrieved_at: __field1.unwrap_or_default(),
                     type_: __field2
                         .unwrap_or_else(defaults::beta_web_fetch_block_param_type),
-                    url: crate::lossless::required(__field3, "url")?,
+                    url: crate::decode::required(__field3, "url")?,
                     unknown_fields,
                 })
             }
@@ -30169,22 +29871,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30192,8 +29892,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaWebFetchToolResultBlock {
-                    content: crate::lossless::required(__field0, "content")?,
-                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    tool_use_id: crate::decode::required(__field1, "tool_use_id")?,
                     type_: __field2
                         .unwrap_or_else(defaults::beta_web_fetch_tool_result_block_type),
                     unknown_fields,
@@ -30235,7 +29935,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -30247,18 +29947,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlockParam {
                             )?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                            crate::decode::fill(&mut __field1, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30267,8 +29965,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlockParam {
                 }
                 ::std::result::Result::Ok(BetaWebFetchToolResultBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    content: crate::lossless::required(__field1, "content")?,
-                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    content: crate::decode::required(__field1, "content")?,
+                    tool_use_id: crate::decode::required(__field2, "tool_use_id")?,
                     type_: __field3
                         .unwrap_or_else(
                             defaults::beta_web_fetch_tool_result_block_param_type,
@@ -30308,19 +30006,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30328,7 +30020,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaWebFetchToolResultErrorBlock {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_web_fetch_tool_result_error_block_type,
@@ -30368,19 +30060,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30388,7 +30074,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaWebFetchToolResultErrorBlockParam {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_web_fetch_tool_result_error_block_param_type,
@@ -30429,11 +30115,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlock {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "encrypted_content" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "encrypted_content",
@@ -30448,12 +30134,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlock {
                             )?
                         }
                         "title" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                            crate::decode::fill(&mut __field2, &mut __map, "title")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field4, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field4, &mut __map, "url")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30461,15 +30145,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaWebSearchResultBlock {
-                    encrypted_content: crate::lossless::required(
+                    encrypted_content: crate::decode::required(
                         __field0,
                         "encrypted_content",
                     )?,
                     page_age: __field1.unwrap_or_default(),
-                    title: crate::lossless::required(__field2, "title")?,
+                    title: crate::decode::required(__field2, "title")?,
                     type_: __field3
                         .unwrap_or_else(defaults::beta_web_search_result_block_type),
-                    url: crate::lossless::required(__field4, "url")?,
+                    url: crate::decode::required(__field4, "url")?,
                     unknown_fields,
                 })
             }
@@ -30508,11 +30192,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlockParam {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "encrypted_content" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "encrypted_content",
@@ -30527,12 +30211,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlockParam {
                             )?
                         }
                         "title" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                            crate::decode::fill(&mut __field2, &mut __map, "title")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field4, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field4, &mut __map, "url")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30540,17 +30222,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(BetaWebSearchResultBlockParam {
-                    encrypted_content: crate::lossless::required(
+                    encrypted_content: crate::decode::required(
                         __field0,
                         "encrypted_content",
                     )?,
                     page_age: __field1.unwrap_or_default(),
-                    title: crate::lossless::required(__field2, "title")?,
+                    title: crate::decode::required(__field2, "title")?,
                     type_: __field3
                         .unwrap_or_else(
                             defaults::beta_web_search_result_block_param_type,
                         ),
-                    url: crate::lossless::required(__field4, "url")?,
+                    url: crate::decode::required(__field4, "url")?,
                     unknown_fields,
                 })
             }
@@ -30586,19 +30268,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolRequestError {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30606,7 +30282,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolRequestError {
                     }
                 }
                 ::std::result::Result::Ok(BetaWebSearchToolRequestError {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_web_search_tool_request_error_type,
@@ -30647,22 +30323,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlock {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30670,8 +30344,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlock {
                     }
                 }
                 ::std::result::Result::Ok(BetaWebSearchToolResultBlock {
-                    content: crate::lossless::required(__field0, "content")?,
-                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    tool_use_id: crate::decode::required(__field1, "tool_use_id")?,
                     type_: __field2
                         .unwrap_or_else(
                             defaults::beta_web_search_tool_result_block_type,
@@ -30715,7 +30389,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -30727,18 +30401,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlockParam {
                             )?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                            crate::decode::fill(&mut __field1, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30747,8 +30419,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlockParam {
                 }
                 ::std::result::Result::Ok(BetaWebSearchToolResultBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    content: crate::lossless::required(__field1, "content")?,
-                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    content: crate::decode::required(__field1, "content")?,
+                    tool_use_id: crate::decode::required(__field2, "tool_use_id")?,
                     type_: __field3
                         .unwrap_or_else(
                             defaults::beta_web_search_tool_result_block_param_type,
@@ -30788,19 +30460,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultError {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30808,7 +30474,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultError {
                     }
                 }
                 ::std::result::Result::Ok(BetaWebSearchToolResultError {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_web_search_tool_result_error_type,
@@ -30853,18 +30519,14 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocation {
                 let mut __field6: ::std::option::Option<CitationCharLocationType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "document_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "document_index",
@@ -30879,7 +30541,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocation {
                             )?
                         }
                         "end_char_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "end_char_index",
@@ -30894,15 +30556,13 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocation {
                             )?
                         }
                         "start_char_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "start_char_index",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -30910,18 +30570,12 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocation {
                     }
                 }
                 ::std::result::Result::Ok(CitationCharLocation {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    document_index: crate::lossless::required(
-                        __field1,
-                        "document_index",
-                    )?,
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    document_index: crate::decode::required(__field1, "document_index")?,
                     document_title: __field2.unwrap_or_default(),
-                    end_char_index: crate::lossless::required(
-                        __field3,
-                        "end_char_index",
-                    )?,
+                    end_char_index: crate::decode::required(__field3, "end_char_index")?,
                     file_id: __field4.unwrap_or_default(),
-                    start_char_index: crate::lossless::required(
+                    start_char_index: crate::decode::required(
                         __field5,
                         "start_char_index",
                     )?,
@@ -30964,47 +30618,41 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocationParam {
                 let mut __field5: ::std::option::Option<CitationCharLocationParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "document_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "document_index",
                             )?
                         }
                         "document_title" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "document_title",
                             )?
                         }
                         "end_char_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "end_char_index",
                             )?
                         }
                         "start_char_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "start_char_index",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         "file_id" => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -31015,17 +30663,11 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocationParam {
                     }
                 }
                 ::std::result::Result::Ok(CitationCharLocationParam {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    document_index: crate::lossless::required(
-                        __field1,
-                        "document_index",
-                    )?,
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    document_index: crate::decode::required(__field1, "document_index")?,
                     document_title: __field2.unwrap_or_default(),
-                    end_char_index: crate::lossless::required(
-                        __field3,
-                        "end_char_index",
-                    )?,
-                    start_char_index: crate::lossless::required(
+                    end_char_index: crate::decode::required(__field3, "end_char_index")?,
+                    start_char_index: crate::decode::required(
                         __field4,
                         "start_char_index",
                     )?,
@@ -31073,18 +30715,14 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocation {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "document_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "document_index",
@@ -31099,7 +30737,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocation {
                             )?
                         }
                         "end_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "end_block_index",
@@ -31114,15 +30752,13 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocation {
                             )?
                         }
                         "start_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "start_block_index",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -31130,18 +30766,15 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocation {
                     }
                 }
                 ::std::result::Result::Ok(CitationContentBlockLocation {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    document_index: crate::lossless::required(
-                        __field1,
-                        "document_index",
-                    )?,
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    document_index: crate::decode::required(__field1, "document_index")?,
                     document_title: __field2.unwrap_or_default(),
-                    end_block_index: crate::lossless::required(
+                    end_block_index: crate::decode::required(
                         __field3,
                         "end_block_index",
                     )?,
                     file_id: __field4.unwrap_or_default(),
-                    start_block_index: crate::lossless::required(
+                    start_block_index: crate::decode::required(
                         __field5,
                         "start_block_index",
                     )?,
@@ -31186,47 +30819,41 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocationParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "document_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "document_index",
                             )?
                         }
                         "document_title" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "document_title",
                             )?
                         }
                         "end_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "end_block_index",
                             )?
                         }
                         "start_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "start_block_index",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         "file_id" => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -31237,17 +30864,14 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocationParam {
                     }
                 }
                 ::std::result::Result::Ok(CitationContentBlockLocationParam {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    document_index: crate::lossless::required(
-                        __field1,
-                        "document_index",
-                    )?,
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    document_index: crate::decode::required(__field1, "document_index")?,
                     document_title: __field2.unwrap_or_default(),
-                    end_block_index: crate::lossless::required(
+                    end_block_index: crate::decode::required(
                         __field3,
                         "end_block_index",
                     )?,
-                    start_block_index: crate::lossless::required(
+                    start_block_index: crate::decode::required(
                         __field4,
                         "start_block_index",
                     )?,
@@ -31295,18 +30919,14 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocation {
                 let mut __field6: ::std::option::Option<CitationPageLocationType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "document_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "document_index",
@@ -31321,7 +30941,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocation {
                             )?
                         }
                         "end_page_number" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "end_page_number",
@@ -31336,15 +30956,13 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocation {
                             )?
                         }
                         "start_page_number" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "start_page_number",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -31352,18 +30970,15 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocation {
                     }
                 }
                 ::std::result::Result::Ok(CitationPageLocation {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    document_index: crate::lossless::required(
-                        __field1,
-                        "document_index",
-                    )?,
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    document_index: crate::decode::required(__field1, "document_index")?,
                     document_title: __field2.unwrap_or_default(),
-                    end_page_number: crate::lossless::required(
+                    end_page_number: crate::decode::required(
                         __field3,
                         "end_page_number",
                     )?,
                     file_id: __field4.unwrap_or_default(),
-                    start_page_number: crate::lossless::required(
+                    start_page_number: crate::decode::required(
                         __field5,
                         "start_page_number",
                     )?,
@@ -31406,47 +31021,41 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocationParam {
                 let mut __field5: ::std::option::Option<CitationPageLocationParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "document_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "document_index",
                             )?
                         }
                         "document_title" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "document_title",
                             )?
                         }
                         "end_page_number" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "end_page_number",
                             )?
                         }
                         "start_page_number" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "start_page_number",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         "file_id" => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -31457,17 +31066,14 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocationParam {
                     }
                 }
                 ::std::result::Result::Ok(CitationPageLocationParam {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    document_index: crate::lossless::required(
-                        __field1,
-                        "document_index",
-                    )?,
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    document_index: crate::decode::required(__field1, "document_index")?,
                     document_title: __field2.unwrap_or_default(),
-                    end_page_number: crate::lossless::required(
+                    end_page_number: crate::decode::required(
                         __field3,
                         "end_page_number",
                     )?,
-                    start_page_number: crate::lossless::required(
+                    start_page_number: crate::decode::required(
                         __field4,
                         "start_page_number",
                     )?,
@@ -31513,46 +31119,40 @@ impl<'de> ::serde::Deserialize<'de> for CitationSearchResultLocationParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "end_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "end_block_index",
                             )?
                         }
                         "search_result_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "search_result_index",
                             )?
                         }
                         "source" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                            crate::decode::fill(&mut __field3, &mut __map, "source")?
                         }
                         "start_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "start_block_index",
                             )?
                         }
                         "title" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "title")?
+                            crate::decode::fill(&mut __field5, &mut __map, "title")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -31560,17 +31160,17 @@ impl<'de> ::serde::Deserialize<'de> for CitationSearchResultLocationParam {
                     }
                 }
                 ::std::result::Result::Ok(CitationSearchResultLocationParam {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    end_block_index: crate::lossless::required(
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    end_block_index: crate::decode::required(
                         __field1,
                         "end_block_index",
                     )?,
-                    search_result_index: crate::lossless::required(
+                    search_result_index: crate::decode::required(
                         __field2,
                         "search_result_index",
                     )?,
-                    source: crate::lossless::required(__field3, "source")?,
-                    start_block_index: crate::lossless::required(
+                    source: crate::decode::required(__field3, "source")?,
+                    start_block_index: crate::decode::required(
                         __field4,
                         "start_block_index",
                     )?,
@@ -31617,30 +31217,24 @@ impl<'de> ::serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "encrypted_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "encrypted_index",
                             )?
                         }
                         "title" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                            crate::decode::fill(&mut __field2, &mut __map, "title")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field4, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field4, &mut __map, "url")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -31648,8 +31242,8 @@ impl<'de> ::serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
                     }
                 }
                 ::std::result::Result::Ok(CitationWebSearchResultLocationParam {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    encrypted_index: crate::lossless::required(
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    encrypted_index: crate::decode::required(
                         __field1,
                         "encrypted_index",
                     )?,
@@ -31658,7 +31252,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
                         .unwrap_or_else(
                             defaults::citation_web_search_result_location_param_type,
                         ),
-                    url: crate::lossless::required(__field4, "url")?,
+                    url: crate::decode::required(__field4, "url")?,
                     unknown_fields,
                 })
             }
@@ -31699,35 +31293,31 @@ impl<'de> ::serde::Deserialize<'de> for CitationsSearchResultLocation {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "end_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "end_block_index",
                             )?
                         }
                         "search_result_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "search_result_index",
                             )?
                         }
                         "source" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                            crate::decode::fill(&mut __field3, &mut __map, "source")?
                         }
                         "start_block_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "start_block_index",
@@ -31741,9 +31331,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationsSearchResultLocation {
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -31751,17 +31339,17 @@ impl<'de> ::serde::Deserialize<'de> for CitationsSearchResultLocation {
                     }
                 }
                 ::std::result::Result::Ok(CitationsSearchResultLocation {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    end_block_index: crate::lossless::required(
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    end_block_index: crate::decode::required(
                         __field1,
                         "end_block_index",
                     )?,
-                    search_result_index: crate::lossless::required(
+                    search_result_index: crate::decode::required(
                         __field2,
                         "search_result_index",
                     )?,
-                    source: crate::lossless::required(__field3, "source")?,
-                    start_block_index: crate::lossless::required(
+                    source: crate::decode::required(__field3, "source")?,
+                    start_block_index: crate::decode::required(
                         __field4,
                         "start_block_index",
                     )?,
@@ -31806,18 +31394,14 @@ impl<'de> ::serde::Deserialize<'de> for CitationsWebSearchResultLocation {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cited_text" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "cited_text",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "cited_text")?
                         }
                         "encrypted_index" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "encrypted_index",
@@ -31831,10 +31415,8 @@ impl<'de> ::serde::Deserialize<'de> for CitationsWebSearchResultLocation {
                                 &mut unknown_fields,
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field4, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field4, &mut __map, "url")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -31842,8 +31424,8 @@ impl<'de> ::serde::Deserialize<'de> for CitationsWebSearchResultLocation {
                     }
                 }
                 ::std::result::Result::Ok(CitationsWebSearchResultLocation {
-                    cited_text: crate::lossless::required(__field0, "cited_text")?,
-                    encrypted_index: crate::lossless::required(
+                    cited_text: crate::decode::required(__field0, "cited_text")?,
+                    encrypted_index: crate::decode::required(
                         __field1,
                         "encrypted_index",
                     )?,
@@ -31852,7 +31434,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationsWebSearchResultLocation {
                         .unwrap_or_else(
                             defaults::citations_web_search_result_location_type,
                         ),
-                    url: crate::lossless::required(__field4, "url")?,
+                    url: crate::decode::required(__field4, "url")?,
                     unknown_fields,
                 })
             }
@@ -31884,15 +31466,11 @@ impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlock {
                 let mut __field1: ::std::option::Option<RedactedThinkingBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -31900,7 +31478,7 @@ impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlock {
                     }
                 }
                 ::std::result::Result::Ok(RedactedThinkingBlock {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     type_: __field1
                         .unwrap_or_else(defaults::redacted_thinking_block_type),
                     unknown_fields,
@@ -31936,15 +31514,11 @@ impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -31952,7 +31526,7 @@ impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(RedactedThinkingBlockParam {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     type_: __field1
                         .unwrap_or_else(defaults::redacted_thinking_block_param_type),
                     unknown_fields,
@@ -31992,19 +31566,15 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlock {
                 let mut __field3: ::std::option::Option<ServerToolUseBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
                         "input" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "input")?
+                            crate::decode::fill(&mut __field1, &mut __map, "input")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "name")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "name" => crate::decode::fill(&mut __field2, &mut __map, "name")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32012,9 +31582,9 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlock {
                     }
                 }
                 ::std::result::Result::Ok(ServerToolUseBlock {
-                    id: crate::lossless::required(__field0, "id")?,
-                    input: crate::lossless::required(__field1, "input")?,
-                    name: crate::lossless::required(__field2, "name")?,
+                    id: crate::decode::required(__field0, "id")?,
+                    input: crate::decode::required(__field1, "input")?,
+                    name: crate::decode::required(__field2, "name")?,
                     type_: __field3.unwrap_or_else(defaults::server_tool_use_block_type),
                     unknown_fields,
                 })
@@ -32054,7 +31624,7 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockParam {
                 let mut __field4: ::std::option::Option<ServerToolUseBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -32065,16 +31635,12 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockParam {
                                 &mut unknown_fields,
                             )?
                         }
-                        "id" => crate::lossless::fill(&mut __field1, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field1, &mut __map, "id")?,
                         "input" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                            crate::decode::fill(&mut __field2, &mut __map, "input")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "name" => crate::decode::fill(&mut __field3, &mut __map, "name")?,
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32083,8 +31649,8 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockParam {
                 }
                 ::std::result::Result::Ok(ServerToolUseBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    id: crate::lossless::required(__field1, "id")?,
-                    input: crate::lossless::required(__field2, "input")?,
+                    id: crate::decode::required(__field1, "id")?,
+                    input: crate::decode::required(__field2, "input")?,
                     name: __field3
                         .unwrap_or_else(defaults::server_tool_use_block_param_name),
                     type_: __field4
@@ -32123,7 +31689,7 @@ impl<'de> ::serde::Deserialize<'de> for TextBlock {
                 let mut __field2: ::std::option::Option<TextBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "citations" => {
@@ -32134,12 +31700,8 @@ impl<'de> ::serde::Deserialize<'de> for TextBlock {
                                 &mut unknown_fields,
                             )?
                         }
-                        "text" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "text")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "text" => crate::decode::fill(&mut __field1, &mut __map, "text")?,
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32148,7 +31710,7 @@ impl<'de> ::serde::Deserialize<'de> for TextBlock {
                 }
                 ::std::result::Result::Ok(TextBlock {
                     citations: __field0.unwrap_or_default(),
-                    text: crate::lossless::required(__field1, "text")?,
+                    text: crate::decode::required(__field1, "text")?,
                     type_: __field2.unwrap_or_else(defaults::text_block_type),
                     unknown_fields,
                 })
@@ -32189,7 +31751,7 @@ impl<'de> ::serde::Deserialize<'de> for TextBlockParam {
                 let mut __field3: ::std::option::Option<TextBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -32208,12 +31770,8 @@ impl<'de> ::serde::Deserialize<'de> for TextBlockParam {
                                 &mut unknown_fields,
                             )?
                         }
-                        "text" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "text")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "text" => crate::decode::fill(&mut __field2, &mut __map, "text")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32223,7 +31781,7 @@ impl<'de> ::serde::Deserialize<'de> for TextBlockParam {
                 ::std::result::Result::Ok(TextBlockParam {
                     cache_control: __field0.unwrap_or_default(),
                     citations: __field1.unwrap_or_default(),
-                    text: crate::lossless::required(__field2, "text")?,
+                    text: crate::decode::required(__field2, "text")?,
                     type_: __field3.unwrap_or_else(defaults::text_block_param_type),
                     unknown_fields,
                 })
@@ -32257,22 +31815,16 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingBlock {
                 let mut __field2: ::std::option::Option<ThinkingBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "signature" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "signature",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "signature")?
                         }
                         "thinking" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "thinking")?
+                            crate::decode::fill(&mut __field1, &mut __map, "thinking")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32280,8 +31832,8 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingBlock {
                     }
                 }
                 ::std::result::Result::Ok(ThinkingBlock {
-                    signature: crate::lossless::required(__field0, "signature")?,
-                    thinking: crate::lossless::required(__field1, "thinking")?,
+                    signature: crate::decode::required(__field0, "signature")?,
+                    thinking: crate::decode::required(__field1, "thinking")?,
                     type_: __field2.unwrap_or_else(defaults::thinking_block_type),
                     unknown_fields,
                 })
@@ -32315,22 +31867,16 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingBlockParam {
                 let mut __field2: ::std::option::Option<ThinkingBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "signature" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "signature",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "signature")?
                         }
                         "thinking" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "thinking")?
+                            crate::decode::fill(&mut __field1, &mut __map, "thinking")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32338,8 +31884,8 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(ThinkingBlockParam {
-                    signature: crate::lossless::required(__field0, "signature")?,
-                    thinking: crate::lossless::required(__field1, "thinking")?,
+                    signature: crate::decode::required(__field0, "signature")?,
+                    thinking: crate::decode::required(__field1, "thinking")?,
                     type_: __field2.unwrap_or_else(defaults::thinking_block_param_type),
                     unknown_fields,
                 })
@@ -32376,19 +31922,15 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlock {
                 let mut __field3: ::std::option::Option<ToolUseBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
                         "input" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "input")?
+                            crate::decode::fill(&mut __field1, &mut __map, "input")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "name")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "name" => crate::decode::fill(&mut __field2, &mut __map, "name")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32396,9 +31938,9 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlock {
                     }
                 }
                 ::std::result::Result::Ok(ToolUseBlock {
-                    id: crate::lossless::required(__field0, "id")?,
-                    input: crate::lossless::required(__field1, "input")?,
-                    name: crate::lossless::required(__field2, "name")?,
+                    id: crate::decode::required(__field0, "id")?,
+                    input: crate::decode::required(__field1, "input")?,
+                    name: crate::decode::required(__field2, "name")?,
                     type_: __field3.unwrap_or_else(defaults::tool_use_block_type),
                     unknown_fields,
                 })
@@ -32438,7 +31980,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlockParam {
                 let mut __field4: ::std::option::Option<ToolUseBlockParamType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -32449,16 +31991,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlockParam {
                                 &mut unknown_fields,
                             )?
                         }
-                        "id" => crate::lossless::fill(&mut __field1, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field1, &mut __map, "id")?,
                         "input" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                            crate::decode::fill(&mut __field2, &mut __map, "input")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "name" => crate::decode::fill(&mut __field3, &mut __map, "name")?,
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32467,9 +32005,9 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlockParam {
                 }
                 ::std::result::Result::Ok(ToolUseBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    id: crate::lossless::required(__field1, "id")?,
-                    input: crate::lossless::required(__field2, "input")?,
-                    name: crate::lossless::required(__field3, "name")?,
+                    id: crate::decode::required(__field1, "id")?,
+                    input: crate::decode::required(__field2, "input")?,
+                    name: crate::decode::required(__field3, "name")?,
                     type_: __field4.unwrap_or_else(defaults::tool_use_block_param_type),
                     unknown_fields,
                 })
@@ -32507,11 +32045,11 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlock {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "encrypted_content" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "encrypted_content",
@@ -32526,12 +32064,10 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlock {
                             )?
                         }
                         "title" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                            crate::decode::fill(&mut __field2, &mut __map, "title")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field4, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field4, &mut __map, "url")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32539,15 +32075,15 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlock {
                     }
                 }
                 ::std::result::Result::Ok(WebSearchResultBlock {
-                    encrypted_content: crate::lossless::required(
+                    encrypted_content: crate::decode::required(
                         __field0,
                         "encrypted_content",
                     )?,
                     page_age: __field1.unwrap_or_default(),
-                    title: crate::lossless::required(__field2, "title")?,
+                    title: crate::decode::required(__field2, "title")?,
                     type_: __field3
                         .unwrap_or_else(defaults::web_search_result_block_type),
-                    url: crate::lossless::required(__field4, "url")?,
+                    url: crate::decode::required(__field4, "url")?,
                     unknown_fields,
                 })
             }
@@ -32584,11 +32120,11 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlockParam {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "encrypted_content" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "encrypted_content",
@@ -32603,12 +32139,10 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlockParam {
                             )?
                         }
                         "title" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "title")?
+                            crate::decode::fill(&mut __field2, &mut __map, "title")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field4, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field4, &mut __map, "url")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32616,15 +32150,15 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlockParam {
                     }
                 }
                 ::std::result::Result::Ok(WebSearchResultBlockParam {
-                    encrypted_content: crate::lossless::required(
+                    encrypted_content: crate::decode::required(
                         __field0,
                         "encrypted_content",
                     )?,
                     page_age: __field1.unwrap_or_default(),
-                    title: crate::lossless::required(__field2, "title")?,
+                    title: crate::decode::required(__field2, "title")?,
                     type_: __field3
                         .unwrap_or_else(defaults::web_search_result_block_param_type),
-                    url: crate::lossless::required(__field4, "url")?,
+                    url: crate::decode::required(__field4, "url")?,
                     unknown_fields,
                 })
             }
@@ -32658,19 +32192,13 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolRequestError {
                 let mut __field1: ::std::option::Option<WebSearchToolRequestErrorType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32678,7 +32206,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolRequestError {
                     }
                 }
                 ::std::result::Result::Ok(WebSearchToolRequestError {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     type_: __field1
                         .unwrap_or_else(defaults::web_search_tool_request_error_type),
                     unknown_fields,
@@ -32715,22 +32243,20 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlock {
                 let mut __field2: ::std::option::Option<WebSearchToolResultBlockType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32738,8 +32264,8 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlock {
                     }
                 }
                 ::std::result::Result::Ok(WebSearchToolResultBlock {
-                    content: crate::lossless::required(__field0, "content")?,
-                    tool_use_id: crate::lossless::required(__field1, "tool_use_id")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    tool_use_id: crate::decode::required(__field1, "tool_use_id")?,
                     type_: __field2
                         .unwrap_or_else(defaults::web_search_tool_result_block_type),
                     unknown_fields,
@@ -32781,7 +32307,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlockParam {
                 > = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
@@ -32793,18 +32319,16 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlockParam {
                             )?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                            crate::decode::fill(&mut __field1, &mut __map, "content")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32813,8 +32337,8 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlockParam {
                 }
                 ::std::result::Result::Ok(WebSearchToolResultBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    content: crate::lossless::required(__field1, "content")?,
-                    tool_use_id: crate::lossless::required(__field2, "tool_use_id")?,
+                    content: crate::decode::required(__field1, "content")?,
+                    tool_use_id: crate::decode::required(__field2, "tool_use_id")?,
                     type_: __field3
                         .unwrap_or_else(
                             defaults::web_search_tool_result_block_param_type,
@@ -32852,19 +32376,13 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultError {
                 let mut __field1: ::std::option::Option<WebSearchToolResultErrorType> = ::std::option::Option::None;
                 let mut unknown_fields = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error_code" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "error_code",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "error_code")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             let __value = __map.next_value()?;
                             unknown_fields.insert(__key.into_string(), __value);
@@ -32872,7 +32390,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultError {
                     }
                 }
                 ::std::result::Result::Ok(WebSearchToolResultError {
-                    error_code: crate::lossless::required(__field0, "error_code")?,
+                    error_code: crate::decode::required(__field0, "error_code")?,
                     type_: __field1
                         .unwrap_or_else(defaults::web_search_tool_result_error_type),
                     unknown_fields,
@@ -32889,7 +32407,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowedInferenceGeosString {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -32939,7 +32457,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKey {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "created_at" => {
@@ -32963,31 +32481,23 @@ impl<'de> ::serde::Deserialize<'de> for ApiKey {
                             );
                         }
                         "created_by" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "created_by",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "created_by")?
                         }
-                        "id" => crate::lossless::fill(&mut __field2, &mut __map, "id")?,
-                        "name" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
-                        }
+                        "id" => crate::decode::fill(&mut __field2, &mut __map, "id")?,
+                        "name" => crate::decode::fill(&mut __field3, &mut __map, "name")?,
                         "partial_key_hint" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "partial_key_hint",
                             )?
                         }
                         "status" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "status")?
+                            crate::decode::fill(&mut __field5, &mut __map, "status")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         "workspace_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field7,
                                 &mut __map,
                                 "workspace_id",
@@ -32999,15 +32509,15 @@ impl<'de> ::serde::Deserialize<'de> for ApiKey {
                     }
                 }
                 ::std::result::Result::Ok(ApiKey {
-                    created_at: crate::lossless::required(__field0, "created_at")?,
-                    created_by: crate::lossless::required(__field1, "created_by")?,
-                    id: crate::lossless::required(__field2, "id")?,
-                    name: crate::lossless::required(__field3, "name")?,
-                    partial_key_hint: crate::lossless::required(
+                    created_at: crate::decode::required(__field0, "created_at")?,
+                    created_by: crate::decode::required(__field1, "created_by")?,
+                    id: crate::decode::required(__field2, "id")?,
+                    name: crate::decode::required(__field3, "name")?,
+                    partial_key_hint: crate::decode::required(
                         __field4,
                         "partial_key_hint",
                     )?,
-                    status: crate::lossless::required(__field5, "status")?,
+                    status: crate::decode::required(__field5, "status")?,
                     type_: __field6.unwrap_or_else(defaults::api_key_type),
                     workspace_id: __field7.unwrap_or_default(),
                 })
@@ -33039,21 +32549,19 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyCreatedBy {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(ApiKeyCreatedBy {
-                    id: crate::lossless::required(__field0, "id")?,
-                    type_: crate::lossless::required(__field1, "type")?,
+                    id: crate::decode::required(__field0, "id")?,
+                    type_: crate::decode::required(__field1, "type")?,
                 })
             }
         }
@@ -33067,7 +32575,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33111,14 +32619,12 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyUpdateParams {
                     ::std::option::Option<crate::types::ApiKeyStatus>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "name" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field0, &mut __map, "name")?,
                         "status" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "status")?
+                            crate::decode::fill(&mut __field1, &mut __map, "status")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -33158,30 +32664,22 @@ impl<'de> ::serde::Deserialize<'de> for Base64ImageSource {
                 let mut __field1: ::std::option::Option<Base64ImageSourceMediaType> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<Base64ImageSourceType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "media_type" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "media_type",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "media_type")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(Base64ImageSource {
-                    data: crate::lossless::required(__field0, "data")?,
-                    media_type: crate::lossless::required(__field1, "media_type")?,
+                    data: crate::decode::required(__field0, "data")?,
+                    media_type: crate::decode::required(__field1, "media_type")?,
                     type_: __field2.unwrap_or_else(defaults::base64_image_source_type),
                 })
             }
@@ -33196,7 +32694,7 @@ impl<'de> ::serde::Deserialize<'de> for Base64ImageSourceMediaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33223,7 +32721,7 @@ impl<'de> ::serde::Deserialize<'de> for Base64ImageSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33264,29 +32762,21 @@ impl<'de> ::serde::Deserialize<'de> for Base64PdfSource {
                 let mut __field1: ::std::option::Option<Base64PdfSourceMediaType> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<Base64PdfSourceType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "media_type" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "media_type",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "media_type")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(Base64PdfSource {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     media_type: __field1
                         .unwrap_or_else(defaults::base64_pdf_source_media_type),
                     type_: __field2.unwrap_or_else(defaults::base64_pdf_source_type),
@@ -33303,7 +32793,7 @@ impl<'de> ::serde::Deserialize<'de> for Base64PdfSourceMediaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33327,7 +32817,7 @@ impl<'de> ::serde::Deserialize<'de> for Base64PdfSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33366,12 +32856,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaAllThinkingTurns {
             ) -> ::std::result::Result<BetaAllThinkingTurns, A::Error> {
                 let mut __field0: ::std::option::Option<BetaAllThinkingTurnsType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -33393,7 +32881,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaAllThinkingTurnsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33436,30 +32924,22 @@ impl<'de> ::serde::Deserialize<'de> for BetaBase64ImageSource {
                 > = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<BetaBase64ImageSourceType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "media_type" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "media_type",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "media_type")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaBase64ImageSource {
-                    data: crate::lossless::required(__field0, "data")?,
-                    media_type: crate::lossless::required(__field1, "media_type")?,
+                    data: crate::decode::required(__field0, "data")?,
+                    media_type: crate::decode::required(__field1, "media_type")?,
                     type_: __field2
                         .unwrap_or_else(defaults::beta_base64_image_source_type),
                 })
@@ -33475,7 +32955,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBase64ImageSourceMediaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33502,7 +32982,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBase64ImageSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33526,7 +33006,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBase64PdfSourceMediaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33550,7 +33030,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBase64PdfSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33574,7 +33054,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlockParamTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33598,7 +33078,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33622,7 +33102,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlockParamTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33646,7 +33126,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33670,7 +33150,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlockPara
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33694,7 +33174,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlockType
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33718,7 +33198,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultErrorPara
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33744,7 +33224,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultErrorType
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33788,13 +33268,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaCacheControlEphemeral {
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaCacheControlEphemeralType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "ttl" => crate::lossless::fill(&mut __field0, &mut __map, "ttl")?,
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "ttl" => crate::decode::fill(&mut __field0, &mut __map, "ttl")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -33817,7 +33295,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCacheControlEphemeralType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33857,18 +33335,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaCacheCreation {
                 let mut __field0: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "ephemeral_1h_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "ephemeral_1h_input_tokens",
                             )?
                         }
                         "ephemeral_5m_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "ephemeral_5m_input_tokens",
@@ -33880,11 +33358,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaCacheCreation {
                     }
                 }
                 ::std::result::Result::Ok(BetaCacheCreation {
-                    ephemeral_1h_input_tokens: crate::lossless::required(
+                    ephemeral_1h_input_tokens: crate::decode::required(
                         __field0,
                         "ephemeral_1h_input_tokens",
                     )?,
-                    ephemeral_5m_input_tokens: crate::lossless::required(
+                    ephemeral_5m_input_tokens: crate::decode::required(
                         __field1,
                         "ephemeral_5m_input_tokens",
                     )?,
@@ -33901,7 +33379,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocationParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33925,7 +33403,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33949,7 +33427,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocationParamTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33973,7 +33451,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -33997,7 +33475,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocationParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34021,7 +33499,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34045,7 +33523,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocationParamTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34069,7 +33547,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34093,7 +33571,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationWebSearchResultLocationParam
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34135,22 +33613,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsDelta {
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaCitationsDeltaType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "citation" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "citation")?
+                            crate::decode::fill(&mut __field0, &mut __map, "citation")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaCitationsDelta {
-                    citation: crate::lossless::required(__field0, "citation")?,
+                    citation: crate::decode::required(__field0, "citation")?,
                     type_: __field1.unwrap_or_else(defaults::beta_citations_delta_type),
                 })
             }
@@ -34165,7 +33641,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsDeltaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34189,7 +33665,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsWebSearchResultLocationType
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34233,15 +33709,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearThinking20251015Edit {
                     BetaClearThinking20251015EditType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "keep" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "keep")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "keep" => crate::decode::fill(&mut __field0, &mut __map, "keep")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -34264,7 +33736,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearThinking20251015EditKeepString 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34307,37 +33779,35 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearThinking20251015EditResponse {
                     BetaClearThinking20251015EditResponseType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cleared_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cleared_input_tokens",
                             )?
                         }
                         "cleared_thinking_turns" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cleared_thinking_turns",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaClearThinking20251015EditResponse {
-                    cleared_input_tokens: crate::lossless::required(
+                    cleared_input_tokens: crate::decode::required(
                         __field0,
                         "cleared_input_tokens",
                     )?,
-                    cleared_thinking_turns: crate::lossless::required(
+                    cleared_thinking_turns: crate::decode::required(
                         __field1,
                         "cleared_thinking_turns",
                     )?,
@@ -34358,7 +33828,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearThinking20251015EditResponseTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34382,7 +33852,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearThinking20251015EditType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34440,39 +33910,35 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearToolUses20250919Edit {
                     BetaClearToolUses20250919EditType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "clear_at_least" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "clear_at_least",
                             )?
                         }
                         "clear_tool_inputs" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "clear_tool_inputs",
                             )?
                         }
                         "exclude_tools" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "exclude_tools",
                             )?
                         }
-                        "keep" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "keep")?
-                        }
+                        "keep" => crate::decode::fill(&mut __field3, &mut __map, "keep")?,
                         "trigger" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "trigger")?
+                            crate::decode::fill(&mut __field4, &mut __map, "trigger")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -34518,37 +33984,35 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearToolUses20250919EditResponse {
                     BetaClearToolUses20250919EditResponseType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cleared_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cleared_input_tokens",
                             )?
                         }
                         "cleared_tool_uses" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cleared_tool_uses",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaClearToolUses20250919EditResponse {
-                    cleared_input_tokens: crate::lossless::required(
+                    cleared_input_tokens: crate::decode::required(
                         __field0,
                         "cleared_input_tokens",
                     )?,
-                    cleared_tool_uses: crate::lossless::required(
+                    cleared_tool_uses: crate::decode::required(
                         __field1,
                         "cleared_tool_uses",
                     )?,
@@ -34569,7 +34033,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearToolUses20250919EditResponseTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34593,7 +34057,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearToolUses20250919EditType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34617,7 +34081,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34641,7 +34105,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34665,7 +34129,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34689,7 +34153,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34741,39 +34205,35 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionTool20250522 {
                     BetaCodeExecutionTool20250522Type,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field3, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field4, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -34801,7 +34261,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionTool20250522Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34825,7 +34285,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionTool20250522Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34877,39 +34337,35 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionTool20250825 {
                     BetaCodeExecutionTool20250825Type,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field3, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field4, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -34937,7 +34393,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionTool20250825Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34961,7 +34417,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionTool20250825Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -34985,7 +34441,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlockParamTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35009,7 +34465,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35033,7 +34489,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultErrorParamTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35057,7 +34513,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35103,29 +34559,27 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompact20260112Edit {
                 > = ::std::option::Option::None;
                 let mut __field3: ::std::option::Option<BetaCompact20260112EditType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "instructions" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "instructions",
                             )?
                         }
                         "pause_after_compaction" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "pause_after_compaction",
                             )?
                         }
                         "trigger" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "trigger")?
+                            crate::decode::fill(&mut __field2, &mut __map, "trigger")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -35150,7 +34604,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompact20260112EditType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35174,7 +34628,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35198,7 +34652,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35240,22 +34694,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionContentBlockDelta {
                     BetaCompactionContentBlockDeltaType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaCompactionContentBlockDelta {
-                    content: crate::lossless::required(__field0, "content")?,
+                    content: crate::decode::required(__field0, "content")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_compaction_content_block_delta_type,
@@ -35273,7 +34725,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionContentBlockDeltaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35321,47 +34773,45 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionIterationUsage {
                     BetaCompactionIterationUsageType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_creation" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_creation",
                             )?
                         }
                         "cache_creation_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_creation_input_tokens",
                             )?
                         }
                         "cache_read_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "cache_read_input_tokens",
                             )?
                         }
                         "input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "input_tokens",
                             )?
                         }
                         "output_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "output_tokens",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -35369,16 +34819,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionIterationUsage {
                 }
                 ::std::result::Result::Ok(BetaCompactionIterationUsage {
                     cache_creation: __field0.unwrap_or_default(),
-                    cache_creation_input_tokens: crate::lossless::required(
+                    cache_creation_input_tokens: crate::decode::required(
                         __field1,
                         "cache_creation_input_tokens",
                     )?,
-                    cache_read_input_tokens: crate::lossless::required(
+                    cache_read_input_tokens: crate::decode::required(
                         __field2,
                         "cache_read_input_tokens",
                     )?,
-                    input_tokens: crate::lossless::required(__field3, "input_tokens")?,
-                    output_tokens: crate::lossless::required(__field4, "output_tokens")?,
+                    input_tokens: crate::decode::required(__field3, "input_tokens")?,
+                    output_tokens: crate::decode::required(__field4, "output_tokens")?,
                     type_: __field5
                         .unwrap_or_else(defaults::beta_compaction_iteration_usage_type),
                 })
@@ -35394,7 +34844,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionIterationUsageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35439,7 +34889,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainer {
                     ::std::option::Option<::std::vec::Vec<BetaSkill>>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "expires_at" => {
@@ -35462,9 +34912,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainer {
                                 __map.next_value::<__With>()?.0,
                             );
                         }
-                        "id" => crate::lossless::fill(&mut __field1, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field1, &mut __map, "id")?,
                         "skills" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "skills")?
+                            crate::decode::fill(&mut __field2, &mut __map, "skills")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -35472,8 +34922,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainer {
                     }
                 }
                 ::std::result::Result::Ok(BetaContainer {
-                    expires_at: crate::lossless::required(__field0, "expires_at")?,
-                    id: crate::lossless::required(__field1, "id")?,
+                    expires_at: crate::decode::required(__field0, "expires_at")?,
+                    id: crate::decode::required(__field1, "id")?,
                     skills: __field2.unwrap_or_default(),
                 })
             }
@@ -35508,12 +34958,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerParams {
                     ::std::vec::Vec<BetaSkillParams>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
                         "skills" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "skills")?
+                            crate::decode::fill(&mut __field1, &mut __map, "skills")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -35536,7 +34986,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35560,7 +35010,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35600,22 +35050,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaContentBlockSource {
                 let mut __field0: ::std::option::Option<BetaContentBlockSourceBody> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaContentBlockSourceType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaContentBlockSource {
-                    content: crate::lossless::required(__field0, "content")?,
+                    content: crate::decode::required(__field0, "content")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_content_block_source_type),
                 })
@@ -35631,7 +35079,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaContentBlockSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35672,11 +35120,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaContextManagementConfig {
                     ::std::vec::Vec<crate::types::BetaContextManagementConfigEditsItem>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "edits" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "edits")?
+                            crate::decode::fill(&mut __field0, &mut __map, "edits")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -35717,11 +35165,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaContextManagementResponse {
                     >,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "applied_edits" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "applied_edits",
@@ -35733,7 +35181,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaContextManagementResponse {
                     }
                 }
                 ::std::result::Result::Ok(BetaContextManagementResponse {
-                    applied_edits: crate::lossless::required(__field0, "applied_edits")?,
+                    applied_edits: crate::decode::required(__field0, "applied_edits")?,
                 })
             }
         }
@@ -35765,11 +35213,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaCountTokensContextManagementResponse
             > {
                 let mut __field0: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "original_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "original_input_tokens",
@@ -35781,7 +35229,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCountTokensContextManagementResponse
                     }
                 }
                 ::std::result::Result::Ok(BetaCountTokensContextManagementResponse {
-                    original_input_tokens: crate::lossless::required(
+                    original_input_tokens: crate::decode::required(
                         __field0,
                         "original_input_tokens",
                     )?,
@@ -35814,20 +35262,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaDeletedMessageBatch {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaDeletedMessageBatchType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaDeletedMessageBatch {
-                    id: crate::lossless::required(__field0, "id")?,
+                    id: crate::decode::required(__field0, "id")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_deleted_message_batch_type),
                 })
@@ -35843,7 +35289,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaDeletedMessageBatchType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35867,7 +35313,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaDirectCallerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35891,7 +35337,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaDocumentBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -35931,22 +35377,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaFileDocumentSource {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaFileDocumentSourceType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "file_id" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                            crate::decode::fill(&mut __field0, &mut __map, "file_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaFileDocumentSource {
-                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    file_id: crate::decode::required(__field0, "file_id")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_file_document_source_type),
                 })
@@ -35962,7 +35406,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaFileDocumentSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -36002,22 +35446,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaFileImageSource {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaFileImageSourceType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "file_id" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "file_id")?
+                            crate::decode::fill(&mut __field0, &mut __map, "file_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaFileImageSource {
-                    file_id: crate::lossless::required(__field0, "file_id")?,
+                    file_id: crate::decode::required(__field0, "file_id")?,
                     type_: __field1.unwrap_or_else(defaults::beta_file_image_source_type),
                 })
             }
@@ -36032,7 +35474,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaFileImageSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -36077,22 +35519,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaImageBlockParam {
                 > = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<BetaImageBlockParamType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "source" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "source")?
+                            crate::decode::fill(&mut __field1, &mut __map, "source")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -36100,7 +35540,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaImageBlockParam {
                 }
                 ::std::result::Result::Ok(BetaImageBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    source: crate::lossless::required(__field1, "source")?,
+                    source: crate::decode::required(__field1, "source")?,
                     type_: __field2.unwrap_or_else(defaults::beta_image_block_param_type),
                 })
             }
@@ -36115,7 +35555,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaImageBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -36155,26 +35595,24 @@ impl<'de> ::serde::Deserialize<'de> for BetaInputJsonDelta {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaInputJsonDeltaType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "partial_json" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "partial_json",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaInputJsonDelta {
-                    partial_json: crate::lossless::required(__field0, "partial_json")?,
+                    partial_json: crate::decode::required(__field0, "partial_json")?,
                     type_: __field1.unwrap_or_else(defaults::beta_input_json_delta_type),
                 })
             }
@@ -36189,7 +35627,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaInputJsonDeltaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -36231,14 +35669,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaInputTokensClearAtLeast {
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         "value" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "value")?
+                            crate::decode::fill(&mut __field1, &mut __map, "value")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -36248,7 +35684,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaInputTokensClearAtLeast {
                 ::std::result::Result::Ok(BetaInputTokensClearAtLeast {
                     type_: __field0
                         .unwrap_or_else(defaults::beta_input_tokens_clear_at_least_type),
-                    value: crate::lossless::required(__field1, "value")?,
+                    value: crate::decode::required(__field1, "value")?,
                 })
             }
         }
@@ -36262,7 +35698,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaInputTokensClearAtLeastType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -36302,14 +35738,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaInputTokensTrigger {
                 let mut __field0: ::std::option::Option<BetaInputTokensTriggerType> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         "value" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "value")?
+                            crate::decode::fill(&mut __field1, &mut __map, "value")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -36319,7 +35753,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaInputTokensTrigger {
                 ::std::result::Result::Ok(BetaInputTokensTrigger {
                     type_: __field0
                         .unwrap_or_else(defaults::beta_input_tokens_trigger_type),
-                    value: crate::lossless::required(__field1, "value")?,
+                    value: crate::decode::required(__field1, "value")?,
                 })
             }
         }
@@ -36333,7 +35767,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaInputTokensTriggerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -36375,22 +35809,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaJsonOutputFormat {
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaJsonOutputFormatType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "schema" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "schema")?
+                            crate::decode::fill(&mut __field0, &mut __map, "schema")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaJsonOutputFormat {
-                    schema: crate::lossless::required(__field0, "schema")?,
+                    schema: crate::decode::required(__field0, "schema")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_json_output_format_type),
                 })
@@ -36406,7 +35838,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaJsonOutputFormatType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -36454,20 +35886,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaListMessageBatchesResponse {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "first_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "first_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "first_id")?
                         }
                         "has_more" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field2, &mut __map, "has_more")?
                         }
                         "last_id" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "last_id")?
+                            crate::decode::fill(&mut __field3, &mut __map, "last_id")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -36475,9 +35905,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaListMessageBatchesResponse {
                     }
                 }
                 ::std::result::Result::Ok(BetaListMessageBatchesResponse {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     first_id: __field1.unwrap_or_default(),
-                    has_more: crate::lossless::required(__field2, "has_more")?,
+                    has_more: crate::decode::required(__field2, "has_more")?,
                     last_id: __field3.unwrap_or_default(),
                 })
             }
@@ -36516,20 +35946,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaListModelsResponse {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "first_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "first_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "first_id")?
                         }
                         "has_more" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field2, &mut __map, "has_more")?
                         }
                         "last_id" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "last_id")?
+                            crate::decode::fill(&mut __field3, &mut __map, "last_id")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -36537,9 +35965,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaListModelsResponse {
                     }
                 }
                 ::std::result::Result::Ok(BetaListModelsResponse {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     first_id: __field1.unwrap_or_default(),
-                    has_more: crate::lossless::required(__field2, "has_more")?,
+                    has_more: crate::decode::required(__field2, "has_more")?,
                     last_id: __field3.unwrap_or_default(),
                 })
             }
@@ -36570,18 +35998,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolConfig {
                 let mut __field0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "enabled" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "enabled")?
+                            crate::decode::fill(&mut __field1, &mut __map, "enabled")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -36620,18 +36048,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolDefaultConfig {
                 let mut __field0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "enabled" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "enabled")?
+                            crate::decode::fill(&mut __field1, &mut __map, "enabled")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -36654,7 +36082,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolResultBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -36678,7 +36106,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -36702,7 +36130,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -36751,36 +36179,34 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolset {
                 let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field4: ::std::option::Option<BetaMcpToolsetType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "configs" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "configs")?
+                            crate::decode::fill(&mut __field1, &mut __map, "configs")?
                         }
                         "default_config" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "default_config",
                             )?
                         }
                         "mcp_server_name" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "mcp_server_name",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -36790,7 +36216,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolset {
                     cache_control: __field0.unwrap_or_default(),
                     configs: __field1.unwrap_or_default(),
                     default_config: __field2.unwrap_or_default(),
-                    mcp_server_name: crate::lossless::required(
+                    mcp_server_name: crate::decode::required(
                         __field3,
                         "mcp_server_name",
                     )?,
@@ -36808,7 +36234,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolsetType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -36861,46 +36287,42 @@ impl<'de> ::serde::Deserialize<'de> for BetaMemoryTool20250818 {
                 let mut __field5: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field6: ::std::option::Option<BetaMemoryTool20250818Type> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "input_examples" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "input_examples",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field4, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field5, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -36929,7 +36351,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMemoryTool20250818Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -36953,7 +36375,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMemoryTool20250818Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -37011,52 +36433,44 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessage {
                 let mut __field8: ::std::option::Option<BetaMessageType> = ::std::option::Option::None;
                 let mut __field9: ::std::option::Option<BetaUsage> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "container" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "container",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "container")?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                            crate::decode::fill(&mut __field1, &mut __map, "content")?
                         }
                         "context_management" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "context_management",
                             )?
                         }
-                        "id" => crate::lossless::fill(&mut __field3, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field3, &mut __map, "id")?,
                         "model" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "model")?
+                            crate::decode::fill(&mut __field4, &mut __map, "model")?
                         }
-                        "role" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "role")?
-                        }
+                        "role" => crate::decode::fill(&mut __field5, &mut __map, "role")?,
                         "stop_reason" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "stop_reason",
                             )?
                         }
                         "stop_sequence" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field7,
                                 &mut __map,
                                 "stop_sequence",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field8, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field8, &mut __map, "type")?,
                         "usage" => {
-                            crate::lossless::fill(&mut __field9, &mut __map, "usage")?
+                            crate::decode::fill(&mut __field9, &mut __map, "usage")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -37065,15 +36479,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessage {
                 }
                 ::std::result::Result::Ok(BetaMessage {
                     container: __field0.unwrap_or_default(),
-                    content: crate::lossless::required(__field1, "content")?,
+                    content: crate::decode::required(__field1, "content")?,
                     context_management: __field2.unwrap_or_default(),
-                    id: crate::lossless::required(__field3, "id")?,
-                    model: crate::lossless::required(__field4, "model")?,
+                    id: crate::decode::required(__field3, "id")?,
+                    model: crate::decode::required(__field4, "model")?,
                     role: __field5.unwrap_or_else(defaults::beta_message_role),
                     stop_reason: __field6.unwrap_or_default(),
                     stop_sequence: __field7.unwrap_or_default(),
                     type_: __field8.unwrap_or_else(defaults::beta_message_type),
-                    usage: crate::lossless::required(__field9, "usage")?,
+                    usage: crate::decode::required(__field9, "usage")?,
                 })
             }
         }
@@ -37125,7 +36539,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatch {
                 > = ::std::option::Option::None;
                 let mut __field9: ::std::option::Option<BetaMessageBatchType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "archived_at" => {
@@ -37243,31 +36657,29 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatch {
                                 __map.next_value::<__With>()?.0,
                             );
                         }
-                        "id" => crate::lossless::fill(&mut __field5, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field5, &mut __map, "id")?,
                         "processing_status" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "processing_status",
                             )?
                         }
                         "request_counts" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field7,
                                 &mut __map,
                                 "request_counts",
                             )?
                         }
                         "results_url" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field8,
                                 &mut __map,
                                 "results_url",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field9, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field9, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -37276,18 +36688,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatch {
                 ::std::result::Result::Ok(BetaMessageBatch {
                     archived_at: __field0.unwrap_or_default(),
                     cancel_initiated_at: __field1.unwrap_or_default(),
-                    created_at: crate::lossless::required(__field2, "created_at")?,
+                    created_at: crate::decode::required(__field2, "created_at")?,
                     ended_at: __field3.unwrap_or_default(),
-                    expires_at: crate::lossless::required(__field4, "expires_at")?,
-                    id: crate::lossless::required(__field5, "id")?,
-                    processing_status: crate::lossless::required(
+                    expires_at: crate::decode::required(__field4, "expires_at")?,
+                    id: crate::decode::required(__field5, "id")?,
+                    processing_status: crate::decode::required(
                         __field6,
                         "processing_status",
                     )?,
-                    request_counts: crate::lossless::required(
-                        __field7,
-                        "request_counts",
-                    )?,
+                    request_counts: crate::decode::required(__field7, "request_counts")?,
                     results_url: __field8.unwrap_or_default(),
                     type_: __field9.unwrap_or_else(defaults::beta_message_batch_type),
                 })
@@ -37320,12 +36729,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchCanceledResult {
                     BetaMessageBatchCanceledResultType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -37349,7 +36756,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchCanceledResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -37390,11 +36797,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchCreateParams {
                     ::std::vec::Vec<BetaMessageBatchRequest>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "requests" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "requests")?
+                            crate::decode::fill(&mut __field0, &mut __map, "requests")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -37402,7 +36809,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchCreateParams {
                     }
                 }
                 ::std::result::Result::Ok(BetaMessageBatchCreateParams {
-                    requests: crate::lossless::required(__field0, "requests")?,
+                    requests: crate::decode::required(__field0, "requests")?,
                 })
             }
         }
@@ -37434,22 +36841,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchErroredResult {
                     BetaMessageBatchErroredResultType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "error")?
+                            crate::decode::fill(&mut __field0, &mut __map, "error")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaMessageBatchErroredResult {
-                    error: crate::lossless::required(__field0, "error")?,
+                    error: crate::decode::required(__field0, "error")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_message_batch_errored_result_type),
                 })
@@ -37465,7 +36870,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchErroredResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -37506,12 +36911,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchExpiredResult {
                     BetaMessageBatchExpiredResultType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -37533,7 +36936,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchExpiredResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -37575,18 +36978,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchIndividualResponse {
                     crate::types::BetaMessageBatchResult,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "custom_id" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "custom_id",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "custom_id")?
                         }
                         "result" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "result")?
+                            crate::decode::fill(&mut __field1, &mut __map, "result")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -37594,8 +36993,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchIndividualResponse {
                     }
                 }
                 ::std::result::Result::Ok(BetaMessageBatchIndividualResponse {
-                    custom_id: crate::lossless::required(__field0, "custom_id")?,
-                    result: crate::lossless::required(__field1, "result")?,
+                    custom_id: crate::decode::required(__field0, "custom_id")?,
+                    result: crate::decode::required(__field1, "result")?,
                 })
             }
         }
@@ -37625,18 +37024,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchRequest {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaMessageCreateParams> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "custom_id" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "custom_id",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "custom_id")?
                         }
                         "params" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "params")?
+                            crate::decode::fill(&mut __field1, &mut __map, "params")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -37644,8 +37039,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchRequest {
                     }
                 }
                 ::std::result::Result::Ok(BetaMessageBatchRequest {
-                    custom_id: crate::lossless::required(__field0, "custom_id")?,
-                    params: crate::lossless::required(__field1, "params")?,
+                    custom_id: crate::decode::required(__field0, "custom_id")?,
+                    params: crate::decode::required(__field1, "params")?,
                 })
             }
         }
@@ -37678,31 +37073,23 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchRequestCounts {
                 let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "canceled" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "canceled")?
+                            crate::decode::fill(&mut __field0, &mut __map, "canceled")?
                         }
                         "errored" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "errored")?
+                            crate::decode::fill(&mut __field1, &mut __map, "errored")?
                         }
                         "expired" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "expired")?
+                            crate::decode::fill(&mut __field2, &mut __map, "expired")?
                         }
                         "processing" => {
-                            crate::lossless::fill(
-                                &mut __field3,
-                                &mut __map,
-                                "processing",
-                            )?
+                            crate::decode::fill(&mut __field3, &mut __map, "processing")?
                         }
                         "succeeded" => {
-                            crate::lossless::fill(
-                                &mut __field4,
-                                &mut __map,
-                                "succeeded",
-                            )?
+                            crate::decode::fill(&mut __field4, &mut __map, "succeeded")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -37710,11 +37097,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchRequestCounts {
                     }
                 }
                 ::std::result::Result::Ok(BetaMessageBatchRequestCounts {
-                    canceled: crate::lossless::required(__field0, "canceled")?,
-                    errored: crate::lossless::required(__field1, "errored")?,
-                    expired: crate::lossless::required(__field2, "expired")?,
-                    processing: crate::lossless::required(__field3, "processing")?,
-                    succeeded: crate::lossless::required(__field4, "succeeded")?,
+                    canceled: crate::decode::required(__field0, "canceled")?,
+                    errored: crate::decode::required(__field1, "errored")?,
+                    expired: crate::decode::required(__field2, "expired")?,
+                    processing: crate::decode::required(__field3, "processing")?,
+                    succeeded: crate::decode::required(__field4, "succeeded")?,
                 })
             }
         }
@@ -37746,22 +37133,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchSucceededResult {
                     BetaMessageBatchSucceededResultType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "message" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "message")?
+                            crate::decode::fill(&mut __field0, &mut __map, "message")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaMessageBatchSucceededResult {
-                    message: crate::lossless::required(__field0, "message")?,
+                    message: crate::decode::required(__field0, "message")?,
                     type_: __field1
                         .unwrap_or_else(
                             defaults::beta_message_batch_succeeded_result_type,
@@ -37779,7 +37164,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchSucceededResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -37803,7 +37188,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -37869,58 +37254,58 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageCountTokensParams {
                     ::std::vec::Vec<crate::types::BetaToolUnion>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "context_management" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "context_management",
                             )?
                         }
                         "mcp_servers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "mcp_servers",
                             )?
                         }
                         "messages" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "messages")?
+                            crate::decode::fill(&mut __field2, &mut __map, "messages")?
                         }
                         "model" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "model")?
+                            crate::decode::fill(&mut __field3, &mut __map, "model")?
                         }
                         "output_config" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "output_config",
                             )?
                         }
                         "output_format" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "output_format",
                             )?
                         }
                         "system" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "system")?
+                            crate::decode::fill(&mut __field6, &mut __map, "system")?
                         }
                         "thinking" => {
-                            crate::lossless::fill(&mut __field7, &mut __map, "thinking")?
+                            crate::decode::fill(&mut __field7, &mut __map, "thinking")?
                         }
                         "tool_choice" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field8,
                                 &mut __map,
                                 "tool_choice",
                             )?
                         }
                         "tools" => {
-                            crate::lossless::fill(&mut __field9, &mut __map, "tools")?
+                            crate::decode::fill(&mut __field9, &mut __map, "tools")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -37930,8 +37315,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageCountTokensParams {
                 ::std::result::Result::Ok(BetaMessageCountTokensParams {
                     context_management: __field0.unwrap_or_default(),
                     mcp_servers: __field1.unwrap_or_default(),
-                    messages: crate::lossless::required(__field2, "messages")?,
-                    model: crate::lossless::required(__field3, "model")?,
+                    messages: crate::decode::required(__field2, "messages")?,
+                    model: crate::decode::required(__field3, "model")?,
                     output_config: __field4.unwrap_or_default(),
                     output_format: __field5.unwrap_or_default(),
                     system: __field6.unwrap_or_default(),
@@ -38013,116 +37398,104 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageCreateParams {
                 let mut __field18: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut __field19: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "container" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "container",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "container")?
                         }
                         "context_management" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "context_management",
                             )?
                         }
                         "inference_geo" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "inference_geo",
                             )?
                         }
                         "max_tokens" => {
-                            crate::lossless::fill(
-                                &mut __field3,
-                                &mut __map,
-                                "max_tokens",
-                            )?
+                            crate::decode::fill(&mut __field3, &mut __map, "max_tokens")?
                         }
                         "mcp_servers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "mcp_servers",
                             )?
                         }
                         "messages" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "messages")?
+                            crate::decode::fill(&mut __field5, &mut __map, "messages")?
                         }
                         "metadata" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "metadata")?
+                            crate::decode::fill(&mut __field6, &mut __map, "metadata")?
                         }
                         "model" => {
-                            crate::lossless::fill(&mut __field7, &mut __map, "model")?
+                            crate::decode::fill(&mut __field7, &mut __map, "model")?
                         }
                         "output_config" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field8,
                                 &mut __map,
                                 "output_config",
                             )?
                         }
                         "output_format" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field9,
                                 &mut __map,
                                 "output_format",
                             )?
                         }
                         "service_tier" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field10,
                                 &mut __map,
                                 "service_tier",
                             )?
                         }
                         "stop_sequences" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field11,
                                 &mut __map,
                                 "stop_sequences",
                             )?
                         }
                         "stream" => {
-                            crate::lossless::fill(&mut __field12, &mut __map, "stream")?
+                            crate::decode::fill(&mut __field12, &mut __map, "stream")?
                         }
                         "system" => {
-                            crate::lossless::fill(&mut __field13, &mut __map, "system")?
+                            crate::decode::fill(&mut __field13, &mut __map, "system")?
                         }
                         "temperature" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field14,
                                 &mut __map,
                                 "temperature",
                             )?
                         }
                         "thinking" => {
-                            crate::lossless::fill(
-                                &mut __field15,
-                                &mut __map,
-                                "thinking",
-                            )?
+                            crate::decode::fill(&mut __field15, &mut __map, "thinking")?
                         }
                         "tool_choice" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field16,
                                 &mut __map,
                                 "tool_choice",
                             )?
                         }
                         "tools" => {
-                            crate::lossless::fill(&mut __field17, &mut __map, "tools")?
+                            crate::decode::fill(&mut __field17, &mut __map, "tools")?
                         }
                         "top_k" => {
-                            crate::lossless::fill(&mut __field18, &mut __map, "top_k")?
+                            crate::decode::fill(&mut __field18, &mut __map, "top_k")?
                         }
                         "top_p" => {
-                            crate::lossless::fill(&mut __field19, &mut __map, "top_p")?
+                            crate::decode::fill(&mut __field19, &mut __map, "top_p")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -38133,11 +37506,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageCreateParams {
                     container: __field0.unwrap_or_default(),
                     context_management: __field1.unwrap_or_default(),
                     inference_geo: __field2.unwrap_or_default(),
-                    max_tokens: crate::lossless::required(__field3, "max_tokens")?,
+                    max_tokens: crate::decode::required(__field3, "max_tokens")?,
                     mcp_servers: __field4.unwrap_or_default(),
-                    messages: crate::lossless::required(__field5, "messages")?,
+                    messages: crate::decode::required(__field5, "messages")?,
                     metadata: __field6.unwrap_or_default(),
-                    model: crate::lossless::required(__field7, "model")?,
+                    model: crate::decode::required(__field7, "model")?,
                     output_config: __field8.unwrap_or_default(),
                     output_format: __field9.unwrap_or_default(),
                     service_tier: __field10.unwrap_or_default(),
@@ -38163,7 +37536,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageCreateParamsServiceTier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -38214,46 +37587,42 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageDeltaUsage {
                     ::std::option::Option<BetaServerToolUsage>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_creation_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_creation_input_tokens",
                             )?
                         }
                         "cache_read_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_read_input_tokens",
                             )?
                         }
                         "input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "input_tokens",
                             )?
                         }
                         "iterations" => {
-                            crate::lossless::fill(
-                                &mut __field3,
-                                &mut __map,
-                                "iterations",
-                            )?
+                            crate::decode::fill(&mut __field3, &mut __map, "iterations")?
                         }
                         "output_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "output_tokens",
                             )?
                         }
                         "server_tool_use" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "server_tool_use",
@@ -38269,7 +37638,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageDeltaUsage {
                     cache_read_input_tokens: __field1.unwrap_or_default(),
                     input_tokens: __field2.unwrap_or_default(),
                     iterations: __field3.unwrap_or_default(),
-                    output_tokens: crate::lossless::required(__field4, "output_tokens")?,
+                    output_tokens: crate::decode::required(__field4, "output_tokens")?,
                     server_tool_use: __field5.unwrap_or_default(),
                 })
             }
@@ -38306,47 +37675,45 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageIterationUsage {
                 let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field5: ::std::option::Option<BetaMessageIterationUsageType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_creation" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_creation",
                             )?
                         }
                         "cache_creation_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_creation_input_tokens",
                             )?
                         }
                         "cache_read_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "cache_read_input_tokens",
                             )?
                         }
                         "input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "input_tokens",
                             )?
                         }
                         "output_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "output_tokens",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -38354,16 +37721,16 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageIterationUsage {
                 }
                 ::std::result::Result::Ok(BetaMessageIterationUsage {
                     cache_creation: __field0.unwrap_or_default(),
-                    cache_creation_input_tokens: crate::lossless::required(
+                    cache_creation_input_tokens: crate::decode::required(
                         __field1,
                         "cache_creation_input_tokens",
                     )?,
-                    cache_read_input_tokens: crate::lossless::required(
+                    cache_read_input_tokens: crate::decode::required(
                         __field2,
                         "cache_read_input_tokens",
                     )?,
-                    input_tokens: crate::lossless::required(__field3, "input_tokens")?,
-                    output_tokens: crate::lossless::required(__field4, "output_tokens")?,
+                    input_tokens: crate::decode::required(__field3, "input_tokens")?,
+                    output_tokens: crate::decode::required(__field4, "output_tokens")?,
                     type_: __field5
                         .unwrap_or_else(defaults::beta_message_iteration_usage_type),
                 })
@@ -38379,7 +37746,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageIterationUsageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -38419,23 +37786,21 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageParam {
                 let mut __field0: ::std::option::Option<BetaMessageParamContent> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaMessageParamRole> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
-                        "role" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "role")?
-                        }
+                        "role" => crate::decode::fill(&mut __field1, &mut __map, "role")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaMessageParam {
-                    content: crate::lossless::required(__field0, "content")?,
-                    role: crate::lossless::required(__field1, "role")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    role: crate::decode::required(__field1, "role")?,
                 })
             }
         }
@@ -38449,7 +37814,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageParamRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -38474,7 +37839,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -38516,18 +37881,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageTokensCount {
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "context_management" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "context_management",
                             )?
                         }
                         "input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "input_tokens",
@@ -38540,7 +37905,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageTokensCount {
                 }
                 ::std::result::Result::Ok(BetaMessageTokensCount {
                     context_management: __field0.unwrap_or_default(),
-                    input_tokens: crate::lossless::required(__field1, "input_tokens")?,
+                    input_tokens: crate::decode::required(__field1, "input_tokens")?,
                 })
             }
         }
@@ -38554,7 +37919,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -38598,7 +37963,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaModelInfo {
                 let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field3: ::std::option::Option<BetaModelInfoType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "created_at" => {
@@ -38622,25 +37987,23 @@ impl<'de> ::serde::Deserialize<'de> for BetaModelInfo {
                             );
                         }
                         "display_name" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "display_name",
                             )?
                         }
-                        "id" => crate::lossless::fill(&mut __field2, &mut __map, "id")?,
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field2, &mut __map, "id")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaModelInfo {
-                    created_at: crate::lossless::required(__field0, "created_at")?,
-                    display_name: crate::lossless::required(__field1, "display_name")?,
-                    id: crate::lossless::required(__field2, "id")?,
+                    created_at: crate::decode::required(__field0, "created_at")?,
+                    display_name: crate::decode::required(__field1, "display_name")?,
+                    id: crate::decode::required(__field2, "id")?,
                     type_: __field3.unwrap_or_else(defaults::beta_model_info_type),
                 })
             }
@@ -38655,7 +38018,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaModelInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -38699,14 +38062,14 @@ impl<'de> ::serde::Deserialize<'de> for BetaOutputConfig {
                     ::std::option::Option<BetaJsonOutputFormat>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "effort" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "effort")?
+                            crate::decode::fill(&mut __field0, &mut __map, "effort")?
                         }
                         "format" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "format")?
+                            crate::decode::fill(&mut __field1, &mut __map, "format")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -38729,7 +38092,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaOutputConfigEffort {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -38756,7 +38119,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaPlainTextSourceMediaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -38780,7 +38143,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaPlainTextSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -38825,26 +38188,24 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawContentBlockDeltaEvent {
                     BetaRawContentBlockDeltaEventType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "delta" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "delta")?
+                            crate::decode::fill(&mut __field0, &mut __map, "delta")?
                         }
                         "index" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "index")?
+                            crate::decode::fill(&mut __field1, &mut __map, "index")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaRawContentBlockDeltaEvent {
-                    delta: crate::lossless::required(__field0, "delta")?,
-                    index: crate::lossless::required(__field1, "index")?,
+                    delta: crate::decode::required(__field0, "delta")?,
+                    index: crate::decode::required(__field1, "index")?,
                     type_: __field2
                         .unwrap_or_else(
                             defaults::beta_raw_content_block_delta_event_type,
@@ -38862,7 +38223,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawContentBlockDeltaEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -38907,30 +38268,28 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawContentBlockStartEvent {
                     BetaRawContentBlockStartEventType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content_block" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "content_block",
                             )?
                         }
                         "index" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "index")?
+                            crate::decode::fill(&mut __field1, &mut __map, "index")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaRawContentBlockStartEvent {
-                    content_block: crate::lossless::required(__field0, "content_block")?,
-                    index: crate::lossless::required(__field1, "index")?,
+                    content_block: crate::decode::required(__field0, "content_block")?,
+                    index: crate::decode::required(__field1, "index")?,
                     type_: __field2
                         .unwrap_or_else(
                             defaults::beta_raw_content_block_start_event_type,
@@ -38948,7 +38307,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawContentBlockStartEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -38990,22 +38349,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawContentBlockStopEvent {
                     BetaRawContentBlockStopEventType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "index" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "index")?
+                            crate::decode::fill(&mut __field0, &mut __map, "index")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaRawContentBlockStopEvent {
-                    index: crate::lossless::required(__field0, "index")?,
+                    index: crate::decode::required(__field0, "index")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_raw_content_block_stop_event_type),
                 })
@@ -39021,7 +38378,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawContentBlockStopEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39065,24 +38422,22 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawMessageDeltaEvent {
                 let mut __field2: ::std::option::Option<BetaRawMessageDeltaEventType> = ::std::option::Option::None;
                 let mut __field3: ::std::option::Option<BetaMessageDeltaUsage> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "context_management" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "context_management",
                             )?
                         }
                         "delta" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "delta")?
+                            crate::decode::fill(&mut __field1, &mut __map, "delta")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         "usage" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "usage")?
+                            crate::decode::fill(&mut __field3, &mut __map, "usage")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -39091,10 +38446,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawMessageDeltaEvent {
                 }
                 ::std::result::Result::Ok(BetaRawMessageDeltaEvent {
                     context_management: __field0.unwrap_or_default(),
-                    delta: crate::lossless::required(__field1, "delta")?,
+                    delta: crate::decode::required(__field1, "delta")?,
                     type_: __field2
                         .unwrap_or_else(defaults::beta_raw_message_delta_event_type),
-                    usage: crate::lossless::required(__field3, "usage")?,
+                    usage: crate::decode::required(__field3, "usage")?,
                 })
             }
         }
@@ -39131,25 +38486,21 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawMessageDeltaEventDelta {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "container" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "container",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "container")?
                         }
                         "stop_reason" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "stop_reason",
                             )?
                         }
                         "stop_sequence" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "stop_sequence",
@@ -39177,7 +38528,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawMessageDeltaEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39217,22 +38568,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawMessageStartEvent {
                 let mut __field0: ::std::option::Option<BetaMessage> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaRawMessageStartEventType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "message" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "message")?
+                            crate::decode::fill(&mut __field0, &mut __map, "message")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaRawMessageStartEvent {
-                    message: crate::lossless::required(__field0, "message")?,
+                    message: crate::decode::required(__field0, "message")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_raw_message_start_event_type),
                 })
@@ -39248,7 +38597,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawMessageStartEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39287,12 +38636,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawMessageStopEvent {
             ) -> ::std::result::Result<BetaRawMessageStopEvent, A::Error> {
                 let mut __field0: ::std::option::Option<BetaRawMessageStopEventType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -39314,7 +38661,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawMessageStopEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39338,7 +38685,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39362,7 +38709,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39386,7 +38733,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestDocumentBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39428,18 +38775,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpServerToolConfiguration {
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_tools" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_tools",
                             )?
                         }
                         "enabled" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "enabled")?
+                            crate::decode::fill(&mut __field1, &mut __map, "enabled")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -39487,30 +38834,26 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpServerUrlDefinition {
                 > = ::std::option::Option::None;
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "authorization_token" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "authorization_token",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field1, &mut __map, "name")?,
                         "tool_configuration" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "tool_configuration",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field4, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field4, &mut __map, "url")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -39518,13 +38861,13 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpServerUrlDefinition {
                 }
                 ::std::result::Result::Ok(BetaRequestMcpServerUrlDefinition {
                     authorization_token: __field0.unwrap_or_default(),
-                    name: crate::lossless::required(__field1, "name")?,
+                    name: crate::decode::required(__field1, "name")?,
                     tool_configuration: __field2.unwrap_or_default(),
                     type_: __field3
                         .unwrap_or_else(
                             defaults::beta_request_mcp_server_url_definition_type,
                         ),
-                    url: crate::lossless::required(__field4, "url")?,
+                    url: crate::decode::required(__field4, "url")?,
                 })
             }
         }
@@ -39538,7 +38881,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpServerUrlDefinitionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39562,7 +38905,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpToolResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39614,35 +38957,29 @@ impl<'de> ::serde::Deserialize<'de> for BetaSearchResultBlockParam {
                     BetaSearchResultBlockParamType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "citations" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "citations",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "citations")?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "content")?
+                            crate::decode::fill(&mut __field2, &mut __map, "content")?
                         }
                         "source" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                            crate::decode::fill(&mut __field3, &mut __map, "source")?
                         }
                         "title" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "title")?
+                            crate::decode::fill(&mut __field4, &mut __map, "title")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -39651,9 +38988,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaSearchResultBlockParam {
                 ::std::result::Result::Ok(BetaSearchResultBlockParam {
                     cache_control: __field0.unwrap_or_default(),
                     citations: __field1.unwrap_or_default(),
-                    content: crate::lossless::required(__field2, "content")?,
-                    source: crate::lossless::required(__field3, "source")?,
-                    title: crate::lossless::required(__field4, "title")?,
+                    content: crate::decode::required(__field2, "content")?,
+                    source: crate::decode::required(__field3, "source")?,
+                    title: crate::decode::required(__field4, "title")?,
                     type_: __field5
                         .unwrap_or_else(defaults::beta_search_result_block_param_type),
                 })
@@ -39669,7 +39006,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaSearchResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39693,7 +39030,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolCallerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39733,18 +39070,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUsage {
                 let mut __field0: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "web_fetch_requests" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "web_fetch_requests",
                             )?
                         }
                         "web_search_requests" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "web_search_requests",
@@ -39756,11 +39093,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUsage {
                     }
                 }
                 ::std::result::Result::Ok(BetaServerToolUsage {
-                    web_fetch_requests: crate::lossless::required(
+                    web_fetch_requests: crate::decode::required(
                         __field0,
                         "web_fetch_requests",
                     )?,
-                    web_search_requests: crate::lossless::required(
+                    web_search_requests: crate::decode::required(
                         __field1,
                         "web_search_requests",
                     )?,
@@ -39777,7 +39114,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39801,7 +39138,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39841,26 +39178,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaSignatureDelta {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaSignatureDeltaType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "signature" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "signature",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "signature")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaSignatureDelta {
-                    signature: crate::lossless::required(__field0, "signature")?,
+                    signature: crate::decode::required(__field0, "signature")?,
                     type_: __field1.unwrap_or_else(defaults::beta_signature_delta_type),
                 })
             }
@@ -39875,7 +39206,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaSignatureDeltaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -39916,17 +39247,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaSkill {
                 let mut __field1: ::std::option::Option<crate::types::BetaSkillType> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "skill_id" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "skill_id")?
+                            crate::decode::fill(&mut __field0, &mut __map, "skill_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         "version" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "version")?
+                            crate::decode::fill(&mut __field2, &mut __map, "version")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -39934,9 +39263,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaSkill {
                     }
                 }
                 ::std::result::Result::Ok(BetaSkill {
-                    skill_id: crate::lossless::required(__field0, "skill_id")?,
-                    type_: crate::lossless::required(__field1, "type")?,
-                    version: crate::lossless::required(__field2, "version")?,
+                    skill_id: crate::decode::required(__field0, "skill_id")?,
+                    type_: crate::decode::required(__field1, "type")?,
+                    version: crate::decode::required(__field2, "version")?,
                 })
             }
         }
@@ -39969,17 +39298,15 @@ impl<'de> ::serde::Deserialize<'de> for BetaSkillParams {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "skill_id" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "skill_id")?
+                            crate::decode::fill(&mut __field0, &mut __map, "skill_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         "version" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "version")?
+                            crate::decode::fill(&mut __field2, &mut __map, "version")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -39987,8 +39314,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaSkillParams {
                     }
                 }
                 ::std::result::Result::Ok(BetaSkillParams {
-                    skill_id: crate::lossless::required(__field0, "skill_id")?,
-                    type_: crate::lossless::required(__field1, "type")?,
+                    skill_id: crate::decode::required(__field0, "skill_id")?,
+                    type_: crate::decode::required(__field1, "type")?,
                     version: __field2.unwrap_or_default(),
                 })
             }
@@ -40003,7 +39330,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40027,7 +39354,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40067,22 +39394,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextDelta {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaTextDeltaType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "text" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "text")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "text" => crate::decode::fill(&mut __field0, &mut __map, "text")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaTextDelta {
-                    text: crate::lossless::required(__field0, "text")?,
+                    text: crate::decode::required(__field0, "text")?,
                     type_: __field1.unwrap_or_else(defaults::beta_text_delta_type),
                 })
             }
@@ -40097,7 +39420,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextDeltaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40122,7 +39445,7 @@ for BetaTextEditorCodeExecutionCreateResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40149,7 +39472,7 @@ for BetaTextEditorCodeExecutionCreateResultBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40176,7 +39499,7 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40203,7 +39526,7 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40230,7 +39553,7 @@ for BetaTextEditorCodeExecutionToolResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40256,7 +39579,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlo
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40283,7 +39606,7 @@ for BetaTextEditorCodeExecutionToolResultErrorParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40309,7 +39632,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40336,7 +39659,7 @@ for BetaTextEditorCodeExecutionViewResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40362,7 +39685,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40388,7 +39711,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40412,7 +39735,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40453,12 +39776,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingConfigAdaptive {
                     BetaThinkingConfigAdaptiveType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -40480,7 +39801,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingConfigAdaptiveType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40521,12 +39842,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingConfigDisabled {
                     BetaThinkingConfigDisabledType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -40548,7 +39867,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingConfigDisabledType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40588,26 +39907,24 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingConfigEnabled {
                 let mut __field0: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaThinkingConfigEnabledType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "budget_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "budget_tokens",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaThinkingConfigEnabled {
-                    budget_tokens: crate::lossless::required(__field0, "budget_tokens")?,
+                    budget_tokens: crate::decode::required(__field0, "budget_tokens")?,
                     type_: __field1
                         .unwrap_or_else(defaults::beta_thinking_config_enabled_type),
                 })
@@ -40623,7 +39940,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingConfigEnabledType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40663,22 +39980,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingDelta {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaThinkingDeltaType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "thinking" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "thinking")?
+                            crate::decode::fill(&mut __field0, &mut __map, "thinking")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(BetaThinkingDelta {
-                    thinking: crate::lossless::required(__field0, "thinking")?,
+                    thinking: crate::decode::required(__field0, "thinking")?,
                     type_: __field1.unwrap_or_else(defaults::beta_thinking_delta_type),
                 })
             }
@@ -40693,7 +40008,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingDeltaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40733,14 +40048,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingTurns {
                 let mut __field0: ::std::option::Option<BetaThinkingTurnsType> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         "value" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "value")?
+                            crate::decode::fill(&mut __field1, &mut __map, "value")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -40749,7 +40062,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingTurns {
                 }
                 ::std::result::Result::Ok(BetaThinkingTurns {
                     type_: __field0.unwrap_or_else(defaults::beta_thinking_turns_type),
-                    value: crate::lossless::required(__field1, "value")?,
+                    value: crate::decode::required(__field1, "value")?,
                 })
             }
         }
@@ -40763,7 +40076,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingTurnsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -40823,67 +40136,63 @@ impl<'de> ::serde::Deserialize<'de> for BetaTool {
                     ::std::option::Option<BetaToolType>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "description" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "description",
                             )?
                         }
                         "eager_input_streaming" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "eager_input_streaming",
                             )?
                         }
                         "input_examples" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "input_examples",
                             )?
                         }
                         "input_schema" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "input_schema",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field7, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field7, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field8, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field8, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field9, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field9, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -40896,8 +40205,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaTool {
                     description: __field3.unwrap_or_default(),
                     eager_input_streaming: __field4.unwrap_or_default(),
                     input_examples: __field5.unwrap_or_default(),
-                    input_schema: crate::lossless::required(__field6, "input_schema")?,
-                    name: crate::lossless::required(__field7, "name")?,
+                    input_schema: crate::decode::required(__field6, "input_schema")?,
+                    name: crate::decode::required(__field7, "name")?,
                     strict: __field8.unwrap_or_default(),
                     type_: __field9.unwrap_or_default(),
                 })
@@ -40942,46 +40251,42 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolBash20241022 {
                 let mut __field5: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field6: ::std::option::Option<BetaToolBash20241022Type> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "input_examples" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "input_examples",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field4, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field5, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -41008,7 +40313,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolBash20241022Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -41032,7 +40337,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolBash20241022Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -41085,46 +40390,42 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolBash20250124 {
                 let mut __field5: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field6: ::std::option::Option<BetaToolBash20250124Type> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "input_examples" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "input_examples",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field4, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field5, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -41151,7 +40452,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolBash20250124Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -41175,7 +40476,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolBash20250124Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -41215,19 +40516,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceAny {
                 let mut __field0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaToolChoiceAnyType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "disable_parallel_tool_use" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "disable_parallel_tool_use",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -41249,7 +40548,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceAnyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -41289,19 +40588,17 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceAuto {
                 let mut __field0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<BetaToolChoiceAutoType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "disable_parallel_tool_use" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "disable_parallel_tool_use",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -41323,7 +40620,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceAutoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -41362,12 +40659,10 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceNone {
             ) -> ::std::result::Result<BetaToolChoiceNone, A::Error> {
                 let mut __field0: ::std::option::Option<BetaToolChoiceNoneType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -41388,7 +40683,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceNoneType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -41429,22 +40724,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceTool {
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<BetaToolChoiceToolType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "disable_parallel_tool_use" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "disable_parallel_tool_use",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "name")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "name" => crate::decode::fill(&mut __field1, &mut __map, "name")?,
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -41452,7 +40743,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceTool {
                 }
                 ::std::result::Result::Ok(BetaToolChoiceTool {
                     disable_parallel_tool_use: __field0.unwrap_or_default(),
-                    name: crate::lossless::required(__field1, "name")?,
+                    name: crate::decode::required(__field1, "name")?,
                     type_: __field2.unwrap_or_else(defaults::beta_tool_choice_tool_type),
                 })
             }
@@ -41467,7 +40758,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceToolType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -41527,67 +40818,63 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20241022 {
                     BetaToolComputerUse20241022Type,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "display_height_px" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "display_height_px",
                             )?
                         }
                         "display_number" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "display_number",
                             )?
                         }
                         "display_width_px" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "display_width_px",
                             )?
                         }
                         "input_examples" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "input_examples",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field7, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field7, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field8, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field8, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field9, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field9, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -41597,12 +40884,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20241022 {
                     allowed_callers: __field0.unwrap_or_default(),
                     cache_control: __field1.unwrap_or_default(),
                     defer_loading: __field2.unwrap_or_default(),
-                    display_height_px: crate::lossless::required(
+                    display_height_px: crate::decode::required(
                         __field3,
                         "display_height_px",
                     )?,
                     display_number: __field4.unwrap_or_default(),
-                    display_width_px: crate::lossless::required(
+                    display_width_px: crate::decode::required(
                         __field5,
                         "display_width_px",
                     )?,
@@ -41625,7 +40912,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20241022Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -41649,7 +40936,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20241022Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -41709,67 +40996,63 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20250124 {
                     BetaToolComputerUse20250124Type,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "display_height_px" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "display_height_px",
                             )?
                         }
                         "display_number" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "display_number",
                             )?
                         }
                         "display_width_px" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "display_width_px",
                             )?
                         }
                         "input_examples" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "input_examples",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field7, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field7, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field8, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field8, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field9, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field9, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -41779,12 +41062,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20250124 {
                     allowed_callers: __field0.unwrap_or_default(),
                     cache_control: __field1.unwrap_or_default(),
                     defer_loading: __field2.unwrap_or_default(),
-                    display_height_px: crate::lossless::required(
+                    display_height_px: crate::decode::required(
                         __field3,
                         "display_height_px",
                     )?,
                     display_number: __field4.unwrap_or_default(),
-                    display_width_px: crate::lossless::required(
+                    display_width_px: crate::decode::required(
                         __field5,
                         "display_width_px",
                     )?,
@@ -41807,7 +41090,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20250124Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -41831,7 +41114,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20250124Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -41892,73 +41175,71 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20251124 {
                     BetaToolComputerUse20251124Type,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "display_height_px" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "display_height_px",
                             )?
                         }
                         "display_number" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "display_number",
                             )?
                         }
                         "display_width_px" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "display_width_px",
                             )?
                         }
                         "enable_zoom" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "enable_zoom",
                             )?
                         }
                         "input_examples" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field7,
                                 &mut __map,
                                 "input_examples",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field8, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field8, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field9, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field9, &mut __map, "strict")?
                         }
                         "type" => {
-                            crate::lossless::fill(&mut __field10, &mut __map, "type")?
+                            crate::decode::fill(&mut __field10, &mut __map, "type")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -41969,12 +41250,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20251124 {
                     allowed_callers: __field0.unwrap_or_default(),
                     cache_control: __field1.unwrap_or_default(),
                     defer_loading: __field2.unwrap_or_default(),
-                    display_height_px: crate::lossless::required(
+                    display_height_px: crate::decode::required(
                         __field3,
                         "display_height_px",
                     )?,
                     display_number: __field4.unwrap_or_default(),
-                    display_width_px: crate::lossless::required(
+                    display_width_px: crate::decode::required(
                         __field5,
                         "display_width_px",
                     )?,
@@ -41998,7 +41279,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20251124Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42022,7 +41303,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20251124Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42046,7 +41327,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolInputSchemaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42070,7 +41351,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42094,7 +41375,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42141,32 +41422,30 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolResultBlockParam {
                 let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field4: ::std::option::Option<BetaToolResultBlockParamType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                            crate::decode::fill(&mut __field1, &mut __map, "content")?
                         }
                         "is_error" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "is_error")?
+                            crate::decode::fill(&mut __field2, &mut __map, "is_error")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -42176,7 +41455,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolResultBlockParam {
                     cache_control: __field0.unwrap_or_default(),
                     content: __field1.unwrap_or_default(),
                     is_error: __field2.unwrap_or_default(),
-                    tool_use_id: crate::lossless::required(__field3, "tool_use_id")?,
+                    tool_use_id: crate::decode::required(__field3, "tool_use_id")?,
                     type_: __field4
                         .unwrap_or_else(defaults::beta_tool_result_block_param_type),
                 })
@@ -42192,7 +41471,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42244,39 +41523,35 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolBm2520251119 {
                     BetaToolSearchToolBm2520251119Type,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field3, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field4, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -42291,7 +41566,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolBm2520251119 {
                             defaults::beta_tool_search_tool_bm2520251119_name,
                         ),
                     strict: __field4.unwrap_or_default(),
-                    type_: crate::lossless::required(__field5, "type")?,
+                    type_: crate::decode::required(__field5, "type")?,
                 })
             }
         }
@@ -42305,7 +41580,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolBm2520251119Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42329,7 +41604,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolBm2520251119Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42382,39 +41657,35 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolRegex20251119 {
                     BetaToolSearchToolRegex20251119Type,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field3, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field4, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -42429,7 +41700,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolRegex20251119 {
                             defaults::beta_tool_search_tool_regex20251119_name,
                         ),
                     strict: __field4.unwrap_or_default(),
-                    type_: crate::lossless::required(__field5, "type")?,
+                    type_: crate::decode::required(__field5, "type")?,
                 })
             }
         }
@@ -42443,7 +41714,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolRegex20251119Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42467,7 +41738,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolRegex20251119Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42495,7 +41766,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42519,7 +41790,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42543,7 +41814,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultErrorParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42567,7 +41838,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42591,7 +41862,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlockParam
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42615,7 +41886,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlockType 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42672,46 +41943,42 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20241022 {
                     BetaToolTextEditor20241022Type,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "input_examples" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "input_examples",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field4, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field5, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -42740,7 +42007,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20241022Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42764,7 +42031,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20241022Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42821,46 +42088,42 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20250124 {
                     BetaToolTextEditor20250124Type,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "input_examples" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "input_examples",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field4, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field5, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -42889,7 +42152,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20250124Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42913,7 +42176,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20250124Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -42970,46 +42233,42 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20250429 {
                     BetaToolTextEditor20250429Type,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "input_examples" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "input_examples",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field4, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field5, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -43038,7 +42297,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20250429Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43062,7 +42321,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20250429Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43120,53 +42379,49 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20250728 {
                     BetaToolTextEditor20250728Type,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "input_examples" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "input_examples",
                             )?
                         }
                         "max_characters" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "max_characters",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field5, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field6, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field7, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field7, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -43196,7 +42451,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20250728Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43220,7 +42475,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20250728Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43244,7 +42499,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43268,7 +42523,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43292,7 +42547,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43332,14 +42587,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUsesKeep {
                 let mut __field0: ::std::option::Option<BetaToolUsesKeepType> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         "value" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "value")?
+                            crate::decode::fill(&mut __field1, &mut __map, "value")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -43348,7 +42601,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUsesKeep {
                 }
                 ::std::result::Result::Ok(BetaToolUsesKeep {
                     type_: __field0.unwrap_or_else(defaults::beta_tool_uses_keep_type),
-                    value: crate::lossless::required(__field1, "value")?,
+                    value: crate::decode::required(__field1, "value")?,
                 })
             }
         }
@@ -43362,7 +42615,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUsesKeepType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43402,14 +42655,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUsesTrigger {
                 let mut __field0: ::std::option::Option<BetaToolUsesTriggerType> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         "value" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "value")?
+                            crate::decode::fill(&mut __field1, &mut __map, "value")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -43419,7 +42670,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUsesTrigger {
                 ::std::result::Result::Ok(BetaToolUsesTrigger {
                     type_: __field0
                         .unwrap_or_else(defaults::beta_tool_uses_trigger_type),
-                    value: crate::lossless::required(__field1, "value")?,
+                    value: crate::decode::required(__field1, "value")?,
                 })
             }
         }
@@ -43433,7 +42684,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUsesTriggerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43473,13 +42724,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaUrlImageSource {
                 let mut __field0: ::std::option::Option<BetaUrlImageSourceType> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field1, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field1, &mut __map, "url")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -43487,7 +42736,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaUrlImageSource {
                 }
                 ::std::result::Result::Ok(BetaUrlImageSource {
                     type_: __field0.unwrap_or_else(defaults::beta_url_image_source_type),
-                    url: crate::lossless::required(__field1, "url")?,
+                    url: crate::decode::required(__field1, "url")?,
                 })
             }
         }
@@ -43501,7 +42750,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaUrlImageSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43541,13 +42790,11 @@ impl<'de> ::serde::Deserialize<'de> for BetaUrlPdfSource {
                 let mut __field0: ::std::option::Option<BetaUrlPdfSourceType> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field1, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field1, &mut __map, "url")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -43555,7 +42802,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaUrlPdfSource {
                 }
                 ::std::result::Result::Ok(BetaUrlPdfSource {
                     type_: __field0.unwrap_or_else(defaults::beta_url_pdf_source_type),
-                    url: crate::lossless::required(__field1, "url")?,
+                    url: crate::decode::required(__field1, "url")?,
                 })
             }
         }
@@ -43569,7 +42816,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaUrlPdfSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43628,67 +42875,63 @@ impl<'de> ::serde::Deserialize<'de> for BetaUsage {
                     ::std::option::Option<crate::types::BetaUsageServiceTier>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_creation" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_creation",
                             )?
                         }
                         "cache_creation_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_creation_input_tokens",
                             )?
                         }
                         "cache_read_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "cache_read_input_tokens",
                             )?
                         }
                         "inference_geo" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "inference_geo",
                             )?
                         }
                         "input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "input_tokens",
                             )?
                         }
                         "iterations" => {
-                            crate::lossless::fill(
-                                &mut __field5,
-                                &mut __map,
-                                "iterations",
-                            )?
+                            crate::decode::fill(&mut __field5, &mut __map, "iterations")?
                         }
                         "output_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "output_tokens",
                             )?
                         }
                         "server_tool_use" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field7,
                                 &mut __map,
                                 "server_tool_use",
                             )?
                         }
                         "service_tier" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field8,
                                 &mut __map,
                                 "service_tier",
@@ -43704,9 +42947,9 @@ impl<'de> ::serde::Deserialize<'de> for BetaUsage {
                     cache_creation_input_tokens: __field1.unwrap_or_default(),
                     cache_read_input_tokens: __field2.unwrap_or_default(),
                     inference_geo: __field3.unwrap_or_default(),
-                    input_tokens: crate::lossless::required(__field4, "input_tokens")?,
+                    input_tokens: crate::decode::required(__field4, "input_tokens")?,
                     iterations: __field5.unwrap_or_default(),
-                    output_tokens: crate::lossless::required(__field6, "output_tokens")?,
+                    output_tokens: crate::decode::required(__field6, "output_tokens")?,
                     server_tool_use: __field7.unwrap_or_default(),
                     service_tier: __field8.unwrap_or_default(),
                 })
@@ -43722,7 +42965,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43746,7 +42989,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43805,69 +43048,63 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchTool20250910 {
                 let mut __field9: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field10: ::std::option::Option<BetaWebFetchTool20250910Type> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "allowed_domains" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "allowed_domains",
                             )?
                         }
                         "blocked_domains" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "blocked_domains",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "citations" => {
-                            crate::lossless::fill(
-                                &mut __field4,
-                                &mut __map,
-                                "citations",
-                            )?
+                            crate::decode::fill(&mut __field4, &mut __map, "citations")?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "max_content_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "max_content_tokens",
                             )?
                         }
                         "max_uses" => {
-                            crate::lossless::fill(&mut __field7, &mut __map, "max_uses")?
+                            crate::decode::fill(&mut __field7, &mut __map, "max_uses")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field8, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field8, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field9, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field9, &mut __map, "strict")?
                         }
                         "type" => {
-                            crate::lossless::fill(&mut __field10, &mut __map, "type")?
+                            crate::decode::fill(&mut __field10, &mut __map, "type")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -43901,7 +43138,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchTool20250910Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43925,7 +43162,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchTool20250910Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43949,7 +43186,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43973,7 +43210,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -43997,7 +43234,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlockParamTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44021,7 +43258,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44045,7 +43282,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44069,7 +43306,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44127,58 +43364,54 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchTool20250305 {
                     ::std::option::Option<BetaWebSearchTool20250305UserLocation>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_callers" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_callers",
                             )?
                         }
                         "allowed_domains" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "allowed_domains",
                             )?
                         }
                         "blocked_domains" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "blocked_domains",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "defer_loading" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "defer_loading",
                             )?
                         }
                         "max_uses" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "max_uses")?
+                            crate::decode::fill(&mut __field5, &mut __map, "max_uses")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field6, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field7, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field7, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field8, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field8, &mut __map, "type")?,
                         "user_location" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field9,
                                 &mut __map,
                                 "user_location",
@@ -44215,7 +43448,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchTool20250305Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44239,7 +43472,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchTool20250305Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44292,24 +43525,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchTool20250305UserLocation {
                     BetaWebSearchTool20250305UserLocationType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "city" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "city")?
-                        }
+                        "city" => crate::decode::fill(&mut __field0, &mut __map, "city")?,
                         "country" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "country")?
+                            crate::decode::fill(&mut __field1, &mut __map, "country")?
                         }
                         "region" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "region")?
+                            crate::decode::fill(&mut __field2, &mut __map, "region")?
                         }
                         "timezone" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "timezone")?
+                            crate::decode::fill(&mut __field3, &mut __map, "timezone")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -44337,7 +43566,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchTool20250305UserLocationTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44361,7 +43590,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolRequestErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44385,7 +43614,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44409,7 +43638,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44433,7 +43662,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44475,13 +43704,11 @@ impl<'de> ::serde::Deserialize<'de> for CacheControlEphemeral {
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<CacheControlEphemeralType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "ttl" => crate::lossless::fill(&mut __field0, &mut __map, "ttl")?,
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "ttl" => crate::decode::fill(&mut __field0, &mut __map, "ttl")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -44504,7 +43731,7 @@ impl<'de> ::serde::Deserialize<'de> for CacheControlEphemeralType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44544,18 +43771,18 @@ impl<'de> ::serde::Deserialize<'de> for CacheCreation {
                 let mut __field0: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "ephemeral_1h_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "ephemeral_1h_input_tokens",
                             )?
                         }
                         "ephemeral_5m_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "ephemeral_5m_input_tokens",
@@ -44567,11 +43794,11 @@ impl<'de> ::serde::Deserialize<'de> for CacheCreation {
                     }
                 }
                 ::std::result::Result::Ok(CacheCreation {
-                    ephemeral_1h_input_tokens: crate::lossless::required(
+                    ephemeral_1h_input_tokens: crate::decode::required(
                         __field0,
                         "ephemeral_1h_input_tokens",
                     )?,
-                    ephemeral_5m_input_tokens: crate::lossless::required(
+                    ephemeral_5m_input_tokens: crate::decode::required(
                         __field1,
                         "ephemeral_5m_input_tokens",
                     )?,
@@ -44588,7 +43815,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocationParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44612,7 +43839,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44636,7 +43863,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocationParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44660,7 +43887,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44684,7 +43911,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocationParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44708,7 +43935,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44732,7 +43959,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationSearchResultLocationParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44756,7 +43983,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationWebSearchResultLocationParamType
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44795,11 +44022,11 @@ impl<'de> ::serde::Deserialize<'de> for CitationsConfigParam {
             ) -> ::std::result::Result<CitationsConfigParam, A::Error> {
                 let mut __field0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "enabled" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "enabled")?
+                            crate::decode::fill(&mut __field0, &mut __map, "enabled")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -44837,22 +44064,20 @@ impl<'de> ::serde::Deserialize<'de> for CitationsDelta {
                 let mut __field0: ::std::option::Option<crate::types::TextCitation> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<CitationsDeltaType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "citation" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "citation")?
+                            crate::decode::fill(&mut __field0, &mut __map, "citation")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(CitationsDelta {
-                    citation: crate::lossless::required(__field0, "citation")?,
+                    citation: crate::decode::required(__field0, "citation")?,
                     type_: __field1.unwrap_or_else(defaults::citations_delta_type),
                 })
             }
@@ -44867,7 +44092,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationsDeltaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44891,7 +44116,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationsSearchResultLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44915,7 +44140,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationsWebSearchResultLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -44955,26 +44180,24 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeApiActor {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<ClaudeCodeApiActorType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "api_key_name" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "api_key_name",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(ClaudeCodeApiActor {
-                    api_key_name: crate::lossless::required(__field0, "api_key_name")?,
+                    api_key_name: crate::decode::required(__field0, "api_key_name")?,
                     type_: __field1.unwrap_or_else(defaults::claude_code_api_actor_type),
                 })
             }
@@ -44989,7 +44212,7 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeApiActorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -45031,32 +44254,32 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeCoreMetrics {
                 let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "commits_by_claude_code" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "commits_by_claude_code",
                             )?
                         }
                         "lines_of_code" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "lines_of_code",
                             )?
                         }
                         "num_sessions" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "num_sessions",
                             )?
                         }
                         "pull_requests_by_claude_code" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "pull_requests_by_claude_code",
@@ -45068,13 +44291,13 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeCoreMetrics {
                     }
                 }
                 ::std::result::Result::Ok(ClaudeCodeCoreMetrics {
-                    commits_by_claude_code: crate::lossless::required(
+                    commits_by_claude_code: crate::decode::required(
                         __field0,
                         "commits_by_claude_code",
                     )?,
-                    lines_of_code: crate::lossless::required(__field1, "lines_of_code")?,
-                    num_sessions: crate::lossless::required(__field2, "num_sessions")?,
-                    pull_requests_by_claude_code: crate::lossless::required(
+                    lines_of_code: crate::decode::required(__field1, "lines_of_code")?,
+                    num_sessions: crate::decode::required(__field2, "num_sessions")?,
+                    pull_requests_by_claude_code: crate::decode::required(
                         __field3,
                         "pull_requests_by_claude_code",
                     )?,
@@ -45107,14 +44330,14 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeEstimatedCost {
                 let mut __field0: ::std::option::Option<f64> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "amount" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "amount")?
+                            crate::decode::fill(&mut __field0, &mut __map, "amount")?
                         }
                         "currency" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "currency")?
+                            crate::decode::fill(&mut __field1, &mut __map, "currency")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -45122,8 +44345,8 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeEstimatedCost {
                     }
                 }
                 ::std::result::Result::Ok(ClaudeCodeEstimatedCost {
-                    amount: crate::lossless::required(__field0, "amount")?,
-                    currency: crate::lossless::required(__field1, "currency")?,
+                    amount: crate::decode::required(__field0, "amount")?,
+                    currency: crate::decode::required(__field1, "currency")?,
                 })
             }
         }
@@ -45153,14 +44376,14 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeLinesOfCode {
                 let mut __field0: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "added" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "added")?
+                            crate::decode::fill(&mut __field0, &mut __map, "added")?
                         }
                         "removed" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "removed")?
+                            crate::decode::fill(&mut __field1, &mut __map, "removed")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -45168,8 +44391,8 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeLinesOfCode {
                     }
                 }
                 ::std::result::Result::Ok(ClaudeCodeLinesOfCode {
-                    added: crate::lossless::required(__field0, "added")?,
-                    removed: crate::lossless::required(__field1, "removed")?,
+                    added: crate::decode::required(__field0, "added")?,
+                    removed: crate::decode::required(__field1, "removed")?,
                 })
             }
         }
@@ -45200,21 +44423,21 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeModelBreakdown {
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<ClaudeCodeModelTokens> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "estimated_cost" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "estimated_cost",
                             )?
                         }
                         "model" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "model")?
+                            crate::decode::fill(&mut __field1, &mut __map, "model")?
                         }
                         "tokens" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "tokens")?
+                            crate::decode::fill(&mut __field2, &mut __map, "tokens")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -45222,12 +44445,9 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeModelBreakdown {
                     }
                 }
                 ::std::result::Result::Ok(ClaudeCodeModelBreakdown {
-                    estimated_cost: crate::lossless::required(
-                        __field0,
-                        "estimated_cost",
-                    )?,
-                    model: crate::lossless::required(__field1, "model")?,
-                    tokens: crate::lossless::required(__field2, "tokens")?,
+                    estimated_cost: crate::decode::required(__field0, "estimated_cost")?,
+                    model: crate::decode::required(__field1, "model")?,
+                    tokens: crate::decode::required(__field2, "tokens")?,
                 })
             }
         }
@@ -45259,28 +44479,24 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeModelTokens {
                 let mut __field2: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_creation" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_creation",
                             )?
                         }
                         "cache_read" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "cache_read",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "cache_read")?
                         }
                         "input" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "input")?
+                            crate::decode::fill(&mut __field2, &mut __map, "input")?
                         }
                         "output" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "output")?
+                            crate::decode::fill(&mut __field3, &mut __map, "output")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -45288,13 +44504,10 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeModelTokens {
                     }
                 }
                 ::std::result::Result::Ok(ClaudeCodeModelTokens {
-                    cache_creation: crate::lossless::required(
-                        __field0,
-                        "cache_creation",
-                    )?,
-                    cache_read: crate::lossless::required(__field1, "cache_read")?,
-                    input: crate::lossless::required(__field2, "input")?,
-                    output: crate::lossless::required(__field3, "output")?,
+                    cache_creation: crate::decode::required(__field0, "cache_creation")?,
+                    cache_read: crate::decode::required(__field1, "cache_read")?,
+                    input: crate::decode::required(__field2, "input")?,
+                    output: crate::decode::required(__field3, "output")?,
                 })
             }
         }
@@ -45324,14 +44537,14 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeToolActions {
                 let mut __field0: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "accepted" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "accepted")?
+                            crate::decode::fill(&mut __field0, &mut __map, "accepted")?
                         }
                         "rejected" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "rejected")?
+                            crate::decode::fill(&mut __field1, &mut __map, "rejected")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -45339,8 +44552,8 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeToolActions {
                     }
                 }
                 ::std::result::Result::Ok(ClaudeCodeToolActions {
-                    accepted: crate::lossless::required(__field0, "accepted")?,
-                    rejected: crate::lossless::required(__field1, "rejected")?,
+                    accepted: crate::decode::required(__field0, "accepted")?,
+                    rejected: crate::decode::required(__field1, "rejected")?,
                 })
             }
         }
@@ -45388,59 +44601,57 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeUsageRecord {
                     >,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "actor" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "actor")?
+                            crate::decode::fill(&mut __field0, &mut __map, "actor")?
                         }
                         "core_metrics" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "core_metrics",
                             )?
                         }
                         "customer_type" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "customer_type",
                             )?
                         }
-                        "date" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "date")?
-                        }
+                        "date" => crate::decode::fill(&mut __field3, &mut __map, "date")?,
                         "model_breakdown" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "model_breakdown",
                             )?
                         }
                         "organization_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "organization_id",
                             )?
                         }
                         "subscription_type" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "subscription_type",
                             )?
                         }
                         "terminal_type" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field7,
                                 &mut __map,
                                 "terminal_type",
                             )?
                         }
                         "tool_actions" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field8,
                                 &mut __map,
                                 "tool_actions",
@@ -45452,21 +44663,21 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeUsageRecord {
                     }
                 }
                 ::std::result::Result::Ok(ClaudeCodeUsageRecord {
-                    actor: crate::lossless::required(__field0, "actor")?,
-                    core_metrics: crate::lossless::required(__field1, "core_metrics")?,
-                    customer_type: crate::lossless::required(__field2, "customer_type")?,
-                    date: crate::lossless::required(__field3, "date")?,
-                    model_breakdown: crate::lossless::required(
+                    actor: crate::decode::required(__field0, "actor")?,
+                    core_metrics: crate::decode::required(__field1, "core_metrics")?,
+                    customer_type: crate::decode::required(__field2, "customer_type")?,
+                    date: crate::decode::required(__field3, "date")?,
+                    model_breakdown: crate::decode::required(
                         __field4,
                         "model_breakdown",
                     )?,
-                    organization_id: crate::lossless::required(
+                    organization_id: crate::decode::required(
                         __field5,
                         "organization_id",
                     )?,
                     subscription_type: __field6.unwrap_or_default(),
-                    terminal_type: crate::lossless::required(__field7, "terminal_type")?,
-                    tool_actions: crate::lossless::required(__field8, "tool_actions")?,
+                    terminal_type: crate::decode::required(__field7, "terminal_type")?,
+                    tool_actions: crate::decode::required(__field8, "tool_actions")?,
                 })
             }
         }
@@ -45501,21 +44712,15 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeUsageReport {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "has_more" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field1, &mut __map, "has_more")?
                         }
                         "next_page" => {
-                            crate::lossless::fill(
-                                &mut __field2,
-                                &mut __map,
-                                "next_page",
-                            )?
+                            crate::decode::fill(&mut __field2, &mut __map, "next_page")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -45523,8 +44728,8 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeUsageReport {
                     }
                 }
                 ::std::result::Result::Ok(ClaudeCodeUsageReport {
-                    data: crate::lossless::required(__field0, "data")?,
-                    has_more: crate::lossless::required(__field1, "has_more")?,
+                    data: crate::decode::required(__field0, "data")?,
+                    has_more: crate::decode::required(__field1, "has_more")?,
                     next_page: __field2.unwrap_or_default(),
                 })
             }
@@ -45555,26 +44760,24 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeUserActor {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<ClaudeCodeUserActorType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "email_address" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "email_address",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(ClaudeCodeUserActor {
-                    email_address: crate::lossless::required(__field0, "email_address")?,
+                    email_address: crate::decode::required(__field0, "email_address")?,
                     type_: __field1.unwrap_or_else(defaults::claude_code_user_actor_type),
                 })
             }
@@ -45589,7 +44792,7 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeUserActorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -45634,39 +44837,33 @@ impl<'de> ::serde::Deserialize<'de> for Completion {
                 > = ::std::option::Option::None;
                 let mut __field4: ::std::option::Option<CompletionType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "completion" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "completion",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "completion")?
                         }
-                        "id" => crate::lossless::fill(&mut __field1, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field1, &mut __map, "id")?,
                         "model" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "model")?
+                            crate::decode::fill(&mut __field2, &mut __map, "model")?
                         }
                         "stop_reason" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "stop_reason",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(Completion {
-                    completion: crate::lossless::required(__field0, "completion")?,
-                    id: crate::lossless::required(__field1, "id")?,
-                    model: crate::lossless::required(__field2, "model")?,
+                    completion: crate::decode::required(__field0, "completion")?,
+                    id: crate::decode::required(__field1, "id")?,
+                    model: crate::decode::required(__field2, "model")?,
                     stop_reason: __field3.unwrap_or_default(),
                     type_: __field4.unwrap_or_else(defaults::completion_type),
                 })
@@ -45709,47 +44906,47 @@ impl<'de> ::serde::Deserialize<'de> for CompletionCreateParams {
                 let mut __field7: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut __field8: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "max_tokens_to_sample" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "max_tokens_to_sample",
                             )?
                         }
                         "metadata" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "metadata")?
+                            crate::decode::fill(&mut __field1, &mut __map, "metadata")?
                         }
                         "model" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "model")?
+                            crate::decode::fill(&mut __field2, &mut __map, "model")?
                         }
                         "prompt" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "prompt")?
+                            crate::decode::fill(&mut __field3, &mut __map, "prompt")?
                         }
                         "stop_sequences" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "stop_sequences",
                             )?
                         }
                         "stream" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "stream")?
+                            crate::decode::fill(&mut __field5, &mut __map, "stream")?
                         }
                         "temperature" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "temperature",
                             )?
                         }
                         "top_k" => {
-                            crate::lossless::fill(&mut __field7, &mut __map, "top_k")?
+                            crate::decode::fill(&mut __field7, &mut __map, "top_k")?
                         }
                         "top_p" => {
-                            crate::lossless::fill(&mut __field8, &mut __map, "top_p")?
+                            crate::decode::fill(&mut __field8, &mut __map, "top_p")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -45757,13 +44954,13 @@ impl<'de> ::serde::Deserialize<'de> for CompletionCreateParams {
                     }
                 }
                 ::std::result::Result::Ok(CompletionCreateParams {
-                    max_tokens_to_sample: crate::lossless::required(
+                    max_tokens_to_sample: crate::decode::required(
                         __field0,
                         "max_tokens_to_sample",
                     )?,
                     metadata: __field1.unwrap_or_default(),
-                    model: crate::lossless::required(__field2, "model")?,
-                    prompt: crate::lossless::required(__field3, "prompt")?,
+                    model: crate::decode::required(__field2, "model")?,
+                    prompt: crate::decode::required(__field3, "prompt")?,
                     stop_sequences: __field4.unwrap_or_default(),
                     stream: __field5.unwrap_or_default(),
                     temperature: __field6.unwrap_or_default(),
@@ -45782,7 +44979,7 @@ impl<'de> ::serde::Deserialize<'de> for CompletionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -45822,22 +45019,20 @@ impl<'de> ::serde::Deserialize<'de> for ContentBlockSource {
                 let mut __field0: ::std::option::Option<ContentBlockSourceBody> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<ContentBlockSourceType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(ContentBlockSource {
-                    content: crate::lossless::required(__field0, "content")?,
+                    content: crate::decode::required(__field0, "content")?,
                     type_: __field1.unwrap_or_else(defaults::content_block_source_type),
                 })
             }
@@ -45852,7 +45047,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentBlockSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -45897,21 +45092,15 @@ impl<'de> ::serde::Deserialize<'de> for CostReport {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "has_more" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field1, &mut __map, "has_more")?
                         }
                         "next_page" => {
-                            crate::lossless::fill(
-                                &mut __field2,
-                                &mut __map,
-                                "next_page",
-                            )?
+                            crate::decode::fill(&mut __field2, &mut __map, "next_page")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -45919,8 +45108,8 @@ impl<'de> ::serde::Deserialize<'de> for CostReport {
                     }
                 }
                 ::std::result::Result::Ok(CostReport {
-                    data: crate::lossless::required(__field0, "data")?,
-                    has_more: crate::lossless::required(__field1, "has_more")?,
+                    data: crate::decode::required(__field0, "data")?,
+                    has_more: crate::decode::required(__field1, "has_more")?,
                     next_page: __field2.unwrap_or_default(),
                 })
             }
@@ -45958,7 +45147,7 @@ impl<'de> ::serde::Deserialize<'de> for CostReportBucket {
                     ::chrono::DateTime<::chrono::offset::Utc>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "ending_at" => {
@@ -45982,7 +45171,7 @@ impl<'de> ::serde::Deserialize<'de> for CostReportBucket {
                             );
                         }
                         "results" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "results")?
+                            crate::decode::fill(&mut __field1, &mut __map, "results")?
                         }
                         "starting_at" => {
                             struct __With(::chrono::DateTime<::chrono::offset::Utc>);
@@ -46010,9 +45199,9 @@ impl<'de> ::serde::Deserialize<'de> for CostReportBucket {
                     }
                 }
                 ::std::result::Result::Ok(CostReportBucket {
-                    ending_at: crate::lossless::required(__field0, "ending_at")?,
-                    results: crate::lossless::required(__field1, "results")?,
-                    starting_at: crate::lossless::required(__field2, "starting_at")?,
+                    ending_at: crate::decode::required(__field0, "ending_at")?,
+                    results: crate::decode::required(__field1, "results")?,
+                    starting_at: crate::decode::required(__field2, "starting_at")?,
                 })
             }
         }
@@ -46066,62 +45255,54 @@ impl<'de> ::serde::Deserialize<'de> for CostReportResult {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "amount" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "amount")?
+                            crate::decode::fill(&mut __field0, &mut __map, "amount")?
                         }
                         "context_window" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "context_window",
                             )?
                         }
                         "cost_type" => {
-                            crate::lossless::fill(
-                                &mut __field2,
-                                &mut __map,
-                                "cost_type",
-                            )?
+                            crate::decode::fill(&mut __field2, &mut __map, "cost_type")?
                         }
                         "currency" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "currency")?
+                            crate::decode::fill(&mut __field3, &mut __map, "currency")?
                         }
                         "description" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "description",
                             )?
                         }
                         "inference_geo" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "inference_geo",
                             )?
                         }
                         "model" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "model")?
+                            crate::decode::fill(&mut __field6, &mut __map, "model")?
                         }
                         "service_tier" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field7,
                                 &mut __map,
                                 "service_tier",
                             )?
                         }
                         "token_type" => {
-                            crate::lossless::fill(
-                                &mut __field8,
-                                &mut __map,
-                                "token_type",
-                            )?
+                            crate::decode::fill(&mut __field8, &mut __map, "token_type")?
                         }
                         "workspace_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field9,
                                 &mut __map,
                                 "workspace_id",
@@ -46133,10 +45314,10 @@ impl<'de> ::serde::Deserialize<'de> for CostReportResult {
                     }
                 }
                 ::std::result::Result::Ok(CostReportResult {
-                    amount: crate::lossless::required(__field0, "amount")?,
+                    amount: crate::decode::required(__field0, "amount")?,
                     context_window: __field1.unwrap_or_default(),
                     cost_type: __field2.unwrap_or_default(),
-                    currency: crate::lossless::required(__field3, "currency")?,
+                    currency: crate::decode::required(__field3, "currency")?,
                     description: __field4.unwrap_or_default(),
                     inference_geo: __field5.unwrap_or_default(),
                     model: __field6.unwrap_or_default(),
@@ -46174,20 +45355,18 @@ impl<'de> ::serde::Deserialize<'de> for DeletedFile {
                     ::std::option::Option<DeletedFileType>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(DeletedFile {
-                    id: crate::lossless::required(__field0, "id")?,
+                    id: crate::decode::required(__field0, "id")?,
                     type_: __field1.unwrap_or_default(),
                 })
             }
@@ -46202,7 +45381,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedFileType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -46242,20 +45421,18 @@ impl<'de> ::serde::Deserialize<'de> for DeletedInvite {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<DeletedInviteType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(DeletedInvite {
-                    id: crate::lossless::required(__field0, "id")?,
+                    id: crate::decode::required(__field0, "id")?,
                     type_: __field1.unwrap_or_else(defaults::deleted_invite_type),
                 })
             }
@@ -46270,7 +45447,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedInviteType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -46310,20 +45487,18 @@ impl<'de> ::serde::Deserialize<'de> for DeletedMessageBatch {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<DeletedMessageBatchType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(DeletedMessageBatch {
-                    id: crate::lossless::required(__field0, "id")?,
+                    id: crate::decode::required(__field0, "id")?,
                     type_: __field1.unwrap_or_else(defaults::deleted_message_batch_type),
                 })
             }
@@ -46338,7 +45513,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedMessageBatchType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -46378,21 +45553,19 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSkill {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(DeletedSkill {
-                    id: crate::lossless::required(__field0, "id")?,
-                    type_: crate::lossless::required(__field1, "type")?,
+                    id: crate::decode::required(__field0, "id")?,
+                    type_: crate::decode::required(__field1, "type")?,
                 })
             }
         }
@@ -46422,21 +45595,19 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSkillVersion {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(DeletedSkillVersion {
-                    id: crate::lossless::required(__field0, "id")?,
-                    type_: crate::lossless::required(__field1, "type")?,
+                    id: crate::decode::required(__field0, "id")?,
+                    type_: crate::decode::required(__field1, "type")?,
                 })
             }
         }
@@ -46466,20 +45637,18 @@ impl<'de> ::serde::Deserialize<'de> for DeletedUser {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<DeletedUserType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(DeletedUser {
-                    id: crate::lossless::required(__field0, "id")?,
+                    id: crate::decode::required(__field0, "id")?,
                     type_: __field1.unwrap_or_else(defaults::deleted_user_type),
                 })
             }
@@ -46494,7 +45663,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedUserType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -46535,17 +45704,15 @@ impl<'de> ::serde::Deserialize<'de> for DeletedWorkspaceMember {
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         "user_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "user_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "user_id")?
                         }
                         "workspace_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "workspace_id",
@@ -46559,8 +45726,8 @@ impl<'de> ::serde::Deserialize<'de> for DeletedWorkspaceMember {
                 ::std::result::Result::Ok(DeletedWorkspaceMember {
                     type_: __field0
                         .unwrap_or_else(defaults::deleted_workspace_member_type),
-                    user_id: crate::lossless::required(__field1, "user_id")?,
-                    workspace_id: crate::lossless::required(__field2, "workspace_id")?,
+                    user_id: crate::decode::required(__field1, "user_id")?,
+                    workspace_id: crate::decode::required(__field2, "workspace_id")?,
                 })
             }
         }
@@ -46574,7 +45741,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedWorkspaceMemberType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -46628,35 +45795,29 @@ impl<'de> ::serde::Deserialize<'de> for DocumentBlockParam {
                 > = ::std::option::Option::None;
                 let mut __field5: ::std::option::Option<DocumentBlockParamType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "citations" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "citations",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "citations")?
                         }
                         "context" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "context")?
+                            crate::decode::fill(&mut __field2, &mut __map, "context")?
                         }
                         "source" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                            crate::decode::fill(&mut __field3, &mut __map, "source")?
                         }
                         "title" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "title")?
+                            crate::decode::fill(&mut __field4, &mut __map, "title")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -46666,7 +45827,7 @@ impl<'de> ::serde::Deserialize<'de> for DocumentBlockParam {
                     cache_control: __field0.unwrap_or_default(),
                     citations: __field1.unwrap_or_default(),
                     context: __field2.unwrap_or_default(),
-                    source: crate::lossless::required(__field3, "source")?,
+                    source: crate::decode::required(__field3, "source")?,
                     title: __field4.unwrap_or_default(),
                     type_: __field5.unwrap_or_else(defaults::document_block_param_type),
                 })
@@ -46682,7 +45843,7 @@ impl<'de> ::serde::Deserialize<'de> for DocumentBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -46721,23 +45882,21 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<crate::types::ErrorType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "message" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "message")?
+                            crate::decode::fill(&mut __field0, &mut __map, "message")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(ErrorDetail {
-                    message: crate::lossless::required(__field0, "message")?,
-                    type_: crate::lossless::required(__field1, "type")?,
+                    message: crate::decode::required(__field0, "message")?,
+                    type_: crate::decode::required(__field1, "type")?,
                 })
             }
         }
@@ -46769,29 +45928,23 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
                 > = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<ErrorResponseType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "error")?
+                            crate::decode::fill(&mut __field0, &mut __map, "error")?
                         }
                         "request_id" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "request_id",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "request_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(ErrorResponse {
-                    error: crate::lossless::required(__field0, "error")?,
+                    error: crate::decode::required(__field0, "error")?,
                     request_id: __field1.unwrap_or_default(),
                     type_: __field2.unwrap_or_else(defaults::error_response_type),
                 })
@@ -46806,7 +45959,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponseType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -46853,7 +46006,7 @@ impl<'de> ::serde::Deserialize<'de> for FileMetadata {
                 let mut __field5: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field6: ::std::option::Option<FileMetadataType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "created_at" => {
@@ -46877,45 +46030,35 @@ impl<'de> ::serde::Deserialize<'de> for FileMetadata {
                             );
                         }
                         "downloadable" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "downloadable",
                             )?
                         }
                         "filename" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "filename")?
+                            crate::decode::fill(&mut __field2, &mut __map, "filename")?
                         }
-                        "id" => crate::lossless::fill(&mut __field3, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field3, &mut __map, "id")?,
                         "mime_type" => {
-                            crate::lossless::fill(
-                                &mut __field4,
-                                &mut __map,
-                                "mime_type",
-                            )?
+                            crate::decode::fill(&mut __field4, &mut __map, "mime_type")?
                         }
                         "size_bytes" => {
-                            crate::lossless::fill(
-                                &mut __field5,
-                                &mut __map,
-                                "size_bytes",
-                            )?
+                            crate::decode::fill(&mut __field5, &mut __map, "size_bytes")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(FileMetadata {
-                    created_at: crate::lossless::required(__field0, "created_at")?,
+                    created_at: crate::decode::required(__field0, "created_at")?,
                     downloadable: __field1.unwrap_or_default(),
-                    filename: crate::lossless::required(__field2, "filename")?,
-                    id: crate::lossless::required(__field3, "id")?,
-                    mime_type: crate::lossless::required(__field4, "mime_type")?,
-                    size_bytes: crate::lossless::required(__field5, "size_bytes")?,
+                    filename: crate::decode::required(__field2, "filename")?,
+                    id: crate::decode::required(__field3, "id")?,
+                    mime_type: crate::decode::required(__field4, "mime_type")?,
+                    size_bytes: crate::decode::required(__field5, "size_bytes")?,
                     type_: __field6.unwrap_or_else(defaults::file_metadata_type),
                 })
             }
@@ -46930,7 +46073,7 @@ impl<'de> ::serde::Deserialize<'de> for FileMetadataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -46968,19 +46111,17 @@ impl<'de> ::serde::Deserialize<'de> for FileUploadParams {
             ) -> ::std::result::Result<FileUploadParams, A::Error> {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "file" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "file")?
-                        }
+                        "file" => crate::decode::fill(&mut __field0, &mut __map, "file")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(FileUploadParams {
-                    file: crate::lossless::required(__field0, "file")?,
+                    file: crate::decode::required(__field0, "file")?,
                 })
             }
         }
@@ -47015,22 +46156,20 @@ impl<'de> ::serde::Deserialize<'de> for ImageBlockParam {
                 > = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<ImageBlockParamType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "source" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "source")?
+                            crate::decode::fill(&mut __field1, &mut __map, "source")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -47038,7 +46177,7 @@ impl<'de> ::serde::Deserialize<'de> for ImageBlockParam {
                 }
                 ::std::result::Result::Ok(ImageBlockParam {
                     cache_control: __field0.unwrap_or_default(),
-                    source: crate::lossless::required(__field1, "source")?,
+                    source: crate::decode::required(__field1, "source")?,
                     type_: __field2.unwrap_or_else(defaults::image_block_param_type),
                 })
             }
@@ -47053,7 +46192,7 @@ impl<'de> ::serde::Deserialize<'de> for ImageBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -47093,26 +46232,24 @@ impl<'de> ::serde::Deserialize<'de> for InputJsonDelta {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<InputJsonDeltaType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "partial_json" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "partial_json",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(InputJsonDelta {
-                    partial_json: crate::lossless::required(__field0, "partial_json")?,
+                    partial_json: crate::decode::required(__field0, "partial_json")?,
                     type_: __field1.unwrap_or_else(defaults::input_json_delta_type),
                 })
             }
@@ -47127,7 +46264,7 @@ impl<'de> ::serde::Deserialize<'de> for InputJsonDeltaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -47178,11 +46315,11 @@ impl<'de> ::serde::Deserialize<'de> for Invite {
                 let mut __field5: ::std::option::Option<crate::types::InviteStatus> = ::std::option::Option::None;
                 let mut __field6: ::std::option::Option<InviteType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "email" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "email")?
+                            crate::decode::fill(&mut __field0, &mut __map, "email")?
                         }
                         "expires_at" => {
                             struct __With(::chrono::DateTime<::chrono::offset::Utc>);
@@ -47204,7 +46341,7 @@ impl<'de> ::serde::Deserialize<'de> for Invite {
                                 __map.next_value::<__With>()?.0,
                             );
                         }
-                        "id" => crate::lossless::fill(&mut __field2, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field2, &mut __map, "id")?,
                         "invited_at" => {
                             struct __With(::chrono::DateTime<::chrono::offset::Utc>);
                             impl<'de> ::serde::Deserialize<'de> for __With {
@@ -47225,27 +46362,23 @@ impl<'de> ::serde::Deserialize<'de> for Invite {
                                 __map.next_value::<__With>()?.0,
                             );
                         }
-                        "role" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "role")?
-                        }
+                        "role" => crate::decode::fill(&mut __field4, &mut __map, "role")?,
                         "status" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "status")?
+                            crate::decode::fill(&mut __field5, &mut __map, "status")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(Invite {
-                    email: crate::lossless::required(__field0, "email")?,
-                    expires_at: crate::lossless::required(__field1, "expires_at")?,
-                    id: crate::lossless::required(__field2, "id")?,
-                    invited_at: crate::lossless::required(__field3, "invited_at")?,
-                    role: crate::lossless::required(__field4, "role")?,
-                    status: crate::lossless::required(__field5, "status")?,
+                    email: crate::decode::required(__field0, "email")?,
+                    expires_at: crate::decode::required(__field1, "expires_at")?,
+                    id: crate::decode::required(__field2, "id")?,
+                    invited_at: crate::decode::required(__field3, "invited_at")?,
+                    role: crate::decode::required(__field4, "role")?,
+                    status: crate::decode::required(__field5, "status")?,
                     type_: __field6.unwrap_or_else(defaults::invite_type),
                 })
             }
@@ -47278,23 +46411,21 @@ impl<'de> ::serde::Deserialize<'de> for InviteCreateParams {
                     crate::types::AssignableOrganizationRole,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "email" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "email")?
+                            crate::decode::fill(&mut __field0, &mut __map, "email")?
                         }
-                        "role" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "role")?
-                        }
+                        "role" => crate::decode::fill(&mut __field1, &mut __map, "role")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(InviteCreateParams {
-                    email: crate::lossless::required(__field0, "email")?,
-                    role: crate::lossless::required(__field1, "role")?,
+                    email: crate::decode::required(__field0, "email")?,
+                    role: crate::decode::required(__field1, "role")?,
                 })
             }
         }
@@ -47308,7 +46439,7 @@ impl<'de> ::serde::Deserialize<'de> for InviteType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -47350,22 +46481,20 @@ impl<'de> ::serde::Deserialize<'de> for JsonOutputFormat {
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<JsonOutputFormatType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "schema" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "schema")?
+                            crate::decode::fill(&mut __field0, &mut __map, "schema")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(JsonOutputFormat {
-                    schema: crate::lossless::required(__field0, "schema")?,
+                    schema: crate::decode::required(__field0, "schema")?,
                     type_: __field1.unwrap_or_else(defaults::json_output_format_type),
                 })
             }
@@ -47380,7 +46509,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonOutputFormatType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -47426,20 +46555,18 @@ impl<'de> ::serde::Deserialize<'de> for ListApiKeysResponse {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "first_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "first_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "first_id")?
                         }
                         "has_more" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field2, &mut __map, "has_more")?
                         }
                         "last_id" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "last_id")?
+                            crate::decode::fill(&mut __field3, &mut __map, "last_id")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -47447,9 +46574,9 @@ impl<'de> ::serde::Deserialize<'de> for ListApiKeysResponse {
                     }
                 }
                 ::std::result::Result::Ok(ListApiKeysResponse {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     first_id: __field1.unwrap_or_default(),
-                    has_more: crate::lossless::required(__field2, "has_more")?,
+                    has_more: crate::decode::required(__field2, "has_more")?,
                     last_id: __field3.unwrap_or_default(),
                 })
             }
@@ -47486,20 +46613,18 @@ impl<'de> ::serde::Deserialize<'de> for ListFilesResponse {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "first_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "first_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "first_id")?
                         }
                         "has_more" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field2, &mut __map, "has_more")?
                         }
                         "last_id" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "last_id")?
+                            crate::decode::fill(&mut __field3, &mut __map, "last_id")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -47507,7 +46632,7 @@ impl<'de> ::serde::Deserialize<'de> for ListFilesResponse {
                     }
                 }
                 ::std::result::Result::Ok(ListFilesResponse {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     first_id: __field1.unwrap_or_default(),
                     has_more: __field2.unwrap_or_default(),
                     last_id: __field3.unwrap_or_default(),
@@ -47546,20 +46671,18 @@ impl<'de> ::serde::Deserialize<'de> for ListInvitesResponse {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "first_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "first_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "first_id")?
                         }
                         "has_more" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field2, &mut __map, "has_more")?
                         }
                         "last_id" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "last_id")?
+                            crate::decode::fill(&mut __field3, &mut __map, "last_id")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -47567,9 +46690,9 @@ impl<'de> ::serde::Deserialize<'de> for ListInvitesResponse {
                     }
                 }
                 ::std::result::Result::Ok(ListInvitesResponse {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     first_id: __field1.unwrap_or_default(),
-                    has_more: crate::lossless::required(__field2, "has_more")?,
+                    has_more: crate::decode::required(__field2, "has_more")?,
                     last_id: __field3.unwrap_or_default(),
                 })
             }
@@ -47606,20 +46729,18 @@ impl<'de> ::serde::Deserialize<'de> for ListMessageBatchesResponse {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "first_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "first_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "first_id")?
                         }
                         "has_more" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field2, &mut __map, "has_more")?
                         }
                         "last_id" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "last_id")?
+                            crate::decode::fill(&mut __field3, &mut __map, "last_id")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -47627,9 +46748,9 @@ impl<'de> ::serde::Deserialize<'de> for ListMessageBatchesResponse {
                     }
                 }
                 ::std::result::Result::Ok(ListMessageBatchesResponse {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     first_id: __field1.unwrap_or_default(),
-                    has_more: crate::lossless::required(__field2, "has_more")?,
+                    has_more: crate::decode::required(__field2, "has_more")?,
                     last_id: __field3.unwrap_or_default(),
                 })
             }
@@ -47666,20 +46787,18 @@ impl<'de> ::serde::Deserialize<'de> for ListModelsResponse {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "first_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "first_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "first_id")?
                         }
                         "has_more" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field2, &mut __map, "has_more")?
                         }
                         "last_id" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "last_id")?
+                            crate::decode::fill(&mut __field3, &mut __map, "last_id")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -47687,9 +46806,9 @@ impl<'de> ::serde::Deserialize<'de> for ListModelsResponse {
                     }
                 }
                 ::std::result::Result::Ok(ListModelsResponse {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     first_id: __field1.unwrap_or_default(),
-                    has_more: crate::lossless::required(__field2, "has_more")?,
+                    has_more: crate::decode::required(__field2, "has_more")?,
                     last_id: __field3.unwrap_or_default(),
                 })
             }
@@ -47723,21 +46842,15 @@ impl<'de> ::serde::Deserialize<'de> for ListSkillVersionsResponse {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "has_more" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field1, &mut __map, "has_more")?
                         }
                         "next_page" => {
-                            crate::lossless::fill(
-                                &mut __field2,
-                                &mut __map,
-                                "next_page",
-                            )?
+                            crate::decode::fill(&mut __field2, &mut __map, "next_page")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -47745,8 +46858,8 @@ impl<'de> ::serde::Deserialize<'de> for ListSkillVersionsResponse {
                     }
                 }
                 ::std::result::Result::Ok(ListSkillVersionsResponse {
-                    data: crate::lossless::required(__field0, "data")?,
-                    has_more: crate::lossless::required(__field1, "has_more")?,
+                    data: crate::decode::required(__field0, "data")?,
+                    has_more: crate::decode::required(__field1, "has_more")?,
                     next_page: __field2.unwrap_or_default(),
                 })
             }
@@ -47780,21 +46893,15 @@ impl<'de> ::serde::Deserialize<'de> for ListSkillsResponse {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "has_more" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field1, &mut __map, "has_more")?
                         }
                         "next_page" => {
-                            crate::lossless::fill(
-                                &mut __field2,
-                                &mut __map,
-                                "next_page",
-                            )?
+                            crate::decode::fill(&mut __field2, &mut __map, "next_page")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -47802,8 +46909,8 @@ impl<'de> ::serde::Deserialize<'de> for ListSkillsResponse {
                     }
                 }
                 ::std::result::Result::Ok(ListSkillsResponse {
-                    data: crate::lossless::required(__field0, "data")?,
-                    has_more: crate::lossless::required(__field1, "has_more")?,
+                    data: crate::decode::required(__field0, "data")?,
+                    has_more: crate::decode::required(__field1, "has_more")?,
                     next_page: __field2.unwrap_or_default(),
                 })
             }
@@ -47840,20 +46947,18 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersResponse {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "first_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "first_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "first_id")?
                         }
                         "has_more" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field2, &mut __map, "has_more")?
                         }
                         "last_id" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "last_id")?
+                            crate::decode::fill(&mut __field3, &mut __map, "last_id")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -47861,9 +46966,9 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersResponse {
                     }
                 }
                 ::std::result::Result::Ok(ListUsersResponse {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     first_id: __field1.unwrap_or_default(),
-                    has_more: crate::lossless::required(__field2, "has_more")?,
+                    has_more: crate::decode::required(__field2, "has_more")?,
                     last_id: __field3.unwrap_or_default(),
                 })
             }
@@ -47902,20 +47007,18 @@ impl<'de> ::serde::Deserialize<'de> for ListWorkspaceMembersResponse {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "first_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "first_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "first_id")?
                         }
                         "has_more" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field2, &mut __map, "has_more")?
                         }
                         "last_id" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "last_id")?
+                            crate::decode::fill(&mut __field3, &mut __map, "last_id")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -47923,9 +47026,9 @@ impl<'de> ::serde::Deserialize<'de> for ListWorkspaceMembersResponse {
                     }
                 }
                 ::std::result::Result::Ok(ListWorkspaceMembersResponse {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     first_id: __field1.unwrap_or_default(),
-                    has_more: crate::lossless::required(__field2, "has_more")?,
+                    has_more: crate::decode::required(__field2, "has_more")?,
                     last_id: __field3.unwrap_or_default(),
                 })
             }
@@ -47962,20 +47065,18 @@ impl<'de> ::serde::Deserialize<'de> for ListWorkspacesResponse {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "first_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "first_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "first_id")?
                         }
                         "has_more" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field2, &mut __map, "has_more")?
                         }
                         "last_id" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "last_id")?
+                            crate::decode::fill(&mut __field3, &mut __map, "last_id")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -47983,9 +47084,9 @@ impl<'de> ::serde::Deserialize<'de> for ListWorkspacesResponse {
                     }
                 }
                 ::std::result::Result::Ok(ListWorkspacesResponse {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     first_id: __field1.unwrap_or_default(),
-                    has_more: crate::lossless::required(__field2, "has_more")?,
+                    has_more: crate::decode::required(__field2, "has_more")?,
                     last_id: __field3.unwrap_or_default(),
                 })
             }
@@ -48028,38 +47129,34 @@ impl<'de> ::serde::Deserialize<'de> for Message {
                 let mut __field6: ::std::option::Option<MessageType> = ::std::option::Option::None;
                 let mut __field7: ::std::option::Option<Usage> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
-                        "id" => crate::lossless::fill(&mut __field1, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field1, &mut __map, "id")?,
                         "model" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "model")?
+                            crate::decode::fill(&mut __field2, &mut __map, "model")?
                         }
-                        "role" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "role")?
-                        }
+                        "role" => crate::decode::fill(&mut __field3, &mut __map, "role")?,
                         "stop_reason" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "stop_reason",
                             )?
                         }
                         "stop_sequence" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "stop_sequence",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         "usage" => {
-                            crate::lossless::fill(&mut __field7, &mut __map, "usage")?
+                            crate::decode::fill(&mut __field7, &mut __map, "usage")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -48067,14 +47164,14 @@ impl<'de> ::serde::Deserialize<'de> for Message {
                     }
                 }
                 ::std::result::Result::Ok(Message {
-                    content: crate::lossless::required(__field0, "content")?,
-                    id: crate::lossless::required(__field1, "id")?,
-                    model: crate::lossless::required(__field2, "model")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    id: crate::decode::required(__field1, "id")?,
+                    model: crate::decode::required(__field2, "model")?,
                     role: __field3.unwrap_or_else(defaults::message_role),
                     stop_reason: __field4.unwrap_or_default(),
                     stop_sequence: __field5.unwrap_or_default(),
                     type_: __field6.unwrap_or_else(defaults::message_type),
-                    usage: crate::lossless::required(__field7, "usage")?,
+                    usage: crate::decode::required(__field7, "usage")?,
                 })
             }
         }
@@ -48126,7 +47223,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatch {
                 > = ::std::option::Option::None;
                 let mut __field9: ::std::option::Option<MessageBatchType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "archived_at" => {
@@ -48244,31 +47341,29 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatch {
                                 __map.next_value::<__With>()?.0,
                             );
                         }
-                        "id" => crate::lossless::fill(&mut __field5, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field5, &mut __map, "id")?,
                         "processing_status" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "processing_status",
                             )?
                         }
                         "request_counts" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field7,
                                 &mut __map,
                                 "request_counts",
                             )?
                         }
                         "results_url" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field8,
                                 &mut __map,
                                 "results_url",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field9, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field9, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -48277,18 +47372,15 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatch {
                 ::std::result::Result::Ok(MessageBatch {
                     archived_at: __field0.unwrap_or_default(),
                     cancel_initiated_at: __field1.unwrap_or_default(),
-                    created_at: crate::lossless::required(__field2, "created_at")?,
+                    created_at: crate::decode::required(__field2, "created_at")?,
                     ended_at: __field3.unwrap_or_default(),
-                    expires_at: crate::lossless::required(__field4, "expires_at")?,
-                    id: crate::lossless::required(__field5, "id")?,
-                    processing_status: crate::lossless::required(
+                    expires_at: crate::decode::required(__field4, "expires_at")?,
+                    id: crate::decode::required(__field5, "id")?,
+                    processing_status: crate::decode::required(
                         __field6,
                         "processing_status",
                     )?,
-                    request_counts: crate::lossless::required(
-                        __field7,
-                        "request_counts",
-                    )?,
+                    request_counts: crate::decode::required(__field7, "request_counts")?,
                     results_url: __field8.unwrap_or_default(),
                     type_: __field9.unwrap_or_else(defaults::message_batch_type),
                 })
@@ -48321,12 +47413,10 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchCanceledResult {
                     MessageBatchCanceledResultType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -48348,7 +47438,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchCanceledResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -48389,11 +47479,11 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchCreateParams {
                     ::std::vec::Vec<MessageBatchRequest>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "requests" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "requests")?
+                            crate::decode::fill(&mut __field0, &mut __map, "requests")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -48401,7 +47491,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchCreateParams {
                     }
                 }
                 ::std::result::Result::Ok(MessageBatchCreateParams {
-                    requests: crate::lossless::required(__field0, "requests")?,
+                    requests: crate::decode::required(__field0, "requests")?,
                 })
             }
         }
@@ -48431,22 +47521,20 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchErroredResult {
                 let mut __field0: ::std::option::Option<ErrorResponse> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<MessageBatchErroredResultType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "error")?
+                            crate::decode::fill(&mut __field0, &mut __map, "error")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(MessageBatchErroredResult {
-                    error: crate::lossless::required(__field0, "error")?,
+                    error: crate::decode::required(__field0, "error")?,
                     type_: __field1
                         .unwrap_or_else(defaults::message_batch_errored_result_type),
                 })
@@ -48462,7 +47550,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchErroredResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -48501,12 +47589,10 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchExpiredResult {
             ) -> ::std::result::Result<MessageBatchExpiredResult, A::Error> {
                 let mut __field0: ::std::option::Option<MessageBatchExpiredResultType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -48528,7 +47614,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchExpiredResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -48570,18 +47656,14 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchIndividualResponse {
                     crate::types::MessageBatchResult,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "custom_id" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "custom_id",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "custom_id")?
                         }
                         "result" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "result")?
+                            crate::decode::fill(&mut __field1, &mut __map, "result")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -48589,8 +47671,8 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchIndividualResponse {
                     }
                 }
                 ::std::result::Result::Ok(MessageBatchIndividualResponse {
-                    custom_id: crate::lossless::required(__field0, "custom_id")?,
-                    result: crate::lossless::required(__field1, "result")?,
+                    custom_id: crate::decode::required(__field0, "custom_id")?,
+                    result: crate::decode::required(__field1, "result")?,
                 })
             }
         }
@@ -48620,18 +47702,14 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchRequest {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<MessageCreateParams> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "custom_id" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "custom_id",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "custom_id")?
                         }
                         "params" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "params")?
+                            crate::decode::fill(&mut __field1, &mut __map, "params")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -48639,8 +47717,8 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchRequest {
                     }
                 }
                 ::std::result::Result::Ok(MessageBatchRequest {
-                    custom_id: crate::lossless::required(__field0, "custom_id")?,
-                    params: crate::lossless::required(__field1, "params")?,
+                    custom_id: crate::decode::required(__field0, "custom_id")?,
+                    params: crate::decode::required(__field1, "params")?,
                 })
             }
         }
@@ -48673,31 +47751,23 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchRequestCounts {
                 let mut __field3: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field4: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "canceled" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "canceled")?
+                            crate::decode::fill(&mut __field0, &mut __map, "canceled")?
                         }
                         "errored" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "errored")?
+                            crate::decode::fill(&mut __field1, &mut __map, "errored")?
                         }
                         "expired" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "expired")?
+                            crate::decode::fill(&mut __field2, &mut __map, "expired")?
                         }
                         "processing" => {
-                            crate::lossless::fill(
-                                &mut __field3,
-                                &mut __map,
-                                "processing",
-                            )?
+                            crate::decode::fill(&mut __field3, &mut __map, "processing")?
                         }
                         "succeeded" => {
-                            crate::lossless::fill(
-                                &mut __field4,
-                                &mut __map,
-                                "succeeded",
-                            )?
+                            crate::decode::fill(&mut __field4, &mut __map, "succeeded")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -48705,11 +47775,11 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchRequestCounts {
                     }
                 }
                 ::std::result::Result::Ok(MessageBatchRequestCounts {
-                    canceled: crate::lossless::required(__field0, "canceled")?,
-                    errored: crate::lossless::required(__field1, "errored")?,
-                    expired: crate::lossless::required(__field2, "expired")?,
-                    processing: crate::lossless::required(__field3, "processing")?,
-                    succeeded: crate::lossless::required(__field4, "succeeded")?,
+                    canceled: crate::decode::required(__field0, "canceled")?,
+                    errored: crate::decode::required(__field1, "errored")?,
+                    expired: crate::decode::required(__field2, "expired")?,
+                    processing: crate::decode::required(__field3, "processing")?,
+                    succeeded: crate::decode::required(__field4, "succeeded")?,
                 })
             }
         }
@@ -48741,22 +47811,20 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchSucceededResult {
                     MessageBatchSucceededResultType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "message" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "message")?
+                            crate::decode::fill(&mut __field0, &mut __map, "message")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(MessageBatchSucceededResult {
-                    message: crate::lossless::required(__field0, "message")?,
+                    message: crate::decode::required(__field0, "message")?,
                     type_: __field1
                         .unwrap_or_else(defaults::message_batch_succeeded_result_type),
                 })
@@ -48772,7 +47840,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchSucceededResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -48796,7 +47864,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -48851,37 +47919,37 @@ impl<'de> ::serde::Deserialize<'de> for MessageCountTokensParams {
                     ::std::vec::Vec<crate::types::ToolUnion>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "messages" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "messages")?
+                            crate::decode::fill(&mut __field0, &mut __map, "messages")?
                         }
                         "model" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "model")?
+                            crate::decode::fill(&mut __field1, &mut __map, "model")?
                         }
                         "output_config" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "output_config",
                             )?
                         }
                         "system" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "system")?
+                            crate::decode::fill(&mut __field3, &mut __map, "system")?
                         }
                         "thinking" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "thinking")?
+                            crate::decode::fill(&mut __field4, &mut __map, "thinking")?
                         }
                         "tool_choice" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "tool_choice",
                             )?
                         }
                         "tools" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "tools")?
+                            crate::decode::fill(&mut __field6, &mut __map, "tools")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -48889,8 +47957,8 @@ impl<'de> ::serde::Deserialize<'de> for MessageCountTokensParams {
                     }
                 }
                 ::std::result::Result::Ok(MessageCountTokensParams {
-                    messages: crate::lossless::required(__field0, "messages")?,
-                    model: crate::lossless::required(__field1, "model")?,
+                    messages: crate::decode::required(__field0, "messages")?,
+                    model: crate::decode::required(__field1, "model")?,
                     output_config: __field2.unwrap_or_default(),
                     system: __field3.unwrap_or_default(),
                     thinking: __field4.unwrap_or_default(),
@@ -48957,88 +48025,80 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreateParams {
                 let mut __field14: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
                 let mut __field15: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "inference_geo" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "inference_geo",
                             )?
                         }
                         "max_tokens" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "max_tokens",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "max_tokens")?
                         }
                         "messages" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "messages")?
+                            crate::decode::fill(&mut __field2, &mut __map, "messages")?
                         }
                         "metadata" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "metadata")?
+                            crate::decode::fill(&mut __field3, &mut __map, "metadata")?
                         }
                         "model" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "model")?
+                            crate::decode::fill(&mut __field4, &mut __map, "model")?
                         }
                         "output_config" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "output_config",
                             )?
                         }
                         "service_tier" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "service_tier",
                             )?
                         }
                         "stop_sequences" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field7,
                                 &mut __map,
                                 "stop_sequences",
                             )?
                         }
                         "stream" => {
-                            crate::lossless::fill(&mut __field8, &mut __map, "stream")?
+                            crate::decode::fill(&mut __field8, &mut __map, "stream")?
                         }
                         "system" => {
-                            crate::lossless::fill(&mut __field9, &mut __map, "system")?
+                            crate::decode::fill(&mut __field9, &mut __map, "system")?
                         }
                         "temperature" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field10,
                                 &mut __map,
                                 "temperature",
                             )?
                         }
                         "thinking" => {
-                            crate::lossless::fill(
-                                &mut __field11,
-                                &mut __map,
-                                "thinking",
-                            )?
+                            crate::decode::fill(&mut __field11, &mut __map, "thinking")?
                         }
                         "tool_choice" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field12,
                                 &mut __map,
                                 "tool_choice",
                             )?
                         }
                         "tools" => {
-                            crate::lossless::fill(&mut __field13, &mut __map, "tools")?
+                            crate::decode::fill(&mut __field13, &mut __map, "tools")?
                         }
                         "top_k" => {
-                            crate::lossless::fill(&mut __field14, &mut __map, "top_k")?
+                            crate::decode::fill(&mut __field14, &mut __map, "top_k")?
                         }
                         "top_p" => {
-                            crate::lossless::fill(&mut __field15, &mut __map, "top_p")?
+                            crate::decode::fill(&mut __field15, &mut __map, "top_p")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -49047,10 +48107,10 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreateParams {
                 }
                 ::std::result::Result::Ok(MessageCreateParams {
                     inference_geo: __field0.unwrap_or_default(),
-                    max_tokens: crate::lossless::required(__field1, "max_tokens")?,
-                    messages: crate::lossless::required(__field2, "messages")?,
+                    max_tokens: crate::decode::required(__field1, "max_tokens")?,
+                    messages: crate::decode::required(__field2, "messages")?,
                     metadata: __field3.unwrap_or_default(),
-                    model: crate::lossless::required(__field4, "model")?,
+                    model: crate::decode::required(__field4, "model")?,
                     output_config: __field5.unwrap_or_default(),
                     service_tier: __field6.unwrap_or_default(),
                     stop_sequences: __field7.unwrap_or_default(),
@@ -49075,7 +48135,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreateParamsServiceTier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -49121,39 +48181,39 @@ impl<'de> ::serde::Deserialize<'de> for MessageDeltaUsage {
                     ::std::option::Option<ServerToolUsage>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_creation_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_creation_input_tokens",
                             )?
                         }
                         "cache_read_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_read_input_tokens",
                             )?
                         }
                         "input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "input_tokens",
                             )?
                         }
                         "output_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "output_tokens",
                             )?
                         }
                         "server_tool_use" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "server_tool_use",
@@ -49168,7 +48228,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageDeltaUsage {
                     cache_creation_input_tokens: __field0.unwrap_or_default(),
                     cache_read_input_tokens: __field1.unwrap_or_default(),
                     input_tokens: __field2.unwrap_or_default(),
-                    output_tokens: crate::lossless::required(__field3, "output_tokens")?,
+                    output_tokens: crate::decode::required(__field3, "output_tokens")?,
                     server_tool_use: __field4.unwrap_or_default(),
                 })
             }
@@ -49199,22 +48259,20 @@ impl<'de> ::serde::Deserialize<'de> for MessageErrorEvent {
                 let mut __field0: ::std::option::Option<ErrorDetail> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<MessageErrorEventType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "error")?
+                            crate::decode::fill(&mut __field0, &mut __map, "error")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(MessageErrorEvent {
-                    error: crate::lossless::required(__field0, "error")?,
+                    error: crate::decode::required(__field0, "error")?,
                     type_: __field1.unwrap_or_else(defaults::message_error_event_type),
                 })
             }
@@ -49229,7 +48287,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageErrorEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -49269,23 +48327,21 @@ impl<'de> ::serde::Deserialize<'de> for MessageParam {
                 let mut __field0: ::std::option::Option<MessageParamContent> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<MessageParamRole> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "content")?
+                            crate::decode::fill(&mut __field0, &mut __map, "content")?
                         }
-                        "role" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "role")?
-                        }
+                        "role" => crate::decode::fill(&mut __field1, &mut __map, "role")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(MessageParam {
-                    content: crate::lossless::required(__field0, "content")?,
-                    role: crate::lossless::required(__field1, "role")?,
+                    content: crate::decode::required(__field0, "content")?,
+                    role: crate::decode::required(__field1, "role")?,
                 })
             }
         }
@@ -49299,7 +48355,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageParamRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -49339,12 +48395,10 @@ impl<'de> ::serde::Deserialize<'de> for MessagePingEvent {
             ) -> ::std::result::Result<MessagePingEvent, A::Error> {
                 let mut __field0: ::std::option::Option<MessagePingEventType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -49365,7 +48419,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePingEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -49389,7 +48443,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -49428,11 +48482,11 @@ impl<'de> ::serde::Deserialize<'de> for MessageTokensCount {
             ) -> ::std::result::Result<MessageTokensCount, A::Error> {
                 let mut __field0: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "input_tokens",
@@ -49444,7 +48498,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageTokensCount {
                     }
                 }
                 ::std::result::Result::Ok(MessageTokensCount {
-                    input_tokens: crate::lossless::required(__field0, "input_tokens")?,
+                    input_tokens: crate::decode::required(__field0, "input_tokens")?,
                 })
             }
         }
@@ -49458,7 +48512,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -49503,21 +48557,15 @@ impl<'de> ::serde::Deserialize<'de> for MessagesUsageReport {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "has_more" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "has_more")?
+                            crate::decode::fill(&mut __field1, &mut __map, "has_more")?
                         }
                         "next_page" => {
-                            crate::lossless::fill(
-                                &mut __field2,
-                                &mut __map,
-                                "next_page",
-                            )?
+                            crate::decode::fill(&mut __field2, &mut __map, "next_page")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -49525,8 +48573,8 @@ impl<'de> ::serde::Deserialize<'de> for MessagesUsageReport {
                     }
                 }
                 ::std::result::Result::Ok(MessagesUsageReport {
-                    data: crate::lossless::required(__field0, "data")?,
-                    has_more: crate::lossless::required(__field1, "has_more")?,
+                    data: crate::decode::required(__field0, "data")?,
+                    has_more: crate::decode::required(__field1, "has_more")?,
                     next_page: __field2.unwrap_or_default(),
                 })
             }
@@ -49564,7 +48612,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagesUsageReportBucket {
                     ::chrono::DateTime<::chrono::offset::Utc>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "ending_at" => {
@@ -49588,7 +48636,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagesUsageReportBucket {
                             );
                         }
                         "results" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "results")?
+                            crate::decode::fill(&mut __field1, &mut __map, "results")?
                         }
                         "starting_at" => {
                             struct __With(::chrono::DateTime<::chrono::offset::Utc>);
@@ -49616,9 +48664,9 @@ impl<'de> ::serde::Deserialize<'de> for MessagesUsageReportBucket {
                     }
                 }
                 ::std::result::Result::Ok(MessagesUsageReportBucket {
-                    ending_at: crate::lossless::required(__field0, "ending_at")?,
-                    results: crate::lossless::required(__field1, "results")?,
-                    starting_at: crate::lossless::required(__field2, "starting_at")?,
+                    ending_at: crate::decode::required(__field0, "ending_at")?,
+                    results: crate::decode::required(__field1, "results")?,
+                    starting_at: crate::decode::required(__field2, "starting_at")?,
                 })
             }
         }
@@ -49669,77 +48717,73 @@ impl<'de> ::serde::Deserialize<'de> for MessagesUsageReportResult {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "api_key_id" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "api_key_id",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "api_key_id")?
                         }
                         "cache_creation" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_creation",
                             )?
                         }
                         "cache_read_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "cache_read_input_tokens",
                             )?
                         }
                         "context_window" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "context_window",
                             )?
                         }
                         "inference_geo" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "inference_geo",
                             )?
                         }
                         "model" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "model")?
+                            crate::decode::fill(&mut __field5, &mut __map, "model")?
                         }
                         "output_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "output_tokens",
                             )?
                         }
                         "server_tool_use" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field7,
                                 &mut __map,
                                 "server_tool_use",
                             )?
                         }
                         "service_tier" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field8,
                                 &mut __map,
                                 "service_tier",
                             )?
                         }
                         "uncached_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field9,
                                 &mut __map,
                                 "uncached_input_tokens",
                             )?
                         }
                         "workspace_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field10,
                                 &mut __map,
                                 "workspace_id",
@@ -49752,24 +48796,21 @@ impl<'de> ::serde::Deserialize<'de> for MessagesUsageReportResult {
                 }
                 ::std::result::Result::Ok(MessagesUsageReportResult {
                     api_key_id: __field0.unwrap_or_default(),
-                    cache_creation: crate::lossless::required(
-                        __field1,
-                        "cache_creation",
-                    )?,
-                    cache_read_input_tokens: crate::lossless::required(
+                    cache_creation: crate::decode::required(__field1, "cache_creation")?,
+                    cache_read_input_tokens: crate::decode::required(
                         __field2,
                         "cache_read_input_tokens",
                     )?,
                     context_window: __field3.unwrap_or_default(),
                     inference_geo: __field4.unwrap_or_default(),
                     model: __field5.unwrap_or_default(),
-                    output_tokens: crate::lossless::required(__field6, "output_tokens")?,
-                    server_tool_use: crate::lossless::required(
+                    output_tokens: crate::decode::required(__field6, "output_tokens")?,
+                    server_tool_use: crate::decode::required(
                         __field7,
                         "server_tool_use",
                     )?,
                     service_tier: __field8.unwrap_or_default(),
-                    uncached_input_tokens: crate::lossless::required(
+                    uncached_input_tokens: crate::decode::required(
                         __field9,
                         "uncached_input_tokens",
                     )?,
@@ -49811,11 +48852,11 @@ impl<'de> ::serde::Deserialize<'de> for Metadata {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "user_id" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "user_id")?
+                            crate::decode::fill(&mut __field0, &mut __map, "user_id")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -49857,7 +48898,7 @@ impl<'de> ::serde::Deserialize<'de> for ModelInfo {
                 let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field3: ::std::option::Option<ModelInfoType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "created_at" => {
@@ -49881,25 +48922,23 @@ impl<'de> ::serde::Deserialize<'de> for ModelInfo {
                             );
                         }
                         "display_name" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "display_name",
                             )?
                         }
-                        "id" => crate::lossless::fill(&mut __field2, &mut __map, "id")?,
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field2, &mut __map, "id")?,
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(ModelInfo {
-                    created_at: crate::lossless::required(__field0, "created_at")?,
-                    display_name: crate::lossless::required(__field1, "display_name")?,
-                    id: crate::lossless::required(__field2, "id")?,
+                    created_at: crate::decode::required(__field0, "created_at")?,
+                    display_name: crate::decode::required(__field1, "display_name")?,
+                    id: crate::decode::required(__field2, "id")?,
                     type_: __field3.unwrap_or_else(defaults::model_info_type),
                 })
             }
@@ -49914,7 +48953,7 @@ impl<'de> ::serde::Deserialize<'de> for ModelInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -49955,24 +48994,20 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<OrganizationType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "id" => crate::lossless::fill(&mut __field0, &mut __map, "id")?,
-                        "name" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "name")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field0, &mut __map, "id")?,
+                        "name" => crate::decode::fill(&mut __field1, &mut __map, "name")?,
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(Organization {
-                    id: crate::lossless::required(__field0, "id")?,
-                    name: crate::lossless::required(__field1, "name")?,
+                    id: crate::decode::required(__field0, "id")?,
+                    name: crate::decode::required(__field1, "name")?,
                     type_: __field2.unwrap_or_else(defaults::organization_type),
                 })
             }
@@ -49987,7 +49022,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50031,14 +49066,14 @@ impl<'de> ::serde::Deserialize<'de> for OutputConfig {
                     ::std::option::Option<JsonOutputFormat>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "effort" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "effort")?
+                            crate::decode::fill(&mut __field0, &mut __map, "effort")?
                         }
                         "format" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "format")?
+                            crate::decode::fill(&mut __field1, &mut __map, "format")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -50061,7 +49096,7 @@ impl<'de> ::serde::Deserialize<'de> for OutputConfigEffort {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50105,29 +49140,21 @@ impl<'de> ::serde::Deserialize<'de> for PlainTextSource {
                 let mut __field1: ::std::option::Option<PlainTextSourceMediaType> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<PlainTextSourceType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "data" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "data")?
-                        }
+                        "data" => crate::decode::fill(&mut __field0, &mut __map, "data")?,
                         "media_type" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "media_type",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "media_type")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(PlainTextSource {
-                    data: crate::lossless::required(__field0, "data")?,
+                    data: crate::decode::required(__field0, "data")?,
                     media_type: __field1
                         .unwrap_or_else(defaults::plain_text_source_media_type),
                     type_: __field2.unwrap_or_else(defaults::plain_text_source_type),
@@ -50144,7 +49171,7 @@ impl<'de> ::serde::Deserialize<'de> for PlainTextSourceMediaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50168,7 +49195,7 @@ impl<'de> ::serde::Deserialize<'de> for PlainTextSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50211,26 +49238,24 @@ impl<'de> ::serde::Deserialize<'de> for RawContentBlockDeltaEvent {
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<RawContentBlockDeltaEventType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "delta" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "delta")?
+                            crate::decode::fill(&mut __field0, &mut __map, "delta")?
                         }
                         "index" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "index")?
+                            crate::decode::fill(&mut __field1, &mut __map, "index")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(RawContentBlockDeltaEvent {
-                    delta: crate::lossless::required(__field0, "delta")?,
-                    index: crate::lossless::required(__field1, "index")?,
+                    delta: crate::decode::required(__field0, "delta")?,
+                    index: crate::decode::required(__field1, "index")?,
                     type_: __field2
                         .unwrap_or_else(defaults::raw_content_block_delta_event_type),
                 })
@@ -50246,7 +49271,7 @@ impl<'de> ::serde::Deserialize<'de> for RawContentBlockDeltaEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50287,30 +49312,28 @@ impl<'de> ::serde::Deserialize<'de> for RawContentBlockStartEvent {
                 let mut __field1: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<RawContentBlockStartEventType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content_block" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "content_block",
                             )?
                         }
                         "index" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "index")?
+                            crate::decode::fill(&mut __field1, &mut __map, "index")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(RawContentBlockStartEvent {
-                    content_block: crate::lossless::required(__field0, "content_block")?,
-                    index: crate::lossless::required(__field1, "index")?,
+                    content_block: crate::decode::required(__field0, "content_block")?,
+                    index: crate::decode::required(__field1, "index")?,
                     type_: __field2
                         .unwrap_or_else(defaults::raw_content_block_start_event_type),
                 })
@@ -50326,7 +49349,7 @@ impl<'de> ::serde::Deserialize<'de> for RawContentBlockStartEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50366,22 +49389,20 @@ impl<'de> ::serde::Deserialize<'de> for RawContentBlockStopEvent {
                 let mut __field0: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<RawContentBlockStopEventType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "index" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "index")?
+                            crate::decode::fill(&mut __field0, &mut __map, "index")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(RawContentBlockStopEvent {
-                    index: crate::lossless::required(__field0, "index")?,
+                    index: crate::decode::required(__field0, "index")?,
                     type_: __field1
                         .unwrap_or_else(defaults::raw_content_block_stop_event_type),
                 })
@@ -50397,7 +49418,7 @@ impl<'de> ::serde::Deserialize<'de> for RawContentBlockStopEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50438,17 +49459,15 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageDeltaEvent {
                 let mut __field1: ::std::option::Option<RawMessageDeltaEventType> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<MessageDeltaUsage> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "delta" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "delta")?
+                            crate::decode::fill(&mut __field0, &mut __map, "delta")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         "usage" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "usage")?
+                            crate::decode::fill(&mut __field2, &mut __map, "usage")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -50456,10 +49475,10 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageDeltaEvent {
                     }
                 }
                 ::std::result::Result::Ok(RawMessageDeltaEvent {
-                    delta: crate::lossless::required(__field0, "delta")?,
+                    delta: crate::decode::required(__field0, "delta")?,
                     type_: __field1
                         .unwrap_or_else(defaults::raw_message_delta_event_type),
-                    usage: crate::lossless::required(__field2, "usage")?,
+                    usage: crate::decode::required(__field2, "usage")?,
                 })
             }
         }
@@ -50493,18 +49512,18 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageDeltaEventDelta {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "stop_reason" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "stop_reason",
                             )?
                         }
                         "stop_sequence" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "stop_sequence",
@@ -50531,7 +49550,7 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageDeltaEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50571,22 +49590,20 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageStartEvent {
                 let mut __field0: ::std::option::Option<Message> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<RawMessageStartEventType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "message" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "message")?
+                            crate::decode::fill(&mut __field0, &mut __map, "message")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(RawMessageStartEvent {
-                    message: crate::lossless::required(__field0, "message")?,
+                    message: crate::decode::required(__field0, "message")?,
                     type_: __field1
                         .unwrap_or_else(defaults::raw_message_start_event_type),
                 })
@@ -50602,7 +49619,7 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageStartEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50641,12 +49658,10 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageStopEvent {
             ) -> ::std::result::Result<RawMessageStopEvent, A::Error> {
                 let mut __field0: ::std::option::Option<RawMessageStopEventType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -50667,7 +49682,7 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageStopEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50691,7 +49706,7 @@ impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50715,7 +49730,7 @@ impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50765,35 +49780,29 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultBlockParam {
                 let mut __field4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field5: ::std::option::Option<SearchResultBlockParamType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "citations" => {
-                            crate::lossless::fill(
-                                &mut __field1,
-                                &mut __map,
-                                "citations",
-                            )?
+                            crate::decode::fill(&mut __field1, &mut __map, "citations")?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "content")?
+                            crate::decode::fill(&mut __field2, &mut __map, "content")?
                         }
                         "source" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "source")?
+                            crate::decode::fill(&mut __field3, &mut __map, "source")?
                         }
                         "title" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "title")?
+                            crate::decode::fill(&mut __field4, &mut __map, "title")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -50802,9 +49811,9 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultBlockParam {
                 ::std::result::Result::Ok(SearchResultBlockParam {
                     cache_control: __field0.unwrap_or_default(),
                     citations: __field1.unwrap_or_default(),
-                    content: crate::lossless::required(__field2, "content")?,
-                    source: crate::lossless::required(__field3, "source")?,
-                    title: crate::lossless::required(__field4, "title")?,
+                    content: crate::decode::required(__field2, "content")?,
+                    source: crate::decode::required(__field3, "source")?,
+                    title: crate::decode::required(__field4, "title")?,
                     type_: __field5
                         .unwrap_or_else(defaults::search_result_block_param_type),
                 })
@@ -50820,7 +49829,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50859,11 +49868,11 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUsage {
             ) -> ::std::result::Result<ServerToolUsage, A::Error> {
                 let mut __field0: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "web_search_requests" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "web_search_requests",
@@ -50875,7 +49884,7 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUsage {
                     }
                 }
                 ::std::result::Result::Ok(ServerToolUsage {
-                    web_search_requests: crate::lossless::required(
+                    web_search_requests: crate::decode::required(
                         __field0,
                         "web_search_requests",
                     )?,
@@ -50892,7 +49901,7 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockParamName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50916,7 +49925,7 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50940,7 +49949,7 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -50980,26 +49989,20 @@ impl<'de> ::serde::Deserialize<'de> for SignatureDelta {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<SignatureDeltaType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "signature" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "signature",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "signature")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(SignatureDelta {
-                    signature: crate::lossless::required(__field0, "signature")?,
+                    signature: crate::decode::required(__field0, "signature")?,
                     type_: __field1.unwrap_or_else(defaults::signature_delta_type),
                 })
             }
@@ -51014,7 +50017,7 @@ impl<'de> ::serde::Deserialize<'de> for SignatureDeltaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -51059,43 +50062,33 @@ impl<'de> ::serde::Deserialize<'de> for Skill {
                 let mut __field5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "created_at" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "created_at",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "created_at")?
                         }
                         "display_title" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "display_title",
                             )?
                         }
-                        "id" => crate::lossless::fill(&mut __field2, &mut __map, "id")?,
+                        "id" => crate::decode::fill(&mut __field2, &mut __map, "id")?,
                         "latest_version" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "latest_version",
                             )?
                         }
                         "source" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "source")?
+                            crate::decode::fill(&mut __field4, &mut __map, "source")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         "updated_at" => {
-                            crate::lossless::fill(
-                                &mut __field6,
-                                &mut __map,
-                                "updated_at",
-                            )?
+                            crate::decode::fill(&mut __field6, &mut __map, "updated_at")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -51103,16 +50096,13 @@ impl<'de> ::serde::Deserialize<'de> for Skill {
                     }
                 }
                 ::std::result::Result::Ok(Skill {
-                    created_at: crate::lossless::required(__field0, "created_at")?,
-                    display_title: crate::lossless::required(__field1, "display_title")?,
-                    id: crate::lossless::required(__field2, "id")?,
-                    latest_version: crate::lossless::required(
-                        __field3,
-                        "latest_version",
-                    )?,
-                    source: crate::lossless::required(__field4, "source")?,
-                    type_: crate::lossless::required(__field5, "type")?,
-                    updated_at: crate::lossless::required(__field6, "updated_at")?,
+                    created_at: crate::decode::required(__field0, "created_at")?,
+                    display_title: crate::decode::required(__field1, "display_title")?,
+                    id: crate::decode::required(__field2, "id")?,
+                    latest_version: crate::decode::required(__field3, "latest_version")?,
+                    source: crate::decode::required(__field4, "source")?,
+                    type_: crate::decode::required(__field5, "type")?,
+                    updated_at: crate::decode::required(__field6, "updated_at")?,
                 })
             }
         }
@@ -51145,18 +50135,18 @@ impl<'de> ::serde::Deserialize<'de> for SkillCreateParams {
                     ::std::vec::Vec<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "display_title" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "display_title",
                             )?
                         }
                         "files[]" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "files[]")?
+                            crate::decode::fill(&mut __field1, &mut __map, "files[]")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -51165,7 +50155,7 @@ impl<'de> ::serde::Deserialize<'de> for SkillCreateParams {
                 }
                 ::std::result::Result::Ok(SkillCreateParams {
                     display_title: __field0.unwrap_or_default(),
-                    files: crate::lossless::required(__field1, "files[]")?,
+                    files: crate::decode::required(__field1, "files[]")?,
                 })
             }
         }
@@ -51201,42 +50191,30 @@ impl<'de> ::serde::Deserialize<'de> for SkillVersion {
                 let mut __field6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "created_at" => {
-                            crate::lossless::fill(
-                                &mut __field0,
-                                &mut __map,
-                                "created_at",
-                            )?
+                            crate::decode::fill(&mut __field0, &mut __map, "created_at")?
                         }
                         "description" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "description",
                             )?
                         }
                         "directory" => {
-                            crate::lossless::fill(
-                                &mut __field2,
-                                &mut __map,
-                                "directory",
-                            )?
+                            crate::decode::fill(&mut __field2, &mut __map, "directory")?
                         }
-                        "id" => crate::lossless::fill(&mut __field3, &mut __map, "id")?,
-                        "name" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
-                        }
+                        "id" => crate::decode::fill(&mut __field3, &mut __map, "id")?,
+                        "name" => crate::decode::fill(&mut __field4, &mut __map, "name")?,
                         "skill_id" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "skill_id")?
+                            crate::decode::fill(&mut __field5, &mut __map, "skill_id")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         "version" => {
-                            crate::lossless::fill(&mut __field7, &mut __map, "version")?
+                            crate::decode::fill(&mut __field7, &mut __map, "version")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -51244,14 +50222,14 @@ impl<'de> ::serde::Deserialize<'de> for SkillVersion {
                     }
                 }
                 ::std::result::Result::Ok(SkillVersion {
-                    created_at: crate::lossless::required(__field0, "created_at")?,
-                    description: crate::lossless::required(__field1, "description")?,
-                    directory: crate::lossless::required(__field2, "directory")?,
-                    id: crate::lossless::required(__field3, "id")?,
-                    name: crate::lossless::required(__field4, "name")?,
-                    skill_id: crate::lossless::required(__field5, "skill_id")?,
-                    type_: crate::lossless::required(__field6, "type")?,
-                    version: crate::lossless::required(__field7, "version")?,
+                    created_at: crate::decode::required(__field0, "created_at")?,
+                    description: crate::decode::required(__field1, "description")?,
+                    directory: crate::decode::required(__field2, "directory")?,
+                    id: crate::decode::required(__field3, "id")?,
+                    name: crate::decode::required(__field4, "name")?,
+                    skill_id: crate::decode::required(__field5, "skill_id")?,
+                    type_: crate::decode::required(__field6, "type")?,
+                    version: crate::decode::required(__field7, "version")?,
                 })
             }
         }
@@ -51281,11 +50259,11 @@ impl<'de> ::serde::Deserialize<'de> for SkillVersionCreateParams {
                     ::std::vec::Vec<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "files[]" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "files[]")?
+                            crate::decode::fill(&mut __field0, &mut __map, "files[]")?
                         }
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
@@ -51293,7 +50271,7 @@ impl<'de> ::serde::Deserialize<'de> for SkillVersionCreateParams {
                     }
                 }
                 ::std::result::Result::Ok(SkillVersionCreateParams {
-                    files: crate::lossless::required(__field0, "files[]")?,
+                    files: crate::decode::required(__field0, "files[]")?,
                 })
             }
         }
@@ -51307,7 +50285,7 @@ impl<'de> ::serde::Deserialize<'de> for TextBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -51331,7 +50309,7 @@ impl<'de> ::serde::Deserialize<'de> for TextBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -51371,22 +50349,18 @@ impl<'de> ::serde::Deserialize<'de> for TextDelta {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<TextDeltaType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "text" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "text")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "text" => crate::decode::fill(&mut __field0, &mut __map, "text")?,
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(TextDelta {
-                    text: crate::lossless::required(__field0, "text")?,
+                    text: crate::decode::required(__field0, "text")?,
                     type_: __field1.unwrap_or_else(defaults::text_delta_type),
                 })
             }
@@ -51401,7 +50375,7 @@ impl<'de> ::serde::Deserialize<'de> for TextDeltaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -51425,7 +50399,7 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -51449,7 +50423,7 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -51488,12 +50462,10 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingConfigAdaptive {
             ) -> ::std::result::Result<ThinkingConfigAdaptive, A::Error> {
                 let mut __field0: ::std::option::Option<ThinkingConfigAdaptiveType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -51515,7 +50487,7 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingConfigAdaptiveType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -51554,12 +50526,10 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingConfigDisabled {
             ) -> ::std::result::Result<ThinkingConfigDisabled, A::Error> {
                 let mut __field0: ::std::option::Option<ThinkingConfigDisabledType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -51581,7 +50551,7 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingConfigDisabledType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -51621,26 +50591,24 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingConfigEnabled {
                 let mut __field0: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<ThinkingConfigEnabledType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "budget_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "budget_tokens",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(ThinkingConfigEnabled {
-                    budget_tokens: crate::lossless::required(__field0, "budget_tokens")?,
+                    budget_tokens: crate::decode::required(__field0, "budget_tokens")?,
                     type_: __field1
                         .unwrap_or_else(defaults::thinking_config_enabled_type),
                 })
@@ -51656,7 +50624,7 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingConfigEnabledType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -51696,22 +50664,20 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingDelta {
                 let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<ThinkingDeltaType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "thinking" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "thinking")?
+                            crate::decode::fill(&mut __field0, &mut __map, "thinking")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(ThinkingDelta {
-                    thinking: crate::lossless::required(__field0, "thinking")?,
+                    thinking: crate::decode::required(__field0, "thinking")?,
                     type_: __field1.unwrap_or_else(defaults::thinking_delta_type),
                 })
             }
@@ -51726,7 +50692,7 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingDeltaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -51777,46 +50743,42 @@ impl<'de> ::serde::Deserialize<'de> for Tool {
                     ::std::option::Option<ToolType>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "description" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "description",
                             )?
                         }
                         "eager_input_streaming" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "eager_input_streaming",
                             )?
                         }
                         "input_schema" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "input_schema",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field4, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field5, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -51826,8 +50788,8 @@ impl<'de> ::serde::Deserialize<'de> for Tool {
                     cache_control: __field0.unwrap_or_default(),
                     description: __field1.unwrap_or_default(),
                     eager_input_streaming: __field2.unwrap_or_default(),
-                    input_schema: crate::lossless::required(__field3, "input_schema")?,
-                    name: crate::lossless::required(__field4, "name")?,
+                    input_schema: crate::decode::required(__field3, "input_schema")?,
+                    name: crate::decode::required(__field4, "name")?,
                     strict: __field5.unwrap_or_default(),
                     type_: __field6.unwrap_or_default(),
                 })
@@ -51863,25 +50825,21 @@ impl<'de> ::serde::Deserialize<'de> for ToolBash20250124 {
                 let mut __field2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field3: ::std::option::Option<ToolBash20250124Type> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field1, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field2, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -51905,7 +50863,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolBash20250124Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -51929,7 +50887,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolBash20250124Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -51969,19 +50927,17 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceAny {
                 let mut __field0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<ToolChoiceAnyType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "disable_parallel_tool_use" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "disable_parallel_tool_use",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -52003,7 +50959,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceAnyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52043,19 +50999,17 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceAuto {
                 let mut __field0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<ToolChoiceAutoType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "disable_parallel_tool_use" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "disable_parallel_tool_use",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field1, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -52077,7 +51031,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceAutoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52116,12 +51070,10 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceNone {
             ) -> ::std::result::Result<ToolChoiceNone, A::Error> {
                 let mut __field0: ::std::option::Option<ToolChoiceNoneType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -52142,7 +51094,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceNoneType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52183,22 +51135,18 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceTool {
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<ToolChoiceToolType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "disable_parallel_tool_use" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "disable_parallel_tool_use",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "name")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "type")?
-                        }
+                        "name" => crate::decode::fill(&mut __field1, &mut __map, "name")?,
+                        "type" => crate::decode::fill(&mut __field2, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -52206,7 +51154,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceTool {
                 }
                 ::std::result::Result::Ok(ToolChoiceTool {
                     disable_parallel_tool_use: __field0.unwrap_or_default(),
-                    name: crate::lossless::required(__field1, "name")?,
+                    name: crate::decode::required(__field1, "name")?,
                     type_: __field2.unwrap_or_else(defaults::tool_choice_tool_type),
                 })
             }
@@ -52221,7 +51169,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceToolType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52245,7 +51193,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolInputSchemaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52292,32 +51240,30 @@ impl<'de> ::serde::Deserialize<'de> for ToolResultBlockParam {
                 let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field4: ::std::option::Option<ToolResultBlockParamType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "content" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "content")?
+                            crate::decode::fill(&mut __field1, &mut __map, "content")?
                         }
                         "is_error" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "is_error")?
+                            crate::decode::fill(&mut __field2, &mut __map, "is_error")?
                         }
                         "tool_use_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "tool_use_id",
                             )?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -52327,7 +51273,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolResultBlockParam {
                     cache_control: __field0.unwrap_or_default(),
                     content: __field1.unwrap_or_default(),
                     is_error: __field2.unwrap_or_default(),
-                    tool_use_id: crate::lossless::required(__field3, "tool_use_id")?,
+                    tool_use_id: crate::decode::required(__field3, "tool_use_id")?,
                     type_: __field4
                         .unwrap_or_else(defaults::tool_result_block_param_type),
                 })
@@ -52343,7 +51289,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52387,25 +51333,21 @@ impl<'de> ::serde::Deserialize<'de> for ToolTextEditor20250124 {
                 let mut __field2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field3: ::std::option::Option<ToolTextEditor20250124Type> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field1, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field2, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -52431,7 +51373,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolTextEditor20250124Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52455,7 +51397,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolTextEditor20250124Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52499,25 +51441,21 @@ impl<'de> ::serde::Deserialize<'de> for ToolTextEditor20250429 {
                 let mut __field2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field3: ::std::option::Option<ToolTextEditor20250429Type> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field1, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field2, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field3, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -52543,7 +51481,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolTextEditor20250429Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52567,7 +51505,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolTextEditor20250429Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52612,32 +51550,28 @@ impl<'de> ::serde::Deserialize<'de> for ToolTextEditor20250728 {
                 let mut __field3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
                 let mut __field4: ::std::option::Option<ToolTextEditor20250728Type> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "max_characters" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "max_characters",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field2, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field3, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -52664,7 +51598,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolTextEditor20250728Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52688,7 +51622,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolTextEditor20250728Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52712,7 +51646,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52736,7 +51670,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52760,7 +51694,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52800,13 +51734,11 @@ impl<'de> ::serde::Deserialize<'de> for UrlImageSource {
                 let mut __field0: ::std::option::Option<UrlImageSourceType> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field1, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field1, &mut __map, "url")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -52814,7 +51746,7 @@ impl<'de> ::serde::Deserialize<'de> for UrlImageSource {
                 }
                 ::std::result::Result::Ok(UrlImageSource {
                     type_: __field0.unwrap_or_else(defaults::url_image_source_type),
-                    url: crate::lossless::required(__field1, "url")?,
+                    url: crate::decode::required(__field1, "url")?,
                 })
             }
         }
@@ -52828,7 +51760,7 @@ impl<'de> ::serde::Deserialize<'de> for UrlImageSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52868,13 +51800,11 @@ impl<'de> ::serde::Deserialize<'de> for UrlPdfSource {
                 let mut __field0: ::std::option::Option<UrlPdfSourceType> = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
-                        "url" => crate::lossless::fill(&mut __field1, &mut __map, "url")?,
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
+                        "url" => crate::decode::fill(&mut __field1, &mut __map, "url")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -52882,7 +51812,7 @@ impl<'de> ::serde::Deserialize<'de> for UrlPdfSource {
                 }
                 ::std::result::Result::Ok(UrlPdfSource {
                     type_: __field0.unwrap_or_else(defaults::url_pdf_source_type),
-                    url: crate::lossless::required(__field1, "url")?,
+                    url: crate::decode::required(__field1, "url")?,
                 })
             }
         }
@@ -52896,7 +51826,7 @@ impl<'de> ::serde::Deserialize<'de> for UrlPdfSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -52950,60 +51880,60 @@ impl<'de> ::serde::Deserialize<'de> for Usage {
                     ::std::option::Option<crate::types::UsageServiceTier>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "cache_creation" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "cache_creation",
                             )?
                         }
                         "cache_creation_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "cache_creation_input_tokens",
                             )?
                         }
                         "cache_read_input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "cache_read_input_tokens",
                             )?
                         }
                         "inference_geo" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "inference_geo",
                             )?
                         }
                         "input_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field4,
                                 &mut __map,
                                 "input_tokens",
                             )?
                         }
                         "output_tokens" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field5,
                                 &mut __map,
                                 "output_tokens",
                             )?
                         }
                         "server_tool_use" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field6,
                                 &mut __map,
                                 "server_tool_use",
                             )?
                         }
                         "service_tier" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field7,
                                 &mut __map,
                                 "service_tier",
@@ -53019,8 +51949,8 @@ impl<'de> ::serde::Deserialize<'de> for Usage {
                     cache_creation_input_tokens: __field1.unwrap_or_default(),
                     cache_read_input_tokens: __field2.unwrap_or_default(),
                     inference_geo: __field3.unwrap_or_default(),
-                    input_tokens: crate::lossless::required(__field4, "input_tokens")?,
-                    output_tokens: crate::lossless::required(__field5, "output_tokens")?,
+                    input_tokens: crate::decode::required(__field4, "input_tokens")?,
+                    output_tokens: crate::decode::required(__field5, "output_tokens")?,
                     server_tool_use: __field6.unwrap_or_default(),
                     service_tier: __field7.unwrap_or_default(),
                 })
@@ -53060,7 +51990,7 @@ impl<'de> ::serde::Deserialize<'de> for User {
                 > = ::std::option::Option::None;
                 let mut __field5: ::std::option::Option<UserType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "added_at" => {
@@ -53084,29 +52014,23 @@ impl<'de> ::serde::Deserialize<'de> for User {
                             );
                         }
                         "email" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "email")?
+                            crate::decode::fill(&mut __field1, &mut __map, "email")?
                         }
-                        "id" => crate::lossless::fill(&mut __field2, &mut __map, "id")?,
-                        "name" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "name")?
-                        }
-                        "role" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "role")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field2, &mut __map, "id")?,
+                        "name" => crate::decode::fill(&mut __field3, &mut __map, "name")?,
+                        "role" => crate::decode::fill(&mut __field4, &mut __map, "role")?,
+                        "type" => crate::decode::fill(&mut __field5, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(User {
-                    added_at: crate::lossless::required(__field0, "added_at")?,
-                    email: crate::lossless::required(__field1, "email")?,
-                    id: crate::lossless::required(__field2, "id")?,
-                    name: crate::lossless::required(__field3, "name")?,
-                    role: crate::lossless::required(__field4, "role")?,
+                    added_at: crate::decode::required(__field0, "added_at")?,
+                    email: crate::decode::required(__field1, "email")?,
+                    id: crate::decode::required(__field2, "id")?,
+                    name: crate::decode::required(__field3, "name")?,
+                    role: crate::decode::required(__field4, "role")?,
                     type_: __field5.unwrap_or_else(defaults::user_type),
                 })
             }
@@ -53121,7 +52045,7 @@ impl<'de> ::serde::Deserialize<'de> for UserType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -53162,19 +52086,17 @@ impl<'de> ::serde::Deserialize<'de> for UserUpdateParams {
                     crate::types::AssignableOrganizationRole,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "role" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "role")?
-                        }
+                        "role" => crate::decode::fill(&mut __field0, &mut __map, "role")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(UserUpdateParams {
-                    role: crate::lossless::required(__field0, "role")?,
+                    role: crate::decode::required(__field0, "role")?,
                 })
             }
         }
@@ -53188,7 +52110,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -53212,7 +52134,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -53266,44 +52188,40 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchTool20250305 {
                     ::std::option::Option<WebSearchTool20250305UserLocation>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_domains" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_domains",
                             )?
                         }
                         "blocked_domains" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "blocked_domains",
                             )?
                         }
                         "cache_control" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "cache_control",
                             )?
                         }
                         "max_uses" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "max_uses")?
+                            crate::decode::fill(&mut __field3, &mut __map, "max_uses")?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field4, &mut __map, "name")?,
                         "strict" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "strict")?
+                            crate::decode::fill(&mut __field5, &mut __map, "strict")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         "user_location" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field7,
                                 &mut __map,
                                 "user_location",
@@ -53338,7 +52256,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchTool20250305Name {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -53362,7 +52280,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchTool20250305Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -53415,24 +52333,20 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchTool20250305UserLocation {
                     WebSearchTool20250305UserLocationType,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "city" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "city")?
-                        }
+                        "city" => crate::decode::fill(&mut __field0, &mut __map, "city")?,
                         "country" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "country")?
+                            crate::decode::fill(&mut __field1, &mut __map, "country")?
                         }
                         "region" => {
-                            crate::lossless::fill(&mut __field2, &mut __map, "region")?
+                            crate::decode::fill(&mut __field2, &mut __map, "region")?
                         }
                         "timezone" => {
-                            crate::lossless::fill(&mut __field3, &mut __map, "timezone")?
+                            crate::decode::fill(&mut __field3, &mut __map, "timezone")?
                         }
-                        "type" => {
-                            crate::lossless::fill(&mut __field4, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field4, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -53460,7 +52374,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchTool20250305UserLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -53484,7 +52398,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolRequestErrorErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -53520,7 +52434,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolRequestErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -53544,7 +52458,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlockParamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -53568,7 +52482,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -53592,7 +52506,7 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -53641,7 +52555,7 @@ impl<'de> ::serde::Deserialize<'de> for Workspace {
                 let mut __field5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field6: ::std::option::Option<WorkspaceType> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "archived_at" => {
@@ -53690,26 +52604,22 @@ impl<'de> ::serde::Deserialize<'de> for Workspace {
                             );
                         }
                         "data_residency" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "data_residency",
                             )?
                         }
                         "display_color" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "display_color",
                             )?
                         }
-                        "id" => crate::lossless::fill(&mut __field4, &mut __map, "id")?,
-                        "name" => {
-                            crate::lossless::fill(&mut __field5, &mut __map, "name")?
-                        }
-                        "type" => {
-                            crate::lossless::fill(&mut __field6, &mut __map, "type")?
-                        }
+                        "id" => crate::decode::fill(&mut __field4, &mut __map, "id")?,
+                        "name" => crate::decode::fill(&mut __field5, &mut __map, "name")?,
+                        "type" => crate::decode::fill(&mut __field6, &mut __map, "type")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -53717,14 +52627,11 @@ impl<'de> ::serde::Deserialize<'de> for Workspace {
                 }
                 ::std::result::Result::Ok(Workspace {
                     archived_at: __field0.unwrap_or_default(),
-                    created_at: crate::lossless::required(__field1, "created_at")?,
-                    data_residency: crate::lossless::required(
-                        __field2,
-                        "data_residency",
-                    )?,
-                    display_color: crate::lossless::required(__field3, "display_color")?,
-                    id: crate::lossless::required(__field4, "id")?,
-                    name: crate::lossless::required(__field5, "name")?,
+                    created_at: crate::decode::required(__field1, "created_at")?,
+                    data_residency: crate::decode::required(__field2, "data_residency")?,
+                    display_color: crate::decode::required(__field3, "display_color")?,
+                    id: crate::decode::required(__field4, "id")?,
+                    name: crate::decode::required(__field5, "name")?,
                     type_: __field6.unwrap_or_else(defaults::workspace_type),
                 })
             }
@@ -53757,19 +52664,17 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceCreateParams {
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "data_residency" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "data_residency",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field1, &mut __map, "name")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -53777,7 +52682,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceCreateParams {
                 }
                 ::std::result::Result::Ok(WorkspaceCreateParams {
                     data_residency: __field0.unwrap_or_default(),
-                    name: crate::lossless::required(__field1, "name")?,
+                    name: crate::decode::required(__field1, "name")?,
                 })
             }
         }
@@ -53808,25 +52713,25 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceDataResidency {
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_inference_geos" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_inference_geos",
                             )?
                         }
                         "default_inference_geo" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "default_inference_geo",
                             )?
                         }
                         "workspace_geo" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "workspace_geo",
@@ -53838,15 +52743,15 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceDataResidency {
                     }
                 }
                 ::std::result::Result::Ok(WorkspaceDataResidency {
-                    allowed_inference_geos: crate::lossless::required(
+                    allowed_inference_geos: crate::decode::required(
                         __field0,
                         "allowed_inference_geos",
                     )?,
-                    default_inference_geo: crate::lossless::required(
+                    default_inference_geo: crate::decode::required(
                         __field1,
                         "default_inference_geo",
                     )?,
-                    workspace_geo: crate::lossless::required(__field2, "workspace_geo")?,
+                    workspace_geo: crate::decode::required(__field2, "workspace_geo")?,
                 })
             }
         }
@@ -53883,25 +52788,25 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceDataResidencyCreateParams {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_inference_geos" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_inference_geos",
                             )?
                         }
                         "default_inference_geo" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "default_inference_geo",
                             )?
                         }
                         "workspace_geo" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "workspace_geo",
@@ -53949,18 +52854,18 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceDataResidencyUpdateParams {
                     ::std::option::Option<::std::string::String>,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowed_inference_geos" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "allowed_inference_geos",
                             )?
                         }
                         "default_inference_geo" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "default_inference_geo",
@@ -54005,24 +52910,22 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceMember {
                 let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __field3: ::std::option::Option<crate::types::WorkspaceRole> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "type" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "type")?
-                        }
+                        "type" => crate::decode::fill(&mut __field0, &mut __map, "type")?,
                         "user_id" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "user_id")?
+                            crate::decode::fill(&mut __field1, &mut __map, "user_id")?
                         }
                         "workspace_id" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field2,
                                 &mut __map,
                                 "workspace_id",
                             )?
                         }
                         "workspace_role" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field3,
                                 &mut __map,
                                 "workspace_role",
@@ -54035,12 +52938,9 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceMember {
                 }
                 ::std::result::Result::Ok(WorkspaceMember {
                     type_: __field0.unwrap_or_else(defaults::workspace_member_type),
-                    user_id: crate::lossless::required(__field1, "user_id")?,
-                    workspace_id: crate::lossless::required(__field2, "workspace_id")?,
-                    workspace_role: crate::lossless::required(
-                        __field3,
-                        "workspace_role",
-                    )?,
+                    user_id: crate::decode::required(__field1, "user_id")?,
+                    workspace_id: crate::decode::required(__field2, "workspace_id")?,
+                    workspace_role: crate::decode::required(__field3, "workspace_role")?,
                 })
             }
         }
@@ -54072,14 +52972,14 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceMemberCreateParams {
                     crate::types::WorkspaceMemberCreateRole,
                 > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "user_id" => {
-                            crate::lossless::fill(&mut __field0, &mut __map, "user_id")?
+                            crate::decode::fill(&mut __field0, &mut __map, "user_id")?
                         }
                         "workspace_role" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field1,
                                 &mut __map,
                                 "workspace_role",
@@ -54091,11 +52991,8 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceMemberCreateParams {
                     }
                 }
                 ::std::result::Result::Ok(WorkspaceMemberCreateParams {
-                    user_id: crate::lossless::required(__field0, "user_id")?,
-                    workspace_role: crate::lossless::required(
-                        __field1,
-                        "workspace_role",
-                    )?,
+                    user_id: crate::decode::required(__field0, "user_id")?,
+                    workspace_role: crate::decode::required(__field1, "workspace_role")?,
                 })
             }
         }
@@ -54109,7 +53006,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceMemberType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -54148,11 +53045,11 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceMemberUpdateParams {
             ) -> ::std::result::Result<WorkspaceMemberUpdateParams, A::Error> {
                 let mut __field0: ::std::option::Option<crate::types::WorkspaceRole> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "workspace_role" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "workspace_role",
@@ -54164,10 +53061,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceMemberUpdateParams {
                     }
                 }
                 ::std::result::Result::Ok(WorkspaceMemberUpdateParams {
-                    workspace_role: crate::lossless::required(
-                        __field0,
-                        "workspace_role",
-                    )?,
+                    workspace_role: crate::decode::required(__field0, "workspace_role")?,
                 })
             }
         }
@@ -54181,7 +53075,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <crate::lossless::Key<
+        let value = <crate::decode::Key<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(
@@ -54223,19 +53117,17 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUpdateParams {
                 > = ::std::option::Option::None;
                 let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::lossless::Key<'de>>()?
+                    .next_key::<crate::decode::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "data_residency" => {
-                            crate::lossless::fill(
+                            crate::decode::fill(
                                 &mut __field0,
                                 &mut __map,
                                 "data_residency",
                             )?
                         }
-                        "name" => {
-                            crate::lossless::fill(&mut __field1, &mut __map, "name")?
-                        }
+                        "name" => crate::decode::fill(&mut __field1, &mut __map, "name")?,
                         _ => {
                             __map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -54243,7 +53135,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUpdateParams {
                 }
                 ::std::result::Result::Ok(WorkspaceUpdateParams {
                     data_residency: __field0.unwrap_or_default(),
-                    name: crate::lossless::required(__field1, "name")?,
+                    name: crate::decode::required(__field1, "name")?,
                 })
             }
         }
