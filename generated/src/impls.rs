@@ -213,12 +213,14 @@ impl<'de, A: serde::de::MapAccess<'de>> Tagged<'de, A> {
     pub(crate) fn read(mut map: A, property: &'static str) -> Result<Self, A::Error> {
         let mut before = Vec::new();
         let mut tag = None;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == property {
-                tag = Some(map.next_value::<std::borrow::Cow<'de, str>>()?);
+        // Keys and the tag borrowed from the input: serde's own `Cow<str>`
+        // always allocates.
+        while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+            if key.as_str() == property {
+                tag = Some(map.next_value::<crate::decode::Key<'de>>()?.into_cow());
                 break;
             }
-            before.push((key.into_owned(), map.next_value::<serde_json::Value>()?));
+            before.push((key.into_string(), map.next_value::<serde_json::Value>()?));
         }
         Ok(Self {
             property,
