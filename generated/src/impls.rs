@@ -105,10 +105,14 @@ macro_rules! tagged_union {
                     }
 
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<$name, A::Error> {
+                        const KNOWN: &[&str] = &[$($tag, $($alias,)*)*];
                         let fields = crate::impls::Tagged::read(map, $property)?;
+                        if !fields.in_order() && fields.tag().is_some_and(|tag| KNOWN.contains(&tag)) {
+                            return fields.reordered::<$name>();
+                        }
                         match fields.tag() {
                             $(Some($tag $(| $alias)*) => fields.member().map($name::$variant),)*
-                            $(None => fields.member().map($name::$untagged),)?
+                            $(None => fields.untagged_member().map($name::$untagged),)?
                             _ => fields.into_value().map($name::Other),
                         }
                     }
@@ -237,16 +241,54 @@ impl<'de, A: serde::de::MapAccess<'de>> Tagged<'de, A> {
         self.tag.as_deref()
     }
 
-    /// The member `T`, decoded from every field.
+    /// Whether the tag came first, as the API writes it (or the object has
+    /// no tag): the member is then decoded from the rest of the input.
+    pub(crate) fn in_order(&self) -> bool {
+        self.before.is_empty() || self.tag.is_none()
+    }
+
+    /// The member `T`, decoded from the rest of the input; the tag must
+    /// have come first ([`Self::in_order`]).
     pub(crate) fn member<T: serde::de::DeserializeOwned>(self) -> Result<T, A::Error> {
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(self))
+    }
+
+    /// The union `U` again, from the object rewritten with its tag first:
+    /// fields came before the tag, which the API does not write. Decoding
+    /// the rewritten bytes goes through the same code as the usual case, so
+    /// no member's decoder is compiled a second time for this one (replaying
+    /// the fields as JSON trees would compile each for `serde_json::Value`).
+    pub(crate) fn reordered<U: serde::de::DeserializeOwned>(mut self) -> Result<U, A::Error> {
+        use serde::de::Error as _;
+        let mut bytes = Vec::with_capacity(256);
+        let mut write = |key: &str, value: &serde_json::Value| -> serde_json::Result<()> {
+            bytes.push(if bytes.is_empty() { b'{' } else { b',' });
+            serde_json::to_writer(&mut bytes, key)?;
+            bytes.push(b':');
+            serde_json::to_writer(&mut bytes, value)
+        };
+        let tag = serde_json::Value::String(self.tag.take().unwrap_or_default().into_owned());
+        write(self.property, &tag).map_err(A::Error::custom)?;
+        for (key, value) in std::mem::take(&mut self.before) {
+            write(&key, &value).map_err(A::Error::custom)?;
+        }
+        while let Some((key, value)) = self
+            .rest
+            .next_entry::<crate::decode::Key<'de>, serde_json::Value>()?
+        {
+            write(key.as_str(), &value).map_err(A::Error::custom)?;
+        }
+        bytes.push(b'}');
+        serde_json::from_slice(&bytes).map_err(A::Error::custom)
+    }
+
+    /// The member chosen when the tag is absent: every field was read
+    /// looking for it, so the member is decoded from them.
+    pub(crate) fn untagged_member<T: serde::de::DeserializeOwned>(self) -> Result<T, A::Error> {
         use serde::de::Error as _;
         if self.before.is_empty() {
-            return T::deserialize(serde::de::value::MapAccessDeserializer::new(self));
+            return self.member();
         }
-        // Fields came before the tag, which the API does not write. Replaying
-        // them to the member as JSON trees would compile every member's
-        // decoding a second time (for `serde_json::Value`); the object is
-        // read whole and decoded as a response body is instead.
         let value = self.into_value()?;
         crate::json::from_value(&value).map_err(A::Error::custom)
     }
