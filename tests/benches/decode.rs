@@ -23,8 +23,9 @@ const BLOCKS: usize = 300;
 
 fn decode(c: &mut Criterion) {
     let list = perf::models_page_bytes(0, MODELS, 1);
-    let message = serde_json::to_vec(&perf::message_json(BLOCKS)).expect("serializable");
-    let event = serde_json::to_vec(&perf::stream_events(1)[3]).expect("serializable");
+    // Each object's `type` first, as the API writes them.
+    let message = perf::api_json(&perf::message_json(BLOCKS));
+    let event = perf::api_json(&perf::stream_events(1)[3]);
 
     // Both sides must accept the same bodies, or the comparison means nothing.
     let generated: types::ListModelsResponse = serde_json::from_slice(&list).expect("decodes");

@@ -168,9 +168,46 @@ pub fn sse_body(events: &[Value]) -> Vec<u8> {
     let mut body = Vec::new();
     for event in events {
         let name = event["type"].as_str().unwrap_or("message");
-        body.extend_from_slice(format!("event: {name}\ndata: {event}\n\n").as_bytes());
+        body.extend_from_slice(format!("event: {name}\ndata: ").as_bytes());
+        body.extend_from_slice(&api_json(event));
+        body.extend_from_slice(b"\n\n");
     }
     body
+}
+
+/// `value` as JSON text with each object's `type` first, as the API writes
+/// its blocks and events (`serde_json::Value` sorts keys, which would put
+/// it last and time a path real responses do not take).
+pub fn api_json(value: &Value) -> Vec<u8> {
+    serde_json::to_vec(&TypeFirst(value)).unwrap_or_default()
+}
+
+struct TypeFirst<'a>(&'a Value);
+
+impl serde::Serialize for TypeFirst<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            Value::Object(fields) => {
+                let mut map = serializer.serialize_map(Some(fields.len()))?;
+                if let Some(tag) = fields.get("type") {
+                    map.serialize_entry("type", tag)?;
+                }
+                for (key, value) in fields.iter().filter(|(k, _)| *k != "type") {
+                    map.serialize_entry(key, &TypeFirst(value))?;
+                }
+                map.end()
+            }
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&TypeFirst(item))?;
+                }
+                seq.end()
+            }
+            other => other.serialize(serializer),
+        }
+    }
 }
 
 /// The results file of a batch of `count` requests, one JSON line each:
