@@ -116,8 +116,8 @@ impl Ctx<'_> {
     /// a member the input lacks, and one this crate does not know, go as
     /// JSON into the input's `Other`, as they would have been decoded.
     fn union_body(&mut self, r: &TaggedUnion, p: &TaggedUnion) -> TokenStream {
-        let r_names = variant_idents(r);
-        let p_names = variant_idents(p);
+        let r_names = crate::render::unions::variant_idents(r);
+        let p_names = crate::render::unions::variant_idents(p);
         let r_ident = format_ident!("{}", r.name);
         let p_ident = format_ident!("{}", p.name);
         let arms = r.variants.iter().zip(&r_names).map(|(member, variant)| {
@@ -382,14 +382,6 @@ fn absent(field: &Field) -> TokenStream {
             quote!(crate::lossless::missing(#wire)?)
         }
     }
-}
-
-fn variant_idents(union: &TaggedUnion) -> Vec<syn::Ident> {
-    let tags: Vec<&str> = union.variants.iter().map(|v| v.tag.as_str()).collect();
-    crate::spec::variant_names(&tags, "Member")
-        .iter()
-        .map(|v| format_ident!("{}", v))
-        .collect()
 }
 
 fn named(name: &str) -> syn::Type {

@@ -19,6 +19,15 @@ pub fn generate(unions: &[TaggedUnion]) -> TokenStream {
     }
 }
 
+/// The enum's variant for each member, in order (named after its tag).
+pub(crate) fn variant_idents(union: &TaggedUnion) -> Vec<syn::Ident> {
+    let tags: Vec<&str> = union.variants.iter().map(|v| v.tag.as_str()).collect();
+    crate::spec::variant_names(&tags, "Member")
+        .iter()
+        .map(|v| format_ident!("{}", v))
+        .collect()
+}
+
 fn generate_one(union: &TaggedUnion) -> TokenStream {
     let name = format_ident!("{}", union.name);
     let doc = union
@@ -27,11 +36,7 @@ fn generate_one(union: &TaggedUnion) -> TokenStream {
         .unwrap_or_else(|| format!("One of several kinds of `{}`.", union.name));
     let property = &union.property;
     let tags: Vec<&str> = union.variants.iter().map(|v| v.tag.as_str()).collect();
-    let variant_names = crate::spec::variant_names(&tags, "Member");
-    let variants: Vec<_> = variant_names
-        .iter()
-        .map(|v| format_ident!("{}", v))
-        .collect();
+    let variants = variant_idents(union);
     let types: Vec<_> = union
         .variants
         .iter()
