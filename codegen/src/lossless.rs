@@ -432,6 +432,12 @@ pub(crate) fn deserialize_impl(
     keep: bool,
 ) -> TokenStream {
     let expecting = format!("a `{name}` object");
+    let name_str = name.to_string();
+    let all_wires: Vec<&str> = fields
+        .iter()
+        .map(|f| f.wire.as_str())
+        .chain(skipped.iter().copied())
+        .collect();
     let slots: Vec<syn::Ident> = (0..fields.len())
         .map(|i| format_ident!("__field{}", i))
         .collect();
@@ -544,7 +550,10 @@ pub(crate) fn deserialize_impl(
                         })
                     }
                 }
-                deserializer.deserialize_map(Visitor)
+                // A struct, not a map: where this type is flattened into
+                // another (`#[serde(flatten)]`), serde then hands it only
+                // its own fields and leaves the rest to the outer type.
+                deserializer.deserialize_struct(#name_str, &[#(#all_wires),*], Visitor)
             }
         }
     }

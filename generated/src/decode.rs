@@ -116,6 +116,23 @@ mod tests {
         assert!(error.to_string().contains("missing field `id`"), "{error}");
     }
 
+    /// Flattened into a user's type, a generated type takes its own fields
+    /// and leaves the others to the outer type, as a derived one does.
+    #[test]
+    fn a_flattened_struct_takes_only_its_own_fields() {
+        #[derive(serde::Deserialize)]
+        struct Outer {
+            #[serde(flatten)]
+            model: ModelInfo,
+            #[serde(flatten)]
+            rest: serde_json::Map<String, serde_json::Value>,
+        }
+        let with_extra = MODEL.replace(r#""id""#, r#""mine":1,"id""#);
+        let outer: Outer = serde_json::from_str(&with_extra).expect("decodes");
+        assert_eq!(outer.model.id, "claude-x");
+        assert_eq!(outer.rest.keys().collect::<Vec<_>>(), ["mine"]);
+    }
+
     #[test]
     fn a_string_enum_names_the_values_it_expected() {
         let known: ModelInfoType = serde_json::from_str(r#""model""#).expect("decodes");

@@ -24902,7 +24902,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaBase64PdfSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaBase64PdfSource",
+                &["data", "media_type", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -24954,7 +24959,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaBashCodeExecutionOutputBlock",
+                &["file_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -25006,7 +25016,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionOutputBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaBashCodeExecutionOutputBlockParam",
+                &["file_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -25079,7 +25094,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaBashCodeExecutionResultBlock",
+                &["content", "return_code", "stderr", "stdout", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -25152,7 +25172,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaBashCodeExecutionResultBlockParam",
+                &["content", "return_code", "stderr", "stdout", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -25215,7 +25240,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaBashCodeExecutionToolResultBlock",
+                &["content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -25293,7 +25323,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultBlockPara
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaBashCodeExecutionToolResultBlockParam",
+                &["cache_control", "content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -25347,7 +25382,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultError {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaBashCodeExecutionToolResultError",
+                &["error_code", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -25404,7 +25444,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaBashCodeExecutionToolResultErrorPara
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaBashCodeExecutionToolResultErrorParam",
+                &["error_code", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -25506,7 +25551,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCitationCharLocation",
+                &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_char_index",
+                    "file_id",
+                    "start_char_index",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -25602,7 +25660,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationCharLocationParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCitationCharLocationParam",
+                &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_char_index",
+                    "start_char_index",
+                    "type",
+                    "file_id",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -25646,7 +25717,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationConfig {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("BetaCitationConfig", &["enabled"], Visitor)
     }
 }
 
@@ -25755,7 +25826,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCitationContentBlockLocation",
+                &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_block_index",
+                    "file_id",
+                    "start_block_index",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -25854,7 +25938,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationContentBlockLocationParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCitationContentBlockLocationParam",
+                &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_block_index",
+                    "start_block_index",
+                    "type",
+                    "file_id",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -25959,7 +26056,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCitationPageLocation",
+                &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_page_number",
+                    "file_id",
+                    "start_page_number",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -26058,7 +26168,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationPageLocationParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCitationPageLocationParam",
+                &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_page_number",
+                    "start_page_number",
+                    "type",
+                    "file_id",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -26163,7 +26286,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCitationSearchResultLocation",
+                &[
+                    "cited_text",
+                    "end_block_index",
+                    "search_result_index",
+                    "source",
+                    "start_block_index",
+                    "title",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -26263,7 +26399,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationSearchResultLocationParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCitationSearchResultLocationParam",
+                &[
+                    "cited_text",
+                    "end_block_index",
+                    "search_result_index",
+                    "source",
+                    "start_block_index",
+                    "title",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -26340,7 +26489,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationWebSearchResultLocationParam
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCitationWebSearchResultLocationParam",
+                &["cited_text", "encrypted_index", "title", "type", "url"],
+                Visitor,
+            )
     }
 }
 
@@ -26389,7 +26543,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsConfigParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaCitationsConfigParam", &["enabled"], Visitor)
     }
 }
 
@@ -26468,7 +26623,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsWebSearchResultLocation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCitationsWebSearchResultLocation",
+                &["cited_text", "encrypted_index", "title", "type", "url"],
+                Visitor,
+            )
     }
 }
 
@@ -26518,7 +26678,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCodeExecutionOutputBlock",
+                &["file_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -26570,7 +26735,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionOutputBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCodeExecutionOutputBlockParam",
+                &["file_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -26641,7 +26811,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCodeExecutionResultBlock",
+                &["content", "return_code", "stderr", "stdout", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -26714,7 +26889,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCodeExecutionResultBlockParam",
+                &["content", "return_code", "stderr", "stdout", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -26777,7 +26957,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCodeExecutionToolResultBlock",
+                &["content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -26852,7 +27037,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCodeExecutionToolResultBlockParam",
+                &["cache_control", "content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -26906,7 +27096,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultError {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCodeExecutionToolResultError",
+                &["error_code", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -26960,7 +27155,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionToolResultErrorParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCodeExecutionToolResultErrorParam",
+                &["error_code", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -27014,7 +27214,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaCompactionBlock", &["content", "type"], Visitor)
     }
 }
 
@@ -27076,7 +27277,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCompactionBlockParam",
+                &["cache_control", "content", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -27124,7 +27330,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaContainerUploadBlock",
+                &["file_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -27188,7 +27399,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerUploadBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaContainerUploadBlockParam",
+                &["cache_control", "file_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -27230,7 +27446,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaDirectCaller {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("BetaDirectCaller", &["type"], Visitor)
     }
 }
 
@@ -27303,7 +27519,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaDocumentBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaDocumentBlock",
+                &["citations", "source", "title", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -27365,7 +27586,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMcpToolResultBlock",
+                &["content", "is_error", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -27430,7 +27656,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMcpToolUseBlock",
+                &["id", "input", "name", "server_name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -27507,7 +27738,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolUseBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMcpToolUseBlockParam",
+                &["cache_control", "id", "input", "name", "server_name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -27559,7 +27795,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaPlainTextSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaPlainTextSource",
+                &["data", "media_type", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -27605,7 +27846,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaRedactedThinkingBlock", &["data", "type"], Visitor)
     }
 }
 
@@ -27655,7 +27897,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaRedactedThinkingBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaRedactedThinkingBlockParam",
+                &["data", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -27753,7 +28000,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestDocumentBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaRequestDocumentBlock",
+                &["cache_control", "citations", "context", "source", "title", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -27843,7 +28095,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpToolResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaRequestMcpToolResultBlockParam",
+                &["cache_control", "content", "is_error", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -27891,7 +28148,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolCaller {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaServerToolCaller", &["tool_id", "type"], Visitor)
     }
 }
 
@@ -27961,7 +28219,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaServerToolUseBlock",
+                &["caller", "id", "input", "name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -28045,7 +28308,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUseBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaServerToolUseBlockParam",
+                &["cache_control", "caller", "id", "input", "name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -28104,7 +28372,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaTextBlock", &["citations", "text", "type"], Visitor)
     }
 }
 
@@ -28175,7 +28444,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaTextBlockParam",
+                &["cache_control", "citations", "text", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -28234,7 +28508,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionCreateResultB
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaTextEditorCodeExecutionCreateResultBlock",
+                &["is_file_update", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -28296,7 +28575,12 @@ for BetaTextEditorCodeExecutionCreateResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaTextEditorCodeExecutionCreateResultBlockParam",
+                &["is_file_update", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -28401,7 +28685,12 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaTextEditorCodeExecutionStrReplaceResultBlock",
+                &["lines", "new_lines", "new_start", "old_lines", "old_start", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -28501,7 +28790,12 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaTextEditorCodeExecutionStrReplaceResultBlockParam",
+                &["lines", "new_lines", "new_start", "old_lines", "old_start", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -28567,7 +28861,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlo
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaTextEditorCodeExecutionToolResultBlock",
+                &["content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -28645,7 +28944,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultBlo
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaTextEditorCodeExecutionToolResultBlockParam",
+                &["cache_control", "content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -28714,7 +29018,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaTextEditorCodeExecutionToolResultError",
+                &["error_code", "error_message", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -28783,7 +29092,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionToolResultErr
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaTextEditorCodeExecutionToolResultErrorParam",
+                &["error_code", "error_message", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -28875,7 +29189,19 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaTextEditorCodeExecutionViewResultBlock",
+                &[
+                    "content",
+                    "file_type",
+                    "num_lines",
+                    "start_line",
+                    "total_lines",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -28967,7 +29293,19 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextEditorCodeExecutionViewResultBlo
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaTextEditorCodeExecutionViewResultBlockParam",
+                &[
+                    "content",
+                    "file_type",
+                    "num_lines",
+                    "start_line",
+                    "total_lines",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -29019,7 +29357,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaThinkingBlock",
+                &["signature", "thinking", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -29072,7 +29415,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaThinkingBlockParam",
+                &["signature", "thinking", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -29120,7 +29468,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolReferenceBlock",
+                &["tool_name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -29182,7 +29535,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolReferenceBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolReferenceBlockParam",
+                &["cache_control", "tool_name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -29245,7 +29603,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolSearchToolResultBlock",
+                &["content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -29320,7 +29683,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolSearchToolResultBlockParam",
+                &["cache_control", "content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -29386,7 +29754,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultError {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolSearchToolResultError",
+                &["error_code", "error_message", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -29443,7 +29816,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolResultErrorParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolSearchToolResultErrorParam",
+                &["error_code", "type", "error_message"],
+                Visitor,
+            )
     }
 }
 
@@ -29504,7 +29882,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolSearchToolSearchResultBlock",
+                &["tool_references", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -29568,7 +29951,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolSearchResultBlockParam
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolSearchToolSearchResultBlockParam",
+                &["tool_references", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -29635,7 +30023,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolUseBlock",
+                &["caller", "id", "input", "name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -29715,7 +30108,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUseBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolUseBlockParam",
+                &["cache_control", "caller", "id", "input", "name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -29777,7 +30175,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebFetchBlock",
+                &["content", "retrieved_at", "type", "url"],
+                Visitor,
+            )
     }
 }
 
@@ -29840,7 +30243,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebFetchBlockParam",
+                &["content", "retrieved_at", "type", "url"],
+                Visitor,
+            )
     }
 }
 
@@ -29901,7 +30309,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebFetchToolResultBlock",
+                &["content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -29976,7 +30389,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebFetchToolResultBlockParam",
+                &["cache_control", "content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -30030,7 +30448,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebFetchToolResultErrorBlock",
+                &["error_code", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -30084,7 +30507,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchToolResultErrorBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebFetchToolResultErrorBlockParam",
+                &["error_code", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -30159,7 +30587,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebSearchResultBlock",
+                &["encrypted_content", "page_age", "title", "type", "url"],
+                Visitor,
+            )
     }
 }
 
@@ -30238,7 +30671,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebSearchResultBlockParam",
+                &["encrypted_content", "page_age", "title", "type", "url"],
+                Visitor,
+            )
     }
 }
 
@@ -30292,7 +30730,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolRequestError {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebSearchToolRequestError",
+                &["error_code", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -30355,7 +30798,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebSearchToolResultBlock",
+                &["content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -30430,7 +30878,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebSearchToolResultBlockParam",
+                &["cache_control", "content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -30484,7 +30937,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultError {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebSearchToolResultError",
+                &["error_code", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -30586,7 +31044,20 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CitationCharLocation",
+                &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_char_index",
+                    "file_id",
+                    "start_char_index",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -30678,7 +31149,20 @@ impl<'de> ::serde::Deserialize<'de> for CitationCharLocationParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CitationCharLocationParam",
+                &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_char_index",
+                    "start_char_index",
+                    "type",
+                    "file_id",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -30785,7 +31269,20 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CitationContentBlockLocation",
+                &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_block_index",
+                    "file_id",
+                    "start_block_index",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -30884,7 +31381,20 @@ impl<'de> ::serde::Deserialize<'de> for CitationContentBlockLocationParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CitationContentBlockLocationParam",
+                &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_block_index",
+                    "start_block_index",
+                    "type",
+                    "file_id",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -30989,7 +31499,20 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CitationPageLocation",
+                &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_page_number",
+                    "file_id",
+                    "start_page_number",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -31084,7 +31607,20 @@ impl<'de> ::serde::Deserialize<'de> for CitationPageLocationParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CitationPageLocationParam",
+                &[
+                    "cited_text",
+                    "document_index",
+                    "document_title",
+                    "end_page_number",
+                    "start_page_number",
+                    "type",
+                    "file_id",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -31184,7 +31720,20 @@ impl<'de> ::serde::Deserialize<'de> for CitationSearchResultLocationParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CitationSearchResultLocationParam",
+                &[
+                    "cited_text",
+                    "end_block_index",
+                    "search_result_index",
+                    "source",
+                    "start_block_index",
+                    "title",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -31258,7 +31807,12 @@ impl<'de> ::serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CitationWebSearchResultLocationParam",
+                &["cited_text", "encrypted_index", "title", "type", "url"],
+                Visitor,
+            )
     }
 }
 
@@ -31361,7 +31915,20 @@ impl<'de> ::serde::Deserialize<'de> for CitationsSearchResultLocation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CitationsSearchResultLocation",
+                &[
+                    "cited_text",
+                    "end_block_index",
+                    "search_result_index",
+                    "source",
+                    "start_block_index",
+                    "title",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -31440,7 +32007,12 @@ impl<'de> ::serde::Deserialize<'de> for CitationsWebSearchResultLocation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CitationsWebSearchResultLocation",
+                &["cited_text", "encrypted_index", "title", "type", "url"],
+                Visitor,
+            )
     }
 }
 
@@ -31486,7 +32058,8 @@ impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("RedactedThinkingBlock", &["data", "type"], Visitor)
     }
 }
 
@@ -31534,7 +32107,8 @@ impl<'de> ::serde::Deserialize<'de> for RedactedThinkingBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("RedactedThinkingBlockParam", &["data", "type"], Visitor)
     }
 }
 
@@ -31591,7 +32165,12 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ServerToolUseBlock",
+                &["id", "input", "name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -31660,7 +32239,12 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUseBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ServerToolUseBlockParam",
+                &["cache_control", "id", "input", "name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -31717,7 +32301,8 @@ impl<'de> ::serde::Deserialize<'de> for TextBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("TextBlock", &["citations", "text", "type"], Visitor)
     }
 }
 
@@ -31788,7 +32373,12 @@ impl<'de> ::serde::Deserialize<'de> for TextBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "TextBlockParam",
+                &["cache_control", "citations", "text", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -31840,7 +32430,12 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ThinkingBlock",
+                &["signature", "thinking", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -31892,7 +32487,12 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ThinkingBlockParam",
+                &["signature", "thinking", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -31947,7 +32547,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ToolUseBlock",
+                &["id", "input", "name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -32014,7 +32619,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolUseBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ToolUseBlockParam",
+                &["cache_control", "id", "input", "name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -32089,7 +32699,12 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WebSearchResultBlock",
+                &["encrypted_content", "page_age", "title", "type", "url"],
+                Visitor,
+            )
     }
 }
 
@@ -32164,7 +32779,12 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WebSearchResultBlockParam",
+                &["encrypted_content", "page_age", "title", "type", "url"],
+                Visitor,
+            )
     }
 }
 
@@ -32214,7 +32834,12 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolRequestError {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WebSearchToolRequestError",
+                &["error_code", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -32273,7 +32898,12 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlock {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WebSearchToolResultBlock",
+                &["content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -32348,7 +32978,12 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WebSearchToolResultBlockParam",
+                &["cache_control", "content", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -32398,7 +33033,12 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultError {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WebSearchToolResultError",
+                &["error_code", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -32524,7 +33164,21 @@ impl<'de> ::serde::Deserialize<'de> for ApiKey {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ApiKey",
+                &[
+                    "created_at",
+                    "created_by",
+                    "id",
+                    "name",
+                    "partial_key_hint",
+                    "status",
+                    "type",
+                    "workspace_id",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -32566,7 +33220,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyCreatedBy {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("ApiKeyCreatedBy", &["id", "type"], Visitor)
     }
 }
 
@@ -32638,7 +33292,8 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyUpdateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("ApiKeyUpdateParams", &["name", "status"], Visitor)
     }
 }
 
@@ -32685,7 +33340,12 @@ impl<'de> ::serde::Deserialize<'de> for Base64ImageSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "Base64ImageSource",
+                &["data", "media_type", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -32784,7 +33444,12 @@ impl<'de> ::serde::Deserialize<'de> for Base64PdfSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "Base64PdfSource",
+                &["data", "media_type", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -32872,7 +33537,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaAllThinkingTurns {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("BetaAllThinkingTurns", &["type"], Visitor)
     }
 }
 
@@ -32946,7 +33611,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaBase64ImageSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaBase64ImageSource",
+                &["data", "media_type", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -33286,7 +33956,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaCacheControlEphemeral {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaCacheControlEphemeral", &["ttl", "type"], Visitor)
     }
 }
 
@@ -33370,7 +34041,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCacheCreation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCacheCreation",
+                &["ephemeral_1h_input_tokens", "ephemeral_5m_input_tokens"],
+                Visitor,
+            )
     }
 }
 
@@ -33632,7 +34308,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaCitationsDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaCitationsDelta", &["citation", "type"], Visitor)
     }
 }
 
@@ -33727,7 +34404,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearThinking20251015Edit {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaClearThinking20251015Edit",
+                &["keep", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -33819,7 +34501,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearThinking20251015EditResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaClearThinking20251015EditResponse",
+                &["cleared_input_tokens", "cleared_thinking_turns", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -33956,7 +34643,19 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearToolUses20250919Edit {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaClearToolUses20250919Edit",
+                &[
+                    "clear_at_least",
+                    "clear_tool_inputs",
+                    "exclude_tools",
+                    "keep",
+                    "trigger",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -34024,7 +34723,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaClearToolUses20250919EditResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaClearToolUses20250919EditResponse",
+                &["cleared_input_tokens", "cleared_tool_uses", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -34252,7 +34956,19 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionTool20250522 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCodeExecutionTool20250522",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -34384,7 +35100,19 @@ impl<'de> ::serde::Deserialize<'de> for BetaCodeExecutionTool20250825 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCodeExecutionTool20250825",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -34595,7 +35323,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompact20260112Edit {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCompact20260112Edit",
+                &["instructions", "pause_after_compaction", "trigger", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -34716,7 +35449,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionContentBlockDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCompactionContentBlockDelta",
+                &["content", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -34835,7 +35573,19 @@ impl<'de> ::serde::Deserialize<'de> for BetaCompactionIterationUsage {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCompactionIterationUsage",
+                &[
+                    "cache_creation",
+                    "cache_creation_input_tokens",
+                    "cache_read_input_tokens",
+                    "input_tokens",
+                    "output_tokens",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -34929,7 +35679,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainer {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaContainer",
+                &["expires_at", "id", "skills"],
+                Visitor,
+            )
     }
 }
 
@@ -34977,7 +35732,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaContainerParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaContainerParams", &["id", "skills"], Visitor)
     }
 }
 
@@ -35070,7 +35826,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaContentBlockSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaContentBlockSource", &["content", "type"], Visitor)
     }
 }
 
@@ -35137,7 +35894,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaContextManagementConfig {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaContextManagementConfig", &["edits"], Visitor)
     }
 }
 
@@ -35186,7 +35944,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaContextManagementResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaContextManagementResponse",
+                &["applied_edits"],
+                Visitor,
+            )
     }
 }
 
@@ -35237,7 +36000,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaCountTokensContextManagementResponse
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaCountTokensContextManagementResponse",
+                &["original_input_tokens"],
+                Visitor,
+            )
     }
 }
 
@@ -35280,7 +36048,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaDeletedMessageBatch {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaDeletedMessageBatch", &["id", "type"], Visitor)
     }
 }
 
@@ -35397,7 +36166,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaFileDocumentSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaFileDocumentSource", &["file_id", "type"], Visitor)
     }
 }
 
@@ -35465,7 +36235,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaFileImageSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaFileImageSource", &["file_id", "type"], Visitor)
     }
 }
 
@@ -35546,7 +36317,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaImageBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaImageBlockParam",
+                &["cache_control", "source", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -35618,7 +36394,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaInputJsonDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaInputJsonDelta", &["partial_json", "type"], Visitor)
     }
 }
 
@@ -35689,7 +36466,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaInputTokensClearAtLeast {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaInputTokensClearAtLeast",
+                &["type", "value"],
+                Visitor,
+            )
     }
 }
 
@@ -35758,7 +36540,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaInputTokensTrigger {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaInputTokensTrigger", &["type", "value"], Visitor)
     }
 }
 
@@ -35829,7 +36612,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaJsonOutputFormat {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaJsonOutputFormat", &["schema", "type"], Visitor)
     }
 }
 
@@ -35913,7 +36697,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaListMessageBatchesResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaListMessageBatchesResponse",
+                &["data", "first_id", "has_more", "last_id"],
+                Visitor,
+            )
     }
 }
 
@@ -35973,7 +36762,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaListModelsResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaListModelsResponse",
+                &["data", "first_id", "has_more", "last_id"],
+                Visitor,
+            )
     }
 }
 
@@ -36023,7 +36817,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolConfig {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMcpToolConfig",
+                &["defer_loading", "enabled"],
+                Visitor,
+            )
     }
 }
 
@@ -36073,7 +36872,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolDefaultConfig {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMcpToolDefaultConfig",
+                &["defer_loading", "enabled"],
+                Visitor,
+            )
     }
 }
 
@@ -36225,7 +37029,18 @@ impl<'de> ::serde::Deserialize<'de> for BetaMcpToolset {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMcpToolset",
+                &[
+                    "cache_control",
+                    "configs",
+                    "default_config",
+                    "mcp_server_name",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -36342,7 +37157,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaMemoryTool20250818 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMemoryTool20250818",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "input_examples",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -36492,7 +37320,23 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessage {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMessage",
+                &[
+                    "container",
+                    "content",
+                    "context_management",
+                    "id",
+                    "model",
+                    "role",
+                    "stop_reason",
+                    "stop_sequence",
+                    "type",
+                    "usage",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -36703,7 +37547,23 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatch {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMessageBatch",
+                &[
+                    "archived_at",
+                    "cancel_initiated_at",
+                    "created_at",
+                    "ended_at",
+                    "expires_at",
+                    "id",
+                    "processing_status",
+                    "request_counts",
+                    "results_url",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -36747,7 +37607,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchCanceledResult {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaMessageBatchCanceledResult", &["type"], Visitor)
     }
 }
 
@@ -36814,7 +37675,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchCreateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaMessageBatchCreateParams", &["requests"], Visitor)
     }
 }
 
@@ -36861,7 +37723,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchErroredResult {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMessageBatchErroredResult",
+                &["error", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -36927,7 +37794,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchExpiredResult {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaMessageBatchExpiredResult", &["type"], Visitor)
     }
 }
 
@@ -36999,7 +37867,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchIndividualResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMessageBatchIndividualResponse",
+                &["custom_id", "result"],
+                Visitor,
+            )
     }
 }
 
@@ -37045,7 +37918,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchRequest {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMessageBatchRequest",
+                &["custom_id", "params"],
+                Visitor,
+            )
     }
 }
 
@@ -37106,7 +37984,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchRequestCounts {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMessageBatchRequestCounts",
+                &["canceled", "errored", "expired", "processing", "succeeded"],
+                Visitor,
+            )
     }
 }
 
@@ -37155,7 +38038,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageBatchSucceededResult {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMessageBatchSucceededResult",
+                &["message", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -37327,7 +38215,23 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageCountTokensParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMessageCountTokensParams",
+                &[
+                    "context_management",
+                    "mcp_servers",
+                    "messages",
+                    "model",
+                    "output_config",
+                    "output_format",
+                    "system",
+                    "thinking",
+                    "tool_choice",
+                    "tools",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -37527,7 +38431,33 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageCreateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMessageCreateParams",
+                &[
+                    "container",
+                    "context_management",
+                    "inference_geo",
+                    "max_tokens",
+                    "mcp_servers",
+                    "messages",
+                    "metadata",
+                    "model",
+                    "output_config",
+                    "output_format",
+                    "service_tier",
+                    "stop_sequences",
+                    "stream",
+                    "system",
+                    "temperature",
+                    "thinking",
+                    "tool_choice",
+                    "tools",
+                    "top_k",
+                    "top_p",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -37644,7 +38574,19 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageDeltaUsage {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMessageDeltaUsage",
+                &[
+                    "cache_creation_input_tokens",
+                    "cache_read_input_tokens",
+                    "input_tokens",
+                    "iterations",
+                    "output_tokens",
+                    "server_tool_use",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -37737,7 +38679,19 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageIterationUsage {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMessageIterationUsage",
+                &[
+                    "cache_creation",
+                    "cache_creation_input_tokens",
+                    "cache_read_input_tokens",
+                    "input_tokens",
+                    "output_tokens",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -37805,7 +38759,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaMessageParam", &["content", "role"], Visitor)
     }
 }
 
@@ -37910,7 +38865,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaMessageTokensCount {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaMessageTokensCount",
+                &["context_management", "input_tokens"],
+                Visitor,
+            )
     }
 }
 
@@ -38009,7 +38969,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaModelInfo {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaModelInfo",
+                &["created_at", "display_name", "id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -38083,7 +39048,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaOutputConfig {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaOutputConfig", &["effort", "format"], Visitor)
     }
 }
 
@@ -38214,7 +39180,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawContentBlockDeltaEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaRawContentBlockDeltaEvent",
+                &["delta", "index", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -38298,7 +39269,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawContentBlockStartEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaRawContentBlockStartEvent",
+                &["content_block", "index", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -38369,7 +39345,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawContentBlockStopEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaRawContentBlockStopEvent",
+                &["index", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -38454,7 +39435,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawMessageDeltaEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaRawMessageDeltaEvent",
+                &["context_management", "delta", "type", "usage"],
+                Visitor,
+            )
     }
 }
 
@@ -38519,7 +39505,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawMessageDeltaEventDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaRawMessageDeltaEventDelta",
+                &["container", "stop_reason", "stop_sequence"],
+                Visitor,
+            )
     }
 }
 
@@ -38588,7 +39579,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawMessageStartEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaRawMessageStartEvent",
+                &["message", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -38652,7 +39648,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaRawMessageStopEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("BetaRawMessageStopEvent", &["type"], Visitor)
     }
 }
 
@@ -38800,7 +39796,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpServerToolConfiguration {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaRequestMcpServerToolConfiguration",
+                &["allowed_tools", "enabled"],
+                Visitor,
+            )
     }
 }
 
@@ -38872,7 +39873,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpServerUrlDefinition {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaRequestMcpServerUrlDefinition",
+                &["authorization_token", "name", "tool_configuration", "type", "url"],
+                Visitor,
+            )
     }
 }
 
@@ -38997,7 +40003,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaSearchResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaSearchResultBlockParam",
+                &["cache_control", "citations", "content", "source", "title", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -39105,7 +40116,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaServerToolUsage {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaServerToolUsage",
+                &["web_fetch_requests", "web_search_requests"],
+                Visitor,
+            )
     }
 }
 
@@ -39197,7 +40213,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaSignatureDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaSignatureDelta", &["signature", "type"], Visitor)
     }
 }
 
@@ -39270,7 +40287,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaSkill {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaSkill", &["skill_id", "type", "version"], Visitor)
     }
 }
 
@@ -39321,7 +40339,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaSkillParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaSkillParams",
+                &["skill_id", "type", "version"],
+                Visitor,
+            )
     }
 }
 
@@ -39411,7 +40434,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaTextDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("BetaTextDelta", &["text", "type"], Visitor)
     }
 }
 
@@ -39792,7 +40815,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingConfigAdaptive {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("BetaThinkingConfigAdaptive", &["type"], Visitor)
     }
 }
 
@@ -39858,7 +40881,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingConfigDisabled {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("BetaThinkingConfigDisabled", &["type"], Visitor)
     }
 }
 
@@ -39931,7 +40954,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingConfigEnabled {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaThinkingConfigEnabled",
+                &["budget_tokens", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -39999,7 +41027,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaThinkingDelta", &["thinking", "type"], Visitor)
     }
 }
 
@@ -40067,7 +41096,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaThinkingTurns {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("BetaThinkingTurns", &["type", "value"], Visitor)
     }
 }
 
@@ -40213,7 +41242,23 @@ impl<'de> ::serde::Deserialize<'de> for BetaTool {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaTool",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "description",
+                    "eager_input_streaming",
+                    "input_examples",
+                    "input_schema",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -40304,7 +41349,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolBash20241022 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolBash20241022",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "input_examples",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -40443,7 +41501,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolBash20250124 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolBash20250124",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "input_examples",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -40539,7 +41610,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceAny {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolChoiceAny",
+                &["disable_parallel_tool_use", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -40611,7 +41687,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceAuto {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolChoiceAuto",
+                &["disable_parallel_tool_use", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -40674,7 +41755,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceNone {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("BetaToolChoiceNone", &["type"], Visitor)
     }
 }
 
@@ -40749,7 +41830,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolChoiceTool {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolChoiceTool",
+                &["disable_parallel_tool_use", "name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -40903,7 +41989,23 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20241022 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolComputerUse20241022",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "display_height_px",
+                    "display_number",
+                    "display_width_px",
+                    "input_examples",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -41081,7 +42183,23 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20250124 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolComputerUse20250124",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "display_height_px",
+                    "display_number",
+                    "display_width_px",
+                    "input_examples",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -41270,7 +42388,24 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolComputerUse20251124 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolComputerUse20251124",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "display_height_px",
+                    "display_number",
+                    "display_width_px",
+                    "enable_zoom",
+                    "input_examples",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -41462,7 +42597,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolResultBlockParam",
+                &["cache_control", "content", "is_error", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -41571,7 +42711,19 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolBm2520251119 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolSearchToolBm2520251119",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -41705,7 +42857,19 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolSearchToolRegex20251119 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolSearchToolRegex20251119",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -41998,7 +43162,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20241022 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolTextEditor20241022",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "input_examples",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -42143,7 +43320,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20250124 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolTextEditor20250124",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "input_examples",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -42288,7 +43478,20 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20250429 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolTextEditor20250429",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "input_examples",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -42442,7 +43645,21 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolTextEditor20250728 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaToolTextEditor20250728",
+                &[
+                    "allowed_callers",
+                    "cache_control",
+                    "defer_loading",
+                    "input_examples",
+                    "max_characters",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -42606,7 +43823,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUsesKeep {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("BetaToolUsesKeep", &["type", "value"], Visitor)
     }
 }
 
@@ -42675,7 +43892,8 @@ impl<'de> ::serde::Deserialize<'de> for BetaToolUsesTrigger {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("BetaToolUsesTrigger", &["type", "value"], Visitor)
     }
 }
 
@@ -42741,7 +43959,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaUrlImageSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("BetaUrlImageSource", &["type", "url"], Visitor)
     }
 }
 
@@ -42807,7 +44025,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaUrlPdfSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("BetaUrlPdfSource", &["type", "url"], Visitor)
     }
 }
 
@@ -42956,7 +44174,22 @@ impl<'de> ::serde::Deserialize<'de> for BetaUsage {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaUsage",
+                &[
+                    "cache_creation",
+                    "cache_creation_input_tokens",
+                    "cache_read_input_tokens",
+                    "inference_geo",
+                    "input_tokens",
+                    "iterations",
+                    "output_tokens",
+                    "server_tool_use",
+                    "service_tier",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -43129,7 +44362,24 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebFetchTool20250910 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebFetchTool20250910",
+                &[
+                    "allowed_callers",
+                    "allowed_domains",
+                    "blocked_domains",
+                    "cache_control",
+                    "citations",
+                    "defer_loading",
+                    "max_content_tokens",
+                    "max_uses",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -43439,7 +44689,23 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchTool20250305 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebSearchTool20250305",
+                &[
+                    "allowed_callers",
+                    "allowed_domains",
+                    "blocked_domains",
+                    "cache_control",
+                    "defer_loading",
+                    "max_uses",
+                    "name",
+                    "strict",
+                    "type",
+                    "user_location",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -43557,7 +44823,12 @@ impl<'de> ::serde::Deserialize<'de> for BetaWebSearchTool20250305UserLocation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "BetaWebSearchTool20250305UserLocation",
+                &["city", "country", "region", "timezone", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -43722,7 +44993,8 @@ impl<'de> ::serde::Deserialize<'de> for CacheControlEphemeral {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("CacheControlEphemeral", &["ttl", "type"], Visitor)
     }
 }
 
@@ -43806,7 +45078,12 @@ impl<'de> ::serde::Deserialize<'de> for CacheCreation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CacheCreation",
+                &["ephemeral_1h_input_tokens", "ephemeral_5m_input_tokens"],
+                Visitor,
+            )
     }
 }
 
@@ -44039,7 +45316,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationsConfigParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("CitationsConfigParam", &["enabled"], Visitor)
     }
 }
 
@@ -44083,7 +45360,7 @@ impl<'de> ::serde::Deserialize<'de> for CitationsDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("CitationsDelta", &["citation", "type"], Visitor)
     }
 }
 
@@ -44203,7 +45480,8 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeApiActor {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("ClaudeCodeApiActor", &["api_key_name", "type"], Visitor)
     }
 }
 
@@ -44305,7 +45583,17 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeCoreMetrics {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ClaudeCodeCoreMetrics",
+                &[
+                    "commits_by_claude_code",
+                    "lines_of_code",
+                    "num_sessions",
+                    "pull_requests_by_claude_code",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -44351,7 +45639,12 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeEstimatedCost {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ClaudeCodeEstimatedCost",
+                &["amount", "currency"],
+                Visitor,
+            )
     }
 }
 
@@ -44397,7 +45690,8 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeLinesOfCode {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("ClaudeCodeLinesOfCode", &["added", "removed"], Visitor)
     }
 }
 
@@ -44452,7 +45746,12 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeModelBreakdown {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ClaudeCodeModelBreakdown",
+                &["estimated_cost", "model", "tokens"],
+                Visitor,
+            )
     }
 }
 
@@ -44512,7 +45811,12 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeModelTokens {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ClaudeCodeModelTokens",
+                &["cache_creation", "cache_read", "input", "output"],
+                Visitor,
+            )
     }
 }
 
@@ -44558,7 +45862,12 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeToolActions {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ClaudeCodeToolActions",
+                &["accepted", "rejected"],
+                Visitor,
+            )
     }
 }
 
@@ -44682,7 +45991,22 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeUsageRecord {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ClaudeCodeUsageRecord",
+                &[
+                    "actor",
+                    "core_metrics",
+                    "customer_type",
+                    "date",
+                    "model_breakdown",
+                    "organization_id",
+                    "subscription_type",
+                    "terminal_type",
+                    "tool_actions",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -44735,7 +46059,12 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeUsageReport {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ClaudeCodeUsageReport",
+                &["data", "has_more", "next_page"],
+                Visitor,
+            )
     }
 }
 
@@ -44783,7 +46112,12 @@ impl<'de> ::serde::Deserialize<'de> for ClaudeCodeUserActor {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ClaudeCodeUserActor",
+                &["email_address", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -44870,7 +46204,12 @@ impl<'de> ::serde::Deserialize<'de> for Completion {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "Completion",
+                &["completion", "id", "model", "stop_reason", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -44970,7 +46309,22 @@ impl<'de> ::serde::Deserialize<'de> for CompletionCreateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CompletionCreateParams",
+                &[
+                    "max_tokens_to_sample",
+                    "metadata",
+                    "model",
+                    "prompt",
+                    "stop_sequences",
+                    "stream",
+                    "temperature",
+                    "top_k",
+                    "top_p",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -45038,7 +46392,8 @@ impl<'de> ::serde::Deserialize<'de> for ContentBlockSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("ContentBlockSource", &["content", "type"], Visitor)
     }
 }
 
@@ -45115,7 +46470,12 @@ impl<'de> ::serde::Deserialize<'de> for CostReport {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CostReport",
+                &["data", "has_more", "next_page"],
+                Visitor,
+            )
     }
 }
 
@@ -45206,7 +46566,12 @@ impl<'de> ::serde::Deserialize<'de> for CostReportBucket {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CostReportBucket",
+                &["ending_at", "results", "starting_at"],
+                Visitor,
+            )
     }
 }
 
@@ -45328,7 +46693,23 @@ impl<'de> ::serde::Deserialize<'de> for CostReportResult {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "CostReportResult",
+                &[
+                    "amount",
+                    "context_window",
+                    "cost_type",
+                    "currency",
+                    "description",
+                    "inference_geo",
+                    "model",
+                    "service_tier",
+                    "token_type",
+                    "workspace_id",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -45372,7 +46753,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedFile {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("DeletedFile", &["id", "type"], Visitor)
     }
 }
 
@@ -45438,7 +46819,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedInvite {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("DeletedInvite", &["id", "type"], Visitor)
     }
 }
 
@@ -45504,7 +46885,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedMessageBatch {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("DeletedMessageBatch", &["id", "type"], Visitor)
     }
 }
 
@@ -45570,7 +46951,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSkill {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("DeletedSkill", &["id", "type"], Visitor)
     }
 }
 
@@ -45612,7 +46993,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSkillVersion {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("DeletedSkillVersion", &["id", "type"], Visitor)
     }
 }
 
@@ -45654,7 +47035,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedUser {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("DeletedUser", &["id", "type"], Visitor)
     }
 }
 
@@ -45732,7 +47113,12 @@ impl<'de> ::serde::Deserialize<'de> for DeletedWorkspaceMember {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "DeletedWorkspaceMember",
+                &["type", "user_id", "workspace_id"],
+                Visitor,
+            )
     }
 }
 
@@ -45834,7 +47220,12 @@ impl<'de> ::serde::Deserialize<'de> for DocumentBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "DocumentBlockParam",
+                &["cache_control", "citations", "context", "source", "title", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -45901,7 +47292,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("ErrorDetail", &["message", "type"], Visitor)
     }
 }
 
@@ -45951,7 +47342,12 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ErrorResponse",
+                &["error", "request_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -46064,7 +47460,20 @@ impl<'de> ::serde::Deserialize<'de> for FileMetadata {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "FileMetadata",
+                &[
+                    "created_at",
+                    "downloadable",
+                    "filename",
+                    "id",
+                    "mime_type",
+                    "size_bytes",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -46126,7 +47535,7 @@ impl<'de> ::serde::Deserialize<'de> for FileUploadParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("FileUploadParams", &["file"], Visitor)
     }
 }
 
@@ -46183,7 +47592,12 @@ impl<'de> ::serde::Deserialize<'de> for ImageBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ImageBlockParam",
+                &["cache_control", "source", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -46255,7 +47669,8 @@ impl<'de> ::serde::Deserialize<'de> for InputJsonDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("InputJsonDelta", &["partial_json", "type"], Visitor)
     }
 }
 
@@ -46384,7 +47799,12 @@ impl<'de> ::serde::Deserialize<'de> for Invite {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "Invite",
+                &["email", "expires_at", "id", "invited_at", "role", "status", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -46430,7 +47850,8 @@ impl<'de> ::serde::Deserialize<'de> for InviteCreateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("InviteCreateParams", &["email", "role"], Visitor)
     }
 }
 
@@ -46500,7 +47921,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonOutputFormat {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("JsonOutputFormat", &["schema", "type"], Visitor)
     }
 }
 
@@ -46582,7 +48003,12 @@ impl<'de> ::serde::Deserialize<'de> for ListApiKeysResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ListApiKeysResponse",
+                &["data", "first_id", "has_more", "last_id"],
+                Visitor,
+            )
     }
 }
 
@@ -46640,7 +48066,12 @@ impl<'de> ::serde::Deserialize<'de> for ListFilesResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ListFilesResponse",
+                &["data", "first_id", "has_more", "last_id"],
+                Visitor,
+            )
     }
 }
 
@@ -46698,7 +48129,12 @@ impl<'de> ::serde::Deserialize<'de> for ListInvitesResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ListInvitesResponse",
+                &["data", "first_id", "has_more", "last_id"],
+                Visitor,
+            )
     }
 }
 
@@ -46756,7 +48192,12 @@ impl<'de> ::serde::Deserialize<'de> for ListMessageBatchesResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ListMessageBatchesResponse",
+                &["data", "first_id", "has_more", "last_id"],
+                Visitor,
+            )
     }
 }
 
@@ -46814,7 +48255,12 @@ impl<'de> ::serde::Deserialize<'de> for ListModelsResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ListModelsResponse",
+                &["data", "first_id", "has_more", "last_id"],
+                Visitor,
+            )
     }
 }
 
@@ -46865,7 +48311,12 @@ impl<'de> ::serde::Deserialize<'de> for ListSkillVersionsResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ListSkillVersionsResponse",
+                &["data", "has_more", "next_page"],
+                Visitor,
+            )
     }
 }
 
@@ -46916,7 +48367,12 @@ impl<'de> ::serde::Deserialize<'de> for ListSkillsResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ListSkillsResponse",
+                &["data", "has_more", "next_page"],
+                Visitor,
+            )
     }
 }
 
@@ -46974,7 +48430,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ListUsersResponse",
+                &["data", "first_id", "has_more", "last_id"],
+                Visitor,
+            )
     }
 }
 
@@ -47034,7 +48495,12 @@ impl<'de> ::serde::Deserialize<'de> for ListWorkspaceMembersResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ListWorkspaceMembersResponse",
+                &["data", "first_id", "has_more", "last_id"],
+                Visitor,
+            )
     }
 }
 
@@ -47092,7 +48558,12 @@ impl<'de> ::serde::Deserialize<'de> for ListWorkspacesResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ListWorkspacesResponse",
+                &["data", "first_id", "has_more", "last_id"],
+                Visitor,
+            )
     }
 }
 
@@ -47176,7 +48647,21 @@ impl<'de> ::serde::Deserialize<'de> for Message {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "Message",
+                &[
+                    "content",
+                    "id",
+                    "model",
+                    "role",
+                    "stop_reason",
+                    "stop_sequence",
+                    "type",
+                    "usage",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -47387,7 +48872,23 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatch {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "MessageBatch",
+                &[
+                    "archived_at",
+                    "cancel_initiated_at",
+                    "created_at",
+                    "ended_at",
+                    "expires_at",
+                    "id",
+                    "processing_status",
+                    "request_counts",
+                    "results_url",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -47429,7 +48930,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchCanceledResult {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("MessageBatchCanceledResult", &["type"], Visitor)
     }
 }
 
@@ -47496,7 +48997,8 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchCreateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("MessageBatchCreateParams", &["requests"], Visitor)
     }
 }
 
@@ -47541,7 +49043,8 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchErroredResult {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("MessageBatchErroredResult", &["error", "type"], Visitor)
     }
 }
 
@@ -47605,7 +49108,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchExpiredResult {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("MessageBatchExpiredResult", &["type"], Visitor)
     }
 }
 
@@ -47677,7 +49180,12 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchIndividualResponse {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "MessageBatchIndividualResponse",
+                &["custom_id", "result"],
+                Visitor,
+            )
     }
 }
 
@@ -47723,7 +49231,8 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchRequest {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("MessageBatchRequest", &["custom_id", "params"], Visitor)
     }
 }
 
@@ -47784,7 +49293,12 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchRequestCounts {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "MessageBatchRequestCounts",
+                &["canceled", "errored", "expired", "processing", "succeeded"],
+                Visitor,
+            )
     }
 }
 
@@ -47831,7 +49345,12 @@ impl<'de> ::serde::Deserialize<'de> for MessageBatchSucceededResult {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "MessageBatchSucceededResult",
+                &["message", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -47968,7 +49487,20 @@ impl<'de> ::serde::Deserialize<'de> for MessageCountTokensParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "MessageCountTokensParams",
+                &[
+                    "messages",
+                    "model",
+                    "output_config",
+                    "system",
+                    "thinking",
+                    "tool_choice",
+                    "tools",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -48126,7 +49658,29 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "MessageCreateParams",
+                &[
+                    "inference_geo",
+                    "max_tokens",
+                    "messages",
+                    "metadata",
+                    "model",
+                    "output_config",
+                    "service_tier",
+                    "stop_sequences",
+                    "stream",
+                    "system",
+                    "temperature",
+                    "thinking",
+                    "tool_choice",
+                    "tools",
+                    "top_k",
+                    "top_p",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -48234,7 +49788,18 @@ impl<'de> ::serde::Deserialize<'de> for MessageDeltaUsage {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "MessageDeltaUsage",
+                &[
+                    "cache_creation_input_tokens",
+                    "cache_read_input_tokens",
+                    "input_tokens",
+                    "output_tokens",
+                    "server_tool_use",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -48278,7 +49843,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageErrorEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("MessageErrorEvent", &["error", "type"], Visitor)
     }
 }
 
@@ -48346,7 +49911,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("MessageParam", &["content", "role"], Visitor)
     }
 }
 
@@ -48410,7 +49975,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePingEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("MessagePingEvent", &["type"], Visitor)
     }
 }
 
@@ -48503,7 +50068,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageTokensCount {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("MessageTokensCount", &["input_tokens"], Visitor)
     }
 }
 
@@ -48580,7 +50145,12 @@ impl<'de> ::serde::Deserialize<'de> for MessagesUsageReport {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "MessagesUsageReport",
+                &["data", "has_more", "next_page"],
+                Visitor,
+            )
     }
 }
 
@@ -48671,7 +50241,12 @@ impl<'de> ::serde::Deserialize<'de> for MessagesUsageReportBucket {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "MessagesUsageReportBucket",
+                &["ending_at", "results", "starting_at"],
+                Visitor,
+            )
     }
 }
 
@@ -48819,7 +50394,24 @@ impl<'de> ::serde::Deserialize<'de> for MessagesUsageReportResult {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "MessagesUsageReportResult",
+                &[
+                    "api_key_id",
+                    "cache_creation",
+                    "cache_read_input_tokens",
+                    "context_window",
+                    "inference_geo",
+                    "model",
+                    "output_tokens",
+                    "server_tool_use",
+                    "service_tier",
+                    "uncached_input_tokens",
+                    "workspace_id",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -48869,7 +50461,7 @@ impl<'de> ::serde::Deserialize<'de> for Metadata {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("Metadata", &["user_id"], Visitor)
     }
 }
 
@@ -48944,7 +50536,12 @@ impl<'de> ::serde::Deserialize<'de> for ModelInfo {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ModelInfo",
+                &["created_at", "display_name", "id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -49013,7 +50610,7 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("Organization", &["id", "name", "type"], Visitor)
     }
 }
 
@@ -49087,7 +50684,7 @@ impl<'de> ::serde::Deserialize<'de> for OutputConfig {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("OutputConfig", &["effort", "format"], Visitor)
     }
 }
 
@@ -49162,7 +50759,12 @@ impl<'de> ::serde::Deserialize<'de> for PlainTextSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "PlainTextSource",
+                &["data", "media_type", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -49262,7 +50864,12 @@ impl<'de> ::serde::Deserialize<'de> for RawContentBlockDeltaEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "RawContentBlockDeltaEvent",
+                &["delta", "index", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -49340,7 +50947,12 @@ impl<'de> ::serde::Deserialize<'de> for RawContentBlockStartEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "RawContentBlockStartEvent",
+                &["content_block", "index", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -49409,7 +51021,8 @@ impl<'de> ::serde::Deserialize<'de> for RawContentBlockStopEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("RawContentBlockStopEvent", &["index", "type"], Visitor)
     }
 }
 
@@ -49483,7 +51096,12 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageDeltaEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "RawMessageDeltaEvent",
+                &["delta", "type", "usage"],
+                Visitor,
+            )
     }
 }
 
@@ -49541,7 +51159,12 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageDeltaEventDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "RawMessageDeltaEventDelta",
+                &["stop_reason", "stop_sequence"],
+                Visitor,
+            )
     }
 }
 
@@ -49610,7 +51233,8 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageStartEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("RawMessageStartEvent", &["message", "type"], Visitor)
     }
 }
 
@@ -49673,7 +51297,7 @@ impl<'de> ::serde::Deserialize<'de> for RawMessageStopEvent {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("RawMessageStopEvent", &["type"], Visitor)
     }
 }
 
@@ -49820,7 +51444,12 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "SearchResultBlockParam",
+                &["cache_control", "citations", "content", "source", "title", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -49892,7 +51521,8 @@ impl<'de> ::serde::Deserialize<'de> for ServerToolUsage {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("ServerToolUsage", &["web_search_requests"], Visitor)
     }
 }
 
@@ -50008,7 +51638,8 @@ impl<'de> ::serde::Deserialize<'de> for SignatureDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("SignatureDelta", &["signature", "type"], Visitor)
     }
 }
 
@@ -50107,7 +51738,20 @@ impl<'de> ::serde::Deserialize<'de> for Skill {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "Skill",
+                &[
+                    "created_at",
+                    "display_title",
+                    "id",
+                    "latest_version",
+                    "source",
+                    "type",
+                    "updated_at",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -50160,7 +51804,12 @@ impl<'de> ::serde::Deserialize<'de> for SkillCreateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "SkillCreateParams",
+                &["display_title", "files[]"],
+                Visitor,
+            )
     }
 }
 
@@ -50234,7 +51883,21 @@ impl<'de> ::serde::Deserialize<'de> for SkillVersion {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "SkillVersion",
+                &[
+                    "created_at",
+                    "description",
+                    "directory",
+                    "id",
+                    "name",
+                    "skill_id",
+                    "type",
+                    "version",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -50276,7 +51939,8 @@ impl<'de> ::serde::Deserialize<'de> for SkillVersionCreateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct("SkillVersionCreateParams", &["files[]"], Visitor)
     }
 }
 
@@ -50366,7 +52030,7 @@ impl<'de> ::serde::Deserialize<'de> for TextDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("TextDelta", &["text", "type"], Visitor)
     }
 }
 
@@ -50478,7 +52142,7 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingConfigAdaptive {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("ThinkingConfigAdaptive", &["type"], Visitor)
     }
 }
 
@@ -50542,7 +52206,7 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingConfigDisabled {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("ThinkingConfigDisabled", &["type"], Visitor)
     }
 }
 
@@ -50615,7 +52279,12 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingConfigEnabled {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ThinkingConfigEnabled",
+                &["budget_tokens", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -50683,7 +52352,7 @@ impl<'de> ::serde::Deserialize<'de> for ThinkingDelta {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("ThinkingDelta", &["thinking", "type"], Visitor)
     }
 }
 
@@ -50796,7 +52465,20 @@ impl<'de> ::serde::Deserialize<'de> for Tool {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "Tool",
+                &[
+                    "cache_control",
+                    "description",
+                    "eager_input_streaming",
+                    "input_schema",
+                    "name",
+                    "strict",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -50854,7 +52536,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolBash20250124 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ToolBash20250124",
+                &["cache_control", "name", "strict", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -50950,7 +52637,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceAny {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ToolChoiceAny",
+                &["disable_parallel_tool_use", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -51022,7 +52714,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceAuto {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ToolChoiceAuto",
+                &["disable_parallel_tool_use", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -51085,7 +52782,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceNone {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("ToolChoiceNone", &["type"], Visitor)
     }
 }
 
@@ -51160,7 +52857,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolChoiceTool {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ToolChoiceTool",
+                &["disable_parallel_tool_use", "name", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -51280,7 +52982,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolResultBlockParam {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ToolResultBlockParam",
+                &["cache_control", "content", "is_error", "tool_use_id", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -51364,7 +53071,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolTextEditor20250124 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ToolTextEditor20250124",
+                &["cache_control", "name", "strict", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -51472,7 +53184,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolTextEditor20250429 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ToolTextEditor20250429",
+                &["cache_control", "name", "strict", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -51589,7 +53306,12 @@ impl<'de> ::serde::Deserialize<'de> for ToolTextEditor20250728 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "ToolTextEditor20250728",
+                &["cache_control", "max_characters", "name", "strict", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -51751,7 +53473,7 @@ impl<'de> ::serde::Deserialize<'de> for UrlImageSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("UrlImageSource", &["type", "url"], Visitor)
     }
 }
 
@@ -51817,7 +53539,7 @@ impl<'de> ::serde::Deserialize<'de> for UrlPdfSource {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("UrlPdfSource", &["type", "url"], Visitor)
     }
 }
 
@@ -51957,7 +53679,21 @@ impl<'de> ::serde::Deserialize<'de> for Usage {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "Usage",
+                &[
+                    "cache_creation",
+                    "cache_creation_input_tokens",
+                    "cache_read_input_tokens",
+                    "inference_geo",
+                    "input_tokens",
+                    "output_tokens",
+                    "server_tool_use",
+                    "service_tier",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -52036,7 +53772,12 @@ impl<'de> ::serde::Deserialize<'de> for User {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "User",
+                &["added_at", "email", "id", "name", "role", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -52101,7 +53842,7 @@ impl<'de> ::serde::Deserialize<'de> for UserUpdateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_struct("UserUpdateParams", &["role"], Visitor)
     }
 }
 
@@ -52247,7 +53988,21 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchTool20250305 {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WebSearchTool20250305",
+                &[
+                    "allowed_domains",
+                    "blocked_domains",
+                    "cache_control",
+                    "max_uses",
+                    "name",
+                    "strict",
+                    "type",
+                    "user_location",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -52365,7 +54120,12 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchTool20250305UserLocation {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WebSearchTool20250305UserLocation",
+                &["city", "country", "region", "timezone", "type"],
+                Visitor,
+            )
     }
 }
 
@@ -52637,7 +54397,20 @@ impl<'de> ::serde::Deserialize<'de> for Workspace {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "Workspace",
+                &[
+                    "archived_at",
+                    "created_at",
+                    "data_residency",
+                    "display_color",
+                    "id",
+                    "name",
+                    "type",
+                ],
+                Visitor,
+            )
     }
 }
 
@@ -52687,7 +54460,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceCreateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WorkspaceCreateParams",
+                &["data_residency", "name"],
+                Visitor,
+            )
     }
 }
 
@@ -52756,7 +54534,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceDataResidency {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WorkspaceDataResidency",
+                &["allowed_inference_geos", "default_inference_geo", "workspace_geo"],
+                Visitor,
+            )
     }
 }
 
@@ -52825,7 +54608,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceDataResidencyCreateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WorkspaceDataResidencyCreateParams",
+                &["allowed_inference_geos", "default_inference_geo", "workspace_geo"],
+                Visitor,
+            )
     }
 }
 
@@ -52883,7 +54671,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceDataResidencyUpdateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WorkspaceDataResidencyUpdateParams",
+                &["allowed_inference_geos", "default_inference_geo"],
+                Visitor,
+            )
     }
 }
 
@@ -52945,7 +54738,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceMember {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WorkspaceMember",
+                &["type", "user_id", "workspace_id", "workspace_role"],
+                Visitor,
+            )
     }
 }
 
@@ -52997,7 +54795,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceMemberCreateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WorkspaceMemberCreateParams",
+                &["user_id", "workspace_role"],
+                Visitor,
+            )
     }
 }
 
@@ -53066,7 +54869,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceMemberUpdateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WorkspaceMemberUpdateParams",
+                &["workspace_role"],
+                Visitor,
+            )
     }
 }
 
@@ -53140,6 +54948,11 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUpdateParams {
             }
         }
 
-        deserializer.deserialize_map(Visitor)
+        deserializer
+            .deserialize_struct(
+                "WorkspaceUpdateParams",
+                &["data_residency", "name"],
+                Visitor,
+            )
     }
 }
