@@ -313,3 +313,21 @@ fn the_field_by_field_conversion_agrees_with_decoding_the_json() {
     }
     assert!(checked >= 20, "only {checked} blocks checked");
 }
+
+/// A reply block whose value the input type does not accept (a server tool
+/// the plain input names only `web_search` for) is refused with a decode
+/// error that names the block and the value, not sent with something else.
+#[test]
+fn a_value_the_input_lacks_is_refused_by_name() {
+    let block = json!({"type": "server_tool_use", "id": "srvtoolu_02",
+                       "name": "web_fetch", "input": {"url": "https://example.com"}});
+    let reply: types::ContentBlock = serde_json::from_value(block).expect("a reply block");
+    let err = types::ContentBlockParam::try_from(&reply).expect_err("not sent back");
+    let text = err.to_string();
+    assert!(
+        text.contains("`server_tool_use` block cannot be sent back"),
+        "{text}"
+    );
+    assert!(text.contains("web_fetch"), "{text}");
+    assert!(matches!(err, anthropic_client::Error::Decode(_)), "{err:?}");
+}

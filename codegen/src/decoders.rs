@@ -18,6 +18,7 @@ use quote::quote;
 
 use crate::error::Error;
 use crate::lossless;
+use crate::typeinfo::derives;
 
 /// Replaces the derived `Deserialize` of the structs and string enums of
 /// `file` that still have one.
@@ -26,7 +27,7 @@ pub fn apply(file: &mut syn::File) -> Result<(), Error> {
     for item in &mut file.items {
         match item {
             syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => {
-                if !derives_deserialize(&s.attrs) {
+                if !derives(&s.attrs, "Deserialize") {
                     continue;
                 }
                 let fields = lossless::fields_of(s)?;
@@ -41,7 +42,7 @@ pub fn apply(file: &mut syn::File) -> Result<(), Error> {
                     .variants
                     .iter()
                     .all(|v| matches!(v.fields, syn::Fields::Unit));
-                if !unit || !derives_deserialize(&e.attrs) || has_serde_attrs(&e.attrs) {
+                if !unit || !derives(&e.attrs, "Deserialize") || has_serde_attrs(&e.attrs) {
                     continue;
                 }
                 let wires = e
@@ -55,13 +56,8 @@ pub fn apply(file: &mut syn::File) -> Result<(), Error> {
             _ => {}
         }
     }
-    for tokens in impls {
-        let item: syn::Item = syn::parse2(tokens).map_err(|e| Error::Syntax {
-            pass: "decoders",
-            message: e.to_string(),
-        })?;
-        file.items.push(item);
-    }
+    file.items
+        .extend(crate::format::parse_items("decoders", impls)?);
     Ok(())
 }
 
@@ -109,10 +105,6 @@ fn wire_name(variant: &syn::Variant) -> Result<String, Error> {
     Ok(wire)
 }
 
-fn derives_deserialize(attrs: &[syn::Attribute]) -> bool {
-    derived(attrs).iter().any(is_deserialize)
-}
-
 fn has_serde_attrs(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("serde"))
 }
@@ -121,20 +113,6 @@ fn is_deserialize(path: &syn::Path) -> bool {
     path.segments
         .last()
         .is_some_and(|s| s.ident == "Deserialize")
-}
-
-fn derived(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .filter_map(|a| {
-            a.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            )
-            .ok()
-        })
-        .flatten()
-        .collect()
 }
 
 /// Takes `Deserialize` out of the derives of `name`; whether it was there.

@@ -25,3 +25,16 @@ pub fn parse(pass: &'static str, tokens: TokenStream) -> Result<syn::File, Error
         message: e.to_string(),
     })
 }
+
+/// Parses a pass's generated items, naming the pass if one does not parse.
+pub fn parse_items(pass: &'static str, items: Vec<TokenStream>) -> Result<Vec<syn::Item>, Error> {
+    items
+        .into_iter()
+        .map(|tokens| {
+            syn::parse2(tokens).map_err(|e| Error::Syntax {
+                pass,
+                message: e.to_string(),
+            })
+        })
+        .collect()
+}

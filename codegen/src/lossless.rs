@@ -60,13 +60,8 @@ pub fn apply(
             impls.push(tokens);
         }
     }
-    for tokens in impls {
-        let item: syn::Item = syn::parse2(tokens).map_err(|e| Error::Syntax {
-            pass: "lossless",
-            message: e.to_string(),
-        })?;
-        file.items.push(item);
-    }
+    file.items
+        .extend(crate::format::parse_items("lossless", impls)?);
     patch_builders(file, &chosen)?;
     Ok(pairs)
 }

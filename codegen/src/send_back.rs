@@ -336,7 +336,7 @@ impl Ctx<'_> {
                 let p_ident = format_ident!("{p_name}");
                 return quote! {
                     <#p_ident as ::std::convert::From<::std::string::String>>::from(
-                        ::std::string::ToString::to_string(#expr),
+                        crate::lossless::wire(#expr)?,
                     )
                 };
             }

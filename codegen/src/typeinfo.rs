@@ -191,7 +191,7 @@ fn read_struct(named: &syn::FieldsNamed) -> Result<StructInfo, Error> {
 }
 
 /// Whether `#[derive(..)]` among `attrs` names `name`.
-fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+pub(crate) fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("derive"))

@@ -73,6 +73,7 @@ pub fn generate(normalized: &Normalized) -> Result<TypesOutput, Error> {
         message: e.to_string(),
     })?;
     document_variants(&mut file);
+    trim_tag_enums(&mut file);
     read_absent_nullables_as_null(&mut file);
     keep_unknown_reply_shapes(&mut file, &reply_unions(&normalized.api));
     Ok(TypesOutput {
@@ -96,6 +97,48 @@ fn document_variants(file: &mut syn::File) {
             variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
         }
     }
+}
+
+/// A string enum of one value is a tag (`type: "text"`): its value is
+/// implied by the type, so typify's conversions to and from strings
+/// (`Display`, `FromStr`, `TryFrom<&str>`, `TryFrom<String>`) say nothing a
+/// program needs, and there are four of them for each of some 270 tags: a
+/// thousand impls that every build type-checked and compiled. Enums of
+/// several values keep them.
+fn trim_tag_enums(file: &mut syn::File) {
+    let tags: std::collections::BTreeSet<syn::Ident> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e)
+                if e.variants.len() == 1
+                    && e.variants
+                        .iter()
+                        .all(|v| matches!(v.fields, syn::Fields::Unit)) =>
+            {
+                Some(e.ident.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let is_string_conversion = |item: &syn::ItemImpl| {
+        let Some((_, path, _)) = &item.trait_ else {
+            return false;
+        };
+        let Some(last) = path.segments.last() else {
+            return false;
+        };
+        let self_is_tag = matches!(&*item.self_ty, syn::Type::Path(p)
+            if p.qself.is_none() && p.path.get_ident().is_some_and(|i| tags.contains(i)));
+        self_is_tag
+            && ["Display", "FromStr", "TryFrom"]
+                .iter()
+                .any(|t| last.ident == t)
+    };
+    file.items.retain(|item| match item {
+        syn::Item::Impl(i) => !is_string_conversion(i),
+        _ => true,
+    });
 }
 
 /// Typify makes a required nullable field (a request field the API wants

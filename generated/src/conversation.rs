@@ -82,11 +82,14 @@ macro_rules! conversation_helpers {
             /// blocks to be passed back unchanged); a block this crate does
             /// not know is passed back as it came.
             fn try_from(block: &$ContentBlock) -> Result<Self, Error> {
+                // The error names the block rather than carry its JSON: the
+                // caller holds the block, and writing it here would compile
+                // the encoders of every reply block into the crate.
                 crate::lossless::SendBack::send_back(block).map_err(|e| {
                     Error::decode(
                         None,
                         Default::default(),
-                        serde_json::to_vec(block).unwrap_or_default().into(),
+                        Default::default(),
                         format!("a `{}` block cannot be sent back: {e}", block.tag()),
                     )
                 })

@@ -37,48 +37,6 @@ pub enum AllowedInferenceGeosString {
 }
 
 #[cfg(feature = "admin")]
-impl ::std::fmt::Display for AllowedInferenceGeosString {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Unrestricted => f.write_str("unrestricted"),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::str::FromStr for AllowedInferenceGeosString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "unrestricted" => Ok(Self::Unrestricted),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<&str> for AllowedInferenceGeosString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<::std::string::String> for AllowedInferenceGeosString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
 ///An API key of the organization. The secret is never returned; `partial_key_hint` helps recognize it.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -123,48 +81,6 @@ pub enum ApiKeyType {
     ///`api_key`
     #[serde(rename = "api_key")]
     ApiKey,
-}
-
-#[cfg(feature = "admin")]
-impl ::std::fmt::Display for ApiKeyType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ApiKey => f.write_str("api_key"),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::str::FromStr for ApiKeyType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "api_key" => Ok(Self::ApiKey),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<&str> for ApiKeyType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<::std::string::String> for ApiKeyType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "admin")]
@@ -277,48 +193,6 @@ pub enum Base64ImageSourceType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for Base64ImageSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Base64 => f.write_str("base64"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for Base64ImageSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "base64" => Ok(Self::Base64),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for Base64ImageSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for Base64ImageSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for Base64ImageSourceType {
     fn default() -> Self {
         Base64ImageSourceType::Base64
@@ -350,48 +224,6 @@ pub enum Base64PdfSourceMediaType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for Base64PdfSourceMediaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ApplicationPdf => f.write_str("application/pdf"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for Base64PdfSourceMediaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "application/pdf" => Ok(Self::ApplicationPdf),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for Base64PdfSourceMediaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for Base64PdfSourceMediaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for Base64PdfSourceMediaType {
     fn default() -> Self {
         Base64PdfSourceMediaType::ApplicationPdf
@@ -405,48 +237,6 @@ pub enum Base64PdfSourceType {
     ///`base64`
     #[serde(rename = "base64")]
     Base64,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for Base64PdfSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Base64 => f.write_str("base64"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for Base64PdfSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "base64" => Ok(Self::Base64),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for Base64PdfSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for Base64PdfSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -482,48 +272,6 @@ pub enum BetaAllThinkingTurnsType {
     ///`all`
     #[serde(rename = "all")]
     All,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaAllThinkingTurnsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::All => f.write_str("all"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaAllThinkingTurnsType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "all" => Ok(Self::All),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaAllThinkingTurnsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaAllThinkingTurnsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -623,48 +371,6 @@ pub enum BetaBase64ImageSourceType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaBase64ImageSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Base64 => f.write_str("base64"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaBase64ImageSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "base64" => Ok(Self::Base64),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaBase64ImageSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaBase64ImageSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaBase64ImageSourceType {
     fn default() -> Self {
         BetaBase64ImageSourceType::Base64
@@ -699,48 +405,6 @@ pub enum BetaBase64PdfSourceMediaType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaBase64PdfSourceMediaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ApplicationPdf => f.write_str("application/pdf"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaBase64PdfSourceMediaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "application/pdf" => Ok(Self::ApplicationPdf),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaBase64PdfSourceMediaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaBase64PdfSourceMediaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaBase64PdfSourceMediaType {
     fn default() -> Self {
         BetaBase64PdfSourceMediaType::ApplicationPdf
@@ -754,48 +418,6 @@ pub enum BetaBase64PdfSourceType {
     ///`base64`
     #[serde(rename = "base64")]
     Base64,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaBase64PdfSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Base64 => f.write_str("base64"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaBase64PdfSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "base64" => Ok(Self::Base64),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaBase64PdfSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaBase64PdfSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -851,49 +473,6 @@ pub enum BetaBashCodeExecutionOutputBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaBashCodeExecutionOutputBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::BashCodeExecutionOutput => f.write_str("bash_code_execution_output"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaBashCodeExecutionOutputBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash_code_execution_output" => Ok(Self::BashCodeExecutionOutput),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaBashCodeExecutionOutputBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaBashCodeExecutionOutputBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaBashCodeExecutionOutputBlockParamType {
     fn default() -> Self {
         BetaBashCodeExecutionOutputBlockParamType::BashCodeExecutionOutput
@@ -907,49 +486,6 @@ pub enum BetaBashCodeExecutionOutputBlockType {
     ///`bash_code_execution_output`
     #[serde(rename = "bash_code_execution_output")]
     BashCodeExecutionOutput,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaBashCodeExecutionOutputBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::BashCodeExecutionOutput => f.write_str("bash_code_execution_output"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaBashCodeExecutionOutputBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash_code_execution_output" => Ok(Self::BashCodeExecutionOutput),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaBashCodeExecutionOutputBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaBashCodeExecutionOutputBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -1017,49 +553,6 @@ pub enum BetaBashCodeExecutionResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaBashCodeExecutionResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::BashCodeExecutionResult => f.write_str("bash_code_execution_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaBashCodeExecutionResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash_code_execution_result" => Ok(Self::BashCodeExecutionResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaBashCodeExecutionResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaBashCodeExecutionResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaBashCodeExecutionResultBlockParamType {
     fn default() -> Self {
         BetaBashCodeExecutionResultBlockParamType::BashCodeExecutionResult
@@ -1073,49 +566,6 @@ pub enum BetaBashCodeExecutionResultBlockType {
     ///`bash_code_execution_result`
     #[serde(rename = "bash_code_execution_result")]
     BashCodeExecutionResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaBashCodeExecutionResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::BashCodeExecutionResult => f.write_str("bash_code_execution_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaBashCodeExecutionResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash_code_execution_result" => Ok(Self::BashCodeExecutionResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaBashCodeExecutionResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaBashCodeExecutionResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -1178,51 +628,6 @@ pub enum BetaBashCodeExecutionToolResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaBashCodeExecutionToolResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::BashCodeExecutionToolResult => {
-                f.write_str("bash_code_execution_tool_result")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaBashCodeExecutionToolResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash_code_execution_tool_result" => Ok(Self::BashCodeExecutionToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaBashCodeExecutionToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaBashCodeExecutionToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaBashCodeExecutionToolResultBlockParamType {
     fn default() -> Self {
         BetaBashCodeExecutionToolResultBlockParamType::BashCodeExecutionToolResult
@@ -1236,51 +641,6 @@ pub enum BetaBashCodeExecutionToolResultBlockType {
     ///`bash_code_execution_tool_result`
     #[serde(rename = "bash_code_execution_tool_result")]
     BashCodeExecutionToolResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaBashCodeExecutionToolResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::BashCodeExecutionToolResult => {
-                f.write_str("bash_code_execution_tool_result")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaBashCodeExecutionToolResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash_code_execution_tool_result" => Ok(Self::BashCodeExecutionToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaBashCodeExecutionToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaBashCodeExecutionToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -1336,53 +696,6 @@ pub enum BetaBashCodeExecutionToolResultErrorParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaBashCodeExecutionToolResultErrorParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::BashCodeExecutionToolResultError => {
-                f.write_str("bash_code_execution_tool_result_error")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaBashCodeExecutionToolResultErrorParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash_code_execution_tool_result_error" => {
-                Ok(Self::BashCodeExecutionToolResultError)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaBashCodeExecutionToolResultErrorParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaBashCodeExecutionToolResultErrorParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaBashCodeExecutionToolResultErrorParamType {
     fn default() -> Self {
         BetaBashCodeExecutionToolResultErrorParamType::BashCodeExecutionToolResultError
@@ -1396,53 +709,6 @@ pub enum BetaBashCodeExecutionToolResultErrorType {
     ///`bash_code_execution_tool_result_error`
     #[serde(rename = "bash_code_execution_tool_result_error")]
     BashCodeExecutionToolResultError,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaBashCodeExecutionToolResultErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::BashCodeExecutionToolResultError => {
-                f.write_str("bash_code_execution_tool_result_error")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaBashCodeExecutionToolResultErrorType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash_code_execution_tool_result_error" => {
-                Ok(Self::BashCodeExecutionToolResultError)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaBashCodeExecutionToolResultErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaBashCodeExecutionToolResultErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -1482,48 +748,6 @@ pub enum BetaCacheControlEphemeralType {
     ///`ephemeral`
     #[serde(rename = "ephemeral")]
     Ephemeral,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCacheControlEphemeralType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Ephemeral => f.write_str("ephemeral"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCacheControlEphemeralType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "ephemeral" => Ok(Self::Ephemeral),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCacheControlEphemeralType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaCacheControlEphemeralType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -1608,49 +832,6 @@ pub enum BetaCitationCharLocationParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCitationCharLocationParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CharLocation => f.write_str("char_location"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCitationCharLocationParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "char_location" => Ok(Self::CharLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCitationCharLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCitationCharLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCitationCharLocationParamType {
     fn default() -> Self {
         BetaCitationCharLocationParamType::CharLocation
@@ -1664,48 +845,6 @@ pub enum BetaCitationCharLocationType {
     ///`char_location`
     #[serde(rename = "char_location")]
     CharLocation,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCitationCharLocationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CharLocation => f.write_str("char_location"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCitationCharLocationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "char_location" => Ok(Self::CharLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCitationCharLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaCitationCharLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -1794,49 +933,6 @@ pub enum BetaCitationContentBlockLocationParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCitationContentBlockLocationParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ContentBlockLocation => f.write_str("content_block_location"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCitationContentBlockLocationParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "content_block_location" => Ok(Self::ContentBlockLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCitationContentBlockLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCitationContentBlockLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCitationContentBlockLocationParamType {
     fn default() -> Self {
         BetaCitationContentBlockLocationParamType::ContentBlockLocation
@@ -1850,49 +946,6 @@ pub enum BetaCitationContentBlockLocationType {
     ///`content_block_location`
     #[serde(rename = "content_block_location")]
     ContentBlockLocation,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCitationContentBlockLocationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ContentBlockLocation => f.write_str("content_block_location"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCitationContentBlockLocationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "content_block_location" => Ok(Self::ContentBlockLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCitationContentBlockLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCitationContentBlockLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -1966,49 +1019,6 @@ pub enum BetaCitationPageLocationParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCitationPageLocationParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::PageLocation => f.write_str("page_location"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCitationPageLocationParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "page_location" => Ok(Self::PageLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCitationPageLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCitationPageLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCitationPageLocationParamType {
     fn default() -> Self {
         BetaCitationPageLocationParamType::PageLocation
@@ -2022,48 +1032,6 @@ pub enum BetaCitationPageLocationType {
     ///`page_location`
     #[serde(rename = "page_location")]
     PageLocation,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCitationPageLocationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::PageLocation => f.write_str("page_location"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCitationPageLocationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "page_location" => Ok(Self::PageLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCitationPageLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaCitationPageLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -2141,49 +1109,6 @@ pub enum BetaCitationSearchResultLocationParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCitationSearchResultLocationParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SearchResultLocation => f.write_str("search_result_location"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCitationSearchResultLocationParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "search_result_location" => Ok(Self::SearchResultLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCitationSearchResultLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCitationSearchResultLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCitationSearchResultLocationParamType {
     fn default() -> Self {
         BetaCitationSearchResultLocationParamType::SearchResultLocation
@@ -2197,49 +1122,6 @@ pub enum BetaCitationSearchResultLocationType {
     ///`search_result_location`
     #[serde(rename = "search_result_location")]
     SearchResultLocation,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCitationSearchResultLocationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SearchResultLocation => f.write_str("search_result_location"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCitationSearchResultLocationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "search_result_location" => Ok(Self::SearchResultLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCitationSearchResultLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCitationSearchResultLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -2284,49 +1166,6 @@ pub enum BetaCitationWebSearchResultLocationParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCitationWebSearchResultLocationParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchResultLocation => f.write_str("web_search_result_location"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCitationWebSearchResultLocationParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_result_location" => Ok(Self::WebSearchResultLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCitationWebSearchResultLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCitationWebSearchResultLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCitationWebSearchResultLocationParamType {
     fn default() -> Self {
         BetaCitationWebSearchResultLocationParamType::WebSearchResultLocation
@@ -2368,48 +1207,6 @@ pub enum BetaCitationsDeltaType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCitationsDeltaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CitationsDelta => f.write_str("citations_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCitationsDeltaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "citations_delta" => Ok(Self::CitationsDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCitationsDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaCitationsDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCitationsDeltaType {
     fn default() -> Self {
         BetaCitationsDeltaType::CitationsDelta
@@ -2448,49 +1245,6 @@ pub enum BetaCitationsWebSearchResultLocationType {
     ///`web_search_result_location`
     #[serde(rename = "web_search_result_location")]
     WebSearchResultLocation,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCitationsWebSearchResultLocationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchResultLocation => f.write_str("web_search_result_location"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCitationsWebSearchResultLocationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_result_location" => Ok(Self::WebSearchResultLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCitationsWebSearchResultLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCitationsWebSearchResultLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -2571,49 +1325,6 @@ pub enum BetaClearThinking20251015EditKeepString {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaClearThinking20251015EditKeepString {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::All => f.write_str("all"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaClearThinking20251015EditKeepString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "all" => Ok(Self::All),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaClearThinking20251015EditKeepString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaClearThinking20251015EditKeepString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 ///A thinking clearing edit that was applied.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -2640,49 +1351,6 @@ pub enum BetaClearThinking20251015EditResponseType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaClearThinking20251015EditResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ClearThinking20251015 => f.write_str("clear_thinking_20251015"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaClearThinking20251015EditResponseType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "clear_thinking_20251015" => Ok(Self::ClearThinking20251015),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaClearThinking20251015EditResponseType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaClearThinking20251015EditResponseType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaClearThinking20251015EditResponseType {
     fn default() -> Self {
         BetaClearThinking20251015EditResponseType::ClearThinking20251015
@@ -2696,49 +1364,6 @@ pub enum BetaClearThinking20251015EditType {
     ///`clear_thinking_20251015`
     #[serde(rename = "clear_thinking_20251015")]
     ClearThinking20251015,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaClearThinking20251015EditType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ClearThinking20251015 => f.write_str("clear_thinking_20251015"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaClearThinking20251015EditType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "clear_thinking_20251015" => Ok(Self::ClearThinking20251015),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaClearThinking20251015EditType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaClearThinking20251015EditType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -2847,49 +1472,6 @@ pub enum BetaClearToolUses20250919EditResponseType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaClearToolUses20250919EditResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ClearToolUses20250919 => f.write_str("clear_tool_uses_20250919"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaClearToolUses20250919EditResponseType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "clear_tool_uses_20250919" => Ok(Self::ClearToolUses20250919),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaClearToolUses20250919EditResponseType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaClearToolUses20250919EditResponseType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaClearToolUses20250919EditResponseType {
     fn default() -> Self {
         BetaClearToolUses20250919EditResponseType::ClearToolUses20250919
@@ -2903,49 +1485,6 @@ pub enum BetaClearToolUses20250919EditType {
     ///`clear_tool_uses_20250919`
     #[serde(rename = "clear_tool_uses_20250919")]
     ClearToolUses20250919,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaClearToolUses20250919EditType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ClearToolUses20250919 => f.write_str("clear_tool_uses_20250919"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaClearToolUses20250919EditType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "clear_tool_uses_20250919" => Ok(Self::ClearToolUses20250919),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaClearToolUses20250919EditType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaClearToolUses20250919EditType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -3001,49 +1540,6 @@ pub enum BetaCodeExecutionOutputBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCodeExecutionOutputBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecutionOutput => f.write_str("code_execution_output"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCodeExecutionOutputBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution_output" => Ok(Self::CodeExecutionOutput),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCodeExecutionOutputBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCodeExecutionOutputBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCodeExecutionOutputBlockParamType {
     fn default() -> Self {
         BetaCodeExecutionOutputBlockParamType::CodeExecutionOutput
@@ -3057,49 +1553,6 @@ pub enum BetaCodeExecutionOutputBlockType {
     ///`code_execution_output`
     #[serde(rename = "code_execution_output")]
     CodeExecutionOutput,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCodeExecutionOutputBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecutionOutput => f.write_str("code_execution_output"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCodeExecutionOutputBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution_output" => Ok(Self::CodeExecutionOutput),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCodeExecutionOutputBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCodeExecutionOutputBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -3167,49 +1620,6 @@ pub enum BetaCodeExecutionResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCodeExecutionResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecutionResult => f.write_str("code_execution_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCodeExecutionResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution_result" => Ok(Self::CodeExecutionResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCodeExecutionResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCodeExecutionResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCodeExecutionResultBlockParamType {
     fn default() -> Self {
         BetaCodeExecutionResultBlockParamType::CodeExecutionResult
@@ -3223,49 +1633,6 @@ pub enum BetaCodeExecutionResultBlockType {
     ///`code_execution_result`
     #[serde(rename = "code_execution_result")]
     CodeExecutionResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCodeExecutionResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecutionResult => f.write_str("code_execution_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCodeExecutionResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution_result" => Ok(Self::CodeExecutionResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCodeExecutionResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCodeExecutionResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -3327,49 +1694,6 @@ pub enum BetaCodeExecutionTool20250522Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCodeExecutionTool20250522Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecution => f.write_str("code_execution"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCodeExecutionTool20250522Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution" => Ok(Self::CodeExecution),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCodeExecutionTool20250522Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCodeExecutionTool20250522Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCodeExecutionTool20250522Name {
     fn default() -> Self {
         BetaCodeExecutionTool20250522Name::CodeExecution
@@ -3383,49 +1707,6 @@ pub enum BetaCodeExecutionTool20250522Type {
     ///`code_execution_20250522`
     #[serde(rename = "code_execution_20250522")]
     CodeExecution20250522,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCodeExecutionTool20250522Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecution20250522 => f.write_str("code_execution_20250522"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCodeExecutionTool20250522Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution_20250522" => Ok(Self::CodeExecution20250522),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCodeExecutionTool20250522Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCodeExecutionTool20250522Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -3487,49 +1768,6 @@ pub enum BetaCodeExecutionTool20250825Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCodeExecutionTool20250825Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecution => f.write_str("code_execution"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCodeExecutionTool20250825Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution" => Ok(Self::CodeExecution),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCodeExecutionTool20250825Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCodeExecutionTool20250825Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCodeExecutionTool20250825Name {
     fn default() -> Self {
         BetaCodeExecutionTool20250825Name::CodeExecution
@@ -3543,49 +1781,6 @@ pub enum BetaCodeExecutionTool20250825Type {
     ///`code_execution_20250825`
     #[serde(rename = "code_execution_20250825")]
     CodeExecution20250825,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCodeExecutionTool20250825Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecution20250825 => f.write_str("code_execution_20250825"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCodeExecutionTool20250825Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution_20250825" => Ok(Self::CodeExecution20250825),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCodeExecutionTool20250825Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCodeExecutionTool20250825Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -3648,49 +1843,6 @@ pub enum BetaCodeExecutionToolResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCodeExecutionToolResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecutionToolResult => f.write_str("code_execution_tool_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCodeExecutionToolResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution_tool_result" => Ok(Self::CodeExecutionToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCodeExecutionToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCodeExecutionToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCodeExecutionToolResultBlockParamType {
     fn default() -> Self {
         BetaCodeExecutionToolResultBlockParamType::CodeExecutionToolResult
@@ -3704,49 +1856,6 @@ pub enum BetaCodeExecutionToolResultBlockType {
     ///`code_execution_tool_result`
     #[serde(rename = "code_execution_tool_result")]
     CodeExecutionToolResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCodeExecutionToolResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecutionToolResult => f.write_str("code_execution_tool_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCodeExecutionToolResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution_tool_result" => Ok(Self::CodeExecutionToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCodeExecutionToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCodeExecutionToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -3802,51 +1911,6 @@ pub enum BetaCodeExecutionToolResultErrorParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCodeExecutionToolResultErrorParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecutionToolResultError => {
-                f.write_str("code_execution_tool_result_error")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCodeExecutionToolResultErrorParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution_tool_result_error" => Ok(Self::CodeExecutionToolResultError),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCodeExecutionToolResultErrorParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCodeExecutionToolResultErrorParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCodeExecutionToolResultErrorParamType {
     fn default() -> Self {
         BetaCodeExecutionToolResultErrorParamType::CodeExecutionToolResultError
@@ -3860,51 +1924,6 @@ pub enum BetaCodeExecutionToolResultErrorType {
     ///`code_execution_tool_result_error`
     #[serde(rename = "code_execution_tool_result_error")]
     CodeExecutionToolResultError,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCodeExecutionToolResultErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecutionToolResultError => {
-                f.write_str("code_execution_tool_result_error")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCodeExecutionToolResultErrorType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution_tool_result_error" => Ok(Self::CodeExecutionToolResultError),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCodeExecutionToolResultErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCodeExecutionToolResultErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -3952,48 +1971,6 @@ pub enum BetaCompact20260112EditType {
     ///`compact_20260112`
     #[serde(rename = "compact_20260112")]
     Compact20260112,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCompact20260112EditType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Compact20260112 => f.write_str("compact_20260112"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCompact20260112EditType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "compact_20260112" => Ok(Self::Compact20260112),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCompact20260112EditType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaCompact20260112EditType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -4059,48 +2036,6 @@ pub enum BetaCompactionBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCompactionBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Compaction => f.write_str("compaction"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCompactionBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "compaction" => Ok(Self::Compaction),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCompactionBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaCompactionBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaCompactionBlockParamType {
     fn default() -> Self {
         BetaCompactionBlockParamType::Compaction
@@ -4114,48 +2049,6 @@ pub enum BetaCompactionBlockType {
     ///`compaction`
     #[serde(rename = "compaction")]
     Compaction,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCompactionBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Compaction => f.write_str("compaction"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCompactionBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "compaction" => Ok(Self::Compaction),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCompactionBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaCompactionBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -4187,49 +2080,6 @@ pub enum BetaCompactionContentBlockDeltaType {
     ///`compaction_delta`
     #[serde(rename = "compaction_delta")]
     CompactionDelta,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCompactionContentBlockDeltaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CompactionDelta => f.write_str("compaction_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCompactionContentBlockDeltaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "compaction_delta" => Ok(Self::CompactionDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCompactionContentBlockDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCompactionContentBlockDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -4267,49 +2117,6 @@ pub enum BetaCompactionIterationUsageType {
     ///`compaction`
     #[serde(rename = "compaction")]
     Compaction,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaCompactionIterationUsageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Compaction => f.write_str("compaction"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaCompactionIterationUsageType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "compaction" => Ok(Self::Compaction),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaCompactionIterationUsageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaCompactionIterationUsageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -4393,49 +2200,6 @@ pub enum BetaContainerUploadBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaContainerUploadBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ContainerUpload => f.write_str("container_upload"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaContainerUploadBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "container_upload" => Ok(Self::ContainerUpload),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaContainerUploadBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaContainerUploadBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaContainerUploadBlockParamType {
     fn default() -> Self {
         BetaContainerUploadBlockParamType::ContainerUpload
@@ -4449,48 +2213,6 @@ pub enum BetaContainerUploadBlockType {
     ///`container_upload`
     #[serde(rename = "container_upload")]
     ContainerUpload,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaContainerUploadBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ContainerUpload => f.write_str("container_upload"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaContainerUploadBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "container_upload" => Ok(Self::ContainerUpload),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaContainerUploadBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaContainerUploadBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -4540,48 +2262,6 @@ pub enum BetaContentBlockSourceType {
     ///`content`
     #[serde(rename = "content")]
     Content,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaContentBlockSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Content => f.write_str("content"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaContentBlockSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "content" => Ok(Self::Content),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaContentBlockSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaContentBlockSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -4643,48 +2323,6 @@ pub enum BetaDeletedMessageBatchType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaDeletedMessageBatchType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MessageBatchDeleted => f.write_str("message_batch_deleted"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaDeletedMessageBatchType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message_batch_deleted" => Ok(Self::MessageBatchDeleted),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaDeletedMessageBatchType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaDeletedMessageBatchType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaDeletedMessageBatchType {
     fn default() -> Self {
         BetaDeletedMessageBatchType::MessageBatchDeleted
@@ -4721,48 +2359,6 @@ pub enum BetaDirectCallerType {
     ///`direct`
     #[serde(rename = "direct")]
     Direct,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaDirectCallerType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Direct => f.write_str("direct"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaDirectCallerType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "direct" => Ok(Self::Direct),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaDirectCallerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaDirectCallerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -4803,48 +2399,6 @@ pub enum BetaDocumentBlockType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaDocumentBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Document => f.write_str("document"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaDocumentBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "document" => Ok(Self::Document),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaDocumentBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaDocumentBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaDocumentBlockType {
     fn default() -> Self {
         BetaDocumentBlockType::Document
@@ -4873,48 +2427,6 @@ pub enum BetaFileDocumentSourceType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaFileDocumentSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::File => f.write_str("file"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaFileDocumentSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "file" => Ok(Self::File),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaFileDocumentSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaFileDocumentSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaFileDocumentSourceType {
     fn default() -> Self {
         BetaFileDocumentSourceType::File
@@ -4940,48 +2452,6 @@ pub enum BetaFileImageSourceType {
     ///`file`
     #[serde(rename = "file")]
     File,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaFileImageSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::File => f.write_str("file"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaFileImageSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "file" => Ok(Self::File),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaFileImageSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaFileImageSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -5016,48 +2486,6 @@ pub enum BetaImageBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaImageBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Image => f.write_str("image"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaImageBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "image" => Ok(Self::Image),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaImageBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaImageBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaImageBlockParamType {
     fn default() -> Self {
         BetaImageBlockParamType::Image
@@ -5083,48 +2511,6 @@ pub enum BetaInputJsonDeltaType {
     ///`input_json_delta`
     #[serde(rename = "input_json_delta")]
     InputJsonDelta,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaInputJsonDeltaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::InputJsonDelta => f.write_str("input_json_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaInputJsonDeltaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "input_json_delta" => Ok(Self::InputJsonDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaInputJsonDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaInputJsonDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -5159,48 +2545,6 @@ pub enum BetaInputTokensClearAtLeastType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaInputTokensClearAtLeastType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::InputTokens => f.write_str("input_tokens"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaInputTokensClearAtLeastType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "input_tokens" => Ok(Self::InputTokens),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaInputTokensClearAtLeastType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaInputTokensClearAtLeastType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaInputTokensClearAtLeastType {
     fn default() -> Self {
         BetaInputTokensClearAtLeastType::InputTokens
@@ -5229,48 +2573,6 @@ pub enum BetaInputTokensTriggerType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaInputTokensTriggerType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::InputTokens => f.write_str("input_tokens"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaInputTokensTriggerType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "input_tokens" => Ok(Self::InputTokens),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaInputTokensTriggerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaInputTokensTriggerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaInputTokensTriggerType {
     fn default() -> Self {
         BetaInputTokensTriggerType::InputTokens
@@ -5296,48 +2598,6 @@ pub enum BetaJsonOutputFormatType {
     ///`json_schema`
     #[serde(rename = "json_schema")]
     JsonSchema,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaJsonOutputFormatType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::JsonSchema => f.write_str("json_schema"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaJsonOutputFormatType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "json_schema" => Ok(Self::JsonSchema),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaJsonOutputFormatType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaJsonOutputFormatType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -5458,48 +2718,6 @@ pub enum BetaMcpToolResultBlockType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMcpToolResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::McpToolResult => f.write_str("mcp_tool_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMcpToolResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "mcp_tool_result" => Ok(Self::McpToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMcpToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaMcpToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaMcpToolResultBlockType {
     fn default() -> Self {
         BetaMcpToolResultBlockType::McpToolResult
@@ -5561,48 +2779,6 @@ pub enum BetaMcpToolUseBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMcpToolUseBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::McpToolUse => f.write_str("mcp_tool_use"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMcpToolUseBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "mcp_tool_use" => Ok(Self::McpToolUse),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMcpToolUseBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaMcpToolUseBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaMcpToolUseBlockParamType {
     fn default() -> Self {
         BetaMcpToolUseBlockParamType::McpToolUse
@@ -5616,48 +2792,6 @@ pub enum BetaMcpToolUseBlockType {
     ///`mcp_tool_use`
     #[serde(rename = "mcp_tool_use")]
     McpToolUse,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMcpToolUseBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::McpToolUse => f.write_str("mcp_tool_use"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMcpToolUseBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "mcp_tool_use" => Ok(Self::McpToolUse),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMcpToolUseBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaMcpToolUseBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -5695,48 +2829,6 @@ pub enum BetaMcpToolsetType {
     ///`mcp_toolset`
     #[serde(rename = "mcp_toolset")]
     McpToolset,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMcpToolsetType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::McpToolset => f.write_str("mcp_toolset"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMcpToolsetType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "mcp_toolset" => Ok(Self::McpToolset),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMcpToolsetType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaMcpToolsetType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -5801,48 +2893,6 @@ pub enum BetaMemoryTool20250818Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMemoryTool20250818Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Memory => f.write_str("memory"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMemoryTool20250818Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "memory" => Ok(Self::Memory),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMemoryTool20250818Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaMemoryTool20250818Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaMemoryTool20250818Name {
     fn default() -> Self {
         BetaMemoryTool20250818Name::Memory
@@ -5856,48 +2906,6 @@ pub enum BetaMemoryTool20250818Type {
     ///`memory_20250818`
     #[serde(rename = "memory_20250818")]
     Memory20250818,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMemoryTool20250818Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Memory20250818 => f.write_str("memory_20250818"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMemoryTool20250818Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "memory_20250818" => Ok(Self::Memory20250818),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMemoryTool20250818Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaMemoryTool20250818Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -6014,49 +3022,6 @@ pub enum BetaMessageBatchCanceledResultType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMessageBatchCanceledResultType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Canceled => f.write_str("canceled"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMessageBatchCanceledResultType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "canceled" => Ok(Self::Canceled),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMessageBatchCanceledResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaMessageBatchCanceledResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaMessageBatchCanceledResultType {
     fn default() -> Self {
         BetaMessageBatchCanceledResultType::Canceled
@@ -6097,49 +3062,6 @@ pub enum BetaMessageBatchErroredResultType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMessageBatchErroredResultType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Errored => f.write_str("errored"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMessageBatchErroredResultType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "errored" => Ok(Self::Errored),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMessageBatchErroredResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaMessageBatchErroredResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaMessageBatchErroredResultType {
     fn default() -> Self {
         BetaMessageBatchErroredResultType::Errored
@@ -6175,49 +3097,6 @@ pub enum BetaMessageBatchExpiredResultType {
     ///`expired`
     #[serde(rename = "expired")]
     Expired,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMessageBatchExpiredResultType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Expired => f.write_str("expired"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMessageBatchExpiredResultType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "expired" => Ok(Self::Expired),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMessageBatchExpiredResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaMessageBatchExpiredResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -6291,49 +3170,6 @@ pub enum BetaMessageBatchSucceededResultType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMessageBatchSucceededResultType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Succeeded => f.write_str("succeeded"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMessageBatchSucceededResultType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "succeeded" => Ok(Self::Succeeded),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMessageBatchSucceededResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaMessageBatchSucceededResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaMessageBatchSucceededResultType {
     fn default() -> Self {
         BetaMessageBatchSucceededResultType::Succeeded
@@ -6347,48 +3183,6 @@ pub enum BetaMessageBatchType {
     ///`message_batch`
     #[serde(rename = "message_batch")]
     MessageBatch,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMessageBatchType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MessageBatch => f.write_str("message_batch"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMessageBatchType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message_batch" => Ok(Self::MessageBatch),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMessageBatchType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaMessageBatchType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -6629,48 +3423,6 @@ pub enum BetaMessageIterationUsageType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMessageIterationUsageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Message => f.write_str("message"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMessageIterationUsageType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message" => Ok(Self::Message),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMessageIterationUsageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaMessageIterationUsageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaMessageIterationUsageType {
     fn default() -> Self {
         BetaMessageIterationUsageType::Message
@@ -6773,48 +3525,6 @@ pub enum BetaMessageRole {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMessageRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Assistant => f.write_str("assistant"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMessageRole {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "assistant" => Ok(Self::Assistant),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaMessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaMessageRole {
     fn default() -> Self {
         BetaMessageRole::Assistant
@@ -6842,48 +3552,6 @@ pub enum BetaMessageType {
     ///`message`
     #[serde(rename = "message")]
     Message,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaMessageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Message => f.write_str("message"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaMessageType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message" => Ok(Self::Message),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaMessageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaMessageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -6917,48 +3585,6 @@ pub enum BetaModelInfoType {
     ///`model`
     #[serde(rename = "model")]
     Model,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaModelInfoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Model => f.write_str("model"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaModelInfoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "model" => Ok(Self::Model),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaModelInfoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaModelInfoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -7075,48 +3701,6 @@ pub enum BetaPlainTextSourceMediaType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaPlainTextSourceMediaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextPlain => f.write_str("text/plain"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaPlainTextSourceMediaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text/plain" => Ok(Self::TextPlain),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaPlainTextSourceMediaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaPlainTextSourceMediaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaPlainTextSourceMediaType {
     fn default() -> Self {
         BetaPlainTextSourceMediaType::TextPlain
@@ -7130,48 +3714,6 @@ pub enum BetaPlainTextSourceType {
     ///`text`
     #[serde(rename = "text")]
     Text,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaPlainTextSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Text => f.write_str("text"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaPlainTextSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text" => Ok(Self::Text),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaPlainTextSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaPlainTextSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -7208,49 +3750,6 @@ pub enum BetaRawContentBlockDeltaEventType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaRawContentBlockDeltaEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ContentBlockDelta => f.write_str("content_block_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaRawContentBlockDeltaEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "content_block_delta" => Ok(Self::ContentBlockDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaRawContentBlockDeltaEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaRawContentBlockDeltaEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaRawContentBlockDeltaEventType {
     fn default() -> Self {
         BetaRawContentBlockDeltaEventType::ContentBlockDelta
@@ -7284,49 +3783,6 @@ pub enum BetaRawContentBlockStartEventType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaRawContentBlockStartEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ContentBlockStart => f.write_str("content_block_start"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaRawContentBlockStartEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "content_block_start" => Ok(Self::ContentBlockStart),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaRawContentBlockStartEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaRawContentBlockStartEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaRawContentBlockStartEventType {
     fn default() -> Self {
         BetaRawContentBlockStartEventType::ContentBlockStart
@@ -7355,49 +3811,6 @@ pub enum BetaRawContentBlockStopEventType {
     ///`content_block_stop`
     #[serde(rename = "content_block_stop")]
     ContentBlockStop,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaRawContentBlockStopEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ContentBlockStop => f.write_str("content_block_stop"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaRawContentBlockStopEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "content_block_stop" => Ok(Self::ContentBlockStop),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaRawContentBlockStopEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaRawContentBlockStopEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -7449,48 +3862,6 @@ pub enum BetaRawMessageDeltaEventType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaRawMessageDeltaEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MessageDelta => f.write_str("message_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaRawMessageDeltaEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message_delta" => Ok(Self::MessageDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaRawMessageDeltaEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaRawMessageDeltaEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaRawMessageDeltaEventType {
     fn default() -> Self {
         BetaRawMessageDeltaEventType::MessageDelta
@@ -7516,48 +3887,6 @@ pub enum BetaRawMessageStartEventType {
     ///`message_start`
     #[serde(rename = "message_start")]
     MessageStart,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaRawMessageStartEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MessageStart => f.write_str("message_start"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaRawMessageStartEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message_start" => Ok(Self::MessageStart),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaRawMessageStartEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaRawMessageStartEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -7593,48 +3922,6 @@ pub enum BetaRawMessageStopEventType {
     ///`message_stop`
     #[serde(rename = "message_stop")]
     MessageStop,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaRawMessageStopEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MessageStop => f.write_str("message_stop"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaRawMessageStopEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message_stop" => Ok(Self::MessageStop),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaRawMessageStopEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaRawMessageStopEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -7687,49 +3974,6 @@ pub enum BetaRedactedThinkingBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaRedactedThinkingBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::RedactedThinking => f.write_str("redacted_thinking"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaRedactedThinkingBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "redacted_thinking" => Ok(Self::RedactedThinking),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaRedactedThinkingBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaRedactedThinkingBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaRedactedThinkingBlockParamType {
     fn default() -> Self {
         BetaRedactedThinkingBlockParamType::RedactedThinking
@@ -7743,48 +3987,6 @@ pub enum BetaRedactedThinkingBlockType {
     ///`redacted_thinking`
     #[serde(rename = "redacted_thinking")]
     RedactedThinking,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaRedactedThinkingBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::RedactedThinking => f.write_str("redacted_thinking"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaRedactedThinkingBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "redacted_thinking" => Ok(Self::RedactedThinking),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaRedactedThinkingBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaRedactedThinkingBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -7828,48 +4030,6 @@ pub enum BetaRequestDocumentBlockType {
     ///`document`
     #[serde(rename = "document")]
     Document,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaRequestDocumentBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Document => f.write_str("document"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaRequestDocumentBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "document" => Ok(Self::Document),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaRequestDocumentBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaRequestDocumentBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -7922,49 +4082,6 @@ pub enum BetaRequestMcpServerUrlDefinitionType {
     ///`url`
     #[serde(rename = "url")]
     Url,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaRequestMcpServerUrlDefinitionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Url => f.write_str("url"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaRequestMcpServerUrlDefinitionType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "url" => Ok(Self::Url),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaRequestMcpServerUrlDefinitionType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaRequestMcpServerUrlDefinitionType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -8030,49 +4147,6 @@ pub enum BetaRequestMcpToolResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaRequestMcpToolResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::McpToolResult => f.write_str("mcp_tool_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaRequestMcpToolResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "mcp_tool_result" => Ok(Self::McpToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaRequestMcpToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaRequestMcpToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaRequestMcpToolResultBlockParamType {
     fn default() -> Self {
         BetaRequestMcpToolResultBlockParamType::McpToolResult
@@ -8111,48 +4185,6 @@ pub enum BetaSearchResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaSearchResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SearchResult => f.write_str("search_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaSearchResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "search_result" => Ok(Self::SearchResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaSearchResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaSearchResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaSearchResultBlockParamType {
     fn default() -> Self {
         BetaSearchResultBlockParamType::SearchResult
@@ -8181,48 +4213,6 @@ pub enum BetaServerToolCallerType {
     ///`code_execution_20250825`
     #[serde(rename = "code_execution_20250825")]
     CodeExecution20250825,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaServerToolCallerType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CodeExecution20250825 => f.write_str("code_execution_20250825"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaServerToolCallerType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "code_execution_20250825" => Ok(Self::CodeExecution20250825),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaServerToolCallerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaServerToolCallerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -8303,48 +4293,6 @@ pub enum BetaServerToolUseBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaServerToolUseBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ServerToolUse => f.write_str("server_tool_use"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaServerToolUseBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "server_tool_use" => Ok(Self::ServerToolUse),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaServerToolUseBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaServerToolUseBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaServerToolUseBlockParamType {
     fn default() -> Self {
         BetaServerToolUseBlockParamType::ServerToolUse
@@ -8358,48 +4306,6 @@ pub enum BetaServerToolUseBlockType {
     ///`server_tool_use`
     #[serde(rename = "server_tool_use")]
     ServerToolUse,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaServerToolUseBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ServerToolUse => f.write_str("server_tool_use"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaServerToolUseBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "server_tool_use" => Ok(Self::ServerToolUse),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaServerToolUseBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaServerToolUseBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -8428,48 +4334,6 @@ pub enum BetaSignatureDeltaType {
     ///`signature_delta`
     #[serde(rename = "signature_delta")]
     SignatureDelta,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaSignatureDeltaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SignatureDelta => f.write_str("signature_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaSignatureDeltaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "signature_delta" => Ok(Self::SignatureDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaSignatureDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaSignatureDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -8579,48 +4443,6 @@ pub enum BetaTextBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Text => f.write_str("text"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text" => Ok(Self::Text),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaTextBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaTextBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaTextBlockParamType {
     fn default() -> Self {
         BetaTextBlockParamType::Text
@@ -8634,48 +4456,6 @@ pub enum BetaTextBlockType {
     ///`text`
     #[serde(rename = "text")]
     Text,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Text => f.write_str("text"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text" => Ok(Self::Text),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaTextBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaTextBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -8704,48 +4484,6 @@ pub enum BetaTextDeltaType {
     ///`text_delta`
     #[serde(rename = "text_delta")]
     TextDelta,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextDeltaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextDelta => f.write_str("text_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextDeltaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_delta" => Ok(Self::TextDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaTextDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaTextDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -8801,54 +4539,6 @@ pub enum BetaTextEditorCodeExecutionCreateResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextEditorCodeExecutionCreateResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditorCodeExecutionCreateResult => {
-                f.write_str("text_editor_code_execution_create_result")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextEditorCodeExecutionCreateResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_code_execution_create_result" => {
-                Ok(Self::TextEditorCodeExecutionCreateResult)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str>
-for BetaTextEditorCodeExecutionCreateResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaTextEditorCodeExecutionCreateResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaTextEditorCodeExecutionCreateResultBlockParamType {
     fn default() -> Self {
         BetaTextEditorCodeExecutionCreateResultBlockParamType::TextEditorCodeExecutionCreateResult
@@ -8862,53 +4552,6 @@ pub enum BetaTextEditorCodeExecutionCreateResultBlockType {
     ///`text_editor_code_execution_create_result`
     #[serde(rename = "text_editor_code_execution_create_result")]
     TextEditorCodeExecutionCreateResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextEditorCodeExecutionCreateResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditorCodeExecutionCreateResult => {
-                f.write_str("text_editor_code_execution_create_result")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextEditorCodeExecutionCreateResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_code_execution_create_result" => {
-                Ok(Self::TextEditorCodeExecutionCreateResult)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaTextEditorCodeExecutionCreateResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaTextEditorCodeExecutionCreateResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -9020,54 +4663,6 @@ pub enum BetaTextEditorCodeExecutionStrReplaceResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextEditorCodeExecutionStrReplaceResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditorCodeExecutionStrReplaceResult => {
-                f.write_str("text_editor_code_execution_str_replace_result")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextEditorCodeExecutionStrReplaceResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_code_execution_str_replace_result" => {
-                Ok(Self::TextEditorCodeExecutionStrReplaceResult)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str>
-for BetaTextEditorCodeExecutionStrReplaceResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaTextEditorCodeExecutionStrReplaceResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default
 for BetaTextEditorCodeExecutionStrReplaceResultBlockParamType {
     fn default() -> Self {
@@ -9082,54 +4677,6 @@ pub enum BetaTextEditorCodeExecutionStrReplaceResultBlockType {
     ///`text_editor_code_execution_str_replace_result`
     #[serde(rename = "text_editor_code_execution_str_replace_result")]
     TextEditorCodeExecutionStrReplaceResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextEditorCodeExecutionStrReplaceResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditorCodeExecutionStrReplaceResult => {
-                f.write_str("text_editor_code_execution_str_replace_result")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextEditorCodeExecutionStrReplaceResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_code_execution_str_replace_result" => {
-                Ok(Self::TextEditorCodeExecutionStrReplaceResult)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str>
-for BetaTextEditorCodeExecutionStrReplaceResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaTextEditorCodeExecutionStrReplaceResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -9192,54 +4739,6 @@ pub enum BetaTextEditorCodeExecutionToolResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextEditorCodeExecutionToolResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditorCodeExecutionToolResult => {
-                f.write_str("text_editor_code_execution_tool_result")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextEditorCodeExecutionToolResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_code_execution_tool_result" => {
-                Ok(Self::TextEditorCodeExecutionToolResult)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str>
-for BetaTextEditorCodeExecutionToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaTextEditorCodeExecutionToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaTextEditorCodeExecutionToolResultBlockParamType {
     fn default() -> Self {
         BetaTextEditorCodeExecutionToolResultBlockParamType::TextEditorCodeExecutionToolResult
@@ -9253,53 +4752,6 @@ pub enum BetaTextEditorCodeExecutionToolResultBlockType {
     ///`text_editor_code_execution_tool_result`
     #[serde(rename = "text_editor_code_execution_tool_result")]
     TextEditorCodeExecutionToolResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextEditorCodeExecutionToolResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditorCodeExecutionToolResult => {
-                f.write_str("text_editor_code_execution_tool_result")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextEditorCodeExecutionToolResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_code_execution_tool_result" => {
-                Ok(Self::TextEditorCodeExecutionToolResult)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaTextEditorCodeExecutionToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaTextEditorCodeExecutionToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -9361,54 +4813,6 @@ pub enum BetaTextEditorCodeExecutionToolResultErrorParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextEditorCodeExecutionToolResultErrorParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditorCodeExecutionToolResultError => {
-                f.write_str("text_editor_code_execution_tool_result_error")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextEditorCodeExecutionToolResultErrorParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_code_execution_tool_result_error" => {
-                Ok(Self::TextEditorCodeExecutionToolResultError)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str>
-for BetaTextEditorCodeExecutionToolResultErrorParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaTextEditorCodeExecutionToolResultErrorParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaTextEditorCodeExecutionToolResultErrorParamType {
     fn default() -> Self {
         BetaTextEditorCodeExecutionToolResultErrorParamType::TextEditorCodeExecutionToolResultError
@@ -9422,53 +4826,6 @@ pub enum BetaTextEditorCodeExecutionToolResultErrorType {
     ///`text_editor_code_execution_tool_result_error`
     #[serde(rename = "text_editor_code_execution_tool_result_error")]
     TextEditorCodeExecutionToolResultError,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextEditorCodeExecutionToolResultErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditorCodeExecutionToolResultError => {
-                f.write_str("text_editor_code_execution_tool_result_error")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextEditorCodeExecutionToolResultErrorType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_code_execution_tool_result_error" => {
-                Ok(Self::TextEditorCodeExecutionToolResultError)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaTextEditorCodeExecutionToolResultErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaTextEditorCodeExecutionToolResultErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -9546,54 +4903,6 @@ pub enum BetaTextEditorCodeExecutionViewResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextEditorCodeExecutionViewResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditorCodeExecutionViewResult => {
-                f.write_str("text_editor_code_execution_view_result")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextEditorCodeExecutionViewResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_code_execution_view_result" => {
-                Ok(Self::TextEditorCodeExecutionViewResult)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str>
-for BetaTextEditorCodeExecutionViewResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaTextEditorCodeExecutionViewResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaTextEditorCodeExecutionViewResultBlockParamType {
     fn default() -> Self {
         BetaTextEditorCodeExecutionViewResultBlockParamType::TextEditorCodeExecutionViewResult
@@ -9607,53 +4916,6 @@ pub enum BetaTextEditorCodeExecutionViewResultBlockType {
     ///`text_editor_code_execution_view_result`
     #[serde(rename = "text_editor_code_execution_view_result")]
     TextEditorCodeExecutionViewResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaTextEditorCodeExecutionViewResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditorCodeExecutionViewResult => {
-                f.write_str("text_editor_code_execution_view_result")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaTextEditorCodeExecutionViewResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_code_execution_view_result" => {
-                Ok(Self::TextEditorCodeExecutionViewResult)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaTextEditorCodeExecutionViewResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaTextEditorCodeExecutionViewResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -9707,48 +4969,6 @@ pub enum BetaThinkingBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaThinkingBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Thinking => f.write_str("thinking"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaThinkingBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "thinking" => Ok(Self::Thinking),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaThinkingBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaThinkingBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaThinkingBlockParamType {
     fn default() -> Self {
         BetaThinkingBlockParamType::Thinking
@@ -9762,48 +4982,6 @@ pub enum BetaThinkingBlockType {
     ///`thinking`
     #[serde(rename = "thinking")]
     Thinking,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaThinkingBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Thinking => f.write_str("thinking"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaThinkingBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "thinking" => Ok(Self::Thinking),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaThinkingBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaThinkingBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -9842,48 +5020,6 @@ pub enum BetaThinkingConfigAdaptiveType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaThinkingConfigAdaptiveType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Adaptive => f.write_str("adaptive"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaThinkingConfigAdaptiveType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "adaptive" => Ok(Self::Adaptive),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaThinkingConfigAdaptiveType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaThinkingConfigAdaptiveType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaThinkingConfigAdaptiveType {
     fn default() -> Self {
         BetaThinkingConfigAdaptiveType::Adaptive
@@ -9919,48 +5055,6 @@ pub enum BetaThinkingConfigDisabledType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaThinkingConfigDisabledType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Disabled => f.write_str("disabled"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaThinkingConfigDisabledType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "disabled" => Ok(Self::Disabled),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaThinkingConfigDisabledType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaThinkingConfigDisabledType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaThinkingConfigDisabledType {
     fn default() -> Self {
         BetaThinkingConfigDisabledType::Disabled
@@ -9986,48 +5080,6 @@ pub enum BetaThinkingConfigEnabledType {
     ///`enabled`
     #[serde(rename = "enabled")]
     Enabled,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaThinkingConfigEnabledType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Enabled => f.write_str("enabled"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaThinkingConfigEnabledType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "enabled" => Ok(Self::Enabled),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaThinkingConfigEnabledType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaThinkingConfigEnabledType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -10059,48 +5111,6 @@ pub enum BetaThinkingDeltaType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaThinkingDeltaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ThinkingDelta => f.write_str("thinking_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaThinkingDeltaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "thinking_delta" => Ok(Self::ThinkingDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaThinkingDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaThinkingDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaThinkingDeltaType {
     fn default() -> Self {
         BetaThinkingDeltaType::ThinkingDelta
@@ -10126,48 +5136,6 @@ pub enum BetaThinkingTurnsType {
     ///`thinking_turns`
     #[serde(rename = "thinking_turns")]
     ThinkingTurns,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaThinkingTurnsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ThinkingTurns => f.write_str("thinking_turns"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaThinkingTurnsType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "thinking_turns" => Ok(Self::ThinkingTurns),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaThinkingTurnsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaThinkingTurnsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -10268,48 +5236,6 @@ pub enum BetaToolBash20241022Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolBash20241022Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Bash => f.write_str("bash"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolBash20241022Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash" => Ok(Self::Bash),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolBash20241022Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolBash20241022Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolBash20241022Name {
     fn default() -> Self {
         BetaToolBash20241022Name::Bash
@@ -10323,48 +5249,6 @@ pub enum BetaToolBash20241022Type {
     ///`bash_20241022`
     #[serde(rename = "bash_20241022")]
     Bash20241022,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolBash20241022Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Bash20241022 => f.write_str("bash_20241022"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolBash20241022Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash_20241022" => Ok(Self::Bash20241022),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolBash20241022Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolBash20241022Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -10429,48 +5313,6 @@ pub enum BetaToolBash20250124Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolBash20250124Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Bash => f.write_str("bash"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolBash20250124Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash" => Ok(Self::Bash),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolBash20250124Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolBash20250124Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolBash20250124Name {
     fn default() -> Self {
         BetaToolBash20250124Name::Bash
@@ -10484,48 +5326,6 @@ pub enum BetaToolBash20250124Type {
     ///`bash_20250124`
     #[serde(rename = "bash_20250124")]
     Bash20250124,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolBash20250124Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Bash20250124 => f.write_str("bash_20250124"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolBash20250124Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash_20250124" => Ok(Self::Bash20250124),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolBash20250124Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolBash20250124Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -10568,48 +5368,6 @@ pub enum BetaToolChoiceAnyType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolChoiceAnyType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Any => f.write_str("any"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolChoiceAnyType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "any" => Ok(Self::Any),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolChoiceAnyType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolChoiceAnyType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolChoiceAnyType {
     fn default() -> Self {
         BetaToolChoiceAnyType::Any
@@ -10649,48 +5407,6 @@ pub enum BetaToolChoiceAutoType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolChoiceAutoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Auto => f.write_str("auto"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolChoiceAutoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "auto" => Ok(Self::Auto),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolChoiceAutoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolChoiceAutoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolChoiceAutoType {
     fn default() -> Self {
         BetaToolChoiceAutoType::Auto
@@ -10726,48 +5442,6 @@ pub enum BetaToolChoiceNoneType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolChoiceNoneType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::None => f.write_str("none"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolChoiceNoneType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "none" => Ok(Self::None),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolChoiceNoneType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolChoiceNoneType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolChoiceNoneType {
     fn default() -> Self {
         BetaToolChoiceNoneType::None
@@ -10796,48 +5470,6 @@ pub enum BetaToolChoiceToolType {
     ///`tool`
     #[serde(rename = "tool")]
     Tool,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolChoiceToolType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Tool => f.write_str("tool"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolChoiceToolType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool" => Ok(Self::Tool),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolChoiceToolType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolChoiceToolType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -10894,48 +5526,6 @@ pub enum BetaToolComputerUse20241022Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolComputerUse20241022Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Computer => f.write_str("computer"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolComputerUse20241022Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "computer" => Ok(Self::Computer),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolComputerUse20241022Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolComputerUse20241022Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolComputerUse20241022Name {
     fn default() -> Self {
         BetaToolComputerUse20241022Name::Computer
@@ -10949,48 +5539,6 @@ pub enum BetaToolComputerUse20241022Type {
     ///`computer_20241022`
     #[serde(rename = "computer_20241022")]
     Computer20241022,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolComputerUse20241022Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Computer20241022 => f.write_str("computer_20241022"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolComputerUse20241022Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "computer_20241022" => Ok(Self::Computer20241022),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolComputerUse20241022Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolComputerUse20241022Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -11047,48 +5595,6 @@ pub enum BetaToolComputerUse20250124Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolComputerUse20250124Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Computer => f.write_str("computer"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolComputerUse20250124Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "computer" => Ok(Self::Computer),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolComputerUse20250124Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolComputerUse20250124Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolComputerUse20250124Name {
     fn default() -> Self {
         BetaToolComputerUse20250124Name::Computer
@@ -11102,48 +5608,6 @@ pub enum BetaToolComputerUse20250124Type {
     ///`computer_20250124`
     #[serde(rename = "computer_20250124")]
     Computer20250124,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolComputerUse20250124Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Computer20250124 => f.write_str("computer_20250124"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolComputerUse20250124Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "computer_20250124" => Ok(Self::Computer20250124),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolComputerUse20250124Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolComputerUse20250124Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -11203,48 +5667,6 @@ pub enum BetaToolComputerUse20251124Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolComputerUse20251124Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Computer => f.write_str("computer"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolComputerUse20251124Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "computer" => Ok(Self::Computer),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolComputerUse20251124Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolComputerUse20251124Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolComputerUse20251124Name {
     fn default() -> Self {
         BetaToolComputerUse20251124Name::Computer
@@ -11258,48 +5680,6 @@ pub enum BetaToolComputerUse20251124Type {
     ///`computer_20251124`
     #[serde(rename = "computer_20251124")]
     Computer20251124,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolComputerUse20251124Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Computer20251124 => f.write_str("computer_20251124"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolComputerUse20251124Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "computer_20251124" => Ok(Self::Computer20251124),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolComputerUse20251124Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolComputerUse20251124Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -11334,48 +5714,6 @@ pub enum BetaToolInputSchemaType {
     ///`object`
     #[serde(rename = "object")]
     Object,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolInputSchemaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Object => f.write_str("object"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolInputSchemaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "object" => Ok(Self::Object),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolInputSchemaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolInputSchemaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -11428,48 +5766,6 @@ pub enum BetaToolReferenceBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolReferenceBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolReference => f.write_str("tool_reference"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolReferenceBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_reference" => Ok(Self::ToolReference),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolReferenceBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolReferenceBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolReferenceBlockParamType {
     fn default() -> Self {
         BetaToolReferenceBlockParamType::ToolReference
@@ -11483,48 +5779,6 @@ pub enum BetaToolReferenceBlockType {
     ///`tool_reference`
     #[serde(rename = "tool_reference")]
     ToolReference,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolReferenceBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolReference => f.write_str("tool_reference"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolReferenceBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_reference" => Ok(Self::ToolReference),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolReferenceBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolReferenceBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -11587,48 +5841,6 @@ pub enum BetaToolResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolResult => f.write_str("tool_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_result" => Ok(Self::ToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolResultBlockParamType {
     fn default() -> Self {
         BetaToolResultBlockParamType::ToolResult
@@ -11667,49 +5879,6 @@ pub enum BetaToolSearchToolBm2520251119Name {
     ///`tool_search_tool_bm25`
     #[serde(rename = "tool_search_tool_bm25")]
     ToolSearchToolBm25,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolSearchToolBm2520251119Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolSearchToolBm25 => f.write_str("tool_search_tool_bm25"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolSearchToolBm2520251119Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_search_tool_bm25" => Ok(Self::ToolSearchToolBm25),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolSearchToolBm2520251119Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaToolSearchToolBm2520251119Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -11810,49 +5979,6 @@ pub enum BetaToolSearchToolRegex20251119Name {
     ///`tool_search_tool_regex`
     #[serde(rename = "tool_search_tool_regex")]
     ToolSearchToolRegex,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolSearchToolRegex20251119Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolSearchToolRegex => f.write_str("tool_search_tool_regex"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolSearchToolRegex20251119Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_search_tool_regex" => Ok(Self::ToolSearchToolRegex),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolSearchToolRegex20251119Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaToolSearchToolRegex20251119Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -11974,49 +6100,6 @@ pub enum BetaToolSearchToolResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolSearchToolResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolSearchToolResult => f.write_str("tool_search_tool_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolSearchToolResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_search_tool_result" => Ok(Self::ToolSearchToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolSearchToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaToolSearchToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolSearchToolResultBlockParamType {
     fn default() -> Self {
         BetaToolSearchToolResultBlockParamType::ToolSearchToolResult
@@ -12030,49 +6113,6 @@ pub enum BetaToolSearchToolResultBlockType {
     ///`tool_search_tool_result`
     #[serde(rename = "tool_search_tool_result")]
     ToolSearchToolResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolSearchToolResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolSearchToolResult => f.write_str("tool_search_tool_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolSearchToolResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_search_tool_result" => Ok(Self::ToolSearchToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolSearchToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaToolSearchToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -12131,51 +6171,6 @@ pub enum BetaToolSearchToolResultErrorParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolSearchToolResultErrorParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolSearchToolResultError => {
-                f.write_str("tool_search_tool_result_error")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolSearchToolResultErrorParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_search_tool_result_error" => Ok(Self::ToolSearchToolResultError),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolSearchToolResultErrorParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaToolSearchToolResultErrorParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolSearchToolResultErrorParamType {
     fn default() -> Self {
         BetaToolSearchToolResultErrorParamType::ToolSearchToolResultError
@@ -12189,51 +6184,6 @@ pub enum BetaToolSearchToolResultErrorType {
     ///`tool_search_tool_result_error`
     #[serde(rename = "tool_search_tool_result_error")]
     ToolSearchToolResultError,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolSearchToolResultErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolSearchToolResultError => {
-                f.write_str("tool_search_tool_result_error")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolSearchToolResultErrorType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_search_tool_result_error" => Ok(Self::ToolSearchToolResultError),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolSearchToolResultErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaToolSearchToolResultErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -12289,51 +6239,6 @@ pub enum BetaToolSearchToolSearchResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolSearchToolSearchResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolSearchToolSearchResult => {
-                f.write_str("tool_search_tool_search_result")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolSearchToolSearchResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_search_tool_search_result" => Ok(Self::ToolSearchToolSearchResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolSearchToolSearchResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaToolSearchToolSearchResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolSearchToolSearchResultBlockParamType {
     fn default() -> Self {
         BetaToolSearchToolSearchResultBlockParamType::ToolSearchToolSearchResult
@@ -12347,51 +6252,6 @@ pub enum BetaToolSearchToolSearchResultBlockType {
     ///`tool_search_tool_search_result`
     #[serde(rename = "tool_search_tool_search_result")]
     ToolSearchToolSearchResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolSearchToolSearchResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolSearchToolSearchResult => {
-                f.write_str("tool_search_tool_search_result")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolSearchToolSearchResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_search_tool_search_result" => Ok(Self::ToolSearchToolSearchResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolSearchToolSearchResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaToolSearchToolSearchResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -12456,48 +6316,6 @@ pub enum BetaToolTextEditor20241022Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolTextEditor20241022Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::StrReplaceEditor => f.write_str("str_replace_editor"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolTextEditor20241022Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "str_replace_editor" => Ok(Self::StrReplaceEditor),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolTextEditor20241022Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolTextEditor20241022Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolTextEditor20241022Name {
     fn default() -> Self {
         BetaToolTextEditor20241022Name::StrReplaceEditor
@@ -12511,48 +6329,6 @@ pub enum BetaToolTextEditor20241022Type {
     ///`text_editor_20241022`
     #[serde(rename = "text_editor_20241022")]
     TextEditor20241022,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolTextEditor20241022Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditor20241022 => f.write_str("text_editor_20241022"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolTextEditor20241022Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_20241022" => Ok(Self::TextEditor20241022),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolTextEditor20241022Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolTextEditor20241022Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -12617,48 +6393,6 @@ pub enum BetaToolTextEditor20250124Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolTextEditor20250124Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::StrReplaceEditor => f.write_str("str_replace_editor"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolTextEditor20250124Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "str_replace_editor" => Ok(Self::StrReplaceEditor),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolTextEditor20250124Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolTextEditor20250124Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolTextEditor20250124Name {
     fn default() -> Self {
         BetaToolTextEditor20250124Name::StrReplaceEditor
@@ -12672,48 +6406,6 @@ pub enum BetaToolTextEditor20250124Type {
     ///`text_editor_20250124`
     #[serde(rename = "text_editor_20250124")]
     TextEditor20250124,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolTextEditor20250124Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditor20250124 => f.write_str("text_editor_20250124"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolTextEditor20250124Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_20250124" => Ok(Self::TextEditor20250124),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolTextEditor20250124Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolTextEditor20250124Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -12778,48 +6470,6 @@ pub enum BetaToolTextEditor20250429Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolTextEditor20250429Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::StrReplaceBasedEditTool => f.write_str("str_replace_based_edit_tool"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolTextEditor20250429Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "str_replace_based_edit_tool" => Ok(Self::StrReplaceBasedEditTool),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolTextEditor20250429Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolTextEditor20250429Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolTextEditor20250429Name {
     fn default() -> Self {
         BetaToolTextEditor20250429Name::StrReplaceBasedEditTool
@@ -12833,48 +6483,6 @@ pub enum BetaToolTextEditor20250429Type {
     ///`text_editor_20250429`
     #[serde(rename = "text_editor_20250429")]
     TextEditor20250429,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolTextEditor20250429Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditor20250429 => f.write_str("text_editor_20250429"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolTextEditor20250429Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_20250429" => Ok(Self::TextEditor20250429),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolTextEditor20250429Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolTextEditor20250429Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -12943,48 +6551,6 @@ pub enum BetaToolTextEditor20250728Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolTextEditor20250728Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::StrReplaceBasedEditTool => f.write_str("str_replace_based_edit_tool"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolTextEditor20250728Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "str_replace_based_edit_tool" => Ok(Self::StrReplaceBasedEditTool),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolTextEditor20250728Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolTextEditor20250728Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolTextEditor20250728Name {
     fn default() -> Self {
         BetaToolTextEditor20250728Name::StrReplaceBasedEditTool
@@ -13001,48 +6567,6 @@ pub enum BetaToolTextEditor20250728Type {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolTextEditor20250728Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditor20250728 => f.write_str("text_editor_20250728"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolTextEditor20250728Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_20250728" => Ok(Self::TextEditor20250728),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolTextEditor20250728Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolTextEditor20250728Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolTextEditor20250728Type {
     fn default() -> Self {
         BetaToolTextEditor20250728Type::TextEditor20250728
@@ -13056,48 +6580,6 @@ pub enum BetaToolType {
     ///`custom`
     #[serde(rename = "custom")]
     Custom,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Custom => f.write_str("custom"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "custom" => Ok(Self::Custom),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -13157,48 +6639,6 @@ pub enum BetaToolUseBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolUseBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolUse => f.write_str("tool_use"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolUseBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_use" => Ok(Self::ToolUse),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolUseBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolUseBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolUseBlockParamType {
     fn default() -> Self {
         BetaToolUseBlockParamType::ToolUse
@@ -13212,48 +6652,6 @@ pub enum BetaToolUseBlockType {
     ///`tool_use`
     #[serde(rename = "tool_use")]
     ToolUse,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolUseBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolUse => f.write_str("tool_use"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolUseBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_use" => Ok(Self::ToolUse),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolUseBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolUseBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -13285,48 +6683,6 @@ pub enum BetaToolUsesKeepType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolUsesKeepType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolUses => f.write_str("tool_uses"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolUsesKeepType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_uses" => Ok(Self::ToolUses),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolUsesKeepType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolUsesKeepType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaToolUsesKeepType {
     fn default() -> Self {
         BetaToolUsesKeepType::ToolUses
@@ -13352,48 +6708,6 @@ pub enum BetaToolUsesTriggerType {
     ///`tool_uses`
     #[serde(rename = "tool_uses")]
     ToolUses,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaToolUsesTriggerType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolUses => f.write_str("tool_uses"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaToolUsesTriggerType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_uses" => Ok(Self::ToolUses),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaToolUsesTriggerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaToolUsesTriggerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -13425,48 +6739,6 @@ pub enum BetaUrlImageSourceType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaUrlImageSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Url => f.write_str("url"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaUrlImageSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "url" => Ok(Self::Url),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaUrlImageSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaUrlImageSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaUrlImageSourceType {
     fn default() -> Self {
         BetaUrlImageSourceType::Url
@@ -13492,48 +6764,6 @@ pub enum BetaUrlPdfSourceType {
     ///`url`
     #[serde(rename = "url")]
     Url,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaUrlPdfSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Url => f.write_str("url"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaUrlPdfSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "url" => Ok(Self::Url),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaUrlPdfSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaUrlPdfSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -13627,48 +6857,6 @@ pub enum BetaWebFetchBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebFetchBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebFetchResult => f.write_str("web_fetch_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebFetchBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_fetch_result" => Ok(Self::WebFetchResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebFetchBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaWebFetchBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaWebFetchBlockParamType {
     fn default() -> Self {
         BetaWebFetchBlockParamType::WebFetchResult
@@ -13682,48 +6870,6 @@ pub enum BetaWebFetchBlockType {
     ///`web_fetch_result`
     #[serde(rename = "web_fetch_result")]
     WebFetchResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebFetchBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebFetchResult => f.write_str("web_fetch_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebFetchBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_fetch_result" => Ok(Self::WebFetchResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebFetchBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaWebFetchBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -13802,48 +6948,6 @@ pub enum BetaWebFetchTool20250910Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebFetchTool20250910Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebFetch => f.write_str("web_fetch"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebFetchTool20250910Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_fetch" => Ok(Self::WebFetch),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebFetchTool20250910Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaWebFetchTool20250910Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaWebFetchTool20250910Name {
     fn default() -> Self {
         BetaWebFetchTool20250910Name::WebFetch
@@ -13857,48 +6961,6 @@ pub enum BetaWebFetchTool20250910Type {
     ///`web_fetch_20250910`
     #[serde(rename = "web_fetch_20250910")]
     WebFetch20250910,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebFetchTool20250910Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebFetch20250910 => f.write_str("web_fetch_20250910"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebFetchTool20250910Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_fetch_20250910" => Ok(Self::WebFetch20250910),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebFetchTool20250910Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaWebFetchTool20250910Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -13961,49 +7023,6 @@ pub enum BetaWebFetchToolResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebFetchToolResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebFetchToolResult => f.write_str("web_fetch_tool_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebFetchToolResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_fetch_tool_result" => Ok(Self::WebFetchToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebFetchToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaWebFetchToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaWebFetchToolResultBlockParamType {
     fn default() -> Self {
         BetaWebFetchToolResultBlockParamType::WebFetchToolResult
@@ -14017,48 +7036,6 @@ pub enum BetaWebFetchToolResultBlockType {
     ///`web_fetch_tool_result`
     #[serde(rename = "web_fetch_tool_result")]
     WebFetchToolResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebFetchToolResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebFetchToolResult => f.write_str("web_fetch_tool_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebFetchToolResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_fetch_tool_result" => Ok(Self::WebFetchToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebFetchToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaWebFetchToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -14114,49 +7091,6 @@ pub enum BetaWebFetchToolResultErrorBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebFetchToolResultErrorBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebFetchToolResultError => f.write_str("web_fetch_tool_result_error"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebFetchToolResultErrorBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_fetch_tool_result_error" => Ok(Self::WebFetchToolResultError),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebFetchToolResultErrorBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaWebFetchToolResultErrorBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaWebFetchToolResultErrorBlockParamType {
     fn default() -> Self {
         BetaWebFetchToolResultErrorBlockParamType::WebFetchToolResultError
@@ -14170,49 +7104,6 @@ pub enum BetaWebFetchToolResultErrorBlockType {
     ///`web_fetch_tool_result_error`
     #[serde(rename = "web_fetch_tool_result_error")]
     WebFetchToolResultError,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebFetchToolResultErrorBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebFetchToolResultError => f.write_str("web_fetch_tool_result_error"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebFetchToolResultErrorBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_fetch_tool_result_error" => Ok(Self::WebFetchToolResultError),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebFetchToolResultErrorBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaWebFetchToolResultErrorBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -14279,49 +7170,6 @@ pub enum BetaWebSearchResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebSearchResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchResult => f.write_str("web_search_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebSearchResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_result" => Ok(Self::WebSearchResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebSearchResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaWebSearchResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaWebSearchResultBlockParamType {
     fn default() -> Self {
         BetaWebSearchResultBlockParamType::WebSearchResult
@@ -14335,48 +7183,6 @@ pub enum BetaWebSearchResultBlockType {
     ///`web_search_result`
     #[serde(rename = "web_search_result")]
     WebSearchResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebSearchResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchResult => f.write_str("web_search_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebSearchResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_result" => Ok(Self::WebSearchResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebSearchResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaWebSearchResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -14450,48 +7256,6 @@ pub enum BetaWebSearchTool20250305Name {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebSearchTool20250305Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearch => f.write_str("web_search"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebSearchTool20250305Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search" => Ok(Self::WebSearch),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebSearchTool20250305Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaWebSearchTool20250305Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaWebSearchTool20250305Name {
     fn default() -> Self {
         BetaWebSearchTool20250305Name::WebSearch
@@ -14505,48 +7269,6 @@ pub enum BetaWebSearchTool20250305Type {
     ///`web_search_20250305`
     #[serde(rename = "web_search_20250305")]
     WebSearch20250305,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebSearchTool20250305Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearch20250305 => f.write_str("web_search_20250305"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebSearchTool20250305Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_20250305" => Ok(Self::WebSearch20250305),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebSearchTool20250305Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String> for BetaWebSearchTool20250305Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -14604,49 +7326,6 @@ pub enum BetaWebSearchTool20250305UserLocationType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebSearchTool20250305UserLocationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Approximate => f.write_str("approximate"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebSearchTool20250305UserLocationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "approximate" => Ok(Self::Approximate),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebSearchTool20250305UserLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaWebSearchTool20250305UserLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaWebSearchTool20250305UserLocationType {
     fn default() -> Self {
         BetaWebSearchTool20250305UserLocationType::Approximate
@@ -14678,49 +7357,6 @@ pub enum BetaWebSearchToolRequestErrorType {
     ///`web_search_tool_result_error`
     #[serde(rename = "web_search_tool_result_error")]
     WebSearchToolResultError,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebSearchToolRequestErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchToolResultError => f.write_str("web_search_tool_result_error"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebSearchToolRequestErrorType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_tool_result_error" => Ok(Self::WebSearchToolResultError),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebSearchToolRequestErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaWebSearchToolRequestErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -14840,49 +7476,6 @@ pub enum BetaWebSearchToolResultBlockParamType {
 }
 
 #[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebSearchToolResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchToolResult => f.write_str("web_search_tool_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebSearchToolResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_tool_result" => Ok(Self::WebSearchToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebSearchToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaWebSearchToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
 impl ::std::default::Default for BetaWebSearchToolResultBlockParamType {
     fn default() -> Self {
         BetaWebSearchToolResultBlockParamType::WebSearchToolResult
@@ -14896,49 +7489,6 @@ pub enum BetaWebSearchToolResultBlockType {
     ///`web_search_tool_result`
     #[serde(rename = "web_search_tool_result")]
     WebSearchToolResult,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebSearchToolResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchToolResult => f.write_str("web_search_tool_result"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebSearchToolResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_tool_result" => Ok(Self::WebSearchToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebSearchToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaWebSearchToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -14973,49 +7523,6 @@ pub enum BetaWebSearchToolResultErrorType {
     ///`web_search_tool_result_error`
     #[serde(rename = "web_search_tool_result_error")]
     WebSearchToolResultError,
-}
-
-#[cfg(feature = "beta")]
-impl ::std::fmt::Display for BetaWebSearchToolResultErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchToolResultError => f.write_str("web_search_tool_result_error"),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::str::FromStr for BetaWebSearchToolResultErrorType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_tool_result_error" => Ok(Self::WebSearchToolResultError),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<&str> for BetaWebSearchToolResultErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "beta")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BetaWebSearchToolResultErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "beta")]
@@ -15055,48 +7562,6 @@ pub enum CacheControlEphemeralType {
     ///`ephemeral`
     #[serde(rename = "ephemeral")]
     Ephemeral,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for CacheControlEphemeralType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Ephemeral => f.write_str("ephemeral"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for CacheControlEphemeralType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "ephemeral" => Ok(Self::Ephemeral),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for CacheControlEphemeralType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for CacheControlEphemeralType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -15178,48 +7643,6 @@ pub enum CitationCharLocationParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for CitationCharLocationParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CharLocation => f.write_str("char_location"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for CitationCharLocationParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "char_location" => Ok(Self::CharLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for CitationCharLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for CitationCharLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for CitationCharLocationParamType {
     fn default() -> Self {
         CitationCharLocationParamType::CharLocation
@@ -15233,48 +7656,6 @@ pub enum CitationCharLocationType {
     ///`char_location`
     #[serde(rename = "char_location")]
     CharLocation,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for CitationCharLocationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CharLocation => f.write_str("char_location"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for CitationCharLocationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "char_location" => Ok(Self::CharLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for CitationCharLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for CitationCharLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -15348,49 +7729,6 @@ pub enum CitationContentBlockLocationParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for CitationContentBlockLocationParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ContentBlockLocation => f.write_str("content_block_location"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for CitationContentBlockLocationParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "content_block_location" => Ok(Self::ContentBlockLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for CitationContentBlockLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for CitationContentBlockLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for CitationContentBlockLocationParamType {
     fn default() -> Self {
         CitationContentBlockLocationParamType::ContentBlockLocation
@@ -15404,49 +7742,6 @@ pub enum CitationContentBlockLocationType {
     ///`content_block_location`
     #[serde(rename = "content_block_location")]
     ContentBlockLocation,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for CitationContentBlockLocationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ContentBlockLocation => f.write_str("content_block_location"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for CitationContentBlockLocationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "content_block_location" => Ok(Self::ContentBlockLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for CitationContentBlockLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for CitationContentBlockLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -15517,48 +7812,6 @@ pub enum CitationPageLocationParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for CitationPageLocationParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::PageLocation => f.write_str("page_location"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for CitationPageLocationParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "page_location" => Ok(Self::PageLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for CitationPageLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for CitationPageLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for CitationPageLocationParamType {
     fn default() -> Self {
         CitationPageLocationParamType::PageLocation
@@ -15572,48 +7825,6 @@ pub enum CitationPageLocationType {
     ///`page_location`
     #[serde(rename = "page_location")]
     PageLocation,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for CitationPageLocationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::PageLocation => f.write_str("page_location"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for CitationPageLocationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "page_location" => Ok(Self::PageLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for CitationPageLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for CitationPageLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -15662,49 +7873,6 @@ pub enum CitationSearchResultLocationParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for CitationSearchResultLocationParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SearchResultLocation => f.write_str("search_result_location"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for CitationSearchResultLocationParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "search_result_location" => Ok(Self::SearchResultLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for CitationSearchResultLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for CitationSearchResultLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for CitationSearchResultLocationParamType {
     fn default() -> Self {
         CitationSearchResultLocationParamType::SearchResultLocation
@@ -15746,49 +7914,6 @@ pub enum CitationWebSearchResultLocationParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for CitationWebSearchResultLocationParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchResultLocation => f.write_str("web_search_result_location"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for CitationWebSearchResultLocationParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_result_location" => Ok(Self::WebSearchResultLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for CitationWebSearchResultLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for CitationWebSearchResultLocationParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for CitationWebSearchResultLocationParamType {
     fn default() -> Self {
         CitationWebSearchResultLocationParamType::WebSearchResultLocation
@@ -15824,48 +7949,6 @@ pub enum CitationsDeltaType {
     ///`citations_delta`
     #[serde(rename = "citations_delta")]
     CitationsDelta,
-}
-
-#[cfg(feature = "messages")]
-impl ::std::fmt::Display for CitationsDeltaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::CitationsDelta => f.write_str("citations_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::str::FromStr for CitationsDeltaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "citations_delta" => Ok(Self::CitationsDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<&str> for CitationsDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<::std::string::String> for CitationsDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "messages")]
@@ -15914,49 +7997,6 @@ pub enum CitationsSearchResultLocationType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for CitationsSearchResultLocationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SearchResultLocation => f.write_str("search_result_location"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for CitationsSearchResultLocationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "search_result_location" => Ok(Self::SearchResultLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for CitationsSearchResultLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for CitationsSearchResultLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for CitationsSearchResultLocationType {
     fn default() -> Self {
         CitationsSearchResultLocationType::SearchResultLocation
@@ -15998,49 +8038,6 @@ pub enum CitationsWebSearchResultLocationType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for CitationsWebSearchResultLocationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchResultLocation => f.write_str("web_search_result_location"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for CitationsWebSearchResultLocationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_result_location" => Ok(Self::WebSearchResultLocation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for CitationsWebSearchResultLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for CitationsWebSearchResultLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for CitationsWebSearchResultLocationType {
     fn default() -> Self {
         CitationsWebSearchResultLocationType::WebSearchResultLocation
@@ -16066,48 +8063,6 @@ pub enum ClaudeCodeApiActorType {
     ///`api_actor`
     #[serde(rename = "api_actor")]
     ApiActor,
-}
-
-#[cfg(feature = "admin")]
-impl ::std::fmt::Display for ClaudeCodeApiActorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ApiActor => f.write_str("api_actor"),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::str::FromStr for ClaudeCodeApiActorType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "api_actor" => Ok(Self::ApiActor),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<&str> for ClaudeCodeApiActorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<::std::string::String> for ClaudeCodeApiActorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "admin")]
@@ -16260,48 +8215,6 @@ pub enum ClaudeCodeUserActorType {
 }
 
 #[cfg(feature = "admin")]
-impl ::std::fmt::Display for ClaudeCodeUserActorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::UserActor => f.write_str("user_actor"),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::str::FromStr for ClaudeCodeUserActorType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "user_actor" => Ok(Self::UserActor),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<&str> for ClaudeCodeUserActorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<::std::string::String> for ClaudeCodeUserActorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
 impl ::std::default::Default for ClaudeCodeUserActorType {
     fn default() -> Self {
         ClaudeCodeUserActorType::UserActor
@@ -16368,48 +8281,6 @@ pub enum CompletionType {
 }
 
 #[cfg(feature = "completions")]
-impl ::std::fmt::Display for CompletionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Completion => f.write_str("completion"),
-        }
-    }
-}
-
-#[cfg(feature = "completions")]
-impl ::std::str::FromStr for CompletionType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "completion" => Ok(Self::Completion),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "completions")]
-impl ::std::convert::TryFrom<&str> for CompletionType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "completions")]
-impl ::std::convert::TryFrom<::std::string::String> for CompletionType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "completions")]
 impl ::std::default::Default for CompletionType {
     fn default() -> Self {
         CompletionType::Completion
@@ -16454,48 +8325,6 @@ pub enum ContentBlockSourceType {
     ///`content`
     #[serde(rename = "content")]
     Content,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ContentBlockSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Content => f.write_str("content"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ContentBlockSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "content" => Ok(Self::Content),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ContentBlockSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ContentBlockSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -16590,48 +8419,6 @@ pub enum DeletedFileType {
     FileDeleted,
 }
 
-#[cfg(feature = "files")]
-impl ::std::fmt::Display for DeletedFileType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::FileDeleted => f.write_str("file_deleted"),
-        }
-    }
-}
-
-#[cfg(feature = "files")]
-impl ::std::str::FromStr for DeletedFileType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "file_deleted" => Ok(Self::FileDeleted),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "files")]
-impl ::std::convert::TryFrom<&str> for DeletedFileType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "files")]
-impl ::std::convert::TryFrom<::std::string::String> for DeletedFileType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
 #[cfg(feature = "admin")]
 ///What deleting an invite returns.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -16651,48 +8438,6 @@ pub enum DeletedInviteType {
     ///`invite_deleted`
     #[serde(rename = "invite_deleted")]
     InviteDeleted,
-}
-
-#[cfg(feature = "admin")]
-impl ::std::fmt::Display for DeletedInviteType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::InviteDeleted => f.write_str("invite_deleted"),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::str::FromStr for DeletedInviteType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "invite_deleted" => Ok(Self::InviteDeleted),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<&str> for DeletedInviteType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<::std::string::String> for DeletedInviteType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "admin")]
@@ -16721,48 +8466,6 @@ pub enum DeletedMessageBatchType {
     ///`message_batch_deleted`
     #[serde(rename = "message_batch_deleted")]
     MessageBatchDeleted,
-}
-
-#[cfg(feature = "batches")]
-impl ::std::fmt::Display for DeletedMessageBatchType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MessageBatchDeleted => f.write_str("message_batch_deleted"),
-        }
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::str::FromStr for DeletedMessageBatchType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message_batch_deleted" => Ok(Self::MessageBatchDeleted),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::convert::TryFrom<&str> for DeletedMessageBatchType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::convert::TryFrom<::std::string::String> for DeletedMessageBatchType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "batches")]
@@ -16818,48 +8521,6 @@ pub enum DeletedUserType {
 }
 
 #[cfg(feature = "admin")]
-impl ::std::fmt::Display for DeletedUserType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::UserDeleted => f.write_str("user_deleted"),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::str::FromStr for DeletedUserType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "user_deleted" => Ok(Self::UserDeleted),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<&str> for DeletedUserType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<::std::string::String> for DeletedUserType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
 impl ::std::default::Default for DeletedUserType {
     fn default() -> Self {
         DeletedUserType::UserDeleted
@@ -16887,48 +8548,6 @@ pub enum DeletedWorkspaceMemberType {
     ///`workspace_member_deleted`
     #[serde(rename = "workspace_member_deleted")]
     WorkspaceMemberDeleted,
-}
-
-#[cfg(feature = "admin")]
-impl ::std::fmt::Display for DeletedWorkspaceMemberType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WorkspaceMemberDeleted => f.write_str("workspace_member_deleted"),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::str::FromStr for DeletedWorkspaceMemberType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "workspace_member_deleted" => Ok(Self::WorkspaceMemberDeleted),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<&str> for DeletedWorkspaceMemberType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<::std::string::String> for DeletedWorkspaceMemberType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "admin")]
@@ -16972,48 +8591,6 @@ pub enum DocumentBlockParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for DocumentBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Document => f.write_str("document"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for DocumentBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "document" => Ok(Self::Document),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for DocumentBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for DocumentBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for DocumentBlockParamType {
     fn default() -> Self {
         DocumentBlockParamType::Document
@@ -17049,44 +8626,6 @@ pub enum ErrorResponseType {
     ///`error`
     #[serde(rename = "error")]
     Error,
-}
-
-impl ::std::fmt::Display for ErrorResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Error => f.write_str("error"),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ErrorResponseType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "error" => Ok(Self::Error),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-impl ::std::convert::TryFrom<&str> for ErrorResponseType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-impl ::std::convert::TryFrom<::std::string::String> for ErrorResponseType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 impl ::std::default::Default for ErrorResponseType {
@@ -17129,48 +8668,6 @@ pub enum FileMetadataType {
 }
 
 #[cfg(feature = "files")]
-impl ::std::fmt::Display for FileMetadataType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::File => f.write_str("file"),
-        }
-    }
-}
-
-#[cfg(feature = "files")]
-impl ::std::str::FromStr for FileMetadataType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "file" => Ok(Self::File),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "files")]
-impl ::std::convert::TryFrom<&str> for FileMetadataType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "files")]
-impl ::std::convert::TryFrom<::std::string::String> for FileMetadataType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "files")]
 impl ::std::default::Default for FileMetadataType {
     fn default() -> Self {
         FileMetadataType::File
@@ -17210,48 +8707,6 @@ pub enum ImageBlockParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ImageBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Image => f.write_str("image"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ImageBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "image" => Ok(Self::Image),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ImageBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ImageBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ImageBlockParamType {
     fn default() -> Self {
         ImageBlockParamType::Image
@@ -17277,48 +8732,6 @@ pub enum InputJsonDeltaType {
     ///`input_json_delta`
     #[serde(rename = "input_json_delta")]
     InputJsonDelta,
-}
-
-#[cfg(feature = "messages")]
-impl ::std::fmt::Display for InputJsonDeltaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::InputJsonDelta => f.write_str("input_json_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::str::FromStr for InputJsonDeltaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "input_json_delta" => Ok(Self::InputJsonDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<&str> for InputJsonDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<::std::string::String> for InputJsonDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "messages")]
@@ -17373,48 +8786,6 @@ pub enum InviteType {
 }
 
 #[cfg(feature = "admin")]
-impl ::std::fmt::Display for InviteType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Invite => f.write_str("invite"),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::str::FromStr for InviteType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "invite" => Ok(Self::Invite),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<&str> for InviteType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<::std::string::String> for InviteType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
 impl ::std::default::Default for InviteType {
     fn default() -> Self {
         InviteType::Invite
@@ -17440,48 +8811,6 @@ pub enum JsonOutputFormatType {
     ///`json_schema`
     #[serde(rename = "json_schema")]
     JsonSchema,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for JsonOutputFormatType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::JsonSchema => f.write_str("json_schema"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for JsonOutputFormatType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "json_schema" => Ok(Self::JsonSchema),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for JsonOutputFormatType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for JsonOutputFormatType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -17754,48 +9083,6 @@ pub enum MessageBatchCanceledResultType {
 }
 
 #[cfg(feature = "batches")]
-impl ::std::fmt::Display for MessageBatchCanceledResultType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Canceled => f.write_str("canceled"),
-        }
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::str::FromStr for MessageBatchCanceledResultType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "canceled" => Ok(Self::Canceled),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::convert::TryFrom<&str> for MessageBatchCanceledResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::convert::TryFrom<::std::string::String> for MessageBatchCanceledResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "batches")]
 impl ::std::default::Default for MessageBatchCanceledResultType {
     fn default() -> Self {
         MessageBatchCanceledResultType::Canceled
@@ -17833,48 +9120,6 @@ pub enum MessageBatchErroredResultType {
 }
 
 #[cfg(feature = "batches")]
-impl ::std::fmt::Display for MessageBatchErroredResultType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Errored => f.write_str("errored"),
-        }
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::str::FromStr for MessageBatchErroredResultType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "errored" => Ok(Self::Errored),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::convert::TryFrom<&str> for MessageBatchErroredResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::convert::TryFrom<::std::string::String> for MessageBatchErroredResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "batches")]
 impl ::std::default::Default for MessageBatchErroredResultType {
     fn default() -> Self {
         MessageBatchErroredResultType::Errored
@@ -17907,48 +9152,6 @@ pub enum MessageBatchExpiredResultType {
     ///`expired`
     #[serde(rename = "expired")]
     Expired,
-}
-
-#[cfg(feature = "batches")]
-impl ::std::fmt::Display for MessageBatchExpiredResultType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Expired => f.write_str("expired"),
-        }
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::str::FromStr for MessageBatchExpiredResultType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "expired" => Ok(Self::Expired),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::convert::TryFrom<&str> for MessageBatchExpiredResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::convert::TryFrom<::std::string::String> for MessageBatchExpiredResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "batches")]
@@ -18019,48 +9222,6 @@ pub enum MessageBatchSucceededResultType {
 }
 
 #[cfg(feature = "batches")]
-impl ::std::fmt::Display for MessageBatchSucceededResultType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Succeeded => f.write_str("succeeded"),
-        }
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::str::FromStr for MessageBatchSucceededResultType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "succeeded" => Ok(Self::Succeeded),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::convert::TryFrom<&str> for MessageBatchSucceededResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::convert::TryFrom<::std::string::String> for MessageBatchSucceededResultType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "batches")]
 impl ::std::default::Default for MessageBatchSucceededResultType {
     fn default() -> Self {
         MessageBatchSucceededResultType::Succeeded
@@ -18074,48 +9235,6 @@ pub enum MessageBatchType {
     ///`message_batch`
     #[serde(rename = "message_batch")]
     MessageBatch,
-}
-
-#[cfg(feature = "batches")]
-impl ::std::fmt::Display for MessageBatchType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MessageBatch => f.write_str("message_batch"),
-        }
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::str::FromStr for MessageBatchType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message_batch" => Ok(Self::MessageBatch),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::convert::TryFrom<&str> for MessageBatchType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "batches")]
-impl ::std::convert::TryFrom<::std::string::String> for MessageBatchType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "batches")]
@@ -18302,48 +9421,6 @@ pub enum MessageErrorEventType {
 }
 
 #[cfg(any(feature = "beta", feature = "completions", feature = "messages"))]
-impl ::std::fmt::Display for MessageErrorEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Error => f.write_str("error"),
-        }
-    }
-}
-
-#[cfg(any(feature = "beta", feature = "completions", feature = "messages"))]
-impl ::std::str::FromStr for MessageErrorEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "error" => Ok(Self::Error),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "beta", feature = "completions", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for MessageErrorEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "beta", feature = "completions", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for MessageErrorEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "beta", feature = "completions", feature = "messages"))]
 impl ::std::default::Default for MessageErrorEventType {
     fn default() -> Self {
         MessageErrorEventType::Error
@@ -18465,48 +9542,6 @@ pub enum MessagePingEventType {
 }
 
 #[cfg(any(feature = "beta", feature = "completions", feature = "messages"))]
-impl ::std::fmt::Display for MessagePingEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Ping => f.write_str("ping"),
-        }
-    }
-}
-
-#[cfg(any(feature = "beta", feature = "completions", feature = "messages"))]
-impl ::std::str::FromStr for MessagePingEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "ping" => Ok(Self::Ping),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "beta", feature = "completions", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for MessagePingEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "beta", feature = "completions", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for MessagePingEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "beta", feature = "completions", feature = "messages"))]
 impl ::std::default::Default for MessagePingEventType {
     fn default() -> Self {
         MessagePingEventType::Ping
@@ -18520,48 +9555,6 @@ pub enum MessageRole {
     ///`assistant`
     #[serde(rename = "assistant")]
     Assistant,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for MessageRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Assistant => f.write_str("assistant"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for MessageRole {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "assistant" => Ok(Self::Assistant),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for MessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for MessageRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -18587,48 +9580,6 @@ pub enum MessageType {
     ///`message`
     #[serde(rename = "message")]
     Message,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for MessageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Message => f.write_str("message"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for MessageType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message" => Ok(Self::Message),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for MessageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for MessageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -18746,48 +9697,6 @@ pub enum ModelInfoType {
 }
 
 #[cfg(feature = "models")]
-impl ::std::fmt::Display for ModelInfoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Model => f.write_str("model"),
-        }
-    }
-}
-
-#[cfg(feature = "models")]
-impl ::std::str::FromStr for ModelInfoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "model" => Ok(Self::Model),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "models")]
-impl ::std::convert::TryFrom<&str> for ModelInfoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "models")]
-impl ::std::convert::TryFrom<::std::string::String> for ModelInfoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "models")]
 impl ::std::default::Default for ModelInfoType {
     fn default() -> Self {
         ModelInfoType::Model
@@ -18815,48 +9724,6 @@ pub enum OrganizationType {
     ///`organization`
     #[serde(rename = "organization")]
     Organization,
-}
-
-#[cfg(feature = "admin")]
-impl ::std::fmt::Display for OrganizationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Organization => f.write_str("organization"),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::str::FromStr for OrganizationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "organization" => Ok(Self::Organization),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<&str> for OrganizationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<::std::string::String> for OrganizationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "admin")]
@@ -18970,48 +9837,6 @@ pub enum PlainTextSourceMediaType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for PlainTextSourceMediaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextPlain => f.write_str("text/plain"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for PlainTextSourceMediaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text/plain" => Ok(Self::TextPlain),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for PlainTextSourceMediaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for PlainTextSourceMediaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for PlainTextSourceMediaType {
     fn default() -> Self {
         PlainTextSourceMediaType::TextPlain
@@ -19025,48 +9850,6 @@ pub enum PlainTextSourceType {
     ///`text`
     #[serde(rename = "text")]
     Text,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for PlainTextSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Text => f.write_str("text"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for PlainTextSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text" => Ok(Self::Text),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for PlainTextSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for PlainTextSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -19100,48 +9883,6 @@ pub enum RawContentBlockDeltaEventType {
 }
 
 #[cfg(feature = "messages")]
-impl ::std::fmt::Display for RawContentBlockDeltaEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ContentBlockDelta => f.write_str("content_block_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::str::FromStr for RawContentBlockDeltaEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "content_block_delta" => Ok(Self::ContentBlockDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<&str> for RawContentBlockDeltaEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<::std::string::String> for RawContentBlockDeltaEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
 impl ::std::default::Default for RawContentBlockDeltaEventType {
     fn default() -> Self {
         RawContentBlockDeltaEventType::ContentBlockDelta
@@ -19172,48 +9913,6 @@ pub enum RawContentBlockStartEventType {
 }
 
 #[cfg(feature = "messages")]
-impl ::std::fmt::Display for RawContentBlockStartEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ContentBlockStart => f.write_str("content_block_start"),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::str::FromStr for RawContentBlockStartEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "content_block_start" => Ok(Self::ContentBlockStart),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<&str> for RawContentBlockStartEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<::std::string::String> for RawContentBlockStartEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
 impl ::std::default::Default for RawContentBlockStartEventType {
     fn default() -> Self {
         RawContentBlockStartEventType::ContentBlockStart
@@ -19239,48 +9938,6 @@ pub enum RawContentBlockStopEventType {
     ///`content_block_stop`
     #[serde(rename = "content_block_stop")]
     ContentBlockStop,
-}
-
-#[cfg(feature = "messages")]
-impl ::std::fmt::Display for RawContentBlockStopEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ContentBlockStop => f.write_str("content_block_stop"),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::str::FromStr for RawContentBlockStopEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "content_block_stop" => Ok(Self::ContentBlockStop),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<&str> for RawContentBlockStopEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<::std::string::String> for RawContentBlockStopEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "messages")]
@@ -19326,48 +9983,6 @@ pub enum RawMessageDeltaEventType {
 }
 
 #[cfg(feature = "messages")]
-impl ::std::fmt::Display for RawMessageDeltaEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MessageDelta => f.write_str("message_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::str::FromStr for RawMessageDeltaEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message_delta" => Ok(Self::MessageDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<&str> for RawMessageDeltaEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<::std::string::String> for RawMessageDeltaEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
 impl ::std::default::Default for RawMessageDeltaEventType {
     fn default() -> Self {
         RawMessageDeltaEventType::MessageDelta
@@ -19393,48 +10008,6 @@ pub enum RawMessageStartEventType {
     ///`message_start`
     #[serde(rename = "message_start")]
     MessageStart,
-}
-
-#[cfg(feature = "messages")]
-impl ::std::fmt::Display for RawMessageStartEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MessageStart => f.write_str("message_start"),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::str::FromStr for RawMessageStartEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message_start" => Ok(Self::MessageStart),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<&str> for RawMessageStartEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<::std::string::String> for RawMessageStartEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "messages")]
@@ -19470,48 +10043,6 @@ pub enum RawMessageStopEventType {
     ///`message_stop`
     #[serde(rename = "message_stop")]
     MessageStop,
-}
-
-#[cfg(feature = "messages")]
-impl ::std::fmt::Display for RawMessageStopEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MessageStop => f.write_str("message_stop"),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::str::FromStr for RawMessageStopEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "message_stop" => Ok(Self::MessageStop),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<&str> for RawMessageStopEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<::std::string::String> for RawMessageStopEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "messages")]
@@ -19561,48 +10092,6 @@ pub enum RedactedThinkingBlockParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for RedactedThinkingBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::RedactedThinking => f.write_str("redacted_thinking"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for RedactedThinkingBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "redacted_thinking" => Ok(Self::RedactedThinking),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for RedactedThinkingBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for RedactedThinkingBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for RedactedThinkingBlockParamType {
     fn default() -> Self {
         RedactedThinkingBlockParamType::RedactedThinking
@@ -19616,48 +10105,6 @@ pub enum RedactedThinkingBlockType {
     ///`redacted_thinking`
     #[serde(rename = "redacted_thinking")]
     RedactedThinking,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for RedactedThinkingBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::RedactedThinking => f.write_str("redacted_thinking"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for RedactedThinkingBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "redacted_thinking" => Ok(Self::RedactedThinking),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for RedactedThinkingBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for RedactedThinkingBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -19696,48 +10143,6 @@ pub enum SearchResultBlockParamType {
     ///`search_result`
     #[serde(rename = "search_result")]
     SearchResult,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for SearchResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SearchResult => f.write_str("search_result"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for SearchResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "search_result" => Ok(Self::SearchResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for SearchResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for SearchResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -19808,48 +10213,6 @@ pub enum ServerToolUseBlockParamName {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ServerToolUseBlockParamName {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearch => f.write_str("web_search"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ServerToolUseBlockParamName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search" => Ok(Self::WebSearch),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ServerToolUseBlockParamName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ServerToolUseBlockParamName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ServerToolUseBlockParamName {
     fn default() -> Self {
         ServerToolUseBlockParamName::WebSearch
@@ -19866,48 +10229,6 @@ pub enum ServerToolUseBlockParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ServerToolUseBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ServerToolUse => f.write_str("server_tool_use"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ServerToolUseBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "server_tool_use" => Ok(Self::ServerToolUse),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ServerToolUseBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ServerToolUseBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ServerToolUseBlockParamType {
     fn default() -> Self {
         ServerToolUseBlockParamType::ServerToolUse
@@ -19921,48 +10242,6 @@ pub enum ServerToolUseBlockType {
     ///`server_tool_use`
     #[serde(rename = "server_tool_use")]
     ServerToolUse,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ServerToolUseBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ServerToolUse => f.write_str("server_tool_use"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ServerToolUseBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "server_tool_use" => Ok(Self::ServerToolUse),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ServerToolUseBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ServerToolUseBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -19991,48 +10270,6 @@ pub enum SignatureDeltaType {
     ///`signature_delta`
     #[serde(rename = "signature_delta")]
     SignatureDelta,
-}
-
-#[cfg(feature = "messages")]
-impl ::std::fmt::Display for SignatureDeltaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SignatureDelta => f.write_str("signature_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::str::FromStr for SignatureDeltaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "signature_delta" => Ok(Self::SignatureDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<&str> for SignatureDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<::std::string::String> for SignatureDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "messages")]
@@ -20178,48 +10415,6 @@ pub enum TextBlockParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for TextBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Text => f.write_str("text"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for TextBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text" => Ok(Self::Text),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for TextBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for TextBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for TextBlockParamType {
     fn default() -> Self {
         TextBlockParamType::Text
@@ -20233,48 +10428,6 @@ pub enum TextBlockType {
     ///`text`
     #[serde(rename = "text")]
     Text,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for TextBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Text => f.write_str("text"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for TextBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text" => Ok(Self::Text),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for TextBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for TextBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -20303,48 +10456,6 @@ pub enum TextDeltaType {
     ///`text_delta`
     #[serde(rename = "text_delta")]
     TextDelta,
-}
-
-#[cfg(feature = "messages")]
-impl ::std::fmt::Display for TextDeltaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextDelta => f.write_str("text_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::str::FromStr for TextDeltaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_delta" => Ok(Self::TextDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<&str> for TextDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<::std::string::String> for TextDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "messages")]
@@ -20398,48 +10509,6 @@ pub enum ThinkingBlockParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ThinkingBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Thinking => f.write_str("thinking"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ThinkingBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "thinking" => Ok(Self::Thinking),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ThinkingBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ThinkingBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ThinkingBlockParamType {
     fn default() -> Self {
         ThinkingBlockParamType::Thinking
@@ -20453,48 +10522,6 @@ pub enum ThinkingBlockType {
     ///`thinking`
     #[serde(rename = "thinking")]
     Thinking,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ThinkingBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Thinking => f.write_str("thinking"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ThinkingBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "thinking" => Ok(Self::Thinking),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ThinkingBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ThinkingBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -20533,48 +10560,6 @@ pub enum ThinkingConfigAdaptiveType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ThinkingConfigAdaptiveType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Adaptive => f.write_str("adaptive"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ThinkingConfigAdaptiveType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "adaptive" => Ok(Self::Adaptive),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ThinkingConfigAdaptiveType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ThinkingConfigAdaptiveType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ThinkingConfigAdaptiveType {
     fn default() -> Self {
         ThinkingConfigAdaptiveType::Adaptive
@@ -20610,48 +10595,6 @@ pub enum ThinkingConfigDisabledType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ThinkingConfigDisabledType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Disabled => f.write_str("disabled"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ThinkingConfigDisabledType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "disabled" => Ok(Self::Disabled),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ThinkingConfigDisabledType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ThinkingConfigDisabledType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ThinkingConfigDisabledType {
     fn default() -> Self {
         ThinkingConfigDisabledType::Disabled
@@ -20680,48 +10623,6 @@ pub enum ThinkingConfigEnabledType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ThinkingConfigEnabledType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Enabled => f.write_str("enabled"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ThinkingConfigEnabledType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "enabled" => Ok(Self::Enabled),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ThinkingConfigEnabledType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ThinkingConfigEnabledType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ThinkingConfigEnabledType {
     fn default() -> Self {
         ThinkingConfigEnabledType::Enabled
@@ -20747,48 +10648,6 @@ pub enum ThinkingDeltaType {
     ///`thinking_delta`
     #[serde(rename = "thinking_delta")]
     ThinkingDelta,
-}
-
-#[cfg(feature = "messages")]
-impl ::std::fmt::Display for ThinkingDeltaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ThinkingDelta => f.write_str("thinking_delta"),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::str::FromStr for ThinkingDeltaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "thinking_delta" => Ok(Self::ThinkingDelta),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<&str> for ThinkingDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "messages")]
-impl ::std::convert::TryFrom<::std::string::String> for ThinkingDeltaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "messages")]
@@ -20864,48 +10723,6 @@ pub enum ToolBash20250124Name {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolBash20250124Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Bash => f.write_str("bash"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolBash20250124Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash" => Ok(Self::Bash),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolBash20250124Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolBash20250124Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ToolBash20250124Name {
     fn default() -> Self {
         ToolBash20250124Name::Bash
@@ -20919,48 +10736,6 @@ pub enum ToolBash20250124Type {
     ///`bash_20250124`
     #[serde(rename = "bash_20250124")]
     Bash20250124,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolBash20250124Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Bash20250124 => f.write_str("bash_20250124"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolBash20250124Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bash_20250124" => Ok(Self::Bash20250124),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolBash20250124Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolBash20250124Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -21003,48 +10778,6 @@ pub enum ToolChoiceAnyType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolChoiceAnyType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Any => f.write_str("any"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolChoiceAnyType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "any" => Ok(Self::Any),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolChoiceAnyType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceAnyType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ToolChoiceAnyType {
     fn default() -> Self {
         ToolChoiceAnyType::Any
@@ -21084,48 +10817,6 @@ pub enum ToolChoiceAutoType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolChoiceAutoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Auto => f.write_str("auto"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolChoiceAutoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "auto" => Ok(Self::Auto),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolChoiceAutoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceAutoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ToolChoiceAutoType {
     fn default() -> Self {
         ToolChoiceAutoType::Auto
@@ -21161,48 +10852,6 @@ pub enum ToolChoiceNoneType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolChoiceNoneType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::None => f.write_str("none"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolChoiceNoneType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "none" => Ok(Self::None),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolChoiceNoneType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceNoneType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ToolChoiceNoneType {
     fn default() -> Self {
         ToolChoiceNoneType::None
@@ -21231,48 +10880,6 @@ pub enum ToolChoiceToolType {
     ///`tool`
     #[serde(rename = "tool")]
     Tool,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolChoiceToolType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Tool => f.write_str("tool"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolChoiceToolType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool" => Ok(Self::Tool),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolChoiceToolType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolChoiceToolType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -21307,48 +10914,6 @@ pub enum ToolInputSchemaType {
     ///`object`
     #[serde(rename = "object")]
     Object,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolInputSchemaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Object => f.write_str("object"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolInputSchemaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "object" => Ok(Self::Object),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolInputSchemaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolInputSchemaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -21410,48 +10975,6 @@ pub enum ToolResultBlockParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolResult => f.write_str("tool_result"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_result" => Ok(Self::ToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ToolResultBlockParamType {
     fn default() -> Self {
         ToolResultBlockParamType::ToolResult
@@ -21499,48 +11022,6 @@ pub enum ToolTextEditor20250124Name {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolTextEditor20250124Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::StrReplaceEditor => f.write_str("str_replace_editor"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolTextEditor20250124Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "str_replace_editor" => Ok(Self::StrReplaceEditor),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolTextEditor20250124Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250124Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ToolTextEditor20250124Name {
     fn default() -> Self {
         ToolTextEditor20250124Name::StrReplaceEditor
@@ -21554,48 +11035,6 @@ pub enum ToolTextEditor20250124Type {
     ///`text_editor_20250124`
     #[serde(rename = "text_editor_20250124")]
     TextEditor20250124,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolTextEditor20250124Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditor20250124 => f.write_str("text_editor_20250124"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolTextEditor20250124Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_20250124" => Ok(Self::TextEditor20250124),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolTextEditor20250124Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250124Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -21646,48 +11085,6 @@ pub enum ToolTextEditor20250429Name {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolTextEditor20250429Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::StrReplaceBasedEditTool => f.write_str("str_replace_based_edit_tool"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolTextEditor20250429Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "str_replace_based_edit_tool" => Ok(Self::StrReplaceBasedEditTool),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolTextEditor20250429Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250429Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ToolTextEditor20250429Name {
     fn default() -> Self {
         ToolTextEditor20250429Name::StrReplaceBasedEditTool
@@ -21701,48 +11098,6 @@ pub enum ToolTextEditor20250429Type {
     ///`text_editor_20250429`
     #[serde(rename = "text_editor_20250429")]
     TextEditor20250429,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolTextEditor20250429Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditor20250429 => f.write_str("text_editor_20250429"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolTextEditor20250429Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_20250429" => Ok(Self::TextEditor20250429),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolTextEditor20250429Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250429Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -21797,48 +11152,6 @@ pub enum ToolTextEditor20250728Name {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolTextEditor20250728Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::StrReplaceBasedEditTool => f.write_str("str_replace_based_edit_tool"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolTextEditor20250728Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "str_replace_based_edit_tool" => Ok(Self::StrReplaceBasedEditTool),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolTextEditor20250728Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250728Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ToolTextEditor20250728Name {
     fn default() -> Self {
         ToolTextEditor20250728Name::StrReplaceBasedEditTool
@@ -21855,48 +11168,6 @@ pub enum ToolTextEditor20250728Type {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolTextEditor20250728Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextEditor20250728 => f.write_str("text_editor_20250728"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolTextEditor20250728Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text_editor_20250728" => Ok(Self::TextEditor20250728),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolTextEditor20250728Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolTextEditor20250728Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ToolTextEditor20250728Type {
     fn default() -> Self {
         ToolTextEditor20250728Type::TextEditor20250728
@@ -21910,48 +11181,6 @@ pub enum ToolType {
     ///`custom`
     #[serde(rename = "custom")]
     Custom,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Custom => f.write_str("custom"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "custom" => Ok(Self::Custom),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -22005,48 +11234,6 @@ pub enum ToolUseBlockParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolUseBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolUse => f.write_str("tool_use"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolUseBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_use" => Ok(Self::ToolUse),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolUseBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolUseBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for ToolUseBlockParamType {
     fn default() -> Self {
         ToolUseBlockParamType::ToolUse
@@ -22060,48 +11247,6 @@ pub enum ToolUseBlockType {
     ///`tool_use`
     #[serde(rename = "tool_use")]
     ToolUse,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for ToolUseBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ToolUse => f.write_str("tool_use"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for ToolUseBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "tool_use" => Ok(Self::ToolUse),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for ToolUseBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for ToolUseBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -22133,48 +11278,6 @@ pub enum UrlImageSourceType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for UrlImageSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Url => f.write_str("url"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for UrlImageSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "url" => Ok(Self::Url),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for UrlImageSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for UrlImageSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for UrlImageSourceType {
     fn default() -> Self {
         UrlImageSourceType::Url
@@ -22200,48 +11303,6 @@ pub enum UrlPdfSourceType {
     ///`url`
     #[serde(rename = "url")]
     Url,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for UrlPdfSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Url => f.write_str("url"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for UrlPdfSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "url" => Ok(Self::Url),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for UrlPdfSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for UrlPdfSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -22308,48 +11369,6 @@ pub enum UserType {
     ///`user`
     #[serde(rename = "user")]
     User,
-}
-
-#[cfg(feature = "admin")]
-impl ::std::fmt::Display for UserType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::User => f.write_str("user"),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::str::FromStr for UserType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "user" => Ok(Self::User),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<&str> for UserType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<::std::string::String> for UserType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "admin")]
@@ -22422,48 +11441,6 @@ pub enum WebSearchResultBlockParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for WebSearchResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchResult => f.write_str("web_search_result"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for WebSearchResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_result" => Ok(Self::WebSearchResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for WebSearchResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for WebSearchResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for WebSearchResultBlockParamType {
     fn default() -> Self {
         WebSearchResultBlockParamType::WebSearchResult
@@ -22477,48 +11454,6 @@ pub enum WebSearchResultBlockType {
     ///`web_search_result`
     #[serde(rename = "web_search_result")]
     WebSearchResult,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for WebSearchResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchResult => f.write_str("web_search_result"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for WebSearchResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_result" => Ok(Self::WebSearchResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for WebSearchResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for WebSearchResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -22584,48 +11519,6 @@ pub enum WebSearchTool20250305Name {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for WebSearchTool20250305Name {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearch => f.write_str("web_search"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for WebSearchTool20250305Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search" => Ok(Self::WebSearch),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for WebSearchTool20250305Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for WebSearchTool20250305Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for WebSearchTool20250305Name {
     fn default() -> Self {
         WebSearchTool20250305Name::WebSearch
@@ -22639,48 +11532,6 @@ pub enum WebSearchTool20250305Type {
     ///`web_search_20250305`
     #[serde(rename = "web_search_20250305")]
     WebSearch20250305,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for WebSearchTool20250305Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearch20250305 => f.write_str("web_search_20250305"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for WebSearchTool20250305Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_20250305" => Ok(Self::WebSearch20250305),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for WebSearchTool20250305Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for WebSearchTool20250305Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -22735,49 +11586,6 @@ pub enum WebSearchTool20250305UserLocationType {
     ///`approximate`
     #[serde(rename = "approximate")]
     Approximate,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for WebSearchTool20250305UserLocationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Approximate => f.write_str("approximate"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for WebSearchTool20250305UserLocationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "approximate" => Ok(Self::Approximate),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for WebSearchTool20250305UserLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for WebSearchTool20250305UserLocationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -22886,48 +11694,6 @@ pub enum WebSearchToolRequestErrorType {
     ///`web_search_tool_result_error`
     #[serde(rename = "web_search_tool_result_error")]
     WebSearchToolResultError,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for WebSearchToolRequestErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchToolResultError => f.write_str("web_search_tool_result_error"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for WebSearchToolRequestErrorType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_tool_result_error" => Ok(Self::WebSearchToolResultError),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for WebSearchToolRequestErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for WebSearchToolRequestErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -23072,49 +11838,6 @@ pub enum WebSearchToolResultBlockParamType {
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for WebSearchToolResultBlockParamType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchToolResult => f.write_str("web_search_tool_result"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for WebSearchToolResultBlockParamType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_tool_result" => Ok(Self::WebSearchToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for WebSearchToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for WebSearchToolResultBlockParamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
 impl ::std::default::Default for WebSearchToolResultBlockParamType {
     fn default() -> Self {
         WebSearchToolResultBlockParamType::WebSearchToolResult
@@ -23128,48 +11851,6 @@ pub enum WebSearchToolResultBlockType {
     ///`web_search_tool_result`
     #[serde(rename = "web_search_tool_result")]
     WebSearchToolResult,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for WebSearchToolResultBlockType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchToolResult => f.write_str("web_search_tool_result"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for WebSearchToolResultBlockType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_tool_result" => Ok(Self::WebSearchToolResult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for WebSearchToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for WebSearchToolResultBlockType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -23201,48 +11882,6 @@ pub enum WebSearchToolResultErrorType {
     ///`web_search_tool_result_error`
     #[serde(rename = "web_search_tool_result_error")]
     WebSearchToolResultError,
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::fmt::Display for WebSearchToolResultErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WebSearchToolResultError => f.write_str("web_search_tool_result_error"),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::str::FromStr for WebSearchToolResultErrorType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "web_search_tool_result_error" => Ok(Self::WebSearchToolResultError),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<&str> for WebSearchToolResultErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "batches", feature = "messages"))]
-impl ::std::convert::TryFrom<::std::string::String> for WebSearchToolResultErrorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(any(feature = "batches", feature = "messages"))]
@@ -23369,48 +12008,6 @@ pub enum WorkspaceMemberType {
 }
 
 #[cfg(feature = "admin")]
-impl ::std::fmt::Display for WorkspaceMemberType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::WorkspaceMember => f.write_str("workspace_member"),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::str::FromStr for WorkspaceMemberType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "workspace_member" => Ok(Self::WorkspaceMember),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<&str> for WorkspaceMemberType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<::std::string::String> for WorkspaceMemberType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
 impl ::std::default::Default for WorkspaceMemberType {
     fn default() -> Self {
         WorkspaceMemberType::WorkspaceMember
@@ -23433,48 +12030,6 @@ pub enum WorkspaceType {
     ///`workspace`
     #[serde(rename = "workspace")]
     Workspace,
-}
-
-#[cfg(feature = "admin")]
-impl ::std::fmt::Display for WorkspaceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Workspace => f.write_str("workspace"),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::str::FromStr for WorkspaceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "workspace" => Ok(Self::Workspace),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<&str> for WorkspaceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(feature = "admin")]
-impl ::std::convert::TryFrom<::std::string::String> for WorkspaceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 #[cfg(feature = "admin")]
