@@ -433,26 +433,36 @@ pub(crate) fn deserialize_impl(
         .map(|f| f.wire.as_str())
         .chain(skipped.iter().copied())
         .collect();
-    let slots: Vec<syn::Ident> = (0..fields.len())
-        .map(|i| format_ident!("__field{}", i))
+    // The slots are one tuple, not a local each: every `?` then drops one
+    // value, where a local each made every early return drop all the
+    // fields read so far, code quadratic in the number of fields.
+    let slots: Vec<TokenStream> = (0..fields.len())
+        .map(|i| {
+            let i = syn::Index::from(i);
+            quote!(__slots.#i)
+        })
         .collect();
-    let declarations = fields.iter().zip(&slots).map(|(f, slot)| {
+    let slot_types = fields.iter().map(|f| {
         let ty = &f.ty;
-        quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
+        quote!(::std::option::Option<#ty>)
     });
+    let nones = fields.iter().map(|_| quote!(::std::option::Option::None));
+    let declarations =
+        (!fields.is_empty()).then(|| quote!(let mut __slots: (#(#slot_types,)*) = (#(#nones,)*);));
     let unknown = format_ident!("{}", FIELD);
-    let arms = fields.iter().zip(&slots).map(|(f, slot)| {
+    let arms = fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
         let wire = &f.wire;
         let ty = &f.ty;
+        let known = quote!(::std::result::Result::Ok(#i));
         match &f.with {
             None if f.skipped_when_none && keep => quote! {
-                #wire => crate::lossless::fill_nullable(&mut #slot, &mut __map, #wire, &mut #unknown)?,
+                #known => crate::lossless::fill_nullable(&mut #slot, &mut __map, #wire, &mut #unknown)?,
             },
             None => quote! {
-                #wire => crate::decode::fill(&mut #slot, &mut __map, #wire)?,
+                #known => crate::decode::fill(&mut #slot, &mut __map, #wire)?,
             },
             Some(with) => quote! {
-                #wire => {
+                #known => {
                     struct __With(#ty);
                     impl<'de> ::serde::Deserialize<'de> for __With {
                         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -471,31 +481,38 @@ pub(crate) fn deserialize_impl(
             },
         }
     });
-    let inits = fields.iter().zip(&slots).map(|(f, slot)| {
+    // The required fields are taken in one `match`, which has no early
+    // return to drop the others on.
+    let required: Vec<(usize, syn::Ident)> = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| matches!(f.absent, Absent::Missing))
+        .map(|(i, _)| (i, format_ident!("__required{}", i)))
+        .collect();
+    let inits = fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
         let ident = &f.ident;
-        let wire = &f.wire;
         match &f.absent {
             // An absent `Option` is `None`, its default.
             Absent::None | Absent::Default => quote!(#ident: #slot.unwrap_or_default()),
             Absent::Function(path) => quote!(#ident: #slot.unwrap_or_else(#path)),
-            Absent::Missing => quote!(#ident: crate::decode::required(#slot, #wire)?),
-        }
-    });
-    let skipped_arm = (!skipped.is_empty()).then(|| {
-        quote! {
-            // A field the reply knows and this input leaves out.
-            #(#skipped)|* => {
-                __map.next_value::<::serde::de::IgnoredAny>()?;
+            Absent::Missing => {
+                let binding = format_ident!("__required{}", i);
+                quote!(#ident: #binding)
             }
         }
     });
+    // A field this type leaves out (a reply-only field of an input type:
+    // its position is past the type's own fields) is read and dropped.
     let (unknown_declaration, other_arm, unknown_init) = if keep {
         (
             quote!(let mut #unknown = ::serde_json::Map::new();),
             quote! {
-                _ => {
+                ::std::result::Result::Err(__key) => {
                     let __value = __map.next_value()?;
                     #unknown.insert(__key.into_string(), __value);
+                }
+                ::std::result::Result::Ok(_) => {
+                    __map.next_value::<::serde::de::IgnoredAny>()?;
                 }
             },
             quote!(#unknown,),
@@ -511,11 +528,34 @@ pub(crate) fn deserialize_impl(
             quote!(),
         )
     };
+    let value = quote! {
+        ::std::result::Result::Ok(#name {
+            #(#inits,)*
+            #unknown_init
+        })
+    };
+    let build = if required.is_empty() {
+        value
+    } else {
+        let taken = required.iter().map(|(i, _)| &slots[*i]);
+        let bindings: Vec<&syn::Ident> = required.iter().map(|(_, b)| b).collect();
+        let wires = required.iter().map(|(i, _)| fields[*i].wire.as_str());
+        quote! {
+            match (#(#taken,)*) {
+                (#(::std::option::Option::Some(#bindings),)*) => #value,
+                (#(#bindings,)*) => ::std::result::Result::Err(crate::decode::first_missing(&[
+                    #((#bindings.is_none(), #wires)),*
+                ])),
+            }
+        }
+    };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
+                // The type's fields, then those it leaves out.
+                const FIELDS: &[&str] = &[#(#all_wires),*];
                 struct Visitor;
                 impl<'de> ::serde::de::Visitor<'de> for Visitor {
                     type Value = #name;
@@ -528,27 +568,23 @@ pub(crate) fn deserialize_impl(
                         self,
                         mut __map: A,
                     ) -> ::std::result::Result<#name, A::Error> {
-                        #(#declarations)*
+                        #declarations
                         #unknown_declaration
-                        while let ::std::option::Option::Some(__key) =
-                            __map.next_key::<crate::decode::Key<'de>>()?
+                        while let ::std::option::Option::Some(__field) =
+                            __map.next_key_seed(crate::decode::Fields(FIELDS))?
                         {
-                            match __key.as_str() {
+                            match __field {
                                 #(#arms)*
-                                #skipped_arm
                                 #other_arm
                             }
                         }
-                        ::std::result::Result::Ok(#name {
-                            #(#inits,)*
-                            #unknown_init
-                        })
+                        #build
                     }
                 }
                 // A struct, not a map: where this type is flattened into
                 // another (`#[serde(flatten)]`), serde then hands it only
                 // its own fields and leaves the rest to the outer type.
-                deserializer.deserialize_struct(#name_str, &[#(#all_wires),*], Visitor)
+                deserializer.deserialize_struct(#name_str, FIELDS, Visitor)
             }
         }
     }

@@ -2,12 +2,13 @@
 //! `lossless` passes). serde's derive compiles a field-name visitor, a
 //! sequence visitor and a map visitor per struct and per deserializer; the
 //! generated decoders read keys and strings through the one [`Key`] type
-//! here and match them, so what is per type is only the `match`.
+//! here and look a key up among a struct's fields with the one [`Fields`]
+//! seed, so what is per type is only a `match` on the field's position.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 /// A key of an object being decoded, borrowed from the input when it can
 /// be (a key without escapes, as the API writes them): a known key costs
@@ -64,6 +65,26 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
+/// The fields of a struct, by their names on the wire: read as a key, the
+/// position of the field it names, or the key itself when it names none.
+/// One seed serves every struct, so the string comparisons are compiled
+/// once per deserializer, and what a struct's decoder compiles is a `match`
+/// on a number.
+pub(crate) struct Fields(pub(crate) &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for Fields {
+    type Value = Result<usize, Key<'de>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        let key = Key::deserialize(deserializer)?;
+        Ok(self
+            .0
+            .iter()
+            .position(|wire| *wire == key.as_str())
+            .ok_or(key))
+    }
+}
+
 /// Reads the value of the known field `wire` into its slot; a field given
 /// twice is an error, as serde's derive makes it.
 pub(crate) fn fill<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
@@ -78,12 +99,13 @@ pub(crate) fn fill<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// The value of the required field `wire`, or the error that it is missing.
-pub(crate) fn required<T, E: serde::de::Error>(
-    slot: Option<T>,
-    wire: &'static str,
-) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(wire))
+/// The error for the first of `fields` that is missing (`true`): a
+/// struct's required fields, when one or more did not come.
+pub(crate) fn first_missing<E: serde::de::Error>(fields: &[(bool, &'static str)]) -> E {
+    match fields.iter().find(|(missing, _)| *missing) {
+        Some((_, wire)) => E::missing_field(wire),
+        None => E::custom("a required field is missing"),
+    }
 }
 
 #[cfg(test)]
