@@ -77,12 +77,13 @@ impl<'de> DeserializeSeed<'de> for Fields {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         let key = Key::deserialize(deserializer)?;
-        Ok(self
-            .0
-            .iter()
-            .position(|wire| *wire == key.as_str())
-            .ok_or(key))
+        Ok(position(self.0, key.as_str()).ok_or(key))
     }
+}
+
+/// Where `value` is among `names`.
+pub(crate) fn position(names: &[&str], value: &str) -> Option<usize> {
+    names.iter().position(|name| *name == value)
 }
 
 /// Reads the value of the known field `wire` into its slot; a field given

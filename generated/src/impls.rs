@@ -20,10 +20,13 @@ macro_rules! open_enum {
 
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                match value {
-                    $($value => Self::$variant,)*
-                    other => Self::Other(other.to_string()),
-                }
+                // Looked up in a table rather than matched: a `match` on
+                // strings compiles one comparison per value, per set.
+                const WIRES: &[&str] = &[$($value),*];
+                crate::decode::position(WIRES, value)
+                    .and_then(|known| Self::KNOWN.get(known))
+                    .cloned()
+                    .unwrap_or_else(|| Self::Other(value.to_string()))
             }
         }
 
