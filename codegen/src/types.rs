@@ -99,12 +99,12 @@ fn document_variants(file: &mut syn::File) {
     }
 }
 
-/// A string enum of one value is a tag (`type: "text"`): its value is
-/// implied by the type, so typify's conversions to and from strings
-/// (`Display`, `FromStr`, `TryFrom<&str>`, `TryFrom<String>`) say nothing a
-/// program needs, and there are four of them for each of some 270 tags: a
-/// thousand impls that every build type-checked and compiled. Enums of
-/// several values keep them.
+/// A string enum of one value (a tag such as `type: "text"`, or a name an
+/// input allows only one of) is implied by its type, so typify's
+/// conversions to and from strings (`Display`, `FromStr`, `TryFrom<&str>`,
+/// `TryFrom<String>`) say nothing a program needs, and there are four of
+/// them for each of some 270 such enums: a thousand impls that every build
+/// type-checked and compiled. Enums of several values keep them.
 fn trim_tag_enums(file: &mut syn::File) {
     let tags: std::collections::BTreeSet<syn::Ident> = file
         .items

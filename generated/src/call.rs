@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::download::ByteStream;
 use crate::generated::meta::Scheme;
 use crate::jsonl::JsonLines;
+#[cfg(any(feature = "files", feature = "skills"))]
 use crate::multipart::Form;
 use crate::request::RequestBase;
 use crate::streaming::EventStream;
@@ -48,10 +49,8 @@ pub(crate) enum CallBody {
     None,
     /// Serialized once; every attempt sends the same bytes.
     Json(Bytes),
-    // The generator emits this for some kinds of operations; a spec without
-    // one leaves it unused.
-    #[allow(dead_code)]
     /// Built again for every attempt: files are reopened, not buffered.
+    #[cfg(any(feature = "files", feature = "skills"))]
     Multipart(Form),
 }
 
@@ -146,10 +145,8 @@ impl Call {
         }
     }
 
-    // The generator emits this for some kinds of operations; a spec without
-    // one leaves it unused.
-    #[allow(dead_code)]
     /// Sends `form` as `multipart/form-data`.
+    #[cfg(any(feature = "files", feature = "skills"))]
     pub(crate) fn multipart(&mut self, form: Form) {
         self.body = CallBody::Multipart(form);
     }

@@ -228,6 +228,9 @@ mod impls;
 mod json;
 mod jsonl;
 mod lossless;
+// Only the groups that upload files (their requests are the only users)
+// compile the multipart runtime.
+#[cfg(any(feature = "files", feature = "skills"))]
 mod multipart;
 pub mod pagination;
 mod request;
@@ -258,6 +261,7 @@ pub use generated::meta::{API_VERSION, DEFAULT_BASE_URL};
 pub use generated::requests::*;
 pub use generated::resources::*;
 pub use jsonl::JsonLines;
+#[cfg(any(feature = "files", feature = "skills"))]
 pub use multipart::Upload;
 pub use request::RequestOptions;
 pub use response::{RateLimit, RateLimits, Response};

@@ -285,6 +285,7 @@ impl Transport {
                 request.body(bytes.clone())
             }
             // Sets the content type with its boundary, and the length.
+            #[cfg(any(feature = "files", feature = "skills"))]
             CallBody::Multipart(form) => request.multipart(form.build().await?),
         };
         request = request.headers(headers);
@@ -530,6 +531,7 @@ mod tests {
         (url, bodies)
     }
 
+    #[cfg(any(feature = "files", feature = "skills"))]
     #[tokio::test]
     async fn a_file_upload_is_sent_whole_again_when_retried() {
         let (url, bodies) = recording_server().await;
