@@ -160,7 +160,7 @@ fn build(name: &str) -> PathBuf {
     assert!(
         output.status.success(),
         "building the example {name} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+        readable(&String::from_utf8_lossy(&output.stderr))
     );
     String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -168,6 +168,21 @@ fn build(name: &str) -> PathBuf {
         .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == name)
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
         .expect("cargo reports the example's executable")
+}
+
+/// `stderr` of a failed build, each line cut to a screenful: a failed link
+/// prints the linker's whole command line first, and a log that keeps only
+/// the start of the message would lose the linker's reason after it.
+fn readable(stderr: &str) -> String {
+    const WIDTH: usize = 400;
+    stderr
+        .lines()
+        .map(|line| match line.char_indices().nth(WIDTH) {
+            Some((cut, _)) => format!("{} [... {} bytes cut]", &line[..cut], line.len() - cut),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Sends each piece of `output` as the child writes it, until it closes.
