@@ -5,7 +5,6 @@
 //! the same way whatever its family, those this crate does not know too,
 //! and decoded into the family's message type when asked for.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -146,8 +145,10 @@ message_event!(
 pub struct MessageAccumulator<E = crate::types::MessageStreamEvent> {
     /// The message so far, as JSON.
     message: Option<Map<String, Value>>,
-    /// The input JSON gathered so far for each open block that takes one.
-    partial_json: BTreeMap<usize, String>,
+    /// The input JSON gathered so far for each open block that takes one, by
+    /// the block's index (a list: few blocks are open at once, and a map
+    /// would compile a tree's code).
+    partial_json: Vec<(usize, String)>,
     stopped: bool,
     _event: PhantomData<fn(&E)>,
 }
@@ -177,7 +178,7 @@ impl<E> Default for MessageAccumulator<E> {
     fn default() -> Self {
         Self {
             message: None,
-            partial_json: BTreeMap::new(),
+            partial_json: Vec::new(),
             stopped: false,
             _event: PhantomData,
         }
@@ -250,7 +251,8 @@ impl<E: MessageEvent> MessageAccumulator<E> {
                 let takes_input = TOOL_CALLS.contains(&block_type(&block));
                 content.push(block);
                 if takes_input {
-                    self.partial_json.insert(index, String::new());
+                    self.partial_json.retain(|(i, _)| *i != index);
+                    self.partial_json.push((index, String::new()));
                 }
             }
             EventKind::TextDelta(index, text) => {
@@ -274,10 +276,10 @@ impl<E: MessageEvent> MessageAccumulator<E> {
                         &format!("a `input_json_delta` for a `{kind}` block"),
                     ));
                 }
-                self.partial_json
-                    .entry(position)
-                    .or_default()
-                    .push_str(partial);
+                match self.partial_json.iter_mut().find(|(i, _)| *i == position) {
+                    Some((_, json)) => json.push_str(partial),
+                    None => self.partial_json.push((position, partial.to_string())),
+                }
             }
             EventKind::OtherDelta(index) => {
                 let delta = field(event, "delta")?;
@@ -311,7 +313,11 @@ impl<E: MessageEvent> MessageAccumulator<E> {
             }
             EventKind::BlockStop(index) => {
                 let position = block_index(event, index)?;
-                let json = self.partial_json.remove(&position);
+                let json = self
+                    .partial_json
+                    .iter()
+                    .position(|(i, _)| *i == position)
+                    .map(|at| self.partial_json.swap_remove(at).1);
                 let block = self.block(event, index, "content_block_stop", &[])?;
                 if let Some(json) = json {
                     set_input(block, &json).map_err(|reason| violation(event, &reason))?;

@@ -4,8 +4,6 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use std::collections::BTreeMap;
-
 use crate::generated::meta::{Scheme, DEFAULT_BASE_URL};
 use crate::transport::{Config, Transport};
 use crate::types::AnthropicBeta;
@@ -79,8 +77,9 @@ impl Client {
 /// Configures a [`Client`].
 pub struct ClientBuilder {
     /// Keys by the environment variable they are read from, which names
-    /// their credential (`ANTHROPIC_API_KEY`, `ANTHROPIC_ADMIN_KEY`).
-    keys: BTreeMap<&'static str, String>,
+    /// their credential (`ANTHROPIC_API_KEY`, `ANTHROPIC_ADMIN_KEY`); a
+    /// list, as there are two at most (a map would compile a tree's code).
+    keys: Vec<(&'static str, String)>,
     base_url: Option<String>,
     betas: Vec<AnthropicBeta>,
     max_retries: u32,
@@ -94,7 +93,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
-            keys: BTreeMap::new(),
+            keys: Vec::new(),
             base_url: None,
             betas: Vec::new(),
             max_retries: DEFAULT_MAX_RETRIES,
@@ -114,8 +113,8 @@ impl fmt::Debug for ClientBuilder {
                 "keys",
                 &self
                     .keys
-                    .keys()
-                    .map(|k| (k, "<redacted>"))
+                    .iter()
+                    .map(|(k, _)| (k, "<redacted>"))
                     .collect::<Vec<_>>(),
             )
             .field("base_url", &self.base_url)
@@ -139,28 +138,37 @@ impl ClientBuilder {
     /// `ANTHROPIC_ADMIN_KEY` (for the Admin API) and `ANTHROPIC_BASE_URL`.
     pub fn from_env() -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        Self {
-            keys: [API_KEY_VAR, ADMIN_KEY_VAR]
-                .into_iter()
-                .chain(Scheme::ALL.iter().map(|s| s.env_var()))
-                .filter_map(|name| Some((name, var(name)?)))
-                .collect(),
+        let mut builder = Self {
             base_url: var("ANTHROPIC_BASE_URL"),
             ..Self::default()
+        };
+        let names = [API_KEY_VAR, ADMIN_KEY_VAR].into_iter();
+        for name in names.chain(Scheme::ALL.iter().map(|s| s.env_var())) {
+            if let Some(key) = var(name) {
+                builder.set_key(name, key);
+            }
         }
+        builder
     }
 
     /// The API key, sent as `x-api-key`.
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
-        self.keys.insert(API_KEY_VAR, api_key.into());
+        self.set_key(API_KEY_VAR, api_key.into());
         self
     }
 
     /// The Admin API key (`sk-ant-admin…`), sent as `x-api-key` by the Admin
     /// API's operations only, never by the others (which send the API key).
     pub fn admin_key(mut self, admin_key: impl Into<String>) -> Self {
-        self.keys.insert(ADMIN_KEY_VAR, admin_key.into());
+        self.set_key(ADMIN_KEY_VAR, admin_key.into());
         self
+    }
+
+    fn set_key(&mut self, var: &'static str, key: String) {
+        match self.keys.iter_mut().find(|(v, _)| *v == var) {
+            Some((_, old)) => *old = key,
+            None => self.keys.push((var, key)),
+        }
     }
 
     /// Where requests go; `https://api.anthropic.com` by default.
@@ -228,8 +236,8 @@ impl ClientBuilder {
         // The message must not quote the key.
         let mut keys = Vec::new();
         for scheme in Scheme::ALL {
-            let key = match self.keys.get(scheme.env_var()) {
-                Some(key) => Some(HeaderValue::from_str(key).map_err(|_| {
+            let key = match self.keys.iter().find(|(v, _)| *v == scheme.env_var()) {
+                Some((_, key)) => Some(HeaderValue::from_str(key).map_err(|_| {
                     invalid(format!(
                         "the key of {} contains characters a header cannot carry",
                         scheme.env_var()
