@@ -484,7 +484,7 @@ fn set_input(block: &mut Map<String, Value>, json: &str) -> Result<(), String> {
     let input: Map<String, Value> = if json.trim().is_empty() {
         Map::new()
     } else {
-        serde_json::from_str(json)
+        crate::json::from_str(json)
             .map_err(|e| format!("the tool input is not a JSON object: {e}"))?
     };
     block.insert("input".to_string(), Value::Object(input));
