@@ -221,7 +221,7 @@ fn beta_variant_is_a_beta_resource_with_beta_true_in_the_url() {
     // The path parameter is one segment, checked before sending.
     assert!(
         squeezed(beta).contains(
-            r#"["/v1/widgets/",crate::call::segment(&self.widget_id).as_str()].concat()"#
+            r#"crate::call::path(&["/v1/widgets/",crate::call::segment(&self.widget_id).as_str()])"#
         ),
         "{beta}"
     );

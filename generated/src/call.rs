@@ -38,6 +38,29 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
+/// `pieces` with `separator` between them. One function for every list of
+/// strings the crate joins: `[..].concat()` and `.join(..)` each compile
+/// their generic code again per element type.
+pub(crate) fn join<S: AsRef<str>>(pieces: &[S], separator: &str) -> String {
+    join_strs(&mut pieces.iter().map(AsRef::as_ref), separator)
+}
+
+fn join_strs(pieces: &mut dyn Iterator<Item = &str>, separator: &str) -> String {
+    let mut joined = String::new();
+    for (i, piece) in pieces.enumerate() {
+        if i > 0 {
+            joined.push_str(separator);
+        }
+        joined.push_str(piece);
+    }
+    joined
+}
+
+/// A path from its literal and percent-encoded pieces.
+pub(crate) fn path(pieces: &[&str]) -> String {
+    join(pieces, "")
+}
+
 /// A path parameter, percent-encoded as one segment.
 pub(crate) fn segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
@@ -125,7 +148,7 @@ impl Call {
     /// Sets a header to a list of values joined by commas.
     pub(crate) fn header_list<T: Display>(&mut self, name: &'static str, values: &[T]) {
         let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
-        self.header(name, joined.join(","));
+        self.header(name, join(&joined, ","));
     }
 
     /// The `anthropic-beta` values the operation sends by default, after the

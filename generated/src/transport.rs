@@ -461,7 +461,7 @@ fn merge_betas(headers: &mut HeaderMap, operation: &[&str], client: &[String]) {
             values.push(beta.to_string());
         }
     }
-    if let Ok(value) = HeaderValue::from_str(&values.join(",")) {
+    if let Ok(value) = HeaderValue::from_str(&crate::call::join(&values, ",")) {
         headers.insert(HeaderName::from_static("anthropic-beta"), value);
     }
 }

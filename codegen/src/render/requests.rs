@@ -336,7 +336,7 @@ fn into_call(
         .collect();
     let path = match pieces.as_slice() {
         [literal] => quote!(::std::string::String::from(#literal)),
-        _ => quote!([#(#pieces),*].concat()),
+        _ => quote!(crate::call::path(&[#(#pieces),*])),
     };
     let fixed = op
         .fixed_query

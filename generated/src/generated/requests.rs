@@ -217,7 +217,9 @@ impl<'a> ModelsRetrieveRequest<'a> {
             "models_retrieve",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            ["/v1/models/", crate::call::segment(&self.model_id).as_str()].concat(),
+            crate::call::path(
+                &["/v1/models/", crate::call::segment(&self.model_id).as_str()],
+            ),
         );
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
             call.header_list("anthropic-beta", value);
@@ -439,7 +441,9 @@ impl<'a> BetaModelsRetrieveRequest<'a> {
             "beta_models_retrieve",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            ["/v1/models/", crate::call::segment(&self.model_id).as_str()].concat(),
+            crate::call::path(
+                &["/v1/models/", crate::call::segment(&self.model_id).as_str()],
+            ),
         );
         call.query("beta", "true");
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
@@ -878,11 +882,12 @@ impl<'a> MessagesBatchesRetrieveRequest<'a> {
             "messages_batches_retrieve",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            [
-                "/v1/messages/batches/",
-                crate::call::segment(&self.message_batch_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/messages/batches/",
+                    crate::call::segment(&self.message_batch_id).as_str(),
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -928,11 +933,12 @@ impl<'a> MessagesBatchesDeleteRequest<'a> {
             "messages_batches_delete",
             ::reqwest::Method::DELETE,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            [
-                "/v1/messages/batches/",
-                crate::call::segment(&self.message_batch_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/messages/batches/",
+                    crate::call::segment(&self.message_batch_id).as_str(),
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -975,12 +981,13 @@ impl<'a> MessagesBatchesCancelRequest<'a> {
             "messages_batches_cancel",
             ::reqwest::Method::POST,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            [
-                "/v1/messages/batches/",
-                crate::call::segment(&self.message_batch_id).as_str(),
-                "/cancel",
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/messages/batches/",
+                    crate::call::segment(&self.message_batch_id).as_str(),
+                    "/cancel",
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -1026,12 +1033,13 @@ impl<'a> MessagesBatchesResultsRequest<'a> {
             "messages_batches_results",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            [
-                "/v1/messages/batches/",
-                crate::call::segment(&self.message_batch_id).as_str(),
-                "/results",
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/messages/batches/",
+                    crate::call::segment(&self.message_batch_id).as_str(),
+                    "/results",
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -1505,7 +1513,9 @@ impl<'a> BetaFilesRetrieveMetadataRequest<'a> {
             "beta_files_retrieve_metadata",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            ["/v1/files/", crate::call::segment(&self.file_id).as_str()].concat(),
+            crate::call::path(
+                &["/v1/files/", crate::call::segment(&self.file_id).as_str()],
+            ),
         );
         call.default_betas(&["files-api-2025-04-14"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
@@ -1575,7 +1585,9 @@ impl<'a> BetaFilesDeleteRequest<'a> {
             "beta_files_delete",
             ::reqwest::Method::DELETE,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            ["/v1/files/", crate::call::segment(&self.file_id).as_str()].concat(),
+            crate::call::path(
+                &["/v1/files/", crate::call::segment(&self.file_id).as_str()],
+            ),
         );
         call.default_betas(&["files-api-2025-04-14"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
@@ -1660,8 +1672,9 @@ impl<'a> BetaFilesDownloadRequest<'a> {
             "beta_files_download",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            ["/v1/files/", crate::call::segment(&self.file_id).as_str(), "/content"]
-                .concat(),
+            crate::call::path(
+                &["/v1/files/", crate::call::segment(&self.file_id).as_str(), "/content"],
+            ),
         );
         call.default_betas(&["files-api-2025-04-14"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
@@ -1983,7 +1996,9 @@ impl<'a> BetaSkillsRetrieveRequest<'a> {
             "beta_skills_retrieve",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            ["/v1/skills/", crate::call::segment(&self.skill_id).as_str()].concat(),
+            crate::call::path(
+                &["/v1/skills/", crate::call::segment(&self.skill_id).as_str()],
+            ),
         );
         call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
@@ -2053,7 +2068,9 @@ impl<'a> BetaSkillsDeleteRequest<'a> {
             "beta_skills_delete",
             ::reqwest::Method::DELETE,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            ["/v1/skills/", crate::call::segment(&self.skill_id).as_str()].concat(),
+            crate::call::path(
+                &["/v1/skills/", crate::call::segment(&self.skill_id).as_str()],
+            ),
         );
         call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
@@ -2158,8 +2175,13 @@ impl<'a> BetaSkillsVersionsListRequest<'a> {
             "beta_skills_versions_list",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            ["/v1/skills/", crate::call::segment(&self.skill_id).as_str(), "/versions"]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/skills/",
+                    crate::call::segment(&self.skill_id).as_str(),
+                    "/versions",
+                ],
+            ),
         );
         call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.limit {
@@ -2279,8 +2301,13 @@ impl<'a> BetaSkillsVersionsCreateRequest<'a> {
             "beta_skills_versions_create",
             ::reqwest::Method::POST,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            ["/v1/skills/", crate::call::segment(&self.skill_id).as_str(), "/versions"]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/skills/",
+                    crate::call::segment(&self.skill_id).as_str(),
+                    "/versions",
+                ],
+            ),
         );
         call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
@@ -2364,13 +2391,14 @@ impl<'a> BetaSkillsVersionsRetrieveRequest<'a> {
             "beta_skills_versions_retrieve",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            [
-                "/v1/skills/",
-                crate::call::segment(&self.skill_id).as_str(),
-                "/versions/",
-                crate::call::segment(&self.version).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/skills/",
+                    crate::call::segment(&self.skill_id).as_str(),
+                    "/versions/",
+                    crate::call::segment(&self.version).as_str(),
+                ],
+            ),
         );
         call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
@@ -2448,13 +2476,14 @@ impl<'a> BetaSkillsVersionsDeleteRequest<'a> {
             "beta_skills_versions_delete",
             ::reqwest::Method::DELETE,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            [
-                "/v1/skills/",
-                crate::call::segment(&self.skill_id).as_str(),
-                "/versions/",
-                crate::call::segment(&self.version).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/skills/",
+                    crate::call::segment(&self.skill_id).as_str(),
+                    "/versions/",
+                    crate::call::segment(&self.version).as_str(),
+                ],
+            ),
         );
         call.default_betas(&["skills-2025-10-02"]);
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
@@ -2725,11 +2754,12 @@ impl<'a> AdminInvitesRetrieveRequest<'a> {
             "admin_invites_retrieve",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            [
-                "/v1/organizations/invites/",
-                crate::call::segment(&self.invite_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/invites/",
+                    crate::call::segment(&self.invite_id).as_str(),
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -2772,11 +2802,12 @@ impl<'a> AdminInvitesDeleteRequest<'a> {
             "admin_invites_delete",
             ::reqwest::Method::DELETE,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            [
-                "/v1/organizations/invites/",
-                crate::call::segment(&self.invite_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/invites/",
+                    crate::call::segment(&self.invite_id).as_str(),
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -2961,8 +2992,12 @@ impl<'a> AdminUsersRetrieveRequest<'a> {
             "admin_users_retrieve",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            ["/v1/organizations/users/", crate::call::segment(&self.user_id).as_str()]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/users/",
+                    crate::call::segment(&self.user_id).as_str(),
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -3015,8 +3050,12 @@ impl<'a> AdminUsersUpdateRequest<'a> {
             "admin_users_update",
             ::reqwest::Method::POST,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            ["/v1/organizations/users/", crate::call::segment(&self.user_id).as_str()]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/users/",
+                    crate::call::segment(&self.user_id).as_str(),
+                ],
+            ),
         );
         match self.body {
             #[allow(unused_mut)]
@@ -3067,8 +3106,12 @@ impl<'a> AdminUsersDeleteRequest<'a> {
             "admin_users_delete",
             ::reqwest::Method::DELETE,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            ["/v1/organizations/users/", crate::call::segment(&self.user_id).as_str()]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/users/",
+                    crate::call::segment(&self.user_id).as_str(),
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -3309,11 +3352,12 @@ impl<'a> AdminWorkspacesRetrieveRequest<'a> {
             "admin_workspaces_retrieve",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            [
-                "/v1/organizations/workspaces/",
-                crate::call::segment(&self.workspace_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/workspaces/",
+                    crate::call::segment(&self.workspace_id).as_str(),
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -3366,11 +3410,12 @@ impl<'a> AdminWorkspacesUpdateRequest<'a> {
             "admin_workspaces_update",
             ::reqwest::Method::POST,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            [
-                "/v1/organizations/workspaces/",
-                crate::call::segment(&self.workspace_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/workspaces/",
+                    crate::call::segment(&self.workspace_id).as_str(),
+                ],
+            ),
         );
         match self.body {
             #[allow(unused_mut)]
@@ -3421,12 +3466,13 @@ impl<'a> AdminWorkspacesArchiveRequest<'a> {
             "admin_workspaces_archive",
             ::reqwest::Method::POST,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            [
-                "/v1/organizations/workspaces/",
-                crate::call::segment(&self.workspace_id).as_str(),
-                "/archive",
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/workspaces/",
+                    crate::call::segment(&self.workspace_id).as_str(),
+                    "/archive",
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -3519,12 +3565,13 @@ impl<'a> AdminWorkspacesMembersListRequest<'a> {
             "admin_workspaces_members_list",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            [
-                "/v1/organizations/workspaces/",
-                crate::call::segment(&self.workspace_id).as_str(),
-                "/members",
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/workspaces/",
+                    crate::call::segment(&self.workspace_id).as_str(),
+                    "/members",
+                ],
+            ),
         );
         if let ::std::option::Option::Some(value) = &self.after_id {
             call.query("after_id", value);
@@ -3622,12 +3669,13 @@ impl<'a> AdminWorkspacesMembersCreateRequest<'a> {
             "admin_workspaces_members_create",
             ::reqwest::Method::POST,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            [
-                "/v1/organizations/workspaces/",
-                crate::call::segment(&self.workspace_id).as_str(),
-                "/members",
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/workspaces/",
+                    crate::call::segment(&self.workspace_id).as_str(),
+                    "/members",
+                ],
+            ),
         );
         match self.body {
             #[allow(unused_mut)]
@@ -3686,13 +3734,14 @@ impl<'a> AdminWorkspacesMembersRetrieveRequest<'a> {
             "admin_workspaces_members_retrieve",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            [
-                "/v1/organizations/workspaces/",
-                crate::call::segment(&self.workspace_id).as_str(),
-                "/members/",
-                crate::call::segment(&self.user_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/workspaces/",
+                    crate::call::segment(&self.workspace_id).as_str(),
+                    "/members/",
+                    crate::call::segment(&self.user_id).as_str(),
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -3754,13 +3803,14 @@ impl<'a> AdminWorkspacesMembersUpdateRequest<'a> {
             "admin_workspaces_members_update",
             ::reqwest::Method::POST,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            [
-                "/v1/organizations/workspaces/",
-                crate::call::segment(&self.workspace_id).as_str(),
-                "/members/",
-                crate::call::segment(&self.user_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/workspaces/",
+                    crate::call::segment(&self.workspace_id).as_str(),
+                    "/members/",
+                    crate::call::segment(&self.user_id).as_str(),
+                ],
+            ),
         );
         match self.body {
             #[allow(unused_mut)]
@@ -3822,13 +3872,14 @@ impl<'a> AdminWorkspacesMembersDeleteRequest<'a> {
             "admin_workspaces_members_delete",
             ::reqwest::Method::DELETE,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            [
-                "/v1/organizations/workspaces/",
-                crate::call::segment(&self.workspace_id).as_str(),
-                "/members/",
-                crate::call::segment(&self.user_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/workspaces/",
+                    crate::call::segment(&self.workspace_id).as_str(),
+                    "/members/",
+                    crate::call::segment(&self.user_id).as_str(),
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -4048,11 +4099,12 @@ impl<'a> AdminApiKeysRetrieveRequest<'a> {
             "admin_api_keys_retrieve",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            [
-                "/v1/organizations/api_keys/",
-                crate::call::segment(&self.api_key_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/api_keys/",
+                    crate::call::segment(&self.api_key_id).as_str(),
+                ],
+            ),
         );
         (self.base, call)
     }
@@ -4105,11 +4157,12 @@ impl<'a> AdminApiKeysUpdateRequest<'a> {
             "admin_api_keys_update",
             ::reqwest::Method::POST,
             ::std::option::Option::Some(crate::generated::meta::Scheme::AdminKeyAuth),
-            [
-                "/v1/organizations/api_keys/",
-                crate::call::segment(&self.api_key_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/organizations/api_keys/",
+                    crate::call::segment(&self.api_key_id).as_str(),
+                ],
+            ),
         );
         match self.body {
             #[allow(unused_mut)]
@@ -5381,11 +5434,12 @@ impl<'a> BetaMessagesBatchesRetrieveRequest<'a> {
             "beta_messages_batches_retrieve",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            [
-                "/v1/messages/batches/",
-                crate::call::segment(&self.message_batch_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/messages/batches/",
+                    crate::call::segment(&self.message_batch_id).as_str(),
+                ],
+            ),
         );
         call.query("beta", "true");
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
@@ -5458,11 +5512,12 @@ impl<'a> BetaMessagesBatchesDeleteRequest<'a> {
             "beta_messages_batches_delete",
             ::reqwest::Method::DELETE,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            [
-                "/v1/messages/batches/",
-                crate::call::segment(&self.message_batch_id).as_str(),
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/messages/batches/",
+                    crate::call::segment(&self.message_batch_id).as_str(),
+                ],
+            ),
         );
         call.query("beta", "true");
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
@@ -5532,12 +5587,13 @@ impl<'a> BetaMessagesBatchesCancelRequest<'a> {
             "beta_messages_batches_cancel",
             ::reqwest::Method::POST,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            [
-                "/v1/messages/batches/",
-                crate::call::segment(&self.message_batch_id).as_str(),
-                "/cancel",
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/messages/batches/",
+                    crate::call::segment(&self.message_batch_id).as_str(),
+                    "/cancel",
+                ],
+            ),
         );
         call.query("beta", "true");
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
@@ -5610,12 +5666,13 @@ impl<'a> BetaMessagesBatchesResultsRequest<'a> {
             "beta_messages_batches_results",
             ::reqwest::Method::GET,
             ::std::option::Option::Some(crate::generated::meta::Scheme::ApiKeyAuth),
-            [
-                "/v1/messages/batches/",
-                crate::call::segment(&self.message_batch_id).as_str(),
-                "/results",
-            ]
-                .concat(),
+            crate::call::path(
+                &[
+                    "/v1/messages/batches/",
+                    crate::call::segment(&self.message_batch_id).as_str(),
+                    "/results",
+                ],
+            ),
         );
         call.query("beta", "true");
         if let ::std::option::Option::Some(value) = &self.anthropic_beta {
