@@ -1024,3 +1024,44 @@ fn a_feature_named_like_a_hand_written_one_is_rejected() {
         "cannot name a cargo feature",
     );
 }
+
+#[test]
+fn untagged_unions_told_apart_by_kind_decode_by_kind() {
+    let output = generate("untagged_union.yaml");
+    let types = snapshot_file(&output, "types.rs", "untagged_union__types");
+    let flat = squeezed(&types);
+
+    // Text or parts: a string member and an array member, no buffering.
+    let content = "impl<'de>::serde::Deserialize<'de>forWidgetCreateContent{";
+    assert!(flat.contains(content), "{types}");
+    let content = &flat[flat.find(content).unwrap_or_default()..];
+    assert!(content.contains("fnvisit_str<"), "{types}");
+    assert!(content.contains("fnvisit_seq<"), "{types}");
+    assert!(
+        content.contains(r#"f.write_str("astringoranarray")"#),
+        "{types}"
+    );
+
+    // The reply's union keeps what no member reads as `Other`, so it reads
+    // any kind, and an object its member refuses.
+    let assembly = "impl<'de>::serde::Deserialize<'de>forWidgetAssembly{";
+    assert!(flat.contains(assembly), "{types}");
+    let assembly = &flat[flat.find(assembly).unwrap_or_default()..];
+    assert!(
+        assembly.contains("Err(_)=>WidgetAssembly::Other(value)"),
+        "{types}"
+    );
+    assert!(assembly.contains("fnvisit_unit<"), "{types}");
+
+    // Two objects: serde's derive tries each in turn.
+    let origin = types
+        .find("pub enum WidgetCreateOrigin")
+        .unwrap_or_else(|| panic!("no origin union: {types}"));
+    let attributes = types[..origin].rsplit("\n\n").next().unwrap_or_default();
+    assert!(attributes.contains("Deserialize"), "{attributes}");
+    assert!(attributes.contains("#[serde(untagged)]"), "{attributes}");
+    assert!(
+        !flat.contains("Deserialize<'de>forWidgetCreateOrigin"),
+        "{types}"
+    );
+}

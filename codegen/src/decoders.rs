@@ -11,7 +11,8 @@
 //!   matches it, with serde's own error for a value it does not know.
 //!
 //! Structs with a flattened map (`additionalProperties`) keep serde's
-//! derive, which knows how to fill it.
+//! derive, which knows how to fill it. Untagged unions are the `untagged`
+//! pass's.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -23,7 +24,7 @@ use crate::typeinfo::derives;
 /// Replaces the derived `Deserialize` of the structs and string enums of
 /// `file` that still have one.
 pub fn apply(file: &mut syn::File) -> Result<(), Error> {
-    let mut impls = Vec::new();
+    let mut impls = crate::untagged::apply(file)?;
     for item in &mut file.items {
         match item {
             syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => {

@@ -29,6 +29,7 @@ pub mod spec;
 mod timestamps;
 mod typeinfo;
 mod types;
+mod untagged;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

@@ -205,6 +205,25 @@ pub(crate) fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
         })
 }
 
+/// Whether a `#[serde(..)]` attribute holds the word `flag` (`untagged`,
+/// `transparent`).
+pub(crate) fn serde_flag(attrs: &[syn::Attribute], flag: &str) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .any(|a| {
+            let mut found = false;
+            let _ = a.parse_nested_meta(|meta| {
+                found |= meta.path.is_ident(flag);
+                if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                }
+                Ok(())
+            });
+            found
+        })
+}
+
 /// The text of the `#[doc]` attributes.
 fn doc_of(attrs: &[syn::Attribute]) -> String {
     let lines: Vec<String> = attrs

@@ -212,12 +212,7 @@ fn keep_unknown_reply_shapes(file: &mut syn::File, unions: &std::collections::BT
         if !unions.contains(&e.ident.to_string()) {
             continue;
         }
-        let untagged = e.attrs.iter().any(|a| {
-            a.path().is_ident("serde")
-                && quote::ToTokens::to_token_stream(a)
-                    .to_string()
-                    .contains("untagged")
-        });
+        let untagged = crate::typeinfo::serde_flag(&e.attrs, "untagged");
         if !untagged || e.variants.iter().any(|v| v.ident == "Other") {
             continue;
         }

@@ -3,7 +3,7 @@
 
 #[cfg(feature = "admin")]
 ///The geos where inference may run: either a list of specific geos, or the string `unrestricted`, which allows every geo.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum AllowedInferenceGeos {
     ///`Array`
@@ -1421,7 +1421,7 @@ impl ::std::default::Default for BetaClearToolUses20250919Edit {
 
 #[cfg(feature = "beta")]
 ///Whether to clear the inputs of the cleared tool uses too: true for all of them, or the names of the tools whose inputs to clear.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum BetaClearToolUses20250919EditClearToolInputs {
     ///`Boolean`
@@ -2236,7 +2236,7 @@ pub struct BetaContentBlockSource {
 
 #[cfg(feature = "beta")]
 ///Content of a content-block document: a string, or a list of text and image blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum BetaContentBlockSourceBody {
     ///`String`
@@ -2688,7 +2688,7 @@ pub struct BetaMcpToolResultBlock {
 
 #[cfg(feature = "beta")]
 ///What the tool produced: a string or a list of text blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum BetaMcpToolResultBlockContent {
@@ -3293,7 +3293,7 @@ pub struct BetaMessageCreateParams {
 
 #[cfg(feature = "beta")]
 ///The container to run code tools in: the id of an existing container to reuse, or container settings such as the skills to load.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum BetaMessageCreateParamsContainer {
     ///`BetaContainerParams`
@@ -3442,7 +3442,7 @@ pub struct BetaMessageParam {
 
 #[cfg(feature = "beta")]
 ///The turn's content: a string (shorthand for one text block) or a list of content blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum BetaMessageParamContent {
     ///`String`
@@ -4120,7 +4120,7 @@ pub struct BetaRequestMcpToolResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///What the tool produced: a string or a list of text blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum BetaRequestMcpToolResultBlockParamContent {
     ///`String`
@@ -4374,7 +4374,7 @@ pub struct BetaSkillParams {
 
 #[cfg(feature = "beta")]
 ///A system prompt: a plain string, or a list of text blocks (which can carry cache control and citations).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum BetaSystemPrompt {
     ///`String`
@@ -5811,7 +5811,7 @@ pub struct BetaToolResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///What the tool produced: a string, or a list of text, image, search result, document and tool reference blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum BetaToolResultBlockParamContent {
     ///`String`
@@ -7388,7 +7388,7 @@ pub struct BetaWebSearchToolResultBlock {
 
 #[cfg(feature = "beta")]
 ///Either a web search error or a list of web search results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum BetaWebSearchToolResultBlockContent {
@@ -7441,7 +7441,7 @@ pub struct BetaWebSearchToolResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Either a list of web search results or a web search error.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum BetaWebSearchToolResultBlockParamContent {
     ///`Array`
@@ -8301,7 +8301,7 @@ pub struct ContentBlockSource {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Content of a content-block document: a string, or a list of text and image blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum ContentBlockSourceBody {
     ///`String`
@@ -9440,7 +9440,7 @@ pub struct MessageParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///The turn's content: a string (shorthand for one text block) or a list of content blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum MessageParamContent {
     ///`String`
@@ -10348,7 +10348,7 @@ pub struct SkillVersionCreateParams {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///A system prompt: a plain string, or a list of text blocks (which can carry cache control and citations).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum SystemPrompt {
     ///`String`
@@ -10946,7 +10946,7 @@ pub struct ToolResultBlockParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///What the tool produced: a string or a list of text, image, search result and document blocks.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum ToolResultBlockParamContent {
     ///`String`
@@ -11722,7 +11722,7 @@ pub struct WebSearchToolResultBlock {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Either a web search error or a list of web search results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum WebSearchToolResultBlockContent {
@@ -11803,7 +11803,7 @@ pub struct WebSearchToolResultBlockParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Either a list of web search results or a web search error.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum WebSearchToolResultBlockParamContent {
     ///`ResultBlockItem`
@@ -24216,6 +24216,952 @@ impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultError {
         }
 
         deserializer.deserialize_struct("WebSearchToolResultError", FIELDS, Visitor)
+    }
+}
+
+#[cfg(feature = "admin")]
+impl<'de> ::serde::Deserialize<'de> for AllowedInferenceGeos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AllowedInferenceGeos;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string or an array")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<AllowedInferenceGeos, E> {
+                let read = <AllowedInferenceGeosString as ::serde::Deserialize>::deserialize(
+                    ::serde::de::IntoDeserializer::<E>::into_deserializer(v),
+                );
+                match read {
+                    ::std::result::Result::Ok(member) => {
+                        ::std::result::Result::Ok(AllowedInferenceGeos::String(member))
+                    }
+                    ::std::result::Result::Err(e) => ::std::result::Result::Err(e),
+                }
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<AllowedInferenceGeos, A::Error> {
+                <::std::vec::Vec<
+                    ::std::string::String,
+                > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(AllowedInferenceGeos::Array)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaClearToolUses20250919EditClearToolInputs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaClearToolUses20250919EditClearToolInputs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a boolean or an array")
+            }
+            fn visit_bool<E: ::serde::de::Error>(
+                self,
+                v: bool,
+            ) -> ::std::result::Result<BetaClearToolUses20250919EditClearToolInputs, E> {
+                ::std::result::Result::Ok(
+                    BetaClearToolUses20250919EditClearToolInputs::Boolean(v),
+                )
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<
+                BetaClearToolUses20250919EditClearToolInputs,
+                A::Error,
+            > {
+                <::std::vec::Vec<
+                    ::std::string::String,
+                > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(BetaClearToolUses20250919EditClearToolInputs::Array)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaContentBlockSourceBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaContentBlockSourceBody;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string or an array")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<BetaContentBlockSourceBody, E> {
+                ::std::result::Result::Ok(
+                    BetaContentBlockSourceBody::String(v.to_owned()),
+                )
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<BetaContentBlockSourceBody, E> {
+                ::std::result::Result::Ok(BetaContentBlockSourceBody::String(v))
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<BetaContentBlockSourceBody, A::Error> {
+                <::std::vec::Vec<
+                    crate::types::BetaContentBlockSourceContent,
+                > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(BetaContentBlockSourceBody::Array)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaMcpToolResultBlockContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaMcpToolResultBlockContent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E: ::serde::de::Error>(
+                self,
+                v: bool,
+            ) -> ::std::result::Result<BetaMcpToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    BetaMcpToolResultBlockContent::Other(::serde_json::Value::Bool(v)),
+                )
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<BetaMcpToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    BetaMcpToolResultBlockContent::String(v.to_owned()),
+                )
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<BetaMcpToolResultBlockContent, E> {
+                ::std::result::Result::Ok(BetaMcpToolResultBlockContent::String(v))
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<BetaMcpToolResultBlockContent, A::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::SeqAccessDeserializer::new(seq),
+                )?;
+                ::std::result::Result::Ok(
+                    match crate::json::from_value::<
+                        ::std::vec::Vec<BetaTextBlock>,
+                    >(&value) {
+                        ::std::result::Result::Ok(member) => {
+                            BetaMcpToolResultBlockContent::Array(member)
+                        }
+                        ::std::result::Result::Err(_) => {
+                            BetaMcpToolResultBlockContent::Other(value)
+                        }
+                    },
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<BetaMcpToolResultBlockContent, A::Error> {
+                <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )
+                    .map(BetaMcpToolResultBlockContent::Other)
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                v: i64,
+            ) -> ::std::result::Result<BetaMcpToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    BetaMcpToolResultBlockContent::Other(::serde_json::Value::from(v)),
+                )
+            }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                v: u64,
+            ) -> ::std::result::Result<BetaMcpToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    BetaMcpToolResultBlockContent::Other(::serde_json::Value::from(v)),
+                )
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                v: f64,
+            ) -> ::std::result::Result<BetaMcpToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    BetaMcpToolResultBlockContent::Other(::serde_json::Value::from(v)),
+                )
+            }
+            fn visit_unit<E: ::serde::de::Error>(
+                self,
+            ) -> ::std::result::Result<BetaMcpToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    BetaMcpToolResultBlockContent::Other(::serde_json::Value::Null),
+                )
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaMessageCreateParamsContainer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaMessageCreateParamsContainer;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string or an object")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<BetaMessageCreateParamsContainer, E> {
+                ::std::result::Result::Ok(
+                    BetaMessageCreateParamsContainer::String(v.to_owned()),
+                )
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<BetaMessageCreateParamsContainer, E> {
+                ::std::result::Result::Ok(BetaMessageCreateParamsContainer::String(v))
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<BetaMessageCreateParamsContainer, A::Error> {
+                <BetaContainerParams as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )
+                    .map(BetaMessageCreateParamsContainer::BetaContainerParams)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaMessageParamContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaMessageParamContent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string or an array")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<BetaMessageParamContent, E> {
+                ::std::result::Result::Ok(BetaMessageParamContent::String(v.to_owned()))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<BetaMessageParamContent, E> {
+                ::std::result::Result::Ok(BetaMessageParamContent::String(v))
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<BetaMessageParamContent, A::Error> {
+                <::std::vec::Vec<
+                    crate::types::BetaContentBlockParam,
+                > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(BetaMessageParamContent::Array)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaRequestMcpToolResultBlockParamContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaRequestMcpToolResultBlockParamContent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string or an array")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<BetaRequestMcpToolResultBlockParamContent, E> {
+                ::std::result::Result::Ok(
+                    BetaRequestMcpToolResultBlockParamContent::String(v.to_owned()),
+                )
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<BetaRequestMcpToolResultBlockParamContent, E> {
+                ::std::result::Result::Ok(
+                    BetaRequestMcpToolResultBlockParamContent::String(v),
+                )
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<
+                BetaRequestMcpToolResultBlockParamContent,
+                A::Error,
+            > {
+                <::std::vec::Vec<
+                    BetaTextBlockParam,
+                > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(BetaRequestMcpToolResultBlockParamContent::Array)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaSystemPrompt {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaSystemPrompt;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string or an array")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<BetaSystemPrompt, E> {
+                ::std::result::Result::Ok(BetaSystemPrompt::String(v.to_owned()))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<BetaSystemPrompt, E> {
+                ::std::result::Result::Ok(BetaSystemPrompt::String(v))
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<BetaSystemPrompt, A::Error> {
+                <::std::vec::Vec<
+                    BetaTextBlockParam,
+                > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(BetaSystemPrompt::Array)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaToolResultBlockParamContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaToolResultBlockParamContent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string or an array")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<BetaToolResultBlockParamContent, E> {
+                ::std::result::Result::Ok(
+                    BetaToolResultBlockParamContent::String(v.to_owned()),
+                )
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<BetaToolResultBlockParamContent, E> {
+                ::std::result::Result::Ok(BetaToolResultBlockParamContent::String(v))
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<BetaToolResultBlockParamContent, A::Error> {
+                <::std::vec::Vec<
+                    crate::types::BetaToolResultBlockParamContentItem,
+                > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(BetaToolResultBlockParamContent::Array)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlockContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchToolResultBlockContent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E: ::serde::de::Error>(
+                self,
+                v: bool,
+            ) -> ::std::result::Result<BetaWebSearchToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    BetaWebSearchToolResultBlockContent::Other(
+                        ::serde_json::Value::Bool(v),
+                    ),
+                )
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<BetaWebSearchToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    BetaWebSearchToolResultBlockContent::Other(
+                        ::serde_json::Value::String(v.to_owned()),
+                    ),
+                )
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<BetaWebSearchToolResultBlockContent, A::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::SeqAccessDeserializer::new(seq),
+                )?;
+                ::std::result::Result::Ok(
+                    match crate::json::from_value::<
+                        ::std::vec::Vec<BetaWebSearchResultBlock>,
+                    >(&value) {
+                        ::std::result::Result::Ok(member) => {
+                            BetaWebSearchToolResultBlockContent::Array(member)
+                        }
+                        ::std::result::Result::Err(_) => {
+                            BetaWebSearchToolResultBlockContent::Other(value)
+                        }
+                    },
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<BetaWebSearchToolResultBlockContent, A::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                ::std::result::Result::Ok(
+                    match crate::json::from_value::<
+                        BetaWebSearchToolResultError,
+                    >(&value) {
+                        ::std::result::Result::Ok(member) => {
+                            BetaWebSearchToolResultBlockContent::BetaWebSearchToolResultError(
+                                member,
+                            )
+                        }
+                        ::std::result::Result::Err(_) => {
+                            BetaWebSearchToolResultBlockContent::Other(value)
+                        }
+                    },
+                )
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                v: i64,
+            ) -> ::std::result::Result<BetaWebSearchToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    BetaWebSearchToolResultBlockContent::Other(
+                        ::serde_json::Value::from(v),
+                    ),
+                )
+            }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                v: u64,
+            ) -> ::std::result::Result<BetaWebSearchToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    BetaWebSearchToolResultBlockContent::Other(
+                        ::serde_json::Value::from(v),
+                    ),
+                )
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                v: f64,
+            ) -> ::std::result::Result<BetaWebSearchToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    BetaWebSearchToolResultBlockContent::Other(
+                        ::serde_json::Value::from(v),
+                    ),
+                )
+            }
+            fn visit_unit<E: ::serde::de::Error>(
+                self,
+            ) -> ::std::result::Result<BetaWebSearchToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    BetaWebSearchToolResultBlockContent::Other(::serde_json::Value::Null),
+                )
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "beta")]
+impl<'de> ::serde::Deserialize<'de> for BetaWebSearchToolResultBlockParamContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BetaWebSearchToolResultBlockParamContent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an array or an object")
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<
+                BetaWebSearchToolResultBlockParamContent,
+                A::Error,
+            > {
+                <::std::vec::Vec<
+                    BetaWebSearchResultBlockParam,
+                > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(BetaWebSearchToolResultBlockParamContent::Array)
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<
+                BetaWebSearchToolResultBlockParamContent,
+                A::Error,
+            > {
+                <BetaWebSearchToolRequestError as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )
+                    .map(
+                        BetaWebSearchToolResultBlockParamContent::BetaWebSearchToolRequestError,
+                    )
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for ContentBlockSourceBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ContentBlockSourceBody;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string or an array")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<ContentBlockSourceBody, E> {
+                ::std::result::Result::Ok(ContentBlockSourceBody::String(v.to_owned()))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<ContentBlockSourceBody, E> {
+                ::std::result::Result::Ok(ContentBlockSourceBody::String(v))
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<ContentBlockSourceBody, A::Error> {
+                <::std::vec::Vec<
+                    crate::types::ContentBlockSourceContent,
+                > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(ContentBlockSourceBody::Array)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for MessageParamContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = MessageParamContent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string or an array")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<MessageParamContent, E> {
+                ::std::result::Result::Ok(MessageParamContent::String(v.to_owned()))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<MessageParamContent, E> {
+                ::std::result::Result::Ok(MessageParamContent::String(v))
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<MessageParamContent, A::Error> {
+                <::std::vec::Vec<
+                    crate::types::ContentBlockParam,
+                > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(MessageParamContent::Array)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for SystemPrompt {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SystemPrompt;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string or an array")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<SystemPrompt, E> {
+                ::std::result::Result::Ok(SystemPrompt::String(v.to_owned()))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<SystemPrompt, E> {
+                ::std::result::Result::Ok(SystemPrompt::String(v))
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<SystemPrompt, A::Error> {
+                <::std::vec::Vec<
+                    TextBlockParam,
+                > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(SystemPrompt::Array)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for ToolResultBlockParamContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ToolResultBlockParamContent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string or an array")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<ToolResultBlockParamContent, E> {
+                ::std::result::Result::Ok(
+                    ToolResultBlockParamContent::String(v.to_owned()),
+                )
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<ToolResultBlockParamContent, E> {
+                ::std::result::Result::Ok(ToolResultBlockParamContent::String(v))
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<ToolResultBlockParamContent, A::Error> {
+                <::std::vec::Vec<
+                    crate::types::ToolResultBlockParamContentItem,
+                > as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(ToolResultBlockParamContent::Array)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlockContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchToolResultBlockContent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E: ::serde::de::Error>(
+                self,
+                v: bool,
+            ) -> ::std::result::Result<WebSearchToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    WebSearchToolResultBlockContent::Other(::serde_json::Value::Bool(v)),
+                )
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<WebSearchToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    WebSearchToolResultBlockContent::Other(
+                        ::serde_json::Value::String(v.to_owned()),
+                    ),
+                )
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<WebSearchToolResultBlockContent, A::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::SeqAccessDeserializer::new(seq),
+                )?;
+                ::std::result::Result::Ok(
+                    match crate::json::from_value::<
+                        ::std::vec::Vec<WebSearchResultBlock>,
+                    >(&value) {
+                        ::std::result::Result::Ok(member) => {
+                            WebSearchToolResultBlockContent::Array(member)
+                        }
+                        ::std::result::Result::Err(_) => {
+                            WebSearchToolResultBlockContent::Other(value)
+                        }
+                    },
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<WebSearchToolResultBlockContent, A::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                ::std::result::Result::Ok(
+                    match crate::json::from_value::<WebSearchToolResultError>(&value) {
+                        ::std::result::Result::Ok(member) => {
+                            WebSearchToolResultBlockContent::WebSearchToolResultError(
+                                member,
+                            )
+                        }
+                        ::std::result::Result::Err(_) => {
+                            WebSearchToolResultBlockContent::Other(value)
+                        }
+                    },
+                )
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                v: i64,
+            ) -> ::std::result::Result<WebSearchToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    WebSearchToolResultBlockContent::Other(::serde_json::Value::from(v)),
+                )
+            }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                v: u64,
+            ) -> ::std::result::Result<WebSearchToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    WebSearchToolResultBlockContent::Other(::serde_json::Value::from(v)),
+                )
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                v: f64,
+            ) -> ::std::result::Result<WebSearchToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    WebSearchToolResultBlockContent::Other(::serde_json::Value::from(v)),
+                )
+            }
+            fn visit_unit<E: ::serde::de::Error>(
+                self,
+            ) -> ::std::result::Result<WebSearchToolResultBlockContent, E> {
+                ::std::result::Result::Ok(
+                    WebSearchToolResultBlockContent::Other(::serde_json::Value::Null),
+                )
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(any(feature = "batches", feature = "messages"))]
+impl<'de> ::serde::Deserialize<'de> for WebSearchToolResultBlockParamContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebSearchToolResultBlockParamContent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("an array or an object")
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> ::std::result::Result<WebSearchToolResultBlockParamContent, A::Error> {
+                <WebSearchToolResultBlockItem as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(WebSearchToolResultBlockParamContent::ResultBlockItem)
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<WebSearchToolResultBlockParamContent, A::Error> {
+                <WebSearchToolRequestError as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )
+                    .map(WebSearchToolResultBlockParamContent::RequestError)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
     }
 }
 
