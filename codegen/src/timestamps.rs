@@ -26,7 +26,7 @@ pub fn apply(file: &mut syn::File) {
                 .push(syn::parse_quote!(#[serde(deserialize_with = #with)]));
             // With `deserialize_with`, serde no longer reads an absent
             // `Option` as `None` by itself.
-            if optional && !has_default(&field.attrs) {
+            if optional && !crate::typeinfo::serde_flag(&field.attrs, "default") {
                 field.attrs.push(syn::parse_quote!(#[serde(default)]));
             }
         }
@@ -37,21 +37,4 @@ pub fn apply(file: &mut syn::File) {
 fn is_utc(ty: &syn::Type) -> bool {
     let text = ty.to_token_stream().to_string().replace(' ', "");
     text == "::chrono::DateTime<::chrono::offset::Utc>"
-}
-
-fn has_default(attrs: &[syn::Attribute]) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .any(|a| {
-            let mut found = false;
-            let _ = a.parse_nested_meta(|meta| {
-                found |= meta.path.is_ident("default");
-                if meta.input.peek(syn::Token![=]) {
-                    let _: syn::Expr = meta.value()?.parse()?;
-                }
-                Ok(())
-            });
-            found
-        })
 }

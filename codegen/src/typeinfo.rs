@@ -192,36 +192,31 @@ fn read_struct(named: &syn::FieldsNamed) -> Result<StructInfo, Error> {
 
 /// Whether `#[derive(..)]` among `attrs` names `name`.
 pub(crate) fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .any(|a| {
-            let mut found = false;
-            let _ = a.parse_nested_meta(|meta| {
-                found |= meta.path.segments.last().is_some_and(|s| s.ident == name);
-                Ok(())
-            });
-            found
-        })
+    any_meta(attrs, "derive", |path| {
+        path.segments.last().is_some_and(|s| s.ident == name)
+    })
 }
 
 /// Whether a `#[serde(..)]` attribute holds the word `flag` (`untagged`,
-/// `transparent`).
+/// `transparent`, `default`).
 pub(crate) fn serde_flag(attrs: &[syn::Attribute], flag: &str) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .any(|a| {
-            let mut found = false;
-            let _ = a.parse_nested_meta(|meta| {
-                found |= meta.path.is_ident(flag);
-                if meta.input.peek(syn::Token![=]) {
-                    meta.value()?.parse::<syn::Expr>()?;
-                }
-                Ok(())
-            });
-            found
-        })
+    any_meta(attrs, "serde", |path| path.is_ident(flag))
+}
+
+/// Whether an `#[outer(..)]` attribute among `attrs` holds an item whose
+/// path is `wanted` (a `key = value` item is read past its value).
+fn any_meta(attrs: &[syn::Attribute], outer: &str, wanted: impl Fn(&syn::Path) -> bool) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident(outer)).any(|a| {
+        let mut found = false;
+        let _ = a.parse_nested_meta(|meta| {
+            found |= wanted(&meta.path);
+            if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+            Ok(())
+        });
+        found
+    })
 }
 
 /// The text of the `#[doc]` attributes.
