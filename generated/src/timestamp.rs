@@ -74,7 +74,9 @@ impl From<DateTime<FixedOffset>> for Timestamp {
 
 impl From<NaiveDate> for Date {
     fn from(day: NaiveDate) -> Self {
-        Self(day.format("%Y-%m-%d").to_string())
+        // A `NaiveDate` displays as `%Y-%m-%d` does, without compiling
+        // chrono's whole strftime formatter into the crate.
+        Self(day.to_string())
     }
 }
 
@@ -192,6 +194,27 @@ mod tests {
             Timestamp::from("2025-01-02T03:04:05Z").to_string(),
             "2025-01-02T03:04:05Z"
         );
+    }
+
+    #[test]
+    fn chrono_days_are_written_as_strftime_writes_them() {
+        for (y, m, d) in [
+            (2025, 1, 31),
+            (1, 2, 3),
+            (0, 12, 31),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-1, 6, 15),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).expect("a day");
+            assert_eq!(
+                Date::from(day).as_str(),
+                day.format("%Y-%m-%d").to_string(),
+                "{y}-{m}-{d}"
+            );
+        }
+        let day = NaiveDate::from_ymd_opt(2025, 1, 31).expect("a day");
+        assert_eq!(Date::from(day).as_str(), "2025-01-31");
     }
 
     fn fast(text: &str) -> Option<DateTime<Utc>> {
