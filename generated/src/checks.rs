@@ -91,6 +91,18 @@ impl<T: Validate> Validate for Box<T> {
     }
 }
 
+/// The error of a builder's `build()` with a required field left unset:
+/// it names the first of `fields` (wire name, whether set) not set.
+pub(crate) fn unset(type_name: &str, fields: &[(&str, bool)]) -> crate::Error {
+    let wire = fields
+        .iter()
+        .find(|(_, set)| !set)
+        .map_or("?", |(wire, _)| wire);
+    crate::Error::InvalidArgument(format!(
+        "{type_name} needs `{wire}`: set it before `build()`"
+    ))
+}
+
 /// How many items a list holds is within the spec's `minItems`..=`maxItems`.
 pub(crate) fn items(
     name: impl Display,
@@ -219,6 +231,46 @@ pub(crate) fn path_segment(name: &str, value: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(feature = "messages")]
+    fn a_builder_names_the_first_required_field_left_unset() {
+        use crate::types::CitationCharLocationParam;
+        let message = |result: Result<CitationCharLocationParam, crate::Error>| match result {
+            Err(crate::Error::InvalidArgument(message)) => message,
+            other => panic!("expected an invalid argument, got {other:?}"),
+        };
+        assert_eq!(
+            message(CitationCharLocationParam::builder().build()),
+            "CitationCharLocationParam needs `cited_text`: set it before `build()`"
+        );
+        assert_eq!(
+            message(
+                CitationCharLocationParam::builder()
+                    .cited_text("The sky is blue.")
+                    .document_index(0)
+                    .start_char_index(0)
+                    .build()
+            ),
+            "CitationCharLocationParam needs `end_char_index`: set it before `build()`"
+        );
+        let built = CitationCharLocationParam::builder()
+            .cited_text("The sky is blue.")
+            .document_index(0)
+            .start_char_index(0)
+            .end_char_index(16)
+            .build()
+            .expect("every required field is set");
+        assert_eq!(
+            (
+                built.cited_text.as_str(),
+                built.document_index,
+                built.start_char_index,
+                built.end_char_index
+            ),
+            ("The sky is blue.", 0, 0, 16)
+        );
+    }
 
     #[test]
     fn range_bounds_are_inclusive() {

@@ -349,22 +349,19 @@ fn builder_type(
         }
     });
     let setters = settable.iter().map(|f| setter(f, info, is_required(f)));
+    // The required fields are matched together, so the code that drops
+    // what was set when one is missing exists once, not once per field.
+    let required_names: Vec<&syn::Ident> = required.iter().map(|f| &f.ident).collect();
+    let required_wires = required.iter().map(|f| &f.wire);
+    let held_names = settable.iter().map(|f| &f.ident);
     let inits = fields.iter().map(|f| {
         let name = &f.ident;
-        let wire = &f.wire;
         match &f.kind {
             FieldKind::Tag(ty, variant) => quote!(#name: crate::types::#ty::#variant),
-            _ if is_required(f) => {
-                let missing = format!("{ident} needs `{wire}`: set it before `build()`");
-                quote! {
-                    #name: self.#name.ok_or_else(|| {
-                        crate::Error::InvalidArgument(::std::string::String::from(#missing))
-                    })?
-                }
-            }
-            _ => quote!(#name: self.#name),
+            _ => quote!(#name),
         }
     });
+    let type_name = ident.to_string();
     let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
     let doc = format!(
         "Builds a [`{ident}`](crate::types::{ident}) field by field: it has {} required fields \
@@ -389,7 +386,16 @@ fn builder_type(
 
             #[doc = #build_doc]
             pub fn build(self) -> ::std::result::Result<crate::types::#ident, crate::Error> {
-                ::std::result::Result::Ok(crate::types::#ident { #(#inits,)* })
+                let Self { #(#held_names,)* } = self;
+                match (#(#required_names,)*) {
+                    (#(::std::option::Option::Some(#required_names),)*) => {
+                        ::std::result::Result::Ok(crate::types::#ident { #(#inits,)* })
+                    }
+                    (#(#required_names,)*) => ::std::result::Result::Err(crate::checks::unset(
+                        #type_name,
+                        &[#((#required_wires, #required_names.is_some())),*],
+                    )),
+                }
             }
         }
 

@@ -8149,46 +8149,37 @@ pub mod builder {
             crate::types::BetaBashCodeExecutionResultBlockParam,
             crate::Error,
         > {
-            ::std::result::Result::Ok(crate::types::BetaBashCodeExecutionResultBlockParam {
-                content: self
-                    .content
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaBashCodeExecutionResultBlockParam needs `content`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                return_code: self
-                    .return_code
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaBashCodeExecutionResultBlockParam needs `return_code`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                stderr: self
-                    .stderr
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaBashCodeExecutionResultBlockParam needs `stderr`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                stdout: self
-                    .stdout
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaBashCodeExecutionResultBlockParam needs `stdout`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                type_: crate::types::BetaBashCodeExecutionResultBlockParamType::BashCodeExecutionResult,
-                unknown_fields: self.unknown_fields,
-            })
+            let Self { content, return_code, stderr, stdout, unknown_fields } = self;
+            match (stdout, stderr, return_code, content) {
+                (
+                    ::std::option::Option::Some(stdout),
+                    ::std::option::Option::Some(stderr),
+                    ::std::option::Option::Some(return_code),
+                    ::std::option::Option::Some(content),
+                ) => {
+                    ::std::result::Result::Ok(crate::types::BetaBashCodeExecutionResultBlockParam {
+                        content,
+                        return_code,
+                        stderr,
+                        stdout,
+                        type_: crate::types::BetaBashCodeExecutionResultBlockParamType::BashCodeExecutionResult,
+                        unknown_fields,
+                    })
+                }
+                (stdout, stderr, return_code, content) => {
+                    ::std::result::Result::Err(
+                        crate::checks::unset(
+                            "BetaBashCodeExecutionResultBlockParam",
+                            &[
+                                ("stdout", stdout.is_some()),
+                                ("stderr", stderr.is_some()),
+                                ("return_code", return_code.is_some()),
+                                ("content", content.is_some()),
+                            ],
+                        ),
+                    )
+                }
+            }
         }
     }
 
@@ -8282,47 +8273,45 @@ pub mod builder {
             crate::types::BetaCitationCharLocationParam,
             crate::Error,
         > {
-            ::std::result::Result::Ok(crate::types::BetaCitationCharLocationParam {
-                cited_text: self
-                    .cited_text
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationCharLocationParam needs `cited_text`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                document_index: self
-                    .document_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationCharLocationParam needs `document_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                document_title: self.document_title,
-                end_char_index: self
-                    .end_char_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationCharLocationParam needs `end_char_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                start_char_index: self
-                    .start_char_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationCharLocationParam needs `start_char_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                type_: crate::types::BetaCitationCharLocationParamType::CharLocation,
-                unknown_fields: self.unknown_fields,
-            })
+            let Self {
+                cited_text,
+                document_index,
+                document_title,
+                end_char_index,
+                start_char_index,
+                unknown_fields,
+            } = self;
+            match (cited_text, document_index, start_char_index, end_char_index) {
+                (
+                    ::std::option::Option::Some(cited_text),
+                    ::std::option::Option::Some(document_index),
+                    ::std::option::Option::Some(start_char_index),
+                    ::std::option::Option::Some(end_char_index),
+                ) => {
+                    ::std::result::Result::Ok(crate::types::BetaCitationCharLocationParam {
+                        cited_text,
+                        document_index,
+                        document_title,
+                        end_char_index,
+                        start_char_index,
+                        type_: crate::types::BetaCitationCharLocationParamType::CharLocation,
+                        unknown_fields,
+                    })
+                }
+                (cited_text, document_index, start_char_index, end_char_index) => {
+                    ::std::result::Result::Err(
+                        crate::checks::unset(
+                            "BetaCitationCharLocationParam",
+                            &[
+                                ("cited_text", cited_text.is_some()),
+                                ("document_index", document_index.is_some()),
+                                ("start_char_index", start_char_index.is_some()),
+                                ("end_char_index", end_char_index.is_some()),
+                            ],
+                        ),
+                    )
+                }
+            }
         }
     }
 
@@ -8416,47 +8405,45 @@ pub mod builder {
             crate::types::BetaCitationContentBlockLocationParam,
             crate::Error,
         > {
-            ::std::result::Result::Ok(crate::types::BetaCitationContentBlockLocationParam {
-                cited_text: self
-                    .cited_text
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationContentBlockLocationParam needs `cited_text`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                document_index: self
-                    .document_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationContentBlockLocationParam needs `document_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                document_title: self.document_title,
-                end_block_index: self
-                    .end_block_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationContentBlockLocationParam needs `end_block_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                start_block_index: self
-                    .start_block_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationContentBlockLocationParam needs `start_block_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                type_: crate::types::BetaCitationContentBlockLocationParamType::ContentBlockLocation,
-                unknown_fields: self.unknown_fields,
-            })
+            let Self {
+                cited_text,
+                document_index,
+                document_title,
+                end_block_index,
+                start_block_index,
+                unknown_fields,
+            } = self;
+            match (cited_text, document_index, start_block_index, end_block_index) {
+                (
+                    ::std::option::Option::Some(cited_text),
+                    ::std::option::Option::Some(document_index),
+                    ::std::option::Option::Some(start_block_index),
+                    ::std::option::Option::Some(end_block_index),
+                ) => {
+                    ::std::result::Result::Ok(crate::types::BetaCitationContentBlockLocationParam {
+                        cited_text,
+                        document_index,
+                        document_title,
+                        end_block_index,
+                        start_block_index,
+                        type_: crate::types::BetaCitationContentBlockLocationParamType::ContentBlockLocation,
+                        unknown_fields,
+                    })
+                }
+                (cited_text, document_index, start_block_index, end_block_index) => {
+                    ::std::result::Result::Err(
+                        crate::checks::unset(
+                            "BetaCitationContentBlockLocationParam",
+                            &[
+                                ("cited_text", cited_text.is_some()),
+                                ("document_index", document_index.is_some()),
+                                ("start_block_index", start_block_index.is_some()),
+                                ("end_block_index", end_block_index.is_some()),
+                            ],
+                        ),
+                    )
+                }
+            }
         }
     }
 
@@ -8550,47 +8537,45 @@ pub mod builder {
             crate::types::BetaCitationPageLocationParam,
             crate::Error,
         > {
-            ::std::result::Result::Ok(crate::types::BetaCitationPageLocationParam {
-                cited_text: self
-                    .cited_text
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationPageLocationParam needs `cited_text`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                document_index: self
-                    .document_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationPageLocationParam needs `document_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                document_title: self.document_title,
-                end_page_number: self
-                    .end_page_number
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationPageLocationParam needs `end_page_number`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                start_page_number: self
-                    .start_page_number
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationPageLocationParam needs `start_page_number`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                type_: crate::types::BetaCitationPageLocationParamType::PageLocation,
-                unknown_fields: self.unknown_fields,
-            })
+            let Self {
+                cited_text,
+                document_index,
+                document_title,
+                end_page_number,
+                start_page_number,
+                unknown_fields,
+            } = self;
+            match (cited_text, document_index, start_page_number, end_page_number) {
+                (
+                    ::std::option::Option::Some(cited_text),
+                    ::std::option::Option::Some(document_index),
+                    ::std::option::Option::Some(start_page_number),
+                    ::std::option::Option::Some(end_page_number),
+                ) => {
+                    ::std::result::Result::Ok(crate::types::BetaCitationPageLocationParam {
+                        cited_text,
+                        document_index,
+                        document_title,
+                        end_page_number,
+                        start_page_number,
+                        type_: crate::types::BetaCitationPageLocationParamType::PageLocation,
+                        unknown_fields,
+                    })
+                }
+                (cited_text, document_index, start_page_number, end_page_number) => {
+                    ::std::result::Result::Err(
+                        crate::checks::unset(
+                            "BetaCitationPageLocationParam",
+                            &[
+                                ("cited_text", cited_text.is_some()),
+                                ("document_index", document_index.is_some()),
+                                ("start_page_number", start_page_number.is_some()),
+                                ("end_page_number", end_page_number.is_some()),
+                            ],
+                        ),
+                    )
+                }
+            }
         }
     }
 
@@ -8694,56 +8679,61 @@ pub mod builder {
             crate::types::BetaCitationSearchResultLocationParam,
             crate::Error,
         > {
-            ::std::result::Result::Ok(crate::types::BetaCitationSearchResultLocationParam {
-                cited_text: self
-                    .cited_text
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationSearchResultLocationParam needs `cited_text`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                end_block_index: self
-                    .end_block_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationSearchResultLocationParam needs `end_block_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                search_result_index: self
-                    .search_result_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationSearchResultLocationParam needs `search_result_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                source: self
-                    .source
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationSearchResultLocationParam needs `source`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                start_block_index: self
-                    .start_block_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCitationSearchResultLocationParam needs `start_block_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                title: self.title,
-                type_: crate::types::BetaCitationSearchResultLocationParamType::SearchResultLocation,
-                unknown_fields: self.unknown_fields,
-            })
+            let Self {
+                cited_text,
+                end_block_index,
+                search_result_index,
+                source,
+                start_block_index,
+                title,
+                unknown_fields,
+            } = self;
+            match (
+                cited_text,
+                search_result_index,
+                source,
+                start_block_index,
+                end_block_index,
+            ) {
+                (
+                    ::std::option::Option::Some(cited_text),
+                    ::std::option::Option::Some(search_result_index),
+                    ::std::option::Option::Some(source),
+                    ::std::option::Option::Some(start_block_index),
+                    ::std::option::Option::Some(end_block_index),
+                ) => {
+                    ::std::result::Result::Ok(crate::types::BetaCitationSearchResultLocationParam {
+                        cited_text,
+                        end_block_index,
+                        search_result_index,
+                        source,
+                        start_block_index,
+                        title,
+                        type_: crate::types::BetaCitationSearchResultLocationParamType::SearchResultLocation,
+                        unknown_fields,
+                    })
+                }
+                (
+                    cited_text,
+                    search_result_index,
+                    source,
+                    start_block_index,
+                    end_block_index,
+                ) => {
+                    ::std::result::Result::Err(
+                        crate::checks::unset(
+                            "BetaCitationSearchResultLocationParam",
+                            &[
+                                ("cited_text", cited_text.is_some()),
+                                ("search_result_index", search_result_index.is_some()),
+                                ("source", source.is_some()),
+                                ("start_block_index", start_block_index.is_some()),
+                                ("end_block_index", end_block_index.is_some()),
+                            ],
+                        ),
+                    )
+                }
+            }
         }
     }
 
@@ -8841,46 +8831,37 @@ pub mod builder {
             crate::types::BetaCodeExecutionResultBlockParam,
             crate::Error,
         > {
-            ::std::result::Result::Ok(crate::types::BetaCodeExecutionResultBlockParam {
-                content: self
-                    .content
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCodeExecutionResultBlockParam needs `content`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                return_code: self
-                    .return_code
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCodeExecutionResultBlockParam needs `return_code`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                stderr: self
-                    .stderr
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCodeExecutionResultBlockParam needs `stderr`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                stdout: self
-                    .stdout
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaCodeExecutionResultBlockParam needs `stdout`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                type_: crate::types::BetaCodeExecutionResultBlockParamType::CodeExecutionResult,
-                unknown_fields: self.unknown_fields,
-            })
+            let Self { content, return_code, stderr, stdout, unknown_fields } = self;
+            match (stdout, stderr, return_code, content) {
+                (
+                    ::std::option::Option::Some(stdout),
+                    ::std::option::Option::Some(stderr),
+                    ::std::option::Option::Some(return_code),
+                    ::std::option::Option::Some(content),
+                ) => {
+                    ::std::result::Result::Ok(crate::types::BetaCodeExecutionResultBlockParam {
+                        content,
+                        return_code,
+                        stderr,
+                        stdout,
+                        type_: crate::types::BetaCodeExecutionResultBlockParamType::CodeExecutionResult,
+                        unknown_fields,
+                    })
+                }
+                (stdout, stderr, return_code, content) => {
+                    ::std::result::Result::Err(
+                        crate::checks::unset(
+                            "BetaCodeExecutionResultBlockParam",
+                            &[
+                                ("stdout", stdout.is_some()),
+                                ("stderr", stderr.is_some()),
+                                ("return_code", return_code.is_some()),
+                                ("content", content.is_some()),
+                            ],
+                        ),
+                    )
+                }
+            }
         }
     }
 
@@ -8994,47 +8975,38 @@ pub mod builder {
             crate::types::BetaMcpToolUseBlockParam,
             crate::Error,
         > {
-            ::std::result::Result::Ok(crate::types::BetaMcpToolUseBlockParam {
-                cache_control: self.cache_control,
-                id: self
-                    .id
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaMcpToolUseBlockParam needs `id`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                input: self
-                    .input
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaMcpToolUseBlockParam needs `input`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                name: self
-                    .name
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaMcpToolUseBlockParam needs `name`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                server_name: self
-                    .server_name
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "BetaMcpToolUseBlockParam needs `server_name`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                type_: crate::types::BetaMcpToolUseBlockParamType::McpToolUse,
-                unknown_fields: self.unknown_fields,
-            })
+            let Self { cache_control, id, input, name, server_name, unknown_fields } = self;
+            match (id, server_name, name, input) {
+                (
+                    ::std::option::Option::Some(id),
+                    ::std::option::Option::Some(server_name),
+                    ::std::option::Option::Some(name),
+                    ::std::option::Option::Some(input),
+                ) => {
+                    ::std::result::Result::Ok(crate::types::BetaMcpToolUseBlockParam {
+                        cache_control,
+                        id,
+                        input,
+                        name,
+                        server_name,
+                        type_: crate::types::BetaMcpToolUseBlockParamType::McpToolUse,
+                        unknown_fields,
+                    })
+                }
+                (id, server_name, name, input) => {
+                    ::std::result::Result::Err(
+                        crate::checks::unset(
+                            "BetaMcpToolUseBlockParam",
+                            &[
+                                ("id", id.is_some()),
+                                ("server_name", server_name.is_some()),
+                                ("name", name.is_some()),
+                                ("input", input.is_some()),
+                            ],
+                        ),
+                    )
+                }
+            }
         }
     }
 
@@ -9128,47 +9100,45 @@ pub mod builder {
             crate::types::CitationCharLocationParam,
             crate::Error,
         > {
-            ::std::result::Result::Ok(crate::types::CitationCharLocationParam {
-                cited_text: self
-                    .cited_text
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationCharLocationParam needs `cited_text`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                document_index: self
-                    .document_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationCharLocationParam needs `document_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                document_title: self.document_title,
-                end_char_index: self
-                    .end_char_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationCharLocationParam needs `end_char_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                start_char_index: self
-                    .start_char_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationCharLocationParam needs `start_char_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                type_: crate::types::CitationCharLocationParamType::CharLocation,
-                unknown_fields: self.unknown_fields,
-            })
+            let Self {
+                cited_text,
+                document_index,
+                document_title,
+                end_char_index,
+                start_char_index,
+                unknown_fields,
+            } = self;
+            match (cited_text, document_index, end_char_index, start_char_index) {
+                (
+                    ::std::option::Option::Some(cited_text),
+                    ::std::option::Option::Some(document_index),
+                    ::std::option::Option::Some(end_char_index),
+                    ::std::option::Option::Some(start_char_index),
+                ) => {
+                    ::std::result::Result::Ok(crate::types::CitationCharLocationParam {
+                        cited_text,
+                        document_index,
+                        document_title,
+                        end_char_index,
+                        start_char_index,
+                        type_: crate::types::CitationCharLocationParamType::CharLocation,
+                        unknown_fields,
+                    })
+                }
+                (cited_text, document_index, end_char_index, start_char_index) => {
+                    ::std::result::Result::Err(
+                        crate::checks::unset(
+                            "CitationCharLocationParam",
+                            &[
+                                ("cited_text", cited_text.is_some()),
+                                ("document_index", document_index.is_some()),
+                                ("end_char_index", end_char_index.is_some()),
+                                ("start_char_index", start_char_index.is_some()),
+                            ],
+                        ),
+                    )
+                }
+            }
         }
     }
 
@@ -9262,47 +9232,45 @@ pub mod builder {
             crate::types::CitationContentBlockLocationParam,
             crate::Error,
         > {
-            ::std::result::Result::Ok(crate::types::CitationContentBlockLocationParam {
-                cited_text: self
-                    .cited_text
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationContentBlockLocationParam needs `cited_text`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                document_index: self
-                    .document_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationContentBlockLocationParam needs `document_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                document_title: self.document_title,
-                end_block_index: self
-                    .end_block_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationContentBlockLocationParam needs `end_block_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                start_block_index: self
-                    .start_block_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationContentBlockLocationParam needs `start_block_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                type_: crate::types::CitationContentBlockLocationParamType::ContentBlockLocation,
-                unknown_fields: self.unknown_fields,
-            })
+            let Self {
+                cited_text,
+                document_index,
+                document_title,
+                end_block_index,
+                start_block_index,
+                unknown_fields,
+            } = self;
+            match (cited_text, document_index, end_block_index, start_block_index) {
+                (
+                    ::std::option::Option::Some(cited_text),
+                    ::std::option::Option::Some(document_index),
+                    ::std::option::Option::Some(end_block_index),
+                    ::std::option::Option::Some(start_block_index),
+                ) => {
+                    ::std::result::Result::Ok(crate::types::CitationContentBlockLocationParam {
+                        cited_text,
+                        document_index,
+                        document_title,
+                        end_block_index,
+                        start_block_index,
+                        type_: crate::types::CitationContentBlockLocationParamType::ContentBlockLocation,
+                        unknown_fields,
+                    })
+                }
+                (cited_text, document_index, end_block_index, start_block_index) => {
+                    ::std::result::Result::Err(
+                        crate::checks::unset(
+                            "CitationContentBlockLocationParam",
+                            &[
+                                ("cited_text", cited_text.is_some()),
+                                ("document_index", document_index.is_some()),
+                                ("end_block_index", end_block_index.is_some()),
+                                ("start_block_index", start_block_index.is_some()),
+                            ],
+                        ),
+                    )
+                }
+            }
         }
     }
 
@@ -9396,47 +9364,45 @@ pub mod builder {
             crate::types::CitationPageLocationParam,
             crate::Error,
         > {
-            ::std::result::Result::Ok(crate::types::CitationPageLocationParam {
-                cited_text: self
-                    .cited_text
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationPageLocationParam needs `cited_text`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                document_index: self
-                    .document_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationPageLocationParam needs `document_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                document_title: self.document_title,
-                end_page_number: self
-                    .end_page_number
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationPageLocationParam needs `end_page_number`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                start_page_number: self
-                    .start_page_number
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationPageLocationParam needs `start_page_number`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                type_: crate::types::CitationPageLocationParamType::PageLocation,
-                unknown_fields: self.unknown_fields,
-            })
+            let Self {
+                cited_text,
+                document_index,
+                document_title,
+                end_page_number,
+                start_page_number,
+                unknown_fields,
+            } = self;
+            match (cited_text, document_index, end_page_number, start_page_number) {
+                (
+                    ::std::option::Option::Some(cited_text),
+                    ::std::option::Option::Some(document_index),
+                    ::std::option::Option::Some(end_page_number),
+                    ::std::option::Option::Some(start_page_number),
+                ) => {
+                    ::std::result::Result::Ok(crate::types::CitationPageLocationParam {
+                        cited_text,
+                        document_index,
+                        document_title,
+                        end_page_number,
+                        start_page_number,
+                        type_: crate::types::CitationPageLocationParamType::PageLocation,
+                        unknown_fields,
+                    })
+                }
+                (cited_text, document_index, end_page_number, start_page_number) => {
+                    ::std::result::Result::Err(
+                        crate::checks::unset(
+                            "CitationPageLocationParam",
+                            &[
+                                ("cited_text", cited_text.is_some()),
+                                ("document_index", document_index.is_some()),
+                                ("end_page_number", end_page_number.is_some()),
+                                ("start_page_number", start_page_number.is_some()),
+                            ],
+                        ),
+                    )
+                }
+            }
         }
     }
 
@@ -9540,56 +9506,61 @@ pub mod builder {
             crate::types::CitationSearchResultLocationParam,
             crate::Error,
         > {
-            ::std::result::Result::Ok(crate::types::CitationSearchResultLocationParam {
-                cited_text: self
-                    .cited_text
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationSearchResultLocationParam needs `cited_text`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                end_block_index: self
-                    .end_block_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationSearchResultLocationParam needs `end_block_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                search_result_index: self
-                    .search_result_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationSearchResultLocationParam needs `search_result_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                source: self
-                    .source
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationSearchResultLocationParam needs `source`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                start_block_index: self
-                    .start_block_index
-                    .ok_or_else(|| {
-                        crate::Error::InvalidArgument(
-                            ::std::string::String::from(
-                                "CitationSearchResultLocationParam needs `start_block_index`: set it before `build()`",
-                            ),
-                        )
-                    })?,
-                title: self.title,
-                type_: crate::types::CitationSearchResultLocationParamType::SearchResultLocation,
-                unknown_fields: self.unknown_fields,
-            })
+            let Self {
+                cited_text,
+                end_block_index,
+                search_result_index,
+                source,
+                start_block_index,
+                title,
+                unknown_fields,
+            } = self;
+            match (
+                cited_text,
+                end_block_index,
+                search_result_index,
+                source,
+                start_block_index,
+            ) {
+                (
+                    ::std::option::Option::Some(cited_text),
+                    ::std::option::Option::Some(end_block_index),
+                    ::std::option::Option::Some(search_result_index),
+                    ::std::option::Option::Some(source),
+                    ::std::option::Option::Some(start_block_index),
+                ) => {
+                    ::std::result::Result::Ok(crate::types::CitationSearchResultLocationParam {
+                        cited_text,
+                        end_block_index,
+                        search_result_index,
+                        source,
+                        start_block_index,
+                        title,
+                        type_: crate::types::CitationSearchResultLocationParamType::SearchResultLocation,
+                        unknown_fields,
+                    })
+                }
+                (
+                    cited_text,
+                    end_block_index,
+                    search_result_index,
+                    source,
+                    start_block_index,
+                ) => {
+                    ::std::result::Result::Err(
+                        crate::checks::unset(
+                            "CitationSearchResultLocationParam",
+                            &[
+                                ("cited_text", cited_text.is_some()),
+                                ("end_block_index", end_block_index.is_some()),
+                                ("search_result_index", search_result_index.is_some()),
+                                ("source", source.is_some()),
+                                ("start_block_index", start_block_index.is_some()),
+                            ],
+                        ),
+                    )
+                }
+            }
         }
     }
 
