@@ -43,6 +43,8 @@ macro_rules! batch_wait {
         impl<'a> BatchResource<'a> for $Resource<'a> {
             type Batch = $Batch;
 
+            // Compiled where the wait is awaited, like `retrieve`'s own `send`.
+            #[inline]
             fn look(self, id: String) -> Look<'a, $Batch> {
                 Box::pin(async move { self.retrieve(id).send().await })
             }

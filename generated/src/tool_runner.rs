@@ -338,6 +338,11 @@ impl ToolRunnerStream<'_> {
 impl Stream for ToolRunnerStream<'_> {
     type Item = Result<Message, Error>;
 
+    // Compiled by the program that polls the runner, like the request futures
+    // it drives: compiled here, it would build the crate's own copy of
+    // sending a message and decoding the reply, which a program that sends
+    // messages compiles again for itself.
+    #[inline]
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {

@@ -485,8 +485,14 @@ fn paging(op: &Operation) -> TokenStream {
              ends the stream with its error.",
         ),
     };
+    // `#[inline]` leaves `pages` and `items` to be compiled by the program
+    // that calls them, as every request's `send` (an `async fn`) already is.
+    // Compiled here, their boxed streams would build the crate's copy of the
+    // request's future, decoder and transport, which a program that sends a
+    // request compiles again for itself.
     quote! {
         #[doc = #doc]
+        #[inline]
         pub fn pages(self) -> crate::pagination::Pages<'a, types::#page> {
             let backward = #backward;
             crate::pagination::pages(self, backward, |request, cursor| {
@@ -500,6 +506,7 @@ fn paging(op: &Operation) -> TokenStream {
 
         /// Every item of the list across all pages, holding one page in
         /// memory at a time. A failed page ends the stream with its error.
+        #[inline]
         pub fn items(self) -> crate::pagination::Items<'a, types::#item> {
             crate::pagination::items(self.pages())
         }

@@ -127,6 +127,7 @@ impl<'a> ModelsListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(self) -> crate::pagination::Pages<'a, types::ListModelsResponse> {
         let backward = self.before_id.is_some();
         crate::pagination::pages(
@@ -144,6 +145,7 @@ impl<'a> ModelsListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::ModelInfo> {
         crate::pagination::items(self.pages())
     }
@@ -351,6 +353,7 @@ impl<'a> BetaModelsListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(self) -> crate::pagination::Pages<'a, types::BetaListModelsResponse> {
         let backward = self.before_id.is_some();
         crate::pagination::pages(
@@ -368,6 +371,7 @@ impl<'a> BetaModelsListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::BetaModelInfo> {
         crate::pagination::items(self.pages())
     }
@@ -749,6 +753,7 @@ impl<'a> MessagesBatchesListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(
         self,
     ) -> crate::pagination::Pages<'a, types::ListMessageBatchesResponse> {
@@ -768,6 +773,7 @@ impl<'a> MessagesBatchesListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::MessageBatch> {
         crate::pagination::items(self.pages())
     }
@@ -1347,6 +1353,7 @@ impl<'a> BetaFilesListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(self) -> crate::pagination::Pages<'a, types::ListFilesResponse> {
         let backward = self.before_id.is_some();
         crate::pagination::pages(
@@ -1364,6 +1371,7 @@ impl<'a> BetaFilesListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::FileMetadata> {
         crate::pagination::items(self.pages())
     }
@@ -1807,6 +1815,7 @@ impl<'a> BetaSkillsListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled, following each page's `next_page` token. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(self) -> crate::pagination::Pages<'a, types::ListSkillsResponse> {
         let backward = false;
         crate::pagination::pages(
@@ -1824,6 +1833,7 @@ impl<'a> BetaSkillsListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::Skill> {
         crate::pagination::items(self.pages())
     }
@@ -2200,6 +2210,7 @@ impl<'a> BetaSkillsVersionsListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled, following each page's `next_page` token. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(
         self,
     ) -> crate::pagination::Pages<'a, types::ListSkillVersionsResponse> {
@@ -2219,6 +2230,7 @@ impl<'a> BetaSkillsVersionsListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::SkillVersion> {
         crate::pagination::items(self.pages())
     }
@@ -2629,6 +2641,7 @@ impl<'a> AdminInvitesListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(self) -> crate::pagination::Pages<'a, types::ListInvitesResponse> {
         let backward = self.before_id.is_some();
         crate::pagination::pages(
@@ -2646,6 +2659,7 @@ impl<'a> AdminInvitesListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::Invite> {
         crate::pagination::items(self.pages())
     }
@@ -2924,6 +2938,7 @@ impl<'a> AdminUsersListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(self) -> crate::pagination::Pages<'a, types::ListUsersResponse> {
         let backward = self.before_id.is_some();
         crate::pagination::pages(
@@ -2941,6 +2956,7 @@ impl<'a> AdminUsersListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::User> {
         crate::pagination::items(self.pages())
     }
@@ -3227,6 +3243,7 @@ impl<'a> AdminWorkspacesListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(self) -> crate::pagination::Pages<'a, types::ListWorkspacesResponse> {
         let backward = self.before_id.is_some();
         crate::pagination::pages(
@@ -3244,6 +3261,7 @@ impl<'a> AdminWorkspacesListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::Workspace> {
         crate::pagination::items(self.pages())
     }
@@ -3589,6 +3607,7 @@ impl<'a> AdminWorkspacesMembersListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(
         self,
     ) -> crate::pagination::Pages<'a, types::ListWorkspaceMembersResponse> {
@@ -3608,6 +3627,7 @@ impl<'a> AdminWorkspacesMembersListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::WorkspaceMember> {
         crate::pagination::items(self.pages())
     }
@@ -4031,6 +4051,7 @@ impl<'a> AdminApiKeysListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(self) -> crate::pagination::Pages<'a, types::ListApiKeysResponse> {
         let backward = self.before_id.is_some();
         crate::pagination::pages(
@@ -4048,6 +4069,7 @@ impl<'a> AdminApiKeysListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::ApiKey> {
         crate::pagination::items(self.pages())
     }
@@ -4489,6 +4511,7 @@ impl<'a> AdminUsageReportMessagesRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled, following each page's `next_page` token. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(self) -> crate::pagination::Pages<'a, types::MessagesUsageReport> {
         let backward = false;
         crate::pagination::pages(
@@ -4506,6 +4529,7 @@ impl<'a> AdminUsageReportMessagesRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(
         self,
     ) -> crate::pagination::Items<'a, types::MessagesUsageReportBucket> {
@@ -4616,6 +4640,7 @@ impl<'a> AdminUsageReportClaudeCodeRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled, following each page's `next_page` token. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(self) -> crate::pagination::Pages<'a, types::ClaudeCodeUsageReport> {
         let backward = false;
         crate::pagination::pages(
@@ -4633,6 +4658,7 @@ impl<'a> AdminUsageReportClaudeCodeRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::ClaudeCodeUsageRecord> {
         crate::pagination::items(self.pages())
     }
@@ -4821,6 +4847,7 @@ impl<'a> AdminCostReportRetrieveRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled, following each page's `next_page` token. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(self) -> crate::pagination::Pages<'a, types::CostReport> {
         let backward = false;
         crate::pagination::pages(
@@ -4838,6 +4865,7 @@ impl<'a> AdminCostReportRetrieveRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::CostReportBucket> {
         crate::pagination::items(self.pages())
     }
@@ -5252,6 +5280,7 @@ impl<'a> BetaMessagesBatchesListRequest<'a> {
     }
 
     ///Every page of the list, fetched one at a time as the stream is polled: forward from `after_id` (or the start), or backward when `before_id` was set. A failed page ends the stream with its error.
+    #[inline]
     pub fn pages(
         self,
     ) -> crate::pagination::Pages<'a, types::BetaListMessageBatchesResponse> {
@@ -5271,6 +5300,7 @@ impl<'a> BetaMessagesBatchesListRequest<'a> {
 
     /// Every item of the list across all pages, holding one page in
     /// memory at a time. A failed page ends the stream with its error.
+    #[inline]
     pub fn items(self) -> crate::pagination::Items<'a, types::BetaMessageBatch> {
         crate::pagination::items(self.pages())
     }
