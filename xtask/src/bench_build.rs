@@ -5,9 +5,16 @@
 //! interleaved so that a slower machine slows every side alike; the medians
 //! and the ratios ours/peer are printed as a Markdown table (BENCHMARKS.md).
 //!
+//! A crate's build is not all a program pays: an `async fn`'s body, a
+//! generic's instances are compiled by the program that uses them. So a
+//! third pair of rows times the build of a small program on top of each
+//! crate (default features), the same calls written against each
+//! (`xtask/bench-build/`): a message, a page of models and one model.
+//!
 //! Each side builds in its own target directory under
-//! `target/bench-build/`; the peer from a scratch crate written there, so
-//! that it is only a comparison, never a dependency of the workspace.
+//! `target/bench-build/`; the peer and the programs from scratch crates
+//! written there, so that they are only comparisons, never members or
+//! dependencies of the workspace.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,6 +25,9 @@ const PEER: &str = "claude-api";
 const PEER_VERSION: &str = "=0.6.0";
 /// The scratch crate that depends on the peer.
 const PEER_CRATE: &str = "bench-build-peer";
+/// The programs built on each crate.
+const PROGRAM_OURS: &str = "bench-build-program-ours";
+const PROGRAM_PEER: &str = "bench-build-program-peer";
 
 /// One build measured.
 struct Side {
@@ -47,6 +57,24 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let dir = root.join("target/bench-build");
     let peer_manifest = write_peer_crate(&dir)?;
     let ours_manifest = root.join("Cargo.toml");
+    let generated = root.join("generated");
+    let program_ours = write_program(
+        &dir.join("program-ours"),
+        PROGRAM_OURS,
+        &format!(
+            "anthropic-client = {{ path = {:?} }}",
+            generated.display().to_string()
+        ),
+        include_str!("../bench-build/ours.rs"),
+        &root.join("Cargo.lock"),
+    )?;
+    let program_peer = write_program(
+        &dir.join("program-peer"),
+        PROGRAM_PEER,
+        &format!("{PEER} = \"{PEER_VERSION}\""),
+        include_str!("../bench-build/claude_api.rs"),
+        &dir.join("peer-crate/Cargo.lock"),
+    )?;
     let sides = [
         Side {
             label: "anthropic-client (default)",
@@ -80,6 +108,22 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             manifest: peer_manifest,
             target: dir.join("peer"),
         },
+        Side {
+            label: "a program on anthropic-client (default)",
+            package: PROGRAM_OURS,
+            built: PROGRAM_OURS,
+            features: &[],
+            manifest: program_ours,
+            target: dir.join("program-ours"),
+        },
+        Side {
+            label: "the same program on claude-api (default)",
+            package: PROGRAM_PEER,
+            built: PROGRAM_PEER,
+            features: &[],
+            manifest: program_peer,
+            target: dir.join("program-peer"),
+        },
     ];
     // Dependencies first, so that the rounds time the crates alone.
     for side in &sides {
@@ -106,9 +150,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         println!("| {} | {median:.1} s | {low:.1}–{high:.1} s |", side.label);
     }
     println!(
-        "\nours/peer: default {:.2}x, full vs admin,skills {:.2}x",
+        "\nours/peer: default {:.2}x, full vs admin,skills {:.2}x, the program {:.2}x",
         medians[0] / medians[1],
-        medians[2] / medians[3]
+        medians[2] / medians[3],
+        medians[4] / medians[5]
     );
     Ok(())
 }
@@ -127,6 +172,35 @@ fn write_peer_crate(dir: &Path) -> Result<PathBuf, String> {
     for (path, contents) in [(&manifest, text.as_str()), (&src.join("lib.rs"), "")] {
         std::fs::write(path, contents)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(manifest)
+}
+
+/// A program crate (`src/lib.rs` is `source`) with the one dependency
+/// `dependency`, in its own workspace; `lock` (when there is one) is
+/// copied in, so that it builds on the versions the crate was built with.
+fn write_program(
+    krate: &Path,
+    name: &str,
+    dependency: &str,
+    source: &str,
+    lock: &Path,
+) -> Result<PathBuf, String> {
+    let src = krate.join("src");
+    std::fs::create_dir_all(&src).map_err(|e| format!("cannot create {}: {e}", src.display()))?;
+    let manifest = krate.join("Cargo.toml");
+    let text = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+         publish = false\n\n[dependencies]\n{dependency}\n\n[workspace]\n"
+    );
+    for (path, contents) in [(&manifest, text.as_str()), (&src.join("lib.rs"), source)] {
+        std::fs::write(path, contents)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let copy = krate.join("Cargo.lock");
+    if lock.exists() {
+        std::fs::copy(lock, &copy)
+            .map_err(|e| format!("cannot copy {} to {}: {e}", lock.display(), copy.display()))?;
     }
     Ok(manifest)
 }
