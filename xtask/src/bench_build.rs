@@ -58,22 +58,22 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let peer_manifest = write_peer_crate(&dir)?;
     let ours_manifest = root.join("Cargo.toml");
     let generated = root.join("generated");
-    let program_ours = write_program(
+    let program_ours = write_crate(
         &dir.join("program-ours"),
         PROGRAM_OURS,
         &format!(
-            "anthropic-client = {{ path = {:?} }}",
+            "[dependencies]\nanthropic-client = {{ path = {:?} }}\n",
             generated.display().to_string()
         ),
         include_str!("../bench-build/ours.rs"),
-        &root.join("Cargo.lock"),
+        Some(&root.join("Cargo.lock")),
     )?;
-    let program_peer = write_program(
+    let program_peer = write_crate(
         &dir.join("program-peer"),
         PROGRAM_PEER,
-        &format!("{PEER} = \"{PEER_VERSION}\""),
+        &format!("[dependencies]\n{PEER} = \"{PEER_VERSION}\"\n"),
         include_str!("../bench-build/claude_api.rs"),
-        &dir.join("peer-crate/Cargo.lock"),
+        Some(&dir.join("peer-crate/Cargo.lock")),
     )?;
     let sides = [
         Side {
@@ -160,45 +160,42 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 
 /// A crate that depends on the peer and nothing else, in its own workspace.
 fn write_peer_crate(dir: &Path) -> Result<PathBuf, String> {
-    let krate = dir.join("peer-crate");
-    let src = krate.join("src");
-    std::fs::create_dir_all(&src).map_err(|e| format!("cannot create {}: {e}", src.display()))?;
-    let manifest = krate.join("Cargo.toml");
-    let text = format!(
-        "[package]\nname = \"{PEER_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
-         publish = false\n\n[dependencies]\n{PEER} = \"{PEER_VERSION}\"\n\n\
-         [features]\nadmin-skills = [\"{PEER}/admin\", \"{PEER}/skills\"]\n\n[workspace]\n"
-    );
-    for (path, contents) in [(&manifest, text.as_str()), (&src.join("lib.rs"), "")] {
-        std::fs::write(path, contents)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    }
-    Ok(manifest)
+    write_crate(
+        &dir.join("peer-crate"),
+        PEER_CRATE,
+        &format!(
+            "[dependencies]\n{PEER} = \"{PEER_VERSION}\"\n\n\
+             [features]\nadmin-skills = [\"{PEER}/admin\", \"{PEER}/skills\"]\n"
+        ),
+        "",
+        None,
+    )
 }
 
-/// A program crate (`src/lib.rs` is `source`) with the one dependency
-/// `dependency`, in its own workspace; `lock` (when there is one) is
-/// copied in, so that it builds on the versions the crate was built with.
-fn write_program(
+/// A scratch library crate in its own workspace: `src/lib.rs` is `source`,
+/// the manifest ends with `sections` (its dependencies and features).
+/// `lock`, when given and present, is copied in, so that the crate builds
+/// on the versions its dependency was built with.
+fn write_crate(
     krate: &Path,
     name: &str,
-    dependency: &str,
+    sections: &str,
     source: &str,
-    lock: &Path,
+    lock: Option<&Path>,
 ) -> Result<PathBuf, String> {
     let src = krate.join("src");
     std::fs::create_dir_all(&src).map_err(|e| format!("cannot create {}: {e}", src.display()))?;
     let manifest = krate.join("Cargo.toml");
     let text = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
-         publish = false\n\n[dependencies]\n{dependency}\n\n[workspace]\n"
+         publish = false\n\n{sections}\n[workspace]\n"
     );
     for (path, contents) in [(&manifest, text.as_str()), (&src.join("lib.rs"), source)] {
         std::fs::write(path, contents)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    let copy = krate.join("Cargo.lock");
-    if lock.exists() {
+    if let Some(lock) = lock.filter(|lock| lock.exists()) {
+        let copy = krate.join("Cargo.lock");
         std::fs::copy(lock, &copy)
             .map_err(|e| format!("cannot copy {} to {}: {e}", lock.display(), copy.display()))?;
     }
@@ -252,5 +249,41 @@ fn median(times: &[f64]) -> f64 {
         (sorted[mid - 1] + sorted[mid]) / 2.0
     } else {
         sorted[mid]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scratch_crates_are_libraries_in_their_own_workspace() {
+        let dir = std::env::temp_dir().join(format!("bench-build-{}", std::process::id()));
+        let peer = write_peer_crate(&dir).expect("the peer crate is written");
+        let text = std::fs::read_to_string(&peer).expect("its manifest");
+        assert_eq!(
+            text,
+            "[package]\nname = \"bench-build-peer\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+             publish = false\n\n[dependencies]\nclaude-api = \"=0.6.0\"\n\n\
+             [features]\nadmin-skills = [\"claude-api/admin\", \"claude-api/skills\"]\n\n\
+             [workspace]\n"
+        );
+        let lock = dir.join("peer-crate/Cargo.lock");
+        std::fs::write(&lock, "# a lock\n").expect("a lock is written");
+        let program = write_crate(
+            &dir.join("program"),
+            "program",
+            "[dependencies]\nclaude-api = \"=0.6.0\"\n",
+            "pub fn run() {}\n",
+            Some(&lock),
+        )
+        .expect("the program crate is written");
+        let program_dir = program.parent().expect("the crate's directory");
+        let read = |path: &str| std::fs::read_to_string(program_dir.join(path)).expect(path);
+        assert!(read("Cargo.toml")
+            .ends_with("[dependencies]\nclaude-api = \"=0.6.0\"\n\n[workspace]\n"));
+        assert_eq!(read("src/lib.rs"), "pub fn run() {}\n");
+        assert_eq!(read("Cargo.lock"), "# a lock\n");
+        std::fs::remove_dir_all(&dir).expect("the scratch directory is removed");
     }
 }
