@@ -11,8 +11,13 @@ use anthropic_client::types::{
 use anthropic_client::{Client, Error};
 use chrono::{TimeZone, Utc};
 use serde_json::{json, Value};
-use wiremock::matchers::any;
+use wiremock::matchers::{any, method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// The program `cargo xtask bench-build` times on top of the crate, compiled
+/// here so that it keeps up with the crate's API.
+#[path = "../xtask/bench-build/ours.rs"]
+mod bench_program;
 
 const KEY: &str = "sk-ant-test-key";
 const SEED_ID: &str = "claude-sonnet-4-20250514";
@@ -572,4 +577,54 @@ async fn a_server_error_with_an_unknown_type_is_typed_too() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(529));
     assert!(error.is_overloaded());
     assert_eq!(error.request_id(), Some("req_011CTestRequestId"));
+}
+
+/// The bench program's calls reach the server as they should and their
+/// answers are read: one message, one page of models, one model.
+#[tokio::test]
+async fn the_bench_program_sends_a_message_and_reads_the_models() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(workspace_tests::messages::reply(
+                "msg_01",
+                "end_turn",
+                json!([{"type": "text", "text": "Paris."}]),
+            )),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(seed_page()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/v1/models/[^/]+$"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(seed_model()))
+        .mount(&server)
+        .await;
+
+    let seen = bench_program::run(client(&server))
+        .await
+        .expect("every answer decodes");
+
+    assert_eq!(seen, "Paris.".len() + 1 + SEED_ID.len());
+    let requests = server
+        .received_requests()
+        .await
+        .expect("requests are recorded");
+    let lines: Vec<String> = requests
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "POST /v1/messages",
+            "GET /v1/models",
+            "GET /v1/models/claude-opus-4-1"
+        ]
+    );
 }
