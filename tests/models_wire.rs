@@ -583,18 +583,13 @@ async fn a_server_error_with_an_unknown_type_is_typed_too() {
 /// answers are read: one message, one page of models, one model.
 #[tokio::test]
 async fn the_bench_program_sends_a_message_and_reads_the_models() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/messages"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(workspace_tests::messages::reply(
-                "msg_01",
-                "end_turn",
-                json!([{"type": "text", "text": "Paris."}]),
-            )),
-        )
-        .mount(&server)
-        .await;
+    let server = workspace_tests::messages::messages_server(vec![ResponseTemplate::new(200)
+        .set_body_json(workspace_tests::messages::reply(
+            "msg_01",
+            "end_turn",
+            json!([{"type": "text", "text": "Paris."}]),
+        ))])
+    .await;
     Mock::given(method("GET"))
         .and(path("/v1/models"))
         .respond_with(ResponseTemplate::new(200).set_body_json(seed_page()))
@@ -611,11 +606,8 @@ async fn the_bench_program_sends_a_message_and_reads_the_models() {
         .expect("every answer decodes");
 
     assert_eq!(seen, "Paris.".len() + 1 + SEED_ID.len());
-    let requests = server
-        .received_requests()
+    let lines: Vec<String> = workspace_tests::messages::received(&server)
         .await
-        .expect("requests are recorded");
-    let lines: Vec<String> = requests
         .iter()
         .map(|r| format!("{} {}", r.method, r.url.path()))
         .collect();
