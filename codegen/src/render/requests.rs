@@ -415,8 +415,12 @@ fn into_call(
         Body::Json(_) => quote!(mut self),
         Body::None | Body::Multipart(_) => quote!(self),
     };
+    // `#[inline]`: `into_call` is only reached from `send`, whose body the
+    // program compiles, so the body's encoder is compiled by the programs that
+    // send this request instead of once per operation in this crate.
     quote! {
         /// The call this request stands for.
+        #[inline]
         fn into_call(#receiver) -> (crate::request::RequestBase<'a>, crate::call::Call) {
             let #call_binding = crate::call::Call::new(#id, ::reqwest::Method::#method, #auth, #path);
             #(#fixed)*

@@ -100,6 +100,7 @@ impl<'a> ModelsListRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "models_list",
@@ -214,6 +215,7 @@ impl<'a> ModelsRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "models_retrieve",
@@ -325,6 +327,7 @@ impl<'a> BetaModelsListRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_models_list",
@@ -440,6 +443,7 @@ impl<'a> BetaModelsRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_models_retrieve",
@@ -496,6 +500,7 @@ impl<'a> MessagesCreateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "messages_create",
@@ -563,6 +568,7 @@ impl<'a> MessagesCreateStreamRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "messages_create",
@@ -630,6 +636,7 @@ impl<'a> MessagesCountTokensRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "messages_count_tokens",
@@ -730,6 +737,7 @@ impl<'a> MessagesBatchesListRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "messages_batches_list",
@@ -826,6 +834,7 @@ impl<'a> MessagesBatchesCreateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "messages_batches_create",
@@ -883,6 +892,7 @@ impl<'a> MessagesBatchesRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "messages_batches_retrieve",
@@ -934,6 +944,7 @@ impl<'a> MessagesBatchesDeleteRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "messages_batches_delete",
@@ -982,6 +993,7 @@ impl<'a> MessagesBatchesCancelRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "messages_batches_cancel",
@@ -1034,6 +1046,7 @@ impl<'a> MessagesBatchesResultsRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "messages_batches_results",
@@ -1111,6 +1124,7 @@ impl<'a> CompletionsCreateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "completions_create",
@@ -1204,6 +1218,7 @@ impl<'a> CompletionsCreateStreamRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "completions_create",
@@ -1325,6 +1340,7 @@ impl<'a> BetaFilesListRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_files_list",
@@ -1439,6 +1455,7 @@ impl<'a> BetaFilesUploadRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_files_upload",
@@ -1516,6 +1533,7 @@ impl<'a> BetaFilesRetrieveMetadataRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_files_retrieve_metadata",
@@ -1588,6 +1606,7 @@ impl<'a> BetaFilesDeleteRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_files_delete",
@@ -1675,6 +1694,7 @@ impl<'a> BetaFilesDownloadRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_files_download",
@@ -1787,6 +1807,7 @@ impl<'a> BetaSkillsListRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_skills_list",
@@ -1918,6 +1939,7 @@ impl<'a> BetaSkillsCreateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_skills_create",
@@ -2001,6 +2023,7 @@ impl<'a> BetaSkillsRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_skills_retrieve",
@@ -2073,6 +2096,7 @@ impl<'a> BetaSkillsDeleteRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_skills_delete",
@@ -2180,6 +2204,7 @@ impl<'a> BetaSkillsVersionsListRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_skills_versions_list",
@@ -2308,6 +2333,7 @@ impl<'a> BetaSkillsVersionsCreateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_skills_versions_create",
@@ -2398,6 +2424,7 @@ impl<'a> BetaSkillsVersionsRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_skills_versions_retrieve",
@@ -2483,6 +2510,7 @@ impl<'a> BetaSkillsVersionsDeleteRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_skills_versions_delete",
@@ -2532,6 +2560,7 @@ impl<'a> AdminOrganizationsMeRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "admin_organizations_me",
@@ -2618,6 +2647,7 @@ impl<'a> AdminInvitesListRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_invites_list",
@@ -2712,6 +2742,7 @@ impl<'a> AdminInvitesCreateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_invites_create",
@@ -2763,6 +2794,7 @@ impl<'a> AdminInvitesRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "admin_invites_retrieve",
@@ -2811,6 +2843,7 @@ impl<'a> AdminInvitesDeleteRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "admin_invites_delete",
@@ -2911,6 +2944,7 @@ impl<'a> AdminUsersListRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_users_list",
@@ -3003,6 +3037,7 @@ impl<'a> AdminUsersRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "admin_users_retrieve",
@@ -3061,6 +3096,7 @@ impl<'a> AdminUsersUpdateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_users_update",
@@ -3117,6 +3153,7 @@ impl<'a> AdminUsersDeleteRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "admin_users_delete",
@@ -3216,6 +3253,7 @@ impl<'a> AdminWorkspacesListRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_workspaces_list",
@@ -3314,6 +3352,7 @@ impl<'a> AdminWorkspacesCreateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_workspaces_create",
@@ -3365,6 +3404,7 @@ impl<'a> AdminWorkspacesRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "admin_workspaces_retrieve",
@@ -3423,6 +3463,7 @@ impl<'a> AdminWorkspacesUpdateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_workspaces_update",
@@ -3479,6 +3520,7 @@ impl<'a> AdminWorkspacesArchiveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "admin_workspaces_archive",
@@ -3578,6 +3620,7 @@ impl<'a> AdminWorkspacesMembersListRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_workspaces_members_list",
@@ -3684,6 +3727,7 @@ impl<'a> AdminWorkspacesMembersCreateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_workspaces_members_create",
@@ -3749,6 +3793,7 @@ impl<'a> AdminWorkspacesMembersRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "admin_workspaces_members_retrieve",
@@ -3818,6 +3863,7 @@ impl<'a> AdminWorkspacesMembersUpdateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_workspaces_members_update",
@@ -3887,6 +3933,7 @@ impl<'a> AdminWorkspacesMembersDeleteRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "admin_workspaces_members_delete",
@@ -4016,6 +4063,7 @@ impl<'a> AdminApiKeysListRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_api_keys_list",
@@ -4116,6 +4164,7 @@ impl<'a> AdminApiKeysRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let call = crate::call::Call::new(
             "admin_api_keys_retrieve",
@@ -4174,6 +4223,7 @@ impl<'a> AdminApiKeysUpdateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_api_keys_update",
@@ -4447,6 +4497,7 @@ impl<'a> AdminUsageReportMessagesRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_usage_report_messages",
@@ -4616,6 +4667,7 @@ impl<'a> AdminUsageReportClaudeCodeRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_usage_report_claude_code",
@@ -4807,6 +4859,7 @@ impl<'a> AdminCostReportRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "admin_cost_report_retrieve",
@@ -4940,6 +4993,7 @@ impl<'a> BetaMessagesCreateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_messages_create",
@@ -5034,6 +5088,7 @@ impl<'a> BetaMessagesCreateStreamRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_messages_create",
@@ -5128,6 +5183,7 @@ impl<'a> BetaMessagesCountTokensRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_messages_count_tokens",
@@ -5252,6 +5308,7 @@ impl<'a> BetaMessagesBatchesListRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_messages_batches_list",
@@ -5375,6 +5432,7 @@ impl<'a> BetaMessagesBatchesCreateRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(mut self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_messages_batches_create",
@@ -5459,6 +5517,7 @@ impl<'a> BetaMessagesBatchesRetrieveRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_messages_batches_retrieve",
@@ -5537,6 +5596,7 @@ impl<'a> BetaMessagesBatchesDeleteRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_messages_batches_delete",
@@ -5612,6 +5672,7 @@ impl<'a> BetaMessagesBatchesCancelRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_messages_batches_cancel",
@@ -5691,6 +5752,7 @@ impl<'a> BetaMessagesBatchesResultsRequest<'a> {
     }
 
     /// The call this request stands for.
+    #[inline]
     fn into_call(self) -> (crate::request::RequestBase<'a>, crate::call::Call) {
         let mut call = crate::call::Call::new(
             "beta_messages_batches_results",
