@@ -71,8 +71,12 @@ pub fn generate(
             continue;
         };
         let (r, p) = (format_ident!("{reply}"), format_ident!("{input}"));
+        // `#[inline]`: only `to_param()` (itself `#[inline]`) reaches these,
+        // so a program that sends replies back compiles them and the crate
+        // does not.
         impls.push(quote! {
             impl crate::lossless::SendBack<#p> for #r {
+                #[inline]
                 fn send_back(&self) -> ::std::result::Result<#p, crate::lossless::NotSent> {
                     #body
                 }

@@ -81,6 +81,9 @@ macro_rules! conversation_helpers {
             /// with the fields this crate does not know (the API asks for
             /// blocks to be passed back unchanged); a block this crate does
             /// not know is passed back as it came.
+            // `#[inline]`, as are the generated `send_back`s: compiled by the
+            // programs that send replies back, not by the crate.
+            #[inline]
             fn try_from(block: &$ContentBlock) -> Result<Self, Error> {
                 // The error names the block rather than carry its JSON: the
                 // caller holds the block, and writing it here would compile
@@ -102,6 +105,7 @@ macro_rules! conversation_helpers {
             /// signature, server tool results and blocks this crate does
             /// not know included), as a multi-turn conversation or a
             /// tool-use loop needs.
+            #[inline]
             pub fn to_param(&self) -> Result<$MessageParam, Error> {
                 let blocks = self
                     .content

@@ -10,6 +10,7 @@ use crate::generated::types::defaults;
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaBashCodeExecutionOutputBlockParam>
 for BetaBashCodeExecutionOutputBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -32,6 +33,7 @@ for BetaBashCodeExecutionOutputBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaBashCodeExecutionOutputBlockParamType>
 for BetaBashCodeExecutionOutputBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -51,6 +53,7 @@ for BetaBashCodeExecutionOutputBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaBashCodeExecutionResultBlockParam>
 for BetaBashCodeExecutionResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -89,6 +92,7 @@ for BetaBashCodeExecutionResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaBashCodeExecutionResultBlockParamType>
 for BetaBashCodeExecutionResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -108,6 +112,7 @@ for BetaBashCodeExecutionResultBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaBashCodeExecutionToolResultBlockParam>
 for BetaBashCodeExecutionToolResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -134,6 +139,7 @@ for BetaBashCodeExecutionToolResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaBashCodeExecutionToolResultBlockParamContent>
 for BetaBashCodeExecutionToolResultBlockContent {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -173,6 +179,7 @@ for BetaBashCodeExecutionToolResultBlockContent {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaBashCodeExecutionToolResultBlockParamType>
 for BetaBashCodeExecutionToolResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -192,6 +199,7 @@ for BetaBashCodeExecutionToolResultBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaBashCodeExecutionToolResultErrorParam>
 for BetaBashCodeExecutionToolResultError {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -214,6 +222,7 @@ for BetaBashCodeExecutionToolResultError {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaBashCodeExecutionToolResultErrorParamType>
 for BetaBashCodeExecutionToolResultErrorType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -233,6 +242,7 @@ for BetaBashCodeExecutionToolResultErrorType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCitationCharLocationParam>
 for BetaCitationCharLocation {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaCitationCharLocationParam, crate::lossless::NotSent> {
@@ -264,6 +274,7 @@ for BetaCitationCharLocation {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCitationCharLocationParamType>
 for BetaCitationCharLocationType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -282,6 +293,7 @@ for BetaCitationCharLocationType {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCitationsConfigParam> for BetaCitationConfig {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaCitationsConfigParam, crate::lossless::NotSent> {
@@ -297,6 +309,7 @@ impl crate::lossless::SendBack<BetaCitationsConfigParam> for BetaCitationConfig 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCitationContentBlockLocationParam>
 for BetaCitationContentBlockLocation {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -331,6 +344,7 @@ for BetaCitationContentBlockLocation {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCitationContentBlockLocationParamType>
 for BetaCitationContentBlockLocationType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -350,6 +364,7 @@ for BetaCitationContentBlockLocationType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCitationPageLocationParam>
 for BetaCitationPageLocation {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaCitationPageLocationParam, crate::lossless::NotSent> {
@@ -381,6 +396,7 @@ for BetaCitationPageLocation {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCitationPageLocationParamType>
 for BetaCitationPageLocationType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -400,6 +416,7 @@ for BetaCitationPageLocationType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCitationSearchResultLocationParam>
 for BetaCitationSearchResultLocation {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -435,6 +452,7 @@ for BetaCitationSearchResultLocation {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCitationSearchResultLocationParamType>
 for BetaCitationSearchResultLocationType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -454,6 +472,7 @@ for BetaCitationSearchResultLocationType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCitationWebSearchResultLocationParam>
 for BetaCitationsWebSearchResultLocation {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -479,6 +498,7 @@ for BetaCitationsWebSearchResultLocation {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCitationWebSearchResultLocationParamType>
 for BetaCitationsWebSearchResultLocationType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -498,6 +518,7 @@ for BetaCitationsWebSearchResultLocationType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCodeExecutionOutputBlockParam>
 for BetaCodeExecutionOutputBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -520,6 +541,7 @@ for BetaCodeExecutionOutputBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCodeExecutionOutputBlockParamType>
 for BetaCodeExecutionOutputBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -539,6 +561,7 @@ for BetaCodeExecutionOutputBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCodeExecutionResultBlockParam>
 for BetaCodeExecutionResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -577,6 +600,7 @@ for BetaCodeExecutionResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCodeExecutionResultBlockParamType>
 for BetaCodeExecutionResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -596,6 +620,7 @@ for BetaCodeExecutionResultBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCodeExecutionToolResultBlockParam>
 for BetaCodeExecutionToolResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -622,6 +647,7 @@ for BetaCodeExecutionToolResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCodeExecutionToolResultBlockParamContent>
 for BetaCodeExecutionToolResultBlockContent {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -659,6 +685,7 @@ for BetaCodeExecutionToolResultBlockContent {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCodeExecutionToolResultBlockParamType>
 for BetaCodeExecutionToolResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -678,6 +705,7 @@ for BetaCodeExecutionToolResultBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCodeExecutionToolResultErrorParam>
 for BetaCodeExecutionToolResultError {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -700,6 +728,7 @@ for BetaCodeExecutionToolResultError {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCodeExecutionToolResultErrorParamType>
 for BetaCodeExecutionToolResultErrorType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -718,6 +747,7 @@ for BetaCodeExecutionToolResultErrorType {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCompactionBlockParam> for BetaCompactionBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaCompactionBlockParam, crate::lossless::NotSent> {
@@ -738,6 +768,7 @@ impl crate::lossless::SendBack<BetaCompactionBlockParam> for BetaCompactionBlock
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaCompactionBlockParamType>
 for BetaCompactionBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaCompactionBlockParamType, crate::lossless::NotSent> {
@@ -754,6 +785,7 @@ for BetaCompactionBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaContainerUploadBlockParam>
 for BetaContainerUploadBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaContainerUploadBlockParam, crate::lossless::NotSent> {
@@ -774,6 +806,7 @@ for BetaContainerUploadBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaContainerUploadBlockParamType>
 for BetaContainerUploadBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -792,6 +825,7 @@ for BetaContainerUploadBlockType {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaContentBlockParam> for BetaContentBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaContentBlockParam, crate::lossless::NotSent> {
@@ -912,6 +946,7 @@ impl crate::lossless::SendBack<BetaContentBlockParam> for BetaContentBlock {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaRequestDocumentBlock> for BetaDocumentBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaRequestDocumentBlock, crate::lossless::NotSent> {
@@ -946,6 +981,7 @@ impl crate::lossless::SendBack<BetaRequestDocumentBlock> for BetaDocumentBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaRequestDocumentBlockSource>
 for BetaDocumentBlockSource {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -974,6 +1010,7 @@ for BetaDocumentBlockSource {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaRequestDocumentBlockType> for BetaDocumentBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaRequestDocumentBlockType, crate::lossless::NotSent> {
@@ -988,6 +1025,7 @@ impl crate::lossless::SendBack<BetaRequestDocumentBlockType> for BetaDocumentBlo
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaRequestMcpToolResultBlockParam>
 for BetaMcpToolResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1019,6 +1057,7 @@ for BetaMcpToolResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaRequestMcpToolResultBlockParamContent>
 for BetaMcpToolResultBlockContent {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1062,6 +1101,7 @@ for BetaMcpToolResultBlockContent {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaRequestMcpToolResultBlockParamType>
 for BetaMcpToolResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1080,6 +1120,7 @@ for BetaMcpToolResultBlockType {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaMcpToolUseBlockParam> for BetaMcpToolUseBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaMcpToolUseBlockParam, crate::lossless::NotSent> {
@@ -1103,6 +1144,7 @@ impl crate::lossless::SendBack<BetaMcpToolUseBlockParam> for BetaMcpToolUseBlock
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaMcpToolUseBlockParamType>
 for BetaMcpToolUseBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaMcpToolUseBlockParamType, crate::lossless::NotSent> {
@@ -1119,6 +1161,7 @@ for BetaMcpToolUseBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaRedactedThinkingBlockParam>
 for BetaRedactedThinkingBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1141,6 +1184,7 @@ for BetaRedactedThinkingBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaRedactedThinkingBlockParamType>
 for BetaRedactedThinkingBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1159,6 +1203,7 @@ for BetaRedactedThinkingBlockType {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaServerToolUseBlockParam> for BetaServerToolUseBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaServerToolUseBlockParam, crate::lossless::NotSent> {
@@ -1182,6 +1227,7 @@ impl crate::lossless::SendBack<BetaServerToolUseBlockParam> for BetaServerToolUs
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaServerToolUseBlockParamType>
 for BetaServerToolUseBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1200,6 +1246,7 @@ for BetaServerToolUseBlockType {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextBlockParam> for BetaTextBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaTextBlockParam, crate::lossless::NotSent> {
@@ -1238,6 +1285,7 @@ impl crate::lossless::SendBack<BetaTextBlockParam> for BetaTextBlock {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextBlockParamType> for BetaTextBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaTextBlockParamType, crate::lossless::NotSent> {
@@ -1251,6 +1299,7 @@ impl crate::lossless::SendBack<BetaTextBlockParamType> for BetaTextBlockType {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextCitationParam> for BetaTextCitation {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaTextCitationParam, crate::lossless::NotSent> {
@@ -1302,6 +1351,7 @@ impl crate::lossless::SendBack<BetaTextCitationParam> for BetaTextCitation {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextEditorCodeExecutionCreateResultBlockParam>
 for BetaTextEditorCodeExecutionCreateResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1324,6 +1374,7 @@ for BetaTextEditorCodeExecutionCreateResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextEditorCodeExecutionCreateResultBlockParamType>
 for BetaTextEditorCodeExecutionCreateResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1343,6 +1394,7 @@ for BetaTextEditorCodeExecutionCreateResultBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextEditorCodeExecutionStrReplaceResultBlockParam>
 for BetaTextEditorCodeExecutionStrReplaceResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1372,6 +1424,7 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextEditorCodeExecutionStrReplaceResultBlockParamType>
 for BetaTextEditorCodeExecutionStrReplaceResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1391,6 +1444,7 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextEditorCodeExecutionToolResultBlockParam>
 for BetaTextEditorCodeExecutionToolResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1417,6 +1471,7 @@ for BetaTextEditorCodeExecutionToolResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextEditorCodeExecutionToolResultBlockParamContent>
 for BetaTextEditorCodeExecutionToolResultBlockContent {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1474,6 +1529,7 @@ for BetaTextEditorCodeExecutionToolResultBlockContent {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextEditorCodeExecutionToolResultBlockParamType>
 for BetaTextEditorCodeExecutionToolResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1493,6 +1549,7 @@ for BetaTextEditorCodeExecutionToolResultBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextEditorCodeExecutionToolResultErrorParam>
 for BetaTextEditorCodeExecutionToolResultError {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1516,6 +1573,7 @@ for BetaTextEditorCodeExecutionToolResultError {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextEditorCodeExecutionToolResultErrorParamType>
 for BetaTextEditorCodeExecutionToolResultErrorType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1535,6 +1593,7 @@ for BetaTextEditorCodeExecutionToolResultErrorType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextEditorCodeExecutionViewResultBlockParam>
 for BetaTextEditorCodeExecutionViewResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1561,6 +1620,7 @@ for BetaTextEditorCodeExecutionViewResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaTextEditorCodeExecutionViewResultBlockParamType>
 for BetaTextEditorCodeExecutionViewResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1579,6 +1639,7 @@ for BetaTextEditorCodeExecutionViewResultBlockType {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaThinkingBlockParam> for BetaThinkingBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaThinkingBlockParam, crate::lossless::NotSent> {
@@ -1598,6 +1659,7 @@ impl crate::lossless::SendBack<BetaThinkingBlockParam> for BetaThinkingBlock {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaThinkingBlockParamType> for BetaThinkingBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaThinkingBlockParamType, crate::lossless::NotSent> {
@@ -1611,6 +1673,7 @@ impl crate::lossless::SendBack<BetaThinkingBlockParamType> for BetaThinkingBlock
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaToolReferenceBlockParam> for BetaToolReferenceBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaToolReferenceBlockParam, crate::lossless::NotSent> {
@@ -1631,6 +1694,7 @@ impl crate::lossless::SendBack<BetaToolReferenceBlockParam> for BetaToolReferenc
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaToolReferenceBlockParamType>
 for BetaToolReferenceBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1650,6 +1714,7 @@ for BetaToolReferenceBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaToolSearchToolResultBlockParam>
 for BetaToolSearchToolResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1676,6 +1741,7 @@ for BetaToolSearchToolResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaToolSearchToolResultBlockParamContent>
 for BetaToolSearchToolResultBlockContent {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1713,6 +1779,7 @@ for BetaToolSearchToolResultBlockContent {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaToolSearchToolResultBlockParamType>
 for BetaToolSearchToolResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1732,6 +1799,7 @@ for BetaToolSearchToolResultBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaToolSearchToolResultErrorParam>
 for BetaToolSearchToolResultError {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1754,6 +1822,7 @@ for BetaToolSearchToolResultError {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaToolSearchToolResultErrorParamType>
 for BetaToolSearchToolResultErrorType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1773,6 +1842,7 @@ for BetaToolSearchToolResultErrorType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaToolSearchToolSearchResultBlockParam>
 for BetaToolSearchToolSearchResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1808,6 +1878,7 @@ for BetaToolSearchToolSearchResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaToolSearchToolSearchResultBlockParamType>
 for BetaToolSearchToolSearchResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1826,6 +1897,7 @@ for BetaToolSearchToolSearchResultBlockType {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaToolUseBlockParam> for BetaToolUseBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaToolUseBlockParam, crate::lossless::NotSent> {
@@ -1848,6 +1920,7 @@ impl crate::lossless::SendBack<BetaToolUseBlockParam> for BetaToolUseBlock {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaToolUseBlockParamType> for BetaToolUseBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaToolUseBlockParamType, crate::lossless::NotSent> {
@@ -1861,6 +1934,7 @@ impl crate::lossless::SendBack<BetaToolUseBlockParamType> for BetaToolUseBlockTy
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebFetchBlockParam> for BetaWebFetchBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaWebFetchBlockParam, crate::lossless::NotSent> {
@@ -1883,6 +1957,7 @@ impl crate::lossless::SendBack<BetaWebFetchBlockParam> for BetaWebFetchBlock {
 
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebFetchBlockParamType> for BetaWebFetchBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaWebFetchBlockParamType, crate::lossless::NotSent> {
@@ -1899,6 +1974,7 @@ impl crate::lossless::SendBack<BetaWebFetchBlockParamType> for BetaWebFetchBlock
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebFetchToolResultBlockParam>
 for BetaWebFetchToolResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1925,6 +2001,7 @@ for BetaWebFetchToolResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebFetchToolResultBlockParamContent>
 for BetaWebFetchToolResultBlockContent {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1958,6 +2035,7 @@ for BetaWebFetchToolResultBlockContent {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebFetchToolResultBlockParamType>
 for BetaWebFetchToolResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1977,6 +2055,7 @@ for BetaWebFetchToolResultBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebFetchToolResultErrorBlockParam>
 for BetaWebFetchToolResultErrorBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -1999,6 +2078,7 @@ for BetaWebFetchToolResultErrorBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebFetchToolResultErrorBlockParamType>
 for BetaWebFetchToolResultErrorBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2018,6 +2098,7 @@ for BetaWebFetchToolResultErrorBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebSearchResultBlockParam>
 for BetaWebSearchResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaWebSearchResultBlockParam, crate::lossless::NotSent> {
@@ -2040,6 +2121,7 @@ for BetaWebSearchResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebSearchResultBlockParamType>
 for BetaWebSearchResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2059,6 +2141,7 @@ for BetaWebSearchResultBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebSearchToolResultBlockParam>
 for BetaWebSearchToolResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2085,6 +2168,7 @@ for BetaWebSearchToolResultBlock {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebSearchToolResultBlockParamContent>
 for BetaWebSearchToolResultBlockContent {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2132,6 +2216,7 @@ for BetaWebSearchToolResultBlockContent {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebSearchToolResultBlockParamType>
 for BetaWebSearchToolResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2151,6 +2236,7 @@ for BetaWebSearchToolResultBlockType {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebSearchToolRequestError>
 for BetaWebSearchToolResultError {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<BetaWebSearchToolRequestError, crate::lossless::NotSent> {
@@ -2170,6 +2256,7 @@ for BetaWebSearchToolResultError {
 #[cfg(feature = "beta")]
 impl crate::lossless::SendBack<BetaWebSearchToolRequestErrorType>
 for BetaWebSearchToolResultErrorType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2188,6 +2275,7 @@ for BetaWebSearchToolResultErrorType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<CitationCharLocationParam> for CitationCharLocation {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<CitationCharLocationParam, crate::lossless::NotSent> {
@@ -2219,6 +2307,7 @@ impl crate::lossless::SendBack<CitationCharLocationParam> for CitationCharLocati
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<CitationCharLocationParamType>
 for CitationCharLocationType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<CitationCharLocationParamType, crate::lossless::NotSent> {
@@ -2235,6 +2324,7 @@ for CitationCharLocationType {
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<CitationContentBlockLocationParam>
 for CitationContentBlockLocation {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2269,6 +2359,7 @@ for CitationContentBlockLocation {
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<CitationContentBlockLocationParamType>
 for CitationContentBlockLocationType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2287,6 +2378,7 @@ for CitationContentBlockLocationType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<CitationPageLocationParam> for CitationPageLocation {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<CitationPageLocationParam, crate::lossless::NotSent> {
@@ -2318,6 +2410,7 @@ impl crate::lossless::SendBack<CitationPageLocationParam> for CitationPageLocati
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<CitationPageLocationParamType>
 for CitationPageLocationType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<CitationPageLocationParamType, crate::lossless::NotSent> {
@@ -2334,6 +2427,7 @@ for CitationPageLocationType {
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<CitationSearchResultLocationParam>
 for CitationsSearchResultLocation {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2369,6 +2463,7 @@ for CitationsSearchResultLocation {
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<CitationSearchResultLocationParamType>
 for CitationsSearchResultLocationType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2388,6 +2483,7 @@ for CitationsSearchResultLocationType {
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<CitationWebSearchResultLocationParam>
 for CitationsWebSearchResultLocation {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2413,6 +2509,7 @@ for CitationsWebSearchResultLocation {
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<CitationWebSearchResultLocationParamType>
 for CitationsWebSearchResultLocationType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2431,6 +2528,7 @@ for CitationsWebSearchResultLocationType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<ContentBlockParam> for ContentBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<ContentBlockParam, crate::lossless::NotSent> {
@@ -2486,6 +2584,7 @@ impl crate::lossless::SendBack<ContentBlockParam> for ContentBlock {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<RedactedThinkingBlockParam> for RedactedThinkingBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<RedactedThinkingBlockParam, crate::lossless::NotSent> {
@@ -2505,6 +2604,7 @@ impl crate::lossless::SendBack<RedactedThinkingBlockParam> for RedactedThinkingB
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<RedactedThinkingBlockParamType>
 for RedactedThinkingBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2523,6 +2623,7 @@ for RedactedThinkingBlockType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<ServerToolUseBlockParam> for ServerToolUseBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<ServerToolUseBlockParam, crate::lossless::NotSent> {
@@ -2546,6 +2647,7 @@ impl crate::lossless::SendBack<ServerToolUseBlockParam> for ServerToolUseBlock {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<ServerToolUseBlockParamType> for ServerToolUseBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<ServerToolUseBlockParamType, crate::lossless::NotSent> {
@@ -2561,6 +2663,7 @@ impl crate::lossless::SendBack<ServerToolUseBlockParamType> for ServerToolUseBlo
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<TextBlockParam> for TextBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<TextBlockParam, crate::lossless::NotSent> {
@@ -2599,6 +2702,7 @@ impl crate::lossless::SendBack<TextBlockParam> for TextBlock {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<TextBlockParamType> for TextBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<TextBlockParamType, crate::lossless::NotSent> {
@@ -2612,6 +2716,7 @@ impl crate::lossless::SendBack<TextBlockParamType> for TextBlockType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<TextCitationParam> for TextCitation {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<TextCitationParam, crate::lossless::NotSent> {
@@ -2660,6 +2765,7 @@ impl crate::lossless::SendBack<TextCitationParam> for TextCitation {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<ThinkingBlockParam> for ThinkingBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<ThinkingBlockParam, crate::lossless::NotSent> {
@@ -2679,6 +2785,7 @@ impl crate::lossless::SendBack<ThinkingBlockParam> for ThinkingBlock {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<ThinkingBlockParamType> for ThinkingBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<ThinkingBlockParamType, crate::lossless::NotSent> {
@@ -2692,6 +2799,7 @@ impl crate::lossless::SendBack<ThinkingBlockParamType> for ThinkingBlockType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<ToolUseBlockParam> for ToolUseBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<ToolUseBlockParam, crate::lossless::NotSent> {
@@ -2713,6 +2821,7 @@ impl crate::lossless::SendBack<ToolUseBlockParam> for ToolUseBlock {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<ToolUseBlockParamType> for ToolUseBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<ToolUseBlockParamType, crate::lossless::NotSent> {
@@ -2726,6 +2835,7 @@ impl crate::lossless::SendBack<ToolUseBlockParamType> for ToolUseBlockType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<WebSearchResultBlockParam> for WebSearchResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<WebSearchResultBlockParam, crate::lossless::NotSent> {
@@ -2748,6 +2858,7 @@ impl crate::lossless::SendBack<WebSearchResultBlockParam> for WebSearchResultBlo
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<WebSearchResultBlockParamType>
 for WebSearchResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<WebSearchResultBlockParamType, crate::lossless::NotSent> {
@@ -2764,6 +2875,7 @@ for WebSearchResultBlockType {
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<WebSearchToolResultBlockParam>
 for WebSearchToolResultBlock {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<WebSearchToolResultBlockParam, crate::lossless::NotSent> {
@@ -2787,6 +2899,7 @@ for WebSearchToolResultBlock {
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<WebSearchToolResultBlockParamContent>
 for WebSearchToolResultBlockContent {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2834,6 +2947,7 @@ for WebSearchToolResultBlockContent {
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<WebSearchToolResultBlockParamType>
 for WebSearchToolResultBlockType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<
@@ -2852,6 +2966,7 @@ for WebSearchToolResultBlockType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<WebSearchToolRequestError> for WebSearchToolResultError {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<WebSearchToolRequestError, crate::lossless::NotSent> {
@@ -2873,6 +2988,7 @@ impl crate::lossless::SendBack<WebSearchToolRequestError> for WebSearchToolResul
 #[cfg(any(feature = "batches", feature = "messages"))]
 impl crate::lossless::SendBack<WebSearchToolRequestErrorType>
 for WebSearchToolResultErrorType {
+    #[inline]
     fn send_back(
         &self,
     ) -> ::std::result::Result<WebSearchToolRequestErrorType, crate::lossless::NotSent> {
