@@ -110,30 +110,10 @@ fn has_serde_attrs(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("serde"))
 }
 
-fn is_deserialize(path: &syn::Path) -> bool {
-    path.segments
-        .last()
-        .is_some_and(|s| s.ident == "Deserialize")
-}
-
 /// Takes `Deserialize` out of the derives of `name`; whether it was there.
 pub(crate) fn drop_deserialize(
     attrs: &mut [syn::Attribute],
     name: &syn::Ident,
 ) -> Result<bool, Error> {
-    let mut derived = false;
-    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let paths = attr
-            .parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            )
-            .map_err(|e| Error::Syntax {
-                pass: "decoders",
-                message: format!("`{name}`: {e}"),
-            })?;
-        let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_deserialize(p)).collect();
-        derived |= kept.len() != paths.len();
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-    }
-    Ok(derived)
+    crate::typeinfo::drop_derives(attrs, name, "decoders", &["Deserialize"])
 }

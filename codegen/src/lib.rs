@@ -19,6 +19,7 @@ mod error;
 mod exhaustive;
 mod features;
 mod format;
+mod lean_derives;
 pub mod load;
 mod lossless;
 pub mod model;
@@ -89,6 +90,7 @@ fn generate_loaded(
     let info = typeinfo::TypeInfo::read(&types.file)?;
     let pairs = lossless::apply(&mut types.file, &info, &model.api.tagged_unions)?;
     decoders::apply(&mut types.file)?;
+    lean_derives::apply(&mut types.file)?;
     let info = typeinfo::TypeInfo::read(&types.file)?;
     exhaustive::mark(&mut types.file, &info);
     let api = &model.api;

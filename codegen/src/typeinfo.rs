@@ -197,6 +197,36 @@ pub(crate) fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
     })
 }
 
+/// Takes the traits `names` out of the derives of `name` (the item whose
+/// `attrs` they are, for errors, in the pass `pass`); whether any was there.
+pub(crate) fn drop_derives(
+    attrs: &mut [syn::Attribute],
+    name: &syn::Ident,
+    pass: &'static str,
+    names: &[&str],
+) -> Result<bool, Error> {
+    let mut derived = false;
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let paths = attr
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .map_err(|e| Error::Syntax {
+                pass,
+                message: format!("`{name}`: {e}"),
+            })?;
+        let named = |p: &syn::Path| {
+            p.segments
+                .last()
+                .is_some_and(|s| names.iter().any(|n| s.ident == n))
+        };
+        let kept: Vec<&syn::Path> = paths.iter().filter(|p| !named(p)).collect();
+        derived |= kept.len() != paths.len();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+    Ok(derived)
+}
+
 /// Whether a `#[serde(..)]` attribute holds the word `flag` (`untagged`,
 /// `transparent`, `default`).
 pub(crate) fn serde_flag(attrs: &[syn::Attribute], flag: &str) -> bool {

@@ -29,7 +29,7 @@ impl ::std::convert::From<AllowedInferenceGeosString> for AllowedInferenceGeos {
 
 #[cfg(feature = "admin")]
 ///`AllowedInferenceGeosString`
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum AllowedInferenceGeosString {
     ///`unrestricted`
     #[serde(rename = "unrestricted")]
@@ -76,7 +76,7 @@ pub struct ApiKeyCreatedBy {
 
 #[cfg(feature = "admin")]
 ///Always `api_key`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ApiKeyType {
     ///`api_key`
     #[serde(rename = "api_key")]
@@ -185,7 +185,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Base64ImageSourceMediaTy
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `base64`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum Base64ImageSourceType {
     ///`base64`
     #[serde(rename = "base64")]
@@ -216,7 +216,7 @@ pub struct Base64PdfSource {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `application/pdf`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum Base64PdfSourceMediaType {
     ///`application/pdf`
     #[serde(rename = "application/pdf")]
@@ -232,7 +232,7 @@ impl ::std::default::Default for Base64PdfSourceMediaType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `base64`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum Base64PdfSourceType {
     ///`base64`
     #[serde(rename = "base64")]
@@ -267,7 +267,7 @@ impl ::std::default::Default for BetaAllThinkingTurns {
 
 #[cfg(feature = "beta")]
 ///Always `all`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaAllThinkingTurnsType {
     ///`all`
     #[serde(rename = "all")]
@@ -363,7 +363,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BetaBase64ImageSourceMed
 
 #[cfg(feature = "beta")]
 ///Always `base64`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaBase64ImageSourceType {
     ///`base64`
     #[serde(rename = "base64")]
@@ -397,7 +397,7 @@ pub struct BetaBase64PdfSource {
 
 #[cfg(feature = "beta")]
 ///Always `application/pdf`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaBase64PdfSourceMediaType {
     ///`application/pdf`
     #[serde(rename = "application/pdf")]
@@ -413,7 +413,7 @@ impl ::std::default::Default for BetaBase64PdfSourceMediaType {
 
 #[cfg(feature = "beta")]
 ///Always `base64`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaBase64PdfSourceType {
     ///`base64`
     #[serde(rename = "base64")]
@@ -465,7 +465,7 @@ pub struct BetaBashCodeExecutionOutputBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `bash_code_execution_output`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaBashCodeExecutionOutputBlockParamType {
     ///`bash_code_execution_output`
     #[serde(rename = "bash_code_execution_output")]
@@ -481,7 +481,7 @@ impl ::std::default::Default for BetaBashCodeExecutionOutputBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `bash_code_execution_output`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaBashCodeExecutionOutputBlockType {
     ///`bash_code_execution_output`
     #[serde(rename = "bash_code_execution_output")]
@@ -545,7 +545,7 @@ pub struct BetaBashCodeExecutionResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `bash_code_execution_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaBashCodeExecutionResultBlockParamType {
     ///`bash_code_execution_result`
     #[serde(rename = "bash_code_execution_result")]
@@ -561,7 +561,7 @@ impl ::std::default::Default for BetaBashCodeExecutionResultBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `bash_code_execution_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaBashCodeExecutionResultBlockType {
     ///`bash_code_execution_result`
     #[serde(rename = "bash_code_execution_result")]
@@ -620,7 +620,7 @@ pub struct BetaBashCodeExecutionToolResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `bash_code_execution_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaBashCodeExecutionToolResultBlockParamType {
     ///`bash_code_execution_tool_result`
     #[serde(rename = "bash_code_execution_tool_result")]
@@ -636,7 +636,7 @@ impl ::std::default::Default for BetaBashCodeExecutionToolResultBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `bash_code_execution_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaBashCodeExecutionToolResultBlockType {
     ///`bash_code_execution_tool_result`
     #[serde(rename = "bash_code_execution_tool_result")]
@@ -688,7 +688,7 @@ pub struct BetaBashCodeExecutionToolResultErrorParam {
 
 #[cfg(feature = "beta")]
 ///Always `bash_code_execution_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaBashCodeExecutionToolResultErrorParamType {
     ///`bash_code_execution_tool_result_error`
     #[serde(rename = "bash_code_execution_tool_result_error")]
@@ -704,7 +704,7 @@ impl ::std::default::Default for BetaBashCodeExecutionToolResultErrorParamType {
 
 #[cfg(feature = "beta")]
 ///Always `bash_code_execution_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaBashCodeExecutionToolResultErrorType {
     ///`bash_code_execution_tool_result_error`
     #[serde(rename = "bash_code_execution_tool_result_error")]
@@ -743,7 +743,7 @@ impl ::std::default::Default for BetaCacheControlEphemeral {
 
 #[cfg(feature = "beta")]
 ///Always `ephemeral`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCacheControlEphemeralType {
     ///`ephemeral`
     #[serde(rename = "ephemeral")]
@@ -824,7 +824,7 @@ pub struct BetaCitationCharLocationParam {
 
 #[cfg(feature = "beta")]
 ///Always `char_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCitationCharLocationParamType {
     ///`char_location`
     #[serde(rename = "char_location")]
@@ -840,7 +840,7 @@ impl ::std::default::Default for BetaCitationCharLocationParamType {
 
 #[cfg(feature = "beta")]
 ///Always `char_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCitationCharLocationType {
     ///`char_location`
     #[serde(rename = "char_location")]
@@ -925,7 +925,7 @@ pub struct BetaCitationContentBlockLocationParam {
 
 #[cfg(feature = "beta")]
 ///Always `content_block_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCitationContentBlockLocationParamType {
     ///`content_block_location`
     #[serde(rename = "content_block_location")]
@@ -941,7 +941,7 @@ impl ::std::default::Default for BetaCitationContentBlockLocationParamType {
 
 #[cfg(feature = "beta")]
 ///Always `content_block_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCitationContentBlockLocationType {
     ///`content_block_location`
     #[serde(rename = "content_block_location")]
@@ -1011,7 +1011,7 @@ pub struct BetaCitationPageLocationParam {
 
 #[cfg(feature = "beta")]
 ///Always `page_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCitationPageLocationParamType {
     ///`page_location`
     #[serde(rename = "page_location")]
@@ -1027,7 +1027,7 @@ impl ::std::default::Default for BetaCitationPageLocationParamType {
 
 #[cfg(feature = "beta")]
 ///Always `page_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCitationPageLocationType {
     ///`page_location`
     #[serde(rename = "page_location")]
@@ -1101,7 +1101,7 @@ pub struct BetaCitationSearchResultLocationParam {
 
 #[cfg(feature = "beta")]
 ///Always `search_result_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCitationSearchResultLocationParamType {
     ///`search_result_location`
     #[serde(rename = "search_result_location")]
@@ -1117,7 +1117,7 @@ impl ::std::default::Default for BetaCitationSearchResultLocationParamType {
 
 #[cfg(feature = "beta")]
 ///Always `search_result_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCitationSearchResultLocationType {
     ///`search_result_location`
     #[serde(rename = "search_result_location")]
@@ -1158,7 +1158,7 @@ pub struct BetaCitationWebSearchResultLocationParam {
 
 #[cfg(feature = "beta")]
 ///Always `web_search_result_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCitationWebSearchResultLocationParamType {
     ///`web_search_result_location`
     #[serde(rename = "web_search_result_location")]
@@ -1199,7 +1199,7 @@ pub struct BetaCitationsDelta {
 
 #[cfg(feature = "beta")]
 ///Always `citations_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCitationsDeltaType {
     ///`citations_delta`
     #[serde(rename = "citations_delta")]
@@ -1240,7 +1240,7 @@ pub struct BetaCitationsWebSearchResultLocation {
 
 #[cfg(feature = "beta")]
 ///Always `web_search_result_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCitationsWebSearchResultLocationType {
     ///`web_search_result_location`
     #[serde(rename = "web_search_result_location")]
@@ -1317,7 +1317,7 @@ for BetaClearThinking20251015EditKeep {
 
 #[cfg(feature = "beta")]
 ///`BetaClearThinking20251015EditKeepString`
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaClearThinking20251015EditKeepString {
     ///`all`
     #[serde(rename = "all")]
@@ -1343,7 +1343,7 @@ pub struct BetaClearThinking20251015EditResponse {
 
 #[cfg(feature = "beta")]
 ///Always `clear_thinking_20251015`, the kind of edit applied.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaClearThinking20251015EditResponseType {
     ///`clear_thinking_20251015`
     #[serde(rename = "clear_thinking_20251015")]
@@ -1359,7 +1359,7 @@ impl ::std::default::Default for BetaClearThinking20251015EditResponseType {
 
 #[cfg(feature = "beta")]
 ///Always `clear_thinking_20251015`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaClearThinking20251015EditType {
     ///`clear_thinking_20251015`
     #[serde(rename = "clear_thinking_20251015")]
@@ -1464,7 +1464,7 @@ pub struct BetaClearToolUses20250919EditResponse {
 
 #[cfg(feature = "beta")]
 ///Always `clear_tool_uses_20250919`, the kind of edit applied.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaClearToolUses20250919EditResponseType {
     ///`clear_tool_uses_20250919`
     #[serde(rename = "clear_tool_uses_20250919")]
@@ -1480,7 +1480,7 @@ impl ::std::default::Default for BetaClearToolUses20250919EditResponseType {
 
 #[cfg(feature = "beta")]
 ///Always `clear_tool_uses_20250919`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaClearToolUses20250919EditType {
     ///`clear_tool_uses_20250919`
     #[serde(rename = "clear_tool_uses_20250919")]
@@ -1532,7 +1532,7 @@ pub struct BetaCodeExecutionOutputBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `code_execution_output`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCodeExecutionOutputBlockParamType {
     ///`code_execution_output`
     #[serde(rename = "code_execution_output")]
@@ -1548,7 +1548,7 @@ impl ::std::default::Default for BetaCodeExecutionOutputBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `code_execution_output`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCodeExecutionOutputBlockType {
     ///`code_execution_output`
     #[serde(rename = "code_execution_output")]
@@ -1612,7 +1612,7 @@ pub struct BetaCodeExecutionResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `code_execution_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCodeExecutionResultBlockParamType {
     ///`code_execution_result`
     #[serde(rename = "code_execution_result")]
@@ -1628,7 +1628,7 @@ impl ::std::default::Default for BetaCodeExecutionResultBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `code_execution_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCodeExecutionResultBlockType {
     ///`code_execution_result`
     #[serde(rename = "code_execution_result")]
@@ -1686,7 +1686,7 @@ impl ::std::default::Default for BetaCodeExecutionTool20250522 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `code_execution`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCodeExecutionTool20250522Name {
     ///`code_execution`
     #[serde(rename = "code_execution")]
@@ -1702,7 +1702,7 @@ impl ::std::default::Default for BetaCodeExecutionTool20250522Name {
 
 #[cfg(feature = "beta")]
 ///Always `code_execution_20250522`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCodeExecutionTool20250522Type {
     ///`code_execution_20250522`
     #[serde(rename = "code_execution_20250522")]
@@ -1760,7 +1760,7 @@ impl ::std::default::Default for BetaCodeExecutionTool20250825 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `code_execution`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCodeExecutionTool20250825Name {
     ///`code_execution`
     #[serde(rename = "code_execution")]
@@ -1776,7 +1776,7 @@ impl ::std::default::Default for BetaCodeExecutionTool20250825Name {
 
 #[cfg(feature = "beta")]
 ///Always `code_execution_20250825`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCodeExecutionTool20250825Type {
     ///`code_execution_20250825`
     #[serde(rename = "code_execution_20250825")]
@@ -1835,7 +1835,7 @@ pub struct BetaCodeExecutionToolResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `code_execution_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCodeExecutionToolResultBlockParamType {
     ///`code_execution_tool_result`
     #[serde(rename = "code_execution_tool_result")]
@@ -1851,7 +1851,7 @@ impl ::std::default::Default for BetaCodeExecutionToolResultBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `code_execution_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCodeExecutionToolResultBlockType {
     ///`code_execution_tool_result`
     #[serde(rename = "code_execution_tool_result")]
@@ -1903,7 +1903,7 @@ pub struct BetaCodeExecutionToolResultErrorParam {
 
 #[cfg(feature = "beta")]
 ///Always `code_execution_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCodeExecutionToolResultErrorParamType {
     ///`code_execution_tool_result_error`
     #[serde(rename = "code_execution_tool_result_error")]
@@ -1919,7 +1919,7 @@ impl ::std::default::Default for BetaCodeExecutionToolResultErrorParamType {
 
 #[cfg(feature = "beta")]
 ///Always `code_execution_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCodeExecutionToolResultErrorType {
     ///`code_execution_tool_result_error`
     #[serde(rename = "code_execution_tool_result_error")]
@@ -1966,7 +1966,7 @@ impl ::std::default::Default for BetaCompact20260112Edit {
 
 #[cfg(feature = "beta")]
 ///Always `compact_20260112`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCompact20260112EditType {
     ///`compact_20260112`
     #[serde(rename = "compact_20260112")]
@@ -2028,7 +2028,7 @@ pub struct BetaCompactionBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `compaction`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCompactionBlockParamType {
     ///`compaction`
     #[serde(rename = "compaction")]
@@ -2044,7 +2044,7 @@ impl ::std::default::Default for BetaCompactionBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `compaction`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCompactionBlockType {
     ///`compaction`
     #[serde(rename = "compaction")]
@@ -2075,7 +2075,7 @@ pub struct BetaCompactionContentBlockDelta {
 
 #[cfg(feature = "beta")]
 ///Always `compaction_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCompactionContentBlockDeltaType {
     ///`compaction_delta`
     #[serde(rename = "compaction_delta")]
@@ -2112,7 +2112,7 @@ pub struct BetaCompactionIterationUsage {
 
 #[cfg(feature = "beta")]
 ///Always `compaction`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaCompactionIterationUsageType {
     ///`compaction`
     #[serde(rename = "compaction")]
@@ -2192,7 +2192,7 @@ pub struct BetaContainerUploadBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `container_upload`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaContainerUploadBlockParamType {
     ///`container_upload`
     #[serde(rename = "container_upload")]
@@ -2208,7 +2208,7 @@ impl ::std::default::Default for BetaContainerUploadBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `container_upload`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaContainerUploadBlockType {
     ///`container_upload`
     #[serde(rename = "container_upload")]
@@ -2257,7 +2257,7 @@ for BetaContentBlockSourceBody {
 
 #[cfg(feature = "beta")]
 ///Always `content`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaContentBlockSourceType {
     ///`content`
     #[serde(rename = "content")]
@@ -2315,7 +2315,7 @@ pub struct BetaDeletedMessageBatch {
 
 #[cfg(feature = "beta")]
 ///Always `message_batch_deleted`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaDeletedMessageBatchType {
     ///`message_batch_deleted`
     #[serde(rename = "message_batch_deleted")]
@@ -2354,7 +2354,7 @@ impl ::std::default::Default for BetaDirectCaller {
 
 #[cfg(feature = "beta")]
 ///Always `direct`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaDirectCallerType {
     ///`direct`
     #[serde(rename = "direct")]
@@ -2391,7 +2391,7 @@ pub struct BetaDocumentBlock {
 
 #[cfg(feature = "beta")]
 ///Always `document`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaDocumentBlockType {
     ///`document`
     #[serde(rename = "document")]
@@ -2419,7 +2419,7 @@ pub struct BetaFileDocumentSource {
 
 #[cfg(feature = "beta")]
 ///Always `file`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaFileDocumentSourceType {
     ///`file`
     #[serde(rename = "file")]
@@ -2447,7 +2447,7 @@ pub struct BetaFileImageSource {
 
 #[cfg(feature = "beta")]
 ///Always `file`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaFileImageSourceType {
     ///`file`
     #[serde(rename = "file")]
@@ -2478,7 +2478,7 @@ pub struct BetaImageBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `image`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaImageBlockParamType {
     ///`image`
     #[serde(rename = "image")]
@@ -2506,7 +2506,7 @@ pub struct BetaInputJsonDelta {
 
 #[cfg(feature = "beta")]
 ///Always `input_json_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaInputJsonDeltaType {
     ///`input_json_delta`
     #[serde(rename = "input_json_delta")]
@@ -2537,7 +2537,7 @@ pub struct BetaInputTokensClearAtLeast {
 
 #[cfg(feature = "beta")]
 ///Always `input_tokens`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaInputTokensClearAtLeastType {
     ///`input_tokens`
     #[serde(rename = "input_tokens")]
@@ -2565,7 +2565,7 @@ pub struct BetaInputTokensTrigger {
 
 #[cfg(feature = "beta")]
 ///Always `input_tokens`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaInputTokensTriggerType {
     ///`input_tokens`
     #[serde(rename = "input_tokens")]
@@ -2593,7 +2593,7 @@ pub struct BetaJsonOutputFormat {
 
 #[cfg(feature = "beta")]
 ///Always `json_schema`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaJsonOutputFormatType {
     ///`json_schema`
     #[serde(rename = "json_schema")]
@@ -2710,7 +2710,7 @@ for BetaMcpToolResultBlockContent {
 
 #[cfg(feature = "beta")]
 ///Always `mcp_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMcpToolResultBlockType {
     ///`mcp_tool_result`
     #[serde(rename = "mcp_tool_result")]
@@ -2771,7 +2771,7 @@ pub struct BetaMcpToolUseBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `mcp_tool_use`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMcpToolUseBlockParamType {
     ///`mcp_tool_use`
     #[serde(rename = "mcp_tool_use")]
@@ -2787,7 +2787,7 @@ impl ::std::default::Default for BetaMcpToolUseBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `mcp_tool_use`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMcpToolUseBlockType {
     ///`mcp_tool_use`
     #[serde(rename = "mcp_tool_use")]
@@ -2824,7 +2824,7 @@ pub struct BetaMcpToolset {
 
 #[cfg(feature = "beta")]
 ///Always `mcp_toolset`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMcpToolsetType {
     ///`mcp_toolset`
     #[serde(rename = "mcp_toolset")]
@@ -2885,7 +2885,7 @@ impl ::std::default::Default for BetaMemoryTool20250818 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `memory`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMemoryTool20250818Name {
     ///`memory`
     #[serde(rename = "memory")]
@@ -2901,7 +2901,7 @@ impl ::std::default::Default for BetaMemoryTool20250818Name {
 
 #[cfg(feature = "beta")]
 ///Always `memory_20250818`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMemoryTool20250818Type {
     ///`memory_20250818`
     #[serde(rename = "memory_20250818")]
@@ -3014,7 +3014,7 @@ impl ::std::default::Default for BetaMessageBatchCanceledResult {
 
 #[cfg(feature = "beta")]
 ///Always `canceled`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMessageBatchCanceledResultType {
     ///`canceled`
     #[serde(rename = "canceled")]
@@ -3054,7 +3054,7 @@ pub struct BetaMessageBatchErroredResult {
 
 #[cfg(feature = "beta")]
 ///Always `errored`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMessageBatchErroredResultType {
     ///`errored`
     #[serde(rename = "errored")]
@@ -3092,7 +3092,7 @@ impl ::std::default::Default for BetaMessageBatchExpiredResult {
 
 #[cfg(feature = "beta")]
 ///Always `expired`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMessageBatchExpiredResultType {
     ///`expired`
     #[serde(rename = "expired")]
@@ -3162,7 +3162,7 @@ pub struct BetaMessageBatchSucceededResult {
 
 #[cfg(feature = "beta")]
 ///Always `succeeded`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMessageBatchSucceededResultType {
     ///`succeeded`
     #[serde(rename = "succeeded")]
@@ -3178,7 +3178,7 @@ impl ::std::default::Default for BetaMessageBatchSucceededResultType {
 
 #[cfg(feature = "beta")]
 ///Always `message_batch`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMessageBatchType {
     ///`message_batch`
     #[serde(rename = "message_batch")]
@@ -3415,7 +3415,7 @@ pub struct BetaMessageIterationUsage {
 
 #[cfg(feature = "beta")]
 ///Always `message`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMessageIterationUsageType {
     ///`message`
     #[serde(rename = "message")]
@@ -3517,7 +3517,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BetaMessageParamRole {
 
 #[cfg(feature = "beta")]
 ///Always `assistant`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMessageRole {
     ///`assistant`
     #[serde(rename = "assistant")]
@@ -3547,7 +3547,7 @@ pub struct BetaMessageTokensCount {
 
 #[cfg(feature = "beta")]
 ///Always `message`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaMessageType {
     ///`message`
     #[serde(rename = "message")]
@@ -3580,7 +3580,7 @@ pub struct BetaModelInfo {
 
 #[cfg(feature = "beta")]
 ///The kind of object; always `model` for models.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaModelInfoType {
     ///`model`
     #[serde(rename = "model")]
@@ -3693,7 +3693,7 @@ pub struct BetaPlainTextSource {
 
 #[cfg(feature = "beta")]
 ///Always `text/plain`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaPlainTextSourceMediaType {
     ///`text/plain`
     #[serde(rename = "text/plain")]
@@ -3709,7 +3709,7 @@ impl ::std::default::Default for BetaPlainTextSourceMediaType {
 
 #[cfg(feature = "beta")]
 ///Always `text`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaPlainTextSourceType {
     ///`text`
     #[serde(rename = "text")]
@@ -3742,7 +3742,7 @@ pub struct BetaRawContentBlockDeltaEvent {
 
 #[cfg(feature = "beta")]
 ///Always `content_block_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaRawContentBlockDeltaEventType {
     ///`content_block_delta`
     #[serde(rename = "content_block_delta")]
@@ -3775,7 +3775,7 @@ pub struct BetaRawContentBlockStartEvent {
 
 #[cfg(feature = "beta")]
 ///Always `content_block_start`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaRawContentBlockStartEventType {
     ///`content_block_start`
     #[serde(rename = "content_block_start")]
@@ -3806,7 +3806,7 @@ pub struct BetaRawContentBlockStopEvent {
 
 #[cfg(feature = "beta")]
 ///Always `content_block_stop`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaRawContentBlockStopEventType {
     ///`content_block_stop`
     #[serde(rename = "content_block_stop")]
@@ -3854,7 +3854,7 @@ pub struct BetaRawMessageDeltaEventDelta {
 
 #[cfg(feature = "beta")]
 ///Always `message_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaRawMessageDeltaEventType {
     ///`message_delta`
     #[serde(rename = "message_delta")]
@@ -3882,7 +3882,7 @@ pub struct BetaRawMessageStartEvent {
 
 #[cfg(feature = "beta")]
 ///Always `message_start`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaRawMessageStartEventType {
     ///`message_start`
     #[serde(rename = "message_start")]
@@ -3917,7 +3917,7 @@ impl ::std::default::Default for BetaRawMessageStopEvent {
 
 #[cfg(feature = "beta")]
 ///Always `message_stop`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaRawMessageStopEventType {
     ///`message_stop`
     #[serde(rename = "message_stop")]
@@ -3966,7 +3966,7 @@ pub struct BetaRedactedThinkingBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `redacted_thinking`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaRedactedThinkingBlockParamType {
     ///`redacted_thinking`
     #[serde(rename = "redacted_thinking")]
@@ -3982,7 +3982,7 @@ impl ::std::default::Default for BetaRedactedThinkingBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `redacted_thinking`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaRedactedThinkingBlockType {
     ///`redacted_thinking`
     #[serde(rename = "redacted_thinking")]
@@ -4025,7 +4025,7 @@ pub struct BetaRequestDocumentBlock {
 
 #[cfg(feature = "beta")]
 ///Always `document`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaRequestDocumentBlockType {
     ///`document`
     #[serde(rename = "document")]
@@ -4077,7 +4077,7 @@ pub struct BetaRequestMcpServerUrlDefinition {
 
 #[cfg(feature = "beta")]
 ///Always `url`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaRequestMcpServerUrlDefinitionType {
     ///`url`
     #[serde(rename = "url")]
@@ -4139,7 +4139,7 @@ for BetaRequestMcpToolResultBlockParamContent {
 
 #[cfg(feature = "beta")]
 ///Always `mcp_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaRequestMcpToolResultBlockParamType {
     ///`mcp_tool_result`
     #[serde(rename = "mcp_tool_result")]
@@ -4177,7 +4177,7 @@ pub struct BetaSearchResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `search_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaSearchResultBlockParamType {
     ///`search_result`
     #[serde(rename = "search_result")]
@@ -4208,7 +4208,7 @@ pub struct BetaServerToolCaller {
 
 #[cfg(feature = "beta")]
 ///Always `code_execution_20250825`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaServerToolCallerType {
     ///`code_execution_20250825`
     #[serde(rename = "code_execution_20250825")]
@@ -4285,7 +4285,7 @@ pub struct BetaServerToolUseBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `server_tool_use`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaServerToolUseBlockParamType {
     ///`server_tool_use`
     #[serde(rename = "server_tool_use")]
@@ -4301,7 +4301,7 @@ impl ::std::default::Default for BetaServerToolUseBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `server_tool_use`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaServerToolUseBlockType {
     ///`server_tool_use`
     #[serde(rename = "server_tool_use")]
@@ -4329,7 +4329,7 @@ pub struct BetaSignatureDelta {
 
 #[cfg(feature = "beta")]
 ///Always `signature_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaSignatureDeltaType {
     ///`signature_delta`
     #[serde(rename = "signature_delta")]
@@ -4435,7 +4435,7 @@ pub struct BetaTextBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `text`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextBlockParamType {
     ///`text`
     #[serde(rename = "text")]
@@ -4451,7 +4451,7 @@ impl ::std::default::Default for BetaTextBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `text`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextBlockType {
     ///`text`
     #[serde(rename = "text")]
@@ -4479,7 +4479,7 @@ pub struct BetaTextDelta {
 
 #[cfg(feature = "beta")]
 ///Always `text_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextDeltaType {
     ///`text_delta`
     #[serde(rename = "text_delta")]
@@ -4531,7 +4531,7 @@ pub struct BetaTextEditorCodeExecutionCreateResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_code_execution_create_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextEditorCodeExecutionCreateResultBlockParamType {
     ///`text_editor_code_execution_create_result`
     #[serde(rename = "text_editor_code_execution_create_result")]
@@ -4547,7 +4547,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionCreateResultBlockPar
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_code_execution_create_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextEditorCodeExecutionCreateResultBlockType {
     ///`text_editor_code_execution_create_result`
     #[serde(rename = "text_editor_code_execution_create_result")]
@@ -4655,7 +4655,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionStrReplaceResultBloc
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_code_execution_str_replace_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextEditorCodeExecutionStrReplaceResultBlockParamType {
     ///`text_editor_code_execution_str_replace_result`
     #[serde(rename = "text_editor_code_execution_str_replace_result")]
@@ -4672,7 +4672,7 @@ for BetaTextEditorCodeExecutionStrReplaceResultBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_code_execution_str_replace_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextEditorCodeExecutionStrReplaceResultBlockType {
     ///`text_editor_code_execution_str_replace_result`
     #[serde(rename = "text_editor_code_execution_str_replace_result")]
@@ -4731,7 +4731,7 @@ pub struct BetaTextEditorCodeExecutionToolResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_code_execution_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextEditorCodeExecutionToolResultBlockParamType {
     ///`text_editor_code_execution_tool_result`
     #[serde(rename = "text_editor_code_execution_tool_result")]
@@ -4747,7 +4747,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionToolResultBlockParam
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_code_execution_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextEditorCodeExecutionToolResultBlockType {
     ///`text_editor_code_execution_tool_result`
     #[serde(rename = "text_editor_code_execution_tool_result")]
@@ -4805,7 +4805,7 @@ pub struct BetaTextEditorCodeExecutionToolResultErrorParam {
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_code_execution_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextEditorCodeExecutionToolResultErrorParamType {
     ///`text_editor_code_execution_tool_result_error`
     #[serde(rename = "text_editor_code_execution_tool_result_error")]
@@ -4821,7 +4821,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionToolResultErrorParam
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_code_execution_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextEditorCodeExecutionToolResultErrorType {
     ///`text_editor_code_execution_tool_result_error`
     #[serde(rename = "text_editor_code_execution_tool_result_error")]
@@ -4895,7 +4895,7 @@ pub struct BetaTextEditorCodeExecutionViewResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_code_execution_view_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextEditorCodeExecutionViewResultBlockParamType {
     ///`text_editor_code_execution_view_result`
     #[serde(rename = "text_editor_code_execution_view_result")]
@@ -4911,7 +4911,7 @@ impl ::std::default::Default for BetaTextEditorCodeExecutionViewResultBlockParam
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_code_execution_view_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaTextEditorCodeExecutionViewResultBlockType {
     ///`text_editor_code_execution_view_result`
     #[serde(rename = "text_editor_code_execution_view_result")]
@@ -4961,7 +4961,7 @@ pub struct BetaThinkingBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `thinking`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaThinkingBlockParamType {
     ///`thinking`
     #[serde(rename = "thinking")]
@@ -4977,7 +4977,7 @@ impl ::std::default::Default for BetaThinkingBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `thinking`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaThinkingBlockType {
     ///`thinking`
     #[serde(rename = "thinking")]
@@ -5012,7 +5012,7 @@ impl ::std::default::Default for BetaThinkingConfigAdaptive {
 
 #[cfg(feature = "beta")]
 ///Always `adaptive`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaThinkingConfigAdaptiveType {
     ///`adaptive`
     #[serde(rename = "adaptive")]
@@ -5047,7 +5047,7 @@ impl ::std::default::Default for BetaThinkingConfigDisabled {
 
 #[cfg(feature = "beta")]
 ///Always `disabled`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaThinkingConfigDisabledType {
     ///`disabled`
     #[serde(rename = "disabled")]
@@ -5075,7 +5075,7 @@ pub struct BetaThinkingConfigEnabled {
 
 #[cfg(feature = "beta")]
 ///Always `enabled`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaThinkingConfigEnabledType {
     ///`enabled`
     #[serde(rename = "enabled")]
@@ -5103,7 +5103,7 @@ pub struct BetaThinkingDelta {
 
 #[cfg(feature = "beta")]
 ///Always `thinking_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaThinkingDeltaType {
     ///`thinking_delta`
     #[serde(rename = "thinking_delta")]
@@ -5131,7 +5131,7 @@ pub struct BetaThinkingTurns {
 
 #[cfg(feature = "beta")]
 ///Always `thinking_turns`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaThinkingTurnsType {
     ///`thinking_turns`
     #[serde(rename = "thinking_turns")]
@@ -5228,7 +5228,7 @@ impl ::std::default::Default for BetaToolBash20241022 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `bash`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolBash20241022Name {
     ///`bash`
     #[serde(rename = "bash")]
@@ -5244,7 +5244,7 @@ impl ::std::default::Default for BetaToolBash20241022Name {
 
 #[cfg(feature = "beta")]
 ///Always `bash_20241022`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolBash20241022Type {
     ///`bash_20241022`
     #[serde(rename = "bash_20241022")]
@@ -5305,7 +5305,7 @@ impl ::std::default::Default for BetaToolBash20250124 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `bash`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolBash20250124Name {
     ///`bash`
     #[serde(rename = "bash")]
@@ -5321,7 +5321,7 @@ impl ::std::default::Default for BetaToolBash20250124Name {
 
 #[cfg(feature = "beta")]
 ///Always `bash_20250124`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolBash20250124Type {
     ///`bash_20250124`
     #[serde(rename = "bash_20250124")]
@@ -5360,7 +5360,7 @@ impl ::std::default::Default for BetaToolChoiceAny {
 
 #[cfg(feature = "beta")]
 ///Always `any`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolChoiceAnyType {
     ///`any`
     #[serde(rename = "any")]
@@ -5399,7 +5399,7 @@ impl ::std::default::Default for BetaToolChoiceAuto {
 
 #[cfg(feature = "beta")]
 ///Always `auto`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolChoiceAutoType {
     ///`auto`
     #[serde(rename = "auto")]
@@ -5434,7 +5434,7 @@ impl ::std::default::Default for BetaToolChoiceNone {
 
 #[cfg(feature = "beta")]
 ///Always `none`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolChoiceNoneType {
     ///`none`
     #[serde(rename = "none")]
@@ -5465,7 +5465,7 @@ pub struct BetaToolChoiceTool {
 
 #[cfg(feature = "beta")]
 ///Always `tool`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolChoiceToolType {
     ///`tool`
     #[serde(rename = "tool")]
@@ -5518,7 +5518,7 @@ pub struct BetaToolComputerUse20241022 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `computer`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolComputerUse20241022Name {
     ///`computer`
     #[serde(rename = "computer")]
@@ -5534,7 +5534,7 @@ impl ::std::default::Default for BetaToolComputerUse20241022Name {
 
 #[cfg(feature = "beta")]
 ///Always `computer_20241022`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolComputerUse20241022Type {
     ///`computer_20241022`
     #[serde(rename = "computer_20241022")]
@@ -5587,7 +5587,7 @@ pub struct BetaToolComputerUse20250124 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `computer`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolComputerUse20250124Name {
     ///`computer`
     #[serde(rename = "computer")]
@@ -5603,7 +5603,7 @@ impl ::std::default::Default for BetaToolComputerUse20250124Name {
 
 #[cfg(feature = "beta")]
 ///Always `computer_20250124`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolComputerUse20250124Type {
     ///`computer_20250124`
     #[serde(rename = "computer_20250124")]
@@ -5659,7 +5659,7 @@ pub struct BetaToolComputerUse20251124 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `computer`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolComputerUse20251124Name {
     ///`computer`
     #[serde(rename = "computer")]
@@ -5675,7 +5675,7 @@ impl ::std::default::Default for BetaToolComputerUse20251124Name {
 
 #[cfg(feature = "beta")]
 ///Always `computer_20251124`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolComputerUse20251124Type {
     ///`computer_20251124`
     #[serde(rename = "computer_20251124")]
@@ -5709,7 +5709,7 @@ pub struct BetaToolInputSchema {
 
 #[cfg(feature = "beta")]
 ///Always `object`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolInputSchemaType {
     ///`object`
     #[serde(rename = "object")]
@@ -5758,7 +5758,7 @@ pub struct BetaToolReferenceBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `tool_reference`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolReferenceBlockParamType {
     ///`tool_reference`
     #[serde(rename = "tool_reference")]
@@ -5774,7 +5774,7 @@ impl ::std::default::Default for BetaToolReferenceBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `tool_reference`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolReferenceBlockType {
     ///`tool_reference`
     #[serde(rename = "tool_reference")]
@@ -5833,7 +5833,7 @@ impl ::std::convert::From<
 
 #[cfg(feature = "beta")]
 ///Always `tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolResultBlockParamType {
     ///`tool_result`
     #[serde(rename = "tool_result")]
@@ -5874,7 +5874,7 @@ pub struct BetaToolSearchToolBm2520251119 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `tool_search_tool_bm25`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolSearchToolBm2520251119Name {
     ///`tool_search_tool_bm25`
     #[serde(rename = "tool_search_tool_bm25")]
@@ -5974,7 +5974,7 @@ pub struct BetaToolSearchToolRegex20251119 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `tool_search_tool_regex`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolSearchToolRegex20251119Name {
     ///`tool_search_tool_regex`
     #[serde(rename = "tool_search_tool_regex")]
@@ -6092,7 +6092,7 @@ pub struct BetaToolSearchToolResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `tool_search_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolSearchToolResultBlockParamType {
     ///`tool_search_tool_result`
     #[serde(rename = "tool_search_tool_result")]
@@ -6108,7 +6108,7 @@ impl ::std::default::Default for BetaToolSearchToolResultBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `tool_search_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolSearchToolResultBlockType {
     ///`tool_search_tool_result`
     #[serde(rename = "tool_search_tool_result")]
@@ -6163,7 +6163,7 @@ pub struct BetaToolSearchToolResultErrorParam {
 
 #[cfg(feature = "beta")]
 ///Always `tool_search_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolSearchToolResultErrorParamType {
     ///`tool_search_tool_result_error`
     #[serde(rename = "tool_search_tool_result_error")]
@@ -6179,7 +6179,7 @@ impl ::std::default::Default for BetaToolSearchToolResultErrorParamType {
 
 #[cfg(feature = "beta")]
 ///Always `tool_search_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolSearchToolResultErrorType {
     ///`tool_search_tool_result_error`
     #[serde(rename = "tool_search_tool_result_error")]
@@ -6231,7 +6231,7 @@ pub struct BetaToolSearchToolSearchResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `tool_search_tool_search_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolSearchToolSearchResultBlockParamType {
     ///`tool_search_tool_search_result`
     #[serde(rename = "tool_search_tool_search_result")]
@@ -6247,7 +6247,7 @@ impl ::std::default::Default for BetaToolSearchToolSearchResultBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `tool_search_tool_search_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolSearchToolSearchResultBlockType {
     ///`tool_search_tool_search_result`
     #[serde(rename = "tool_search_tool_search_result")]
@@ -6308,7 +6308,7 @@ impl ::std::default::Default for BetaToolTextEditor20241022 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `str_replace_editor`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolTextEditor20241022Name {
     ///`str_replace_editor`
     #[serde(rename = "str_replace_editor")]
@@ -6324,7 +6324,7 @@ impl ::std::default::Default for BetaToolTextEditor20241022Name {
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_20241022`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolTextEditor20241022Type {
     ///`text_editor_20241022`
     #[serde(rename = "text_editor_20241022")]
@@ -6385,7 +6385,7 @@ impl ::std::default::Default for BetaToolTextEditor20250124 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `str_replace_editor`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolTextEditor20250124Name {
     ///`str_replace_editor`
     #[serde(rename = "str_replace_editor")]
@@ -6401,7 +6401,7 @@ impl ::std::default::Default for BetaToolTextEditor20250124Name {
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_20250124`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolTextEditor20250124Type {
     ///`text_editor_20250124`
     #[serde(rename = "text_editor_20250124")]
@@ -6462,7 +6462,7 @@ impl ::std::default::Default for BetaToolTextEditor20250429 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `str_replace_based_edit_tool`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolTextEditor20250429Name {
     ///`str_replace_based_edit_tool`
     #[serde(rename = "str_replace_based_edit_tool")]
@@ -6478,7 +6478,7 @@ impl ::std::default::Default for BetaToolTextEditor20250429Name {
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_20250429`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolTextEditor20250429Type {
     ///`text_editor_20250429`
     #[serde(rename = "text_editor_20250429")]
@@ -6543,7 +6543,7 @@ impl ::std::default::Default for BetaToolTextEditor20250728 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `str_replace_based_edit_tool`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolTextEditor20250728Name {
     ///`str_replace_based_edit_tool`
     #[serde(rename = "str_replace_based_edit_tool")]
@@ -6559,7 +6559,7 @@ impl ::std::default::Default for BetaToolTextEditor20250728Name {
 
 #[cfg(feature = "beta")]
 ///Always `text_editor_20250728`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolTextEditor20250728Type {
     ///`text_editor_20250728`
     #[serde(rename = "text_editor_20250728")]
@@ -6575,7 +6575,7 @@ impl ::std::default::Default for BetaToolTextEditor20250728Type {
 
 #[cfg(feature = "beta")]
 ///Always `custom`; may be omitted.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolType {
     ///`custom`
     #[serde(rename = "custom")]
@@ -6631,7 +6631,7 @@ pub struct BetaToolUseBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `tool_use`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolUseBlockParamType {
     ///`tool_use`
     #[serde(rename = "tool_use")]
@@ -6647,7 +6647,7 @@ impl ::std::default::Default for BetaToolUseBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `tool_use`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolUseBlockType {
     ///`tool_use`
     #[serde(rename = "tool_use")]
@@ -6675,7 +6675,7 @@ pub struct BetaToolUsesKeep {
 
 #[cfg(feature = "beta")]
 ///Always `tool_uses`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolUsesKeepType {
     ///`tool_uses`
     #[serde(rename = "tool_uses")]
@@ -6703,7 +6703,7 @@ pub struct BetaToolUsesTrigger {
 
 #[cfg(feature = "beta")]
 ///Always `tool_uses`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaToolUsesTriggerType {
     ///`tool_uses`
     #[serde(rename = "tool_uses")]
@@ -6731,7 +6731,7 @@ pub struct BetaUrlImageSource {
 
 #[cfg(feature = "beta")]
 ///Always `url`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaUrlImageSourceType {
     ///`url`
     #[serde(rename = "url")]
@@ -6759,7 +6759,7 @@ pub struct BetaUrlPdfSource {
 
 #[cfg(feature = "beta")]
 ///Always `url`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaUrlPdfSourceType {
     ///`url`
     #[serde(rename = "url")]
@@ -6849,7 +6849,7 @@ pub struct BetaWebFetchBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `web_fetch_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebFetchBlockParamType {
     ///`web_fetch_result`
     #[serde(rename = "web_fetch_result")]
@@ -6865,7 +6865,7 @@ impl ::std::default::Default for BetaWebFetchBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `web_fetch_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebFetchBlockType {
     ///`web_fetch_result`
     #[serde(rename = "web_fetch_result")]
@@ -6940,7 +6940,7 @@ impl ::std::default::Default for BetaWebFetchTool20250910 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `web_fetch`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebFetchTool20250910Name {
     ///`web_fetch`
     #[serde(rename = "web_fetch")]
@@ -6956,7 +6956,7 @@ impl ::std::default::Default for BetaWebFetchTool20250910Name {
 
 #[cfg(feature = "beta")]
 ///Always `web_fetch_20250910`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebFetchTool20250910Type {
     ///`web_fetch_20250910`
     #[serde(rename = "web_fetch_20250910")]
@@ -7015,7 +7015,7 @@ pub struct BetaWebFetchToolResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `web_fetch_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebFetchToolResultBlockParamType {
     ///`web_fetch_tool_result`
     #[serde(rename = "web_fetch_tool_result")]
@@ -7031,7 +7031,7 @@ impl ::std::default::Default for BetaWebFetchToolResultBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `web_fetch_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebFetchToolResultBlockType {
     ///`web_fetch_tool_result`
     #[serde(rename = "web_fetch_tool_result")]
@@ -7083,7 +7083,7 @@ pub struct BetaWebFetchToolResultErrorBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `web_fetch_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebFetchToolResultErrorBlockParamType {
     ///`web_fetch_tool_result_error`
     #[serde(rename = "web_fetch_tool_result_error")]
@@ -7099,7 +7099,7 @@ impl ::std::default::Default for BetaWebFetchToolResultErrorBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `web_fetch_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebFetchToolResultErrorBlockType {
     ///`web_fetch_tool_result_error`
     #[serde(rename = "web_fetch_tool_result_error")]
@@ -7162,7 +7162,7 @@ pub struct BetaWebSearchResultBlockParam {
 
 #[cfg(feature = "beta")]
 ///Always `web_search_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebSearchResultBlockParamType {
     ///`web_search_result`
     #[serde(rename = "web_search_result")]
@@ -7178,7 +7178,7 @@ impl ::std::default::Default for BetaWebSearchResultBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `web_search_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebSearchResultBlockType {
     ///`web_search_result`
     #[serde(rename = "web_search_result")]
@@ -7248,7 +7248,7 @@ impl ::std::default::Default for BetaWebSearchTool20250305 {
 
 #[cfg(feature = "beta")]
 ///Name the model uses to call the tool; always `web_search`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebSearchTool20250305Name {
     ///`web_search`
     #[serde(rename = "web_search")]
@@ -7264,7 +7264,7 @@ impl ::std::default::Default for BetaWebSearchTool20250305Name {
 
 #[cfg(feature = "beta")]
 ///Always `web_search_20250305`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebSearchTool20250305Type {
     ///`web_search_20250305`
     #[serde(rename = "web_search_20250305")]
@@ -7318,7 +7318,7 @@ impl ::std::default::Default for BetaWebSearchTool20250305UserLocation {
 
 #[cfg(feature = "beta")]
 ///Always `approximate`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebSearchTool20250305UserLocationType {
     ///`approximate`
     #[serde(rename = "approximate")]
@@ -7352,7 +7352,7 @@ pub struct BetaWebSearchToolRequestError {
 
 #[cfg(feature = "beta")]
 ///Always `web_search_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebSearchToolRequestErrorType {
     ///`web_search_tool_result_error`
     #[serde(rename = "web_search_tool_result_error")]
@@ -7468,7 +7468,7 @@ for BetaWebSearchToolResultBlockParamContent {
 
 #[cfg(feature = "beta")]
 ///Always `web_search_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebSearchToolResultBlockParamType {
     ///`web_search_tool_result`
     #[serde(rename = "web_search_tool_result")]
@@ -7484,7 +7484,7 @@ impl ::std::default::Default for BetaWebSearchToolResultBlockParamType {
 
 #[cfg(feature = "beta")]
 ///Always `web_search_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebSearchToolResultBlockType {
     ///`web_search_tool_result`
     #[serde(rename = "web_search_tool_result")]
@@ -7518,7 +7518,7 @@ pub struct BetaWebSearchToolResultError {
 
 #[cfg(feature = "beta")]
 ///Always `web_search_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum BetaWebSearchToolResultErrorType {
     ///`web_search_tool_result_error`
     #[serde(rename = "web_search_tool_result_error")]
@@ -7557,7 +7557,7 @@ impl ::std::default::Default for CacheControlEphemeral {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `ephemeral`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CacheControlEphemeralType {
     ///`ephemeral`
     #[serde(rename = "ephemeral")]
@@ -7635,7 +7635,7 @@ pub struct CitationCharLocationParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `char_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CitationCharLocationParamType {
     ///`char_location`
     #[serde(rename = "char_location")]
@@ -7651,7 +7651,7 @@ impl ::std::default::Default for CitationCharLocationParamType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `char_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CitationCharLocationType {
     ///`char_location`
     #[serde(rename = "char_location")]
@@ -7721,7 +7721,7 @@ pub struct CitationContentBlockLocationParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `content_block_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CitationContentBlockLocationParamType {
     ///`content_block_location`
     #[serde(rename = "content_block_location")]
@@ -7737,7 +7737,7 @@ impl ::std::default::Default for CitationContentBlockLocationParamType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `content_block_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CitationContentBlockLocationType {
     ///`content_block_location`
     #[serde(rename = "content_block_location")]
@@ -7804,7 +7804,7 @@ pub struct CitationPageLocationParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `page_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CitationPageLocationParamType {
     ///`page_location`
     #[serde(rename = "page_location")]
@@ -7820,7 +7820,7 @@ impl ::std::default::Default for CitationPageLocationParamType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `page_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CitationPageLocationType {
     ///`page_location`
     #[serde(rename = "page_location")]
@@ -7865,7 +7865,7 @@ pub struct CitationSearchResultLocationParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `search_result_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CitationSearchResultLocationParamType {
     ///`search_result_location`
     #[serde(rename = "search_result_location")]
@@ -7906,7 +7906,7 @@ pub struct CitationWebSearchResultLocationParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `web_search_result_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CitationWebSearchResultLocationParamType {
     ///`web_search_result_location`
     #[serde(rename = "web_search_result_location")]
@@ -7944,7 +7944,7 @@ pub struct CitationsDelta {
 
 #[cfg(feature = "messages")]
 ///Always `citations_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CitationsDeltaType {
     ///`citations_delta`
     #[serde(rename = "citations_delta")]
@@ -7989,7 +7989,7 @@ pub struct CitationsSearchResultLocation {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `search_result_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CitationsSearchResultLocationType {
     ///`search_result_location`
     #[serde(rename = "search_result_location")]
@@ -8030,7 +8030,7 @@ pub struct CitationsWebSearchResultLocation {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `web_search_result_location`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CitationsWebSearchResultLocationType {
     ///`web_search_result_location`
     #[serde(rename = "web_search_result_location")]
@@ -8058,7 +8058,7 @@ pub struct ClaudeCodeApiActor {
 
 #[cfg(feature = "admin")]
 ///Always `api_actor`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ClaudeCodeApiActorType {
     ///`api_actor`
     #[serde(rename = "api_actor")]
@@ -8207,7 +8207,7 @@ pub struct ClaudeCodeUserActor {
 
 #[cfg(feature = "admin")]
 ///Always `user_actor`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ClaudeCodeUserActorType {
     ///`user_actor`
     #[serde(rename = "user_actor")]
@@ -8273,7 +8273,7 @@ pub struct CompletionCreateParams {
 
 #[cfg(feature = "completions")]
 ///Always `completion`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum CompletionType {
     ///`completion`
     #[serde(rename = "completion")]
@@ -8320,7 +8320,7 @@ for ContentBlockSourceBody {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `content`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ContentBlockSourceType {
     ///`content`
     #[serde(rename = "content")]
@@ -8412,7 +8412,7 @@ pub struct DeletedFile {
 
 #[cfg(feature = "files")]
 ///The kind of object; always `file_deleted` when present.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum DeletedFileType {
     ///`file_deleted`
     #[serde(rename = "file_deleted")]
@@ -8433,7 +8433,7 @@ pub struct DeletedInvite {
 
 #[cfg(feature = "admin")]
 ///Always `invite_deleted`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum DeletedInviteType {
     ///`invite_deleted`
     #[serde(rename = "invite_deleted")]
@@ -8461,7 +8461,7 @@ pub struct DeletedMessageBatch {
 
 #[cfg(feature = "batches")]
 ///Always `message_batch_deleted`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum DeletedMessageBatchType {
     ///`message_batch_deleted`
     #[serde(rename = "message_batch_deleted")]
@@ -8513,7 +8513,7 @@ pub struct DeletedUser {
 
 #[cfg(feature = "admin")]
 ///Always `user_deleted`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum DeletedUserType {
     ///`user_deleted`
     #[serde(rename = "user_deleted")]
@@ -8543,7 +8543,7 @@ pub struct DeletedWorkspaceMember {
 
 #[cfg(feature = "admin")]
 ///Always `workspace_member_deleted`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum DeletedWorkspaceMemberType {
     ///`workspace_member_deleted`
     #[serde(rename = "workspace_member_deleted")]
@@ -8583,7 +8583,7 @@ pub struct DocumentBlockParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `document`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum DocumentBlockParamType {
     ///`document`
     #[serde(rename = "document")]
@@ -8621,7 +8621,7 @@ pub struct ErrorResponse {
 }
 
 ///Always `error` for an error body.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ErrorResponseType {
     ///`error`
     #[serde(rename = "error")]
@@ -8660,7 +8660,7 @@ pub struct FileMetadata {
 
 #[cfg(feature = "files")]
 ///The kind of object; always `file` for files.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum FileMetadataType {
     ///`file`
     #[serde(rename = "file")]
@@ -8699,7 +8699,7 @@ pub struct ImageBlockParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `image`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ImageBlockParamType {
     ///`image`
     #[serde(rename = "image")]
@@ -8727,7 +8727,7 @@ pub struct InputJsonDelta {
 
 #[cfg(feature = "messages")]
 ///Always `input_json_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum InputJsonDeltaType {
     ///`input_json_delta`
     #[serde(rename = "input_json_delta")]
@@ -8778,7 +8778,7 @@ pub struct InviteCreateParams {
 
 #[cfg(feature = "admin")]
 ///Always `invite`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum InviteType {
     ///`invite`
     #[serde(rename = "invite")]
@@ -8806,7 +8806,7 @@ pub struct JsonOutputFormat {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `json_schema`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum JsonOutputFormatType {
     ///`json_schema`
     #[serde(rename = "json_schema")]
@@ -9075,7 +9075,7 @@ impl ::std::default::Default for MessageBatchCanceledResult {
 
 #[cfg(feature = "batches")]
 ///Always `canceled`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum MessageBatchCanceledResultType {
     ///`canceled`
     #[serde(rename = "canceled")]
@@ -9112,7 +9112,7 @@ pub struct MessageBatchErroredResult {
 
 #[cfg(feature = "batches")]
 ///Always `errored`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum MessageBatchErroredResultType {
     ///`errored`
     #[serde(rename = "errored")]
@@ -9147,7 +9147,7 @@ impl ::std::default::Default for MessageBatchExpiredResult {
 
 #[cfg(feature = "batches")]
 ///Always `expired`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum MessageBatchExpiredResultType {
     ///`expired`
     #[serde(rename = "expired")]
@@ -9214,7 +9214,7 @@ pub struct MessageBatchSucceededResult {
 
 #[cfg(feature = "batches")]
 ///Always `succeeded`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum MessageBatchSucceededResultType {
     ///`succeeded`
     #[serde(rename = "succeeded")]
@@ -9230,7 +9230,7 @@ impl ::std::default::Default for MessageBatchSucceededResultType {
 
 #[cfg(feature = "batches")]
 ///Always `message_batch`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum MessageBatchType {
     ///`message_batch`
     #[serde(rename = "message_batch")]
@@ -9413,7 +9413,7 @@ pub struct MessageErrorEvent {
 
 #[cfg(any(feature = "beta", feature = "completions", feature = "messages"))]
 ///Always `error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum MessageErrorEventType {
     ///`error`
     #[serde(rename = "error")]
@@ -9534,7 +9534,7 @@ impl ::std::default::Default for MessagePingEvent {
 
 #[cfg(any(feature = "beta", feature = "completions", feature = "messages"))]
 ///Always `ping`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum MessagePingEventType {
     ///`ping`
     #[serde(rename = "ping")]
@@ -9550,7 +9550,7 @@ impl ::std::default::Default for MessagePingEventType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `assistant`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum MessageRole {
     ///`assistant`
     #[serde(rename = "assistant")]
@@ -9575,7 +9575,7 @@ pub struct MessageTokensCount {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `message`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum MessageType {
     ///`message`
     #[serde(rename = "message")]
@@ -9689,7 +9689,7 @@ pub struct ModelInfo {
 
 #[cfg(feature = "models")]
 ///The kind of object; always `model` for models.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ModelInfoType {
     ///`model`
     #[serde(rename = "model")]
@@ -9719,7 +9719,7 @@ pub struct Organization {
 
 #[cfg(feature = "admin")]
 ///Always `organization`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum OrganizationType {
     ///`organization`
     #[serde(rename = "organization")]
@@ -9829,7 +9829,7 @@ pub struct PlainTextSource {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `text/plain`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum PlainTextSourceMediaType {
     ///`text/plain`
     #[serde(rename = "text/plain")]
@@ -9845,7 +9845,7 @@ impl ::std::default::Default for PlainTextSourceMediaType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `text`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum PlainTextSourceType {
     ///`text`
     #[serde(rename = "text")]
@@ -9875,7 +9875,7 @@ pub struct RawContentBlockDeltaEvent {
 
 #[cfg(feature = "messages")]
 ///Always `content_block_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum RawContentBlockDeltaEventType {
     ///`content_block_delta`
     #[serde(rename = "content_block_delta")]
@@ -9905,7 +9905,7 @@ pub struct RawContentBlockStartEvent {
 
 #[cfg(feature = "messages")]
 ///Always `content_block_start`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum RawContentBlockStartEventType {
     ///`content_block_start`
     #[serde(rename = "content_block_start")]
@@ -9933,7 +9933,7 @@ pub struct RawContentBlockStopEvent {
 
 #[cfg(feature = "messages")]
 ///Always `content_block_stop`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum RawContentBlockStopEventType {
     ///`content_block_stop`
     #[serde(rename = "content_block_stop")]
@@ -9975,7 +9975,7 @@ pub struct RawMessageDeltaEventDelta {
 
 #[cfg(feature = "messages")]
 ///Always `message_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum RawMessageDeltaEventType {
     ///`message_delta`
     #[serde(rename = "message_delta")]
@@ -10003,7 +10003,7 @@ pub struct RawMessageStartEvent {
 
 #[cfg(feature = "messages")]
 ///Always `message_start`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum RawMessageStartEventType {
     ///`message_start`
     #[serde(rename = "message_start")]
@@ -10038,7 +10038,7 @@ impl ::std::default::Default for RawMessageStopEvent {
 
 #[cfg(feature = "messages")]
 ///Always `message_stop`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum RawMessageStopEventType {
     ///`message_stop`
     #[serde(rename = "message_stop")]
@@ -10084,7 +10084,7 @@ pub struct RedactedThinkingBlockParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `redacted_thinking`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum RedactedThinkingBlockParamType {
     ///`redacted_thinking`
     #[serde(rename = "redacted_thinking")]
@@ -10100,7 +10100,7 @@ impl ::std::default::Default for RedactedThinkingBlockParamType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `redacted_thinking`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum RedactedThinkingBlockType {
     ///`redacted_thinking`
     #[serde(rename = "redacted_thinking")]
@@ -10138,7 +10138,7 @@ pub struct SearchResultBlockParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `search_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum SearchResultBlockParamType {
     ///`search_result`
     #[serde(rename = "search_result")]
@@ -10205,7 +10205,7 @@ pub struct ServerToolUseBlockParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Name of the server tool called.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ServerToolUseBlockParamName {
     ///`web_search`
     #[serde(rename = "web_search")]
@@ -10221,7 +10221,7 @@ impl ::std::default::Default for ServerToolUseBlockParamName {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `server_tool_use`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ServerToolUseBlockParamType {
     ///`server_tool_use`
     #[serde(rename = "server_tool_use")]
@@ -10237,7 +10237,7 @@ impl ::std::default::Default for ServerToolUseBlockParamType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `server_tool_use`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ServerToolUseBlockType {
     ///`server_tool_use`
     #[serde(rename = "server_tool_use")]
@@ -10265,7 +10265,7 @@ pub struct SignatureDelta {
 
 #[cfg(feature = "messages")]
 ///Always `signature_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum SignatureDeltaType {
     ///`signature_delta`
     #[serde(rename = "signature_delta")]
@@ -10407,7 +10407,7 @@ pub struct TextBlockParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `text`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum TextBlockParamType {
     ///`text`
     #[serde(rename = "text")]
@@ -10423,7 +10423,7 @@ impl ::std::default::Default for TextBlockParamType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `text`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum TextBlockType {
     ///`text`
     #[serde(rename = "text")]
@@ -10451,7 +10451,7 @@ pub struct TextDelta {
 
 #[cfg(feature = "messages")]
 ///Always `text_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum TextDeltaType {
     ///`text_delta`
     #[serde(rename = "text_delta")]
@@ -10501,7 +10501,7 @@ pub struct ThinkingBlockParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `thinking`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ThinkingBlockParamType {
     ///`thinking`
     #[serde(rename = "thinking")]
@@ -10517,7 +10517,7 @@ impl ::std::default::Default for ThinkingBlockParamType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `thinking`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ThinkingBlockType {
     ///`thinking`
     #[serde(rename = "thinking")]
@@ -10552,7 +10552,7 @@ impl ::std::default::Default for ThinkingConfigAdaptive {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `adaptive`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ThinkingConfigAdaptiveType {
     ///`adaptive`
     #[serde(rename = "adaptive")]
@@ -10587,7 +10587,7 @@ impl ::std::default::Default for ThinkingConfigDisabled {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `disabled`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ThinkingConfigDisabledType {
     ///`disabled`
     #[serde(rename = "disabled")]
@@ -10615,7 +10615,7 @@ pub struct ThinkingConfigEnabled {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `enabled`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ThinkingConfigEnabledType {
     ///`enabled`
     #[serde(rename = "enabled")]
@@ -10643,7 +10643,7 @@ pub struct ThinkingDelta {
 
 #[cfg(feature = "messages")]
 ///Always `thinking_delta`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ThinkingDeltaType {
     ///`thinking_delta`
     #[serde(rename = "thinking_delta")]
@@ -10715,7 +10715,7 @@ impl ::std::default::Default for ToolBash20250124 {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Name the model uses to call the tool; always `bash`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolBash20250124Name {
     ///`bash`
     #[serde(rename = "bash")]
@@ -10731,7 +10731,7 @@ impl ::std::default::Default for ToolBash20250124Name {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `bash_20250124`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolBash20250124Type {
     ///`bash_20250124`
     #[serde(rename = "bash_20250124")]
@@ -10770,7 +10770,7 @@ impl ::std::default::Default for ToolChoiceAny {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `any`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolChoiceAnyType {
     ///`any`
     #[serde(rename = "any")]
@@ -10809,7 +10809,7 @@ impl ::std::default::Default for ToolChoiceAuto {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `auto`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolChoiceAutoType {
     ///`auto`
     #[serde(rename = "auto")]
@@ -10844,7 +10844,7 @@ impl ::std::default::Default for ToolChoiceNone {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `none`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolChoiceNoneType {
     ///`none`
     #[serde(rename = "none")]
@@ -10875,7 +10875,7 @@ pub struct ToolChoiceTool {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `tool`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolChoiceToolType {
     ///`tool`
     #[serde(rename = "tool")]
@@ -10909,7 +10909,7 @@ pub struct ToolInputSchema {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `object`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolInputSchemaType {
     ///`object`
     #[serde(rename = "object")]
@@ -10967,7 +10967,7 @@ for ToolResultBlockParamContent {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolResultBlockParamType {
     ///`tool_result`
     #[serde(rename = "tool_result")]
@@ -11014,7 +11014,7 @@ impl ::std::default::Default for ToolTextEditor20250124 {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Name the model uses to call the tool; always `str_replace_editor`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolTextEditor20250124Name {
     ///`str_replace_editor`
     #[serde(rename = "str_replace_editor")]
@@ -11030,7 +11030,7 @@ impl ::std::default::Default for ToolTextEditor20250124Name {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `text_editor_20250124`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolTextEditor20250124Type {
     ///`text_editor_20250124`
     #[serde(rename = "text_editor_20250124")]
@@ -11077,7 +11077,7 @@ impl ::std::default::Default for ToolTextEditor20250429 {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Name the model uses to call the tool; always `str_replace_based_edit_tool`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolTextEditor20250429Name {
     ///`str_replace_based_edit_tool`
     #[serde(rename = "str_replace_based_edit_tool")]
@@ -11093,7 +11093,7 @@ impl ::std::default::Default for ToolTextEditor20250429Name {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `text_editor_20250429`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolTextEditor20250429Type {
     ///`text_editor_20250429`
     #[serde(rename = "text_editor_20250429")]
@@ -11144,7 +11144,7 @@ impl ::std::default::Default for ToolTextEditor20250728 {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Name the model uses to call the tool; always `str_replace_based_edit_tool`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolTextEditor20250728Name {
     ///`str_replace_based_edit_tool`
     #[serde(rename = "str_replace_based_edit_tool")]
@@ -11160,7 +11160,7 @@ impl ::std::default::Default for ToolTextEditor20250728Name {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `text_editor_20250728`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolTextEditor20250728Type {
     ///`text_editor_20250728`
     #[serde(rename = "text_editor_20250728")]
@@ -11176,7 +11176,7 @@ impl ::std::default::Default for ToolTextEditor20250728Type {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `custom`; may be omitted.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolType {
     ///`custom`
     #[serde(rename = "custom")]
@@ -11226,7 +11226,7 @@ pub struct ToolUseBlockParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `tool_use`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolUseBlockParamType {
     ///`tool_use`
     #[serde(rename = "tool_use")]
@@ -11242,7 +11242,7 @@ impl ::std::default::Default for ToolUseBlockParamType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `tool_use`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum ToolUseBlockType {
     ///`tool_use`
     #[serde(rename = "tool_use")]
@@ -11270,7 +11270,7 @@ pub struct UrlImageSource {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `url`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum UrlImageSourceType {
     ///`url`
     #[serde(rename = "url")]
@@ -11298,7 +11298,7 @@ pub struct UrlPdfSource {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `url`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum UrlPdfSourceType {
     ///`url`
     #[serde(rename = "url")]
@@ -11364,7 +11364,7 @@ pub struct User {
 
 #[cfg(feature = "admin")]
 ///Always `user`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum UserType {
     ///`user`
     #[serde(rename = "user")]
@@ -11433,7 +11433,7 @@ pub struct WebSearchResultBlockParam {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `web_search_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum WebSearchResultBlockParamType {
     ///`web_search_result`
     #[serde(rename = "web_search_result")]
@@ -11449,7 +11449,7 @@ impl ::std::default::Default for WebSearchResultBlockParamType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `web_search_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum WebSearchResultBlockType {
     ///`web_search_result`
     #[serde(rename = "web_search_result")]
@@ -11511,7 +11511,7 @@ impl ::std::default::Default for WebSearchTool20250305 {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Name the model uses to call the tool; always `web_search`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum WebSearchTool20250305Name {
     ///`web_search`
     #[serde(rename = "web_search")]
@@ -11527,7 +11527,7 @@ impl ::std::default::Default for WebSearchTool20250305Name {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `web_search_20250305`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum WebSearchTool20250305Type {
     ///`web_search_20250305`
     #[serde(rename = "web_search_20250305")]
@@ -11581,7 +11581,7 @@ impl ::std::default::Default for WebSearchTool20250305UserLocation {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `approximate`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum WebSearchTool20250305UserLocationType {
     ///`approximate`
     #[serde(rename = "approximate")]
@@ -11689,7 +11689,7 @@ for WebSearchToolRequestErrorErrorCode {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `web_search_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum WebSearchToolRequestErrorType {
     ///`web_search_tool_result_error`
     #[serde(rename = "web_search_tool_result_error")]
@@ -11830,7 +11830,7 @@ for WebSearchToolResultBlockParamContent {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `web_search_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum WebSearchToolResultBlockParamType {
     ///`web_search_tool_result`
     #[serde(rename = "web_search_tool_result")]
@@ -11846,7 +11846,7 @@ impl ::std::default::Default for WebSearchToolResultBlockParamType {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `web_search_tool_result`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum WebSearchToolResultBlockType {
     ///`web_search_tool_result`
     #[serde(rename = "web_search_tool_result")]
@@ -11877,7 +11877,7 @@ pub struct WebSearchToolResultError {
 
 #[cfg(any(feature = "batches", feature = "messages"))]
 ///Always `web_search_tool_result_error`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum WebSearchToolResultErrorType {
     ///`web_search_tool_result_error`
     #[serde(rename = "web_search_tool_result_error")]
@@ -12000,7 +12000,7 @@ pub struct WorkspaceMemberCreateParams {
 
 #[cfg(feature = "admin")]
 ///Always `workspace_member`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum WorkspaceMemberType {
     ///`workspace_member`
     #[serde(rename = "workspace_member")]
@@ -12025,7 +12025,7 @@ pub struct WorkspaceMemberUpdateParams {
 
 #[cfg(feature = "admin")]
 ///Always `workspace`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, PartialEq)]
 pub enum WorkspaceType {
     ///`workspace`
     #[serde(rename = "workspace")]
